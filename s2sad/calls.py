@@ -1,0 +1,22 @@
+"""Calls to the user's own Python functions, which s2sad differentiates from their source."""
+import inspect
+import types
+
+from . import ir
+from .errors import UnsupportedError
+
+
+def is_user_function(prim):
+    return isinstance(prim, types.FunctionType)
+
+
+def bound_arguments(op):
+    """The call's arguments as atoms in the callee's parameter order, defaults filled in."""
+    try:
+        bound = inspect.signature(op.prim).bind(*op.args, **dict(op.kwargs))
+    except TypeError as exc:
+        raise UnsupportedError(f"the call `{op.callee}(...)` does not match its signature: "
+                               f"{exc}.") from None
+    bound.apply_defaults()
+    return tuple(value if isinstance(value, (ir.Var, ir.Const, ir.Global, tuple))
+                 else ir.Const(value) for value in bound.arguments.values())

@@ -1,0 +1,90 @@
+"""`s2sad FILE:FUNCTION`: print the generated derivative code of a function in a file."""
+import argparse
+import importlib.util
+import math
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+
+from . import api
+from .errors import Error
+
+_EPILOG = """examples:
+  s2sad samples/seeds.py:griewank_walther
+  s2sad samples/seeds.py:griewank_walther --mode wengert
+  s2sad samples/networks.py:mlp_loss --args "np.ones(3), np.ones((3, 4))" --wrt x,w
+"""
+
+
+def parser():
+    p = argparse.ArgumentParser(
+        prog="s2sad", description=__doc__.split(":", 1)[1].strip(), epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("target", metavar="FILE:FUNCTION", help="the function to differentiate")
+    p.add_argument("--mode", choices=api.MODES, default="reverse",
+                   help="reverse: the adjoint (default); wengert: the Wengert list")
+    p.add_argument("--wrt", default=None, metavar="NAME[,NAME...]",
+                   help="parameters to differentiate with respect to (default: the first)")
+    p.add_argument("--args", default=None, metavar="EXPR",
+                   help="example arguments, a Python expression such as \"1.5, 0.5\" or "
+                        "\"np.ones(3)\": the code is specialised for their kinds")
+    return p
+
+
+def load(target):
+    """The function named by `FILE:FUNCTION`."""
+    path, sep, function = target.rpartition(":")
+    if not sep or not path or not function:
+        raise Error(f"'{target}' is not FILE:FUNCTION; write e.g. samples/seeds.py:f.")
+    file = Path(path)
+    if not file.is_file():
+        raise Error(f"no such file: '{path}'.")
+    name = "_s2sad_cli_" + "".join(c if c.isalnum() else "_" for c in file.stem)
+    spec = importlib.util.spec_from_file_location(name, file)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise Error(f"{path}:{exc.lineno}: syntax error: {exc.msg}.") from None
+    except Exception as exc:
+        raise Error(f"importing '{path}' failed: {type(exc).__name__}: {exc}.") from None
+    fn = getattr(module, function, None)
+    if fn is None:
+        names = sorted(n for n, v in vars(module).items()
+                       if isinstance(v, types.FunctionType) and v.__module__ == name)
+        raise Error(f"'{path}' defines no function '{function}'; its functions: "
+                    f"{', '.join(names) or 'none'}.")
+    if not isinstance(fn, types.FunctionType):
+        raise Error(f"'{function}' in '{path}' is a {type(fn).__name__}, not a function.")
+    return fn
+
+
+def example_arguments(text):
+    if text is None:
+        return ()
+    try:
+        value = eval(text, {"np": np, "numpy": np, "math": math})  # the user's own input
+    except Exception as exc:
+        raise Error(f"--args {text!r} is not a Python expression of values: {exc}.") from None
+    return value if isinstance(value, tuple) else (value,)
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        fn = load(args.target)
+        wrt = 0 if args.wrt is None else tuple(args.wrt.split(","))
+        if isinstance(wrt, tuple) and len(wrt) == 1:
+            wrt = wrt[0]
+        print(api.source(fn, *example_arguments(args.args), mode=args.mode, wrt=wrt), end="")
+    except Error as exc:
+        print(f"s2sad: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

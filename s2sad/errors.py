@@ -1,0 +1,50 @@
+"""The errors s2sad raises on purpose.
+
+Every message names where the problem is (file and line when there is one), what the
+construct is, and what to do instead, so a user never has to read s2sad's own traceback.
+"""
+
+
+class Error(Exception):
+    """Base of every error s2sad raises on purpose."""
+
+    def __init__(self, message, filename=None, line=None):
+        self.filename = filename
+        self.line = line
+        if filename is not None and line is not None:
+            message = f"{filename}:{line}: {message}"
+        super().__init__(message)
+
+
+class SourceError(Error):
+    """The function's source cannot be read or parsed."""
+
+
+class UnsupportedError(Error):
+    """A construct, call or value that s2sad cannot differentiate (yet)."""
+
+
+class UsageError(Error):
+    """The API was called in a way that has no meaning, e.g. a `wrt` that names no parameter."""
+
+
+class ArgumentError(Error):
+    """A value passed at call time cannot be differentiated, e.g. a string or an int array."""
+
+
+class Location:
+    """Where a node of the user's source is, for error messages."""
+
+    def __init__(self, filename, first_line, function):
+        self.filename = filename
+        self.first_line = first_line
+        self.function = function
+
+    def line(self, node):
+        """The line in the user's file of a node parsed from the dedented source."""
+        return self.first_line + getattr(node, "lineno", 1) - 1
+
+    def unsupported(self, node, construct, advice):
+        return UnsupportedError(
+            f"{construct} in function '{self.function}' is not supported. {advice}",
+            self.filename, self.line(node))

@@ -1,0 +1,83 @@
+"""Kind inference over the Wengert list: the kind of every variable, from the arguments'.
+
+Runs before activity analysis and emission, which both read its result: a dict from
+variable name to `Kind`.
+"""
+import numbers
+
+from . import calls, ir, rules
+from . import kinds as K
+from .errors import UnsupportedError
+
+
+def kind_of(atom, kinds):
+    if isinstance(atom, ir.Var):
+        return kinds[atom.name]
+    if isinstance(atom, (ir.Const, ir.Global)):
+        return K.of_value(atom.value)
+    return K.OTHER
+
+
+def infer(function, arg_kinds, callee_kind):
+    """Kinds of all variables; `callee_kind(fn, kinds)` answers for calls to user functions."""
+    kinds = dict(zip(function.params, arg_kinds))
+    for op in function.body:
+        try:
+            kinds[op.target.name] = _op_kind(op, kinds, callee_kind)
+        except UnsupportedError as exc:
+            if exc.line is not None:
+                raise
+            raise UnsupportedError(f"{exc} (in `{describe(op)}`)", function.filename,
+                                   op.line) from None
+    return kinds
+
+
+def _op_kind(op, kinds, callee_kind):
+    if calls.is_user_function(op.prim):
+        arguments = calls.bound_arguments(op)
+        return callee_kind(op.prim, tuple(kind_of(a, kinds) for a in arguments))
+    rule = rules.lookup(op.prim)
+    return rule.out_kind([kind_of(a, kinds) for a in op.args], consts(op, rule, kinds))
+
+
+def consts(op, rule, kinds):
+    """Constant arguments a rule may read (by name), and facts about an index."""
+    values = {}
+    names = getattr(rule, "names", ())
+    for position, atom in enumerate(op.args):
+        if position < len(names) and position > 0 and isinstance(atom, ir.Const):
+            values[names[position]] = atom.value
+    for name, atom in op.kwargs:
+        if names and name not in names:
+            raise UnsupportedError(f"the keyword argument `{name}=`")
+        if isinstance(atom, ir.Const):
+            values[name] = atom.value
+        elif isinstance(atom, tuple) and all(isinstance(a, ir.Const) for a in atom):
+            values[name] = tuple(a.value for a in atom)
+        elif name in ("axis", "keepdims"):
+            raise UnsupportedError(f"a computed `{name}=`; pass a constant")
+    if op.prim is __import__("operator").getitem:
+        parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
+        ints = {p for p in parts if _is_int(p, kinds)}
+        values["index"] = op.args[1]
+        values["int_atoms"] = ints
+        values["basic_index"] = all(
+            p in ints or isinstance(p, ir.Slice)
+            or (isinstance(p, ir.Const) and p.value in (None, Ellipsis)) for p in parts)
+    return values
+
+
+def _is_int(atom, kinds):
+    if isinstance(atom, ir.Const):
+        return isinstance(atom.value, numbers.Integral) and not isinstance(atom.value, bool)
+    if isinstance(atom, ir.Var):
+        return kinds.get(atom.name) == K.INT
+    if isinstance(atom, ir.Global):
+        return isinstance(atom.value, numbers.Integral)
+    return False
+
+
+def describe(op):
+    """A short readable form of an operation, for messages."""
+    from .printer import op_source
+    return op_source(op)

@@ -1,0 +1,149 @@
+"""What kind of value each variable holds: a scalar, an array of some rank, or neither.
+
+The derivative is generated for the kinds of the arguments it is called with and cached per
+kind, so scalar code needs no broadcasting helpers and array code knows when an adjoint
+must be summed back to an operand's shape. Arrays carry a shape token: two values with
+the same token are known to have the same shape (an elementwise result keeps its
+operands' token), which is when `unbroadcast` can be left out.
+"""
+import itertools
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ArgumentError
+
+
+@dataclass(frozen=True)
+class Kind:
+    """`tag` is "scalar", "array", "int" (non-differentiable number) or "other"."""
+    tag: str
+    ndim: int = None
+    shape: object = None
+
+    @property
+    def is_array(self):
+        return self.tag == "array"
+
+    @property
+    def is_scalar(self):
+        return self.tag in ("scalar", "int")
+
+    @property
+    def known(self):
+        return self.tag != "unknown"
+
+    def __str__(self):
+        if self.tag == "array":
+            return f"array{'' if self.ndim is None else self.ndim}"
+        return self.tag
+
+
+SCALAR = Kind("scalar", 0)
+INT = Kind("int", 0)
+OTHER = Kind("other")
+UNKNOWN = Kind("unknown")
+
+_tokens = itertools.count()
+
+
+def array(ndim=None, shape=None):
+    """An array kind; without a shape token it gets a fresh one (its own shape)."""
+    if ndim == 0:
+        return SCALAR
+    return Kind("array", ndim, ("fresh", next(_tokens)) if shape is None else shape)
+
+
+def of_value(value):
+    """The kind of a Python value seen when the derivative is generated."""
+    if isinstance(value, (bool, np.bool_)):
+        return OTHER
+    if isinstance(value, numbers.Integral):
+        return INT
+    if isinstance(value, numbers.Real):
+        return SCALAR
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return SCALAR
+        return Kind("array", value.ndim, ("value", value.shape))
+    return OTHER
+
+
+def of_arguments(values, differentiated, names):
+    """Kinds of call arguments, the cache key of a specialised derivative.
+
+    Arrays of equal shape share a shape token. Arguments differentiated with respect to
+    must be real numbers or float arrays; anything else is an `ArgumentError`.
+    """
+    kinds = []
+    shapes = {}
+    for position, value in enumerate(values):
+        if position in differentiated:
+            check_differentiable(value, names[position])
+        if type(value) is float:
+            kinds.append(SCALAR)
+        elif isinstance(value, np.ndarray) and value.ndim:
+            token = shapes.setdefault(value.shape, ("arg", len(shapes)))
+            kinds.append(Kind("array", value.ndim, token))
+        else:
+            kind = of_value(value)
+            if position in differentiated and kind is INT:
+                kind = SCALAR
+            kinds.append(kind)
+    return tuple(kinds)
+
+
+def check_differentiable(value, name):
+    if type(value) is float:
+        return
+    if isinstance(value, np.ndarray):
+        if np.issubdtype(value.dtype, np.floating):
+            return
+        problem = f"an array of dtype {value.dtype}"
+        advice = "pass a float array, e.g. `x.astype(float)`."
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        problem = f"a {type(value).__name__} ({value!r:.40})"
+        advice = "pass a float or a float NumPy array."
+    else:
+        return
+    raise ArgumentError(
+        f"argument '{name}' is {problem}, but it is differentiated with respect to: "
+        + advice)
+
+
+def from_annotation(annotation):
+    """Kinds for `source()` without example arguments: `float`, `int`, `np.ndarray`."""
+    if annotation in (float, "float"):
+        return SCALAR
+    if annotation in (int, "int"):
+        return INT
+    if annotation is np.ndarray or annotation in ("np.ndarray", "numpy.ndarray"):
+        return array()
+    return UNKNOWN
+
+
+def broadcast(kinds):
+    """The kind of an elementwise result of operands of these kinds."""
+    arrays = [kind for kind in kinds if kind.tag not in ("scalar", "int")]
+    if not arrays:
+        return SCALAR
+    if any(kind.tag != "array" for kind in arrays):
+        return UNKNOWN
+    ndims = {kind.ndim for kind in arrays}
+    ndim = None if None in ndims else max(ndims)
+    shapes = {kind.shape for kind in arrays}
+    if len(shapes) == 1:
+        return Kind("array", ndim, shapes.pop())
+    return array(ndim)
+
+
+def canonical(kinds):
+    """The same kinds with shape tokens renumbered by first appearance (a cache key)."""
+    tokens = {}
+    out = []
+    for kind in kinds:
+        if kind.tag == "array":
+            kind = Kind("array", kind.ndim, tokens.setdefault(kind.shape, ("arg", len(tokens))))
+        out.append(kind)
+    return tuple(out)

@@ -1,0 +1,56 @@
+"""Every identifier the generated code introduces comes from here.
+
+Generated names are derived from the user's names (`x` -> `x_bar`, a second value of `x`
+-> `x_1`) and never collide with any identifier the user's function mentions, so the
+derivative code can be read side by side with the original.
+"""
+
+
+class Namer:
+    """Hands out fresh identifiers for one generated function."""
+
+    def __init__(self, taken=()):
+        self._taken = set(taken)
+        self._bars = {}
+        self._counters = {}
+
+    def copy(self):
+        """An independent namer that has handed out the same names so far."""
+        other = Namer(self._taken)
+        other._bars = dict(self._bars)
+        other._counters = dict(self._counters)
+        return other
+
+    def reserve(self, name):
+        self._taken.add(name)
+
+    def fresh(self, base):
+        """`base` itself if it is free, else `base_1`, `base_2`, ..."""
+        if base not in self._taken:
+            self._taken.add(base)
+            return base
+        return self.numbered(base + "_")
+
+    def numbered(self, prefix):
+        """`prefix` followed by the next free number: t1, t2, ..."""
+        while True:
+            number = self._counters.get(prefix, 0) + 1
+            self._counters[prefix] = number
+            name = f"{prefix}{number}"
+            if name not in self._taken:
+                self._taken.add(name)
+                return name
+
+    def version(self, name):
+        """A new SSA name for another value of the user's variable `name`."""
+        return self.numbered(name + "_")
+
+    def temp(self):
+        """A name for an intermediate value of an expression."""
+        return self.numbered("t")
+
+    def bar(self, name):
+        """The adjoint of variable `name`: always the same identifier for the same name."""
+        if name not in self._bars:
+            self._bars[name] = self.fresh(name + "_bar")
+        return self._bars[name]

@@ -1,0 +1,230 @@
+"""The transformation, stage by stage, and the caches that make it run once per kind.
+
+    parse -> fence -> lower to the Wengert list -> infer kinds -> activity analysis
+          -> emit adjoint -> generate source -> compile
+
+`front` does the kind-independent stages once per function; `derive_adjoint` specialises
+for the kinds of the arguments and the differentiated positions, cached per key.
+"""
+import math
+import types
+import weakref
+from dataclasses import dataclass
+
+import gast
+import numpy as np
+
+from . import activity, calls, fence, frontend, infer, ir, lower, runtime
+from . import kinds as K
+from .adjoint import AdjointEmitter
+from .compile import compile_function
+from .errors import UnsupportedError
+from .naming import Namer
+from .printer import Printer, name, source, tuple_of
+
+
+@dataclass
+class Front:
+    """The kind-independent result of the first stages for one function."""
+    function: ir.Function
+    namer: Namer
+    modules: dict
+
+
+@dataclass
+class Spec:
+    """A function specialised for argument kinds and differentiated parameters."""
+    function: ir.Function
+    kinds: dict
+    out_kind: K.Kind
+    wrt: tuple
+    active: set
+
+
+@dataclass
+class Derived:
+    """A generated derivative: its source, the compiled function, and its specialisation."""
+    source: str
+    function: types.FunctionType
+    spec: Spec
+
+
+_fronts = weakref.WeakKeyDictionary()
+_derived = weakref.WeakKeyDictionary()
+_in_progress = []
+
+
+def front(fn):
+    """Parse, fence and lower `fn` (once)."""
+    if fn not in _fronts:
+        parsed = frontend.parse(fn)
+        fence.check(parsed)
+        identifiers = lower.identifiers(parsed.node)
+        namer = Namer(identifiers)
+        function = lower.lower(parsed, namer)
+        scope = frontend.Scope(parsed.fn)
+        modules = {}
+        for identifier in sorted(identifiers - lower.assigned_names(parsed.node)
+                                 - set(function.params)):
+            found, value = scope.lookup(identifier)
+            if found and isinstance(value, types.ModuleType):
+                modules.setdefault(value, identifier)
+        _fronts[fn] = Front(function, namer, modules)
+    return _fronts[fn]
+
+
+def _guard(fn):
+    if fn in _in_progress:
+        chain = " -> ".join(f.__name__ for f in _in_progress + [fn])
+        raise UnsupportedError(f"recursion ({chain}) is not supported yet; write the "
+                               "computation without a recursive call.")
+
+
+def infer_kinds(fn, arg_kinds):
+    _guard(fn)
+    _in_progress.append(fn)
+    try:
+        function = front(fn).function
+        kinds = infer.infer(function, arg_kinds, _callee_kind)
+    finally:
+        _in_progress.pop()
+    return function, kinds
+
+
+def _callee_kind(fn, arg_kinds):
+    function, kinds = infer_kinds(fn, K.canonical(arg_kinds))
+    return infer.kind_of(function.result, kinds)
+
+
+def specialise(fn, arg_kinds, positions):
+    """The `Spec` of `fn` for argument kinds and differentiated parameter positions."""
+    function, kinds = infer_kinds(fn, arg_kinds)
+    wrt = tuple(function.params[i] for i in positions)
+
+    def callee_varies(op, varied_positions):
+        callee = specialise(op.prim, _call_kinds(op, kinds), varied_positions)
+        return isinstance(callee.function.result, ir.Var) and \
+            callee.function.result.name in callee.active
+
+    _guard(fn)
+    _in_progress.append(fn)
+    try:
+        active = activity.analyse(function, wrt, callee_varies)
+    finally:
+        _in_progress.pop()
+    out_kind = infer.kind_of(function.result, kinds)
+    return Spec(function, kinds, out_kind, wrt, active)
+
+
+def _call_kinds(op, kinds):
+    return K.canonical(tuple(infer.kind_of(a, kinds) for a in calls.bound_arguments(op)))
+
+
+def derive_adjoint(fn, arg_kinds, positions, top=True):
+    """The generated adjoint of `fn` for these kinds and positions (cached)."""
+    key = (K.canonical(arg_kinds), tuple(positions), top)
+    cache = _derived.setdefault(fn, {})
+    if key not in cache:
+        spec = specialise(fn, arg_kinds, positions)
+        cache[key] = _AdjointBuilder(fn, spec, top).build()
+    return cache[key]
+
+
+def wengert_source(fn):
+    """The Wengert list of `fn` as readable Python."""
+    function = front(fn).function
+    printer = Printer()
+    lines = [f"def {function.name}({', '.join(function.params)}):"]
+    lines += ["    " + source(printer.statement(op)) for op in function.body]
+    lines.append("    return " + source(printer.atom(function.result)))
+    return "\n".join(lines) + "\n"
+
+
+_HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
+
+
+class _AdjointBuilder:
+    """Puts the forward sweep, backward sweep and return together and compiles them."""
+
+    def __init__(self, fn, spec, top):
+        self.fn = fn
+        self.spec = spec
+        self.top = top
+        base = front(fn)
+        self.namer = base.namer.copy()
+        self.bindings = {}
+        self.handles = {}
+        for key, obj in _HELPERS:
+            identifier = base.modules.get(obj) or self.namer.fresh(key)
+            self.handles[key] = identifier
+            if identifier not in base.modules.values():
+                self.bindings[identifier] = obj
+        self.printer = Printer(self.bind)
+        self.callees = {}
+
+    def bind(self, value):
+        for identifier, bound in self.bindings.items():
+            if bound is value:
+                return identifier
+        identifier = self.namer.fresh("const")
+        self.bindings[identifier] = value
+        return identifier
+
+    def callee_adjoint(self, op, arguments, positions):
+        kinds = tuple(infer.kind_of(a, self.spec.kinds) for a in arguments)
+        derived = derive_adjoint(op.prim, kinds, positions, top=False)
+        key = id(derived)
+        if key not in self.callees:
+            identifier = self.namer.fresh(op.prim.__name__ + "_adjoint")
+            self.bindings[identifier] = derived.function
+            self.callees[key] = identifier
+        return self.callees[key]
+
+    def build(self):
+        function = self.spec.function
+        emitter = AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
+                                 self.callee_adjoint)
+        seed = emitter.seed_name()
+        backward = emitter.backward()
+        gradients = [name(g) for g in emitter.gradients()]
+        grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
+        result = self.printer.atom(function.result)
+        returned = tuple_of([result, grads]) if self.top else grads
+        forward = self.forward(backward + [returned])
+        header = f"def {function.name}_adjoint({', '.join(function.params + (seed,))}"
+        if self.top and self.spec.out_kind.is_scalar:
+            header += "=1.0"
+        lines = [header + "):"]
+        lines += ["    " + source(s) for s in forward]
+        if backward:
+            lines.append("    # backward sweep")
+            lines += ["    " + source(s) for s in backward]
+        lines.append("    return " + _listing(returned))
+        text = "\n".join(lines) + "\n"
+        used = _identifiers(text)
+        bindings = {k: v for k, v in self.bindings.items() if k in used}
+        compiled = compile_function(text, self.fn, bindings, f"{function.name}_adjoint")
+        return Derived(text, compiled, self.spec)
+
+    def forward(self, later):
+        """Primal statements the backward sweep or the result read, in order."""
+        needed = set()
+        for node in later:
+            needed |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        kept = []
+        for op in reversed(self.spec.function.body):
+            if op.target.name in needed:
+                kept.append(op)
+                needed |= {v.name for v in op.vars()}
+        return [self.printer.statement(op) for op in reversed(kept)]
+
+
+def _listing(node):
+    """`a, b` for a tuple (no parentheses around a returned tuple), else the expression."""
+    if isinstance(node, gast.Tuple):
+        return ", ".join(source(elt) for elt in node.elts)
+    return source(node)
+
+
+def _identifiers(text):
+    return {n.id for n in gast.walk(gast.parse(text)) if isinstance(n, gast.Name)}

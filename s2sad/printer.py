@@ -1,0 +1,113 @@
+"""Turn IR atoms and operations back into gast expressions and statements.
+
+Both emitters and the Wengert-list printer build their output through here, so an
+operation reads the same everywhere: `t1 = x1 / x2`, `t2 = math.sin(t1)`.
+"""
+import math
+import operator
+import warnings
+
+import gast
+
+from . import ir
+from .lower import BINARY, COMPARE, UNARY
+from .template import const, name
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import astor
+
+_BINARY = {prim: op for op, prim in BINARY.items()}
+_UNARY = {prim: op for op, prim in UNARY.items()}
+_COMPARE = {prim: op for op, prim in COMPARE.items()}
+LITERALS = (int, float, complex, bool, str, type(None), type(Ellipsis))
+
+
+def is_literal(value):
+    if isinstance(value, tuple):
+        return all(is_literal(item) for item in value)
+    return type(value) in LITERALS and not (isinstance(value, float) and not math.isfinite(value))
+
+
+def store(identifier):
+    return gast.Name(id=identifier, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def assign(target, value):
+    target = store(target) if isinstance(target, str) else target
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def augment(target, value):
+    """`target += value`, written `target -= v` when value is `-v`."""
+    target = store(target) if isinstance(target, str) else target
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        return gast.AugAssign(target=target, op=gast.Sub(), value=value.operand)
+    return gast.AugAssign(target=target, op=gast.Add(), value=value)
+
+
+def tuple_of(items, ctx=None):
+    return gast.Tuple(elts=list(items), ctx=ctx or gast.Load())
+
+
+class Printer:
+    """Builds expressions for atoms and operations; objects that have no literal form
+    (a default argument that is an array, say) are handed to `bind`, which returns the
+    name the generated code reads them by."""
+
+    def __init__(self, bind=None):
+        self.bind = bind
+
+    def atom(self, atom):
+        if isinstance(atom, ir.Var):
+            return name(atom.name)
+        if isinstance(atom, ir.Global):
+            return gast.parse(atom.text, mode="eval").body
+        if isinstance(atom, ir.Slice):
+            return gast.Slice(*(None if part is None else self.atom(part)
+                                for part in (atom.lower, atom.upper, atom.step)))
+        if isinstance(atom, tuple):
+            return tuple_of(self.atom(item) for item in atom)
+        if is_literal(atom.value):
+            return self.literal(atom.value)
+        if self.bind is None:
+            return name(f"<{type(atom.value).__name__}>")
+        return name(self.bind(atom.value))
+
+    def literal(self, value):
+        if isinstance(value, tuple):
+            return tuple_of(self.literal(item) for item in value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            return gast.UnaryOp(op=gast.USub(), operand=const(-value))
+        return const(value)
+
+    def op(self, op):
+        """The primal expression of `op`."""
+        args = [self.atom(arg) for arg in op.args]
+        prim = op.prim
+        if op.callee is not None:
+            keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
+            func = gast.parse(op.callee, mode="eval").body
+            return gast.Call(func=func, args=args, keywords=keywords)
+        if prim is operator.getitem:
+            return gast.Subscript(value=args[0], slice=args[1], ctx=gast.Load())
+        if isinstance(prim, ir.Attr):
+            return gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load())
+        if prim in _BINARY:
+            return gast.BinOp(left=args[0], op=_BINARY[prim](), right=args[1])
+        if prim in _UNARY:
+            return gast.UnaryOp(op=_UNARY[prim](), operand=args[0])
+        return gast.Compare(left=args[0], ops=[_COMPARE[prim]()], comparators=[args[1]])
+
+    def statement(self, op):
+        return assign(op.target.name, self.op(op))
+
+
+def source(node):
+    """Python source of one gast statement or expression, without a trailing newline."""
+    tree = gast.gast_to_ast(node)
+    return astor.to_source(tree).rstrip("\n")
+
+
+def op_source(op):
+    return source(Printer().statement(op))

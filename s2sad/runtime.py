@@ -1,0 +1,39 @@
+"""The few helpers generated array code may call at run time.
+
+Scalar code never calls them. Array code calls `unbroadcast` only where an operand's shape
+is not known to equal the result's, and the `matmul_adjoint_*` helpers only when an
+operand's rank was unknown when the derivative was generated.
+"""
+import numpy as np
+
+
+def unbroadcast(g, x):
+    """Sum `g` down to the shape of `x`, undoing NumPy broadcasting."""
+    shape = np.shape(x)
+    if np.shape(g) == shape:
+        return g
+    g = np.sum(g, axis=tuple(range(np.ndim(g) - len(shape))))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return g if shape else g[()]
+
+
+def matmul_adjoint_a(g, a, b):
+    """The adjoint of `a` in `a @ b`, for operands of any rank."""
+    if np.ndim(b) == 1:
+        return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
+    return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
+
+
+def matmul_adjoint_b(g, a, b):
+    """The adjoint of `b` in `a @ b`, for operands of any rank."""
+    if np.ndim(a) == 1:
+        if np.ndim(b) == 1:
+            return g * a
+        return unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
+    return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
+
+
+HELPERS = {"unbroadcast": unbroadcast, "matmul_adjoint_a": matmul_adjoint_a,
+           "matmul_adjoint_b": matmul_adjoint_b}

@@ -1,0 +1,88 @@
+"""Algebraic clean-up of generated expressions: no `* 1`, `+ 0`, `** 1` or folded constants.
+
+Derivative templates are general (`y * x ** (y - 1)`); instantiated with constants they
+become `2 * x ** (2 - 1)`. Folding here keeps the generated code what a person would
+write (`2 * x`) and spares the run time the useless arithmetic.
+"""
+import operator
+
+import gast
+
+from .template import const
+
+_FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+         gast.Div: operator.truediv, gast.Pow: operator.pow}
+
+
+def number(node):
+    """The value of a numeric literal node, else None."""
+    if isinstance(node, gast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = number(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def simplify(node):
+    """A simplified copy of expression `node` (children first)."""
+    if isinstance(node, gast.BinOp):
+        return binop(simplify(node.left), node.op, simplify(node.right))
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return neg(simplify(node.operand))
+    return node
+
+
+def binop(left, op, right):
+    a, b = number(left), number(right)
+    if a is not None and b is not None and type(op) in _FOLD and not (
+            isinstance(op, gast.Div) and b == 0):
+        value = _FOLD[type(op)](a, b)
+        if isinstance(value, (int, float)) and abs(value) < 1e15:
+            return const(value) if value >= 0 else neg(const(-value))
+    if isinstance(op, gast.Mult):
+        if a == 1:
+            return right
+        if b == 1:
+            return left
+        if a == -1:
+            return neg(right)
+        if b == -1:
+            return neg(left)
+        if isinstance(right, gast.BinOp) and isinstance(right.op, gast.Div) \
+                and number(right.left) == 1:
+            return binop(left, gast.Div(), right.right)
+    if isinstance(op, gast.Add):
+        if a == 0:
+            return right
+        if b == 0:
+            return left
+    if isinstance(op, gast.Sub) and b == 0:
+        return left
+    if isinstance(op, (gast.Div, gast.Pow)) and b == 1:
+        return left
+    if isinstance(op, gast.Add) and isinstance(right, gast.UnaryOp) \
+            and isinstance(right.op, gast.USub):
+        return gast.BinOp(left=left, op=gast.Sub(), right=right.operand)
+    return gast.BinOp(left=left, op=op, right=right)
+
+
+def neg(node):
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return node.operand
+    return gast.UnaryOp(op=gast.USub(), operand=node)
+
+
+def times(g, partial):
+    """`g * partial`, simplified: the shape of every elementwise adjoint term.
+
+    A negated partial moves the sign outside (`-(g * p)`, so accumulation reads `-=`) and
+    a product or quotient partial is flattened (`g * a / b` rather than `g * (a / b)`).
+    """
+    partial = simplify(partial)
+    if isinstance(partial, gast.UnaryOp) and isinstance(partial.op, gast.USub):
+        return neg(times(g, partial.operand))
+    if isinstance(partial, gast.BinOp) and isinstance(partial.op, (gast.Mult, gast.Div)) \
+            and number(partial.left) != 1:
+        return binop(times(g, partial.left), partial.op, partial.right)
+    return binop(g, gast.Mult(), partial)
