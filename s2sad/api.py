@@ -97,7 +97,7 @@ class _Derivative:
         """The generated adjoint: of the last call's specialisation, else the generic one."""
         if self._last is None:
             return source(self._fn, wrt=self._wrt)
-        return self._last.source
+        return self._last.listing
 
 
 def _like(value, grad):
@@ -188,7 +188,7 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     else:
         kinds = tuple(_declared_kind(p, i in positions)
                       for i, p in enumerate(signature.parameters.values()))
-    return pipeline.derive_adjoint(fn, kinds, positions).source
+    return pipeline.derive_adjoint(fn, kinds, positions).listing
 
 
 def _declared_kind(parameter, differentiated):

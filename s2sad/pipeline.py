@@ -43,10 +43,26 @@ class Spec:
 
 @dataclass
 class Derived:
-    """A generated derivative: its source, the compiled function, and its specialisation."""
+    """A generated derivative: its source, the compiled function, its specialisation, and
+    the derivatives of the user functions it calls."""
     source: str
     function: types.FunctionType
     spec: Spec
+    callees: tuple = ()
+
+    @property
+    def listing(self):
+        """This source followed by each callee's, once each: everything it runs."""
+        seen, parts = set(), []
+
+        def visit(derived):
+            if id(derived) not in seen:
+                seen.add(id(derived))
+                parts.append(derived.source)
+                for callee in derived.callees:
+                    visit(callee)
+        visit(self)
+        return "\n\n".join(parts)
 
 
 _fronts = weakref.WeakKeyDictionary()
@@ -161,6 +177,7 @@ class _AdjointBuilder:
                 self.bindings[identifier] = obj
         self.printer = Printer(self.bind)
         self.callees = {}
+        self.derived_callees = []
 
     def bind(self, value):
         for identifier, bound in self.bindings.items():
@@ -178,6 +195,7 @@ class _AdjointBuilder:
             identifier = self.namer.fresh(op.prim.__name__ + "_adjoint")
             self.bindings[identifier] = derived.function
             self.callees[key] = identifier
+            self.derived_callees.append(derived)
         return self.callees[key]
 
     def build(self):
@@ -204,7 +222,7 @@ class _AdjointBuilder:
         used = _identifiers(text)
         bindings = {k: v for k, v in self.bindings.items() if k in used}
         compiled = compile_function(text, self.fn, bindings, f"{function.name}_adjoint")
-        return Derived(text, compiled, self.spec)
+        return Derived(text, compiled, self.spec, tuple(self.derived_callees))
 
     def forward(self, later):
         """Primal statements the backward sweep or the result read, in order."""
