@@ -50,6 +50,7 @@ class _Derivative:
         self._nparams = len(self._signature.parameters)
         self._what = what
         self._last = None
+        self._by_type = {}
         functools.update_wrapper(self, fn)
         self.__name__ = f"{what}_{fn.__name__}"
 
@@ -64,19 +65,25 @@ class _Derivative:
         return tuple(bound.arguments.values())
 
     def _derive(self, values):
-        names = list(self._signature.parameters)
-        kinds = K.of_arguments(values, self._positions, names)
-        derived = pipeline.derive_adjoint(self._fn, kinds, self._positions)
+        """The derivative for these values; a cheap key of types and shapes finds it again
+        without recomputing kinds, so a call costs little more than the generated code."""
+        key = tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v) for v in values])
+        derived = self._by_type.get(key)
+        if derived is None:
+            names = list(self._signature.parameters)
+            kinds = K.of_arguments(values, self._positions, names)
+            derived = pipeline.derive_adjoint(self._fn, kinds, self._positions)
+            out_kind = derived.spec.out_kind
+            if self._what != "vjp" and not out_kind.is_scalar and out_kind.known:
+                raise self._not_scalar(out_kind)
+            self._by_type[key] = derived
         self._last = derived
         return derived
 
     def _run(self, values, seed):
         derived = self._derive(values)
-        if self._what != "vjp" and not derived.spec.out_kind.is_scalar \
-                and derived.spec.out_kind.known:
-            raise self._not_scalar(derived.spec.out_kind)
         value, grads = derived.function(*values, seed)
-        if self._what != "vjp" and np.ndim(value) != 0:
+        if self._what != "vjp" and derived.spec.out_kind.tag == "unknown" and np.ndim(value):
             raise self._not_scalar(f"an array of shape {np.shape(value)}")
         return value, self._shape_like(values, grads)
 
@@ -87,10 +94,11 @@ class _Derivative:
 
     def _shape_like(self, values, grads):
         """Each gradient as the type of its argument: float for a float, array for an array."""
-        if len(self._positions) == 1:
-            return _like(values[self._positions[0]], grads)
-        out = tuple(_like(values[p], g) for p, g in zip(self._positions, grads))
-        return out if isinstance(self._wrt, tuple) else out[0]
+        positions = self._positions
+        if len(positions) == 1:
+            grads = _like(values[positions[0]], grads)
+            return (grads,) if isinstance(self._wrt, tuple) else grads
+        return tuple(map(_like, [values[p] for p in positions], grads))
 
     @property
     def source(self):
@@ -101,6 +109,8 @@ class _Derivative:
 
 
 def _like(value, grad):
+    if type(grad) is float and type(value) is not np.ndarray:
+        return grad
     if isinstance(value, np.ndarray):
         if isinstance(grad, np.ndarray) and grad.shape == value.shape:
             return grad
