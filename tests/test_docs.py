@@ -1,0 +1,29 @@
+"""The generated code shown in docs/ is what the current version prints."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOCK = re.compile(r"<!-- s2sad (?P<args>[^>]*) -->\n```python\n(?P<code>.*?)```", re.S)
+
+
+def blocks():
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for match in BLOCK.finditer(page.read_text()):
+            yield pytest.param(match["args"].split(), match["code"],
+                               id=f"{page.name}:{match['args']}")
+
+
+@pytest.mark.parametrize("args, code", list(blocks()))
+def test_doc_block_is_current(args, code):
+    out = subprocess.run([sys.executable, "-m", "s2sad", *args], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == code
+
+
+def test_docs_have_generated_blocks():
+    assert len(list(blocks())) >= 4
