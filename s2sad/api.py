@@ -26,6 +26,9 @@ def _positions(fn, wrt):
             position = params.index(item)
         elif isinstance(item, int) and not isinstance(item, bool) and -len(params) <= item < len(params):
             position = item % len(params)
+        elif not params:
+            raise UsageError(f"{fn.__name__}() has no parameters to differentiate with "
+                             "respect to; add the inputs as parameters.")
         else:
             raise UsageError(
                 f"wrt={item!r} names no parameter of {fn.__name__}({', '.join(params)}); "
@@ -48,6 +51,8 @@ class _Derivative:
         self._positions = _positions(fn, wrt)
         self._signature = inspect.signature(fn)
         self._nparams = len(self._signature.parameters)
+        if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values()):
+            self._nparams = -1
         self._what = what
         self._last = None
         self._by_type = {}
@@ -134,13 +139,22 @@ class _VJP(_Derivative):
             raise UsageError(f"{self.__name__} takes the function's arguments followed by "
                              "the cotangent of its result.")
         values, cotangent = self._bind(args[:-1], kwargs), args[-1]
+        K.check_differentiable(cotangent, "cotangent")
         if isinstance(cotangent, np.ndarray) and cotangent.ndim == 0:
             cotangent = cotangent[()]
-        value, grads = self._run(values, cotangent)
-        if np.shape(cotangent) != np.shape(value):
-            raise UsageError(f"the cotangent has shape {np.shape(cotangent)} but "
-                             f"{self._fn.__name__} returns shape {np.shape(value)}.")
+        try:
+            value, grads = self._run(values, cotangent)
+        except (ValueError, TypeError):
+            self._check_cotangent(np.shape(self._fn(*values)), cotangent)
+            raise
+        self._check_cotangent(np.shape(value), cotangent)
         return value, grads
+
+    def _check_cotangent(self, shape, cotangent):
+        if np.shape(cotangent) != shape:
+            raise UsageError(f"the cotangent has shape {np.shape(cotangent)} but "
+                             f"{self._fn.__name__} returns shape {shape}: pass a cotangent "
+                             "of the result's shape.")
 
 
 def _decorator(cls, what, fn, wrt):
@@ -184,6 +198,7 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     if mode not in MODES:
         raise UsageError(f"mode={mode!r} is not one of {', '.join(map(repr, MODES))}.")
     fn = inspect.unwrap(fn)
+    pipeline.front(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
     positions = _positions(fn, wrt)

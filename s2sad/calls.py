@@ -2,12 +2,13 @@
 import inspect
 import types
 
-from . import ir
+from . import ir, rules
 from .errors import UnsupportedError
 
 
 def is_user_function(prim):
-    return isinstance(prim, types.FunctionType)
+    """A plain Python function with no rule of its own: differentiated from its source."""
+    return isinstance(prim, types.FunctionType) and rules.lookup(prim) is None
 
 
 def bound_arguments(op):

@@ -5,16 +5,16 @@ first offending node (in source order) is reported with its file and line.
 """
 import gast
 
-_LATER = "is not supported yet; "
+_LATER = "Control flow is planned; for now "
 
 UNSUPPORTED = {
-    gast.If: ("an `if` statement", _LATER + "compute both sides without branching for now."),
+    gast.If: ("an `if` statement", _LATER + "compute the branch outside the function."),
     gast.IfExp: ("a conditional expression", _LATER + "compute it outside the function."),
     gast.BoolOp: ("`and`/`or`", _LATER + "compute it outside the function."),
     gast.For: ("a `for` loop", _LATER + "use vectorized NumPy operations instead."),
     gast.While: ("a `while` loop", _LATER + "use vectorized NumPy operations instead."),
-    gast.Break: ("`break`", _LATER),
-    gast.Continue: ("`continue`", _LATER),
+    gast.Break: ("`break`", _LATER + "use vectorized NumPy operations instead."),
+    gast.Continue: ("`continue`", _LATER + "use vectorized NumPy operations instead."),
     gast.Try: ("try/except", "move error handling outside the differentiated function."),
     gast.With: ("a `with` block", "move it outside the differentiated function."),
     gast.AsyncWith: ("an `async with` block", "differentiate a plain synchronous function."),
@@ -38,7 +38,7 @@ UNSUPPORTED = {
     gast.SetComp: ("a set comprehension", "use a NumPy operation instead."),
     gast.DictComp: ("a dict comprehension", "use a NumPy operation instead."),
     gast.GeneratorExp: ("a generator expression", "use a NumPy operation instead."),
-    gast.List: ("a list display", _LATER + "pass an array argument instead."),
+    gast.List: ("a list display", "pass an array argument instead."),
     gast.Set: ("a set display", "use a NumPy array instead."),
     gast.Dict: ("a dict display", "pass the values as separate arguments."),
     gast.JoinedStr: ("an f-string", "format strings outside the differentiated function."),

@@ -44,6 +44,9 @@ def consts(op, rule, kinds):
     """Constant arguments a rule may read (by name), and facts about an index."""
     values = {}
     names = getattr(rule, "names", ())
+    if isinstance(rule, rules.Elementwise) and op.kwargs:
+        raise UnsupportedError(f"keyword arguments to `{op.callee}` (`{op.kwargs[0][0]}=`); "
+                               "pass the arguments positionally")
     for position, atom in enumerate(op.args):
         if position < len(names) and position > 0 and isinstance(atom, ir.Const):
             values[names[position]] = atom.value

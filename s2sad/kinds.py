@@ -123,6 +123,13 @@ def from_annotation(annotation):
     return UNKNOWN
 
 
+def same_shape(a, b):
+    """Whether values of kinds `a` and `b` are known to have the same shape."""
+    if a.is_scalar and b.is_scalar:
+        return True
+    return a.tag == "array" and a == b
+
+
 def broadcast(kinds):
     """The kind of an elementwise result of operands of these kinds."""
     arrays = [kind for kind in kinds if kind.tag not in ("scalar", "int")]

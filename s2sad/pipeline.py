@@ -72,6 +72,8 @@ _in_progress = []
 
 def front(fn):
     """Parse, fence and lower `fn` (once)."""
+    if not isinstance(fn, types.FunctionType):
+        frontend.parse(fn)
     if fn not in _fronts:
         parsed = frontend.parse(fn)
         fence.check(parsed)

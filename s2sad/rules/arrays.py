@@ -98,7 +98,7 @@ def _product_adjoint(site):
     a, b = site.kinds
     if a.is_scalar or b.is_scalar:
         templates = ("g * b", "g * a")
-        reduce = (a != site.out_kind, b != site.out_kind)
+        reduce = (not K.same_shape(a, site.out_kind), not K.same_shape(b, site.out_kind))
     else:
         templates = _PRODUCT_ADJOINTS.get((a.ndim, b.ndim),
                                           ("matmul_adjoint_a(g, a, b)", "matmul_adjoint_b(g, a, b)"))

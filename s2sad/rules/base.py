@@ -106,7 +106,8 @@ class Elementwise(Rule):
             if position >= len(site.args) or partial is None or not site.active[position]:
                 continue
             value = times(site.g, site.fill(partial))
-            contributions[position] = Add(value, reduce=site.kinds[position] != site.out_kind)
+            reduce = not K.same_shape(site.kinds[position], site.out_kind)
+            contributions[position] = Add(value, reduce)
         return contributions
 
 

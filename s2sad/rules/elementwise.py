@@ -28,6 +28,16 @@ class Checked(Elementwise):
         return super().out_kind(arg_kinds, consts)
 
 
+class ScalarPair(Checked):
+    """Builtin `max`/`min`: two scalars only (for arrays, `np.maximum`/`np.minimum`)."""
+
+    def out_kind(self, arg_kinds, consts):
+        if len(arg_kinds) != 2 or any(kind.is_array for kind in arg_kinds):
+            raise UnsupportedError(f"`{self.name}` is differentiated for two scalar arguments "
+                                   f"only; write `{self.name}(a, b)`.")
+        return super().out_kind(arg_kinds, consts)
+
+
 def both(math_name, numpy_name, *partials):
     """Register one formula for the `math` function and the NumPy ufunc of that name."""
     if math_name:
@@ -51,6 +61,8 @@ register(NonDifferentiable("//", None), operator.floordiv)
 # min: the first argument on ties)
 register(Checked("abs", ("lib.copysign(1.0, a)",)), builtins.abs)
 register(Checked("float", ("1",)), builtins.float)
+register(ScalarPair("max", ("a >= b", "a < b")), builtins.max)
+register(ScalarPair("min", ("a <= b", "a > b")), builtins.min)
 register(Checked("pow", ("b * a ** (b - 1)", "lib.log(a) * out")), builtins.pow)
 
 # the same formulas for math.<name> and np.<name>
@@ -92,7 +104,17 @@ both(None, "add", "1", "1")
 both(None, "subtract", "1", "-1")
 both(None, "multiply", "b", "a")
 both(None, "divide", "1 / b", "-(out / b)")
-register(Checked("math.log", ("1 / a", "-out / (b * lib.log(b))"), "math"), math.log)
+class Log(Checked):
+    """`math.log(a)` or `math.log(a, base)`: the partial in `a` depends on the arity."""
+
+    def adjoint(self, site):
+        if len(site.args) == 2:
+            return Checked(self.name, ("1 / (a * lib.log(b))",) + self.partials[1:],
+                           self.lib).adjoint(site)
+        return super().adjoint(site)
+
+
+register(Log("math.log", ("1 / a", "-out / (b * lib.log(b))"), "math"), math.log)
 register(Checked("np.log", ("1 / a",), "np"), np.log)
 register(Checked("math.copysign", ("lib.copysign(1.0, a) * lib.copysign(1.0, b)", None),
                  "math"), math.copysign)
