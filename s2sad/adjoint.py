@@ -64,14 +64,28 @@ class AdjointEmitter:
                     self.rule_adjoint(op)
         return self.statements
 
-    def gradients(self):
-        """Names of the adjoints of the wrt parameters, zero-initialising unreached ones."""
+    def gradients(self, private=True):
+        """Names of the adjoints of the wrt parameters, zero-initialising unreached ones.
+
+        With `private`, an array adjoint that may share memory with another (or with the
+        caller's cotangent) is copied, so the caller may update each gradient in place."""
         names = []
+        shared = {self.seed_name()}
         for param in self.spec.wrt:
+            bar = self.namer.bar(param)
+            scalar = self.kinds[param].is_scalar
             if param not in self.state:
-                zero = "0.0" if self.kinds[param].is_scalar else "np.zeros_like(x)"
-                self.statements.append(assign(self.namer.bar(param), self.fill(zero, x=param)))
-            names.append(self.bar(param))
+                zero = "0.0" if scalar else "np.zeros_like(x)"
+                self.statements.append(assign(bar, self.fill(zero, x=param)))
+            elif private and not scalar and self.state[param] == "alias" and (
+                    param not in self.current or self.current[param] in shared):
+                self.statements.append(assign(bar, self.fill("np.copy(x)", x=self.bar(param))))
+                self.current.pop(param, None)
+            elif param in self.current:
+                shared.add(self.current[param])
+                self.statements.append(assign(bar, name(self.current.pop(param))))
+            shared.add(self.bar(param))
+            names.append(bar)
         return names
 
     # contributions

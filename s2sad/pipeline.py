@@ -206,7 +206,7 @@ class _AdjointBuilder:
                                  self.callee_adjoint)
         seed = emitter.seed_name()
         backward = emitter.backward()
-        gradients = [name(g) for g in emitter.gradients()]
+        gradients = [name(g) for g in emitter.gradients(private=self.top)]
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
         result = self.printer.atom(function.result)
         returned = tuple_of([result, grads]) if self.top else grads

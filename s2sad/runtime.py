@@ -20,14 +20,18 @@ def unbroadcast(g, x):
 
 
 def matmul_adjoint_a(g, a, b):
-    """The adjoint of `a` in `a @ b`, for operands of any rank."""
+    """The adjoint of `a` in `a @ b` (or `np.dot(a, b)`), for operands of any rank."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * b, a)
     if np.ndim(b) == 1:
         return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
     return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
 
 
 def matmul_adjoint_b(g, a, b):
-    """The adjoint of `b` in `a @ b`, for operands of any rank."""
+    """The adjoint of `b` in `a @ b` (or `np.dot(a, b)`), for operands of any rank."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * a, b)
     if np.ndim(a) == 1:
         if np.ndim(b) == 1:
             return g * a
