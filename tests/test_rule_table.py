@@ -1,0 +1,450 @@
+"""Every row of the derivative rule table, checked against central differences.
+
+Elementwise rows are tested from generated source: s2sad reads a function's source and
+caches derivatives per function object, so each primitive gets its own small module
+written to a temporary file and imported. A differentiable elementwise row without an
+entry in DOMAINS fails, so a new row is tested as soon as it is added.
+"""
+import builtins
+import importlib.util
+import itertools
+import math
+import operator
+import sys
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad import ir, rules, runtime
+from util import assert_close, numeric_grad, numeric_vjp
+
+OPERATORS = {
+    operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",
+    operator.truediv: "{0} / {1}", operator.pow: "{0} ** {1}", operator.mod: "{0} % {1}",
+    operator.floordiv: "{0} // {1}", operator.matmul: "{0} @ {1}",
+    operator.neg: "-{0}", operator.pos: "+{0}", operator.not_: "(not {0})",
+    operator.lt: "({0} < {1})", operator.le: "({0} <= {1})", operator.gt: "({0} > {1})",
+    operator.ge: "({0} >= {1})", operator.eq: "({0} == {1})", operator.ne: "({0} != {1})",
+}
+
+
+def describe(prim):
+    """A stable, readable key for a table primitive: `np.sin`, `math.sin`, `.T`, `+`..."""
+    if isinstance(prim, ir.Attr):
+        return "." + prim.name
+    for prefix, module in (("operator.", operator), ("builtins.", builtins),
+                           ("math.", math), ("np.", np)):
+        name = getattr(prim, "__name__", None)
+        if name and getattr(module, name, None) is prim:
+            return prefix + name
+    return repr(prim)
+
+
+def call_text(prim, nargs):
+    """Python source calling `prim` on the parameters a, b, ..."""
+    names = "abcd"[:nargs]
+    if prim in OPERATORS:
+        return OPERATORS[prim].format(*names)
+    key = describe(prim)
+    module, _, name = key.partition(".")
+    if module == "builtins":
+        return f"{name}({', '.join(names)})"
+    if module in ("math", "np"):
+        return f"{key}({', '.join(names)})"
+    raise AssertionError(f"no way to write {key} in source: extend call_text")
+
+
+_serial = itertools.count()
+
+
+def make_function(tmp_path, params, body):
+    """Import `def f(params): return body` from a fresh module file and return `f`."""
+    name = f"s2sad_rule_case_{next(_serial)}"
+    path = tmp_path / f"{name}.py"
+    path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n\n\n"
+                    f"def f({params}):\n    return {body}\n")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module.f
+
+
+@pytest.fixture
+def gen(tmp_path):
+    made = []
+
+    def build(params, body):
+        fn = make_function(tmp_path, params, body)
+        made.append(fn.__module__)
+        return fn
+
+    yield build
+    for name in made:
+        sys.modules.pop(name, None)
+
+
+# ---------------------------------------------------------------- elementwise rows
+
+WIDE = (-2.0, 2.0)
+POS = (0.3, 3.0)
+UNIT = (-0.9, 0.9)
+
+# rule name -> sampling range of each argument (its length is the arity tested)
+DOMAINS = {
+    "+": [WIDE, WIDE], "-": [WIDE, WIDE], "*": [WIDE, WIDE], "/": [WIDE, (0.5, 2.0)],
+    "**": [(0.5, 2.0), (-1.5, 2.5)], "%": [(2.1, 2.9), (1.0, 1.05)],
+    "unary -": [WIDE], "unary +": [WIDE],
+    "abs": [WIDE], "float": [WIDE], "max": [WIDE, WIDE], "min": [WIDE, WIDE],
+    "pow": [(0.5, 2.0), (-1.5, 2.5)],
+    "math.sin": [WIDE], "np.sin": [WIDE], "math.cos": [WIDE], "np.cos": [WIDE],
+    "math.tan": [(-1.2, 1.2)], "np.tan": [(-1.2, 1.2)],
+    "math.asin": [UNIT], "np.arcsin": [UNIT], "math.acos": [UNIT], "np.arccos": [UNIT],
+    "math.atan": [WIDE], "np.arctan": [WIDE],
+    "math.sinh": [WIDE], "np.sinh": [WIDE], "math.cosh": [WIDE], "np.cosh": [WIDE],
+    "math.tanh": [WIDE], "np.tanh": [WIDE],
+    "math.asinh": [WIDE], "np.arcsinh": [WIDE],
+    "math.acosh": [(1.2, 3.0)], "np.arccosh": [(1.2, 3.0)],
+    "math.atanh": [UNIT], "np.arctanh": [UNIT],
+    "math.exp": [WIDE], "np.exp": [WIDE], "math.expm1": [WIDE], "np.expm1": [WIDE],
+    "math.exp2": [WIDE], "np.exp2": [WIDE],
+    "math.log1p": [(-0.5, 3.0)], "np.log1p": [(-0.5, 3.0)],
+    "math.log2": [POS], "np.log2": [POS], "math.log10": [POS], "np.log10": [POS],
+    "math.log": [POS, (1.5, 4.0)], "np.log": [POS],
+    "math.sqrt": [POS], "np.sqrt": [POS], "math.cbrt": [POS], "np.cbrt": [POS],
+    "math.atan2": [WIDE, WIDE], "np.arctan2": [WIDE, WIDE],
+    "math.hypot": [WIDE, WIDE], "np.hypot": [WIDE, WIDE],
+    "math.pow": [(0.5, 2.0), (-1.5, 2.5)], "np.power": [(0.5, 2.0), (-1.5, 2.5)],
+    "math.fabs": [WIDE], "np.absolute": [WIDE],
+    "math.erf": [WIDE], "math.erfc": [WIDE],
+    "math.degrees": [WIDE], "np.degrees": [WIDE],
+    "math.radians": [WIDE], "np.radians": [WIDE],
+    "math.fmod": [(2.1, 2.9), (1.0, 1.05)], "np.fmod": [(2.1, 2.9), (1.0, 1.05)],
+    "math.copysign": [WIDE, WIDE],
+    "np.square": [WIDE], "np.reciprocal": [POS], "np.negative": [WIDE],
+    "np.positive": [WIDE],
+    "np.add": [WIDE, WIDE], "np.subtract": [WIDE, WIDE], "np.multiply": [WIDE, WIDE],
+    "np.divide": [WIDE, (0.5, 2.0)],
+}
+# other arities to test as well (math.log(x) besides math.log(x, base))
+OTHER_ARITIES = {"math.log": (1,)}
+# rows that take scalars only (besides every `math.*` row)
+SCALAR_ONLY = {"float", "max", "min"}
+
+
+def generic_adjoint(fn, wrt):
+    """The derivative generated without example arguments, compiled from its source."""
+    namespace = dict(fn.__globals__)
+    namespace.update(runtime.HELPERS)
+    exec(compile(s2sad.source(fn, wrt=wrt), "<generic>", "exec"), namespace)
+    return namespace[f"{fn.__name__}_adjoint"]
+
+
+def differentiable_elementwise(rule):
+    return isinstance(rule, rules.Elementwise) and any(p is not None for p in rule.partials)
+
+
+ELEMENTWISE = [(prim, rule) for prim, rule in rules.TABLE.items()
+               if differentiable_elementwise(rule)]
+
+
+def sample(rng, domain, shape):
+    lo, hi = domain
+    if shape is None:
+        return float(rng.uniform(lo, hi))
+    return rng.uniform(lo, hi, shape)
+
+
+def scalar_only(rule):
+    return rule.name in SCALAR_ONLY or rule.lib == "math"
+
+
+@pytest.mark.parametrize("prim, rule", ELEMENTWISE,
+                         ids=[f"{describe(p)}[{r.name}]" for p, r in ELEMENTWISE])
+def test_elementwise_rule(prim, rule, gen):
+    assert rule.name in DOMAINS, (
+        f"rule {rule.name!r} ({describe(prim)}) has no sampling domain in DOMAINS: add one "
+        "so that the new row is tested")
+    domains = DOMAINS[rule.name]
+    rng = np.random.default_rng(sum(map(ord, rule.name)))
+    for nargs in (len(domains),) + OTHER_ARITIES.get(rule.name, ()):
+        params = ", ".join("abcd"[:nargs])
+        fn = gen(params, call_text(prim, nargs))
+        wrt = tuple(range(nargs))
+        # scalar form: every argument, differentiable or not (a None partial must be 0)
+        args = tuple(sample(rng, d, None) for d in domains[:nargs])
+        got = s2sad.grad(fn, wrt=wrt)(*args)
+        assert all(type(g) is float for g in got)
+        assert_close(got, numeric_grad(fn, args, wrt))
+        if scalar_only(rule):
+            continue
+        # array forms, broadcasting the arguments against each other
+        shape_sets = [[(2, 3)], [(3, 1)]] if nargs == 1 else \
+            [[(2, 3), (3,)], [(3, 1), (1, 3)], [None, (2, 3)], [(3,), None]]
+        for shapes in shape_sets:
+            args = tuple(sample(rng, d, s) for d, s in zip(domains, shapes))
+            value = fn(*args)
+            cotangent = rng.normal(size=np.shape(value))
+            got_value, got = s2sad.vjp(fn, wrt)(*args, cotangent)
+            assert_close(got_value, value, rtol=1e-13, atol=0)
+            want = numeric_vjp(fn, args, cotangent, wrt)
+            for g, x in zip(got, args):
+                assert np.shape(g) == np.shape(x)
+            assert_close(got, want)
+            # the generic derivative (argument kinds unknown) gives the same numbers
+            generic_value, generic = generic_adjoint(fn, wrt)(*args, cotangent)
+            if nargs == 1:
+                generic = (generic,)  # the generated code returns one gradient bare
+            assert_close(np.asarray(generic_value), np.asarray(value), rtol=1e-13, atol=0)
+            assert_close(tuple(np.asarray(g) for g in generic), tuple(np.asarray(g) for g in got),
+                         rtol=1e-12, atol=1e-14)
+
+
+def test_every_rule_row_is_covered():
+    """Every table row is tested here: elementwise by DOMAINS, the others by name."""
+    missing = []
+    for prim, rule in rules.TABLE.items():
+        key = describe(prim)
+        if differentiable_elementwise(rule):
+            if rule.name not in DOMAINS:
+                missing.append(f"{key} (elementwise {rule.name!r}: add to DOMAINS)")
+        elif isinstance(rule, rules.NonDifferentiable) or \
+                (isinstance(rule, rules.Elementwise) and not differentiable_elementwise(rule)):
+            if key not in NONDIFF:
+                missing.append(f"{key} (non-differentiable: add to NONDIFF)")
+        elif isinstance(rule, rules.Custom):
+            if key not in CUSTOM:
+                missing.append(f"{key} (custom {rule.name!r}: add to CUSTOM)")
+        else:
+            missing.append(f"{key} (rule of unknown type {type(rule).__name__})")
+    assert not missing, "rule table rows without a test:\n" + "\n".join(missing)
+
+
+# ---------------------------------------------------------------- non-differentiable rows
+
+def _arr(*shape):
+    return np.random.default_rng(3).uniform(0.2, 2.8, shape)
+
+
+# two arrays with no equal elements: comparisons have no tie (no jump) there
+PAIR_A = np.array([0.3, 1.4, 2.2, 0.9])
+PAIR_B = np.array([1.1, 0.6, 2.5, 0.2])
+
+# primitive key -> (parameters, body, arguments, wrt, expected gradient or None: numeric)
+NONDIFF = {
+    "operator.floordiv": ("a, b", "a * (a // b)", (2.7, 1.2), (0, 1), (2.0, 0.0)),
+    "math.floor": ("a", "a * math.floor(a)", (2.7,), 0, 2.0),
+    "math.ceil": ("a", "a * math.ceil(a)", (2.7,), 0, 3.0),
+    "math.trunc": ("a", "a * math.trunc(a)", (-2.7,), 0, -2.0),
+    "np.floor": ("a", "np.sum(a * np.floor(a))", (_arr(2, 3),), 0, None),
+    "np.ceil": ("a", "np.sum(a * np.ceil(a))", (_arr(2, 3),), 0, None),
+    "np.trunc": ("a", "np.sum(a * np.trunc(a - 1.5))", (_arr(2, 3),), 0, None),
+    "np.sign": ("a", "np.sum(a * np.sign(a - 1.5))", (_arr(2, 3),), 0, None),
+    "builtins.int": ("a", "a * int(a)", (2.7,), 0, 2.0),
+    "builtins.round": ("a", "a * round(a)", (2.7,), 0, 3.0),
+    "operator.lt": ("a, b", "np.sum(a * (a < b) + b * (b < a))", (PAIR_A, PAIR_B), (0, 1),
+                    None),
+    "operator.le": ("a, b", "a * (a <= b)", (0.7, 1.2), (0, 1), (1.0, 0.0)),
+    "operator.gt": ("a, b", "a * (a > b)", (0.7, 1.2), (0, 1), (0.0, 0.0)),
+    "operator.ge": ("a, b", "np.sum(b * (a >= b))", (PAIR_A, PAIR_B), (0, 1), None),
+    "operator.eq": ("a, b", "a * (a == b) + b", (0.7, 1.2), (0, 1), (0.0, 1.0)),
+    "operator.ne": ("a, b", "a * (a != b)", (0.7, 1.2), (0, 1), (1.0, 0.0)),
+    "operator.not_": ("a, b", "a * (not b)", (0.7, 0.0), 0, 1.0),
+    ".shape": ("a", "np.sum(a) * a.shape[0]", (_arr(2, 3),), 0, None),
+    "np.shape": ("a", "np.sum(a) * np.shape(a)[1]", (_arr(2, 3),), 0, None),
+    ".dtype": ("a", "np.sum(a * a + np.zeros(3, dtype=a.dtype))", (_arr(3),), 0, None),
+    ".ndim": ("a", "np.sum(a * a) * a.ndim", (_arr(2, 3),), 0, None),
+    ".size": ("a", "np.sum(a) / a.size", (_arr(2, 3),), 0, None),
+    "np.ndim": ("a", "np.sum(a) * np.ndim(a)", (_arr(2, 3),), 0, None),
+    "np.size": ("a", "np.sum(a * a) / np.size(a)", (_arr(2, 3),), 0, None),
+    "builtins.len": ("a", "np.sum(a * a) * len(a)", (_arr(2, 3),), 0, None),
+    "np.zeros": ("a", "np.sum(a * a + np.zeros(3))", (_arr(3),), 0, None),
+    "np.ones": ("a", "np.sum(a * np.ones(3))", (_arr(3),), 0, None),
+    "np.empty": ("a", "np.sum(a * a) * np.empty(3).shape[0]", (_arr(3),), 0, None),
+    "np.full": ("a", "np.sum(a * np.full(3, 2.5))", (_arr(3),), 0, None),
+    "np.eye": ("a", "np.sum(np.eye(3) @ (a * a))", (_arr(3),), 0, None),
+    "np.identity": ("a", "np.sum(np.identity(3) * a)", (_arr(3, 3),), 0, None),
+    "np.arange": ("a", "np.sum(a * np.arange(3.0))", (_arr(3),), 0, None),
+    "np.linspace": ("a", "np.sum(a * np.linspace(0.0, 1.0, 3))", (_arr(2, 3),), 0, None),
+    "np.zeros_like": ("a", "np.sum(a * a + np.zeros_like(a))", (_arr(2, 3),), 0, None),
+    "np.ones_like": ("a", "np.sum(a * np.ones_like(a))", (_arr(2, 3),), 0, None),
+    "np.full_like": ("a", "np.sum(a * np.full_like(a, 3.0))", (_arr(2, 3),), 0, None),
+    "np.empty_like": ("a", "np.sum(a * a) * np.empty_like(a).size", (_arr(2, 3),), 0, None),
+}
+
+
+@pytest.mark.parametrize("key", sorted(NONDIFF))
+def test_non_differentiable_rule(key, gen):
+    params, body, args, wrt, expected = NONDIFF[key]
+    fn = gen(params, body)
+    got = s2sad.grad(fn, wrt=wrt)(*args)
+    assert_close(got, numeric_grad(fn, args, wrt))
+    if expected is not None:
+        assert_close(got, expected)
+
+
+def test_non_differentiable_result_alone_has_zero_gradient(gen):
+    assert s2sad.grad(gen("a", "math.floor(a) * 1.0"))(2.7) == 0.0
+    g = s2sad.grad(gen("a", "np.sum(np.sign(a))"))(_arr(3))
+    assert isinstance(g, np.ndarray) and g.shape == (3,) and not np.any(g)
+
+
+# ---------------------------------------------------------------- custom rows
+
+def c_sum_all(x):
+    return np.sum(np.sin(x) * np.sum(x))
+
+
+def c_sum_positional_axis(x):
+    return np.sum(np.sum(x, 0) ** 3)
+
+
+def c_sum_tuple_axes(x):
+    return np.sum(np.exp(np.sum(x, axis=(0, 1))))
+
+
+def c_sum_method_free_scalar(s):
+    return np.sum(s * s)
+
+
+def c_mean_all(x):
+    return np.mean(x ** 3) * np.mean(x)
+
+
+def c_mean_all_keepdims(x):
+    return np.sum(x * np.mean(x, keepdims=True))
+
+
+def c_matmul_op(a, b):
+    return a @ b
+
+
+def c_matmul_fn(a, b):
+    return np.matmul(a, b)
+
+
+def c_dot(a, b):
+    return np.dot(a, b)
+
+
+def c_index(x):
+    return x[1] * x[-1] - x[0]
+
+
+def c_index_2d(x):
+    return x[0, 1] * x[1, -1] + np.sum(x[1] * x[:, 2][0])
+
+
+def c_slices(x):
+    return np.sum(x[1:, ::2] ** 2) + np.sum(x[:-1, 1])
+
+
+def c_newaxis(x):
+    return np.sum(x[:, None] * x[None, :] * x[None])
+
+
+def c_index_int_arg(x, i):
+    return x[i] ** 2 + x[i + 1]
+
+
+def c_transpose(x, y):
+    return np.sum(x.T * y)
+
+
+def c_transpose_1d(x):
+    return np.sum(x.T * x)
+
+
+def c_real(x):
+    return np.sum(x.real * x)
+
+
+def _r(*shape):
+    return np.random.default_rng(11).uniform(-1.0, 1.0, shape)
+
+
+def _check_grad(fn, args, wrt=0):
+    got = s2sad.grad(fn, wrt=wrt)(*args)
+    assert_close(got, numeric_grad(fn, args, wrt))
+
+
+def _check_vjp(fn, args, wrt):
+    value = fn(*args)
+    cotangent = np.random.default_rng(5).normal(size=np.shape(value))
+    got_value, got = s2sad.vjp(fn, wrt)(*args, cotangent)
+    assert_close(got_value, value, rtol=1e-13, atol=0)
+    assert_close(got, numeric_vjp(fn, args, cotangent, wrt))
+
+
+def check_sum(gen):
+    for shape in ((4,), (2, 3), (2, 3, 2)):
+        _check_grad(c_sum_all, (_r(*shape),))
+        for axis in list(range(len(shape))) + [-1]:
+            _check_grad(gen("x", f"np.sum(np.cos(np.sum(x * x, axis={axis})))"), (_r(*shape),))
+            _check_grad(gen("x", f"np.sum(x * np.sum(x, axis={axis}, keepdims=True))"),
+                        (_r(*shape),))
+    _check_grad(c_sum_positional_axis, (_r(2, 3),))
+    _check_grad(c_sum_tuple_axes, (_r(2, 3, 4),))
+    _check_grad(c_sum_method_free_scalar, (0.7,))
+
+
+def check_mean(gen):
+    for shape in ((4,), (2, 3), (2, 3, 2)):
+        _check_grad(c_mean_all, (_r(*shape),))
+        _check_grad(c_mean_all_keepdims, (_r(*shape),))
+        for axis in list(range(len(shape))) + [-1]:
+            _check_grad(gen("x", f"np.sum(np.exp(np.mean(x, axis={axis})))"), (_r(*shape),))
+            _check_grad(gen("x", f"np.sum(x * np.mean(x, axis={axis}, keepdims=True))"),
+                        (_r(*shape),))
+
+
+PRODUCT_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)),
+                  (None, (3,)), ((2, 3), None)]
+
+
+def _product_args(shapes):
+    return tuple(0.8 if s is None else _r(*s) for s in shapes)
+
+
+def check_products(fn, gen=None):
+    for shapes in PRODUCT_SHAPES:
+        if fn is not c_dot and None in shapes:
+            continue  # a scalar operand of @ is an error in NumPy
+        _check_vjp(fn, _product_args(shapes), (0, 1))
+        _check_vjp(fn, _product_args(shapes), 1)
+
+
+def check_indexing(gen=None):
+    _check_grad(c_index, (_r(4),))
+    _check_grad(c_index_2d, (_r(2, 3),))
+    _check_grad(c_slices, (_r(3, 4),))
+    _check_grad(c_newaxis, (_r(3),))
+    _check_grad(c_index_int_arg, (_r(5), 2))
+
+
+def check_transpose(gen=None):
+    _check_grad(c_transpose, (_r(2, 3), _r(3, 2)), (0, 1))
+    _check_grad(c_transpose, (_r(2, 3, 4), _r(4, 3, 2)), (0, 1))
+    _check_grad(c_transpose_1d, (_r(3),))
+
+
+def check_real(gen=None):
+    _check_grad(c_real, (_r(2, 3),))
+
+
+CUSTOM = {
+    "np.sum": check_sum,
+    "np.mean": check_mean,
+    "operator.matmul": lambda gen: check_products(c_matmul_op),
+    "np.matmul": lambda gen: check_products(c_matmul_fn),
+    "np.dot": lambda gen: check_products(c_dot),
+    "operator.getitem": check_indexing,
+    ".T": check_transpose,
+    ".real": check_real,
+}
+
+
+@pytest.mark.parametrize("key", sorted(CUSTOM))
+def test_custom_rule(key, gen):
+    CUSTOM[key](gen)

@@ -1,0 +1,60 @@
+"""Small numeric helpers for the tests, independent of s2sad."""
+import numpy as np
+
+
+def _step(v):
+    return 1e-6 * max(1.0, abs(float(v)))
+
+
+def numeric_grad(f, args, wrt=0):
+    """Central differences of scalar-valued `f(*args)` with respect to `args[wrt]`.
+
+    `wrt` may be a position or a tuple of positions (then a tuple is returned). A float
+    argument gives a float, a float array argument an array of its shape and dtype.
+    For a function with an array result, use `numeric_vjp`.
+    """
+    if isinstance(wrt, tuple):
+        return tuple(numeric_grad(f, args, w) for w in wrt)
+    args = list(args)
+    x = args[wrt]
+    if isinstance(x, np.ndarray):
+        base = np.array(x, dtype=np.float64)
+        out = np.zeros(base.shape)
+        for i in np.ndindex(base.shape):
+            h = _step(base[i])
+            plus, minus = base.copy(), base.copy()
+            plus[i] += h
+            minus[i] -= h
+            args[wrt] = plus
+            fp = float(f(*args))
+            args[wrt] = minus
+            fm = float(f(*args))
+            out[i] = (fp - fm) / (plus[i] - minus[i])
+        return out.astype(x.dtype)
+    x = float(x)
+    h = _step(x)
+    args[wrt] = x + h
+    fp = float(f(*args))
+    args[wrt] = x - h
+    fm = float(f(*args))
+    return (fp - fm) / ((x + h) - (x - h))
+
+
+def numeric_vjp(f, args, cotangent, wrt=0):
+    """cotangent . J of `f` at `args` by central differences (`f` may return an array)."""
+    ct = np.asarray(cotangent, dtype=np.float64)
+    return numeric_grad(lambda *a: float(np.sum(ct * np.asarray(f(*a), dtype=np.float64))),
+                        args, wrt)
+
+
+def assert_close(a, b, rtol=1e-5, atol=1e-7):
+    """`a` and `b` agree elementwise: floats, arrays (same shape) or tuples of them."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        assert isinstance(a, tuple) and isinstance(b, tuple), (a, b)
+        assert len(a) == len(b), (a, b)
+        for x, y in zip(a, b):
+            assert_close(x, y, rtol, atol)
+        return
+    assert np.shape(a) == np.shape(b), f"shapes differ: {np.shape(a)} vs {np.shape(b)}"
+    np.testing.assert_allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64),
+                               rtol=rtol, atol=atol)
