@@ -24,7 +24,7 @@ def _positions(fn, wrt):
     for item in items:
         if isinstance(item, str) and item in params:
             position = params.index(item)
-        elif isinstance(item, int) and not isinstance(item, bool) and -len(params) <= item < len(params):
+        elif type(item) is int and -len(params) <= item < len(params):
             position = item % len(params)
         elif not params:
             raise UsageError(f"{fn.__name__}() has no parameters to differentiate with "

@@ -94,14 +94,16 @@ _PRODUCT_ADJOINTS = {
 }
 
 
+_ANY_RANK = ("matmul_adjoint_a(g, a, b)", "matmul_adjoint_b(g, a, b)")
+
+
 def _product_adjoint(site):
     a, b = site.kinds
     if a.is_scalar or b.is_scalar:
         templates = ("g * b", "g * a")
         reduce = (not K.same_shape(a, site.out_kind), not K.same_shape(b, site.out_kind))
     else:
-        templates = _PRODUCT_ADJOINTS.get((a.ndim, b.ndim),
-                                          ("matmul_adjoint_a(g, a, b)", "matmul_adjoint_b(g, a, b)"))
+        templates = _PRODUCT_ADJOINTS.get((a.ndim, b.ndim), _ANY_RANK)
         reduce = (False, False)
     return {i: Add(site.fill(templates[i]), reduce[i]) for i in (0, 1) if site.active[i]}
 
