@@ -79,7 +79,7 @@ class _Derivative:
             kinds = K.of_arguments(values, self._positions, names)
             derived = pipeline.derive_adjoint(self._fn, kinds, self._positions)
             out_kind = derived.spec.out_kind
-            if self._what != "vjp" and not out_kind.is_scalar and out_kind.known:
+            if out_kind == K.OTHER or (self._what != "vjp" and out_kind.is_array):
                 raise self._not_scalar(out_kind)
             self._by_type[key] = derived
         self._last = derived
@@ -93,9 +93,14 @@ class _Derivative:
         return value, self._shape_like(values, grads)
 
     def _not_scalar(self, what):
+        if self._what == "vjp":
+            return UsageError(f"vjp({self._fn.__name__}) needs a function that returns a "
+                              f"number or a float array, but it returns {what}.")
+        advice = ("return a float or a NumPy array" if what == K.OTHER
+                  else "use s2sad.vjp for a vector-Jacobian product")
         return UsageError(
             f"{self._what}({self._fn.__name__}) needs a function that returns a scalar, but "
-            f"it returns {what}; use s2sad.vjp for a vector-Jacobian product.")
+            f"it returns {what}; {advice}.")
 
     def _shape_like(self, values, grads):
         """Each gradient as the type of its argument: float for a float, array for an array."""

@@ -36,8 +36,10 @@ class Kind:
 
     def __str__(self):
         if self.tag == "array":
-            return f"array{'' if self.ndim is None else self.ndim}"
-        return self.tag
+            return "an array" + ("" if self.ndim is None else f" of rank {self.ndim}")
+        return {"scalar": "a scalar", "int": "an integer",
+                "other": "a value that is not a number (such as None, a string or a tuple)",
+                "unknown": "a value of unknown kind"}[self.tag]
 
 
 SCALAR = Kind("scalar", 0)
