@@ -1,0 +1,350 @@
+"""Functions s2sad must reject with a clear `s2sad.Error`, for tests/test_errors.py.
+
+Every function named `bad_*` contains exactly one construct s2sad does not support; the
+line s2sad must report carries the marker comment `# HERE` (for problems of the whole
+function, such as star-arguments or a missing `return`, that is the `def` line).
+Functions named `ok_*` are fine and are used to test misuse of the API.
+
+s2sad reads these functions' source with `inspect`, so they must live in a file.
+"""
+# flake8: noqa
+import math
+
+import numpy as np
+
+GLOBAL_VALUE = 3.0
+NOT_A_FUNCTION = 42
+
+
+class Box:
+    pass
+
+
+# ---------------------------------------------------------------- statements
+
+
+def bad_try(x):
+    y = x * 2.0
+    try:  # HERE
+        y = math.log(x)
+    except ValueError:
+        y = 0.0
+    return y
+
+
+def bad_with(x):
+    y = x * 2.0
+    with open("/dev/null") as handle:  # HERE
+        y = y + 1.0
+    return y
+
+
+def bad_yield(x):
+    y = x * 2.0
+    yield y  # HERE
+
+
+def bad_global(x):
+    global GLOBAL_VALUE  # HERE
+    GLOBAL_VALUE = x
+    return x * 2.0
+
+
+def make_bad_nonlocal():
+    scale = 2.0
+
+    def bad_nonlocal(x):
+        nonlocal scale  # HERE
+        scale = x
+        return x * scale
+
+    return bad_nonlocal
+
+
+bad_nonlocal = make_bad_nonlocal()
+
+
+def bad_nested_def(x):
+    y = x * 2.0
+
+    def helper(z):  # HERE
+        return z * z
+
+    return helper(y)
+
+
+def bad_class_def(x):
+    y = x * 2.0
+
+    class Local:  # HERE
+        value = 1.0
+
+    return y
+
+
+def bad_lambda(x):
+    square = lambda z: z * z  # HERE
+    return square(x)
+
+
+def bad_star_args(*args):  # HERE
+    return args[0] * 2.0
+
+
+def bad_star_kwargs(x, **kwargs):  # HERE
+    return x * 2.0
+
+
+def bad_del(x):
+    y = x * 2.0
+    z = y + 1.0
+    del y  # HERE
+    return z
+
+
+def bad_import(x):
+    y = x * 2.0
+    import cmath  # HERE
+    return y
+
+
+def bad_import_from(x):
+    y = x * 2.0
+    from math import sin  # HERE
+    return y
+
+
+def bad_raise(x):
+    y = x * 2.0
+    raise ValueError("no")  # HERE
+    return y
+
+
+def bad_assert(x):
+    y = x * 2.0
+    assert x > 0.0  # HERE
+    return y
+
+
+def bad_if(x):
+    y = x * 2.0
+    if x > 0.0:  # HERE
+        y = x * 3.0
+    return y
+
+
+def bad_for(x):
+    y = x * 2.0
+    for i in range(3):  # HERE
+        y = y * x
+    return y
+
+
+def bad_while(x):
+    y = x * 2.0
+    while y < 10.0:  # HERE
+        y = y * 2.0
+    return y
+
+
+def bad_element_assignment(x):
+    y = np.zeros(3)
+    y[0] = x  # HERE
+    return np.sum(y)
+
+
+def bad_attribute_assignment(x):
+    box = Box()
+    box.value = x  # HERE
+    return x * 2.0
+
+
+def bad_chained_assignment(x):
+    y = x * 2.0
+    a = b = y  # HERE
+    return a + b
+
+
+def bad_expression_statement(x):
+    y = x * 2.0
+    math.sin(y)  # HERE
+    return y
+
+
+def bad_no_return(x):  # HERE
+    y = x * 2.0
+
+
+def bad_bare_return(x):
+    y = x * 2.0
+    return  # HERE
+
+
+def bad_return_tuple(x):
+    y = x * 2.0
+    return y, x  # HERE
+
+
+# ---------------------------------------------------------------- expressions
+
+
+def bad_star_call(x):
+    y = x * 2.0
+    return math.atan2(*y)  # HERE
+
+
+def bad_double_star_call(x, options=None):
+    y = x * 2.0
+    return np.sum(y, **options)  # HERE
+
+
+def bad_list_comprehension(x):
+    y = x * 2.0
+    z = [y * i for i in range(3)]  # HERE
+    return np.sum(z)
+
+
+def bad_generator_expression(x):
+    y = x * 2.0
+    return sum(y * i for i in range(3))  # HERE
+
+
+def bad_dict_literal(x):
+    y = x * 2.0
+    d = {"y": y}  # HERE
+    return y
+
+
+def bad_list_literal(x):
+    y = x * 2.0
+    z = [x, y]  # HERE
+    return np.sum(z)
+
+
+def bad_fstring(x):
+    y = x * 2.0
+    label = f"value {y}"  # HERE
+    return y
+
+
+def bad_conditional_expression(x):
+    y = x * 2.0
+    z = y if x > 0.0 else -y  # HERE
+    return z
+
+
+def bad_and_or(x):
+    y = x * 2.0
+    z = y and x  # HERE
+    return z
+
+
+def bad_walrus(x):
+    y = x * 2.0
+    w = (z := y * 3.0) + 1.0  # HERE
+    return w
+
+
+def bad_chained_comparison(x):
+    y = x * 2.0
+    inside = 0.0 < y < 1.0  # HERE
+    return y * inside
+
+
+def bad_method_call(x):
+    y = x * 2.0
+    return y.sum()  # HERE
+
+
+def bad_undefined_name(x):
+    y = x * 2.0
+    return y * undefined_thing  # HERE
+
+
+def bad_read_before_assignment(x):
+    y = x * 2.0
+    z = w * y  # HERE
+    w = 3.0
+    return z
+
+
+def bad_call_without_rule(x):
+    y = x * 2.0
+    values, vectors = np.linalg.eigh(y)  # HERE
+    return np.sum(values)
+
+
+def bad_call_builtin_without_rule(x):
+    y = x * 2.0
+    z = sorted(y)  # HERE
+    return np.sum(z)
+
+
+def bad_recursion(x):
+    y = x * 0.5
+    return bad_recursion(y)  # HERE
+
+
+def bad_mutual_recursion(x):
+    y = x * 0.5
+    return mutual_helper(y)  # HERE
+
+
+def mutual_helper(x):
+    return bad_mutual_recursion(x * 2.0)
+
+
+def two_parameters(a, b):
+    return a * b
+
+
+def bad_wrong_argument_count(x):
+    y = x * 2.0
+    return two_parameters(y)  # HERE
+
+
+def bad_too_many_arguments(x):
+    y = x * 2.0
+    return two_parameters(y, x, y)  # HERE
+
+
+def bad_unknown_keyword(x):
+    y = x * 2.0
+    return two_parameters(y, c=x)  # HERE
+
+
+# ---------------------------------------------------------------- good functions
+
+
+def ok_scalar(x, y):
+    return math.sin(x) * y + x * x
+
+
+def ok_vector(x):
+    return np.sin(x) * x
+
+
+def ok_scale(x):
+    return x * 2.0
+
+
+def ok_no_parameters():
+    return 1.0
+
+
+def ok_sum(x):
+    return np.sum(np.sin(x))
+
+
+# ---------------------------------------------------------------- odd results
+# (valid Python that s2sad lowers, but whose result is not a number to differentiate)
+
+
+def odd_returns_none(x):
+    y = x * 2.0
+    return None
+
+
+def odd_returns_string(x):
+    y = x * 2.0
+    return "done"

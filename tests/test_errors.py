@@ -1,0 +1,710 @@
+"""Error handling: bad input gets a clear `s2sad.Error`, never an internal traceback.
+
+The standard: every error s2sad raises on purpose is an `s2sad.Error` subclass
+(SourceError, UnsupportedError, UsageError, ArgumentError). When the problem is in the
+user's source, the message starts `path:line:` with the file and line of the offending
+construct, names the construct, and says what to do instead.
+
+The offending functions live in tests/bad_functions.py (s2sad reads source with
+`inspect`, so they must be in a file); the line s2sad must report carries `# HERE`.
+"""
+import fractions
+import functools
+import inspect
+import math
+import os
+import re
+import subprocess
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import s2sad
+from s2sad import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+
+import bad_functions as bad
+
+HERE = Path(__file__).resolve().parent
+BAD_FILE = str(HERE / "bad_functions.py")
+
+# Words a message uses to say what to do instead.
+ADVICE = re.compile(
+    r"\b(use|define|pass|move|return|write|remove|assign|import|check|compute|list|leave|"
+    r"drop|call|rewrite|format|compare|give|build|differentiate|split|replace|avoid|"
+    r"inline)\b", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def marked_line(fn, marker="# HERE"):
+    """The line in its file of the (only) line of `fn` carrying `marker`."""
+    lines, first = inspect.getsourcelines(fn)
+    found = [first + i for i, text in enumerate(lines) if marker in text]
+    assert len(found) == 1, f"{fn.__name__} must mark exactly one line with {marker!r}"
+    return found[0]
+
+
+def filename_of(fn):
+    return fn.__code__.co_filename
+
+
+def scalar_args(fn, value=1.0):
+    """Arguments for every required parameter (and one for `*args`)."""
+    args = []
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) \
+                and p.default is p.empty:
+            args.append(value)
+    return args
+
+
+def raised_by(call):
+    """The exception `call()` raises (failing the test if it raises none)."""
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - we classify it below
+        return exc
+    pytest.fail("no exception was raised")
+
+
+def assert_s2sad_error(exc, expected=Error):
+    """`exc` is the expected s2sad.Error subclass, with a readable report otherwise."""
+    assert isinstance(exc, expected), (
+        f"expected {expected.__name__}, got {type(exc).__module__}.{type(exc).__name__}: "
+        f"{exc}")
+
+
+def assert_located(exc, fn, line):
+    """The message starts `path:line:` for `fn`'s file and names the file and line."""
+    message = str(exc)
+    path = filename_of(fn)
+    assert f"{path}:{line}:" in message, (
+        f"expected '{os.path.basename(path)}:{line}:' in the message, got: {message}")
+    assert message.startswith(f"{path}:{line}:"), message
+    assert os.path.basename(path) in message
+
+
+# ---------------------------------------------------------------- unsupported constructs
+
+# (function, exception class, regex naming the construct (case-insensitive))
+CONSTRUCTS = [
+    (bad.bad_try, UnsupportedError, r"try"),
+    (bad.bad_with, UnsupportedError, r"\bwith\b"),
+    (bad.bad_yield, UnsupportedError, r"yield|generator"),
+    (bad.bad_global, UnsupportedError, r"global"),
+    (bad.bad_nonlocal, UnsupportedError, r"nonlocal"),
+    (bad.bad_nested_def, UnsupportedError, r"nested function|function definition|\bdef\b"),
+    (bad.bad_class_def, UnsupportedError, r"class"),
+    (bad.bad_lambda, UnsupportedError, r"lambda"),
+    (bad.bad_star_args, UnsupportedError, r"\*args|star"),
+    (bad.bad_star_kwargs, UnsupportedError, r"\*\*kwargs|star"),
+    (bad.bad_del, UnsupportedError, r"\bdel\b"),
+    (bad.bad_import, UnsupportedError, r"import"),
+    (bad.bad_import_from, UnsupportedError, r"import"),
+    (bad.bad_raise, UnsupportedError, r"raise"),
+    (bad.bad_assert, UnsupportedError, r"assert"),
+    (bad.bad_if, UnsupportedError, r"[`']if[`']|\bif statement"),
+    (bad.bad_for, UnsupportedError, r"[`']for[`']|\bfor loop"),
+    (bad.bad_while, UnsupportedError, r"\bwhile\b"),
+    (bad.bad_element_assignment, UnsupportedError, r"element|item assignment|subscript"),
+    (bad.bad_attribute_assignment, UnsupportedError, r"attribute"),
+    (bad.bad_chained_assignment, UnsupportedError, r"chained assignment|a = b ="),
+    (bad.bad_expression_statement, UnsupportedError, r"expression statement|discarded"),
+    (bad.bad_no_return, UnsupportedError, r"return"),
+    (bad.bad_bare_return, UnsupportedError, r"bare .?return|return.{0,20}without a value"),
+    (bad.bad_return_tuple, UnsupportedError, r"tuple"),
+    (bad.bad_star_call, UnsupportedError, r"star|unpack"),
+    (bad.bad_double_star_call, UnsupportedError, r"\*\*"),
+    (bad.bad_list_comprehension, UnsupportedError, r"list comprehension"),
+    (bad.bad_generator_expression, UnsupportedError, r"generator expression"),
+    (bad.bad_dict_literal, UnsupportedError, r"dict"),
+    (bad.bad_list_literal, UnsupportedError, r"\blist\b"),
+    (bad.bad_fstring, UnsupportedError, r"f-string|formatted string"),
+    (bad.bad_conditional_expression, UnsupportedError, r"conditional expression|if.*else"),
+    (bad.bad_and_or, UnsupportedError, r"`and`|`or`|\band\b.*\bor\b|boolean"),
+    (bad.bad_walrus, UnsupportedError, r":=|walrus|assignment expression"),
+    (bad.bad_chained_comparison, UnsupportedError, r"chained comparison"),
+    (bad.bad_method_call, UnsupportedError, r"\.sum|sum\(\)|method"),
+    (bad.bad_undefined_name, UnsupportedError, r"undefined_thing"),
+    (bad.bad_read_before_assignment, UnsupportedError, r"['`]w['`].*before|before.*['`]w['`]"),
+    (bad.bad_call_without_rule, UnsupportedError, r"eigh"),
+    (bad.bad_call_builtin_without_rule, UnsupportedError, r"sorted"),
+    (bad.bad_recursion, UnsupportedError, r"recurs"),
+    (bad.bad_wrong_argument_count, UnsupportedError, r"two_parameters"),
+    (bad.bad_too_many_arguments, UnsupportedError, r"two_parameters"),
+    (bad.bad_unknown_keyword, UnsupportedError, r"two_parameters"),
+]
+
+
+def test_every_bad_function_is_covered():
+    """Each `bad_*` function in the fixture module has a row (mutual recursion: its own)."""
+    named = {name for name, value in vars(bad).items()
+             if name.startswith("bad_") and isinstance(value, types.FunctionType)}
+    covered = {fn.__name__ for fn, _, _ in CONSTRUCTS} | {"bad_mutual_recursion"}
+    assert named == covered
+
+
+@pytest.mark.parametrize("fn, expected, construct", CONSTRUCTS,
+                         ids=[fn.__name__[4:] for fn, _, _ in CONSTRUCTS])
+def test_unsupported_construct(fn, expected, construct):
+    exc = raised_by(lambda: s2sad.grad(fn)(*scalar_args(fn)))
+    assert_s2sad_error(exc, expected)
+    assert_located(exc, fn, marked_line(fn))
+    message = str(exc)
+    assert re.search(construct, message, re.IGNORECASE), \
+        f"the message does not name the construct ({construct!r}): {message}"
+    after_prefix = message.split(":", 2)[-1]
+    assert ADVICE.search(after_prefix), f"the message gives no advice: {message}"
+
+
+@pytest.mark.parametrize("fn, expected, construct", CONSTRUCTS,
+                         ids=[fn.__name__[4:] for fn, _, _ in CONSTRUCTS])
+def test_unsupported_construct_through_source(fn, expected, construct):
+    """`s2sad.source` reports the same error with the same location."""
+    exc = raised_by(lambda: s2sad.source(fn, *scalar_args(fn)))
+    assert_s2sad_error(exc, expected)
+    assert_located(exc, fn, marked_line(fn))
+
+
+def test_mutual_recursion():
+    fn = bad.bad_mutual_recursion
+    exc = raised_by(lambda: s2sad.grad(fn)(1.0))
+    assert_s2sad_error(exc, UnsupportedError)
+    message = str(exc)
+    assert "recurs" in message
+    # either call of the cycle is a fine place to report it
+    call_in_helper = next(first + i for first in [inspect.getsourcelines(bad.mutual_helper)[1]]
+                          for i, text in enumerate(inspect.getsourcelines(bad.mutual_helper)[0])
+                          if "bad_mutual_recursion(" in text)
+    lines = {marked_line(fn), call_in_helper}
+    assert any(message.startswith(f"{filename_of(fn)}:{line}:") for line in lines), message
+
+
+def test_error_attributes_match_message():
+    exc = raised_by(lambda: s2sad.grad(bad.bad_if)(1.0))
+    assert exc.filename == filename_of(bad.bad_if)
+    assert exc.line == marked_line(bad.bad_if)
+
+
+def test_error_is_raised_when_the_derivative_is_made():
+    """A construct the fence rejects fails at `grad(f)`, not only at the first call."""
+    with pytest.raises(UnsupportedError):
+        s2sad.grad(bad.bad_if)
+
+
+def test_decorator_form_reports_the_construct():
+    with pytest.raises(UnsupportedError, match=r"bad_functions\.py:\d+:"):
+        s2sad.grad(wrt=0)(bad.bad_while)
+
+
+# ---------------------------------------------------------------- source problems
+
+
+def test_function_without_source():
+    namespace = {}
+    exec("def from_exec(x):\n    return x * 2.0\n", namespace)
+    exc = raised_by(lambda: s2sad.grad(namespace["from_exec"])(1.0))
+    assert_s2sad_error(exc, SourceError)
+    assert "<string>:1:" in str(exc)
+    assert "from_exec" in str(exc)
+    assert "file" in str(exc)
+
+
+def test_lambda_is_a_source_error():
+    square = lambda x: x * x  # LAMBDA
+    exc = raised_by(lambda: s2sad.grad(square)(1.0))
+    assert_s2sad_error(exc, SourceError)
+    line = next(i for i, text in enumerate(Path(__file__).read_text().splitlines(), 1)
+                if "# LAMBDA" in text and "square = lambda" in text)
+    assert str(exc).startswith(f"{__file__}:{line}:"), str(exc)
+    assert "lambda" in str(exc)
+    assert "def" in str(exc)
+
+
+NOT_DEF_FUNCTIONS = [math.sin, np.sin, sorted, abs, 42, "f", None,
+                     functools.partial(bad.ok_scalar, 1.0), bad.Box]
+NOT_DEF_IDS = ["math.sin", "np.sin", "sorted", "abs", "int", "str", "None", "partial", "class"]
+
+
+@pytest.mark.parametrize("thing", NOT_DEF_FUNCTIONS, ids=NOT_DEF_IDS)
+@pytest.mark.parametrize("transform", [s2sad.grad, s2sad.value_and_grad, s2sad.vjp])
+def test_grad_of_something_that_is_not_a_def_function(transform, thing):
+    exc = raised_by(lambda: transform(thing)(1.0))
+    assert_s2sad_error(exc, UsageError)
+    assert "def" in str(exc)
+
+
+@pytest.mark.parametrize("thing", NOT_DEF_FUNCTIONS, ids=NOT_DEF_IDS)
+@pytest.mark.parametrize("call", [
+    lambda thing: s2sad.source(thing),
+    lambda thing: s2sad.source(thing, 1.0),
+    lambda thing: s2sad.source(thing, mode="wengert"),
+], ids=["source", "source-with-args", "wengert"])
+def test_source_of_something_that_is_not_a_def_function(call, thing):
+    exc = raised_by(lambda: call(thing))
+    assert_s2sad_error(exc, UsageError)
+    assert "def" in str(exc)
+
+
+# ---------------------------------------------------------------- API misuse
+
+
+def test_grad_of_array_valued_function_suggests_vjp():
+    exc = raised_by(lambda: s2sad.grad(bad.ok_vector)(np.ones(3)))
+    assert_s2sad_error(exc, UsageError)
+    assert "vjp" in str(exc)
+    assert "scalar" in str(exc)
+
+
+def test_value_and_grad_of_array_valued_function_suggests_vjp():
+    exc = raised_by(lambda: s2sad.value_and_grad(bad.ok_vector)(np.ones(3)))
+    assert_s2sad_error(exc, UsageError)
+    assert "vjp" in str(exc)
+
+
+@pytest.mark.parametrize("fn", [bad.odd_returns_none, bad.odd_returns_string],
+                         ids=["None", "str"])
+def test_grad_of_function_returning_a_non_number(fn):
+    """A result that is no number at all: say so, don't suggest vjp (nor say "other")."""
+    exc = raised_by(lambda: s2sad.grad(fn)(1.0))
+    assert_s2sad_error(exc, Error)
+    message = str(exc)
+    assert "returns other" not in message, f"unclear message: {message}"
+    assert "vjp" not in message, f"vjp does not help here: {message}"
+
+
+@pytest.mark.parametrize("wrt", ["z", "X", 2, -3, 17], ids=repr)
+def test_wrt_names_no_parameter(wrt):
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar, wrt=wrt))
+    assert_s2sad_error(exc, UsageError)
+    message = str(exc)
+    assert "wrt" in message and repr(wrt) in message
+    assert "'x'" in message and "'y'" in message, "the message lists the parameters"
+
+
+@pytest.mark.parametrize("wrt", [True, 1.0, None, ("x", None), ["x"]], ids=repr)
+def test_wrt_of_the_wrong_type(wrt):
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar, wrt=wrt)(1.0, 2.0))
+    assert_s2sad_error(exc, UsageError)
+    assert "wrt" in str(exc)
+
+
+@pytest.mark.parametrize("wrt", [("x", 0), ("y", "y"), (1, -1)], ids=repr)
+def test_wrt_names_a_parameter_twice(wrt):
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar, wrt=wrt))
+    assert_s2sad_error(exc, UsageError)
+    assert "twice" in str(exc)
+
+
+def test_wrt_empty():
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar, wrt=()))
+    assert_s2sad_error(exc, UsageError)
+    assert "wrt" in str(exc)
+
+
+def test_grad_of_function_without_parameters():
+    exc = raised_by(lambda: s2sad.grad(bad.ok_no_parameters)())
+    assert_s2sad_error(exc, UsageError)
+    assert "parameter" in str(exc)
+    assert "0..-1" not in str(exc), f"the advice makes no sense: {exc}"
+
+
+def test_wrt_errors_through_source():
+    exc = raised_by(lambda: s2sad.source(bad.ok_scalar, wrt="z"))
+    assert_s2sad_error(exc, UsageError)
+    assert "'z'" in str(exc)
+
+
+@pytest.mark.parametrize("value", ["1.5", None, [1.0, 2.0], 1j, Decimal("1.5"), object()],
+                         ids=["str", "None", "list", "complex", "Decimal", "object"])
+def test_non_number_for_differentiated_parameter(value):
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar)(value, 2.0))
+    assert_s2sad_error(exc, ArgumentError)
+    assert "'x'" in str(exc)
+    assert "float" in str(exc)
+
+
+def test_string_for_second_differentiated_parameter_names_it():
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar, wrt=(0, 1))(1.0, "oops"))
+    assert_s2sad_error(exc, ArgumentError)
+    assert "'y'" in str(exc)
+    assert "oops" in str(exc)
+
+
+def test_string_passed_by_keyword_names_the_parameter():
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar, wrt="y")(1.0, y="oops"))
+    assert_s2sad_error(exc, ArgumentError)
+    assert "'y'" in str(exc)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_, np.complex128,
+                                   object])
+def test_non_float_array_for_differentiated_parameter(dtype):
+    x = np.arange(3).astype(dtype)
+    exc = raised_by(lambda: s2sad.grad(bad.ok_sum)(x))
+    assert_s2sad_error(exc, ArgumentError)
+    assert "'x'" in str(exc)
+    assert "dtype" in str(exc)
+    if np.issubdtype(np.dtype(dtype), np.integer):
+        assert "astype(float)" in str(exc)
+
+
+def test_int_array_through_source_suggests_astype():
+    exc = raised_by(lambda: s2sad.source(bad.ok_sum, np.arange(3)))
+    assert_s2sad_error(exc, ArgumentError)
+    assert "astype(float)" in str(exc)
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(True)], ids=repr)
+def test_bool_for_differentiated_parameter(value):
+    exc = raised_by(lambda: s2sad.grad(bad.ok_scalar)(value, 2.0))
+    assert_s2sad_error(exc, ArgumentError)
+    assert "'x'" in str(exc)
+    assert "bool" in str(exc)
+
+
+def test_int_for_differentiated_parameter_is_fine():
+    assert s2sad.grad(bad.ok_scalar)(1, 2.0) == pytest.approx(2.0 * math.cos(1.0) + 2.0)
+
+
+def test_source_unknown_mode():
+    exc = raised_by(lambda: s2sad.source(bad.ok_scalar, mode="nope"))
+    assert_s2sad_error(exc, UsageError)
+    assert "'nope'" in str(exc)
+    assert "reverse" in str(exc) and "wengert" in str(exc)
+
+
+def test_source_with_wrong_example_arguments():
+    exc = raised_by(lambda: s2sad.source(bad.ok_scalar, 1.0, 2.0, 3.0))
+    assert_s2sad_error(exc, UsageError)
+    assert "ok_scalar" in str(exc)
+
+
+@pytest.mark.parametrize("cotangent_shape", [(4,), (2,), (3, 1), (1, 3), (3, 3)])
+def test_vjp_cotangent_of_wrong_shape_linear(cotangent_shape):
+    exc = raised_by(lambda: s2sad.vjp(bad.ok_scale)(np.ones(3), np.ones(cotangent_shape)))
+    assert_s2sad_error(exc, UsageError)
+    assert "cotangent" in str(exc)
+    assert "(3,)" in str(exc)
+
+
+@pytest.mark.parametrize("cotangent_shape", [(4,), (2,), (3, 1)])
+def test_vjp_cotangent_of_wrong_shape_nonlinear(cotangent_shape):
+    exc = raised_by(lambda: s2sad.vjp(bad.ok_vector)(np.ones(3), np.ones(cotangent_shape)))
+    assert_s2sad_error(exc, UsageError)
+    assert "cotangent" in str(exc)
+
+
+def test_vjp_array_cotangent_for_scalar_function():
+    exc = raised_by(lambda: s2sad.vjp(bad.ok_scalar)(1.0, 2.0, np.ones(2)))
+    assert_s2sad_error(exc, UsageError)
+    assert "cotangent" in str(exc)
+
+
+def test_vjp_without_arguments():
+    exc = raised_by(lambda: s2sad.vjp(bad.ok_scale)())
+    assert_s2sad_error(exc, UsageError)
+    assert "cotangent" in str(exc)
+
+
+def test_vjp_string_cotangent():
+    exc = raised_by(lambda: s2sad.vjp(bad.ok_scale)(np.ones(3), "oops"))
+    assert_s2sad_error(exc, Error)
+    assert "cotangent" in str(exc)
+
+
+@pytest.mark.parametrize("args, kwargs", [
+    ((1.0, 2.0, 3.0), {}),
+    ((1.0,), {}),
+    ((), {}),
+    ((1.0, 2.0), {"z": 3.0}),
+    ((1.0,), {"x": 2.0}),
+    ((1.0, 2.0), {"y": 2.0}),
+], ids=["too-many", "too-few", "none", "unknown-keyword", "x-twice", "y-twice"])
+@pytest.mark.parametrize("transform", [s2sad.grad, s2sad.value_and_grad])
+def test_calling_the_gradient_with_bad_arguments(transform, args, kwargs):
+    g = transform(bad.ok_scalar)
+    exc = raised_by(lambda: g(*args, **kwargs))
+    assert_s2sad_error(exc, UsageError)
+    assert "ok_scalar" in str(exc)
+
+
+def test_calling_vjp_with_too_many_arguments():
+    exc = raised_by(lambda: s2sad.vjp(bad.ok_scale)(np.ones(3), np.ones(3), np.ones(3)))
+    assert_s2sad_error(exc, UsageError)
+
+
+# ---------------------------------------------------------------- properties
+
+
+def _bad_functions():
+    return sorted((value for name, value in vars(bad).items()
+                   if name.startswith("bad_") and isinstance(value, types.FunctionType)),
+                  key=lambda fn: fn.__name__)
+
+
+def _attempts(fn):
+    """Every way a user might ask for `fn`'s derivative: (label, call)."""
+    scalars = scalar_args(fn, 1.0)
+    arrays = scalar_args(fn, np.ones(3))
+    return [
+        ("grad(scalars)", lambda: s2sad.grad(fn)(*scalars)),
+        ("grad(arrays)", lambda: s2sad.grad(fn)(*arrays)),
+        ("value_and_grad", lambda: s2sad.value_and_grad(fn)(*scalars)),
+        ("vjp(scalars)", lambda: s2sad.vjp(fn)(*scalars, 1.0)),
+        ("vjp(arrays)", lambda: s2sad.vjp(fn)(*arrays, np.ones(3))),
+        ("source()", lambda: s2sad.source(fn)),
+        ("source(scalars)", lambda: s2sad.source(fn, *scalars)),
+        ("source(arrays)", lambda: s2sad.source(fn, *arrays)),
+    ]
+
+
+@pytest.mark.parametrize("fn", _bad_functions(), ids=lambda fn: fn.__name__[4:])
+def test_bad_functions_raise_only_s2sad_errors(fn):
+    """Whatever way a bad function is differentiated, the error is an `s2sad.Error`."""
+    problems = []
+    for label, call in _attempts(fn):
+        try:
+            call()
+        except Error as exc:
+            if not re.match(r".+:\d+: ", str(exc)):
+                problems.append(f"{label}: message without path:line: {exc}")
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{label}: internal {type(exc).__name__}: {exc}")
+        else:
+            problems.append(f"{label}: no error")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("fn", _bad_functions(), ids=lambda fn: fn.__name__[4:])
+def test_wengert_source_of_bad_function_raises_only_s2sad_errors(fn):
+    """The Wengert list needs no kinds: it may succeed (e.g. for recursion), or fail cleanly."""
+    try:
+        s2sad.source(fn, mode="wengert")
+    except Error as exc:
+        assert re.match(r".+:\d+: ", str(exc)), str(exc)
+
+
+_weird_values = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+    st.integers(min_value=-10**6, max_value=10**6),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=5),
+    st.complex_numbers(allow_nan=False, allow_infinity=False, max_magnitude=10),
+    st.lists(st.floats(allow_nan=False, allow_infinity=False, width=32), max_size=3),
+    st.builds(Decimal, st.integers(-100, 100)),
+    st.builds(fractions.Fraction, st.integers(-100, 100), st.integers(1, 100)),
+    st.sampled_from([np.float64(0.5), np.float32(0.5), np.int64(3), np.bool_(False),
+                     np.array(1.5), np.array(2), np.arange(3), np.arange(3.0),
+                     np.ones((2, 2), dtype=np.complex128), np.array(["a", "b"]),
+                     np.array([1.0, None], dtype=object)]),
+)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(x=_weird_values, wrt=st.sampled_from([0, 1, (0, 1), "x", ("y", "x")]))
+def test_any_argument_gives_a_value_or_an_s2sad_error(x, wrt):
+    """For a good function and any value of a differentiated argument: a result, or an
+    `s2sad.Error` (never an internal exception)."""
+    args = (x, 0.5) if wrt in (0, "x") else (0.5, x) if wrt == 1 else (x, x)
+    try:
+        s2sad.grad(bad.ok_scalar, wrt=wrt)(*args)
+    except Error:
+        pass
+
+
+_names = st.sampled_from(["x", "y", "z", "seed", "x_bar"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(nargs=st.integers(0, 4), keywords=st.lists(_names, max_size=3, unique=True))
+def test_any_call_signature_gives_a_value_or_a_usage_error(nargs, keywords):
+    g = s2sad.grad(bad.ok_scalar)
+    args = [1.0] * nargs
+    kwargs = {k: 2.0 for k in keywords}
+    try:
+        inspect.signature(bad.ok_scalar).bind(*args, **kwargs)
+        valid = True
+    except TypeError:
+        valid = False
+    if valid:
+        g(*args, **kwargs)
+    else:
+        with pytest.raises(UsageError):
+            g(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def run_cli(*argv, cwd=None):
+    return subprocess.run([sys.executable, "-m", "s2sad", *argv], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def assert_clean_failure(result):
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    assert output.strip(), "no message"
+    return output
+
+
+def test_cli_good_function():
+    result = run_cli(f"{BAD_FILE}:ok_scalar")
+    assert result.returncode == 0, result.stderr
+    assert "def ok_scalar_adjoint(" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_cli_wengert():
+    result = run_cli(f"{BAD_FILE}:ok_scalar", "--mode", "wengert")
+    assert result.returncode == 0, result.stderr
+    assert "def ok_scalar(" in result.stdout
+    assert "_adjoint" not in result.stdout
+
+
+def test_cli_wrt_and_args():
+    result = run_cli(f"{BAD_FILE}:ok_scalar", "--wrt", "x,y", "--args", "1.5, 0.5")
+    assert result.returncode == 0, result.stderr
+    assert "def ok_scalar_adjoint(" in result.stdout
+
+
+def test_cli_array_args():
+    result = run_cli(f"{BAD_FILE}:ok_sum", "--args", "np.ones(3)")
+    assert result.returncode == 0, result.stderr
+    assert "def ok_sum_adjoint(" in result.stdout
+
+
+def test_cli_relative_path(tmp_path):
+    (tmp_path / "mine.py").write_text("def f(x):\n    return x * x\n")
+    result = run_cli("mine.py:f", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "def f_adjoint(" in result.stdout
+
+
+def test_cli_missing_file(tmp_path):
+    missing = tmp_path / "nowhere.py"
+    output = assert_clean_failure(run_cli(f"{missing}:f"))
+    assert "nowhere.py" in output
+
+
+def test_cli_without_function():
+    output = assert_clean_failure(run_cli(BAD_FILE))
+    assert "FILE:FUNCTION" in output
+
+
+def test_cli_without_arguments():
+    assert_clean_failure(run_cli())
+
+
+def test_cli_unknown_function():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:does_not_exist"))
+    assert "does_not_exist" in output
+    assert "bad_functions.py" in output
+
+
+@pytest.mark.parametrize("name, what", [("NOT_A_FUNCTION", "int"), ("Box", "type"),
+                                        ("np", "module")])
+def test_cli_name_that_is_not_a_function(name, what):
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:{name}"))
+    assert name in output
+    assert "not a function" in output
+
+
+@pytest.mark.parametrize("fn, construct", [
+    (bad.bad_if, r"[`']if[`']"),
+    (bad.bad_for, r"for"),
+    (bad.bad_lambda, r"lambda"),
+    (bad.bad_no_return, r"return"),
+    (bad.bad_call_without_rule, r"eigh"),
+    (bad.bad_recursion, r"recurs"),
+    (bad.bad_wrong_argument_count, r"two_parameters"),
+], ids=lambda v: getattr(v, "__name__", "")[4:] or None)
+def test_cli_unsupported_construct(fn, construct):
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:{fn.__name__}", "--args", "1.5"))
+    assert f"bad_functions.py:{marked_line(fn)}:" in output, output
+    assert re.search(construct, output), output
+
+
+def test_cli_unsupported_construct_without_args():
+    fn = bad.bad_while
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:{fn.__name__}"))
+    assert f"bad_functions.py:{marked_line(fn)}:" in output, output
+    assert "while" in output
+
+
+def test_cli_wengert_of_unsupported_construct():
+    fn = bad.bad_try
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:{fn.__name__}", "--mode", "wengert"))
+    assert f"bad_functions.py:{marked_line(fn)}:" in output, output
+
+
+def test_cli_unknown_mode():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_scalar", "--mode", "nope"))
+    assert "nope" in output
+
+
+def test_cli_wrt_names_no_parameter():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_scalar", "--wrt", "z"))
+    assert "'z'" in output
+
+
+def test_cli_wrt_twice():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_scalar", "--wrt", "x,x"))
+    assert "twice" in output
+
+
+@pytest.mark.parametrize("args", ["1.5, (", "undefined_name", "1/0"])
+def test_cli_bad_args_expression(args):
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_scalar", "--args", args))
+    assert "--args" in output
+
+
+def test_cli_args_of_wrong_type():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_scalar", "--args", "'a', 1.0"))
+    assert "'x'" in output
+
+
+def test_cli_args_of_wrong_count():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_scalar", "--args", "1.0, 2.0, 3.0"))
+    assert "ok_scalar" in output
+
+
+def test_cli_int_array_args():
+    output = assert_clean_failure(run_cli(f"{BAD_FILE}:ok_sum", "--args", "np.arange(3)"))
+    assert "astype(float)" in output
+
+
+def test_cli_syntax_error_in_file(tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text("def f(x):\n    return x *\n")
+    output = assert_clean_failure(run_cli(f"{broken}:f"))
+    assert "broken.py:2:" in output
+
+
+def test_cli_file_failing_on_import(tmp_path):
+    failing = tmp_path / "failing.py"
+    failing.write_text("raise RuntimeError('boom')\n\ndef f(x):\n    return x\n")
+    output = assert_clean_failure(run_cli(f"{failing}:f"))
+    assert "failing.py" in output and "boom" in output
+
+
+def test_cli_main_returns_exit_codes(capsys):
+    from s2sad.cli import main
+    assert main([f"{BAD_FILE}:ok_scalar"]) == 0
+    assert "def ok_scalar_adjoint(" in capsys.readouterr().out
+    code = main([f"{BAD_FILE}:bad_if"])
+    assert isinstance(code, int) and code != 0
+    err = capsys.readouterr().err
+    assert f"bad_functions.py:{marked_line(bad.bad_if)}:" in err
+    assert "Traceback" not in err
