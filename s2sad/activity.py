@@ -9,7 +9,7 @@ from . import calls, ir, rules
 from .errors import UnsupportedError
 
 
-def differentiable_args(op, callee_varies=None):
+def differentiable_args(op):
     """Positions (into the op's argument tuple) through which derivatives flow."""
     if calls.is_user_function(op.prim):
         return range(len(calls.bound_arguments(op)))

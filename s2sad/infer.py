@@ -4,10 +4,12 @@ Runs before activity analysis and emission, which both read its result: a dict f
 variable name to `Kind`.
 """
 import numbers
+import operator
 
 from . import calls, ir, rules
 from . import kinds as K
 from .errors import UnsupportedError
+from .printer import op_source
 
 
 def kind_of(atom, kinds):
@@ -59,7 +61,7 @@ def consts(op, rule, kinds):
             values[name] = tuple(a.value for a in atom)
         elif name in ("axis", "keepdims"):
             raise UnsupportedError(f"a computed `{name}=`; pass a constant")
-    if op.prim is __import__("operator").getitem:
+    if op.prim is operator.getitem:
         parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
         ints = {p for p in parts if _is_int(p, kinds)}
         values["index"] = op.args[1]
@@ -82,5 +84,4 @@ def _is_int(atom, kinds):
 
 def describe(op):
     """A short readable form of an operation, for messages."""
-    from .printer import op_source
     return op_source(op)

@@ -6,6 +6,7 @@
 `front` does the kind-independent stages once per function; `derive_adjoint` specialises
 for the kinds of the arguments and the differentiated positions, cached per key.
 """
+import contextlib
 import math
 import types
 import weakref
@@ -91,22 +92,24 @@ def front(fn):
     return _fronts[fn]
 
 
-def _guard(fn):
+@contextlib.contextmanager
+def _transforming(fn):
+    """Mark `fn` as being analysed, so that a call back into it is reported as recursion."""
     if fn in _in_progress:
         chain = " -> ".join(f.__name__ for f in _in_progress + [fn])
         raise UnsupportedError(f"recursion ({chain}) is not supported yet; write the "
                                "computation without a recursive call.")
+    _in_progress.append(fn)
+    try:
+        yield
+    finally:
+        _in_progress.pop()
 
 
 def infer_kinds(fn, arg_kinds):
-    _guard(fn)
-    _in_progress.append(fn)
-    try:
+    with _transforming(fn):
         function = front(fn).function
-        kinds = infer.infer(function, arg_kinds, _callee_kind)
-    finally:
-        _in_progress.pop()
-    return function, kinds
+        return function, infer.infer(function, arg_kinds, _callee_kind)
 
 
 def _callee_kind(fn, arg_kinds):
@@ -124,12 +127,8 @@ def specialise(fn, arg_kinds, positions):
         return isinstance(callee.function.result, ir.Var) and \
             callee.function.result.name in callee.active
 
-    _guard(fn)
-    _in_progress.append(fn)
-    try:
+    with _transforming(fn):
         active = activity.analyse(function, wrt, callee_varies)
-    finally:
-        _in_progress.pop()
     out_kind = infer.kind_of(function.result, kinds)
     return Spec(function, kinds, out_kind, wrt, active)
 
