@@ -26,30 +26,58 @@ def analyse(function, wrt, callee_varies):
     """The set of active variable names.
 
     `wrt` names the parameters differentiated with respect to; `callee_varies(op, varied
-    positions)` says whether a user function's result depends on those arguments.
+    positions)` says whether a user function's result depends on those arguments. A
+    mutable variable is one name for all its values, and a loop can carry a value from a
+    later statement to an earlier one, so both sets are fixed points over all operations.
     """
+    ops = function.ops()
     varied = set(wrt)
-    for op in function.body:
-        args = arguments(op)
-        positions = [i for i in differentiable_args(op)
-                     if isinstance(args[i], ir.Var) and args[i].name in varied]
-        _check_keywords(op, varied, function)
-        if not positions:
-            continue
-        if calls.is_user_function(op.prim) and not callee_varies(op, tuple(positions)):
-            continue
-        varied.add(op.target.name)
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            if isinstance(op, ir.SetItem):
+                if op.target.name not in varied and _varies(op.value, varied):
+                    varied.add(op.target.name)
+                    changed = True
+                continue
+            if op.target.name in varied:
+                continue
+            args = arguments(op)
+            positions = [i for i in differentiable_args(op)
+                         if isinstance(args[i], ir.Var) and args[i].name in varied]
+            if not positions:
+                continue
+            if calls.is_user_function(op.prim) and not callee_varies(op, tuple(positions)):
+                continue
+            varied.add(op.target.name)
+            changed = True
+    for op in ops:
+        if isinstance(op, ir.Op):
+            _check_keywords(op, varied, function)
     useful = set()
     if isinstance(function.result, ir.Var):
         useful.add(function.result.name)
-    for op in reversed(function.body):
-        if op.target.name not in useful or op.target.name not in varied:
-            continue
-        args = arguments(op)
-        for i in differentiable_args(op):
-            if isinstance(args[i], ir.Var):
-                useful.add(args[i].name)
+    changed = True
+    while changed:
+        changed = False
+        for op in reversed(ops):
+            if op.target.name not in useful or op.target.name not in varied:
+                continue
+            if isinstance(op, ir.SetItem):
+                found = [op.value] if isinstance(op.value, ir.Var) else []
+            else:
+                args = arguments(op)
+                found = [args[i] for i in differentiable_args(op) if isinstance(args[i], ir.Var)]
+            for var in found:
+                if var.name not in useful:
+                    useful.add(var.name)
+                    changed = True
     return varied & useful
+
+
+def _varies(atom, varied):
+    return isinstance(atom, ir.Var) and atom.name in varied
 
 
 def _check_keywords(op, varied, function):

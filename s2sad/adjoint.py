@@ -3,13 +3,25 @@
 The forward sweep is the primal list, cut down to what the result and the backward sweep
 read. The backward sweep walks the list in reverse and applies the incremental adjoint
 recursion `v_bar += g * dphi/dv`: the first contribution to an adjoint assigns it, later
-ones add to it, so no adjoint is zero-filled unless an indexed write needs a buffer.
+ones add to it, so no adjoint is zero-filled unless an indexed write needs a buffer or a
+branch or loop needs it to exist on every path.
+
+Inside a loop the backward sweep runs once per trip, in reverse. Each group (the Wengert
+list of one assignment) first gets back the value its assignment overwrote, if that value
+was saved (`tape.plan` decides), then recomputes the temporaries its adjoint reads from
+its inputs, then applies the recursion. Assigning a variable ends the life of its old
+value, so its adjoint restarts from zero: `x = f(x)` gives `x_bar = f'(x) * x_bar`.
 """
+import operator
+from dataclasses import dataclass, field
+
 import gast
 
 from . import calls, ir, rules
+from . import kinds as K
+from .errors import UnsupportedError
 from .infer import consts, kind_of
-from .printer import assign, augment, name, tuple_of
+from .printer import assign, augment, name, store, tuple_of
 from .simplify import binop
 from .template import fill
 
@@ -19,25 +31,61 @@ _VIEWS = {"expand_dims", "broadcast_to", "reshape", "transpose", "squeeze", "swa
           "ravel", "asarray"}
 
 
+@dataclass
+class Record:
+    """What the backward code of one group reads of the primal, for `tape.plan`: the
+    variables it needs as they were before the group ran, and whether it needs the value
+    the group assigned."""
+    reads: set
+    out_used: bool = False
+
+
+@dataclass
+class Control:
+    """How the backward sweep finds the path the forward sweep took through a statement:
+    an `if` re-evaluates its test ("reeval"), reads a flag variable ("flag") or pops a
+    flag the forward sweep pushed ("pushed"); a loop replays a trip count (`counter`)
+    when it may stop early."""
+    mode: str = None
+    flag: str = None
+    counter: str = None
+
+
 class AdjointEmitter:
     """Builds the backward sweep of one specialisation.
 
     `spec` carries the Wengert list, kinds and active set; `handles` gives the names the
     generated code uses for modules and helpers; `callee_adjoint(op, positions)` returns
-    the name of a user function's own generated adjoint.
+    the name of a user function's own generated adjoint; `pushed` holds the keys of the
+    writes whose overwritten values the forward sweep saves on the stack.
     """
 
-    def __init__(self, spec, namer, printer, handles, callee_adjoint):
+    def __init__(self, spec, namer, printer, handles, callee_adjoint, pushed=frozenset()):
         self.spec = spec
         self.namer = namer
         self.printer = printer
         self.handles = handles
         self.callee_adjoint = callee_adjoint
+        self.pushed = pushed
         self.kinds = spec.kinds
         self.active = spec.active
+        self.mutable = spec.function.mutable
         self.state = {}
         self.current = {}
         self.statements = []
+        self.records = {}
+        self.controls = {}
+        self.order = {}
+        self.first = {param: -1 for param in spec.function.params}
+        for position, statement in enumerate(ir.statements(spec.function.body)):
+            self.order[id(statement)] = position
+            touched = statement.vars() if isinstance(statement, (ir.Op, ir.SetItem)) else []
+            if isinstance(statement, ir.Op):
+                touched = touched + [statement.target]
+            elif isinstance(statement, ir.For):
+                touched = [statement.target]
+            for var in touched:
+                self.first.setdefault(var.name, position)
 
     # public
 
@@ -56,12 +104,7 @@ class AdjointEmitter:
         result = self.spec.function.result
         if isinstance(result, ir.Var) and result.name in self.active:
             self.state[result.name] = "alias"
-        for op in reversed(self.spec.function.body):
-            if op.target.name in self.active:
-                if calls.is_user_function(op.prim):
-                    self.call_adjoint(op)
-                else:
-                    self.rule_adjoint(op)
+        self.block(self.spec.function.body, 0)
         return self.statements
 
     def gradients(self, private=True):
@@ -88,9 +131,212 @@ class AdjointEmitter:
             names.append(bar)
         return names
 
+    # structure
+
+    def block(self, block, depth):
+        for item in reversed(ir.split(block, self.mutable)):
+            if isinstance(item, list):
+                self.group(item, depth)
+            elif isinstance(item, ir.If):
+                self.branch(item, depth)
+            elif isinstance(item, (ir.For, ir.While)):
+                self.loop(item, depth)
+
+    def group(self, group, depth):
+        outer, self.statements = self.statements, []
+        final = group[-1]
+        out = None
+        for statement in reversed(group):
+            if isinstance(statement, ir.SetItem):
+                self.set_item(statement)
+                continue
+            target = statement.target.name
+            if target not in self.active or (target in self.mutable
+                                              and target not in self.state):
+                continue
+            if statement is final and target in self.mutable:
+                out = self.namer.fresh(target + "_new")
+            if calls.is_user_function(statement.prim):
+                self.call_adjoint(statement)
+            else:
+                self.rule_adjoint(statement, out if statement is final else None)
+        body, self.statements = self.statements, outer
+        if not body:
+            return
+        temps = {op.target.name for op in group
+                 if isinstance(op, ir.Op) and op.target.name not in self.mutable}
+        loaded = _loaded(body)
+        if depth:
+            body = self.recompute(group, temps, loaded) + body
+            loaded = _loaded(body) - _stored(body)
+        key = id(final)
+        self.records[key] = Record(loaded & set(self.kinds), out in loaded)
+        if key in self.pushed:
+            restore = []
+            if out in loaded:
+                restore.append(assign(out, name(final.target.name)))
+            restore.append(self.pop(final))
+            body = restore + body
+        elif out in loaded:
+            body = _rename(body, out, final.target.name)
+        self.statements.extend(body)
+
+    def recompute(self, group, temps, loaded):
+        """The group's forward operations that compute temporaries its adjoint reads."""
+        needed = loaded & temps
+        for op in reversed(group):
+            if isinstance(op, ir.Op) and op.target.name in needed:
+                needed |= {v.name for v in op.vars()} & temps
+        return [self.printer.statement(op) for op in group
+                if isinstance(op, ir.Op) and op.target.name in needed]
+
+    def pop(self, statement):
+        value = self.fill("stack.pop()")
+        if isinstance(statement, ir.SetItem):
+            target = gast.Subscript(value=name(statement.target.name),
+                                    slice=self.printer.atom(statement.index), ctx=gast.Store())
+            return assign(target, value)
+        return assign(statement.target.name, value)
+
+    def branch(self, statement, depth):
+        if not self.active_in(statement.body + statement.orelse):
+            return
+        control = self.control(statement, depth)
+        touched = self.touched([statement])
+        self.materialize(touched)
+        position = self.order[id(statement)]
+        later = [v for v in touched if depth or self.first.get(v, -1) < position]
+        before = (dict(self.state), dict(self.current))
+        bodies = []
+        for block in (statement.body, statement.orelse):
+            self.state, self.current = dict(before[0]), dict(before[1])
+            outer, self.statements = self.statements, []
+            self.block(block, depth)
+            self.materialize(later)
+            bodies.append(self.statements or [gast.Pass()])
+            self.statements = outer
+        for var in set(touched) - set(later):
+            self.state.pop(var, None)
+        if control.mode == "reeval":
+            test = _copy(statement.test.node)
+        elif control.mode == "flag":
+            test = name(control.flag)
+        else:
+            test = self.fill("stack.pop()")
+        orelse = [] if bodies[1] == [gast.Pass()] or isinstance(bodies[1][0], gast.Pass) \
+            else bodies[1]
+        self.statements.append(gast.If(test=test, body=bodies[0], orelse=orelse))
+
+    def loop(self, statement, depth):
+        if not self.active_in(statement.body):
+            return
+        control = self.control(statement, depth)
+        touched = self.touched([statement])
+        self.materialize(touched)
+        if control.counter and depth:
+            self.statements.append(assign(control.counter, self.fill("stack.pop()")))
+        outer, self.statements = self.statements, []
+        self.block(statement.body, depth + 1)
+        self.materialize(touched)
+        body, self.statements = self.statements or [gast.Pass()], outer
+        if isinstance(statement, ir.For):
+            trips = range_call(self.printer, statement)
+            if control.counter:
+                trips = gast.Subscript(value=trips, slice=gast.Slice(
+                    lower=None, upper=name(control.counter), step=None), ctx=gast.Load())
+            header = gast.Call(func=name("reversed"), args=[trips], keywords=[])
+            target = statement.target.name
+        else:
+            header = gast.Call(func=name("range"), args=[name(control.counter)], keywords=[])
+            target = self.namer.fresh("_")
+        self.statements.append(gast.For(target=store(target), iter=header, body=body,
+                                        orelse=[], type_comment=None))
+        if ("target", id(statement)) in self.pushed:
+            self.statements.append(assign(statement.target.name, self.fill("stack.pop()")))
+
+    def control(self, statement, depth):
+        """How the backward sweep retraces `statement` (decided once, shared with the
+        forward sweep)."""
+        key = id(statement)
+        if key in self.controls:
+            return self.controls[key]
+        control = Control()
+        if isinstance(statement, ir.If):
+            test = statement.test
+            written = ir.writes(statement.body + statement.orelse)
+            if not test.calls and not {v.name for v in test.reads} & written:
+                control.mode = "reeval"
+            elif depth:
+                control.mode = "pushed"
+            else:
+                control.mode = "flag"
+                control.flag = self.namer.numbered("branch")
+        elif isinstance(statement, ir.While) or breaks(statement.body):
+            control.counter = self.namer.fresh("trips")
+        self.controls[key] = control
+        return control
+
+    def active_in(self, block):
+        for statement in ir.walk(block):
+            if statement.target.name in self.active:
+                return True
+        return False
+
+    def touched(self, block):
+        """Active variables a compound statement reads or assigns that outlive it: their
+        adjoints must exist, as accumulators, on every path through it."""
+        found, local = set(), set()
+        for statement in ir.walk(block):
+            found |= {v.name for v in statement.vars()}
+            if isinstance(statement, ir.Op):
+                found.add(statement.target.name)
+                if statement.target.name not in self.mutable:
+                    local.add(statement.target.name)
+        return sorted((found - local) & self.active)
+
+    def materialize(self, names):
+        """Make each adjoint in `names` a variable of its own that may be added to."""
+        for var in names:
+            state = self.state.get(var)
+            bar = self.namer.bar(var)
+            scalar = self.kinds[var].is_scalar
+            if state is None:
+                zero = "0.0" if scalar else "np.zeros_like(x)"
+                self.statements.append(assign(bar, self.fill(zero, x=var)))
+            elif state == "alias" and not scalar:
+                self.statements.append(assign(bar, self.fill("np.copy(x)", x=self.bar(var))))
+            elif var in self.current:
+                self.statements.append(assign(bar, name(self.current[var])))
+            self.state[var] = "owned"
+            self.current.pop(var, None)
+
+    def set_item(self, statement):
+        """`y[i] = v` backward: `v_bar += y_bar[i]`, then `y_bar[i] = 0` (the old element's
+        adjoint starts from zero)."""
+        array = statement.target.name
+        if array not in self.active or array not in self.state:
+            return
+        if self.state[array] != "owned" or array in self.current:
+            self.statements.append(assign(self.namer.bar(array),
+                                          self.fill("np.copy(x)", x=self.bar(array))))
+            self.state[array] = "owned"
+            self.current.pop(array, None)
+        index = self.printer.atom(statement.index)
+        element = gast.Subscript(value=name(self.namer.bar(array)), slice=index,
+                                 ctx=gast.Load())
+        scalar = element_is_scalar(statement, self.kinds)
+        if not scalar:
+            element = self.fill("np.copy(v)", v=element)
+        value_kind = kind_of(statement.value, self.kinds)
+        self.contribute(statement.value, rules.Add(element, reduce=not (
+            scalar and value_kind.is_scalar)), None)
+        target = gast.Subscript(value=name(self.namer.bar(array)), slice=_copy(index),
+                                ctx=gast.Store())
+        self.statements.append(assign(target, gast.Constant(value=0.0, kind=None)))
+
     # contributions
 
-    def rule_adjoint(self, op):
+    def rule_adjoint(self, op, out=None):
         rule = rules.lookup(op.prim)
         arg_kinds = [kind_of(a, self.kinds) for a in op.args]
         out_kind = self.kinds[op.target.name]
@@ -99,12 +345,46 @@ class AdjointEmitter:
             lib = "math" if all(k.is_scalar for k in arg_kinds) else "np"
         site = rules.Site(
             args=[self.printer.atom(a) for a in op.args], kinds=arg_kinds,
-            out=name(op.target.name), out_kind=out_kind, g=name(self.bar(op.target.name)),
+            out=name(out or op.target.name), out_kind=out_kind,
+            g=name(self.bar(op.target.name)),
             lib=self.handles[lib], handles=self.handles,
             active=[isinstance(a, ir.Var) and a.name in self.active for a in op.args],
             consts=consts(op, rule, self.kinds))
-        for position, contribution in rule.adjoint(site).items():
-            self.contribute(op.args[position], contribution, out_kind)
+        differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
+        contributions = rule.adjoint(site).items() if differentiable else ()
+        target = op.target.name
+        if target not in self.mutable:
+            for position, contribution in contributions:
+                self.contribute(op.args[position], contribution, out_kind)
+            return
+        own = [c for position, c in contributions if op.args[position] == op.target]
+        for position, contribution in contributions:
+            if op.args[position] != op.target:
+                self.contribute(op.args[position], contribution, out_kind)
+        self.reassign(op.target, own)
+
+    def reassign(self, target, own):
+        """After the adjoint of an assignment to `target`: its adjoint now belongs to the
+        old value, which is `sum(own)` (the contributions from reading itself) or zero."""
+        var = target.name
+        before = (self.state.pop(var, None), self.current.pop(var, None))
+        total = None
+        for contribution in own:
+            if isinstance(contribution, rules.Scatter):
+                raise UnsupportedError(f"assigning part of `{var}` to `{var}` itself; "
+                                       "assign it to a new name")
+            value = contribution.value
+            if contribution.reduce:
+                value = self.reduce(value, target, self.kinds[var])
+            total = value if total is None else binop(total, gast.Add(), value)
+        if total is None:
+            return
+        if isinstance(total, gast.Name) and total.id == self.namer.bar(var):
+            self.state[var] = before[0]
+            if before[1] is not None:
+                self.current[var] = before[1]
+            return
+        self.contribute(target, rules.Add(total), None)
 
     def call_adjoint(self, op):
         arguments = calls.bound_arguments(op)
@@ -114,6 +394,9 @@ class AdjointEmitter:
         call = gast.Call(func=name(callee),
                          args=[self.printer.atom(a) for a in arguments]
                          + [name(self.bar(op.target.name))], keywords=[])
+        if op.target.name in self.mutable:
+            self.state.pop(op.target.name, None)
+            self.current.pop(op.target.name, None)
         if len(positions) == 1:
             self.contribute(arguments[positions[0]], rules.Add(call), None)
             return
@@ -198,3 +481,57 @@ def _fresh(value, handles):
             return func.id != handles["unbroadcast"] and func.id in handles.values()
         return isinstance(func, gast.Attribute) and func.attr not in _VIEWS
     return False
+
+
+def range_call(printer, loop):
+    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop."""
+    parts = [loop.start, loop.stop, loop.step]
+    if parts[2] == ir.Const(1):
+        parts.pop()
+        if parts[0] == ir.Const(0):
+            parts.pop(0)
+    return gast.Call(func=name("range"), args=[printer.atom(p) for p in parts], keywords=[])
+
+
+def element_is_scalar(statement, kinds):
+    """Whether `y[index]` of an element write is one number (saved without a copy)."""
+    kind = kinds[statement.target.name]
+    parts = statement.index if isinstance(statement.index, tuple) else (statement.index,)
+    return kind.ndim is not None and len(parts) == kind.ndim and all(
+        kind_of(p, kinds) == K.INT if not isinstance(p, ir.Const)
+        else type(p.value) is int for p in parts)
+
+
+def breaks(block):
+    """Whether a `break` leaves this loop (one inside an inner loop does not)."""
+    for statement in block:
+        if isinstance(statement, ir.Break):
+            return True
+        if isinstance(statement, ir.If) and (breaks(statement.body)
+                                             or breaks(statement.orelse)):
+            return True
+    return False
+
+
+def _loaded(statements):
+    return {n.id for s in statements for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def _stored(statements):
+    return {n.id for s in statements for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+
+def _rename(statements, old, new):
+    class Rename(gast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id == old:
+                node.id = new
+            return node
+    return [Rename().visit(s) for s in statements]
+
+
+def _copy(node):
+    import copy
+    return copy.deepcopy(node)

@@ -5,16 +5,7 @@ first offending node (in source order) is reported with its file and line.
 """
 import gast
 
-_LATER = "Control flow is planned; for now "
-
 UNSUPPORTED = {
-    gast.If: ("an `if` statement", _LATER + "compute the branch outside the function."),
-    gast.IfExp: ("a conditional expression", _LATER + "compute it outside the function."),
-    gast.BoolOp: ("`and`/`or`", _LATER + "compute it outside the function."),
-    gast.For: ("a `for` loop", _LATER + "use vectorized NumPy operations instead."),
-    gast.While: ("a `while` loop", _LATER + "use vectorized NumPy operations instead."),
-    gast.Break: ("`break`", _LATER + "use vectorized NumPy operations instead."),
-    gast.Continue: ("`continue`", _LATER + "use vectorized NumPy operations instead."),
     gast.Try: ("try/except", "move error handling outside the differentiated function."),
     gast.With: ("a `with` block", "move it outside the differentiated function."),
     gast.AsyncWith: ("an `async with` block", "differentiate a plain synchronous function."),
@@ -73,11 +64,11 @@ def _check_node(where, node):
         targets = node.targets if isinstance(node, gast.Assign) else [node.target]
         for target in targets:
             for part in (target.elts if isinstance(target, gast.Tuple) else [target]):
+                if isinstance(part, gast.Subscript) and isinstance(target, gast.Tuple):
+                    raise where.unsupported(node, "assigning elements in a tuple assignment",
+                                            "assign each element in its own statement.")
                 if isinstance(part, gast.Subscript):
-                    raise where.unsupported(
-                        node, "assignment to an element or slice",
-                        "array element assignment is not supported yet; build the array "
-                        "with NumPy operations instead.")
+                    continue
                 if isinstance(part, gast.Attribute):
                     raise where.unsupported(
                         node, "assignment to an attribute",
@@ -88,6 +79,9 @@ def _check_node(where, node):
         if isinstance(node, gast.Assign) and len(node.targets) > 1:
             raise where.unsupported(node, "chained assignment (`a = b = ...`)",
                                     "assign each name separately.")
+    elif isinstance(node, (gast.For, gast.While)) and node.orelse:
+        raise where.unsupported(node, "an `else` clause on a loop",
+                                "use a flag set before `break`, and test it after the loop.")
     elif isinstance(node, gast.Call):
         for keyword in node.keywords:
             if keyword.arg is None:

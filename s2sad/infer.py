@@ -21,16 +21,31 @@ def kind_of(atom, kinds):
 
 
 def infer(function, arg_kinds, callee_kind):
-    """Kinds of all variables; `callee_kind(fn, kinds)` answers for calls to user functions."""
+    """Kinds of all variables; `callee_kind(fn, kinds)` answers for calls to user functions.
+
+    A mutable variable has one kind for all its values, joined over its assignments; loops
+    make that a fixed point, reached in a few passes because joins only go up."""
     kinds = dict(zip(function.params, arg_kinds))
-    for op in function.body:
-        try:
-            kinds[op.target.name] = _op_kind(op, kinds, callee_kind)
-        except UnsupportedError as exc:
-            if exc.line is not None:
-                raise
-            raise UnsupportedError(f"{exc} (in `{describe(op)}`)", function.filename,
-                                   op.line) from None
+    for statement in ir.statements(function.body):
+        if isinstance(statement, ir.For):
+            kinds[statement.target.name] = K.INT
+    ops = [op for op in function.ops() if isinstance(op, ir.Op)]
+    for _ in range(10):
+        before = K.settled(kinds)
+        for op in ops:
+            try:
+                kind = _op_kind(op, kinds, callee_kind)
+            except UnsupportedError as exc:
+                if exc.line is not None:
+                    raise
+                raise UnsupportedError(f"{exc} (in `{describe(op)}`)", function.filename,
+                                       op.line) from None
+            name = op.target.name
+            if name in function.mutable and name in kinds:
+                kind = K.join(kinds[name], kind, name)
+            kinds[name] = kind
+        if K.settled(kinds) == before:
+            break
     return kinds
 
 

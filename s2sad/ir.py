@@ -1,9 +1,13 @@
 """The Wengert list: s2sad's own small IR, kept apart from the AST.
 
-A function body becomes a flat sequence of `Op`s in static single assignment form: each
-`Op` applies one elementary operation to atoms (variables or constants) and defines one
-fresh variable, exactly the evaluation trace v_i = phi_i(v_j) of the lecture notes.
-Analyses and emitters read this structure; only the ends of the pipeline touch the AST.
+A function body becomes a sequence of `Op`s: each applies one elementary operation to
+atoms (variables or constants) and defines one variable, exactly the evaluation trace
+v_i = phi_i(v_j) of the lecture notes. Straight-line code is in static single assignment
+form. Control flow stays structured (`If`, `For`, `While` holding blocks of statements),
+and a variable assigned inside it, or written element by element, keeps the user's name
+and is overwritten like in the original (`Function.mutable`); the adjoint saves such
+values on a stack where the backward sweep needs them. Analyses and emitters read this
+structure; only the ends of the pipeline touch the AST.
 """
 from dataclasses import dataclass, field
 
@@ -42,6 +46,23 @@ class Attr:
 
 
 @dataclass(frozen=True)
+class Method:
+    """The primitive of calling method `name` of a value (`x.copy()`)."""
+    name: str
+
+
+class _Copy:
+    """The primitive of `x = y`: a plain copy of a value into a variable that is
+    overwritten (an SSA variable would just be renamed instead)."""
+
+    def __repr__(self):
+        return "COPY"
+
+
+COPY = _Copy()
+
+
+@dataclass(frozen=True)
 class Op:
     """`target = prim(*args, **kwargs)`: one elementary operation.
 
@@ -74,9 +95,63 @@ def atom_vars(arg):
     return []
 
 
+@dataclass(frozen=True)
+class SetItem:
+    """`target[index] = value`, in place."""
+    target: Var
+    index: object
+    value: object
+    line: int = 0
+
+    def vars(self):
+        return [self.target] + atom_vars(self.index) + atom_vars(self.value)
+
+
+@dataclass(frozen=True)
+class Test:
+    """A branch or loop condition: passive, so it is kept as the expression the user wrote
+    (`node`, with names renamed to the variables they denote) and never differentiated;
+    `reads` are the variables it reads, `calls` whether it calls anything."""
+    node: object = field(compare=False)
+    reads: tuple
+    calls: bool = False
+
+
+@dataclass
+class If:
+    test: Test
+    body: list
+    orelse: list
+    line: int = 0
+
+
+@dataclass
+class For:
+    """`for target in range(start, stop, step)`; other loops are lowered to this form."""
+    target: Var
+    start: object
+    stop: object
+    step: object
+    body: list
+    line: int = 0
+
+
+@dataclass
+class While:
+    test: Test
+    body: list
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Break:
+    line: int = 0
+
+
 @dataclass
 class Function:
-    """A lowered function: parameters, its Wengert list and the returned atom."""
+    """A lowered function: parameters, its body, the returned atom, and the variables that
+    are overwritten rather than renamed."""
     name: str
     params: tuple
     body: list
@@ -84,3 +159,76 @@ class Function:
     filename: str
     first_line: int
     source: object = field(default=None, repr=False)
+    mutable: frozenset = frozenset()
+
+    def ops(self):
+        return list(walk(self.body))
+
+
+def walk(block):
+    """Every `Op` and `SetItem` of a block, nested ones included, in source order."""
+    for statement in block:
+        if isinstance(statement, (Op, SetItem)):
+            yield statement
+        elif isinstance(statement, If):
+            yield from walk(statement.body)
+            yield from walk(statement.orelse)
+        elif isinstance(statement, (For, While)):
+            yield from walk(statement.body)
+
+
+def statements(block):
+    """Every statement of a block, nested ones included, in source order."""
+    for statement in block:
+        yield statement
+        if isinstance(statement, If):
+            yield from statements(statement.body)
+            yield from statements(statement.orelse)
+        elif isinstance(statement, (For, While)):
+            yield from statements(statement.body)
+
+
+def has_loops(block):
+    return any(isinstance(s, (For, While)) or
+               (isinstance(s, If) and (has_loops(s.body) or has_loops(s.orelse)))
+               for s in block)
+
+
+def split(block, mutable):
+    """A block as groups and compound statements.
+
+    A group is a run of operations ending at a write to a `mutable` variable or to an
+    element: the Wengert list of one assignment. Its temporaries are read only inside it,
+    so a backward sweep inside a loop can recompute them instead of saving them."""
+    out, group = [], []
+    for statement in block:
+        if isinstance(statement, (Op, SetItem)):
+            group.append(statement)
+            if isinstance(statement, SetItem) or statement.target.name in mutable:
+                out.append(group)
+                group = []
+        else:
+            if group:
+                out.append(group)
+                group = []
+            out.append(statement)
+    if group:
+        out.append(group)
+    return out
+
+
+def writes(block):
+    """Names a block assigns, nested statements included."""
+    found = set()
+    for statement in block:
+        if isinstance(statement, Op):
+            found.add(statement.target.name)
+        elif isinstance(statement, SetItem):
+            found.add(statement.target.name)
+        elif isinstance(statement, If):
+            found |= writes(statement.body) | writes(statement.orelse)
+        elif isinstance(statement, For):
+            found |= writes(statement.body) | {statement.target.name}
+        elif isinstance(statement, While):
+            found |= writes(statement.body)
+    return found

@@ -129,7 +129,7 @@ def same_shape(a, b):
     """Whether values of kinds `a` and `b` are known to have the same shape."""
     if a.is_scalar and b.is_scalar:
         return True
-    return a.tag == "array" and a == b
+    return a.tag == "array" and a == b and not _is_mutable(a.shape)
 
 
 def broadcast(kinds):
@@ -145,6 +145,30 @@ def broadcast(kinds):
     if len(shapes) == 1:
         return Kind("array", ndim, shapes.pop())
     return array(ndim)
+
+
+def _is_mutable(shape):
+    return isinstance(shape, tuple) and shape[:1] == ("mutable",)
+
+
+def settled(kinds):
+    """`kinds` with fresh shape tokens blanked: what must stop changing at a fixed point."""
+    return {name: (kind.tag, kind.ndim, None if isinstance(kind.shape, tuple)
+                   and kind.shape[:1] == ("fresh",) else kind.shape)
+            for name, kind in kinds.items()}
+
+
+def join(a, b, name):
+    """The kind of a variable that holds values of kinds `a` and `b` at different times."""
+    if a == b:
+        return a
+    if {a.tag, b.tag} == {"int", "scalar"}:
+        return SCALAR
+    if a.tag == b.tag == "array" and a.ndim == b.ndim:
+        return Kind("array", a.ndim, ("mutable", name))
+    if a.tag == b.tag == "array":
+        return Kind("array", None, ("mutable", name))
+    return UNKNOWN
 
 
 def canonical(kinds):

@@ -1,15 +1,20 @@
 """Lower a parsed function to the Wengert list: one elementary operation per statement.
 
-Every intermediate of an expression gets a name (`t1`, `t2`, ...) and every assignment
-defines a fresh SSA name (`x = x * y; x = sin(x)` gives `x_1` and `x_2`), so later passes
-never have to reason about overwrites in straight-line code.
+Every intermediate of an expression gets a name (`t1`, `t2`, ...) and every assignment in
+straight-line code defines a fresh SSA name (`x = x * y; x = sin(x)` gives `x_1` and
+`x_2`), so later passes never reason about overwrites there. A variable assigned inside a
+branch or loop, or written element by element, is *mutable* instead: it keeps its name
+and is overwritten as in the original, which is what lets a loop carry it.
 """
+import builtins
+import copy
 import operator
 import types
 
 import gast
+import numpy as np
 
-from . import ir, rules
+from . import exits, ir, rules
 from .errors import UnsupportedError
 from .frontend import Scope
 
@@ -40,6 +45,13 @@ def identifiers(node):
     return found
 
 
+# Constructors whose result is a new array that no other variable shares: the only arrays
+# s2sad lets a function write into element by element.
+FRESH_ARRAYS = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
+                np.empty_like, np.full_like, np.copy, np.array, np.arange, np.eye,
+                np.identity, np.linspace}
+
+
 def assigned_names(node):
     found = set()
     for child in gast.walk(node):
@@ -58,26 +70,66 @@ class _Lowerer:
         self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
         self.env = {name: ir.Var(name) for name in self.params}
         self.locals = assigned_names(parsed.node) | set(self.params)
-        self.body = []
+        self.statements = exits.normalize(parsed.node.body)
+        self.mutable = _compound_assigned(self.statements) | _element_assigned(self.statements)
+        self.fresh_arrays = set()
+        self.block = []
         self.computed = {}
+        self.loops = 0
+        self.unrolled = 0
+        self.result = None
+        self.result_var = None
         self.line = parsed.where.first_line
 
     def run(self):
-        result = None
-        for statement in self.parsed.node.body:
-            self.line = self.where.line(statement)
-            if isinstance(statement, gast.Return):
-                result = self.returned(statement)
-                break
-            self.statement(statement)
-        if result is None:
-            raise self.error(self.parsed.node, "a function without a `return` of a value",
-                             "return the value to differentiate.")
-        return ir.Function(self.parsed.name, self.params, self.body, result,
-                           self.where.filename, self.where.first_line, self.parsed)
+        node = self.parsed.node
+        if exits.falls_through(self.statements):
+            if not any(isinstance(n, gast.Return) for n in gast.walk(node)):
+                raise self.error(node, "a function without a `return` of a value",
+                                 "return the value to differentiate.")
+            raise self.error(node, "a path through the function that ends without `return`",
+                             "return a value on every path.")
+        if any(isinstance(n, gast.Return) for s in self.statements
+               if not isinstance(s, gast.Return) for n in gast.walk(s)):
+            self.result_var = ir.Var(self.namer.fresh(self.parsed.name))
+            self.mutable.add(self.result_var.name)
+            self.result = self.result_var
+        self.lower_block(self.statements)
+        for loop in _loops(self.block):
+            _mark_crossing(loop.body, self.mutable)
+        return ir.Function(self.parsed.name, self.params, self.block, self.result,
+                           self.where.filename, self.where.first_line, self.parsed,
+                           frozenset(self.mutable))
 
     def error(self, node, construct, advice):
         return self.where.unsupported(node, construct, advice)
+
+    # blocks
+
+    def lower_block(self, statements):
+        start = dict(self.computed)
+        for statement in statements:
+            if self.loops:
+                self.computed = dict(start)
+            self.line = self.where.line(statement)
+            self.statement(statement)
+
+    def nested(self, lower):
+        """The block `lower()` appends, lowered apart from the current one."""
+        outer, memo, fresh = self.block, dict(self.computed), set(self.fresh_arrays)
+        self.block = []
+        lower()
+        inner = self.block
+        self.block, self.computed = outer, memo
+        after = self.fresh_arrays
+        self.fresh_arrays = fresh
+        return inner, after
+
+    def compound(self, statement, blocks_fresh):
+        self.block.append(statement)
+        for block, fresh in blocks_fresh:
+            self.forget(ir.writes(block))
+            self.fresh_arrays &= fresh
 
     # statements
 
@@ -85,11 +137,22 @@ class _Lowerer:
         handler = getattr(self, "stmt_" + type(node).__name__, None)
         if handler is None:
             raise self.error(node, f"a `{type(node).__name__}` statement",
-                             "only assignments and a final `return` are supported.")
+                             "use assignments, `if`, `for`, `while` and `return`.")
         handler(node)
 
     def stmt_Pass(self, node):
         pass
+
+    def stmt_Continue(self, node):
+        if self.unrolled and not self.loops:
+            raise self.error(node, "`continue` in a loop over a tuple or list display",
+                             "loop over `range(...)` or an array instead.")
+
+    def stmt_Break(self, node):
+        if self.unrolled and not self.loops:
+            raise self.error(node, "`break` in a loop over a tuple or list display",
+                             "loop over `range(...)` or an array instead.")
+        self.block.append(ir.Break(self.line))
 
     def stmt_Expr(self, node):
         if isinstance(node.value, gast.Constant) and isinstance(node.value.value, str):
@@ -98,39 +161,224 @@ class _Lowerer:
                          "remove it (calls for side effects such as `print` are not "
                          "differentiated).")
 
-    def stmt_Assign(self, node):
-        target = node.targets[0]
-        if isinstance(target, gast.Name):
-            self.bind(target.id, self.expr(node.value, self.new_var(target.id)))
-            return
-        names = [elt.id for elt in target.elts]
-        if isinstance(node.value, gast.Tuple) and len(node.value.elts) == len(names):
-            values = [self.expr(elt, self.new_var(name))
-                      for name, elt in zip(names, node.value.elts)]
-        else:
-            whole = self.expr(node.value)
-            values = [self.emit(self.new_var(name), operator.getitem, (whole, ir.Const(i)))
-                      for i, name in enumerate(names)]
-        for name, value in zip(names, values):
-            self.bind(name, value)
-
-    def stmt_AugAssign(self, node):
-        name = node.target.id
-        current = self.read(node.target)
-        value = self.expr(node.value)
-        prim = self.binary_prim(node.op, node)
-        self.bind(name, self.emit(self.new_var(name), prim, (current, value)))
-
-    def returned(self, node):
+    def stmt_Return(self, node):
+        if self.loops or self.unrolled:
+            raise self.error(node, "a `return` inside a loop",
+                             "store the value in a variable, `break`, and return it after "
+                             "the loop.")
         if node.value is None:
             raise self.error(node, "a bare `return`", "return the value to differentiate.")
         if isinstance(node.value, gast.Tuple):
             raise self.error(node, "returning a tuple",
                              "return one scalar or array (e.g. `np.stack` the outputs).")
-        return self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
+        if self.result_var is not None:
+            self.into(node.value, self.result_var)
+        else:
+            self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
 
-    def bind(self, name, atom):
-        self.env[name] = atom
+    def stmt_Assign(self, node):
+        target = node.targets[0]
+        if isinstance(target, gast.Name):
+            self.assign(target.id, node.value)
+        elif isinstance(target, gast.Subscript):
+            self.set_item(node, target, self.expr(node.value))
+        else:
+            self.assign_tuple([elt.id for elt in target.elts], node.value)
+
+    def assign(self, name, value):
+        self.note_fresh(name, value)
+        if name in self.mutable:
+            self.into(value, ir.Var(name))
+            self.env[name] = ir.Var(name)
+        else:
+            self.env[name] = self.expr(value, self.new_var(name))
+
+    def assign_tuple(self, names, value):
+        mutable = [name for name in names if name in self.mutable]
+        for name in names:
+            self.fresh_arrays.discard(name)
+        if isinstance(value, gast.Tuple) and len(value.elts) == len(names):
+            if not mutable:
+                values = [self.expr(elt, self.new_var(name))
+                          for name, elt in zip(names, value.elts)]
+                self.env.update(zip(names, values))
+                return
+            parts = []
+            for elt in value.elts:
+                part = ir.Var(self.namer.temp())
+                self.mutable.add(part.name)
+                self.into(elt, part)
+                parts.append(part)
+        else:
+            whole = self.expr(value)
+            if mutable and isinstance(whole, ir.Var):
+                self.mutable.add(whole.name)
+            parts = [self.emit(None, operator.getitem, (whole, ir.Const(i)))
+                     for i in range(len(names))]
+        for name, part in zip(names, parts):
+            if name in self.mutable:
+                self.emit(ir.Var(name), ir.COPY, (part,))
+                self.env[name] = ir.Var(name)
+            else:
+                self.env[name] = part
+
+    def into(self, node, var):
+        """Lower `node` so that its value ends up in variable `var`."""
+        atom = self.expr(node, var)
+        if atom != var:
+            self.emit(var, ir.COPY, (atom,))
+
+    def stmt_AugAssign(self, node):
+        prim = self.binary_prim(node.op, node)
+        if isinstance(node.target, gast.Subscript):
+            base = self.expr(node.target.value)
+            index = self.index(node.target.slice)
+            current = self.emit(None, operator.getitem, (base, index))
+            value = self.emit(None, prim, (current, self.expr(node.value)))
+            self.set_item(node, node.target, value, index)
+            return
+        name = node.target.id
+        current = self.read(node.target)
+        value = self.expr(node.value)
+        self.fresh_arrays.discard(name)
+        target = ir.Var(name) if name in self.mutable else self.new_var(name)
+        self.env[name] = self.emit(target, prim, (current, value))
+
+    def set_item(self, node, target, value, index=None):
+        base = target.value
+        if not isinstance(base, gast.Name):
+            raise self.error(node, "assignment to an element of an expression",
+                             "assign to an element of a named array: `y[i] = ...`.")
+        if base.id not in self.fresh_arrays:
+            raise self.error(
+                node, f"writing into `{base.id}`, which may share memory with an argument "
+                "or another array", f"build a new array first, e.g. `{base.id} = "
+                f"{base.id}.copy()` or `{base.id} = np.zeros(n)`, before writing elements.")
+        array = self.read(base)
+        if index is None:
+            index = self.index(target.slice)
+        self.block.append(ir.SetItem(array, index, value, self.line))
+        self.forget({array.name})
+
+    def note_fresh(self, name, value):
+        if self.is_fresh_array(value):
+            self.fresh_arrays.add(name)
+        else:
+            self.fresh_arrays.discard(name)
+
+    def is_fresh_array(self, node):
+        if not isinstance(node, gast.Call):
+            return False
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args:
+            resolved = self.resolve(func.value)
+            return resolved is None or not isinstance(resolved, types.ModuleType)
+        return any(self.resolve(func) is fn for fn in FRESH_ARRAYS)
+
+    def resolve(self, node):
+        """The module-level object a dotted name denotes, or None."""
+        if isinstance(node, gast.Name):
+            if node.id in self.locals:
+                return None
+            found, value = self.scope.lookup(node.id)
+            return value if found else None
+        if isinstance(node, gast.Attribute):
+            base = self.resolve(node.value)
+            return getattr(base, node.attr, None) if base is not None else None
+        return None
+
+    def stmt_If(self, node):
+        test = self.test(node.test)
+        body, fresh_body = self.nested(lambda: self.lower_block(node.body))
+        orelse, fresh_else = self.nested(lambda: self.lower_block(node.orelse))
+        self.compound(ir.If(test, body, orelse, self.line),
+                      [(body, fresh_body), (orelse, fresh_else)])
+
+    def stmt_While(self, node):
+        test = self.test(node.test)
+        line = self.line
+        self.enter_loop(node)
+        body, fresh = self.nested(lambda: self.lower_block(node.body))
+        self.loops -= 1
+        self.compound(ir.While(test, body, line), [(body, fresh)])
+
+    def enter_loop(self, node):
+        assigned = assigned_names(node) | _element_assigned(node.body)
+        self.forget(assigned)
+        self.fresh_arrays -= {name for name in assigned if not self.always_fresh(node, name)}
+        self.loops += 1
+        return assigned
+
+    def always_fresh(self, node, name):
+        return all(self.is_fresh_array(child.value) for child in gast.walk(node)
+                   if isinstance(child, gast.Assign) and any(
+                       isinstance(t, gast.Name) and t.id == name for t in child.targets))
+
+    def stmt_For(self, node):
+        if not isinstance(node.target, gast.Name):
+            raise self.error(node, "a `for` loop with several targets",
+                             "use `for i in range(len(x))` and index the values.")
+        name = node.target.id
+        line = self.line
+        it = node.iter
+        if isinstance(it, (gast.Tuple, gast.List)):
+            self.unroll(node, name, it.elts)
+            return
+        if isinstance(it, gast.Call) and self.resolve(it.func) is builtins.range:
+            if it.keywords or not 1 <= len(it.args) <= 3:
+                raise self.error(it, "this call to `range`",
+                                 "call range with one to three positional arguments.")
+            bounds = [self.expr(arg) for arg in it.args]
+            if len(bounds) == 1:
+                bounds = [ir.Const(0)] + bounds
+            if len(bounds) == 2:
+                bounds.append(ir.Const(1))
+            sequence = None
+        elif isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
+                and self.resolve(it.func) in (builtins.enumerate, builtins.zip):
+            raise self.error(it, f"a loop over `{it.func.id}(...)`",
+                             "use `for i in range(len(x))` and index the values.")
+        else:
+            sequence = self.expr(it)
+            length = self.emit(None, builtins.len, (sequence,), callee="len")
+            bounds = [ir.Const(0), length, ir.Const(1)]
+        assigned = self.enter_loop(node)
+        self.loops -= 1
+        bounds = [self.stable(atom, assigned) for atom in bounds]
+        if sequence is not None:
+            sequence = self.stable(sequence, assigned)
+            counter = ir.Var(self.namer.fresh(name + "_index"))
+        else:
+            counter = ir.Var(name)
+        self.mutable.add(counter.name)
+        self.env[counter.name] = counter
+        self.loops += 1
+
+        def body():
+            if sequence is not None:
+                self.emit(ir.Var(name), operator.getitem, (sequence, counter))
+                self.env[name] = ir.Var(name)
+            self.lower_block(node.body)
+        block, fresh = self.nested(body)
+        self.loops -= 1
+        self.compound(ir.For(counter, *bounds, block, line), [(block, fresh)])
+
+    def stable(self, atom, assigned):
+        """`atom`, or a copy of it if the loop overwrites it (the loop header reads it once,
+        and so does the backward sweep's)."""
+        if isinstance(atom, ir.Var) and atom.name in assigned:
+            copy_ = ir.Var(self.namer.temp())
+            self.mutable.add(copy_.name)
+            self.emit(copy_, ir.COPY, (atom,))
+            return copy_
+        return atom
+
+    def unroll(self, node, name, elements):
+        self.unrolled += 1
+        for element in elements:
+            self.assign(name, element)
+            self.lower_block(node.body)
+        self.unrolled -= 1
 
     def new_var(self, name):
         """The SSA variable for the next value of the user's variable `name`."""
@@ -138,18 +386,53 @@ class _Lowerer:
             return ir.Var(self.namer.version(name))
         return ir.Var(name)
 
+    # conditions
+
+    def test(self, node):
+        """A branch or loop condition, kept as written with its names renamed."""
+        reads, calls = [], []
+        lowerer = self
+
+        class Rename(gast.NodeTransformer):
+            def visit_Name(self, name):
+                atom = lowerer.read(name)
+                if isinstance(atom, ir.Var):
+                    reads.append(atom)
+                    return gast.copy_location(
+                        gast.Name(id=atom.name, ctx=gast.Load(), annotation=None,
+                                  type_comment=None), name)
+                if isinstance(atom, ir.Const):
+                    return gast.copy_location(gast.Constant(value=atom.value, kind=None), name)
+                return name
+
+            def visit_Call(self, call):
+                calls.append(call)
+                return self.generic_visit(call)
+
+        renamed = Rename().visit(copy.deepcopy(node))
+        return ir.Test(renamed, tuple(dict.fromkeys(reads)), bool(calls))
+
     # expressions
 
     def emit(self, target, prim, args, kwargs=(), callee=None):
         """Append `target = prim(args)`; an intermediate computed before is reused."""
         key = _key(prim, args, kwargs)
         if target is None and key in self.computed:
-            return self.computed[key]
+            return self.computed[key][0]
         target = target or ir.Var(self.namer.temp())
-        self.body.append(ir.Op(target, prim, tuple(args), tuple(kwargs), callee, self.line))
-        if key is not None:
-            self.computed[key] = target
+        if target.name in self.mutable:
+            self.forget({target.name})
+        op = ir.Op(target, prim, tuple(args), tuple(kwargs), callee, self.line)
+        self.block.append(op)
+        reads = {v.name for v in op.vars()}
+        if key is not None and target.name not in reads:
+            self.computed[key] = (target, reads)
         return target
+
+    def forget(self, names):
+        """Drop reusable intermediates that read or live in variables being overwritten."""
+        self.computed = {key: (target, reads) for key, (target, reads) in self.computed.items()
+                         if target.name not in names and not reads & names}
 
     def expr(self, node, target=None):
         """Lower `node`, returning the atom that holds its value."""
@@ -178,6 +461,20 @@ class _Lowerer:
             raise self.error(node, f"the undefined name '{name}'",
                              "define it at module level or pass it as an argument.")
         return ir.Global(name, value)
+
+    def expr_IfExp(self, node, target):
+        var = target if target is not None else ir.Var(self.namer.temp())
+        self.mutable.add(var.name)
+        test = self.test(node.test)
+        body, fresh_body = self.nested(lambda: self.into(node.body, var))
+        orelse, fresh_else = self.nested(lambda: self.into(node.orelse, var))
+        self.compound(ir.If(test, body, orelse, self.line),
+                      [(body, fresh_body), (orelse, fresh_else)])
+        return var
+
+    def expr_BoolOp(self, node, target):
+        raise self.error(node, "`and`/`or` on values",
+                         "use them in conditions only; write `a if cond else b` for a value.")
 
     def expr_Attribute(self, node, target):
         value = self.expr(node.value)
@@ -241,6 +538,11 @@ class _Lowerer:
         return self.expr(node)
 
     def expr_Call(self, node, target):
+        if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
+                and not node.args and not node.keywords:
+            value = self.expr(node.func.value)
+            if not isinstance(value, ir.Global):
+                return self.emit(target, ir.Method("copy"), (value,))
         func = self.expr(node.func)
         if not isinstance(func, ir.Global):
             raise self.error(node, "calling a computed value",
@@ -260,6 +562,68 @@ class _Lowerer:
             f"read its source. Write the computation with math/NumPy functions s2sad knows "
             f"(see docs/guide.md), or with a plain Python helper function.",
             self.where.filename, self.where.line(node))
+
+
+def _compound_assigned(statements):
+    found = set()
+    for statement in statements:
+        if isinstance(statement, (gast.If, gast.For, gast.While)):
+            found |= assigned_names(statement)
+    return found
+
+
+def _element_assigned(statements):
+    found = set()
+    for statement in statements:
+        for node in gast.walk(statement):
+            targets = node.targets if isinstance(node, gast.Assign) else \
+                [node.target] if isinstance(node, gast.AugAssign) else []
+            for target in targets:
+                if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                    found.add(target.value.id)
+    return found
+
+
+def _loops(block):
+    for statement in block:
+        if isinstance(statement, (ir.For, ir.While)):
+            yield statement
+        elif isinstance(statement, ir.If):
+            yield from _loops(statement.body)
+            yield from _loops(statement.orelse)
+
+
+def _mark_crossing(block, mutable):
+    """Make mutable every temporary of a loop body read outside the group defining it, so
+    each group's other temporaries can be recomputed by the backward sweep."""
+    while True:
+        owner, crossing = {}, set()
+
+        def check(atoms, key):
+            for var in atoms:
+                if owner.get(var.name, key) != key:
+                    crossing.add(var.name)
+
+        def visit(block):
+            for position, item in enumerate(ir.split(block, mutable)):
+                key = (id(block), position)
+                if isinstance(item, list):
+                    for statement in item:
+                        check(statement.vars(), key)
+                        if isinstance(statement, ir.Op):
+                            owner.setdefault(statement.target.name, key)
+                elif isinstance(item, ir.For):
+                    check(ir.atom_vars((item.start, item.stop, item.step)), key)
+                    visit(item.body)
+                elif isinstance(item, ir.While):
+                    visit(item.body)
+                elif isinstance(item, ir.If):
+                    visit(item.body)
+                    visit(item.orelse)
+        visit(block)
+        if not crossing - mutable:
+            return
+        mutable |= crossing
 
 
 def _key(prim, args, kwargs):

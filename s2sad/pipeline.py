@@ -7,6 +7,7 @@
 for the kinds of the arguments and the differentiated positions, cached per key.
 """
 import contextlib
+import re
 import math
 import types
 import weakref
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from . import activity, calls, fence, frontend, infer, ir, lower, runtime
+from . import activity, calls, fence, frontend, infer, ir, lower, runtime, tape
 from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
 from .errors import UnsupportedError
 from .naming import Namer
+from .primal import PrimalPrinter
 from .printer import Printer, name, source, tuple_of
 
 
@@ -152,9 +154,13 @@ def wengert_source(fn):
     function = front(fn).function
     printer = Printer()
     lines = [f"def {function.name}({', '.join(function.params)}):"]
-    lines += ["    " + source(printer.statement(op)) for op in function.body]
+    lines += _indented(PrimalPrinter(function, printer).block(function.body))
     lines.append("    return " + source(printer.atom(function.result)))
     return "\n".join(lines) + "\n"
+
+
+def _indented(statements):
+    return ["    " + line for s in statements for line in source(s).split("\n")]
 
 
 _HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
@@ -176,6 +182,7 @@ class _AdjointBuilder:
             self.handles[key] = identifier
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj
+        self.handles["stack"] = self.namer.fresh("stack")
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []
@@ -199,25 +206,41 @@ class _AdjointBuilder:
             self.derived_callees.append(derived)
         return self.callees[key]
 
+    def emitter(self, pushed):
+        return AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
+                              self.callee_adjoint, pushed)
+
     def build(self):
         function = self.spec.function
-        emitter = AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
-                                 self.callee_adjoint)
+        pushed = frozenset()
+        if function.mutable:
+            names = self.namer.copy()
+            first = self.emitter(pushed)
+            first.backward()
+            pushed = tape.plan(function, first.records, first.controls)
+            self.namer = names
+            for identifier in list(self.bindings) + list(self.callees.values()):
+                self.namer.reserve(identifier)
+        emitter = self.emitter(pushed)
         seed = emitter.seed_name()
         backward = emitter.backward()
         gradients = [name(g) for g in emitter.gradients(private=self.top)]
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
         result = self.printer.atom(function.result)
         returned = tuple_of([result, grads]) if self.top else grads
-        forward = self.forward(backward + [returned])
+        forward = self.forward(backward + [returned], emitter, pushed)
         header = f"def {function.name}_adjoint({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:
             header += "=1.0"
         lines = [header + "):"]
-        lines += ["    " + source(s) for s in forward]
+        body = _indented(forward)
         if backward:
-            lines.append("    # backward sweep")
-            lines += ["    " + source(s) for s in backward]
+            body.append("    # backward sweep")
+            body += _indented(backward)
+        stack = self.handles["stack"]
+        if re.search(rf"\b{stack}\b", "\n".join(body)):
+            lines.append(f"    {stack} = []")
+        lines += body
         lines.append("    return " + _listing(returned))
         text = "\n".join(lines) + "\n"
         used = _identifiers(text)
@@ -225,17 +248,14 @@ class _AdjointBuilder:
         compiled = compile_function(text, self.fn, bindings, f"{function.name}_adjoint")
         return Derived(text, compiled, self.spec, tuple(self.derived_callees))
 
-    def forward(self, later):
+    def forward(self, later, emitter, pushed):
         """Primal statements the backward sweep or the result read, in order."""
         needed = set()
         for node in later:
             needed |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-        kept = []
-        for op in reversed(self.spec.function.body):
-            if op.target.name in needed:
-                kept.append(op)
-                needed |= {v.name for v in op.vars()}
-        return [self.printer.statement(op) for op in reversed(kept)]
+        printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
+                                pushed, emitter.controls, emitter.fill)
+        return printer.block(self.spec.function.body)
 
 
 def _listing(node):

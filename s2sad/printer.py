@@ -89,6 +89,11 @@ class Printer:
             keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
             func = gast.parse(op.callee, mode="eval").body
             return gast.Call(func=func, args=args, keywords=keywords)
+        if prim is ir.COPY:
+            return args[0]
+        if isinstance(prim, ir.Method):
+            return gast.Call(func=gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load()),
+                             args=args[1:], keywords=[])
         if prim is operator.getitem:
             return gast.Subscript(value=args[0], slice=args[1], ctx=gast.Load())
         if isinstance(prim, ir.Attr):

@@ -126,32 +126,29 @@ def bad_assert(x):
     return y
 
 
-def bad_if(x):
-    y = x * 2.0
-    if x > 0.0:  # HERE
-        y = x * 3.0
+def bad_return_in_loop(x):
+    for i in range(3):
+        if x > 1.0:
+            return x  # HERE
+        x = x * 2.0
+    return x
+
+def bad_for_enumerate(x):
+    y = 0.0
+    for i, v in enumerate((x, x)):  # HERE
+        y = y + v
     return y
 
+def bad_loop_else(x):
+    while x < 10.0:  # HERE
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return x
 
-def bad_for(x):
-    y = x * 2.0
-    for i in range(3):  # HERE
-        y = y * x
-    return y
-
-
-def bad_while(x):
-    y = x * 2.0
-    while y < 10.0:  # HERE
-        y = y * 2.0
-    return y
-
-
-def bad_element_assignment(x):
-    y = np.zeros(3)
-    y[0] = x  # HERE
-    return np.sum(y)
-
+def bad_write_into_argument(x):
+    x[0] = 2.0  # HERE
+    return np.sum(x)
 
 def bad_attribute_assignment(x):
     box = Box()
@@ -227,11 +224,12 @@ def bad_fstring(x):
     return y
 
 
-def bad_conditional_expression(x):
-    y = x * 2.0
-    z = y if x > 0.0 else -y  # HERE
-    return z
-
+def bad_break_in_tuple_loop(x):
+    for w in (1.0, 2.0):
+        if x > w:
+            break  # HERE
+        x = x * w
+    return x
 
 def bad_and_or(x):
     y = x * 2.0

@@ -429,6 +429,30 @@ def check_transpose(gen=None):
     _check_grad(c_transpose_1d, (_r(3),))
 
 
+def c_np_copy(x):
+    y = np.copy(x)
+    return np.sum(y * y * x)
+
+
+def c_method_copy(x):
+    y = x.copy()
+    y[0] = 2.0
+    return np.sum(y * x)
+
+
+def c_loop_copy(x):
+    y = x
+    for i in range(2):
+        y = y * x
+    return np.sum(y)
+
+
+def check_copy(gen=None):
+    _check_grad(c_np_copy, (_r(3),))
+    _check_grad(c_method_copy, (_r(3),))
+    _check_grad(c_loop_copy, (_r(3),))
+
+
 def check_real(gen=None):
     _check_grad(c_real, (_r(2, 3),))
 
@@ -442,6 +466,9 @@ CUSTOM = {
     "operator.getitem": check_indexing,
     ".T": check_transpose,
     ".real": check_real,
+    "COPY": check_copy,
+    "Method(name='copy')": check_copy,
+    "np.copy": check_copy,
 }
 
 

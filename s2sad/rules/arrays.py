@@ -166,3 +166,14 @@ register(NonDifferentiable("size", K.INT), ir.Attr("ndim"), ir.Attr("size"), np.
 for _name in ("zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace",
               "zeros_like", "ones_like", "full_like", "empty_like"):
     register(NonDifferentiable(f"np.{_name}", K.UNKNOWN), getattr(np, _name))
+
+
+def _identity_kind(arg_kinds, consts):
+    return arg_kinds[0]
+
+
+def _identity_adjoint(site):
+    return {0: Add(site.g)}
+
+
+register(Custom("copy", _identity_kind, _identity_adjoint), ir.COPY, ir.Method("copy"), np.copy)

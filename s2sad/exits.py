@@ -1,0 +1,64 @@
+"""Put every `return`, `break` and `continue` at the end of a path.
+
+The backward sweep replays the path the forward sweep took, branch by branch, and that is
+simplest when no statement follows an exit on the same path. So `if c: return a` followed
+by `rest` becomes `if c: return a` / `else: rest`: the statements after an `if` that may
+exit move into the branches that fall through, and a `continue` that ends a loop body is
+then a no-op.
+"""
+import gast
+
+_EXITS = (gast.Return, gast.Break, gast.Continue)
+
+
+def normalize(block):
+    """`block` with its exits moved to the ends of paths; the AST nodes are shared."""
+    out = []
+    for position, statement in enumerate(block):
+        if isinstance(statement, _EXITS):
+            out.append(statement)
+            return out
+        if isinstance(statement, (gast.For, gast.While)):
+            statement = _copy(statement, body=normalize(statement.body))
+        elif isinstance(statement, gast.If) and _may_exit(statement):
+            rest = block[position + 1:]
+            out.append(_copy(statement, body=normalize(statement.body + rest),
+                             orelse=normalize(statement.orelse + rest)))
+            return out
+        out.append(statement)
+    return out
+
+
+def falls_through(block):
+    """Whether some path through a normalized block ends without an exit."""
+    if not block:
+        return True
+    last = block[-1]
+    if isinstance(last, _EXITS):
+        return False
+    if isinstance(last, gast.If):
+        return falls_through(last.body) or falls_through(last.orelse)
+    return True
+
+
+def _may_exit(node):
+    """Whether an exit inside `node` leaves it (a `break` inside an inner loop does not)."""
+    for child in gast.iter_child_nodes(node):
+        if isinstance(child, gast.Return):
+            return True
+        if isinstance(child, (gast.Break, gast.Continue)):
+            return True
+        if isinstance(child, (gast.For, gast.While)):
+            if any(isinstance(n, gast.Return) for n in gast.walk(child)):
+                return True
+            continue
+        if isinstance(child, gast.stmt) and _may_exit(child):
+            return True
+    return False
+
+
+def _copy(node, **fields):
+    new = type(node)(**{name: getattr(node, name) for name in node._fields})
+    for name, value in fields.items():
+        setattr(new, name, value)
+    return gast.copy_location(new, node)

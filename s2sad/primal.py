@@ -1,0 +1,149 @@
+"""Print the primal statements of a structured Wengert list, for the Wengert-list listing
+and for the forward sweep of an adjoint.
+
+For the forward sweep the list is cut down to what the result and the backward sweep
+read, and instrumented: a recorded write first pushes the value it overwrites, a loop
+that may stop early counts its trips, and a branch inside a loop pushes which way it went
+when the backward sweep cannot re-evaluate its test.
+"""
+import copy
+
+import gast
+
+from . import ir
+from .adjoint import Control, breaks, element_is_scalar, range_call
+from .printer import assign, name, store
+
+
+class PrimalPrinter:
+    """`needed`: names the rest of the generated code reads (None: keep everything)."""
+
+    def __init__(self, function, printer, kinds=None, needed=None, pushed=frozenset(),
+                 controls=None, fill=None):
+        self.function = function
+        self.printer = printer
+        self.kinds = kinds
+        self.pushed = pushed
+        self.controls = controls or {}
+        self.fill = fill
+        self.keep = None if needed is None else self.live(set(needed))
+
+    def live(self, needed):
+        """The statements to keep: those that compute a needed name, to a fixed point."""
+        keep = set()
+        changed = True
+        while changed:
+            changed = False
+            for statement in reversed(list(ir.statements(self.function.body))):
+                if id(statement) in keep or not self.wanted(statement, needed, keep):
+                    continue
+                keep.add(id(statement))
+                needed |= _reads(statement)
+                changed = True
+        return keep
+
+    def wanted(self, statement, needed, keep):
+        if isinstance(statement, (ir.Op, ir.SetItem)):
+            return statement.target.name in needed
+        if isinstance(statement, ir.Break):
+            return True
+        if id(statement) in self.controls:
+            return True
+        if isinstance(statement, ir.If) and (breaks(statement.body) or breaks(statement.orelse)):
+            return True
+        blocks = [statement.body] + ([statement.orelse] if isinstance(statement, ir.If)
+                                     else [])
+        return any(id(s) in keep for block in blocks for s in ir.statements(block)
+                   if not isinstance(s, ir.Break))
+
+    def kept(self, statement):
+        return self.keep is None or id(statement) in self.keep
+
+    def block(self, block, depth=0):
+        out = []
+        for statement in block:
+            if not self.kept(statement):
+                continue
+            out.extend(getattr(self, "print_" + type(statement).__name__)(statement, depth))
+        return out
+
+    def print_Op(self, op, depth):
+        save = [self.push(name(op.target.name))] if id(op) in self.pushed else []
+        return save + [self.printer.statement(op)]
+
+    def print_SetItem(self, statement, depth):
+        index = self.printer.atom(statement.index)
+        target = gast.Subscript(value=name(statement.target.name), slice=index,
+                                ctx=gast.Store())
+        out = []
+        if id(statement) in self.pushed:
+            old = gast.Subscript(value=name(statement.target.name), slice=copy.deepcopy(index),
+                                 ctx=gast.Load())
+            if not element_is_scalar(statement, self.kinds):
+                old = self.fill("np.copy(v)", v=old)
+            out.append(self.push(old))
+        out.append(assign(target, self.printer.atom(statement.value)))
+        return out
+
+    def print_Break(self, statement, depth):
+        return [gast.Break()]
+
+    def print_If(self, statement, depth):
+        control = self.controls.get(id(statement), Control())
+        body = self.block(statement.body, depth)
+        orelse = self.block(statement.orelse, depth)
+        out = []
+        test = copy.deepcopy(statement.test.node)
+        if control.mode == "flag":
+            out.append(assign(control.flag, test))
+            test = name(control.flag)
+        elif control.mode == "pushed":
+            body = _before_break(body, self.push(gast.Constant(value=True, kind=None)))
+            orelse = _before_break(orelse, self.push(gast.Constant(value=False, kind=None)))
+        out.append(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+        return out
+
+    def print_For(self, statement, depth):
+        return self.loop(statement, depth, range_call(self.printer, statement))
+
+    def print_While(self, statement, depth):
+        return self.loop(statement, depth, None)
+
+    def loop(self, statement, depth, trips):
+        control = self.controls.get(id(statement), Control())
+        body = self.block(statement.body, depth + 1)
+        out = []
+        if ("target", id(statement)) in self.pushed:
+            out.append(self.push(name(statement.target.name)))
+        if control.counter:
+            out.append(assign(control.counter, gast.Constant(value=0, kind=None)))
+            body.insert(0, gast.AugAssign(target=store(control.counter), op=gast.Add(),
+                                          value=gast.Constant(value=1, kind=None)))
+        if trips is None:
+            out.append(gast.While(test=copy.deepcopy(statement.test.node),
+                                  body=body or [gast.Pass()], orelse=[]))
+        else:
+            out.append(gast.For(target=store(statement.target.name), iter=trips,
+                                body=body or [gast.Pass()], orelse=[], type_comment=None))
+        if control.counter and depth:
+            out.append(self.push(name(control.counter)))
+        return out
+
+    def push(self, value):
+        return gast.Expr(value=self.fill("stack.append(v)", v=value))
+
+
+def _before_break(block, statement):
+    if block and isinstance(block[-1], gast.Break):
+        return block[:-1] + [statement, block[-1]]
+    return block + [statement]
+
+
+def _reads(statement):
+    if isinstance(statement, (ir.Op, ir.SetItem)):
+        return {v.name for v in statement.vars()}
+    if isinstance(statement, (ir.If, ir.While)):
+        return {v.name for v in statement.test.reads}
+    if isinstance(statement, ir.For):
+        return {v.name for v in ir.atom_vars((statement.start, statement.stop, statement.step))}
+    return set()
