@@ -223,9 +223,12 @@ class AdjointEmitter:
             test = name(control.flag)
         else:
             test = self.fill("stack.pop()")
-        orelse = [] if bodies[1] == [gast.Pass()] or isinstance(bodies[1][0], gast.Pass) \
-            else bodies[1]
-        self.statements.append(gast.If(test=test, body=bodies[0], orelse=orelse))
+        body, orelse = bodies
+        if isinstance(orelse[0], gast.Pass):
+            orelse = []
+        elif isinstance(body[0], gast.Pass):
+            test, body, orelse = gast.UnaryOp(op=gast.Not(), operand=test), orelse, []
+        self.statements.append(gast.If(test=test, body=body, orelse=orelse))
 
     def loop(self, statement, depth):
         if not self.active_in(statement.body):

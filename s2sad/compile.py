@@ -4,7 +4,7 @@ The source is compiled under a filename registered in `linecache`, so tracebacks
 `inspect.getsource` show the generated lines. The function runs with the user's own
 module globals, so module-level constants are read at call time as in Python; s2sad's
 helpers (`np`, `unbroadcast`, callee adjoints) and the user's closure variables reach it
-as closure cells.
+as closure cells, and so does the function itself when it calls itself (recursion).
 """
 import ast
 import itertools
@@ -32,7 +32,11 @@ def compile_function(source, user_fn, bindings, label):
     code = compile(module, filename, "exec", dont_inherit=True)
     inner_code = next(c for c in code.co_consts[0].co_consts if isinstance(c, types.CodeType))
     user_cells = dict(zip(user_fn.__code__.co_freevars, user_fn.__closure__ or ()))
-    cells = tuple(user_cells[n] if n in user_cells else types.CellType(bindings[n])
+    itself = types.CellType()
+    cells = tuple(user_cells[n] if n in user_cells else
+                  types.CellType(bindings[n]) if n in bindings else itself
                   for n in inner_code.co_freevars)
     defaults = tuple(ast.literal_eval(d) for d in inner.args.defaults) or None
-    return types.FunctionType(inner_code, user_fn.__globals__, inner.name, defaults, cells)
+    function = types.FunctionType(inner_code, user_fn.__globals__, inner.name, defaults, cells)
+    itself.cell_contents = function
+    return function

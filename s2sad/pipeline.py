@@ -96,11 +96,7 @@ def front(fn):
 
 @contextlib.contextmanager
 def _transforming(fn):
-    """Mark `fn` as being analysed, so that a call back into it is reported as recursion."""
-    if fn in _in_progress:
-        chain = " -> ".join(f.__name__ for f in _in_progress + [fn])
-        raise UnsupportedError(f"recursion ({chain}) is not supported yet; write the "
-                               "computation without a recursive call.")
+    """Mark `fn` as being analysed, so that a call back into it is seen as recursion."""
     _in_progress.append(fn)
     try:
         yield
@@ -108,13 +104,60 @@ def _transforming(fn):
         _in_progress.pop()
 
 
+def _recursive(fn):
+    """Whether a call to `fn` is a call back into the function being analysed: supported
+    when it calls itself, an error for mutual recursion."""
+    if fn not in _in_progress:
+        return False
+    if fn is not _in_progress[-1]:
+        chain = " -> ".join(f.__name__ for f in _in_progress + [fn])
+        raise UnsupportedError(f"mutual recursion ({chain}) is not supported; merge the "
+                               "functions into one that calls itself.")
+    return True
+
+
+# Result kinds assumed for recursive calls while their function is being inferred.
+_assumed = {}
+
+
 def infer_kinds(fn, arg_kinds):
-    with _transforming(fn):
-        function = front(fn).function
-        return function, infer.infer(function, arg_kinds, _callee_kind)
+    """Kinds of `fn`'s variables; a recursive call's result kind is a fixed point."""
+    function = front(fn).function
+    key = (fn, K.canonical(arg_kinds))
+    _assumed[key] = K.SCALAR if all(k.is_scalar for k in arg_kinds) else K.UNKNOWN
+    try:
+        with _transforming(fn):
+            for _ in range(4):
+                kinds = infer.infer(function, arg_kinds, _callee_kind)
+                result = infer.kind_of(function.result, kinds)
+                if result == _assumed[key]:
+                    break
+                _assumed[key] = K.join(_assumed[key], result, function.name)
+    finally:
+        del _assumed[key]
+    if _calls_itself(function.body, fn):
+        raise UnsupportedError(f"`{function.name}` calls itself on every path (unbounded recursion), so it never "
+                               "returns; return without the call when the argument is small "
+                               "(a base case).", function.filename,
+                               _calls_itself(function.body, fn))
+    return function, kinds
+
+
+def _calls_itself(block, fn):
+    """The line of a call to `fn` in `block` outside any branch, or None."""
+    for statement in block:
+        if isinstance(statement, ir.Op) and statement.prim is fn:
+            return statement.line
+        if isinstance(statement, (ir.For, ir.While)):
+            found = _calls_itself(statement.body, fn)
+            if found:
+                return found
+    return None
 
 
 def _callee_kind(fn, arg_kinds):
+    if _recursive(fn):
+        return _assumed.get((fn, K.canonical(arg_kinds)), K.UNKNOWN)
     function, kinds = infer_kinds(fn, K.canonical(arg_kinds))
     return infer.kind_of(function.result, kinds)
 
@@ -125,6 +168,8 @@ def specialise(fn, arg_kinds, positions):
     wrt = tuple(function.params[i] for i in positions)
 
     def callee_varies(op, varied_positions):
+        if _recursive(op.prim):
+            return True
         callee = specialise(op.prim, _call_kinds(op, kinds), varied_positions)
         return isinstance(callee.function.result, ir.Var) and \
             callee.function.result.name in callee.active
@@ -144,9 +189,18 @@ def derive_adjoint(fn, arg_kinds, positions, top=True):
     key = (K.canonical(arg_kinds), tuple(positions), top)
     cache = _derived.setdefault(fn, {})
     if key not in cache:
+        if (fn, key) in _building:
+            return None
         spec = specialise(fn, arg_kinds, positions)
-        cache[key] = _AdjointBuilder(fn, spec, top).build()
+        _building.add((fn, key))
+        try:
+            cache[key] = _AdjointBuilder(fn, spec, top).build()
+        finally:
+            _building.discard((fn, key))
     return cache[key]
+
+
+_building = set()
 
 
 def wengert_source(fn):
@@ -183,6 +237,7 @@ class _AdjointBuilder:
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj
         self.handles["stack"] = self.namer.fresh("stack")
+        self.namer.reserve(f"{spec.function.name}_adjoint")
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []
@@ -198,6 +253,13 @@ class _AdjointBuilder:
     def callee_adjoint(self, op, arguments, positions):
         kinds = tuple(infer.kind_of(a, self.spec.kinds) for a in arguments)
         derived = derive_adjoint(op.prim, kinds, positions, top=False)
+        if derived is None:
+            if op.prim is not self.fn or self.top:
+                raise UnsupportedError(
+                    f"`{op.prim.__name__}` calls itself with arguments of other kinds or "
+                    "differentiated in other positions; keep the recursive call's arguments "
+                    "like the outer call's.")
+            return f"{self.spec.function.name}_adjoint"
         key = id(derived)
         if key not in self.callees:
             identifier = self.namer.fresh(op.prim.__name__ + "_adjoint")

@@ -100,6 +100,8 @@ class PrimalPrinter:
         elif control.mode == "pushed":
             body = _before_break(body, self.push(gast.Constant(value=True, kind=None)))
             orelse = _before_break(orelse, self.push(gast.Constant(value=False, kind=None)))
+        if not body and orelse:
+            test, body, orelse = gast.UnaryOp(op=gast.Not(), operand=test), orelse, []
         out.append(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
         return out
 

@@ -38,6 +38,21 @@ class ScalarPair(Checked):
         return super().out_kind(arg_kinds, consts)
 
 
+class Integral(Checked):
+    """An operator that maps integers to integers (`i + 1`, `n // 2`, `-k`): an index or
+    counter computed with it stays an integer, not a differentiable scalar."""
+
+    def out_kind(self, arg_kinds, consts):
+        kind = super().out_kind(arg_kinds, consts)
+        return K.INT if arg_kinds and all(k == K.INT for k in arg_kinds) else kind
+
+
+class IntegralDivision(NonDifferentiable):
+    def out_kind(self, arg_kinds, consts):
+        kind = super().out_kind(arg_kinds, consts)
+        return K.INT if all(k == K.INT for k in arg_kinds) else kind
+
+
 def both(math_name, numpy_name, *partials):
     """Register one formula for the `math` function and the NumPy ufunc of that name."""
     if math_name:
@@ -47,15 +62,15 @@ def both(math_name, numpy_name, *partials):
 
 
 # arithmetic operators (module chosen by the operands' kind)
-register(Checked("+", ("1", "1")), operator.add)
-register(Checked("-", ("1", "-1")), operator.sub)
-register(Checked("*", ("b", "a")), operator.mul)
+register(Integral("+", ("1", "1")), operator.add)
+register(Integral("-", ("1", "-1")), operator.sub)
+register(Integral("*", ("b", "a")), operator.mul)
 register(Checked("/", ("1 / b", "-(out / b)")), operator.truediv)
 register(Checked("**", ("b * a ** (b - 1)", "lib.log(a) * out")), operator.pow)
-register(Checked("%", ("1", "-lib.floor(a / b)")), operator.mod)
-register(Checked("unary -", ("-1",)), operator.neg)
-register(Checked("unary +", ("1",)), operator.pos)
-register(NonDifferentiable("//", None), operator.floordiv)
+register(Integral("%", ("1", "-lib.floor(a / b)")), operator.mod)
+register(Integral("unary -", ("-1",)), operator.neg)
+register(Integral("unary +", ("1",)), operator.pos)
+register(IntegralDivision("//", None), operator.floordiv)
 
 # builtins on scalars: at a kink the derivative takes one side (abs: +1 at +0.0; max and
 # min: the first argument on ties)
