@@ -73,8 +73,11 @@ class AdjointEmitter:
         self.state = {}
         self.current = {}
         self.statements = []
+        # adjoints of mutable variables are assigned again later, so nothing may alias them
+        self.reused = {namer.bar(v) for v in self.mutable & self.active}
         self.records = {}
         self.controls = {}
+        self.saves = {}
         self.order = {}
         self.first = {param: -1 for param in spec.function.params}
         for position, statement in enumerate(ir.statements(spec.function.body)):
@@ -161,37 +164,53 @@ class AdjointEmitter:
             else:
                 self.rule_adjoint(statement, out if statement is final else None)
         body, self.statements = self.statements, outer
-        if not body:
+        key = id(final)
+        if not body and key not in self.pushed:
             return
         temps = {op.target.name for op in group
                  if isinstance(op, ir.Op) and op.target.name not in self.mutable}
-        loaded = _loaded(body)
-        if depth:
-            body = self.recompute(group, temps, loaded) + body
-            loaded = _loaded(body) - _stored(body)
-        key = id(final)
-        self.records[key] = Record(loaded & set(self.kinds), out in loaded)
+        out_used = out in _loaded(body)
+        restore = []
         if key in self.pushed:
-            restore = []
-            if out in loaded:
+            if out_used:
                 restore.append(assign(out, name(final.target.name)))
-            restore.append(self.pop(final))
+            restore.append(self.pop(final, key, depth))
+        if depth:
+            early = self.recompute(group, temps, _loaded(restore), set())
+            rest = self.recompute(group, temps, _loaded(body), set(early))
+            body = [self.printer.statement(op) for op in early] + restore + \
+                [self.printer.statement(op) for op in rest] + body
+            reads = _loaded(body) - _stored(body)
+        else:
             body = restore + body
-        elif out in loaded:
+            reads = _loaded(body)
+        self.records[key] = Record(reads & set(self.kinds), out_used)
+        if key not in self.pushed and out_used:
             body = _rename(body, out, final.target.name)
         self.statements.extend(body)
 
-    def recompute(self, group, temps, loaded):
-        """The group's forward operations that compute temporaries its adjoint reads."""
+    def recompute(self, group, temps, loaded, done):
+        """The group's forward operations that compute temporaries read by `loaded`,
+        except those in `done`."""
         needed = loaded & temps
         for op in reversed(group):
             if isinstance(op, ir.Op) and op.target.name in needed:
                 needed |= {v.name for v in op.vars()} & temps
-        return [self.printer.statement(op) for op in group
-                if isinstance(op, ir.Op) and op.target.name in needed]
+        return [op for op in group if isinstance(op, ir.Op) and op.target.name in needed
+                and op not in done]
 
-    def pop(self, statement):
-        value = self.fill("stack.pop()")
+    def saved(self, key, depth, base):
+        """Where a recorded value is kept: on the stack inside a loop, else (it is saved
+        at most once) in a variable of its own."""
+        if depth:
+            return None
+        if key not in self.saves:
+            self.saves[key] = self.namer.fresh(base + "_saved")
+        return self.saves[key]
+
+    def pop(self, statement, key, depth):
+        saved = self.saved(key, depth, statement.target.name)
+        value = name(saved) if saved else self.fill("stack.pop()")
         if isinstance(statement, ir.SetItem):
             target = gast.Subscript(value=name(statement.target.name),
                                     slice=self.printer.atom(statement.index), ctx=gast.Store())
@@ -202,9 +221,10 @@ class AdjointEmitter:
         if not self.active_in(statement.body + statement.orelse):
             return
         control = self.control(statement, depth)
-        touched = self.touched([statement])
-        self.materialize(touched)
         position = self.order[id(statement)]
+        touched = [v for v in self.touched([statement])
+                   if depth or v in self.state or self.first.get(v, -1) < position]
+        self.materialize(touched)
         later = [v for v in touched if depth or self.first.get(v, -1) < position]
         before = (dict(self.state), dict(self.current))
         bodies = []
@@ -231,10 +251,11 @@ class AdjointEmitter:
         self.statements.append(gast.If(test=test, body=body, orelse=orelse))
 
     def loop(self, statement, depth):
-        if not self.active_in(statement.body):
+        if not self.active_in([statement]):
             return
         control = self.control(statement, depth)
-        touched = self.touched([statement])
+        touched = [v for v in self.touched([statement])
+                   if v in self.state or not _set_first(statement.body, v)]
         self.materialize(touched)
         if control.counter and depth:
             self.statements.append(assign(control.counter, self.fill("stack.pop()")))
@@ -254,8 +275,11 @@ class AdjointEmitter:
             target = self.namer.fresh("_")
         self.statements.append(gast.For(target=store(target), iter=header, body=body,
                                         orelse=[], type_comment=None))
-        if ("target", id(statement)) in self.pushed:
-            self.statements.append(assign(statement.target.name, self.fill("stack.pop()")))
+        key = ("target", id(statement))
+        if key in self.pushed:
+            saved = self.saved(key, depth, statement.target.name)
+            value = name(saved) if saved else self.fill("stack.pop()")
+            self.statements.append(assign(statement.target.name, value))
 
     def control(self, statement, depth):
         """How the backward sweep retraces `statement` (decided once, shared with the
@@ -280,8 +304,12 @@ class AdjointEmitter:
         return control
 
     def active_in(self, block):
-        for statement in ir.walk(block):
-            if statement.target.name in self.active:
+        """Whether a block has backward code: adjoints, or values to restore."""
+        for statement in ir.statements(block):
+            if isinstance(statement, (ir.Op, ir.SetItem)) and (
+                    statement.target.name in self.active or id(statement) in self.pushed):
+                return True
+            if ("target", id(statement)) in self.pushed:
                 return True
         return False
 
@@ -433,7 +461,11 @@ class AdjointEmitter:
             value = self.reduce(value, atom, kind)
         bar = self.namer.bar(atom.name)
         state = self.state.get(atom.name)
-        if state is None and isinstance(value, gast.Name):
+        if state is None and isinstance(value, gast.Name) and value.id in self.reused:
+            copy = "x" if kind.is_scalar else "np.copy(x)"
+            self.statements.append(assign(bar, self.fill(copy, x=value.id)))
+            self.state[atom.name] = "owned"
+        elif state is None and isinstance(value, gast.Name):
             self.current[atom.name] = value.id
             self.state[atom.name] = "alias"
         elif state is None:
@@ -514,6 +546,39 @@ def breaks(block):
                                              or breaks(statement.orelse)):
             return True
     return False
+
+
+def _set_first(block, var):
+    """Whether each trip through `block` assigns `var` before anything reads it: its value
+    does not pass from one trip to the next."""
+    for statement in block:
+        if isinstance(statement, ir.Op):
+            if var in {v.name for v in statement.vars()}:
+                return False
+            if statement.target.name == var:
+                return True
+        elif isinstance(statement, ir.SetItem):
+            if var in {v.name for v in statement.vars()}:
+                return False
+        elif isinstance(statement, ir.For):
+            if statement.target.name == var:
+                return True
+            if var in {v.name for v in ir.atom_vars(
+                    (statement.start, statement.stop, statement.step))}:
+                return False
+            if any(var in {v.name for v in s.vars()} for s in ir.walk(statement.body)):
+                return False
+        elif isinstance(statement, (ir.If, ir.While)):
+            if var in {v.name for v in statement.test.reads}:
+                return False
+            if any(var in {v.name for v in s.vars()} | {s.target.name}
+                   for s in ir.walk(_blocks(statement))):
+                return False
+    return False
+
+
+def _blocks(statement):
+    return statement.body + (statement.orelse if isinstance(statement, ir.If) else [])
 
 
 def _loaded(statements):

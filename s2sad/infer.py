@@ -76,6 +76,8 @@ def consts(op, rule, kinds):
             values[name] = tuple(a.value for a in atom)
         elif name in ("axis", "keepdims"):
             raise UnsupportedError(f"a computed `{name}=`; pass a constant")
+    if op.args and isinstance(op.args[0], tuple):
+        values["shape_rank"] = len(op.args[0])
     if op.prim is operator.getitem:
         parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
         ints = {p for p in parts if _is_int(p, kinds)}

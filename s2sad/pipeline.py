@@ -277,9 +277,14 @@ class _AdjointBuilder:
         pushed = frozenset()
         if function.mutable:
             names = self.namer.copy()
-            first = self.emitter(pushed)
-            first.backward()
-            pushed = tape.plan(function, first.records, first.controls)
+            while True:
+                self.namer = names.copy()
+                trial = self.emitter(pushed)
+                trial.backward()
+                planned = tape.plan(function, trial.records, trial.controls)
+                if planned <= pushed:
+                    break
+                pushed = pushed | planned
             self.namer = names
             for identifier in list(self.bindings) + list(self.callees.values()):
                 self.namer.reserve(identifier)
@@ -289,8 +294,18 @@ class _AdjointBuilder:
         gradients = [name(g) for g in emitter.gradients(private=self.top)]
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
         result = self.printer.atom(function.result)
+        kept = []
+        if self.top and isinstance(function.result, ir.Var) and \
+                function.result.name in _stored_names(backward):
+            value = self.namer.fresh(function.name)
+            copy = "x" if self.spec.out_kind.is_scalar else "np.copy(x)"
+            kept = [gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(), annotation=None,
+                                                   type_comment=None)],
+                                value=emitter.fill(copy, x=function.result.name),
+                                type_comment=None)]
+            result = name(value)
         returned = tuple_of([result, grads]) if self.top else grads
-        forward = self.forward(backward + [returned], emitter, pushed)
+        forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
         header = f"def {function.name}_adjoint({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:
             header += "=1.0"
@@ -316,8 +331,8 @@ class _AdjointBuilder:
         for node in later:
             needed |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
-                                pushed, emitter.controls, emitter.fill)
-        return printer.block(self.spec.function.body)
+                                pushed, emitter.controls, emitter.fill, emitter.saves)
+        return printer.undefined() + printer.block(self.spec.function.body)
 
 
 def _listing(node):
@@ -325,6 +340,18 @@ def _listing(node):
     if isinstance(node, gast.Tuple):
         return ", ".join(source(elt) for elt in node.elts)
     return source(node)
+
+
+def _stored_names(statements):
+    """Names the statements assign, by name or element (`y[i] = ...` assigns `y`)."""
+    found = set()
+    for node in (n for s in statements for n in gast.walk(s)):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            found.add(node.id)
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
+                and isinstance(node.value, gast.Name):
+            found.add(node.value.id)
+    return found
 
 
 def _identifiers(text):

@@ -19,12 +19,13 @@ class PrimalPrinter:
     """`needed`: names the rest of the generated code reads (None: keep everything)."""
 
     def __init__(self, function, printer, kinds=None, needed=None, pushed=frozenset(),
-                 controls=None, fill=None):
+                 controls=None, fill=None, saves=None):
         self.function = function
         self.printer = printer
         self.kinds = kinds
         self.pushed = pushed
         self.controls = controls or {}
+        self.saves = saves or {}
         self.fill = fill
         self.keep = None if needed is None else self.live(set(needed))
 
@@ -56,6 +57,18 @@ class PrimalPrinter:
         return any(id(s) in keep for block in blocks for s in ir.statements(block)
                    if not isinstance(s, ir.Break))
 
+    def undefined(self):
+        """Saved variables first assigned inside a branch or loop: the forward sweep sets
+        them to None first, so that saving their value before the first assignment (a
+        value no derivative reads) cannot fail."""
+        saved = {s.target.name for s in ir.statements(self.function.body)
+                 if isinstance(s, ir.Op) and id(s) in self.pushed}
+        first = set(self.function.params)
+        for statement in self.function.body:
+            if isinstance(statement, ir.Op):
+                first.add(statement.target.name)
+        return [assign(v, gast.Constant(value=None, kind=None)) for v in sorted(saved - first)]
+
     def kept(self, statement):
         return self.keep is None or id(statement) in self.keep
 
@@ -68,7 +81,7 @@ class PrimalPrinter:
         return out
 
     def print_Op(self, op, depth):
-        save = [self.push(name(op.target.name))] if id(op) in self.pushed else []
+        save = [self.push(name(op.target.name), id(op))] if id(op) in self.pushed else []
         return save + [self.printer.statement(op)]
 
     def print_SetItem(self, statement, depth):
@@ -81,7 +94,7 @@ class PrimalPrinter:
                                  ctx=gast.Load())
             if not element_is_scalar(statement, self.kinds):
                 old = self.fill("np.copy(v)", v=old)
-            out.append(self.push(old))
+            out.append(self.push(old, id(statement)))
         out.append(assign(target, self.printer.atom(statement.value)))
         return out
 
@@ -115,8 +128,9 @@ class PrimalPrinter:
         control = self.controls.get(id(statement), Control())
         body = self.block(statement.body, depth + 1)
         out = []
-        if ("target", id(statement)) in self.pushed:
-            out.append(self.push(name(statement.target.name)))
+        key = ("target", id(statement))
+        if key in self.pushed:
+            out.append(self.push(name(statement.target.name), key))
         if control.counter:
             out.append(assign(control.counter, gast.Constant(value=0, kind=None)))
             body.insert(0, gast.AugAssign(target=store(control.counter), op=gast.Add(),
@@ -131,7 +145,9 @@ class PrimalPrinter:
             out.append(self.push(name(control.counter)))
         return out
 
-    def push(self, value):
+    def push(self, value, key=None):
+        if key in self.saves:
+            return assign(self.saves[key], value)
         return gast.Expr(value=self.fill("stack.append(v)", v=value))
 
 

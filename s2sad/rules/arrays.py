@@ -6,6 +6,7 @@ for every rank is called instead.
 """
 import builtins
 import operator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -163,9 +164,37 @@ register(NonDifferentiable(".shape"), ir.Attr("shape"), np.shape)
 register(NonDifferentiable(".dtype"), ir.Attr("dtype"))
 register(NonDifferentiable("size", K.INT), ir.Attr("ndim"), ir.Attr("size"), np.ndim, np.size,
          builtins.len)
-for _name in ("zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace",
-              "zeros_like", "ones_like", "full_like", "empty_like"):
-    register(NonDifferentiable(f"np.{_name}", K.UNKNOWN), getattr(np, _name))
+
+
+@dataclass(frozen=True)
+class Constructor(NonDifferentiable):
+    """`np.zeros(shape)` and friends: a new array whose rank the arguments give: `ndim`
+    fixed (`np.eye`), or from the shape argument (an integer or a tuple), or, for `like`
+    constructors, the argument's own kind."""
+    kind: object = None
+    ndim: int = None
+    like: bool = False
+
+    def out_kind(self, arg_kinds, consts):
+        first = arg_kinds[0] if arg_kinds else K.UNKNOWN
+        if self.like:
+            return K.Kind("array", first.ndim, first.shape) if first.is_array \
+                else K.SCALAR if first.is_scalar else K.UNKNOWN
+        if self.ndim is not None:
+            return K.array(self.ndim)
+        if first == K.INT:
+            return K.array(1)
+        if consts.get("shape_rank") is not None:
+            return K.array(consts["shape_rank"])
+        return K.UNKNOWN
+
+
+for _name in ("zeros", "ones", "empty", "full"):
+    register(Constructor(f"np.{_name}"), getattr(np, _name))
+for _name in ("zeros_like", "ones_like", "full_like", "empty_like"):
+    register(Constructor(f"np.{_name}", like=True), getattr(np, _name))
+for _name, _ndim in (("eye", 2), ("identity", 2), ("arange", 1), ("linspace", 1)):
+    register(Constructor(f"np.{_name}", ndim=_ndim), getattr(np, _name))
 
 
 def _identity_kind(arg_kinds, consts):

@@ -1,0 +1,80 @@
+"""Loops, branches, in-place updates and recursion: what the adjoint saves and replays.
+
+Print the derivative code of any of them, e.g.
+
+    s2sad samples/loops.py:logistic_map --args 0.3,1000 --wrt x
+    s2sad samples/loops.py:prefix_sum_energy --args "np.arange(4.0)"
+
+or run this file to see the gradients next to values derived by hand.
+"""
+import math
+
+import numpy as np
+
+
+def logistic_map(x: float, n: int):
+    """`n` steps of the logistic map: each step overwrites `x`, whose old value the
+    derivative of the step needs, so the adjoint saves one float per trip."""
+    for i in range(n):
+        x = 3.9 * x * (1 - x)
+    return x
+
+
+def loop_sum_of_squares(x: np.ndarray):
+    """Seed 000's f(x) = sum of x_i^2, written as a Python loop: `s` is used linearly, so
+    nothing is saved."""
+    s = 0.0
+    for i in range(len(x)):
+        s += x[i] * x[i]
+    return s
+
+
+def prefix_sum_energy(x: np.ndarray):
+    """An in-place prefix sum, then a nonlinear reduction."""
+    y = x.copy()
+    for i in range(1, len(y)):
+        y[i] = y[i - 1] + y[i]
+    return np.sum(y * y) / 2
+
+
+def elman(x, W, U, b, V, z):
+    """Seed 000's Elman network: h_t = tanh(x_t W + h_{t-1} U + b), y_t = sigmoid(h_t V),
+    L = 1/2 sum_t |y_t - z_t|^2, differentiated by back-propagation through time."""
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U + b)
+        y = 1.0 / (1.0 + np.exp(-(h @ V)))
+        loss += 0.5 * np.sum((y - z[t]) ** 2)
+    return loss
+
+
+def halvings(x: float):
+    """A while loop whose trip count depends on the input."""
+    n = 0
+    while x > 1.0:
+        x = x / 2.0
+        n += 1
+    return x * n
+
+
+def power(x: float, n: int):
+    """Recursion on an integer argument."""
+    if n == 0:
+        return 1.0
+    return x * power(x, n - 1)
+
+
+if __name__ == "__main__":
+    import s2sad
+
+    x0 = 0.3
+    trajectory = [x0]
+    for _ in range(20):
+        trajectory.append(3.9 * trajectory[-1] * (1 - trajectory[-1]))
+    by_hand = math.prod(3.9 * (1 - 2 * v) for v in trajectory[:-1])
+    print("logistic map, 20 steps: ", s2sad.grad(logistic_map)(x0, 20), "by hand", by_hand)
+    x = np.arange(1.0, 6.0)
+    print("loop sum of squares:    ", s2sad.grad(loop_sum_of_squares)(x), "by hand", 2 * x)
+    print("halvings(5.0):          ", s2sad.grad(halvings)(5.0), "by hand", 3 / 8)
+    print("power(1.5, 3):          ", s2sad.grad(power)(1.5, 3), "by hand", 3 * 1.5 ** 2)
