@@ -262,7 +262,7 @@ class AdjointEmitter:
         outer, self.statements = self.statements, []
         self.block(statement.body, depth + 1)
         self.materialize(touched)
-        body, self.statements = self.statements or [gast.Pass()], outer
+        body, self.statements = self.statements, outer
         if isinstance(statement, ir.For):
             trips = range_call(self.printer, statement)
             if control.counter:
@@ -273,13 +273,13 @@ class AdjointEmitter:
         else:
             header = gast.Call(func=name("range"), args=[name(control.counter)], keywords=[])
             target = self.namer.fresh("_")
-        self.statements.append(gast.For(target=store(target), iter=header, body=body,
-                                        orelse=[], type_comment=None))
-        key = ("target", id(statement))
-        if key in self.pushed:
-            saved = self.saved(key, depth, statement.target.name)
+        if body:
+            self.statements.append(gast.For(target=store(target), iter=header, body=body,
+                                            orelse=[], type_comment=None))
+        for key in reversed(loop_saves(statement, self.pushed)):
+            saved = self.saved(key, depth, key[2])
             value = name(saved) if saved else self.fill("stack.pop()")
-            self.statements.append(assign(statement.target.name, value))
+            self.statements.append(assign(key[2], value))
 
     def control(self, statement, depth):
         """How the backward sweep retraces `statement` (decided once, shared with the
@@ -309,7 +309,7 @@ class AdjointEmitter:
             if isinstance(statement, (ir.Op, ir.SetItem)) and (
                     statement.target.name in self.active or id(statement) in self.pushed):
                 return True
-            if ("target", id(statement)) in self.pushed:
+            if loop_saves(statement, self.pushed):
                 return True
         return False
 
@@ -516,6 +516,12 @@ def _fresh(value, handles):
             return func.id != handles["unbroadcast"] and func.id in handles.values()
         return isinstance(func, gast.Attribute) and func.attr not in _VIEWS
     return False
+
+
+def loop_saves(loop, pushed):
+    """Keys of the variables saved once around `loop`, in saving order."""
+    return sorted(key for key in pushed
+                  if isinstance(key, tuple) and key[:2] == ("save", id(loop)))
 
 
 def range_call(printer, loop):

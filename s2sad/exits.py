@@ -25,6 +25,9 @@ def normalize(block):
             out.append(_copy(statement, body=normalize(statement.body + rest),
                              orelse=normalize(statement.orelse + rest)))
             return out
+        elif isinstance(statement, gast.If):
+            statement = _copy(statement, body=normalize(statement.body),
+                              orelse=normalize(statement.orelse))
         out.append(statement)
     return out
 

@@ -11,7 +11,7 @@ import copy
 import gast
 
 from . import ir
-from .adjoint import Control, breaks, element_is_scalar, range_call
+from .adjoint import Control, breaks, element_is_scalar, loop_saves, range_call
 from .printer import assign, name, store
 
 
@@ -128,9 +128,8 @@ class PrimalPrinter:
         control = self.controls.get(id(statement), Control())
         body = self.block(statement.body, depth + 1)
         out = []
-        key = ("target", id(statement))
-        if key in self.pushed:
-            out.append(self.push(name(statement.target.name), key))
+        for key in loop_saves(statement, self.pushed):
+            out.append(self.push(name(key[2]), key))
         if control.counter:
             out.append(assign(control.counter, gast.Constant(value=0, kind=None)))
             body.insert(0, gast.AugAssign(target=store(control.counter), op=gast.Add(),

@@ -12,7 +12,7 @@ from . import ir
 
 def plan(function, records, controls):
     """Keys of the recorded writes: `id(statement)` of a group's last statement, or
-    `("target", id(loop))` for a loop variable that overwrites a needed value."""
+    `("save", id(loop), name)` for a variable saved once around a loop."""
     return _Planner(function, records, controls).run()
 
 
@@ -61,11 +61,15 @@ class _Planner:
             self.need(required, seen, {written})
 
     def loop(self, loop, required, seen):
+        """A value the loop overwrites but code before it needs is saved once, around the
+        loop; inside, only what one trip's backward sweep needs from another is saved."""
         target = loop.target.name if isinstance(loop, ir.For) else None
-        if target in required:
-            self.pushed.add(("target", id(loop)))
+        written = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.Op)}
+        outside = required & (written | {target})
+        for name in outside:
+            self.pushed.add(("save", id(loop), name))
         inner_seen = set()
-        entry = set(required) - {target}
+        entry = set(required) - outside
         while True:
             out = self.block(loop.body, set(entry), inner_seen)
             grown = (entry | out) - {target}

@@ -17,6 +17,7 @@ from s2sad import runtime
 from util import assert_close, numeric_grad
 
 # ---------------------------------------------------------------- helpers (module level)
+# Called from the functions under test: s2sad differentiates them from source.
 
 
 def softplus(x):
@@ -34,6 +35,7 @@ def clipped_square(x):
 
 
 # ---------------------------------------------------------------- if / elif / else
+# The backward sweep must replay the branch the forward sweep took.
 
 def br_if_else(x):
     if x > 0.5:
@@ -137,7 +139,38 @@ def br_assign_one_side(x, y):
     return w
 
 
+def br_overwrite_twice(x, y):
+    if x > 0:
+        x = x * y
+        x = math.sin(x) * y
+    else:
+        x = x - y
+    if y > 0:
+        x = x * x
+        y = y * x
+    return x + y
+
+
+def br_swap(x, y):
+    if x > y:
+        x, y = y, x
+    return x * x * y
+
+
+def br_bool_flags(x, y):
+    big = x > 1.0
+    positive = y > 0
+    if big and not positive:
+        z = x * y
+    elif big or positive:
+        z = x + y * x
+    else:
+        z = y
+    return z * z
+
+
 # ---------------------------------------------------------------- conditional expressions
+# `a if c else b` is a branch inside an expression.
 
 def ce_simple(x):
     return x * x if x > 0 else -x
@@ -174,7 +207,15 @@ def ce_operand(x, y):
     return x * (y if y > 0 else x) + (x if x < 1 else y) * y
 
 
+def ce_nested_in_loop(x, y, n):
+    s = x
+    for i in range(n):
+        s = (s * y if s > 0 else -s * y) if i % 2 == 0 else (math.sin(s) if y > 0 else s)
+    return s
+
+
 # ---------------------------------------------------------------- early and several returns
+# Each return ends a path; only the path taken contributes.
 
 def ret_early(x):
     if x < 0:
@@ -224,7 +265,17 @@ def ret_helper_with_returns(x):
     return clipped_square(x) * x
 
 
+def ret_after_loop(x, n):
+    y = x
+    for i in range(n):
+        y = y * y * 0.5 + 0.3
+    if y > 1.0:
+        return y * x
+    return y - x
+
+
 # ---------------------------------------------------------------- for over range
+# Bounds from constants, arguments, len and shape; iteration over rows and tuples.
 
 def for_range_n(x, n):
     y = x
@@ -352,7 +403,23 @@ def for_tuple_of_expressions(x, y):
     return s
 
 
+def for_index_after_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x * i
+    return s * x ** i
+
+
+def for_bound_changed_in_body(x):
+    n = 3
+    for i in range(n):
+        n = n + 1
+        x = x * 1.1 + math.sin(x)
+    return x * n
+
+
 # ---------------------------------------------------------------- while
+# The trip count is only known at run time, so the backward sweep must count it.
 
 def while_halve(x):
     y = x
@@ -403,7 +470,17 @@ def while_two_conditions(x, y):
     return x
 
 
+def while_counter_used(x):
+    k = 0
+    y = x
+    while y < 10.0:
+        y = y * 1.7
+        k = k + 1
+    return y * k + x * k * k
+
+
 # ---------------------------------------------------------------- break and continue
+# An exit cuts a trip short; the backward sweep must skip the same work.
 
 def brk_first_above(x):
     s = 0.0
@@ -465,6 +542,7 @@ def brk_and_cont(x):
 
 
 # ---------------------------------------------------------------- nested loops
+# Inner trip counts and saved values must line up with the outer trip.
 
 def nested_loops(X):
     s = 0.0
@@ -526,7 +604,20 @@ def nested_while_in_for(x):
     return s
 
 
-# ---------------------------------------------------------------- loops in branches, branches in loops
+def cont_nested_in_while(X):
+    s = 0.0
+    i = 0
+    while i < X.shape[0]:
+        for j in range(X.shape[1]):
+            if X[i, j] < 0:
+                continue
+            s = s + X[i, j] * s + X[i, j]
+        i += 1
+    return s
+
+
+# ---------------------------------------------------------------- loops in branches and vice versa
+# Exits and saved values inside every kind of nesting.
 
 def loop_in_branch(x, n):
     if x > 0:
@@ -587,7 +678,70 @@ def branch_loop_branch_array(x, w):
     return s
 
 
+def cont_in_loop_in_branch(x):
+    s = 0.0
+    if x > 0:
+        for j in range(3):
+            if j == 1:
+                continue
+            s = s + x * j
+    return s
+
+
+def break_in_loop_in_branch(x):
+    s = 0.0
+    if x > 0:
+        for j in range(3):
+            if j == 1:
+                break
+            s = s + x * (j + 1)
+    return s
+
+
+def cont_in_loop_in_branch_in_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        if i % 2 == 0:
+            for j in range(3):
+                if j == 1:
+                    continue
+                s = s + x * j
+    return s
+
+
+def while_in_branch_in_loop(x):
+    s = 0.0
+    for i in range(len(x)):
+        if x[i] > 0:
+            y = x[i]
+            while y < 4.0:
+                y = y * 2.0 + 0.1
+                if y > 3.0:
+                    break
+            s = s + y * x[i]
+        else:
+            continue
+    return s
+
+
+def deep_nesting(x, n):
+    s = 0.0
+    if x > 0:
+        for i in range(n):
+            if i % 2 == 0:
+                for j in range(i + 1):
+                    if j == 1:
+                        continue
+                    s = s + math.sin(x * (j + 1)) * s + x
+            else:
+                s = s * 0.5
+    else:
+        s = x * x
+    return s
+
+
 # ---------------------------------------------------------------- loop-carried variables
+# Values overwritten every trip must be saved and restored in reverse.
 
 def logistic(x, n):
     for i in range(n):
@@ -652,7 +806,20 @@ def accum_two(x):
     return q
 
 
+def carried_array_argument(x, w):
+    for i in range(3):
+        x = np.tanh(x * w) + x
+    return np.sum(x)
+
+
+def carried_array_pair(u, v):
+    for i in range(3):
+        u, v = np.sin(v) * u, u + v * 0.5
+    return np.sum(u * v)
+
+
 # ---------------------------------------------------------------- augmented assignment
+# `+=` and friends on names and elements read the old value.
 
 def aug_names_loop(x, y, n):
     z = x
@@ -715,6 +882,7 @@ def aug_slice(x):
 
 
 # ---------------------------------------------------------------- element and slice assignment
+# Writes into arrays overwrite values the backward sweep may need.
 
 def set_loop(x):
     n = len(x)
@@ -820,7 +988,39 @@ def set_from_scalar(a, b):
     return np.sum(y * y) + y[0] * y[2]
 
 
+def set_computed_index(x):
+    y = np.ones(2)
+    for i in range(len(x)):
+        y[i % 2] = y[i % 2] * x[i] + 0.5
+    return np.sum(y * y)
+
+
+def set_ifexp(x):
+    y = np.zeros(len(x))
+    for i in range(len(x)):
+        y[i] = x[i] * x[i] if x[i] > 0 else 0.0
+    return np.sum(y * x)
+
+
+def set_fresh_copy_each_trip(x):
+    s = 0.0
+    for k in range(3):
+        y = x.copy()
+        y[k] = y[k] * s + 1.0
+        s = s + np.sum(y * y)
+    return s
+
+
+def set_2d_recurrence(X):
+    Y = X.copy()
+    for i in range(1, X.shape[0]):
+        for j in range(X.shape[1]):
+            Y[i, j] = Y[i - 1, j] * Y[i, j] + 0.1
+    return np.sum(Y ** 2)
+
+
 # ---------------------------------------------------------------- integers and flags
+# Non-differentiable values still steer branches and indexing, trip by trip.
 
 def int_counter(x):
     count = 0
@@ -871,6 +1071,7 @@ def int_index_carried(x, n):
 
 
 # ---------------------------------------------------------------- Elman recurrent network
+# A realistic loop over time steps with matrix products.
 
 def elman(x, Wx, Wh, b):
     h = np.zeros(Wh.shape[0])
@@ -888,7 +1089,8 @@ def elman_rows_loss(x, Wx, Wh, b):
     return loss
 
 
-# ---------------------------------------------------------------- user helpers in loops and branches
+# ---------------------------------------------------------------- user helpers in loops, branches
+# A call's adjoint runs once per trip, or only on its branch.
 
 def helper_in_loop(x, n):
     h = 0.0
@@ -912,7 +1114,23 @@ def helper_with_branch_in_loop(x):
     return s
 
 
+def relax(x, n):
+    y = x
+    for i in range(n):
+        y = y * 0.5 + math.sin(y)
+    return y
+
+
+def helper_with_loop_in_branch_in_loop(x):
+    s = 0.0
+    for i in range(3):
+        if s < 10.0:
+            s = s + relax(x + s, 2)
+    return s
+
+
 # ---------------------------------------------------------------- data
+# Inputs keep every branch and trip count fixed under a 1e-6 perturbation.
 
 rng = np.random.default_rng(20240611)
 
@@ -959,6 +1177,14 @@ CASES = [
     (br_assign_one_side, (0.5, 0.8), (0, 1)),
     (br_assign_one_side, (1.5, 0.8), (0, 1)),
     (br_assign_one_side, (2.5, 0.8), (0, 1)),
+    (br_overwrite_twice, (0.6, 0.8), (0, 1)),
+    (br_overwrite_twice, (-0.6, 0.8), (0, 1)),
+    (br_overwrite_twice, (0.6, -0.8), (0, 1)),
+    (br_swap, (0.9, 0.4), (0, 1)),
+    (br_swap, (0.4, 0.9), (0, 1)),
+    (br_bool_flags, (1.5, -0.5), (0, 1)),
+    (br_bool_flags, (1.5, 0.5), (0, 1)),
+    (br_bool_flags, (0.5, -0.5), (0, 1)),
     # conditional expressions
     (ce_simple, (0.7,), 0),
     (ce_simple, (-0.7,), 0),
@@ -973,6 +1199,8 @@ CASES = [
     (ce_array, (A([-0.5, -0.2, 0.3]),), 0),
     (ce_operand, (0.6, 0.8), (0, 1)),
     (ce_operand, (1.6, -0.8), (0, 1)),
+    (ce_nested_in_loop, (0.6, 0.8, 5), (0, 1)),
+    (ce_nested_in_loop, (-0.6, -0.8, 5), (0, 1)),
     # returns
     (ret_early, (-0.7,), 0),
     (ret_early, (0.6,), 0),
@@ -990,6 +1218,8 @@ CASES = [
     (ret_array, (anyv(3), -pos(3)), (0, 1)),
     (ret_helper_with_returns, (0.6,), 0),
     (ret_helper_with_returns, (1.6,), 0),
+    (ret_after_loop, (0.7, 3), 0),
+    (ret_after_loop, (1.5, 3), 0),
     # for over range
     (for_range_n, (0.7, 4), 0),
     (for_range_ab, (1.3,), 0),
@@ -1011,6 +1241,8 @@ CASES = [
     (for_tuple, (0.7, 1.1, -0.4, 2.0), (0, 1, 2, 3)),
     (for_tuple_squares, (0.5, 0.7), (0, 1)),
     (for_tuple_of_expressions, (0.7, 1.3), (0, 1)),
+    (for_index_after_loop, (0.7, 4), 0),
+    (for_bound_changed_in_body, (0.4,), 0),
     # while
     (while_halve, (5.0,), 0),
     (while_halve, (0.6,), 0),
@@ -1020,6 +1252,7 @@ CASES = [
     (while_true_break, (0.7,), 0),
     (while_two_conditions, (0.5, 1.3), (0, 1)),
     (while_two_conditions, (0.5, 2.9), (0, 1)),
+    (while_counter_used, (0.7,), 0),
     # break / continue
     (brk_first_above, (A([0.3, -0.5, 0.6, 0.95, 0.2]),), 0),
     (brk_first_above, (A([0.3, -0.5, 0.6]),), 0),
@@ -1035,6 +1268,7 @@ CASES = [
     (nested_break_inner, (A([[0.2, 0.9, 0.1], [0.4, 0.3, 0.6]]), 0.5), 0),
     (nested_break_both, (A([[0.5, 0.8, 0.6], [0.9, 0.7, 0.4], [0.3, 0.2, 0.1]]),), 0),
     (nested_while_in_for, (A([0.5, 3.0, 1.7, -0.4]),), 0),
+    (cont_nested_in_while, (A([[0.3, -0.6, 0.2], [0.5, 0.1, -0.4]]),), 0),
     # loops in branches, branches in loops
     (loop_in_branch, (0.6, 3), 0),
     (loop_in_branch, (-1.7, 3), 0),
@@ -1044,6 +1278,12 @@ CASES = [
     (branch_loop_branch, (0.7, -0.9), (0, 1)),
     (branch_loop_branch_array, (MIXED, A([0.5, 0.6, -0.3, -0.2, 0.9])), (0, 1)),
     (branch_loop_branch_array, (MIXED, -pos(5)), (0, 1)),
+    (cont_in_loop_in_branch, (0.5,), 0),
+    (break_in_loop_in_branch, (0.5,), 0),
+    (cont_in_loop_in_branch_in_loop, (0.5, 2), 0),
+    (while_in_branch_in_loop, (A([0.3, -0.6, 0.9, 1.7]),), 0),
+    (deep_nesting, (0.4, 5), 0),
+    (deep_nesting, (-0.4, 5), 0),
     # loop-carried variables
     (logistic, (0.3, 6), 0),
     (logistic_new_name, (0.3, 6), 0),
@@ -1054,6 +1294,8 @@ CASES = [
     (accum_product, (anyv(5),), 0),
     (accum_array, (pos(3, 2),), 0),
     (accum_two, (anyv(4),), 0),
+    (carried_array_argument, (A([0.3, -0.6, 0.9]), A([0.5, 1.2, -0.7])), (0, 1)),
+    (carried_array_pair, (A([0.3, -0.6]), A([0.5, 1.2])), (0, 1)),
     # augmented assignment
     (aug_names_loop, (1.3, 0.9, 3), (0, 1)),
     (aug_names_branch, (0.7, 1.3), (0, 1)),
@@ -1076,6 +1318,10 @@ CASES = [
     (overwrite_element_in_loop, (0.6, 3), 0),
     (set_in_branch, (MIXED,), 0),
     (set_from_scalar, (0.6, 1.3), (0, 1)),
+    (set_computed_index, (A([0.3, -0.6, 0.9, 0.5, -0.2]),), 0),
+    (set_ifexp, (A([0.3, -0.6, 0.9]),), 0),
+    (set_fresh_copy_each_trip, (A([0.3, -0.6, 0.9]),), 0),
+    (set_2d_recurrence, (A([[0.3, -0.6, 0.2], [0.5, 0.1, -0.4], [0.9, 0.8, 0.7]]),), 0),
     # integers and flags
     (int_counter, (MIXED,), 0),
     (int_len_ops, (anyv(5),), 0),
@@ -1088,6 +1334,7 @@ CASES = [
     (helper_in_branch, (0.6,), 0),
     (helper_in_branch, (-0.6,), 0),
     (helper_with_branch_in_loop, (A([0.2, 0.7, -0.3, 0.4]),), 0),
+    (helper_with_loop_in_branch_in_loop, (0.4,), 0),
 ]
 
 
@@ -1119,6 +1366,7 @@ def test_value_is_the_functions_value(fn, args, wrt):
 
 
 # ---------------------------------------------------------------- analytic derivatives
+# Exact answers, independent of finite differences.
 
 def test_logistic_map_is_product_of_step_derivatives():
     """d x_n / d x_0 = prod_k 3.9 (1 - 2 x_k); compared for several trip counts with one
@@ -1195,6 +1443,7 @@ def test_integer_argument_trip_count_does_not_need_respecialising():
 
 
 # ---------------------------------------------------------------- the Elman network
+# Gradients for every parameter at once, by position and by name.
 
 T, D, H = 4, 3, 5
 ELMAN_ARGS = (anyv(T, D), 0.5 * anyv(D, H), 0.5 * anyv(H, H), 0.3 * anyv(H))
@@ -1226,6 +1475,7 @@ def test_elman_one_step_matches_hand_derivative():
 
 
 # ---------------------------------------------------------------- inputs and repeated calls
+# Derivatives must not change the caller's arrays or keep state.
 
 def test_writing_into_a_copy_leaves_the_callers_array_alone():
     for fn in (set_on_copy, set_on_copy_loop, prefix_sum, aug_elements_loop):
@@ -1264,6 +1514,7 @@ def test_scalar_gradient_type_through_control_flow():
 
 
 # ---------------------------------------------------------------- generic source
+# The version generated without example arguments gives the same numbers.
 
 def _generic(fn, wrt=0):
     """The generic adjoint (no example arguments) compiled from `s2sad.source(fn)`."""
@@ -1291,15 +1542,18 @@ def test_generic_source_gives_same_numbers(fn, args, wrt):
     generic, text = _generic(fn, wrt)
     value, grads = generic(*args, 1.0)
     want_value, want = s2sad.value_and_grad(fn, wrt=wrt)(*args)
-    assert_close(float(value), fn(*args), rtol=1e-12)
+    assert float(value) == pytest.approx(fn(*args), rel=1e-12), text
+    assert float(value) == pytest.approx(want_value, rel=1e-12), text
     if not isinstance(wrt, tuple):
         grads, want = (grads,), (want,)
     for g, w in zip(grads, want):
+        assert np.size(g) == np.size(w), text
         assert_close(np.asarray(g, dtype=float).reshape(np.shape(w)), w, rtol=1e-12,
                      atol=1e-14)
 
 
 # ---------------------------------------------------------------- the generated source
+# What is saved, and where: the stack only where a value is overwritten.
 
 def _sweeps(text):
     forward, marker, backward = text.partition("# backward sweep")
@@ -1355,6 +1609,7 @@ def test_prefix_sum_source_is_valid_python_and_mentions_original_lines():
 
 
 # ---------------------------------------------------------------- clear errors
+# What is not supported fails with a located message, not a traceback.
 
 def ret_in_loop(x):
     for i in range(3):

@@ -1,0 +1,44 @@
+"""Gradient-to-function time ratios for Python loops.
+
+The cheap gradient principle says a gradient costs a small multiple of the function. For
+a loop the adjoint runs the loop forward (saving what the to-be-recorded analysis asks
+for) and then backward (restoring and recomputing each trip's temporaries). This prints,
+for each example, the time of the generated adjoint and of the `s2sad.grad` wrapper,
+each divided by the time of the plain function, all measured in this one run (median of
+repeats). tests/test_tape.py checks what the stack holds.
+
+    python benchmarks/loops.py
+"""
+import os
+import statistics
+import sys
+import timeit
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "samples"))
+import s2sad  # noqa: E402
+from loops import logistic_map, loop_sum_of_squares  # noqa: E402
+
+
+def median_time(fn, args, number=200, repeat=15):
+    times = timeit.repeat(lambda: fn(*args), number=number, repeat=repeat)
+    return statistics.median(times) / number
+
+
+def main():
+    x = np.random.default_rng(0).uniform(0.5, 1.5, 1000)
+    cases = [("logistic map, 1000 trips", logistic_map, (0.3, 1000), 0),
+             ("loop sum of x[i]*x[i], n = 1000", loop_sum_of_squares, (x,), 0)]
+    print(f"{'function':34} {'f (us)':>8} {'adjoint':>8} {'grad()':>8}")
+    for label, fn, args, wrt in cases:
+        gradient = s2sad.grad(fn, wrt=wrt)
+        gradient(*args)
+        adjoint = gradient._last.function
+        base = median_time(fn, args)
+        ratios = [median_time(adjoint, args) / base, median_time(gradient, args) / base]
+        print(f"{label:34} {base * 1e6:8.1f} " + " ".join(f"{r:7.2f}x" for r in ratios))
+
+
+if __name__ == "__main__":
+    main()
