@@ -37,6 +37,15 @@ def prefix_sum_energy(x: np.ndarray):
     return np.sum(y * y) / 2
 
 
+def cumulative_product(x: np.ndarray):
+    """An in-place update whose derivative needs the element it overwrites: each one is
+    saved before the write and restored in the backward sweep."""
+    y = x.copy()
+    for i in range(1, len(y)):
+        y[i] = y[i] * y[i - 1]
+    return np.sum(y)
+
+
 def elman(x, W, U, b, V, z):
     """Seed 000's Elman network: h_t = tanh(x_t W + h_{t-1} U + b), y_t = sigmoid(h_t V),
     L = 1/2 sum_t |y_t - z_t|^2, differentiated by back-propagation through time."""
@@ -76,5 +85,8 @@ if __name__ == "__main__":
     print("logistic map, 20 steps: ", s2sad.grad(logistic_map)(x0, 20), "by hand", by_hand)
     x = np.arange(1.0, 6.0)
     print("loop sum of squares:    ", s2sad.grad(loop_sum_of_squares)(x), "by hand", 2 * x)
+    x = np.array([1.5, 2.0, 0.5])
+    print("cumulative product:     ", s2sad.grad(cumulative_product)(x), "by hand",
+          [1 + 2.0 + 2.0 * 0.5, 1.5 + 1.5 * 0.5, 1.5 * 2.0])
     print("halvings(5.0):          ", s2sad.grad(halvings)(5.0), "by hand", 3 / 8)
     print("power(1.5, 3):          ", s2sad.grad(power)(1.5, 3), "by hand", 3 * 1.5 ** 2)
