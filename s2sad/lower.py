@@ -267,8 +267,14 @@ class _Lowerer:
             self.fresh_arrays.discard(name)
 
     def is_fresh_array(self, node):
+        """Whether `node` certainly makes a new array: a constructor, a copy, arithmetic or
+        a NumPy ufunc."""
+        if isinstance(node, (gast.BinOp, gast.UnaryOp)):
+            return True
         if not isinstance(node, gast.Call):
             return False
+        if isinstance(self.resolve(node.func), np.ufunc):
+            return True
         func = node.func
         if isinstance(func, gast.Attribute) and func.attr == "copy" and not node.args:
             resolved = self.resolve(func.value)

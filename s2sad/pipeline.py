@@ -7,8 +7,9 @@
 for the kinds of the arguments and the differentiated positions, cached per key.
 """
 import contextlib
-import re
 import math
+import operator
+import re
 import types
 import weakref
 from dataclasses import dataclass
@@ -165,6 +166,7 @@ def _callee_kind(fn, arg_kinds):
 def specialise(fn, arg_kinds, positions):
     """The `Spec` of `fn` for argument kinds and differentiated parameter positions."""
     function, kinds = infer_kinds(fn, arg_kinds)
+    _check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)
 
     def callee_varies(op, varied_positions):
@@ -178,6 +180,51 @@ def specialise(fn, arg_kinds, positions):
         active = activity.analyse(function, wrt, callee_varies)
     out_kind = infer.kind_of(function.result, kinds)
     return Spec(function, kinds, out_kind, wrt, active)
+
+
+_VIEWING = (operator.getitem, ir.Attr("T"), ir.COPY)
+
+
+def _check_views(function, kinds):
+    """Reject reading a NumPy view of an array after an element write to that array:
+    the view sees the write, which the derivative would not know about."""
+    order = list(ir.statements(function.body))
+    written = {s.target.name for s in order if isinstance(s, ir.SetItem)}
+    for position, op in enumerate(order):
+        if not (isinstance(op, ir.Op) and op.prim in _VIEWING and op.args
+                and isinstance(op.args[0], ir.Var) and op.args[0].name in written
+                and not kinds[op.target.name].is_scalar):
+            continue
+        base, view = op.args[0].name, op.target.name
+        write = None
+        for later in order[position + 1:]:
+            if isinstance(later, ir.SetItem) and later.target.name == base:
+                write = write or later
+            elif write and view in _reads(later):
+                raise UnsupportedError(
+                    f"a part of `{base}` read on line {op.line} shares memory with `{base}` "
+                    f"(a NumPy view) and is used after line {write.line} writes into "
+                    f"`{base}`; copy the part when you read it (`{base}[...].copy()`) or "
+                    "use it before the write", function.filename, _line(later, op))
+        if write and function.result == ir.Var(view):
+            raise UnsupportedError(
+                f"the returned part of `{base}` shares memory with `{base}` (a NumPy view), "
+                f"which line {write.line} writes into; return a copy (`.copy()`)",
+                function.filename, op.line)
+
+
+def _line(statement, default):
+    return getattr(statement, "line", 0) or default.line
+
+
+def _reads(statement):
+    if isinstance(statement, (ir.Op, ir.SetItem)):
+        return {v.name for v in statement.vars()}
+    if isinstance(statement, (ir.If, ir.While)):
+        return {v.name for v in statement.test.reads}
+    if isinstance(statement, ir.For):
+        return {v.name for v in ir.atom_vars((statement.start, statement.stop, statement.step))}
+    return set()
 
 
 def _call_kinds(op, kinds):

@@ -150,6 +150,13 @@ def bad_write_into_argument(x):
     x[0] = 2.0  # HERE
     return np.sum(x)
 
+def bad_view_after_write(x):
+    y = np.zeros(3) + x
+    head = y[0:2]
+    y[0] = 1.0
+    return np.sum(head)  # HERE
+
+
 def bad_attribute_assignment(x):
     box = Box()
     box.value = x  # HERE

@@ -114,6 +114,7 @@ CONSTRUCTS = [
     (bad.bad_for_enumerate, UnsupportedError, r"`for` loop with several targets"),
     (bad.bad_loop_else, UnsupportedError, r"`else` clause on a loop"),
     (bad.bad_write_into_argument, UnsupportedError, r"writing into `x`.*share memory"),
+    (bad.bad_view_after_write, UnsupportedError, r"shares memory with `y`.*view"),
     (bad.bad_attribute_assignment, UnsupportedError, r"attribute"),
     (bad.bad_chained_assignment, UnsupportedError, r"chained assignment|a = b ="),
     (bad.bad_expression_statement, UnsupportedError, r"expression statement|discarded"),
