@@ -14,6 +14,7 @@ import s2sad
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent / "samples"))
+import loops  # noqa: E402
 import seeds  # noqa: E402
 
 
@@ -28,6 +29,12 @@ CASES = {
     "neg_log_sigmoid": lambda: s2sad.source(seeds.neg_log_sigmoid, 1.5, 0.5, wrt=(0, 1)),
     "logistic_nll": lambda: s2sad.source(
         logistic_nll, np.ones(3), 0.5, np.ones((4, 3)), np.ones(4), wrt=(0, 1)),
+    "logistic_map": lambda: s2sad.source(loops.logistic_map, 0.3, 10, wrt=0),
+    "cumulative_product": lambda: s2sad.source(loops.cumulative_product, np.ones(4)),
+    "elman": lambda: s2sad.source(
+        loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
+        np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3)),
+    "power": lambda: s2sad.source(loops.power, 1.5, 3),
 }
 
 
