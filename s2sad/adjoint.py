@@ -12,8 +12,8 @@ was saved (`tape.plan` decides), then recomputes the temporaries its adjoint rea
 its inputs, then applies the recursion. Assigning a variable ends the life of its old
 value, so its adjoint restarts from zero: `x = f(x)` gives `x_bar = f'(x) * x_bar`.
 """
-import operator
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass
 
 import gast
 
@@ -607,5 +607,4 @@ def _rename(statements, old, new):
 
 
 def _copy(node):
-    import copy
     return copy.deepcopy(node)

@@ -221,9 +221,7 @@ def writes(block):
     """Names a block assigns, nested statements included."""
     found = set()
     for statement in block:
-        if isinstance(statement, Op):
-            found.add(statement.target.name)
-        elif isinstance(statement, SetItem):
+        if isinstance(statement, (Op, SetItem)):
             found.add(statement.target.name)
         elif isinstance(statement, If):
             found |= writes(statement.body) | writes(statement.orelse)

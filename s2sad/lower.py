@@ -603,33 +603,33 @@ def _mark_crossing(block, mutable):
     """Make mutable every temporary of a loop body read outside the group defining it, so
     each group's other temporaries can be recomputed by the backward sweep."""
     while True:
-        owner, crossing = {}, set()
-
-        def check(atoms, key):
-            for var in atoms:
-                if owner.get(var.name, key) != key:
-                    crossing.add(var.name)
-
-        def visit(block):
-            for position, item in enumerate(ir.split(block, mutable)):
-                key = (id(block), position)
-                if isinstance(item, list):
-                    for statement in item:
-                        check(statement.vars(), key)
-                        if isinstance(statement, ir.Op):
-                            owner.setdefault(statement.target.name, key)
-                elif isinstance(item, ir.For):
-                    check(ir.atom_vars((item.start, item.stop, item.step)), key)
-                    visit(item.body)
-                elif isinstance(item, ir.While):
-                    visit(item.body)
-                elif isinstance(item, ir.If):
-                    visit(item.body)
-                    visit(item.orelse)
-        visit(block)
+        crossing = _crossing(block, mutable, {}, set())
         if not crossing - mutable:
             return
         mutable |= crossing
+
+
+def _crossing(block, mutable, owner, found):
+    """Temporaries read outside their group; `owner` maps each to the group defining it."""
+    def check(atoms, key):
+        found.update(v.name for v in atoms if owner.get(v.name, key) != key)
+
+    for position, item in enumerate(ir.split(block, mutable)):
+        key = (id(block), position)
+        if isinstance(item, list):
+            for statement in item:
+                check(statement.vars(), key)
+                if isinstance(statement, ir.Op):
+                    owner.setdefault(statement.target.name, key)
+        elif isinstance(item, ir.For):
+            check(ir.atom_vars((item.start, item.stop, item.step)), key)
+            _crossing(item.body, mutable, owner, found)
+        elif isinstance(item, ir.While):
+            _crossing(item.body, mutable, owner, found)
+        elif isinstance(item, ir.If):
+            _crossing(item.body, mutable, owner, found)
+            _crossing(item.orelse, mutable, owner, found)
+    return found
 
 
 def _key(prim, args, kwargs):
