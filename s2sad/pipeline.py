@@ -284,7 +284,8 @@ class _AdjointBuilder:
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj
         self.handles["stack"] = self.namer.fresh("stack")
-        self.namer.reserve(f"{spec.function.name}_adjoint")
+        self.def_name = f"{spec.function.name}_{'adjoint' if top else 'vjp'}"
+        self.namer.reserve(self.def_name)
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []
@@ -306,10 +307,10 @@ class _AdjointBuilder:
                     f"`{op.prim.__name__}` calls itself with arguments of other kinds or "
                     "differentiated in other positions; keep the recursive call's arguments "
                     "like the outer call's.")
-            return f"{self.spec.function.name}_adjoint"
+            return self.def_name
         key = id(derived)
         if key not in self.callees:
-            identifier = self.namer.fresh(op.prim.__name__ + "_adjoint")
+            identifier = self.namer.fresh(op.prim.__name__ + "_vjp")
             self.bindings[identifier] = derived.function
             self.callees[key] = identifier
             self.derived_callees.append(derived)
@@ -353,7 +354,7 @@ class _AdjointBuilder:
             result = name(value)
         returned = tuple_of([result, grads]) if self.top else grads
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
-        header = f"def {function.name}_adjoint({', '.join(function.params + (seed,))}"
+        header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:
             header += "=1.0"
         lines = [header + "):"]
@@ -369,7 +370,7 @@ class _AdjointBuilder:
         text = "\n".join(lines) + "\n"
         used = _identifiers(text)
         bindings = {k: v for k, v in self.bindings.items() if k in used}
-        compiled = compile_function(text, self.fn, bindings, f"{function.name}_adjoint")
+        compiled = compile_function(text, self.fn, bindings, self.def_name)
         return Derived(text, compiled, self.spec, tuple(self.derived_callees))
 
     def forward(self, later, emitter, pushed):
