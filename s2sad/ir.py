@@ -165,18 +165,6 @@ class Function:
         return list(walk(self.body))
 
 
-def walk(block):
-    """Every `Op` and `SetItem` of a block, nested ones included, in source order."""
-    for statement in block:
-        if isinstance(statement, (Op, SetItem)):
-            yield statement
-        elif isinstance(statement, If):
-            yield from walk(statement.body)
-            yield from walk(statement.orelse)
-        elif isinstance(statement, (For, While)):
-            yield from walk(statement.body)
-
-
 def statements(block):
     """Every statement of a block, nested ones included, in source order."""
     for statement in block:
@@ -188,10 +176,20 @@ def statements(block):
             yield from statements(statement.body)
 
 
-def has_loops(block):
-    return any(isinstance(s, (For, While)) or
-               (isinstance(s, If) and (has_loops(s.body) or has_loops(s.orelse)))
-               for s in block)
+def walk(block):
+    """Every `Op` and `SetItem` of a block, nested ones included, in source order."""
+    return (s for s in statements(block) if isinstance(s, (Op, SetItem)))
+
+
+def reads(statement):
+    """Names one statement reads itself (a compound statement: its test or bounds)."""
+    if isinstance(statement, (Op, SetItem)):
+        return {v.name for v in statement.vars()}
+    if isinstance(statement, (If, While)):
+        return {v.name for v in statement.test.reads}
+    if isinstance(statement, For):
+        return {v.name for v in atom_vars((statement.start, statement.stop, statement.step))}
+    return set()
 
 
 def split(block, mutable):

@@ -200,7 +200,7 @@ def _check_views(function, kinds):
         for later in order[position + 1:]:
             if isinstance(later, ir.SetItem) and later.target.name == base:
                 write = write or later
-            elif write and view in _reads(later):
+            elif write and view in ir.reads(later):
                 raise UnsupportedError(
                     f"a part of `{base}` read on line {op.line} shares memory with `{base}` "
                     f"(a NumPy view) and is used after line {write.line} writes into "
@@ -215,16 +215,6 @@ def _check_views(function, kinds):
 
 def _line(statement, default):
     return getattr(statement, "line", 0) or default.line
-
-
-def _reads(statement):
-    if isinstance(statement, (ir.Op, ir.SetItem)):
-        return {v.name for v in statement.vars()}
-    if isinstance(statement, (ir.If, ir.While)):
-        return {v.name for v in statement.test.reads}
-    if isinstance(statement, ir.For):
-        return {v.name for v in ir.atom_vars((statement.start, statement.stop, statement.step))}
-    return set()
 
 
 def _call_kinds(op, kinds):

@@ -39,7 +39,7 @@ class PrimalPrinter:
                 if id(statement) in keep or not self.wanted(statement, needed, keep):
                     continue
                 keep.add(id(statement))
-                needed |= _reads(statement)
+                needed |= ir.reads(statement)
                 changed = True
         return keep
 
@@ -154,13 +154,3 @@ def _before_break(block, statement):
     if block and isinstance(block[-1], gast.Break):
         return block[:-1] + [statement, block[-1]]
     return block + [statement]
-
-
-def _reads(statement):
-    if isinstance(statement, (ir.Op, ir.SetItem)):
-        return {v.name for v in statement.vars()}
-    if isinstance(statement, (ir.If, ir.While)):
-        return {v.name for v in statement.test.reads}
-    if isinstance(statement, ir.For):
-        return {v.name for v in ir.atom_vars((statement.start, statement.stop, statement.step))}
-    return set()
