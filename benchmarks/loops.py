@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "samples"))
 import s2sad  # noqa: E402
-from loops import logistic_map, loop_sum_of_squares  # noqa: E402
+from loops import elman, logistic_map, loop_sum_of_squares  # noqa: E402
 
 
 def median_time(fn, args, number=200, repeat=15):
@@ -27,9 +27,13 @@ def median_time(fn, args, number=200, repeat=15):
 
 
 def main():
-    x = np.random.default_rng(0).uniform(0.5, 1.5, 1000)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 1.5, 1000)
+    network = (rng.normal(size=(20, 3)), rng.normal(size=(3, 8)), 0.3 * rng.normal(size=(8, 8)),
+               rng.normal(size=8), rng.normal(size=(8, 1)), rng.normal(size=(20, 1)))
     cases = [("logistic map, 1000 trips", logistic_map, (0.3, 1000), 0),
-             ("loop sum of x[i]*x[i], n = 1000", loop_sum_of_squares, (x,), 0)]
+             ("loop sum of x[i]*x[i], n = 1000", loop_sum_of_squares, (x,), 0),
+             ("Elman network, 20 steps, 8 units", elman, network, (1, 2, 3))]
     print(f"{'function':34} {'f (us)':>8} {'adjoint':>8} {'grad()':>8}")
     for label, fn, args, wrt in cases:
         gradient = s2sad.grad(fn, wrt=wrt)
