@@ -154,8 +154,7 @@ class AdjointEmitter:
                 self.set_item(statement)
                 continue
             target = statement.target.name
-            if target not in self.active or (target in self.mutable
-                                              and target not in self.state):
+            if target not in self.active or target not in self.state:
                 continue
             if statement is final and target in self.mutable:
                 out = self.namer.fresh(target + "_new")

@@ -107,10 +107,13 @@ class _Lowerer:
     # blocks
 
     def lower_block(self, statements):
+        """Inside a loop each statement may reuse only intermediates computed before the
+        block (and not overwritten since): its own temporaries then stay its own."""
         start = dict(self.computed)
         for statement in statements:
             if self.loops:
-                self.computed = dict(start)
+                self.computed = {key: entry for key, entry in start.items()
+                                 if self.computed.get(key) == entry}
             self.line = self.where.line(statement)
             self.statement(statement)
 
@@ -380,9 +383,18 @@ class _Lowerer:
         return atom
 
     def unroll(self, node, name, elements):
-        self.unrolled += 1
+        """`for name in (a, b, c)`: the body once per element, the tuple evaluated first."""
+        values = []
         for element in elements:
-            self.assign(name, element)
+            value = self.expr(element)
+            if isinstance(value, ir.Var) and value.name in self.mutable:
+                value = self.stable(value, {value.name})
+            values.append(value)
+        self.unrolled += 1
+        for value in values:
+            self.fresh_arrays.discard(name)
+            self.emit(ir.Var(name), ir.COPY, (value,))
+            self.env[name] = ir.Var(name)
             self.lower_block(node.body)
         self.unrolled -= 1
 
