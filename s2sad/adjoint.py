@@ -78,6 +78,7 @@ class AdjointEmitter:
         self.records = {}
         self.controls = {}
         self.saves = {}
+        self.local = _block_local(spec.function)
         self.order = {}
         self.first = {param: -1 for param in spec.function.params}
         for position, statement in enumerate(ir.statements(spec.function.body)):
@@ -322,7 +323,7 @@ class AdjointEmitter:
                 found.add(statement.target.name)
                 if statement.target.name not in self.mutable:
                     local.add(statement.target.name)
-        return sorted((found - local) & self.active)
+        return sorted((found - local - self.local) & self.active)
 
     def materialize(self, names):
         """Make each adjoint in `names` a variable of its own that may be added to."""
@@ -420,6 +421,9 @@ class AdjointEmitter:
         arguments = calls.bound_arguments(op)
         positions = tuple(i for i, a in enumerate(arguments)
                           if isinstance(a, ir.Var) and a.name in self.active)
+        if not positions:
+            self.reassign(op.target, [])
+            return
         callee = self.callee_adjoint(op, arguments, positions)
         call = gast.Call(func=name(callee),
                          args=[self.printer.atom(a) for a in arguments]
@@ -551,6 +555,38 @@ def breaks(block):
                                              or breaks(statement.orelse)):
             return True
     return False
+
+
+def _block_local(function):
+    """Mutable variables used in one block only, assigned there before any read: their
+    adjoint lives and dies within one pass over that block, like a temporary's."""
+    blocks, first = {}, {}
+
+    def note(names, block, defines=None):
+        for var in names:
+            blocks.setdefault(var, set()).add(id(block))
+            first.setdefault(var, var == defines)
+
+    def visit(block):
+        for statement in block:
+            reads = ir.reads(statement)
+            if isinstance(statement, ir.Op):
+                target = statement.target.name
+                note(reads, block)
+                note([target], block, None if target in reads else target)
+            elif isinstance(statement, ir.SetItem):
+                note(reads, block)
+            elif not isinstance(statement, ir.Break):
+                note(reads, block)
+                if isinstance(statement, ir.For):
+                    note([statement.target.name], block, statement.target.name)
+                for inner in (statement.body, getattr(statement, "orelse", [])):
+                    visit(inner)
+    visit(function.body)
+    result = function.result.name if isinstance(function.result, ir.Var) else None
+    return {var for var, found in blocks.items()
+            if len(found) == 1 and first[var] and var not in function.params
+            and var != result}
 
 
 def _set_first(block, var):

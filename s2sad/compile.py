@@ -34,9 +34,14 @@ def compile_function(source, user_fn, bindings, label):
     user_cells = dict(zip(user_fn.__code__.co_freevars, user_fn.__closure__ or ()))
     itself = types.CellType()
     cells = tuple(user_cells[n] if n in user_cells else
-                  types.CellType(bindings[n]) if n in bindings else itself
+                  _cell(bindings[n]) if n in bindings else itself
                   for n in inner_code.co_freevars)
     defaults = tuple(ast.literal_eval(d) for d in inner.args.defaults) or None
     function = types.FunctionType(inner_code, user_fn.__globals__, inner.name, defaults, cells)
     itself.cell_contents = function
     return function
+
+
+def _cell(value):
+    """A closure cell holding `value`; a cell itself is shared (filled in later)."""
+    return value if isinstance(value, types.CellType) else types.CellType(value)

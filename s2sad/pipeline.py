@@ -53,6 +53,7 @@ class Derived:
     function: types.FunctionType
     spec: Spec
     callees: tuple = ()
+    name: str = ""
 
     @property
     def listing(self):
@@ -157,8 +158,12 @@ def _calls_itself(block, fn):
 
 
 def _callee_kind(fn, arg_kinds):
-    if _recursive(fn):
-        return _assumed.get((fn, K.canonical(arg_kinds)), K.UNKNOWN)
+    key = (fn, K.canonical(arg_kinds))
+    if key in _assumed:
+        return _assumed[key]
+    if _recursive(fn) and len(_in_progress) > 30:
+        raise UnsupportedError(f"`{fn.__name__}` calls itself with arguments whose kinds keep "
+                               "changing; keep them the same kinds as the outer call's.")
     function, kinds = infer_kinds(fn, K.canonical(arg_kinds))
     return infer.kind_of(function.result, kinds)
 
@@ -222,22 +227,45 @@ def _call_kinds(op, kinds):
 
 
 def derive_adjoint(fn, arg_kinds, positions, top=True):
-    """The generated adjoint of `fn` for these kinds and positions (cached)."""
+    """The generated adjoint of `fn` for these kinds and positions (cached).
+
+    While a recursive function's adjoint is being built, a call back into it gets a
+    `Pending` one: its name and the cell the compiled function will be put in."""
     key = (K.canonical(arg_kinds), tuple(positions), top)
     cache = _derived.setdefault(fn, {})
     if key not in cache:
         if (fn, key) in _building:
-            return None
+            return _building[(fn, key)]
         spec = specialise(fn, arg_kinds, positions)
-        _building.add((fn, key))
+        pending = Pending(_variant_name(fn, cache, top), types.CellType())
+        _building[(fn, key)] = pending
         try:
-            cache[key] = _AdjointBuilder(fn, spec, top).build()
+            derived = _AdjointBuilder(fn, spec, top, pending.name).build()
         finally:
-            _building.discard((fn, key))
+            del _building[(fn, key)]
+        pending.cell.cell_contents = derived.function
+        cache[key] = derived
     return cache[key]
 
 
-_building = set()
+@dataclass
+class Pending:
+    """An adjoint still being generated, called from its own recursion."""
+    name: str
+    cell: object
+
+
+_building = {}
+
+
+def _variant_name(fn, cache, top):
+    """`f_adjoint` for the top-level derivative; `f_vjp`, `f_vjp2`, ... for the variants
+    called from other generated code (one per kinds and differentiated positions)."""
+    if top:
+        return f"{fn.__name__}_adjoint"
+    count = 1 + sum(1 for key in cache if not key[2]) + sum(
+        1 for (other, key) in _building if other is fn and not key[2])
+    return f"{fn.__name__}_vjp" + (str(count) if count > 1 else "")
 
 
 def wengert_source(fn):
@@ -260,7 +288,7 @@ _HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
 class _AdjointBuilder:
     """Puts the forward sweep, backward sweep and return together and compiles them."""
 
-    def __init__(self, fn, spec, top):
+    def __init__(self, fn, spec, top, def_name):
         self.fn = fn
         self.spec = spec
         self.top = top
@@ -274,7 +302,7 @@ class _AdjointBuilder:
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj
         self.handles["stack"] = self.namer.fresh("stack")
-        self.def_name = f"{spec.function.name}_{'adjoint' if top else 'vjp'}"
+        self.def_name = def_name
         self.namer.reserve(self.def_name)
         self.printer = Printer(self.bind)
         self.callees = {}
@@ -291,19 +319,18 @@ class _AdjointBuilder:
     def callee_adjoint(self, op, arguments, positions):
         kinds = tuple(infer.kind_of(a, self.spec.kinds) for a in arguments)
         derived = derive_adjoint(op.prim, kinds, positions, top=False)
-        if derived is None:
-            if op.prim is not self.fn or self.top:
-                raise UnsupportedError(
-                    f"`{op.prim.__name__}` calls itself with arguments of other kinds or "
-                    "differentiated in other positions; keep the recursive call's arguments "
-                    "like the outer call's.")
-            return self.def_name
-        key = id(derived)
+        if isinstance(derived, Pending):
+            if derived.name == self.def_name:
+                return self.def_name
+            key, name, value = id(derived), derived.name, derived.cell
+        else:
+            key, name, value = id(derived), derived.name, derived.function
         if key not in self.callees:
-            identifier = self.namer.fresh(op.prim.__name__ + "_vjp")
-            self.bindings[identifier] = derived.function
+            identifier = self.namer.fresh(name)
+            self.bindings[identifier] = value
             self.callees[key] = identifier
-            self.derived_callees.append(derived)
+            if not isinstance(derived, Pending):
+                self.derived_callees.append(derived)
         return self.callees[key]
 
     def emitter(self, pushed):
@@ -361,7 +388,7 @@ class _AdjointBuilder:
         used = _identifiers(text)
         bindings = {k: v for k, v in self.bindings.items() if k in used}
         compiled = compile_function(text, self.fn, bindings, self.def_name)
-        return Derived(text, compiled, self.spec, tuple(self.derived_callees))
+        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name)
 
     def forward(self, later, emitter, pushed):
         """Primal statements the backward sweep or the result read, in order."""

@@ -1,0 +1,100 @@
+"""Programs that once gave wrong numbers or internal errors, reduced to a few lines.
+
+Most were found by generating random programs with loops, branches, tuple loops, element
+writes and recursive helpers, and comparing with central differences.
+"""
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+from util import assert_close, numeric_grad
+
+
+def tuple_loop_reads_values_first(x, y):
+    """The tuple is evaluated once, before the first trip, even though `b` changes."""
+    b = y
+    for u in (x, b):
+        b += u * 0.5
+        a, b = b, -0.55
+    return b + a * x
+
+
+def reuse_after_overwrite_in_unrolled_loop(x, y):
+    """`b * 0.22` must be recomputed after `b` changes between two unrolled trips."""
+    w = np.zeros(3)
+    b = y
+    for i in range(2):
+        for u in (x, 1.0):
+            b += u * x
+            w[0] -= math.cos(1.13) * (b * 0.22)
+    return x * b + np.sum(w * w)
+
+
+def swing(p, q, k=3):
+    """Recursion whose differentiated positions change: `p` is passed as `q`."""
+    if k <= 0:
+        return p + q
+    if p > 0.5:
+        return swing(p * 0.5, q, k - 1) + q
+    return swing(math.sin(p) + q, p, k - 1) * 0.7
+
+
+def recursion_with_changing_positions(x, y):
+    return swing(math.sin(x), -1.42) + swing(x, y)
+
+
+def helper(p, q):
+    return p * math.sin(q) + q
+
+
+def call_with_constant_arguments_in_loop(x, y):
+    """`c` is active, but this call's arguments are constants: no adjoint call."""
+    c = 0.5
+    for i in range(3):
+        c = helper(1.28, 1.44)
+        for j in range(2):
+            c = c * math.sin(x) + y
+    return c
+
+
+def swap_in_a_branch_never_taken(x, y):
+    """The temporaries of the swap exist only if the branch runs."""
+    a, b, c = x, y, 0.5
+    for i in range(2):
+        if c > 0.88:
+            c, b = b, -0.7 * (i * a)
+    return a * b + c
+
+
+def swap_of_unknown_kind_in_a_branch_never_taken(x, y):
+    """As above, where the swapped values' kind comes from a recursive call on integers."""
+    a, b, c = x, y, 0.5
+    for i in range(2):
+        b = b + swing(i * i, i) * x
+        if c > 0.88:
+            c, b = b, a
+    return a * b + c
+
+
+def recursion_called_with_integers(x, y):
+    b = y
+    for i in range(3):
+        b = b * x + swing(i * i, i)
+    return b
+
+
+CASES = [tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
+         recursion_with_changing_positions, call_with_constant_arguments_in_loop,
+         swap_in_a_branch_never_taken, swap_of_unknown_kind_in_a_branch_never_taken,
+         recursion_called_with_integers]
+
+
+@pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("args", [(0.37, -0.61), (0.9, 0.2)])
+def test_value_and_gradient(fn, args):
+    value, grads = s2sad.value_and_grad(fn, wrt=(0, 1))(*args)
+    assert_close(value, fn(*args), rtol=1e-13, atol=1e-13)
+    assert_close(np.array(grads), np.array(numeric_grad(fn, args, (0, 1))),
+                 rtol=1e-6, atol=1e-8)
