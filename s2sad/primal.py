@@ -151,6 +151,21 @@ class PrimalPrinter:
 
 
 def _before_break(block, statement):
-    if block and isinstance(block[-1], gast.Break):
-        return block[:-1] + [statement, block[-1]]
-    return block + [statement]
+    """`block` with `statement` run last on every path: at its end and before each `break`
+    that leaves the enclosing loop from inside it."""
+    out = _before_exits(block, statement)
+    if not (out and isinstance(out[-1], gast.Break)):
+        out.append(statement)
+    return out
+
+
+def _before_exits(block, statement):
+    out = []
+    for item in block:
+        if isinstance(item, gast.Break):
+            out.append(copy.deepcopy(statement))
+        elif isinstance(item, gast.If):
+            item.body = _before_exits(item.body, statement)
+            item.orelse = _before_exits(item.orelse, statement)
+        out.append(item)
+    return out

@@ -78,7 +78,7 @@ class _Planner:
             entry = grown
         seen |= inner_seen - {target}
         after = entry | (inner_seen - {target})
-        if isinstance(loop, ir.For):
+        if isinstance(loop, ir.For) and id(loop) in self.controls:
             self.need(after, seen, {v.name for v in ir.atom_vars(
                 (loop.start, loop.stop, loop.step))})
         return after

@@ -78,6 +78,24 @@ def swap_of_unknown_kind_in_a_branch_never_taken(x, y):
     return a * b + c
 
 
+def break_inside_a_nested_branch(x, y):
+    """The branch taken must be recorded on the path that leaves the loop too."""
+    a, b, c = x, y, 0.5
+    k = 0
+    while k < 3:
+        k += 1
+        if b > -0.45:
+            c = c * a
+        else:
+            if c > 0.32 * k:
+                break
+        for i in range(2):
+            if k % 2 == 0:
+                a += a * y
+            b = helper(a, i)
+    return a * b + c
+
+
 def recursion_called_with_integers(x, y):
     b = y
     for i in range(3):
@@ -88,7 +106,7 @@ def recursion_called_with_integers(x, y):
 CASES = [tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
          recursion_with_changing_positions, call_with_constant_arguments_in_loop,
          swap_in_a_branch_never_taken, swap_of_unknown_kind_in_a_branch_never_taken,
-         recursion_called_with_integers]
+         break_inside_a_nested_branch, recursion_called_with_integers]
 
 
 @pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)
