@@ -13,6 +13,7 @@ its inputs, then applies the recursion. Assigning a variable ends the life of it
 value, so its adjoint restarts from zero: `x = f(x)` gives `x_bar = f'(x) * x_bar`.
 """
 import copy
+import operator
 from dataclasses import dataclass
 
 import gast
@@ -79,6 +80,13 @@ class AdjointEmitter:
         self.controls = {}
         self.saves = {}
         self.local = _block_local(spec.function)
+        self.views = _views(spec.function, self.kinds)
+        self.indexed = {s.target.name for s in ir.walk(spec.function.body)
+                        if isinstance(s, ir.SetItem)} | {
+            s.args[0].name for s in ir.walk(spec.function.body)
+            if isinstance(s, ir.Op) and s.prim is operator.getitem
+            and isinstance(s.args[0], ir.Var)}
+        self.undefined = _maybe_undefined(spec.function)
         self.order = {}
         self.first = {param: -1 for param in spec.function.params}
         for position, statement in enumerate(ir.statements(spec.function.body)):
@@ -184,7 +192,9 @@ class AdjointEmitter:
         else:
             body = restore + body
             reads = _loaded(body)
-        self.records[key] = Record(reads & set(self.kinds), out_used)
+        reads &= set(self.kinds)
+        self.records[key] = Record(reads | {self.views[r] for r in reads if r in self.views},
+                                   out_used)
         if key not in self.pushed and out_used:
             body = _rename(body, out, final.target.name)
         self.statements.extend(body)
@@ -332,14 +342,23 @@ class AdjointEmitter:
             bar = self.namer.bar(var)
             scalar = self.kinds[var].is_scalar
             if state is None:
-                zero = "0.0" if scalar else "np.zeros_like(x)"
-                self.statements.append(assign(bar, self.fill(zero, x=var)))
+                self.statements.append(assign(bar, self.zero(var)))
             elif state == "alias" and not scalar:
                 self.statements.append(assign(bar, self.fill("np.copy(x)", x=self.bar(var))))
             elif var in self.current:
                 self.statements.append(assign(bar, name(self.current[var])))
             self.state[var] = "owned"
             self.current.pop(var, None)
+
+    def zero(self, var):
+        """A zero adjoint for `var`: `0.0` for a number, or for an array that may not
+        exist yet on this path and is only ever added to; else an array of its shape."""
+        kind = self.kinds[var]
+        if kind.is_scalar or (var in self.undefined and var not in self.indexed):
+            return gast.Constant(value=0.0, kind=None)
+        if not kind.known:
+            return self.fill("np.zeros(np.shape(x))", x=var)
+        return self.fill("np.zeros_like(x)", x=var)
 
     def set_item(self, statement):
         """`y[i] = v` backward: `v_bar += y_bar[i]`, then `y_bar[i] = 0` (the old element's
@@ -555,6 +574,28 @@ def breaks(block):
                                              or breaks(statement.orelse)):
             return True
     return False
+
+
+def _views(function, kinds):
+    """Variables that may be NumPy views of an array written element by element, mapped
+    to that array: reading a view reads the array's current elements."""
+    written = {s.target.name for s in ir.walk(function.body) if isinstance(s, ir.SetItem)}
+    views = {}
+    for op in ir.walk(function.body):
+        if isinstance(op, ir.Op) and op.prim in (operator.getitem, ir.Attr("T"), ir.COPY) \
+                and isinstance(op.args[0], ir.Var) and not kinds[op.target.name].is_scalar:
+            base = views.get(op.args[0].name, op.args[0].name)
+            if base in written:
+                views[op.target.name] = base
+    return views
+
+
+def _maybe_undefined(function):
+    """Variables first assigned inside a branch or loop: on some paths they may not exist
+    when the backward sweep needs a zero adjoint for them."""
+    defined = set(function.params) | {s.target.name for s in function.body
+                                      if isinstance(s, ir.Op)}
+    return {s.target.name for s in ir.walk(function.body)} - defined
 
 
 def _block_local(function):

@@ -24,7 +24,9 @@ def infer(function, arg_kinds, callee_kind):
     """Kinds of all variables; `callee_kind(fn, kinds)` answers for calls to user functions.
 
     A mutable variable has one kind for all its values, joined over its assignments; loops
-    make that a fixed point, reached in a few passes because joins only go up."""
+    make that a fixed point, reached in a few passes because joins only go up. An operation
+    that reads a variable assigned only later in the text (by a loop's next trip) waits
+    for a later pass."""
     kinds = dict(zip(function.params, arg_kinds))
     for statement in ir.statements(function.body):
         if isinstance(statement, ir.For):
@@ -33,6 +35,8 @@ def infer(function, arg_kinds, callee_kind):
     for _ in range(10):
         before = K.settled(kinds)
         for op in ops:
+            if any(v.name not in kinds for v in op.vars()):
+                continue
             try:
                 kind = _op_kind(op, kinds, callee_kind)
             except UnsupportedError as exc:
@@ -46,6 +50,9 @@ def infer(function, arg_kinds, callee_kind):
             kinds[name] = kind
         if K.settled(kinds) == before:
             break
+    for op in ops:
+        if isinstance(op, ir.Op):
+            kinds.setdefault(op.target.name, K.UNKNOWN)
     return kinds
 
 

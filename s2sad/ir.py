@@ -160,6 +160,8 @@ class Function:
     first_line: int
     source: object = field(default=None, repr=False)
     mutable: frozenset = frozenset()
+    # (variable, line, name) of each `name += ...` on a value another name also holds
+    inplace: tuple = ()
 
     def ops(self):
         return list(walk(self.body))

@@ -71,12 +71,17 @@ class _Lowerer:
         self.env = {name: ir.Var(name) for name in self.params}
         self.locals = assigned_names(parsed.node) | set(self.params)
         self.statements = exits.normalize(parsed.node.body)
+        self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
+                            and isinstance(n.target, gast.Name)]
         self.mutable = _compound_assigned(self.statements) | _element_assigned(self.statements)
         self.fresh_arrays = set()
         self.block = []
         self.computed = {}
         self.loops = 0
         self.unrolled = 0
+        self.loop_kinds = []
+        self.aliased = set()
+        self.inplace = []
         self.result = None
         self.result_var = None
         self.line = parsed.where.first_line
@@ -99,7 +104,7 @@ class _Lowerer:
             _mark_crossing(loop.body, self.mutable)
         return ir.Function(self.parsed.name, self.params, self.block, self.result,
                            self.where.filename, self.where.first_line, self.parsed,
-                           frozenset(self.mutable))
+                           frozenset(self.mutable), tuple(self.inplace))
 
     def error(self, node, construct, advice):
         return self.where.unsupported(node, construct, advice)
@@ -147,12 +152,12 @@ class _Lowerer:
         pass
 
     def stmt_Continue(self, node):
-        if self.unrolled and not self.loops:
+        if self.loop_kinds[-1] == "unrolled":
             raise self.error(node, "`continue` in a loop over a tuple or list display",
                              "loop over `range(...)` or an array instead.")
 
     def stmt_Break(self, node):
-        if self.unrolled and not self.loops:
+        if self.loop_kinds[-1] == "unrolled":
             raise self.error(node, "`break` in a loop over a tuple or list display",
                              "loop over `range(...)` or an array instead.")
         self.block.append(ir.Break(self.line))
@@ -190,11 +195,22 @@ class _Lowerer:
 
     def assign(self, name, value):
         self.note_fresh(name, value)
+        if isinstance(value, gast.Name):
+            source = self.read(value)
+            if isinstance(source, ir.Var):
+                self.aliased |= {source.name, name}
         if name in self.mutable:
             self.into(value, ir.Var(name))
             self.env[name] = ir.Var(name)
         else:
-            self.env[name] = self.expr(value, self.new_var(name))
+            self.env[name] = self.snapshot(self.expr(value, self.new_var(name)), name)
+
+    def snapshot(self, atom, name):
+        """`atom`, or a copy of it under a new SSA name if it is a mutable variable: the
+        name must keep this value when the variable is overwritten later."""
+        if isinstance(atom, ir.Var) and atom.name in self.mutable and atom.name != name:
+            return self.emit(self.new_var(name), ir.COPY, (atom,))
+        return atom
 
     def assign_tuple(self, names, value):
         mutable = [name for name in names if name in self.mutable]
@@ -202,9 +218,11 @@ class _Lowerer:
             self.fresh_arrays.discard(name)
         if isinstance(value, gast.Tuple) and len(value.elts) == len(names):
             if not mutable:
-                values = [self.expr(elt, self.new_var(name))
+                values = [self.snapshot(self.expr(elt, self.new_var(name)), name)
                           for name, elt in zip(names, value.elts)]
                 self.env.update(zip(names, values))
+                for name, elt in zip(names, value.elts):
+                    self.note_fresh(name, elt)
                 return
             parts = []
             for elt in value.elts:
@@ -242,8 +260,9 @@ class _Lowerer:
             return
         name = node.target.id
         current = self.read(node.target)
+        if isinstance(current, ir.Var) and current.name in self.aliased:
+            self.inplace.append((current.name, self.line, name))
         value = self.expr(node.value)
-        self.fresh_arrays.discard(name)
         target = ir.Var(name) if name in self.mutable else self.new_var(name)
         self.env[name] = self.emit(target, prim, (current, value))
 
@@ -309,6 +328,7 @@ class _Lowerer:
         self.enter_loop(node)
         body, fresh = self.nested(lambda: self.lower_block(node.body))
         self.loops -= 1
+        self.loop_kinds.pop()
         self.compound(ir.While(test, body, line), [(body, fresh)])
 
     def enter_loop(self, node):
@@ -316,6 +336,7 @@ class _Lowerer:
         self.forget(assigned)
         self.fresh_arrays -= {name for name in assigned if not self.always_fresh(node, name)}
         self.loops += 1
+        self.loop_kinds.append("loop")
         return assigned
 
     def always_fresh(self, node, name):
@@ -334,6 +355,7 @@ class _Lowerer:
             self.unroll(node, name, it.elts)
             return
         if isinstance(it, gast.Call) and self.resolve(it.func) is builtins.range:
+            self.check_counter(node, name)
             if it.keywords or not 1 <= len(it.args) <= 3:
                 raise self.error(it, "this call to `range`",
                                  "call range with one to three positional arguments.")
@@ -353,9 +375,10 @@ class _Lowerer:
             bounds = [ir.Const(0), length, ir.Const(1)]
         assigned = self.enter_loop(node)
         self.loops -= 1
-        bounds = [self.stable(atom, assigned) for atom in bounds]
+        rebound = assigned_names(node)
+        bounds = [self.stable(atom, rebound) for atom in bounds]
         if sequence is not None:
-            sequence = self.stable(sequence, assigned)
+            sequence = self.stable(sequence, rebound)
             counter = ir.Var(self.namer.fresh(name + "_index"))
         else:
             counter = ir.Var(name)
@@ -370,7 +393,21 @@ class _Lowerer:
             self.lower_block(node.body)
         block, fresh = self.nested(body)
         self.loops -= 1
+        self.loop_kinds.pop()
         self.compound(ir.For(counter, *bounds, block, line), [(block, fresh)])
+
+    def check_counter(self, node, name):
+        """A `range` loop's variable is restored by the backward sweep's own loop header,
+        so nothing else may assign it."""
+        elsewhere = name in self.params or any(
+            isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id == name
+            and not any(n is loop.target for loop in self.range_loops)
+            for n in gast.walk(self.parsed.node))
+        nested = any(isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+                     and n.id == name for s in node.body for n in gast.walk(s))
+        if elsewhere or nested:
+            raise self.error(node, f"the loop variable `{name}`, which is also assigned "
+                             "elsewhere", "use a name of its own for the loop variable.")
 
     def stable(self, atom, assigned):
         """`atom`, or a copy of it if the loop overwrites it (the loop header reads it once,
@@ -391,11 +428,13 @@ class _Lowerer:
                 value = self.stable(value, {value.name})
             values.append(value)
         self.unrolled += 1
+        self.loop_kinds.append("unrolled")
         for value in values:
             self.fresh_arrays.discard(name)
             self.emit(ir.Var(name), ir.COPY, (value,))
             self.env[name] = ir.Var(name)
             self.lower_block(node.body)
+        self.loop_kinds.pop()
         self.unrolled -= 1
 
     def new_var(self, name):
@@ -471,6 +510,8 @@ class _Lowerer:
         name = node.id
         if name in self.env:
             return self.env[name]
+        if name in self.mutable and self.loops:
+            return ir.Var(name)
         if name in self.locals:
             raise self.error(node, f"reading '{name}' before it is assigned",
                              "assign it before use.")

@@ -146,14 +146,11 @@ def infer_kinds(fn, arg_kinds):
 
 
 def _calls_itself(block, fn):
-    """The line of a call to `fn` in `block` outside any branch, or None."""
+    """The line of a call to `fn` in `block` outside any branch or loop (a loop may run
+    zero times), or None."""
     for statement in block:
         if isinstance(statement, ir.Op) and statement.prim is fn:
             return statement.line
-        if isinstance(statement, (ir.For, ir.While)):
-            found = _calls_itself(statement.body, fn)
-            if found:
-                return found
     return None
 
 
@@ -191,16 +188,35 @@ _VIEWING = (operator.getitem, ir.Attr("T"), ir.COPY)
 
 
 def _check_views(function, kinds):
-    """Reject reading a NumPy view of an array after an element write to that array:
-    the view sees the write, which the derivative would not know about."""
+    """Reject reading a NumPy view of an array after an element write to that array (the
+    view sees the write, which the derivative would not know about), and an in-place `+=`
+    on an array another variable also names."""
+    for var, line, user_name in function.inplace:
+        if kinds[var].is_array:
+            raise UnsupportedError(
+                f"`{user_name} += ...` (or another augmented assignment) updates an array in "
+                f"place that another variable also names, so both would change; write "
+                f"`{user_name} = {user_name} + ...` or copy the other one (`.copy()`)",
+                function.filename, line)
     order = list(ir.statements(function.body))
     written = {s.target.name for s in order if isinstance(s, ir.SetItem)}
     for position, op in enumerate(order):
-        if not (isinstance(op, ir.Op) and op.prim in _VIEWING and op.args
-                and isinstance(op.args[0], ir.Var) and op.args[0].name in written
-                and not kinds[op.target.name].is_scalar):
+        base = _viewed(op, written, kinds)
+        if base is None:
             continue
-        base, view = op.args[0].name, op.target.name
+        view = op.target.name
+        for loop in order:
+            if isinstance(loop, (ir.For, ir.While)) and \
+                    any(isinstance(s, ir.SetItem) and s.target.name == base
+                        for s in ir.statements(loop.body)) and \
+                    not any(s is op for s in ir.statements(loop.body)):
+                for later in ir.statements(loop.body):
+                    if view in ir.reads(later):
+                        raise UnsupportedError(
+                            f"a part of `{base}` read on line {op.line} shares memory with "
+                            f"`{base}` (a NumPy view) and is used in a loop that writes into "
+                            f"`{base}`; copy the part when you read it (`{base}[...].copy()`)"
+                            , function.filename, _line(later, op))
         write = None
         for later in order[position + 1:]:
             if isinstance(later, ir.SetItem) and later.target.name == base:
@@ -216,6 +232,22 @@ def _check_views(function, kinds):
                 f"the returned part of `{base}` shares memory with `{base}` (a NumPy view), "
                 f"which line {write.line} writes into; return a copy (`.copy()`)",
                 function.filename, op.line)
+
+
+def _viewed(op, written, kinds):
+    """The array written element by element that `op`'s result may share memory with."""
+    if not isinstance(op, ir.Op) or kinds[op.target.name].is_scalar:
+        return None
+    if op.prim in _VIEWING:
+        candidates = op.args[:1]
+    elif calls.is_user_function(op.prim):
+        candidates = op.args
+    else:
+        return None
+    for atom in candidates:
+        if isinstance(atom, ir.Var) and atom.name in written:
+            return atom.name
+    return None
 
 
 def _line(statement, default):
