@@ -421,8 +421,11 @@ class AdjointEmitter:
         total = None
         for contribution in own:
             if isinstance(contribution, rules.Scatter):
-                raise UnsupportedError(f"assigning part of `{var}` to `{var}` itself; "
-                                       "assign it to a new name")
+                held = self.namer.fresh(self.namer.bar(var) + "_part")
+                self.statements.append(assign(held, contribution.value))
+                self.scatter(target, rules.Scatter(contribution.index, name(held),
+                                                   contribution.basic))
+                continue
             value = contribution.value
             if contribution.reduce:
                 value = self.reduce(value, target, self.kinds[var])

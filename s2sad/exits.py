@@ -11,25 +11,42 @@ import gast
 _EXITS = (gast.Return, gast.Break, gast.Continue)
 
 
-def normalize(block):
-    """`block` with its exits moved to the ends of paths; the AST nodes are shared."""
+class TooLarge(Exception):
+    """Moving the exits would copy the code after them too many times."""
+
+
+def normalize(block, budget=None):
+    """`block` with its exits moved to the ends of paths; the AST nodes are shared.
+
+    Statements after an `if` that exits on some paths of both branches are copied into
+    both; `budget` bounds how many statements that may produce (TooLarge beyond it)."""
+    if budget is None:
+        budget = [20 * _count(block) + 200]
+    budget[0] -= len(block)
+    if budget[0] < 0:
+        raise TooLarge()
     out = []
     for position, statement in enumerate(block):
         if isinstance(statement, _EXITS):
             out.append(statement)
             return out
         if isinstance(statement, (gast.For, gast.While)):
-            statement = _copy(statement, body=normalize(statement.body))
+            statement = _copy(statement, body=normalize(statement.body, budget))
         elif isinstance(statement, gast.If) and _may_exit(statement):
             rest = block[position + 1:]
-            out.append(_copy(statement, body=normalize(statement.body + rest),
-                             orelse=normalize(statement.orelse + rest)))
+            out.append(_copy(statement, body=normalize(statement.body + rest, budget),
+                             orelse=normalize(statement.orelse + rest, budget)))
             return out
         elif isinstance(statement, gast.If):
-            statement = _copy(statement, body=normalize(statement.body),
-                              orelse=normalize(statement.orelse))
+            statement = _copy(statement, body=normalize(statement.body, budget),
+                              orelse=normalize(statement.orelse, budget))
         out.append(statement)
     return out
+
+
+def _count(block):
+    return sum(1 + _count(getattr(s, "body", [])) + _count(getattr(s, "orelse", []))
+               for s in block)
 
 
 def falls_through(block):

@@ -70,7 +70,13 @@ class _Lowerer:
         self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
         self.env = {name: ir.Var(name) for name in self.params}
         self.locals = assigned_names(parsed.node) | set(self.params)
-        self.statements = exits.normalize(parsed.node.body)
+        try:
+            self.statements = exits.normalize(parsed.node.body)
+        except exits.TooLarge:
+            raise self.error(parsed.node, "this many early exits (`return`, `break`, "
+                             "`continue`) inside nested branches", "set a flag variable "
+                             "instead of exiting early, and test it after the branch.") \
+                from None
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]
         self.mutable = _compound_assigned(self.statements) | _element_assigned(self.statements)

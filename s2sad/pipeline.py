@@ -215,7 +215,7 @@ def _check_views(function, kinds):
                         raise UnsupportedError(
                             f"a part of `{base}` read on line {op.line} shares memory with "
                             f"`{base}` (a NumPy view) and is used in a loop that writes into "
-                            f"`{base}`; copy the part when you read it (`{base}[...].copy()`)"
+                            f"`{base}`; write `{base}[...].copy()` to read a copy of the part"
                             , function.filename, _line(later, op))
         write = None
         for later in order[position + 1:]:

@@ -157,6 +157,88 @@ def bad_view_after_write(x):
     return np.sum(head)  # HERE
 
 
+def bad_loop_variable_reused(x):
+    i = x * 2.0
+    for i in range(3):  # HERE
+        x = x * 1.5
+    return x * i
+
+
+def bad_view_read_in_writing_loop(x):
+    y = np.zeros(3) + x
+    tail = y[1:]
+    for i in range(2):
+        x = x + np.sum(tail)  # HERE
+        y[1] = x
+    return x
+
+
+def bad_inplace_on_shared_array(x: np.ndarray):
+    y = np.zeros(3) + x
+    z = y
+    y += x  # HERE
+    return np.sum(z * y)
+
+
+def bad_too_many_exits(x):  # HERE
+    s = x
+    if s > 100.0:
+        if s > 200.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 101.0:
+        if s > 201.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 102.0:
+        if s > 202.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 103.0:
+        if s > 203.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 104.0:
+        if s > 204.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 105.0:
+        if s > 205.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 106.0:
+        if s > 206.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 107.0:
+        if s > 207.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    if s > 108.0:
+        if s > 208.0:
+            return s
+        s = s * 0.5
+    else:
+        s = s + x * 0.01
+    return s
+
+
 def bad_attribute_assignment(x):
     box = Box()
     box.value = x  # HERE

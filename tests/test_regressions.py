@@ -103,7 +103,82 @@ def recursion_called_with_integers(x, y):
     return b
 
 
-CASES = [tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
+def name_keeps_value_when_variable_is_overwritten(x, y):
+    a = x
+    if x > 0:
+        x = x * 2.0
+    return a * x + y
+
+
+def slice_read_then_written(x, y):
+    """`A[:2]` on the right is a view of the elements the assignment overwrites."""
+    a = np.ones(3)
+    a[0] = x
+    a[1] = y
+    a[:2] = a[:2] * y
+    return np.sum(a * a)
+
+
+def saved_array_later_written(x, y):
+    b = np.ones(2) * y
+    b[1] = 2.0 * y
+    s = np.sum(b * x * x)
+    for i in range(2):
+        b[0] = x
+        b = b * 2.0
+    return s + np.sum(b)
+
+
+def array_that_may_not_exist(x, y):
+    v = np.ones(2) * x
+    v[1] = y
+    if y > 0:
+        w = v * 2.0
+    z = v * 1.0
+    if y > 0:
+        z = w * 3.0
+    return np.sum(z * x)
+
+
+def shrinking_array(x, y):
+    a = np.ones(4) * x
+    a[1] = y
+    a[2] = x * y
+    s = 0.0
+    while len(a) > 1:
+        s = s + np.sum(a * a)
+        a = a[1:]
+    return s
+
+
+def halves(x, n):
+    s = x
+    for i in range(n):
+        s = s + halves(x * 0.5, i)
+    return s
+
+
+def recursion_inside_a_loop(x, y):
+    return halves(x, 3) * y
+
+
+def read_before_assigned_in_the_text(x, y):
+    s = 0.0
+    k = 0
+    while k < 3:
+        if k > 0:
+            z = z * x
+        else:
+            z = y + 0.0
+        s = s + z
+        k += 1
+    return s
+
+
+CASES = [name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
+         saved_array_later_written, array_that_may_not_exist, shrinking_array,
+         recursion_inside_a_loop, read_before_assigned_in_the_text,
+tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
          recursion_with_changing_positions, call_with_constant_arguments_in_loop,
          swap_in_a_branch_never_taken, swap_of_unknown_kind_in_a_branch_never_taken,
          break_inside_a_nested_branch, recursion_called_with_integers]
