@@ -193,8 +193,9 @@ class AdjointEmitter:
             body = restore + body
             reads = _loaded(body)
         reads &= set(self.kinds)
-        self.records[key] = Record(reads | {self.views[r] for r in reads if r in self.views},
-                                   out_used)
+        for read in list(reads):
+            reads |= self.views.get(read, set())
+        self.records[key] = Record(reads, out_used)
         if key not in self.pushed and out_used:
             body = _rename(body, out, final.target.name)
         self.statements.extend(body)
@@ -580,16 +581,17 @@ def breaks(block):
 
 
 def _views(function, kinds):
-    """Variables that may be NumPy views of an array written element by element, mapped
-    to that array: reading a view reads the array's current elements."""
+    """Variables that may be NumPy views of arrays written element by element, mapped to
+    those arrays: reading a view reads the arrays' current elements."""
     written = {s.target.name for s in ir.walk(function.body) if isinstance(s, ir.SetItem)}
     views = {}
     for op in ir.walk(function.body):
         if isinstance(op, ir.Op) and op.prim in (operator.getitem, ir.Attr("T"), ir.COPY) \
                 and isinstance(op.args[0], ir.Var) and not kinds[op.target.name].is_scalar:
-            base = views.get(op.args[0].name, op.args[0].name)
-            if base in written:
-                views[op.target.name] = base
+            source = op.args[0].name
+            bases = ({source} | views.get(source, set())) & written
+            if bases:
+                views[op.target.name] = views.get(op.target.name, set()) | bases
     return views
 
 

@@ -26,8 +26,6 @@ class PrimalPrinter:
         self.pushed = pushed
         self.controls = controls or {}
         self.saves = saves or {}
-        self.written = {s.target.name for s in ir.walk(function.body)
-                        if isinstance(s, ir.SetItem)}
         self.fill = fill
         self.keep = None if needed is None else self.live(set(needed))
 
@@ -85,7 +83,7 @@ class PrimalPrinter:
         return out
 
     def print_Op(self, op, depth):
-        save = [self.push(self.value(op.target.name), id(op))] if id(op) in self.pushed else []
+        save = [self.push(name(op.target.name), id(op))] if id(op) in self.pushed else []
         return save + [self.printer.statement(op)]
 
     def print_SetItem(self, statement, depth):
@@ -133,7 +131,7 @@ class PrimalPrinter:
         body = self.block(statement.body, depth + 1)
         out = []
         for key in loop_saves(statement, self.pushed):
-            out.append(self.push(self.value(key[2]), key))
+            out.append(self.push(name(key[2]), key))
         if control.counter:
             out.append(assign(control.counter, gast.Constant(value=0, kind=None)))
             body.insert(0, gast.AugAssign(target=store(control.counter), op=gast.Add(),
@@ -147,13 +145,6 @@ class PrimalPrinter:
         if control.counter and depth:
             out.append(self.push(name(control.counter)))
         return out
-
-    def value(self, var):
-        """What saving `var` saves: a copy if it is an array written element by element
-        later (saving the array itself would save the later writes too)."""
-        if var in self.written and not self.kinds[var].is_scalar:
-            return self.fill("np.copy(x)", x=var)
-        return name(var)
 
     def push(self, value, key=None):
         if key in self.saves:

@@ -62,10 +62,13 @@ class _Planner:
 
     def loop(self, loop, required, seen):
         """A value the loop overwrites but code before it needs is saved once, around the
-        loop; inside, only what one trip's backward sweep needs from another is saved."""
+        loop; inside, only what one trip's backward sweep needs from another is saved. An
+        array the loop writes into is saved write by write instead (a saved reference would
+        see the writes)."""
         target = loop.target.name if isinstance(loop, ir.For) else None
         written = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.Op)}
-        outside = required & (written | {target})
+        in_place = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.SetItem)}
+        outside = required & (written | {target}) - in_place
         for name in outside:
             self.pushed.add(("save", id(loop), name))
         inner_seen = set()

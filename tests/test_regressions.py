@@ -175,7 +175,27 @@ def read_before_assigned_in_the_text(x, y):
     return s
 
 
-CASES = [name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
+def view_read_after_its_array_is_rebound(x, y):
+    """`t = a[:-1]` is read by the derivative after `a` is written and then rebound: the
+    restores must write into the very array the view looks at."""
+    a = np.ones(4) * y
+    a[:-1] = a[:-1] * x
+    a = y - a
+    return np.sum(a * y)
+
+
+def swap_then_write_into_a_copy(x, y):
+    a = np.ones(4) * y
+    b = np.ones(4) * x
+    b[1] += 2.0
+    a, b = b, np.sin(a) * 1.0
+    a = a * 1.0
+    a[2:] = a[2:] * b[0]
+    return np.sum(a * b)
+
+
+CASES = [view_read_after_its_array_is_rebound, swap_then_write_into_a_copy,
+         name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
          saved_array_later_written, array_that_may_not_exist, shrinking_array,
          recursion_inside_a_loop, read_before_assigned_in_the_text,
 tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
