@@ -220,15 +220,16 @@ class _Lowerer:
 
     def assign_tuple(self, names, value):
         mutable = [name for name in names if name in self.mutable]
-        for name in names:
-            self.fresh_arrays.discard(name)
+        fresh = set()
+        if isinstance(value, gast.Tuple) and len(value.elts) == len(names):
+            fresh = {name for name, elt in zip(names, value.elts) if self.is_fresh_array(elt)
+                     or self.moved(elt, names, value.elts)}
+        self.fresh_arrays = (self.fresh_arrays - set(names)) | fresh
         if isinstance(value, gast.Tuple) and len(value.elts) == len(names):
             if not mutable:
                 values = [self.snapshot(self.expr(elt, self.new_var(name)), name)
                           for name, elt in zip(names, value.elts)]
                 self.env.update(zip(names, values))
-                for name, elt in zip(names, value.elts):
-                    self.note_fresh(name, elt)
                 return
             parts = []
             for elt in value.elts:
@@ -248,6 +249,14 @@ class _Lowerer:
                 self.env[name] = ir.Var(name)
             else:
                 self.env[name] = part
+
+    def moved(self, node, names, elements):
+        """Whether `node` names a new array this tuple assignment hands over to another
+        name: its old name is assigned in the same statement and no other element names it
+        (`a, b = b, f(x)` leaves the array in `a` alone)."""
+        return isinstance(node, gast.Name) and node.id in self.fresh_arrays and \
+            node.id in names and sum(isinstance(e, gast.Name) and e.id == node.id
+                                     for e in elements) == 1
 
     def into(self, node, var):
         """Lower `node` so that its value ends up in variable `var`."""

@@ -194,7 +194,17 @@ def swap_then_write_into_a_copy(x, y):
     return np.sum(a * b)
 
 
-CASES = [view_read_after_its_array_is_rebound, swap_then_write_into_a_copy,
+def swapped_arrays_stay_writable(x, y):
+    """After `a, b = b, a` each array still has one name, so both may be written."""
+    a = np.ones(3) * x
+    b = np.ones(3) * y
+    a, b = b, a
+    a[0] = x
+    b[1] = x * y
+    return np.sum(a * b)
+
+
+CASES = [view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
          name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
          saved_array_later_written, array_that_may_not_exist, shrinking_array,
          recursion_inside_a_loop, read_before_assigned_in_the_text,
@@ -211,3 +221,13 @@ def test_value_and_gradient(fn, args):
     assert_close(value, fn(*args), rtol=1e-13, atol=1e-13)
     assert_close(np.array(grads), np.array(numeric_grad(fn, args, (0, 1))),
                  rtol=1e-6, atol=1e-8)
+
+
+def test_an_array_with_two_names_from_one_statement_is_not_writable():
+    def shared(x):
+        a = np.ones(3) * x
+        c, d = a, a
+        c[0] = 2.0
+        return np.sum(c * d)
+    with pytest.raises(s2sad.UnsupportedError, match="writing into `c`"):
+        s2sad.grad(shared)(0.5)
