@@ -249,7 +249,7 @@ class AdjointEmitter:
         for var in set(touched) - set(later):
             self.state.pop(var, None)
         if control.mode == "reeval":
-            test = _copy(statement.test.node)
+            test = copy.deepcopy(statement.test.node)
         elif control.mode == "flag":
             test = name(control.flag)
         else:
@@ -381,7 +381,7 @@ class AdjointEmitter:
         value_kind = kind_of(statement.value, self.kinds)
         self.contribute(statement.value, rules.Add(element, reduce=not (
             scalar and value_kind.is_scalar)), None)
-        target = gast.Subscript(value=name(self.namer.bar(array)), slice=_copy(index),
+        target = gast.Subscript(value=name(self.namer.bar(array)), slice=copy.deepcopy(index),
                                 ctx=gast.Store())
         self.statements.append(assign(target, gast.Constant(value=0.0, kind=None)))
 
@@ -685,7 +685,3 @@ def _rename(statements, old, new):
                 node.id = new
             return node
     return [Rename().visit(s) for s in statements]
-
-
-def _copy(node):
-    return copy.deepcopy(node)

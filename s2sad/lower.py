@@ -83,8 +83,6 @@ class _Lowerer:
         self.fresh_arrays = set()
         self.block = []
         self.computed = {}
-        self.loops = 0
-        self.unrolled = 0
         self.loop_kinds = []
         self.aliased = set()
         self.inplace = []
@@ -112,6 +110,11 @@ class _Lowerer:
                            self.where.filename, self.where.first_line, self.parsed,
                            frozenset(self.mutable), tuple(self.inplace))
 
+    @property
+    def in_loop(self):
+        """Inside a loop that repeats (a loop over a tuple display is unrolled)."""
+        return "loop" in self.loop_kinds
+
     def error(self, node, construct, advice):
         return self.where.unsupported(node, construct, advice)
 
@@ -122,7 +125,7 @@ class _Lowerer:
         block (and not overwritten since): its own temporaries then stay its own."""
         start = dict(self.computed)
         for statement in statements:
-            if self.loops:
+            if self.in_loop:
                 self.computed = {key: entry for key, entry in start.items()
                                  if self.computed.get(key) == entry}
             self.line = self.where.line(statement)
@@ -176,7 +179,7 @@ class _Lowerer:
                          "differentiated).")
 
     def stmt_Return(self, node):
-        if self.loops or self.unrolled:
+        if self.loop_kinds:
             raise self.error(node, "a `return` inside a loop",
                              "store the value in a variable, `break`, and return it after "
                              "the loop.")
@@ -342,7 +345,6 @@ class _Lowerer:
         line = self.line
         self.enter_loop(node)
         body, fresh = self.nested(lambda: self.lower_block(node.body))
-        self.loops -= 1
         self.loop_kinds.pop()
         self.compound(ir.While(test, body, line), [(body, fresh)])
 
@@ -350,9 +352,7 @@ class _Lowerer:
         assigned = assigned_names(node) | _element_assigned(node.body)
         self.forget(assigned)
         self.fresh_arrays -= {name for name in assigned if not self.always_fresh(node, name)}
-        self.loops += 1
         self.loop_kinds.append("loop")
-        return assigned
 
     def always_fresh(self, node, name):
         return all(self.is_fresh_array(child.value) for child in gast.walk(node)
@@ -388,8 +388,6 @@ class _Lowerer:
             sequence = self.expr(it)
             length = self.emit(None, builtins.len, (sequence,), callee="len")
             bounds = [ir.Const(0), length, ir.Const(1)]
-        assigned = self.enter_loop(node)
-        self.loops -= 1
         rebound = assigned_names(node)
         bounds = [self.stable(atom, rebound) for atom in bounds]
         if sequence is not None:
@@ -399,7 +397,7 @@ class _Lowerer:
             counter = ir.Var(name)
         self.mutable.add(counter.name)
         self.env[counter.name] = counter
-        self.loops += 1
+        self.enter_loop(node)
 
         def body():
             if sequence is not None:
@@ -407,7 +405,6 @@ class _Lowerer:
                 self.env[name] = ir.Var(name)
             self.lower_block(node.body)
         block, fresh = self.nested(body)
-        self.loops -= 1
         self.loop_kinds.pop()
         self.compound(ir.For(counter, *bounds, block, line), [(block, fresh)])
 
@@ -442,7 +439,6 @@ class _Lowerer:
             if isinstance(value, ir.Var) and value.name in self.mutable:
                 value = self.stable(value, {value.name})
             values.append(value)
-        self.unrolled += 1
         self.loop_kinds.append("unrolled")
         for value in values:
             self.fresh_arrays.discard(name)
@@ -450,7 +446,6 @@ class _Lowerer:
             self.env[name] = ir.Var(name)
             self.lower_block(node.body)
         self.loop_kinds.pop()
-        self.unrolled -= 1
 
     def new_var(self, name):
         """The SSA variable for the next value of the user's variable `name`."""
@@ -525,7 +520,7 @@ class _Lowerer:
         name = node.id
         if name in self.env:
             return self.env[name]
-        if name in self.mutable and self.loops:
+        if name in self.mutable and self.in_loop:
             return ir.Var(name)
         if name in self.locals:
             raise self.error(node, f"reading '{name}' before it is assigned",
