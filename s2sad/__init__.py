@@ -3,9 +3,11 @@
 Reads a function's source, lowers it to a Wengert list, and emits readable derivative
 code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
-from .api import grad, source, value_and_grad, vjp
+from .api import grad, jvp, source, value_and_grad, vjp
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+from .jacobian import jacobian
 
-__all__ = ["grad", "value_and_grad", "vjp", "source", "Error", "ArgumentError",
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "source", "Error",
+           "ArgumentError",
            "SourceError", "UnsupportedError", "UsageError"]
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""The public API: `grad`, `value_and_grad`, `vjp`, `source`.
+"""The public API: `grad`, `value_and_grad`, `vjp`, `jvp`, `source` (`jacobian` builds on
+these, in jacobian.py).
 
 Each derived function binds its arguments like the original (defaults and keywords work
 as in Python), looks up the derivative generated for the kinds of those arguments (float
@@ -13,7 +14,9 @@ from . import kinds as K
 from . import pipeline
 from .errors import UsageError
 
-MODES = ("reverse", "wengert")
+MODES = ("reverse", "forward", "wengert")
+# what each derived function may return: only a scalar, or any float value
+_ANY_OUTPUT = ("vjp", "jvp", "jacobian")
 
 
 def _positions(fn, wrt):
@@ -69,18 +72,21 @@ class _Derivative:
         bound.apply_defaults()
         return tuple(bound.arguments.values())
 
-    def _derive(self, values):
+    def _derive(self, values, mode="reverse"):
         """The derivative for these values; a cheap key of types and shapes finds it again
         without recomputing kinds, so a call costs little more than the generated code."""
         key = tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v) for v in values])
+        if mode != "reverse":
+            key = (mode,) + key
         derived = self._by_type.get(key)
         if derived is None:
             names = list(self._signature.parameters)
             kinds = K.of_arguments(values, self._positions, names)
-            derived = pipeline.derive_adjoint(self._fn, kinds, self._positions)
+            derived = pipeline.derive(self._fn, kinds, self._positions, mode)
             out_kind = derived.spec.out_kind
-            if out_kind == K.OTHER or (self._what != "vjp" and out_kind.is_array):
-                raise self._not_scalar(out_kind)
+            if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
+                                            and out_kind.is_array):
+                raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
             self._by_type[key] = derived
         self._last = derived
         return derived
@@ -88,14 +94,15 @@ class _Derivative:
     def _run(self, values, seed):
         derived = self._derive(values)
         value, grads = derived.function(*values, seed)
-        if self._what != "vjp" and derived.spec.out_kind.tag == "unknown" and np.ndim(value):
+        if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \
+                and np.ndim(value):
             raise self._not_scalar(f"an array of shape {np.shape(value)}")
         return value, self._shape_like(values, grads)
 
     def _not_scalar(self, what):
-        if self._what == "vjp":
-            return UsageError(f"vjp({self._fn.__name__}) needs a function that returns a "
-                              f"number or a float array, but it returns {what}.")
+        if self._what in _ANY_OUTPUT:
+            return UsageError(f"{self._what}({self._fn.__name__}) needs a function that "
+                              f"returns a number or a float array, but it returns {what}.")
         advice = ("return a float or a NumPy array" if what == K.OTHER
                   else "use s2sad.vjp for a vector-Jacobian product")
         return UsageError(
@@ -162,6 +169,71 @@ class _VJP(_Derivative):
                              "of the result's shape.")
 
 
+class _JVP(_Derivative):
+    def __call__(self, *args, **kwargs):
+        if not args:
+            raise UsageError(f"{self.__name__} takes the function's arguments followed by "
+                             "the tangent of the differentiated argument(s).")
+        values = self._bind(args[:-1], kwargs)
+        seeds = self._seeds(values, args[-1])
+        derived = self._derive(values, "forward")
+        value, tangent = derived.function(*values, *seeds)
+        return value, result_tangent(value, tangent, seeds)
+
+    def _seeds(self, values, tangent):
+        """The tangent of each differentiated argument, checked against the argument."""
+        names = list(self._signature.parameters)
+        if isinstance(self._wrt, tuple):
+            if not isinstance(tangent, (tuple, list)) or len(tangent) != len(self._positions):
+                raise UsageError(
+                    f"{self.__name__}: wrt names {len(self._positions)} arguments, so pass a "
+                    f"tuple of {len(self._positions)} tangents, one per argument.")
+            tangents = tuple(tangent)
+        else:
+            tangents = (tangent,)
+        return tuple(seed_like(values[p], t, names[p])
+                     for p, t in zip(self._positions, tangents))
+
+    @property
+    def source(self):
+        """The generated tangent: of the last call's specialisation, else the generic one."""
+        if self._last is None:
+            return source(self._fn, wrt=self._wrt, mode="forward")
+        return self._last.listing
+
+
+def seed_like(value, tangent, name):
+    """The tangent of argument `name` as the generated code expects it: a float for a
+    number, an array of the argument's shape and dtype for an array."""
+    K.check_differentiable(value, name)
+    seed = np.asarray(tangent)
+    if seed.dtype.kind not in "fiu":
+        raise UsageError(f"the tangent of '{name}' is {type(tangent).__name__} "
+                         f"({tangent!r:.40}); pass real numbers.")
+    if np.shape(seed) != np.shape(value):
+        raise UsageError(f"the tangent of '{name}' has shape {np.shape(seed)} but "
+                         f"'{name}' has shape {np.shape(value)}: pass a tangent of the "
+                         "argument's shape.")
+    if type(value) is not np.ndarray:
+        return float(seed)
+    return seed.astype(value.dtype, copy=False)
+
+
+def result_tangent(value, tangent, seeds, directions=None):
+    """The tangent of the result as the caller gets it: a float for a number, else a new
+    array of the value's shape (with `directions` first): generated code may return a
+    tangent of fewer axes, or one of the seeds themselves (`f(x) = x`)."""
+    shape = np.shape(value)
+    if directions is None and not shape and type(value) is not np.ndarray:
+        return float(tangent)
+    if directions is not None:
+        shape = (directions,) + shape
+    if type(tangent) is np.ndarray and tangent.shape == shape and tangent.flags.writeable \
+            and not any(np.may_share_memory(tangent, s) for s in seeds):
+        return tangent
+    return np.array(np.broadcast_to(tangent, shape))
+
+
 def _decorator(cls, what, fn, wrt):
     if fn is None:
         return lambda f: cls(f, wrt, what)
@@ -193,12 +265,23 @@ def vjp(fn=None, wrt=0):
     return _decorator(_VJP, "vjp", fn, wrt)
 
 
+def jvp(fn=None, wrt=0):
+    """`g(*args, tangent) -> (fn(*args), J . tangent)`, the Jacobian-vector product by
+    forward mode, for any output shape.
+
+    `tangent` has the shape of the argument `wrt` (a float for a number); when `wrt` is a
+    tuple, pass a tuple of tangents, one per argument. The result's tangent has the shape
+    of the result."""
+    return _decorator(_JVP, "jvp", fn, wrt)
+
+
 def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     """The generated Python source of `fn`'s derivative.
 
     With example arguments, the version specialised for their kinds (float, array rank);
     without, kinds come from annotations (`x: float`) and default values, else the
-    generic version that works for any kind. `mode="wengert"` shows the Wengert list.
+    generic version that works for any kind. `mode="reverse"` shows the adjoint,
+    `mode="forward"` the tangent, `mode="wengert"` the Wengert list.
     """
     if mode not in MODES:
         raise UsageError(f"mode={mode!r} is not one of {', '.join(map(repr, MODES))}.")
@@ -218,7 +301,7 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     else:
         kinds = tuple(_declared_kind(p, i in positions)
                       for i, p in enumerate(signature.parameters.values()))
-    return pipeline.derive_adjoint(fn, kinds, positions).listing
+    return pipeline.derive(fn, kinds, positions, mode).listing
 
 
 def _declared_kind(parameter, differentiated):

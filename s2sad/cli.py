@@ -14,6 +14,7 @@ from .errors import Error
 _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther
   s2sad samples/seeds.py:griewank_walther --mode wengert
+  s2sad samples/seeds.py:griewank_walther --mode forward --wrt x1,x2
   s2sad samples/networks.py:mlp_loss --args "np.ones(3), np.ones((3, 4))" --wrt x,w
 """
 
@@ -24,7 +25,8 @@ def parser():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", metavar="FILE:FUNCTION", help="the function to differentiate")
     p.add_argument("--mode", choices=api.MODES, default="reverse",
-                   help="reverse: the adjoint (default); wengert: the Wengert list")
+                   help="reverse: the adjoint (default); forward: the tangent; "
+                        "wengert: the Wengert list")
     p.add_argument("--wrt", default=None, metavar="NAME[,NAME...]",
                    help="parameters to differentiate with respect to (default: the first)")
     p.add_argument("--args", default=None, metavar="EXPR",

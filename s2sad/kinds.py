@@ -17,7 +17,8 @@ from .errors import ArgumentError
 
 @dataclass(frozen=True)
 class Kind:
-    """`tag` is "scalar", "array", "int" (non-differentiable number) or "other"."""
+    """`tag` is "scalar", "array", "int" (non-differentiable number), "shape" (an array's
+    shape: a tuple of `ndim` integers) or "other"."""
     tag: str
     ndim: int = None
     shape: object = None
@@ -39,6 +40,7 @@ class Kind:
             return "an array" + ("" if self.ndim is None else f" of rank {self.ndim}")
         return {"scalar": "a scalar", "int": "an integer",
                 "other": "a value that is not a number (such as None, a string or a tuple)",
+                "shape": "an array shape (a tuple)",
                 "unknown": "a value of unknown kind"}[self.tag]
 
 
@@ -55,6 +57,18 @@ def array(ndim=None, shape=None):
     if ndim == 0:
         return SCALAR
     return Kind("array", ndim, ("fresh", next(_tokens)) if shape is None else shape)
+
+
+def shape_of(kind):
+    """The kind of `np.shape(v)` for `v` of `kind`: a tuple whose length is known when
+    the rank is, so `np.zeros(x.shape)` has a known rank."""
+    if kind.is_array and kind.ndim is not None:
+        return Kind("shape", kind.ndim)
+    return OTHER
+
+
+def not_a_number(kind):
+    return kind.tag in ("other", "shape")
 
 
 def of_value(value):

@@ -12,12 +12,14 @@ class Namer:
     def __init__(self, taken=()):
         self._taken = set(taken)
         self._bars = {}
+        self._dots = {}
         self._counters = {}
 
     def copy(self):
         """An independent namer that has handed out the same names so far."""
         other = Namer(self._taken)
         other._bars = dict(self._bars)
+        other._dots = dict(self._dots)
         other._counters = dict(self._counters)
         return other
 
@@ -54,3 +56,9 @@ class Namer:
         if name not in self._bars:
             self._bars[name] = self.fresh(name + "_bar")
         return self._bars[name]
+
+    def dot(self, name):
+        """The tangent of variable `name`: always the same identifier for the same name."""
+        if name not in self._dots:
+            self._dots[name] = self.fresh(name + "_dot")
+        return self._dots[name]

@@ -1,10 +1,10 @@
 """The transformation, stage by stage, and the caches that make it run once per kind.
 
     parse -> fence -> lower to the Wengert list -> infer kinds -> activity analysis
-          -> emit adjoint -> generate source -> compile
+          -> emit adjoint or tangent -> generate source -> compile
 
-`front` does the kind-independent stages once per function; `derive_adjoint` specialises
-for the kinds of the arguments and the differentiated positions, cached per key.
+`front` does the kind-independent stages once per function; `derive` specialises for the
+kinds of the arguments, the differentiated positions and the mode, cached per key.
 """
 import contextlib
 import math
@@ -25,6 +25,7 @@ from .errors import UnsupportedError
 from .naming import Namer
 from .primal import PrimalPrinter
 from .printer import Printer, name, source, tuple_of
+from .tangent import TangentEmitter
 
 
 @dataclass
@@ -258,21 +259,28 @@ def _call_kinds(op, kinds):
     return K.canonical(tuple(infer.kind_of(a, kinds) for a in calls.bound_arguments(op)))
 
 
-def derive_adjoint(fn, arg_kinds, positions, top=True):
-    """The generated adjoint of `fn` for these kinds and positions (cached).
+MODES = {"reverse": ("adjoint", "vjp"), "forward": ("tangent", "jvp"),
+         "vector": ("tangents", "jvps")}
 
-    While a recursive function's adjoint is being built, a call back into it gets a
+
+def derive(fn, arg_kinds, positions, mode="reverse", top=True):
+    """The generated derivative of `fn` for these kinds and positions (cached): the
+    adjoint ("reverse"), the tangent ("forward") or the tangent in several directions at
+    once ("vector").
+
+    While a recursive function's derivative is being built, a call back into it gets a
     `Pending` one: its name and the cell the compiled function will be put in."""
-    key = (K.canonical(arg_kinds), tuple(positions), top)
+    key = (K.canonical(arg_kinds), tuple(positions), mode, top)
     cache = _derived.setdefault(fn, {})
     if key not in cache:
         if (fn, key) in _building:
             return _building[(fn, key)]
         spec = specialise(fn, arg_kinds, positions)
-        pending = Pending(_variant_name(fn, cache, top), types.CellType())
+        pending = Pending(_variant_name(fn, cache, top, mode), types.CellType())
         _building[(fn, key)] = pending
+        builder = _AdjointBuilder if mode == "reverse" else _TangentBuilder
         try:
-            derived = _AdjointBuilder(fn, spec, top, pending.name).build()
+            derived = builder(fn, spec, top, pending.name, mode).build()
         finally:
             del _building[(fn, key)]
         pending.cell.cell_contents = derived.function
@@ -290,14 +298,16 @@ class Pending:
 _building = {}
 
 
-def _variant_name(fn, cache, top):
-    """`f_adjoint` for the top-level derivative; `f_vjp`, `f_vjp2`, ... for the variants
-    called from other generated code (one per kinds and differentiated positions)."""
+def _variant_name(fn, cache, top, mode):
+    """`f_adjoint` (`f_tangent`, `f_tangents`) for the top-level derivative; `f_vjp`,
+    `f_vjp2`, ... (`f_jvp`, `f_jvps`) for the variants called from other generated code,
+    one per kinds and differentiated positions."""
+    whole, called = MODES[mode]
     if top:
-        return f"{fn.__name__}_adjoint"
-    count = 1 + sum(1 for key in cache if not key[2]) + sum(
-        1 for (other, key) in _building if other is fn and not key[2])
-    return f"{fn.__name__}_vjp" + (str(count) if count > 1 else "")
+        return f"{fn.__name__}_{whole}"
+    count = 1 + sum(1 for key in cache if not key[3] and key[2] == mode) + sum(
+        1 for (other, key) in _building if other is fn and not key[3] and key[2] == mode)
+    return f"{fn.__name__}_{called}" + (str(count) if count > 1 else "")
 
 
 def wengert_source(fn):
@@ -317,13 +327,16 @@ def _indented(statements):
 _HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
 
 
-class _AdjointBuilder:
-    """Puts the forward sweep, backward sweep and return together and compiles them."""
+class _Builder:
+    """What building any derivative function needs: names for modules and helpers, the
+    objects the generated code reaches as closure cells, and the derivatives of the user
+    functions it calls."""
 
-    def __init__(self, fn, spec, top, def_name):
+    def __init__(self, fn, spec, top, def_name, mode):
         self.fn = fn
         self.spec = spec
         self.top = top
+        self.mode = mode
         base = front(fn)
         self.namer = base.namer.copy()
         self.bindings = {}
@@ -348,9 +361,11 @@ class _AdjointBuilder:
         self.bindings[identifier] = value
         return identifier
 
-    def callee_adjoint(self, op, arguments, positions):
+    def callee(self, op, arguments, positions):
+        """The name of the generated derivative (same mode) of the user function `op`
+        calls, for the kinds of `arguments` and the differentiated `positions`."""
         kinds = tuple(infer.kind_of(a, self.spec.kinds) for a in arguments)
-        derived = derive_adjoint(op.prim, kinds, positions, top=False)
+        derived = derive(op.prim, kinds, positions, self.mode, top=False)
         if isinstance(derived, Pending):
             if derived.name == self.def_name:
                 return self.def_name
@@ -365,9 +380,42 @@ class _AdjointBuilder:
                 self.derived_callees.append(derived)
         return self.callees[key]
 
+    def finish(self, lines):
+        """Compile the generated lines into a `Derived`."""
+        text = "\n".join(lines) + "\n"
+        used = _identifiers(text)
+        bindings = {k: v for k, v in self.bindings.items() if k in used}
+        compiled = compile_function(text, self.fn, bindings, self.def_name)
+        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name)
+
+
+class _TangentBuilder(_Builder):
+    """Puts the tangent function together: primal and tangent statements interleaved,
+    returning the value and its tangent."""
+
+    def build(self):
+        function = self.spec.function
+        emitter = TangentEmitter(self.spec, self.namer, self.printer, self.handles,
+                                 self.callee, vector=self.mode == "vector", top=self.top)
+        seeds = emitter.seeds()
+        body, returned = emitter.emit()
+        lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
+        statements = _indented(body)
+        text = "\n".join(statements + [source(returned)])
+        if emitter.directions and re.search(rf"\b{emitter.directions}\b", text):
+            first = seeds[0]
+            lines.append(f"    {emitter.directions} = len({first})")
+        lines += statements
+        lines.append("    return " + _listing(returned))
+        return self.finish(lines)
+
+
+class _AdjointBuilder(_Builder):
+    """Puts the forward sweep, backward sweep and return together and compiles them."""
+
     def emitter(self, pushed):
         return AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
-                              self.callee_adjoint, pushed)
+                              self.callee, pushed)
 
     def build(self):
         function = self.spec.function
@@ -416,11 +464,7 @@ class _AdjointBuilder:
             lines.append(f"    {stack} = []")
         lines += body
         lines.append("    return " + _listing(returned))
-        text = "\n".join(lines) + "\n"
-        used = _identifiers(text)
-        bindings = {k: v for k, v in self.bindings.items() if k in used}
-        compiled = compile_function(text, self.fn, bindings, self.def_name)
-        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name)
+        return self.finish(lines)
 
     def forward(self, later, emitter, pushed):
         """Primal statements the backward sweep or the result read, in order."""

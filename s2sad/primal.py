@@ -39,13 +39,20 @@ class PrimalPrinter:
                 if id(statement) in keep or not self.wanted(statement, needed, keep):
                     continue
                 keep.add(id(statement))
-                needed |= ir.reads(statement)
+                needed |= self.reads(statement)
                 changed = True
         return keep
 
+    def reads(self, statement):
+        return ir.reads(statement)
+
+    def defines(self, statement):
+        """Names an operation or element write assigns."""
+        return {statement.target.name}
+
     def wanted(self, statement, needed, keep):
         if isinstance(statement, (ir.Op, ir.SetItem)):
-            return statement.target.name in needed
+            return bool(self.defines(statement) & needed)
         if isinstance(statement, ir.Break):
             return True
         if isinstance(statement, ir.For) and statement.target.name in needed:

@@ -109,9 +109,12 @@ class Printer:
 
 
 def source(node):
-    """Python source of one gast statement or expression, without a trailing newline."""
+    """Python source of one gast statement or expression, without a trailing newline.
+
+    Lines are never split: astor's splitting breaks expressions at odd places
+    (`axis\n=(1,)`), which reads worse than a long line."""
     tree = gast.gast_to_ast(node)
-    return astor.to_source(tree).rstrip("\n")
+    return astor.to_source(tree, pretty_source="".join).rstrip("\n")
 
 
 def op_source(op):

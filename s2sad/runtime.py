@@ -1,8 +1,9 @@
 """The few helpers generated array code may call at run time.
 
 Scalar code never calls them. Array code calls `unbroadcast` only where an operand's shape
-is not known to equal the result's, and the `matmul_adjoint_*` helpers only when an
-operand's rank was unknown when the derivative was generated.
+is not known to equal the result's, the `matmul_adjoint_*` helpers only when an operand's
+rank was unknown when the derivative was generated, and `tangent_buffer` only where an
+array written element by element gets a tangent whose shape is not known to be its own.
 """
 import numpy as np
 
@@ -39,5 +40,13 @@ def matmul_adjoint_b(g, a, b):
     return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
 
 
+def tangent_buffer(t, y, directions=None):
+    """A new array of `y`'s shape (with `directions` in front, in vector mode) holding the
+    tangent `t`, which may have fewer axes or share memory with another tangent: an
+    element write then updates only this one."""
+    shape = np.shape(y) if directions is None else (directions,) + np.shape(y)
+    return np.array(np.broadcast_to(t, shape))
+
+
 HELPERS = {"unbroadcast": unbroadcast, "matmul_adjoint_a": matmul_adjoint_a,
-           "matmul_adjoint_b": matmul_adjoint_b}
+           "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer}

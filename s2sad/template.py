@@ -14,6 +14,11 @@ def _parse(text):
     return gast.parse(text, mode="eval").body
 
 
+def placeholders(text):
+    """The names a template mentions."""
+    return {n.id for n in gast.walk(_parse(text)) if isinstance(n, gast.Name)}
+
+
 def name(identifier):
     return gast.Name(id=identifier, ctx=gast.Load(), annotation=None, type_comment=None)
 

@@ -8,13 +8,15 @@ import builtins
 import operator
 from dataclasses import dataclass
 
+import gast
 import numpy as np
 
 from .. import ir
 from .. import kinds as K
 from ..errors import UnsupportedError
 from ..template import const
-from .base import Add, Custom, NonDifferentiable, Scatter, register
+from .base import Add, Custom, NonDifferentiable, Scatter, rank, register, total
+from .elementwise import MULTIPLY
 
 
 def _axis(consts):
@@ -72,9 +74,46 @@ def _mean_adjoint(site):
     return {0: Add(_spread(site, site.fill("g / n", n=count)))}
 
 
+def _reduction_tangent(function):
+    """Sums and means are linear: the tangent is the same reduction of the tangent, over
+    axes moved one place right in vector mode (the direction axis is not reduced)."""
+    def tangent(site):
+        dot = site.dots[0]
+        if site.kinds[0].is_scalar:
+            return dot
+        axis = _axis(site.consts)
+        if site.vector:
+            axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
+        keywords = []
+        if axis is not None:
+            keywords.append(gast.keyword(arg="axis", value=_literal(axis)))
+        if site.consts.get("keepdims"):
+            keywords.append(gast.keyword(arg="keepdims", value=const(True)))
+        call = site.fill(f"np.{function}(d)", d=dot)
+        call.keywords = keywords
+        return call
+    return tangent
+
+
+def _shift(axis):
+    if isinstance(axis, tuple):
+        return tuple(_shift(a) for a in axis)
+    return axis + 1 if axis >= 0 else axis
+
+
+def _literal(value):
+    if isinstance(value, tuple):
+        return gast.Tuple(elts=[_literal(v) for v in value], ctx=gast.Load())
+    if value < 0:
+        return gast.UnaryOp(op=gast.USub(), operand=const(-value))
+    return const(value)
+
+
 _REDUCTION = ("a", "axis", "dtype", "out", "keepdims")
-register(Custom("np.sum", _reduction_kind, _sum_adjoint, names=_REDUCTION), np.sum)
-register(Custom("np.mean", _reduction_kind, _mean_adjoint, names=_REDUCTION), np.mean)
+register(Custom("np.sum", _reduction_kind, _sum_adjoint, _reduction_tangent("sum"),
+                names=_REDUCTION), np.sum)
+register(Custom("np.mean", _reduction_kind, _mean_adjoint, _reduction_tangent("mean"),
+                names=_REDUCTION), np.mean)
 
 
 def _product_kind(arg_kinds, consts):
@@ -109,8 +148,38 @@ def _product_adjoint(site):
     return {i: Add(site.fill(templates[i]), reduce[i]) for i in (0, 1) if site.active[i]}
 
 
-register(Custom("@", _product_kind, _product_adjoint, (0, 1)), operator.matmul, np.matmul)
-register(Custom("np.dot", _product_kind, _product_adjoint, (0, 1)), np.dot)
+def _product_tangent(site, dot=False):
+    """`a_dot @ b + a @ b_dot`. In vector mode a vector `b` has its tangent's direction
+    axis first, so its term is written `b_dot @ a.T` (directions stay in front)."""
+    a, b = site.kinds
+    if a.is_scalar or b.is_scalar:
+        return MULTIPLY.tangent(site)
+    if not site.vector:
+        if dot and not (a.ndim is not None and b.ndim is not None and max(a.ndim, b.ndim) <= 2):
+            return total(site.fill(template, d=d) for template, d in
+                         (("np.dot(d, b)", site.dots[0]), ("np.dot(a, d)", site.dots[1]))
+                         if d is not None)
+        return total(site.fill(template, d=d) for template, d in
+                     (("d @ b", site.dots[0]), ("a @ d", site.dots[1])) if d is not None)
+    if dot and (rank(a) > 2 or rank(b) > 2):
+        raise UnsupportedError("`np.dot` of arrays of rank above 2 has no rule for "
+                               "tangents in several directions; use `@` (np.matmul).")
+    terms = []
+    if site.dots[0] is not None:
+        terms.append(site.fill("d @ b", d=site.dots[0]))
+    if site.dots[1] is not None:
+        if rank(b) == 1:
+            template = "d @ a.T" if rank(a) <= 2 else "np.moveaxis(a @ d.T, -1, 0)"
+        else:
+            template = "a @ d"
+        terms.append(site.fill(template, d=site.dots[1]))
+    return total(terms)
+
+
+register(Custom("@", _product_kind, _product_adjoint, _product_tangent, (0, 1)),
+         operator.matmul, np.matmul)
+register(Custom("np.dot", _product_kind, _product_adjoint,
+                lambda site: _product_tangent(site, dot=True), (0, 1)), np.dot)
 
 
 def _index_parts(index):
@@ -122,7 +191,7 @@ def _getitem_kind(arg_kinds, consts):
     if not kind.is_array:
         if kind.is_scalar:
             raise UnsupportedError("indexing a scalar value.")
-        return K.INT if kind == K.OTHER and not isinstance(index, ir.Slice) else K.UNKNOWN
+        return K.INT if K.not_a_number(kind) and not isinstance(index, ir.Slice) else K.UNKNOWN
     if kind.ndim is None:
         return K.UNKNOWN
     ndim = kind.ndim
@@ -145,7 +214,23 @@ def _getitem_adjoint(site):
     return {0: Scatter(site.args[1], site.g, basic)}
 
 
-register(Custom("indexing", _getitem_kind, _getitem_adjoint), operator.getitem)
+def _getitem_tangent(site):
+    return gast.Subscript(value=site.dots[0], slice=directions_first(site.args[1], site.vector),
+                          ctx=gast.Load())
+
+
+def directions_first(index, vector):
+    """The subscript that picks what `index` picks, from a tangent: in vector mode the
+    direction axis comes first and is kept whole (`x[i]` -> `x_dot[:, i]`)."""
+    if not vector:
+        return index
+    whole = gast.Slice(None, None, None)
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return gast.Tuple(elts=[whole] + list(parts), ctx=gast.Load())
+
+
+register(Custom("indexing", _getitem_kind, _getitem_adjoint, _getitem_tangent),
+         operator.getitem)
 
 
 def _transpose_kind(arg_kinds, consts):
@@ -155,12 +240,31 @@ def _transpose_kind(arg_kinds, consts):
     return kind
 
 
-register(Custom(".T", _transpose_kind, lambda site: {0: Add(site.fill("g.T"))}), ir.Attr("T"))
-register(Custom(".real", lambda kinds, consts: kinds[0], lambda site: {0: Add(site.g)}),
-         ir.Attr("real"))
+def _transpose_tangent(site):
+    dot = site.dots[0]
+    if not site.vector:
+        return site.fill("d.T", d=dot)
+    ndim = rank(site.kinds[0])
+    if ndim <= 1:
+        return dot
+    if ndim == 2:
+        return site.fill("np.swapaxes(d, 1, 2)", d=dot)
+    return site.fill("np.transpose(d, axes)", d=dot,
+                     axes=_literal((0,) + tuple(range(ndim, 0, -1))))
+
+
+register(Custom(".T", _transpose_kind, lambda site: {0: Add(site.fill("g.T"))},
+                _transpose_tangent), ir.Attr("T"))
+register(Custom(".real", lambda kinds, consts: kinds[0], lambda site: {0: Add(site.g)},
+                lambda site: site.fill("d.real", d=site.dots[0])), ir.Attr("real"))
 
 # values that carry no derivative
-register(NonDifferentiable(".shape"), ir.Attr("shape"), np.shape)
+class Shape(NonDifferentiable):
+    def out_kind(self, arg_kinds, consts):
+        return K.shape_of(arg_kinds[0])
+
+
+register(Shape(".shape"), ir.Attr("shape"), np.shape)
 register(NonDifferentiable(".dtype"), ir.Attr("dtype"))
 register(NonDifferentiable("size", K.INT), ir.Attr("ndim"), ir.Attr("size"), np.ndim, np.size,
          builtins.len)
@@ -184,6 +288,8 @@ class Constructor(NonDifferentiable):
             return K.array(self.ndim)
         if first == K.INT:
             return K.array(1)
+        if first.tag == "shape":
+            return K.array(first.ndim)
         if consts.get("shape_rank") is not None:
             return K.array(consts["shape_rank"])
         return K.UNKNOWN
@@ -205,4 +311,5 @@ def _identity_adjoint(site):
     return {0: Add(site.g)}
 
 
-register(Custom("copy", _identity_kind, _identity_adjoint), ir.COPY, ir.Method("copy"), np.copy)
+register(Custom("copy", _identity_kind, _identity_adjoint, lambda site: site.dots[0]),
+         ir.COPY, ir.Method("copy"), np.copy)

@@ -1,15 +1,19 @@
 """What a derivative rule is, and the table every rule is registered in.
 
-A rule states, for one primitive, the kind of its result and the adjoint contribution to
-each differentiable argument. Rules declare structure where they can: `Elementwise`
-rules give only their partial derivatives (the adjoint `a_bar += g * partial` and, later,
-the tangent are derived from them), `NonDifferentiable` rules give no derivative at all.
+A rule states, for one primitive, the kind of its result, the adjoint contribution to
+each differentiable argument and the tangent of its result. Rules declare structure where
+they can: `Elementwise` rules give only their partial derivatives, from which both the
+adjoint `a_bar += g * partial` and the tangent `out_dot = a_dot * partial + ...` are
+derived; `NonDifferentiable` rules give no derivative at all.
 """
 from dataclasses import dataclass, field
 
+import gast
+
 from .. import kinds as K
-from ..simplify import times
-from ..template import fill
+from ..errors import UnsupportedError
+from ..simplify import binop, times
+from ..template import const, fill
 
 TABLE = {}
 
@@ -55,6 +59,10 @@ class Site:
     (`math` for scalars, `np` for arrays), `handles` the names of `np` and the runtime
     helpers, `consts` the values of constant arguments (e.g. `axis`), `active` which
     arguments need an adjoint.
+
+    For a tangent, `dots` holds each argument's tangent expression (None: zero) and
+    `vector` says whether tangents carry a leading axis of directions (then an
+    argument's tangent has rank one more than the argument).
     """
     args: list
     kinds: list
@@ -65,6 +73,8 @@ class Site:
     handles: dict
     active: list
     consts: dict = field(default_factory=dict)
+    dots: list = None
+    vector: bool = False
 
     def fill(self, text, **subs):
         """A template with `a`, `b`, ... bound to the arguments, `out`, `g`, `lib` and the
@@ -73,6 +83,40 @@ class Site:
         names.update(zip("abcd", self.args), out=self.out, g=self.g, lib=self.lib)
         names.update(subs)
         return fill(text, **names)
+
+    def aligned(self, position):
+        """The tangent of argument `position` ready to combine elementwise with the
+        result: in vector mode, its direction axis stays first and new axes are
+        inserted after it (where broadcasting would add them in front of the argument)."""
+        dot = self.dots[position]
+        if not self.vector:
+            return dot
+        missing = rank(self.out_kind) - rank(self.kinds[position])
+        if missing <= 0:
+            return dot
+        parts = [gast.Slice(None, None, None)] + [const(None)] * missing
+        return gast.Subscript(value=dot, slice=gast.Tuple(elts=parts, ctx=gast.Load()),
+                              ctx=gast.Load())
+
+
+def rank(kind):
+    """The number of axes of a value of `kind`; an error where the kind does not say, for
+    vector tangents must know where their direction axis goes."""
+    if kind.is_scalar:
+        return 0
+    if kind.is_array and kind.ndim is not None:
+        return kind.ndim
+    raise UnsupportedError(f"the rank of {kind} is not known when the derivative is "
+                           "generated, which tangents in several directions at once need; "
+                           "compute one direction at a time with s2sad.jvp.")
+
+
+def total(terms):
+    """`t1 + t2 + ...` of tangent terms (None when there are none: a zero tangent)."""
+    result = None
+    for term in terms:
+        result = term if result is None else binop(result, gast.Add(), term)
+    return result
 
 
 class Rule:
@@ -85,6 +129,11 @@ class Rule:
         return K.broadcast(arg_kinds)
 
     def adjoint(self, site):
+        raise NotImplementedError
+
+    def tangent(self, site):
+        """The tangent of the result, from the arguments' tangents `site.dots`; None
+        when it is zero."""
         raise NotImplementedError
 
 
@@ -100,15 +149,25 @@ class Elementwise(Rule):
     def differentiable(self, position):
         return position < len(self.partials) and self.partials[position] is not None
 
+    def partials_for(self, count):
+        """The partials for a call with `count` positional arguments."""
+        return self.partials
+
     def adjoint(self, site):
         contributions = {}
-        for position, partial in enumerate(self.partials):
+        for position, partial in enumerate(self.partials_for(len(site.args))):
             if position >= len(site.args) or partial is None or not site.active[position]:
                 continue
             value = times(site.g, site.fill(partial))
             reduce = not K.same_shape(site.kinds[position], site.out_kind)
             contributions[position] = Add(value, reduce)
         return contributions
+
+    def tangent(self, site):
+        return total(times(site.aligned(position), site.fill(partial))
+                     for position, partial in enumerate(self.partials_for(len(site.args)))
+                     if position < len(site.args) and partial is not None
+                     and site.dots[position] is not None)
 
 
 @dataclass(frozen=True)
@@ -124,16 +183,21 @@ class NonDifferentiable(Rule):
     def out_kind(self, arg_kinds, consts):
         return K.broadcast(arg_kinds) if self.kind is None else self.kind
 
+    def tangent(self, site):
+        return None
+
 
 @dataclass(frozen=True)
 class Custom(Rule):
     """A rule with its own result kind and adjoint, for non-elementwise primitives.
 
     `names` names the constant parameters (`axis`, `keepdims`) by position, so the rule
-    reads them from `Site.consts` however they were passed."""
+    reads them from `Site.consts` however they were passed. `tangent_of(site)` gets
+    tangents of the arguments' full shape (with the direction axis first in vector mode)."""
     name: str
     kind_of: object
     adjoint_of: object
+    tangent_of: object
     positions: tuple = (0,)
     names: tuple = ()
 
@@ -145,3 +209,6 @@ class Custom(Rule):
 
     def adjoint(self, site):
         return self.adjoint_of(site)
+
+    def tangent(self, site):
+        return self.tangent_of(site)

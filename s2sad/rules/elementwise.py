@@ -64,7 +64,7 @@ def both(math_name, numpy_name, *partials):
 # arithmetic operators (module chosen by the operands' kind)
 register(Integral("+", ("1", "1")), operator.add)
 register(Integral("-", ("1", "-1")), operator.sub)
-register(Integral("*", ("b", "a")), operator.mul)
+MULTIPLY = register(Integral("*", ("b", "a")), operator.mul)
 register(Checked("/", ("1 / b", "-(out / b)")), operator.truediv)
 register(Checked("**", ("b * a ** (b - 1)", "lib.log(a) * out")), operator.pow)
 register(Integral("%", ("1", "-lib.floor(a / b)")), operator.mod)
@@ -122,11 +122,10 @@ both(None, "divide", "1 / b", "-(out / b)")
 class Log(Checked):
     """`math.log(a)` or `math.log(a, base)`: the partial in `a` depends on the arity."""
 
-    def adjoint(self, site):
-        if len(site.args) == 2:
-            return Checked(self.name, ("1 / (a * lib.log(b))",) + self.partials[1:],
-                           self.lib).adjoint(site)
-        return super().adjoint(site)
+    def partials_for(self, count):
+        if count == 2:
+            return ("1 / (a * lib.log(b))",) + self.partials[1:]
+        return self.partials
 
 
 register(Log("math.log", ("1 / a", "-out / (b * lib.log(b))"), "math"), math.log)
