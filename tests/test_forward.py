@@ -8,13 +8,13 @@ strong evidence both are right).
 """
 import numpy as np
 import pytest
-
-import s2sad
 import test_control_flow as control
 import test_regressions as regressions
 import test_straightline as straight
-from s2sad import runtime
 from util import assert_close
+
+import s2sad
+from s2sad import runtime
 
 CASES = (straight.CASES + straight.VJP_CASES + control.CASES
          + [(fn, args, (0, 1)) for fn in regressions.CASES
@@ -108,6 +108,7 @@ def test_generic_tangent_gives_same_numbers(fn, args, wrt):
     assert_close(np.asarray(value, dtype=float), np.asarray(want_value, dtype=float),
                  rtol=1e-12, atol=1e-14)
     got = np.broadcast_to(np.asarray(tangent, dtype=float), np.shape(want))
+    assert np.shape(got) == np.shape(want), text
     assert_close(got, np.asarray(want, dtype=float), rtol=1e-12, atol=1e-13)
 
 

@@ -1,5 +1,6 @@
 """The worked examples the project started from, against analytic derivatives."""
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -137,3 +138,79 @@ def test_sum_of_squares_gradient_is_exact(fn):
     numeric = numeric_grad(fn, (x,), 0)
     assert not np.array_equal(numeric, 2 * x)  # central differences are not exact
     assert_close(numeric, 2 * x, rtol=0.05, atol=0)
+
+
+# ---------------------------------------------------------------- forward mode: the seeds' tangent tables
+# Each function is written exactly as the seed's evaluation trace, so the generated tangent
+# names every intermediate's tangent `v<i>_dot`; they are read from the running code.
+
+def gw_trace(x1, x2):
+    v1 = x1 / x2
+    v2 = math.sin(v1)
+    v3 = math.exp(x2)
+    v4 = v1 - v3
+    v5 = v2 + v4
+    v6 = v5 * v4
+    return v6
+
+
+def seed002_trace(x1, x2):
+    v1 = math.log(x1)
+    v2 = x1 * x2
+    v3 = math.sin(x2)
+    v4 = v1 + v2
+    v5 = v4 - v3
+    return v5
+
+
+def tangent_locals(fn, args, tangents):
+    """The local variables of `fn`'s generated tangent function when it returns."""
+    derivative = s2sad.jvp(fn, wrt=(0, 1))
+    derivative(*args, tangents)
+    compiled = derivative._last.function
+    seen = {}
+
+    def tracer(frame, event, arg):
+        if frame.f_code is compiled.__code__:
+            if event == "return":
+                seen.update(frame.f_locals)
+            return tracer
+        return None
+
+    sys.settrace(tracer)
+    try:
+        compiled(*args, *tangents)
+    finally:
+        sys.settrace(None)
+    return seen
+
+
+def test_seed000_forward_table():
+    """Seed 000's forward table at (1.5, 0.5) with x_dot = (1, 0), to the table's digits."""
+    found = tangent_locals(gw_trace, (1.5, 0.5), (1.0, 0.0))
+    table = {"v1": 2.0, "v2": -1.98, "v3": 0.0, "v4": 2.0, "v5": 0.02, "v6": 3.0118}
+    digits = {"v1": 4, "v2": 2, "v3": 4, "v4": 4, "v5": 2, "v6": 4}
+    for name, want in table.items():
+        assert round(found.get(name + "_dot", 0.0), digits[name]) == want, name
+    # the values column too
+    for name, want in {"v1": 3.0, "v2": 0.1411, "v3": 1.6487, "v4": 1.3513,
+                       "v6": 2.0166}.items():
+        assert round(found[name], 4) == want, name
+    # and exactly: the tangent is the gradient's first component
+    assert found["v6_dot"] == pytest.approx(gw_gradient(1.5, 0.5)[0], rel=1e-14)
+
+
+def test_seed000_tangent_in_direction_of_x2():
+    _, tangent = s2sad.jvp(griewank_walther, wrt=(0, 1))(1.5, 0.5, (0.0, 1.0))
+    assert tangent == pytest.approx(gw_gradient(1.5, 0.5)[1], rel=1e-13)
+
+
+def test_seed002_tangent_trace():
+    """Seed 002's forward tangent trace at (2, 5) with x_dot = (1, 0): y_dot = 5.5."""
+    found = tangent_locals(seed002_trace, (2.0, 5.0), (1.0, 0.0))
+    trace = {"v1": 0.5, "v2": 5.0, "v3": 0.0, "v4": 5.5, "v5": 5.5}
+    for name, want in trace.items():
+        assert found.get(name + "_dot", 0.0) == pytest.approx(want, rel=1e-15, abs=0), name
+    value, tangent = s2sad.jvp(seed002, wrt=(0, 1))(2.0, 5.0, (1.0, 0.0))
+    assert tangent == 5.5
+    assert value == pytest.approx(seed002(2.0, 5.0), rel=1e-15)

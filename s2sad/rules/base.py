@@ -164,10 +164,16 @@ class Elementwise(Rule):
         return contributions
 
     def tangent(self, site):
-        return total(times(site.aligned(position), site.fill(partial))
-                     for position, partial in enumerate(self.partials_for(len(site.args)))
-                     if position < len(site.args) and partial is not None
-                     and site.dots[position] is not None)
+        terms = []
+        for position, partial in enumerate(self.partials_for(len(site.args))):
+            if position >= len(site.args) or partial is None or site.dots[position] is None:
+                continue
+            if partial in "abcd"[:position]:
+                # the product rule reads like the product: x_dot * y + x * y_dot
+                terms.append(binop(site.fill(partial), gast.Mult(), site.aligned(position)))
+            else:
+                terms.append(times(site.aligned(position), site.fill(partial)))
+        return total(terms)
 
 
 @dataclass(frozen=True)
