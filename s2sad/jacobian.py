@@ -15,6 +15,12 @@ from .errors import UnsupportedError, UsageError
 MODES = ("auto", "forward", "reverse")
 
 
+def choose(inputs, outputs):
+    """The mode with fewer sweeps for a Jacobian of `outputs` x `inputs` elements; forward
+    on a tie (no stack, and one vector sweep)."""
+    return "forward" if inputs <= outputs else "reverse"
+
+
 class _Jacobian(api._Derivative):
     def __init__(self, fn, wrt, what, mode):
         if mode not in MODES:
@@ -30,8 +36,7 @@ class _Jacobian(api._Derivative):
         inputs = [values[p] for p in self._positions]
         mode = self._mode
         if mode == "auto":
-            size = int(np.size(self._fn(*values)))
-            mode = "forward" if sum(np.size(x) for x in inputs) <= size else "reverse"
+            mode = choose(sum(int(np.size(x)) for x in inputs), int(np.size(self._fn(*values))))
         if mode == "forward":
             blocks = self._forward(values, inputs)
         else:

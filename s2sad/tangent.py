@@ -102,7 +102,7 @@ class TangentEmitter(PrimalPrinter):
         wrt = set(self.spec.wrt) & self.active
         self.has = wrt | (self.mutable & self.active)
         self.full = set(self.spec.wrt) | full_mutable | self.written
-        self.plans, self.assigned_full = {}, {}
+        self.plans, self.assigned_full, self.aliases = {}, {}, {}
         for statement in ir.walk(self.function.body):
             if statement.target.name not in self.active:
                 continue
@@ -119,7 +119,7 @@ class TangentEmitter(PrimalPrinter):
     def dot(self, atom):
         """The tangent of `atom` as an expression, or None when it is zero."""
         if isinstance(atom, ir.Var) and atom.name in self.has and atom.name in self.active:
-            return name(self.namer.dot(atom.name))
+            return name(self.aliases.get(atom.name) or self.namer.dot(atom.name))
         return None
 
     def full_dot(self, atom):
@@ -179,12 +179,22 @@ class TangentEmitter(PrimalPrinter):
                 expr = name(dot)
             plan.after.append(assign(dot, self.buffer(expr, target)))
             full = True
+        elif isinstance(expr, gast.Name) and target not in self.mutable and \
+                not self.alias_unsafe(expr.id):
+            self.aliases[target] = expr.id
+            self.assigned(op, full)
+            return None
         else:
             if target in self.written and not _fresh(expr, self.handles):
                 expr = self._fill("np.copy(t)", t=expr)
             (plan.after if after else plan.before).append(assign(dot, expr))
         self.assigned(op, full)
         return _with_reads(plan)
+
+    def alias_unsafe(self, dot):
+        """Whether the tangent variable `dot` may be assigned again (a mutable variable's):
+        a single-assignment tangent equal to it must then be a variable of its own."""
+        return any(self.namer.dot(v) == dot for v in self.mutable)
 
     def assigned(self, op, full):
         """Note that `op` gives its target a tangent, of full shape or not. A mutable
@@ -216,24 +226,23 @@ class TangentEmitter(PrimalPrinter):
 
     def zero(self, op):
         """An assignment whose value carries no derivative: a mutable variable's tangent
-        restarts from zero (it exists on every path, like the variable); a single-
-        assignment variable simply has none."""
+        restarts from zero (it exists on every path, like the variable; an array gets a
+        zero array of its shape, so later products and reductions need no broadcast); a
+        single-assignment variable simply has none."""
         target = op.target.name
         if target not in self.mutable:
             self.has.discard(target)
             return None
         dot = self.namer.dot(target)
         plan = Plan(defines={target, dot})
-        if target in self.written:
-            if self.vector:
-                zeros = self._fill("np.zeros((directions,) + np.shape(y))", y=target)
-            else:
-                zeros = self._fill("np.zeros_like(y)", y=target)
-            plan.after.append(assign(dot, zeros))
-            self.assigned(op, True)
-        else:
+        if self.kinds[target].is_scalar:
             plan.before.append(assign(dot, self.zero_value(self.kinds[target])))
-            self.assigned(op, self.kinds[target].is_scalar)
+        elif self.vector:
+            plan.after.append(assign(dot, self._fill(
+                "np.zeros((directions,) + np.shape(y))", y=target)))
+        else:
+            plan.after.append(assign(dot, self._fill("np.zeros_like(y)", y=target)))
+        self.assigned(op, True)
         return _with_reads(plan)
 
     def zero_value(self, kind):

@@ -171,6 +171,16 @@ def test_unsupported_construct(fn, expected, construct):
 
 @pytest.mark.parametrize("fn, expected, construct", CONSTRUCTS,
                          ids=[fn.__name__[4:] for fn, _, _ in CONSTRUCTS])
+def test_unsupported_construct_through_jvp(fn, expected, construct):
+    """Forward mode rejects the same constructs, at the same place."""
+    args = scalar_args(fn)
+    exc = raised_by(lambda: s2sad.jvp(fn)(*args, 1.0))
+    assert_s2sad_error(exc, expected)
+    assert_located(exc, fn, marked_line(fn))
+
+
+@pytest.mark.parametrize("fn, expected, construct", CONSTRUCTS,
+                         ids=[fn.__name__[4:] for fn, _, _ in CONSTRUCTS])
 def test_unsupported_construct_through_source(fn, expected, construct):
     """`s2sad.source` reports the same error with the same location."""
     exc = raised_by(lambda: s2sad.source(fn, *scalar_args(fn)))
@@ -576,6 +586,13 @@ def test_cli_wengert():
     assert result.returncode == 0, result.stderr
     assert "def ok_scalar(" in result.stdout
     assert "_adjoint" not in result.stdout
+
+
+def test_cli_forward():
+    result = run_cli(f"{BAD_FILE}:ok_scalar", "--mode", "forward", "--wrt", "x,y")
+    assert result.returncode == 0, result.stderr
+    assert "def ok_scalar_tangent(x, y, x_dot, y_dot):" in result.stdout
+    assert "_bar" not in result.stdout
 
 
 def test_cli_wrt_and_args():

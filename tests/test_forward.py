@@ -15,6 +15,7 @@ from util import assert_close
 
 import s2sad
 from s2sad import runtime
+from s2sad.jacobian import choose
 
 CASES = (straight.CASES + straight.VJP_CASES + control.CASES
          + [(fn, args, (0, 1)) for fn in regressions.CASES
@@ -119,3 +120,148 @@ def test_jacobian_forward_equals_reverse(fn, args, wrt):
     forward = s2sad.jacobian(fn, wrt=wrt, mode="forward")(*args)
     reverse = s2sad.jacobian(fn, wrt=wrt, mode="reverse")(*args)
     assert_close(forward, reverse, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------- jacobian: R^n -> R^m
+
+def wide(x):
+    """R^2 -> R^5 (n < m)."""
+    t = np.linspace(0.0, 1.0, 5)
+    return np.sin(x[0] * t) + x[1] * t * t
+
+
+def square(x):
+    """R^3 -> R^3 (n = m)."""
+    return np.sin(x) * x[::-1] + np.exp(-x) / (1.0 + x[0] * x[0])
+
+
+WEIGHTS = np.array([1.0, -2.0, 0.5])
+
+
+def narrow(A):
+    """R^(2x3) -> R^2 (n > m)."""
+    return np.tanh(A) @ WEIGHTS
+
+
+def mixed(x, s):
+    """A vector and a number in, a matrix out."""
+    return np.sin(x)[:, None] * x * s
+
+
+def numeric_jacobian(fn, args, position):
+    x = np.asarray(args[position], dtype=float)
+    out_shape = np.shape(fn(*args))
+    J = np.zeros(out_shape + x.shape)
+    for i in np.ndindex(x.shape):
+        h = 1e-6 * max(1.0, abs(float(x[i])))
+        plus, minus = x.copy(), x.copy()
+        plus[i] += h
+        minus[i] -= h
+        moved = list(args)
+        moved[position] = plus if x.shape else float(plus)
+        fp = np.asarray(fn(*moved), dtype=float)
+        moved[position] = minus if x.shape else float(minus)
+        fm = np.asarray(fn(*moved), dtype=float)
+        J[(Ellipsis,) + i] = (fp - fm) / (2 * h)
+    return J
+
+
+JACOBIAN_CASES = [
+    (wide, (np.array([0.7, -0.4]),), 0),
+    (square, (np.array([0.3, 1.2, -0.5]),), 0),
+    (narrow, (np.array([[0.1, -0.2, 0.3], [0.5, 0.9, -1.1]]),), 0),
+    (mixed, (np.array([0.2, -0.7, 1.3]), 0.6), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+@pytest.mark.parametrize("fn, args, wrt", JACOBIAN_CASES, ids=_ids(JACOBIAN_CASES))
+def test_jacobian_matches_central_differences(fn, args, wrt, mode):
+    got = s2sad.jacobian(fn, wrt=wrt, mode=mode)(*args)
+    got = got if isinstance(wrt, tuple) else (got,)
+    for block, position in zip(got, _positions(wrt)):
+        want = numeric_jacobian(fn, args, position)
+        assert np.shape(block) == want.shape
+        assert_close(np.asarray(block), want, rtol=1e-6, atol=1e-8)
+
+
+def test_jacobian_shapes_are_output_then_input():
+    J = s2sad.jacobian(mixed, wrt=(0, 1))(np.ones(3), 2.0)
+    assert J[0].shape == (3, 3, 3) and J[1].shape == (3, 3)
+    assert type(s2sad.jacobian(wide)(np.array([0.1, 0.2]))) is np.ndarray
+    assert type(s2sad.jacobian(float32_fn)(0.4)) is float
+
+
+@pytest.mark.parametrize("n, m, mode", [(1, 1, "forward"), (2, 5, "forward"),
+                                        (3, 3, "forward"), (6, 2, "reverse"),
+                                        (100, 1, "reverse")])
+def test_auto_picks_the_mode_with_fewer_sweeps(n, m, mode):
+    assert choose(n, m) == mode
+
+
+def test_jacobian_of_float32_stays_float32():
+    x = np.array([0.7, -0.4], dtype=np.float32)
+    for mode in ("forward", "reverse"):
+        J = s2sad.jacobian(float32_fn, mode=mode)(x)
+        assert J.dtype == np.float32
+        assert_close(J, numeric_jacobian(float32_fn, (x.astype(float),), 0), rtol=1e-4,
+                     atol=1e-5)
+
+
+# ---------------------------------------------------------------- the jvp API
+
+def identity(x):
+    return x
+
+
+def test_jvp_of_identity_returns_a_new_array():
+    x, t = np.ones(3), np.arange(3.0)
+    value, tangent = s2sad.jvp(identity)(x, t)
+    assert np.array_equal(tangent, t) and tangent is not t
+    assert not np.shares_memory(tangent, t)
+
+
+def shifted(s, A):
+    return A + s
+
+
+def test_jvp_tangent_has_the_results_shape_when_only_a_number_varies():
+    """The generated tangent is `s_dot` (a number); the caller gets the result's shape."""
+    tangent = s2sad.jvp(shifted)(0.5, np.ones((2, 3)), 2.0)[1]
+    assert tangent.shape == (2, 3) and np.all(tangent == 2.0)
+
+
+def float32_fn(x):
+    return np.sin(x) * x
+
+
+def test_jvp_float32_keeps_dtype():
+    x = np.array([0.5, 1.5], dtype=np.float32)
+    _, tangent = s2sad.jvp(float32_fn)(x, np.ones(2, dtype=np.float32))
+    assert tangent.dtype == np.float32
+    assert_close(tangent, np.cos(x) * x + np.sin(x), rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("tangent, message", [
+    (np.ones(2), "shape"),
+    ("a", "real numbers"),
+])
+def test_jvp_rejects_a_tangent_that_does_not_match(tangent, message):
+    with pytest.raises(s2sad.UsageError, match=message):
+        s2sad.jvp(float32_fn)(np.ones(3), tangent)
+
+
+def test_jvp_tuple_wrt_needs_a_tuple_of_tangents():
+    with pytest.raises(s2sad.UsageError, match="tuple of 2 tangents"):
+        s2sad.jvp(mixed, wrt=(0, 1))(np.ones(3), 2.0, np.ones(3))
+
+
+def test_jacobian_rejects_an_unknown_mode():
+    with pytest.raises(s2sad.UsageError, match="mode"):
+        s2sad.jacobian(wide, mode="sideways")
+
+
+def test_jvp_source_is_the_tangent():
+    f = s2sad.jvp(float32_fn)
+    f(np.ones(2), np.ones(2))
+    assert "def float32_fn_tangent(x, x_dot):" in f.source

@@ -1,4 +1,5 @@
-"""Golden tests: the generated adjoints of a few representative functions, pinned.
+"""Golden tests: the generated adjoints and tangents of a few representative functions,
+pinned.
 
 A change to the emitted code shows up here as a diff to review, not as a surprise. To
 accept a deliberate change, run with S2SAD_UPDATE_GOLDEN=1 and review the files.
@@ -35,6 +36,16 @@ CASES = {
         loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
         np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3)),
     "power": lambda: s2sad.source(loops.power, 1.5, 3),
+    "griewank_walther_tangent": lambda: s2sad.source(
+        seeds.griewank_walther, 1.5, 0.5, wrt=(0, 1), mode="forward"),
+    "logistic_map_tangent": lambda: s2sad.source(loops.logistic_map, 0.3, 10,
+                                                 mode="forward"),
+    "cumulative_product_tangent": lambda: s2sad.source(loops.cumulative_product, np.ones(4),
+                                                       mode="forward"),
+    "elman_tangent": lambda: s2sad.source(
+        loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
+        np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3), mode="forward"),
+    "power_tangent": lambda: s2sad.source(loops.power, 1.5, 3, mode="forward"),
 }
 
 
