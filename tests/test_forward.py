@@ -11,7 +11,7 @@ import pytest
 import test_control_flow as control
 import test_regressions as regressions
 import test_straightline as straight
-from util import assert_close
+from util import assert_close, numeric_jvp, random_tangents
 
 import s2sad
 from s2sad import runtime
@@ -36,26 +36,7 @@ def _positions(wrt):
 
 
 def _directions(args, wrt, seed):
-    rng = np.random.default_rng(seed)
-    return tuple(rng.normal(size=np.shape(args[p])) if isinstance(args[p], np.ndarray)
-                 else float(rng.normal()) for p in _positions(wrt))
-
-
-def _moved(args, wrt, tangents, h):
-    args = list(args)
-    for p, t in zip(_positions(wrt), tangents):
-        args[p] = np.asarray(args[p], dtype=np.float64) + h * t if np.ndim(args[p]) \
-            else float(args[p]) + h * t
-    return args
-
-
-def numeric_jvp(fn, args, wrt, tangents):
-    """Central differences of `fn` along the direction `tangents`."""
-    scale = max([1.0] + [float(np.max(np.abs(args[p]))) for p in _positions(wrt)])
-    h = 1e-6 * scale
-    plus = np.asarray(fn(*_moved(args, wrt, tangents, h)), dtype=np.float64)
-    minus = np.asarray(fn(*_moved(args, wrt, tangents, -h)), dtype=np.float64)
-    return (plus - minus) / (2 * h)
+    return random_tangents(args, wrt, seed)
 
 
 def _tangent_argument(wrt, tangents):

@@ -58,3 +58,34 @@ def assert_close(a, b, rtol=1e-5, atol=1e-7):
     assert np.shape(a) == np.shape(b), f"shapes differ: {np.shape(a)} vs {np.shape(b)}"
     np.testing.assert_allclose(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64),
                                rtol=rtol, atol=atol)
+
+
+def _positions(wrt):
+    return wrt if isinstance(wrt, tuple) else (wrt,)
+
+
+def numeric_jvp(f, args, wrt, tangents):
+    """Central differences of `f` along the direction `tangents` (one per position in
+    `wrt`), in float64: (f(x + h t) - f(x - h t)) / 2h."""
+    positions = _positions(wrt)
+    scale = max([1.0] + [float(np.max(np.abs(args[p]))) for p in positions])
+    h = 1e-6 * scale
+
+    def moved(sign):
+        out = list(args)
+        for p, t in zip(positions, tangents):
+            if np.ndim(args[p]):
+                out[p] = np.asarray(args[p], dtype=np.float64) + sign * h * t
+            else:
+                out[p] = float(args[p]) + sign * h * t
+        return out
+    plus = np.asarray(f(*moved(1)), dtype=np.float64)
+    minus = np.asarray(f(*moved(-1)), dtype=np.float64)
+    return (plus - minus) / (2 * h)
+
+
+def random_tangents(args, wrt, seed):
+    """A random direction for each differentiated argument, shaped like it."""
+    rng = np.random.default_rng(seed)
+    return tuple(rng.normal(size=np.shape(args[p])) if isinstance(args[p], np.ndarray)
+                 else float(rng.normal()) for p in _positions(wrt))
