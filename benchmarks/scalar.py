@@ -1,9 +1,11 @@
-"""Gradient-to-function time ratios for the scalar seed examples.
+"""Derivative-to-function time ratios for the scalar seed examples.
 
 The cheap gradient principle says a gradient costs a small multiple (3-4 or less) of the
-function. This prints, for each example, the time of the generated adjoint and of the
-`s2sad.grad` wrapper (argument binding and specialisation lookup included), each divided
-by the time of the plain function, all measured in this one run (median of repeats).
+function; a tangent (one directional derivative) costs about 2-2.5 times the function.
+This prints, for each example, the time of the generated adjoint, of the `s2sad.grad`
+wrapper (argument binding and specialisation lookup included), of the generated tangent
+and of the `s2sad.jvp` wrapper, and of a gradient written by hand, each divided by the time
+of the plain function, all measured in this one run (median of repeats).
 
     python benchmarks/scalar.py
 """
@@ -39,13 +41,19 @@ def median_time(fn, args, number=20000, repeat=15):
 def main():
     cases = [("seed 002 ln x1 + x1*x2 - sin x2", log_sin, hand_log_sin, (2.0, 5.0)),
              ("seed 000 Griewank-Walther", griewank_walther, hand_griewank_walther, (1.5, 0.5))]
-    print(f"{'function':34} {'f (ns)':>8} {'adjoint':>8} {'grad()':>8} {'by hand':>8}")
+    print(f"{'function':34} {'f (ns)':>8} {'adjoint':>8} {'grad()':>8} {'tangent':>8} "
+          f"{'jvp()':>8} {'by hand':>8}")
     for label, fn, hand, args in cases:
         gradient = s2sad.grad(fn, wrt=(0, 1))
         gradient(*args)
         adjoint = gradient._last.function
+        directional = s2sad.jvp(fn, wrt=(0, 1))
+        directional(*args, (1.0, 0.0))
+        tangent = directional._last.function
         base = median_time(fn, args)
         ratios = [median_time(adjoint, args) / base, median_time(gradient, args) / base,
+                  median_time(tangent, args + (1.0, 0.0)) / base,
+                  median_time(directional, args + ((1.0, 0.0),)) / base,
                   median_time(hand, args) / base]
         print(f"{label:34} {base * 1e9:8.0f} " + " ".join(f"{r:7.2f}x" for r in ratios))
 

@@ -205,6 +205,12 @@ class _JVP(_Derivative):
 def seed_like(value, tangent, name):
     """The tangent of argument `name` as the generated code expects it: a float for a
     number, an array of the argument's shape and dtype for an array."""
+    if type(tangent) is float and type(value) is float:
+        return tangent
+    if type(tangent) is np.ndarray and type(value) is np.ndarray and \
+            tangent.shape == value.shape and tangent.dtype == value.dtype and \
+            value.dtype.kind == "f":
+        return tangent
     K.check_differentiable(value, name)
     seed = np.asarray(tangent)
     if seed.dtype.kind not in "fiu":
@@ -223,6 +229,8 @@ def result_tangent(value, tangent, seeds, directions=None):
     """The tangent of the result as the caller gets it: a float for a number, else a new
     array of the value's shape (with `directions` first): generated code may return a
     tangent of fewer axes, or one of the seeds themselves (`f(x) = x`)."""
+    if type(tangent) is float and type(value) is float and directions is None:
+        return tangent
     shape = np.shape(value)
     if directions is None and not shape and type(value) is not np.ndarray:
         return float(tangent)
