@@ -14,7 +14,7 @@ from . import kinds as K
 from . import pipeline
 from .errors import UsageError
 
-MODES = ("reverse", "forward", "wengert")
+MODES = ("reverse", "forward", "vector", "wengert")
 # what each derived function may return: only a scalar, or any float value
 _ANY_OUTPUT = ("vjp", "jvp", "jacobian")
 
@@ -289,7 +289,8 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     With example arguments, the version specialised for their kinds (float, array rank);
     without, kinds come from annotations (`x: float`) and default values, else the
     generic version that works for any kind. `mode="reverse"` shows the adjoint,
-    `mode="forward"` the tangent, `mode="wengert"` the Wengert list.
+    `mode="forward"` the tangent, `mode="vector"` the tangent in several directions at
+    once (what `jacobian` runs), `mode="wengert"` the Wengert list.
     """
     if mode not in MODES:
         raise UsageError(f"mode={mode!r} is not one of {', '.join(map(repr, MODES))}.")

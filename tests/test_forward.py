@@ -246,3 +246,22 @@ def test_jvp_source_is_the_tangent():
     f = s2sad.jvp(float32_fn)
     f(np.ones(2), np.ones(2))
     assert "def float32_fn_tangent(x, x_dot):" in f.source
+
+
+def test_forward_sample_prints_matching_derivatives():
+    """samples/forward.py compares jvp and all three jacobian modes with derivatives worked
+    out by hand; every printed difference must be at rounding level."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    sample = Path(__file__).resolve().parent.parent / "samples" / "forward.py"
+    out = subprocess.run([sys.executable, str(sample)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    for line in lines:
+        if " by hand " in line:
+            got, want = line.split(":", 1)[1].split("by hand")
+            assert float(got) == pytest.approx(float(want), rel=1e-14), line
+    differences = [float(line.rsplit(":", 1)[1]) for line in lines if "difference" in line]
+    assert len(differences) == 3 and max(differences) < 1e-14
