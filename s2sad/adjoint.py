@@ -496,7 +496,7 @@ class AdjointEmitter:
             self.state[atom.name] = "alias"
         elif state is None:
             self.statements.append(assign(bar, value))
-            self.state[atom.name] = "owned" if _fresh(value, self.handles) else "alias"
+            self.state[atom.name] = "owned" if new_array(value, self.handles) else "alias"
         elif (kind.is_scalar or state == "owned") and atom.name not in self.current:
             self.statements.append(augment(bar, value))
         else:
@@ -532,7 +532,7 @@ class AdjointEmitter:
         return fill(text, **{**self.handles, **subs})
 
 
-def _fresh(value, handles):
+def new_array(value, handles):
     """Whether `value` is certainly a new array the adjoint may update in place."""
     if isinstance(value, (gast.BinOp, gast.UnaryOp)):
         return True

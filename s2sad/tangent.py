@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import gast
 
 from . import calls, ir, rules
-from .adjoint import _fresh
+from .adjoint import new_array
 from .infer import consts, kind_of
 from .primal import PrimalPrinter
 from .printer import assign, name, store, tuple_of
@@ -185,7 +185,7 @@ class TangentEmitter(PrimalPrinter):
             self.assigned(op, full)
             return None
         else:
-            if target in self.written and not _fresh(expr, self.handles):
+            if target in self.written and not new_array(expr, self.handles):
                 expr = self._fill("np.copy(t)", t=expr)
             (plan.after if after else plan.before).append(assign(dot, expr))
         self.assigned(op, full)
