@@ -236,10 +236,12 @@ def result_tangent(value, tangent, seeds, directions=None):
         return float(tangent)
     if directions is not None:
         shape = (directions,) + shape
+    dtype = value.dtype if isinstance(value, np.ndarray) and value.dtype.kind == "f" else None
     if type(tangent) is np.ndarray and tangent.shape == shape and tangent.flags.writeable \
+            and (dtype is None or tangent.dtype == dtype) \
             and not any(np.may_share_memory(tangent, s) for s in seeds):
         return tangent
-    return np.array(np.broadcast_to(tangent, shape))
+    return np.array(np.broadcast_to(tangent, shape), dtype=dtype)
 
 
 def _decorator(cls, what, fn, wrt):

@@ -121,7 +121,7 @@ def _plain(block, value, x):
     """A float where both the output and the argument are numbers."""
     if not np.shape(block) and type(value) is not np.ndarray and type(x) is not np.ndarray:
         return float(block)
-    return np.ascontiguousarray(block)
+    return np.array(block)
 
 
 def jacobian(fn=None, wrt=0, mode="auto"):

@@ -113,6 +113,8 @@ def source(node):
 
     Lines are never split: astor's splitting breaks expressions at odd places
     (`axis\n=(1,)`), which reads worse than a long line."""
+    if isinstance(node, gast.Constant) and is_literal(node.value):
+        return repr(node.value)
     tree = gast.gast_to_ast(node)
     return astor.to_source(tree, pretty_source="".join).rstrip("\n")
 

@@ -26,6 +26,9 @@ def matmul_adjoint_a(g, a, b):
         return unbroadcast(g * b, a)
     if np.ndim(b) == 1:
         return unbroadcast(np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b, a)
+    if np.ndim(a) == 1:
+        # a vector times a stack of matrices: each matrix's row of g, summed over the stack
+        return unbroadcast((g[..., None, :] @ np.swapaxes(b, -1, -2))[..., 0, :], a)
     return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
 
 
@@ -37,6 +40,9 @@ def matmul_adjoint_b(g, a, b):
         if np.ndim(b) == 1:
             return g * a
         return unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
+    if np.ndim(b) == 1:
+        # a stack of matrices times a vector
+        return unbroadcast((np.swapaxes(a, -1, -2) @ g[..., None])[..., 0], b)
     return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
 
 

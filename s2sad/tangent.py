@@ -94,14 +94,26 @@ class TangentEmitter(PrimalPrinter):
         returned = tuple_of([self.printer.atom(self.function.result), self.result_tangent()])
         needed = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
         self.keep = self.live(needed)
-        return self.block(self.function.body), returned
+        body = self.block(self.function.body)
+        return self.entry(body) + body, returned
+
+    def entry(self, body):
+        """Zero tangents for parameters not differentiated that take differentiated values
+        later (`a = a * x` in a loop): their tangent must exist before that."""
+        read = {n.id for s in body for n in gast.walk(s) if isinstance(n, gast.Name)}
+        out = []
+        for param in self.function.params:
+            dot = self.namer.dot(param)
+            if param in self.has and param not in self.spec.wrt and dot in read:
+                out.append(assign(dot, self.zero_of(param)))
+        return out
 
     # analysis of which values have a tangent, and of which shape
 
     def plan_all(self, full_mutable):
         wrt = set(self.spec.wrt) & self.active
         self.has = wrt | (self.mutable & self.active)
-        self.full = set(self.spec.wrt) | full_mutable | self.written
+        self.full = (set(self.spec.wrt) - self.mutable) | full_mutable | self.written
         self.plans, self.assigned_full, self.aliases = {}, {}, {}
         for statement in ir.walk(self.function.body):
             if statement.target.name not in self.active:
@@ -174,7 +186,8 @@ class TangentEmitter(PrimalPrinter):
             after = False
         dot = self.namer.dot(target)
         if target in self.written and not full:
-            if not after:
+            if not after and target in {n.id for n in gast.walk(expr)
+                                        if isinstance(n, gast.Name)}:
                 plan.before.append(assign(dot, expr))
                 expr = name(dot)
             plan.after.append(assign(dot, self.buffer(expr, target)))
@@ -236,20 +249,19 @@ class TangentEmitter(PrimalPrinter):
         dot = self.namer.dot(target)
         plan = Plan(defines={target, dot})
         if self.kinds[target].is_scalar:
-            plan.before.append(assign(dot, self.zero_value(self.kinds[target])))
-        elif self.vector:
-            plan.after.append(assign(dot, self._fill(
-                "np.zeros((directions,) + np.shape(y))", y=target)))
+            plan.before.append(assign(dot, self.zero_of(target)))
         else:
-            plan.after.append(assign(dot, self._fill("np.zeros_like(y)", y=target)))
+            plan.after.append(assign(dot, self.zero_of(target)))
         self.assigned(op, True)
         return _with_reads(plan)
 
-    def zero_value(self, kind):
-        if not self.vector:
-            return const(0.0)
-        return self._fill("np.zeros(shape)", shape=gast.Tuple(
-            elts=[const(1)] * (rank(kind) + 1), ctx=gast.Load()))
+    def zero_of(self, var):
+        """A zero tangent of `var`'s full shape (an array's reads `var` itself)."""
+        scalar = self.kinds[var].is_scalar
+        if self.vector:
+            return self._fill("np.zeros(directions)") if scalar else \
+                self._fill("np.zeros((directions,) + np.shape(y))", y=var)
+        return const(0.0) if scalar else self._fill("np.zeros_like(y)", y=var)
 
     def plan_set_item(self, statement):
         """`y[i] = v` gives `y_dot[i] = v_dot` first (`y_dot` is a buffer of `y`'s
@@ -300,7 +312,7 @@ class TangentEmitter(PrimalPrinter):
                 return const(0.0)
             if not isinstance(result, ir.Var) or kind.is_scalar:
                 return self._fill("np.zeros(directions)") if self.vector else const(0.0)
-            return self._fill("np.zeros(shape)", shape=self.full_shape(result.name))
+            return self.zero_of(result.name)
         return dot if self.top else self.full_dot(result)
 
     # printing

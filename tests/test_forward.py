@@ -265,3 +265,110 @@ def test_forward_sample_prints_matching_derivatives():
             assert float(got) == pytest.approx(float(want), rel=1e-14), line
     differences = [float(line.rsplit(":", 1)[1]) for line in lines if "difference" in line]
     assert len(differences) == 3 and max(differences) < 1e-14
+
+
+# ---------------------------------------------------------------- reduced from review findings
+
+def undifferentiated_becomes_active_in_branch(a, x):
+    if x > 0:
+        a = a * x
+    return a
+
+
+def undifferentiated_becomes_active_in_loop(a, x):
+    for i in range(2):
+        a = a * x
+    return a
+
+
+def differentiated_array_rebound_to_narrower_tangent(x, s):
+    if s > 0:
+        x = np.zeros(3) + s
+    return x[0] * x[1]
+
+
+def differentiated_matrix_rebound(A, s):
+    if s > 0:
+        A = np.eye(3) + s
+    return A @ A
+
+
+def scalar_restarted_from_zero_then_spread(s, x):
+    a = s
+    B = np.ones(4) * a
+    B[1] = np.sum(x * x)
+    for i in range(2):
+        a = B[2]
+    return B * a
+
+
+def fill_three(a, b):
+    y = np.zeros(3)
+    y[0] = a
+    y[1:] = b[1:]
+    return y
+
+
+def zero_scalar_passed_to_helper(s, x):
+    for i in range(2):
+        s = 2.0
+    return fill_three(s, x) * x
+
+
+def product(a, b):
+    return a @ b
+
+
+def cube_sum(x):
+    return np.sum(x * x * x)
+
+
+V3 = np.array([0.3, -0.2, 0.7])
+REVIEW_CASES = [
+    (undifferentiated_becomes_active_in_branch, (2.0, 0.5), 1),
+    (undifferentiated_becomes_active_in_branch, (2.0, -0.5), 1),
+    (undifferentiated_becomes_active_in_loop, (2.0, 0.5), 1),
+    (differentiated_array_rebound_to_narrower_tangent, (V3, 0.5), (0, 1)),
+    (differentiated_array_rebound_to_narrower_tangent, (V3, -0.5), (0, 1)),
+    (differentiated_matrix_rebound, (np.eye(3) * 0.3, 0.5), (0, 1)),
+    (scalar_restarted_from_zero_then_spread, (0.5, np.ones(4)), (0, 1)),
+    (zero_scalar_passed_to_helper, (0.5, V3), (0, 1)),
+    (product, (np.ones((2, 1)) * 0.5, np.arange(6.0).reshape(2, 1, 3)), (0, 1)),
+    (product, (V3, np.arange(36.0).reshape(3, 3, 4) / 10), (0, 1)),
+    (product, (np.arange(12.0).reshape(3, 4) / 5, np.arange(40.0).reshape(2, 4, 5) / 9),
+     (0, 1)),
+    (product, (np.arange(24.0).reshape(2, 3, 4) / 7, np.ones((4, 2))), (0, 1)),
+    (cube_sum, (np.array(0.5),), 0),
+]
+
+
+@pytest.mark.parametrize("fn, args, wrt", REVIEW_CASES, ids=_ids(REVIEW_CASES))
+def test_review_case(fn, args, wrt):
+    tangents = _directions(args, wrt, 21)
+    value, tangent = s2sad.jvp(fn, wrt=wrt)(*args, _tangent_argument(wrt, tangents))
+    assert_close(np.asarray(tangent, dtype=float), numeric_jvp(fn, args, wrt, tangents),
+                 rtol=1e-5, atol=1e-6)
+    forward = s2sad.jacobian(fn, wrt=wrt, mode="forward")(*args)
+    reverse = s2sad.jacobian(fn, wrt=wrt, mode="reverse")(*args)
+    assert_close(forward, reverse, rtol=1e-10, atol=1e-12)
+    blocks = forward if isinstance(wrt, tuple) else (forward,)
+    for block, position in zip(blocks, _positions(wrt)):
+        assert_close(np.asarray(block, dtype=float), numeric_jacobian(fn, args, position),
+                     rtol=1e-5, atol=1e-6)
+
+
+def unused_argument(x, y):
+    return y * 2.0
+
+
+def test_tangent_of_a_result_that_ignores_the_argument():
+    assert "return unused_argument, 0.0" in s2sad.source(unused_argument, 1.0, 2.0,
+                                                         mode="forward")
+    x = np.ones(2, dtype=np.float32)
+    value, tangent = s2sad.jvp(unused_argument)(x, x * 3, x)
+    assert tangent.dtype == np.float32 and not np.any(tangent)
+
+
+def test_vector_tangent_sums_name_one_axis_plainly():
+    text = s2sad.source(cube_sum, np.ones(3), mode="vector")
+    assert "axis=1)" in text and "axis=(1,)" not in text

@@ -84,6 +84,8 @@ def _reduction_tangent(function):
         axis = _axis(site.consts)
         if site.vector:
             axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
+            if isinstance(axis, tuple) and len(axis) == 1:
+                axis = axis[0]
         keywords = []
         if axis is not None:
             keywords.append(gast.keyword(arg="axis", value=_literal(axis)))
@@ -161,24 +163,32 @@ def _product_tangent(site, dot=False):
                          if d is not None)
         return total(site.fill(template, d=d) for template, d in
                      (("d @ b", site.dots[0]), ("a @ d", site.dots[1])) if d is not None)
-    if dot and (rank(a) > 2 or rank(b) > 2):
-        raise UnsupportedError("`np.dot` of arrays of rank above 2 has no rule for "
-                               "tangents in several directions; use `@` (np.matmul).")
+    if rank(a) > 2 or rank(b) > 2:
+        raise UnsupportedError("products of arrays of rank above 2 have no rule for "
+                               "tangents in several directions yet; compute one direction "
+                               "at a time with s2sad.jvp.")
     terms = []
     if site.dots[0] is not None:
         terms.append(site.fill("d @ b", d=site.dots[0]))
     if site.dots[1] is not None:
-        if rank(b) == 1:
-            template = "d @ a.T" if rank(a) <= 2 else "np.moveaxis(a @ d.T, -1, 0)"
-        else:
-            template = "a @ d"
+        template = "d @ a.T" if rank(b) == 1 else "a @ d"
         terms.append(site.fill(template, d=site.dots[1]))
     return total(terms)
 
 
 register(Custom("@", _product_kind, _product_adjoint, _product_tangent, (0, 1)),
          operator.matmul, np.matmul)
-register(Custom("np.dot", _product_kind, _product_adjoint,
+def _dot_kind(arg_kinds, consts):
+    a, b = arg_kinds
+    if a.is_array and b.is_array and (a.ndim or 0) >= 2 and (b.ndim or 0) > 2:
+        raise UnsupportedError("`np.dot` of a matrix with an array of rank above 2 pairs their "
+                               "axes differently from `@` and has no derivative rule; use "
+                               "`@` (np.matmul), which pairs the last two axes and "
+                               "broadcasts the others.")
+    return _product_kind(arg_kinds, consts)
+
+
+register(Custom("np.dot", _dot_kind, _product_adjoint,
                 lambda site: _product_tangent(site, dot=True), (0, 1)), np.dot)
 
 
