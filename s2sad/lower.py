@@ -84,7 +84,9 @@ class _Lowerer:
         self.block = []
         self.computed = {}
         self.loop_kinds = []
-        self.aliased = set()
+        # names whose array another name, or the caller, may also hold: `+=` on them would
+        # change that one too
+        self.aliased = set(self.params)
         self.inplace = []
         self.result = None
         self.result_var = None
@@ -208,6 +210,8 @@ class _Lowerer:
             source = self.read(value)
             if isinstance(source, ir.Var):
                 self.aliased |= {source.name, name}
+        elif _may_be_view(value):
+            self.aliased.add(name)
         if name in self.mutable:
             self.into(value, ir.Var(name))
             self.env[name] = ir.Var(name)
@@ -631,6 +635,14 @@ class _Lowerer:
             f"read its source. Write the computation with math/NumPy functions s2sad knows "
             f"(see docs/guide.md), or with a plain Python helper function.",
             self.where.filename, self.where.line(node))
+
+
+def _may_be_view(node):
+    """Whether an assigned expression may be a NumPy view of another array (`x[1:]`, `x.T`),
+    which an in-place update would write through."""
+    return (isinstance(node, gast.Subscript) or (isinstance(node, gast.Attribute)
+                                                 and node.attr == "T")) \
+        and isinstance(node.value, gast.Name)
 
 
 def _compound_assigned(statements):

@@ -196,7 +196,8 @@ def _check_views(function, kinds):
         if kinds[var].is_array:
             raise UnsupportedError(
                 f"`{user_name} += ...` (or another augmented assignment) updates an array in "
-                f"place that another variable also names, so both would change; write "
+                f"place that another variable, a view or the caller also holds, so it would "
+                f"change too; write "
                 f"`{user_name} = {user_name} + ...` or copy the other one (`.copy()`)",
                 function.filename, line)
     order = list(ir.statements(function.body))

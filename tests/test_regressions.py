@@ -231,3 +231,36 @@ def test_an_array_with_two_names_from_one_statement_is_not_writable():
         return np.sum(c * d)
     with pytest.raises(s2sad.UnsupportedError, match="writing into `c`"):
         s2sad.grad(shared)(0.5)
+
+
+def double_in_place(p):
+    p *= 2.0
+    return np.sum(p)
+
+
+def double_a_column_in_place(M):
+    a = M[:, 1]
+    a *= 2.0
+    return np.sum(M)
+
+
+@pytest.mark.parametrize("fn", [double_in_place, double_a_column_in_place])
+def test_in_place_update_of_an_array_someone_else_holds_is_an_error(fn):
+    """`p *= 2` on an argument (the caller holds it) or on a view (its base changes) writes
+    through; treating it as `p = p * 2` would give wrong values, so it is rejected."""
+    for transform in (s2sad.grad, s2sad.jvp):
+        with pytest.raises(s2sad.UnsupportedError, match="in place") as info:
+            derived = transform(fn)
+            args = (np.ones((2, 2)),) + (() if transform is s2sad.grad else (np.ones((2, 2)),))
+            derived(*args)
+        assert info.value.line == fn.__code__.co_firstlineno + 1 + (fn is double_a_column_in_place)
+
+
+def scale_scalar_argument(x):
+    x *= 2.0
+    return x
+
+
+def test_in_place_operator_on_a_number_argument_is_fine():
+    assert s2sad.grad(scale_scalar_argument)(1.5) == 2.0
+    assert s2sad.jvp(scale_scalar_argument)(1.5, 1.0) == (3.0, 2.0)
