@@ -65,14 +65,13 @@ class _Jacobian(api._Derivative):
     def _columns_one_by_one(self, values, inputs, seeds):
         """Forward mode one direction per sweep, for code whose vector tangent cannot be
         generated (an operand whose rank is not known until it runs)."""
-        count = len(seeds[0])
+        derived = self._derive(values, "forward")
         columns = []
-        for k in range(count):
-            directions = [s[k] if np.ndim(x) else float(s[k]) for s, x in zip(seeds, inputs)]
-            derived = self._derive(values, "forward")
-            value, tangent = derived.function(*values, *directions)
-            columns.append(api.result_tangent(value, tangent, directions))
-        stacked = np.moveaxis(np.asarray(columns, dtype=float), 0, -1)
+        for k in range(len(seeds[0])):
+            column = [s[k] if np.ndim(x) else float(s[k]) for s, x in zip(seeds, inputs)]
+            value, tangent = derived.function(*values, *column)
+            columns.append(api.result_tangent(value, tangent, column))
+        stacked = np.moveaxis(np.asarray(columns), 0, -1)
         return _split(stacked, np.shape(value), inputs, value)
 
     def _reverse(self, values, inputs):
@@ -80,6 +79,7 @@ class _Jacobian(api._Derivative):
         element."""
         value = self._fn(*values)
         shape = np.shape(value)
+        derived = self._derive(values)
         rows = []
         for k in range(int(np.prod(shape, dtype=int))):
             if shape:
@@ -87,7 +87,6 @@ class _Jacobian(api._Derivative):
                 seed.flat[k] = 1.0
             else:
                 seed = 1.0
-            derived = self._derive(values)
             _, grads = derived.function(*values, seed)
             grads = grads if len(self._positions) > 1 else (grads,)
             rows.append([np.reshape(g, np.shape(x)) for g, x in zip(grads, inputs)])

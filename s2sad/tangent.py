@@ -55,8 +55,7 @@ class TangentEmitter(PrimalPrinter):
     keep a smaller shape (the caller broadcasts it) instead of being made full."""
 
     def __init__(self, spec, namer, printer, handles, callee_tangent, vector=False, top=True):
-        super().__init__(spec.function, printer, spec.kinds)
-        self.fill = self._fill
+        super().__init__(spec.function, printer, spec.kinds, fill=self._fill)
         self.spec = spec
         self.namer = namer
         self.handles = handles
@@ -72,6 +71,7 @@ class TangentEmitter(PrimalPrinter):
         self.full = set()
         self.assigned_full = {}
         self.directions = namer.fresh("directions") if vector else None
+        self.mutable_dots = {namer.dot(v) for v in self.mutable}
 
     def seeds(self):
         return [self.namer.dot(param) for param in self.spec.wrt]
@@ -193,7 +193,9 @@ class TangentEmitter(PrimalPrinter):
             plan.after.append(assign(dot, self.buffer(expr, target)))
             full = True
         elif isinstance(expr, gast.Name) and target not in self.mutable and \
-                not self.alias_unsafe(expr.id):
+                expr.id not in self.mutable_dots:
+            # a single-assignment tangent equal to another that is never reassigned is read
+            # under that name, not copied
             self.aliases[target] = expr.id
             self.assigned(op, full)
             return None
@@ -203,11 +205,6 @@ class TangentEmitter(PrimalPrinter):
             (plan.after if after else plan.before).append(assign(dot, expr))
         self.assigned(op, full)
         return _with_reads(plan)
-
-    def alias_unsafe(self, dot):
-        """Whether the tangent variable `dot` may be assigned again (a mutable variable's):
-        a single-assignment tangent equal to it must then be a variable of its own."""
-        return any(self.namer.dot(v) == dot for v in self.mutable)
 
     def assigned(self, op, full):
         """Note that `op` gives its target a tangent, of full shape or not. A mutable
