@@ -5,85 +5,14 @@ caches derivatives per function object, so each primitive gets its own small mod
 written to a temporary file and imported. A differentiable elementwise row without an
 entry in DOMAINS fails, so a new row is tested as soon as it is added.
 """
-import builtins
-import importlib.util
-import itertools
-import math
-import operator
-import sys
-
 import numpy as np
 import pytest
 
 import s2sad
-from s2sad import ir, rules, runtime
-from util import assert_close, numeric_grad, numeric_jvp, numeric_vjp, random_tangents
-
-OPERATORS = {
-    operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",
-    operator.truediv: "{0} / {1}", operator.pow: "{0} ** {1}", operator.mod: "{0} % {1}",
-    operator.floordiv: "{0} // {1}", operator.matmul: "{0} @ {1}",
-    operator.neg: "-{0}", operator.pos: "+{0}", operator.not_: "(not {0})",
-    operator.lt: "({0} < {1})", operator.le: "({0} <= {1})", operator.gt: "({0} > {1})",
-    operator.ge: "({0} >= {1})", operator.eq: "({0} == {1})", operator.ne: "({0} != {1})",
-}
-
-
-def describe(prim):
-    """A stable, readable key for a table primitive: `np.sin`, `math.sin`, `.T`, `+`..."""
-    if isinstance(prim, ir.Attr):
-        return "." + prim.name
-    for prefix, module in (("operator.", operator), ("builtins.", builtins),
-                           ("math.", math), ("np.", np)):
-        name = getattr(prim, "__name__", None)
-        if name and getattr(module, name, None) is prim:
-            return prefix + name
-    return repr(prim)
-
-
-def call_text(prim, nargs):
-    """Python source calling `prim` on the parameters a, b, ..."""
-    names = "abcd"[:nargs]
-    if prim in OPERATORS:
-        return OPERATORS[prim].format(*names)
-    key = describe(prim)
-    module, _, name = key.partition(".")
-    if module == "builtins":
-        return f"{name}({', '.join(names)})"
-    if module in ("math", "np"):
-        return f"{key}({', '.join(names)})"
-    raise AssertionError(f"no way to write {key} in source: extend call_text")
-
-
-_serial = itertools.count()
-
-
-def make_function(tmp_path, params, body):
-    """Import `def f(params): return body` from a fresh module file and return `f`."""
-    name = f"s2sad_rule_case_{next(_serial)}"
-    path = tmp_path / f"{name}.py"
-    path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n\n\n"
-                    f"def f({params}):\n    return {body}\n")
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module.f
-
-
-@pytest.fixture
-def gen(tmp_path):
-    made = []
-
-    def build(params, body):
-        fn = make_function(tmp_path, params, body)
-        made.append(fn.__module__)
-        return fn
-
-    yield build
-    for name in made:
-        sys.modules.pop(name, None)
-
+from s2sad import rules
+from rulecheck import (call_text, check_forward, check_grad, check_vjp, describe,
+                       generic_adjoint, rand)
+from util import assert_close, numeric_grad, numeric_vjp
 
 # ---------------------------------------------------------------- elementwise rows
 
@@ -131,40 +60,6 @@ DOMAINS = {
 OTHER_ARITIES = {"math.log": (1,)}
 # rows that take scalars only (besides every `math.*` row)
 SCALAR_ONLY = {"float", "max", "min"}
-
-
-def generic_adjoint(fn, wrt):
-    """The derivative generated without example arguments, compiled from its source."""
-    namespace = dict(fn.__globals__)
-    namespace.update(runtime.HELPERS)
-    exec(compile(s2sad.source(fn, wrt=wrt), "<generic>", "exec"), namespace)
-    return namespace[f"{fn.__name__}_adjoint"]
-
-
-def generic_tangent(fn, wrt):
-    namespace = dict(fn.__globals__)
-    namespace.update(runtime.HELPERS)
-    exec(compile(s2sad.source(fn, wrt=wrt, mode="forward"), "<generic>", "exec"), namespace)
-    return namespace[f"{fn.__name__}_tangent"]
-
-
-def check_forward(fn, args, wrt, generic=False):
-    """The rule in forward mode: the tangent in one random direction against central
-    differences, and the whole Jacobian from one vector tangent sweep against the one
-    from adjoint sweeps; with `generic`, the tangent generated without argument kinds
-    gives the same numbers."""
-    tangents = random_tangents(args, wrt, 17)
-    value, tangent = s2sad.jvp(fn, wrt)(*args, tangents if isinstance(wrt, tuple)
-                                        else tangents[0])
-    assert np.shape(tangent) == np.shape(value)
-    assert_close(np.asarray(tangent, dtype=float), numeric_jvp(fn, args, wrt, tangents))
-    forward = s2sad.jacobian(fn, wrt, mode="forward")(*args)
-    reverse = s2sad.jacobian(fn, wrt, mode="reverse")(*args)
-    assert_close(forward, reverse, rtol=1e-10, atol=1e-13)
-    if generic:
-        _, untyped = generic_tangent(fn, wrt)(*args, *tangents)
-        assert_close(np.broadcast_to(np.asarray(untyped, dtype=float), np.shape(value)),
-                     np.asarray(tangent, dtype=float), rtol=1e-12, atol=1e-14)
 
 
 def differentiable_elementwise(rule):
@@ -389,45 +284,26 @@ def c_real(x):
     return np.sum(x.real * x)
 
 
-def _r(*shape):
-    return np.random.default_rng(11).uniform(-1.0, 1.0, shape)
-
-
-def _check_grad(fn, args, wrt=0):
-    got = s2sad.grad(fn, wrt=wrt)(*args)
-    assert_close(got, numeric_grad(fn, args, wrt))
-    check_forward(fn, args, wrt)
-
-
-def _check_vjp(fn, args, wrt):
-    value = fn(*args)
-    cotangent = np.random.default_rng(5).normal(size=np.shape(value))
-    got_value, got = s2sad.vjp(fn, wrt)(*args, cotangent)
-    assert_close(got_value, value, rtol=1e-13, atol=0)
-    assert_close(got, numeric_vjp(fn, args, cotangent, wrt))
-    check_forward(fn, args, wrt)
-
-
 def check_sum(gen):
     for shape in ((4,), (2, 3), (2, 3, 2)):
-        _check_grad(c_sum_all, (_r(*shape),))
+        check_grad(c_sum_all, (rand(*shape),))
         for axis in list(range(len(shape))) + [-1]:
-            _check_grad(gen("x", f"np.sum(np.cos(np.sum(x * x, axis={axis})))"), (_r(*shape),))
-            _check_grad(gen("x", f"np.sum(x * np.sum(x, axis={axis}, keepdims=True))"),
-                        (_r(*shape),))
-    _check_grad(c_sum_positional_axis, (_r(2, 3),))
-    _check_grad(c_sum_tuple_axes, (_r(2, 3, 4),))
-    _check_grad(c_sum_method_free_scalar, (0.7,))
+            check_grad(gen("x", f"np.sum(np.cos(np.sum(x * x, axis={axis})))"), (rand(*shape),))
+            check_grad(gen("x", f"np.sum(x * np.sum(x, axis={axis}, keepdims=True))"),
+                        (rand(*shape),))
+    check_grad(c_sum_positional_axis, (rand(2, 3),))
+    check_grad(c_sum_tuple_axes, (rand(2, 3, 4),))
+    check_grad(c_sum_method_free_scalar, (0.7,))
 
 
 def check_mean(gen):
     for shape in ((4,), (2, 3), (2, 3, 2)):
-        _check_grad(c_mean_all, (_r(*shape),))
-        _check_grad(c_mean_all_keepdims, (_r(*shape),))
+        check_grad(c_mean_all, (rand(*shape),))
+        check_grad(c_mean_all_keepdims, (rand(*shape),))
         for axis in list(range(len(shape))) + [-1]:
-            _check_grad(gen("x", f"np.sum(np.exp(np.mean(x, axis={axis})))"), (_r(*shape),))
-            _check_grad(gen("x", f"np.sum(x * np.mean(x, axis={axis}, keepdims=True))"),
-                        (_r(*shape),))
+            check_grad(gen("x", f"np.sum(np.exp(np.mean(x, axis={axis})))"), (rand(*shape),))
+            check_grad(gen("x", f"np.sum(x * np.mean(x, axis={axis}, keepdims=True))"),
+                        (rand(*shape),))
 
 
 PRODUCT_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4)),
@@ -436,7 +312,7 @@ PRODUCT_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 3), (3, 4))
 
 
 def _product_args(shapes):
-    return tuple(0.8 if s is None else _r(*s) for s in shapes)
+    return tuple(0.8 if s is None else rand(*s) for s in shapes)
 
 
 def check_products(fn, gen=None):
@@ -447,22 +323,22 @@ def check_products(fn, gen=None):
             with pytest.raises(s2sad.UnsupportedError, match="np.dot"):
                 s2sad.vjp(fn, (0, 1))(*_product_args(shapes), np.ones(1))
             continue
-        _check_vjp(fn, _product_args(shapes), (0, 1))
-        _check_vjp(fn, _product_args(shapes), 1)
+        check_vjp(fn, _product_args(shapes), (0, 1))
+        check_vjp(fn, _product_args(shapes), 1)
 
 
 def check_indexing(gen=None):
-    _check_grad(c_index, (_r(4),))
-    _check_grad(c_index_2d, (_r(2, 3),))
-    _check_grad(c_slices, (_r(3, 4),))
-    _check_grad(c_newaxis, (_r(3),))
-    _check_grad(c_index_int_arg, (_r(5), 2))
+    check_grad(c_index, (rand(4),))
+    check_grad(c_index_2d, (rand(2, 3),))
+    check_grad(c_slices, (rand(3, 4),))
+    check_grad(c_newaxis, (rand(3),))
+    check_grad(c_index_int_arg, (rand(5), 2))
 
 
 def check_transpose(gen=None):
-    _check_grad(c_transpose, (_r(2, 3), _r(3, 2)), (0, 1))
-    _check_grad(c_transpose, (_r(2, 3, 4), _r(4, 3, 2)), (0, 1))
-    _check_grad(c_transpose_1d, (_r(3),))
+    check_grad(c_transpose, (rand(2, 3), rand(3, 2)), (0, 1))
+    check_grad(c_transpose, (rand(2, 3, 4), rand(4, 3, 2)), (0, 1))
+    check_grad(c_transpose_1d, (rand(3),))
 
 
 def c_np_copy(x):
@@ -484,13 +360,13 @@ def c_loop_copy(x):
 
 
 def check_copy(gen=None):
-    _check_grad(c_np_copy, (_r(3),))
-    _check_grad(c_method_copy, (_r(3),))
-    _check_grad(c_loop_copy, (_r(3),))
+    check_grad(c_np_copy, (rand(3),))
+    check_grad(c_method_copy, (rand(3),))
+    check_grad(c_loop_copy, (rand(3),))
 
 
 def check_real(gen=None):
-    _check_grad(c_real, (_r(2, 3),))
+    check_grad(c_real, (rand(2, 3),))
 
 
 CUSTOM = {

@@ -120,7 +120,11 @@ def total(terms):
 
 
 class Rule:
-    """Base: differentiable in every positional argument, result kind by broadcasting."""
+    """Base: differentiable in every positional argument, result kind by broadcasting.
+
+    Every rule has a `name` and a `doc`: one line for the supported-functions page
+    (docs/functions.md), saying what the derivative is where the formula alone does not
+    (a policy at a kink, a restriction on arguments)."""
 
     def differentiable(self, position):
         return True
@@ -145,6 +149,7 @@ class Elementwise(Rule):
     name: str
     partials: tuple
     lib: str = None
+    doc: str = ""
 
     def differentiable(self, position):
         return position < len(self.partials) and self.partials[position] is not None
@@ -182,6 +187,7 @@ class NonDifferentiable(Rule):
     `kind` None: the result kind follows the operands' like an elementwise one."""
     name: str
     kind: object = K.OTHER
+    doc: str = ""
 
     def differentiable(self, position):
         return False
@@ -206,6 +212,7 @@ class Custom(Rule):
     tangent_of: object
     positions: tuple = (0,)
     names: tuple = ()
+    doc: str = ""
 
     def differentiable(self, position):
         return position in self.positions

@@ -1,0 +1,125 @@
+"""Shared machinery of the rule-table tests: writing a call to a primitive as source,
+importing small generated functions, and checking a derivative in both modes against
+central differences and against the other mode.
+
+The table test (test_rule_table.py) and the case modules of each rule family
+(cases_*.py) use it; a case is a function of the `gen` fixture that calls `check_grad`
+or `check_vjp` on functions built with it.
+"""
+import builtins
+import importlib.util
+import itertools
+import math
+import operator
+import sys
+
+import numpy as np
+import s2sad
+from s2sad import ir, runtime
+from util import assert_close, numeric_grad, numeric_jvp, numeric_vjp, random_tangents
+
+OPERATORS = {
+    operator.add: "{0} + {1}", operator.sub: "{0} - {1}", operator.mul: "{0} * {1}",
+    operator.truediv: "{0} / {1}", operator.pow: "{0} ** {1}", operator.mod: "{0} % {1}",
+    operator.floordiv: "{0} // {1}", operator.matmul: "{0} @ {1}",
+    operator.neg: "-{0}", operator.pos: "+{0}", operator.not_: "(not {0})",
+    operator.lt: "({0} < {1})", operator.le: "({0} <= {1})", operator.gt: "({0} > {1})",
+    operator.ge: "({0} >= {1})", operator.eq: "({0} == {1})", operator.ne: "({0} != {1})",
+}
+
+
+def describe(prim):
+    """A stable, readable key for a table primitive: `np.sin`, `math.sin`, `.T`, `+`..."""
+    if isinstance(prim, ir.Attr):
+        return "." + prim.name
+    for prefix, module in (("operator.", operator), ("builtins.", builtins),
+                           ("math.", math), ("np.", np)):
+        name = getattr(prim, "__name__", None)
+        if name and getattr(module, name, None) is prim:
+            return prefix + name
+    return repr(prim)
+
+
+def call_text(prim, nargs):
+    """Python source calling `prim` on the parameters a, b, ..."""
+    names = "abcd"[:nargs]
+    if prim in OPERATORS:
+        return OPERATORS[prim].format(*names)
+    key = describe(prim)
+    module, _, name = key.partition(".")
+    if module == "builtins":
+        return f"{name}({', '.join(names)})"
+    if module in ("math", "np"):
+        return f"{key}({', '.join(names)})"
+    raise AssertionError(f"no way to write {key} in source: extend call_text")
+
+
+_serial = itertools.count()
+
+
+def make_function(tmp_path, params, body):
+    """Import `def f(params): return body` from a fresh module file and return `f`."""
+    name = f"s2sad_rule_case_{next(_serial)}"
+    path = tmp_path / f"{name}.py"
+    path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n\n\n"
+                    f"def f({params}):\n    return {body}\n")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module.f
+
+
+def generic_adjoint(fn, wrt):
+    """The derivative generated without example arguments, compiled from its source."""
+    namespace = dict(fn.__globals__)
+    namespace.update(runtime.HELPERS)
+    exec(compile(s2sad.source(fn, wrt=wrt), "<generic>", "exec"), namespace)
+    return namespace[f"{fn.__name__}_adjoint"]
+
+
+def generic_tangent(fn, wrt):
+    namespace = dict(fn.__globals__)
+    namespace.update(runtime.HELPERS)
+    exec(compile(s2sad.source(fn, wrt=wrt, mode="forward"), "<generic>", "exec"), namespace)
+    return namespace[f"{fn.__name__}_tangent"]
+
+
+def check_forward(fn, args, wrt, generic=False):
+    """The rule in forward mode: the tangent in one random direction against central
+    differences, and the whole Jacobian from one vector tangent sweep against the one
+    from adjoint sweeps; with `generic`, the tangent generated without argument kinds
+    gives the same numbers."""
+    tangents = random_tangents(args, wrt, 17)
+    value, tangent = s2sad.jvp(fn, wrt)(*args, tangents if isinstance(wrt, tuple)
+                                        else tangents[0])
+    assert np.shape(tangent) == np.shape(value)
+    assert_close(np.asarray(tangent, dtype=float), numeric_jvp(fn, args, wrt, tangents))
+    forward = s2sad.jacobian(fn, wrt, mode="forward")(*args)
+    reverse = s2sad.jacobian(fn, wrt, mode="reverse")(*args)
+    assert_close(forward, reverse, rtol=1e-10, atol=1e-13)
+    if generic:
+        _, untyped = generic_tangent(fn, wrt)(*args, *tangents)
+        assert_close(np.broadcast_to(np.asarray(untyped, dtype=float), np.shape(value)),
+                     np.asarray(tangent, dtype=float), rtol=1e-12, atol=1e-14)
+
+
+def rand(*shape):
+    return np.random.default_rng(11).uniform(-1.0, 1.0, shape)
+
+
+def check_grad(fn, args, wrt=0):
+    got = s2sad.grad(fn, wrt=wrt)(*args)
+    assert_close(got, numeric_grad(fn, args, wrt))
+    check_forward(fn, args, wrt)
+
+
+def check_vjp(fn, args, wrt):
+    value = fn(*args)
+    cotangent = np.random.default_rng(5).normal(size=np.shape(value))
+    got_value, got = s2sad.vjp(fn, wrt)(*args, cotangent)
+    assert_close(got_value, value, rtol=1e-13, atol=0)
+    assert_close(got, numeric_vjp(fn, args, cotangent, wrt))
+    check_forward(fn, args, wrt)
+
+
