@@ -29,7 +29,6 @@ UNSUPPORTED = {
     gast.SetComp: ("a set comprehension", "use a NumPy operation instead."),
     gast.DictComp: ("a dict comprehension", "use a NumPy operation instead."),
     gast.GeneratorExp: ("a generator expression", "use a NumPy operation instead."),
-    gast.List: ("a list display", "pass an array argument instead."),
     gast.Set: ("a set display", "use a NumPy array instead."),
     gast.Dict: ("a dict display", "pass the values as separate arguments."),
     gast.JoinedStr: ("an f-string", "format strings outside the differentiated function."),

@@ -61,7 +61,21 @@ def _op_kind(op, kinds, callee_kind):
         arguments = calls.bound_arguments(op)
         return callee_kind(op.prim, tuple(kind_of(a, kinds) for a in arguments))
     rule = rules.lookup(op.prim)
+    if not isinstance(rule, rules.NonDifferentiable):
+        _check_no_tuple_of_numbers(op, kinds)
     return rule.out_kind([kind_of(a, kinds) for a in op.args], consts(op, rule, kinds))
+
+
+def _check_no_tuple_of_numbers(op, kinds):
+    """A tuple argument holding differentiable values would carry no derivative: only
+    a list or tuple display written in the call itself is taken apart (`np.stack([a, b])`)."""
+    for arg in op.args + tuple(value for _, value in op.kwargs):
+        if isinstance(arg, tuple) and any(
+                kinds[v.name].tag in ("scalar", "array") for v in ir.atom_vars(arg)):
+            raise UnsupportedError(
+                f"a tuple of numbers or arrays passed to `{op.callee or describe(op)}` is "
+                "not differentiated through; write the list display in the call itself, "
+                "e.g. `np.stack([a, b])`, or build an array first with `np.array([a, b])`")
 
 
 def consts(op, rule, kinds):
@@ -71,9 +85,13 @@ def consts(op, rule, kinds):
     if isinstance(rule, rules.Elementwise) and op.kwargs:
         raise UnsupportedError(f"keyword arguments to `{op.callee}` (`{op.kwargs[0][0]}=`); "
                                "pass the arguments positionally")
-    for position, atom in enumerate(op.args):
+    # a packed display counts as the one first argument it was written as
+    skip = op.packed.size - 1 if op.packed is not None else 0
+    for position, atom in enumerate(op.args[skip:]):
         if position < len(names) and position > 0 and isinstance(atom, ir.Const):
             values[names[position]] = atom.value
+    if op.packed is not None:
+        values["packed"] = op.packed
     for name, atom in op.kwargs:
         if names and name not in names:
             raise UnsupportedError(f"the keyword argument `{name}=`")

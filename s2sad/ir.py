@@ -51,6 +51,44 @@ class Method:
     name: str
 
 
+@dataclass(frozen=True)
+class Part:
+    """The primitive of taking output `index` of a call that returns a tuple
+    (`np.linalg.slogdet(A)[1]`): each output is its own operation with its own rule."""
+    prim: object
+    index: int
+
+
+@dataclass(frozen=True)
+class Packed:
+    """How a call's first argument, a list or tuple display, was flattened into the
+    operation's leading arguments: `items` holds argument positions (ints) and nested
+    `Packed` displays, `brackets` says whether it was written as a list (`[a, b]`) or a
+    tuple, so the primal reads as the user wrote it."""
+    items: tuple
+    brackets: str = "list"
+
+    def leaves(self):
+        """The argument positions of the display, in order."""
+        found = []
+        for item in self.items:
+            found.extend(item.leaves() if isinstance(item, Packed) else [item])
+        return found
+
+    @property
+    def size(self):
+        return len(self.leaves())
+
+    @property
+    def layout(self):
+        """The nesting as an array shape (`[[a, b], [c, d]]` -> (2, 2)), or None when the
+        nested displays are ragged."""
+        inner = {item.layout if isinstance(item, Packed) else () for item in self.items}
+        if len(inner) != 1 or None in inner:
+            return None
+        return (len(self.items),) + inner.pop()
+
+
 class _Copy:
     """The primitive of `x = y`: a plain copy of a value into a variable that is
     overwritten (an SSA variable would just be renamed instead)."""
@@ -67,8 +105,10 @@ class Op:
     """`target = prim(*args, **kwargs)`: one elementary operation.
 
     `prim` keys the derivative rule: an `operator` function for operators, the resolved
-    object for calls (`math.sin`, `np.sum`, a user function) or an `Attr`. `callee` is the
-    call's function as the user wrote it (`np.sin`), so the primal reads like the original.
+    object for calls (`math.sin`, `np.sum`, a user function), an `Attr`, a `Method` or a
+    `Part`. `callee` is the call's function as the user wrote it (`np.sin`), so the
+    primal reads like the original. `packed`: the first argument was a list or tuple
+    display whose elements are the leading `args` (`np.stack([a, b], axis=1)`).
     """
     target: Var
     prim: object
@@ -76,6 +116,7 @@ class Op:
     kwargs: tuple = ()
     callee: str = None
     line: int = 0
+    packed: Packed = None
 
     def vars(self):
         """Every variable the operation reads, in order."""

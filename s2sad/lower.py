@@ -244,6 +244,9 @@ class _Lowerer:
                 self.mutable.add(part.name)
                 self.into(elt, part)
                 parts.append(part)
+        elif self.part_call(value, len(names)):
+            parts = [self.part(value, i, ir.Var(self.namer.temp()) if name in self.mutable
+                               else self.new_var(name)) for i, name in enumerate(names)]
         else:
             whole = self.expr(value)
             if mutable and isinstance(whole, ir.Var):
@@ -485,15 +488,15 @@ class _Lowerer:
 
     # expressions
 
-    def emit(self, target, prim, args, kwargs=(), callee=None):
+    def emit(self, target, prim, args, kwargs=(), callee=None, packed=None):
         """Append `target = prim(args)`; an intermediate computed before is reused."""
-        key = _key(prim, args, kwargs)
+        key = _key(prim, args, kwargs, packed)
         if target is None and key in self.computed:
             return self.computed[key][0]
         target = target or ir.Var(self.namer.temp())
         if target.name in self.mutable:
             self.forget({target.name})
-        op = ir.Op(target, prim, tuple(args), tuple(kwargs), callee, self.line)
+        op = ir.Op(target, prim, tuple(args), tuple(kwargs), callee, self.line, packed)
         self.block.append(op)
         reads = {v.name for v in op.vars()}
         if key is not None and target.name not in reads:
@@ -599,6 +602,9 @@ class _Lowerer:
         return tuple(self.expr(elt) for elt in node.elts)
 
     def expr_Subscript(self, node, target):
+        if isinstance(node.slice, gast.Constant) and type(node.slice.value) is int \
+                and self.part_call(node.value, node.slice.value + 1):
+            return self.part(node.value, node.slice.value, target)
         value = self.expr(node.value)
         return self.emit(target, operator.getitem, (value, self.index(node.slice)))
 
@@ -611,25 +617,109 @@ class _Lowerer:
         return self.expr(node)
 
     def expr_Call(self, node, target):
-        if isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
-                and not node.args and not node.keywords:
+        if isinstance(node.func, gast.Attribute):
             value = self.expr(node.func.value)
             if not isinstance(value, ir.Global):
-                return self.emit(target, ir.Method("copy"), (value,))
+                return self.method_call(node, value, target)
         func = self.expr(node.func)
         if not isinstance(func, ir.Global):
             raise self.error(node, "calling a computed value",
                              "call functions by their module-level name.")
+        if func.value in (builtins.max, builtins.min):
+            return self.extremum(node, func, target)
         self.check_callable(node, func)
-        args = tuple(self.expr(arg) for arg in node.args)
-        kwargs = tuple((kw.arg, self.expr(kw.value)) for kw in node.keywords)
-        return self.emit(target, func.value, args, kwargs, callee=func.text)
+        args, kwargs, packed = self.call_arguments(node, func.value)
+        return self.emit(target, func.value, args, kwargs, callee=func.text, packed=packed)
+
+    def method_call(self, node, value, target):
+        """`x.sum(axis=0)`: the method's own rule, with `x` as the first argument."""
+        prim = ir.Method(node.func.attr)
+        if rules.lookup(prim) is None:
+            raise self.error(node, f"the method `.{node.func.attr}()`",
+                             f"call the NumPy function instead (`np.{node.func.attr}(x, ...)`); "
+                             "docs/functions.md lists the methods s2sad knows.")
+        args, kwargs, _ = self.call_arguments(node, prim)
+        return self.emit(target, prim, (value,) + args, kwargs)
+
+    def call_arguments(self, node, prim):
+        """Positional and keyword atoms of a call. A rule that takes a sequence
+        (`np.stack`, `np.array`) gets the elements of a list or tuple display as its
+        leading arguments, each differentiable on its own."""
+        args = list(node.args)
+        packed, leading = None, []
+        if getattr(rules.lookup(prim), "packs", False) and args \
+                and isinstance(args[0], (gast.List, gast.Tuple)):
+            packed = self.pack(args.pop(0), leading)
+        atoms = tuple(leading) + tuple(self.argument(arg) for arg in args)
+        kwargs = tuple((kw.arg, self.argument(kw.value)) for kw in node.keywords)
+        return atoms, kwargs, packed
+
+    def pack(self, display, leaves):
+        items = []
+        for elt in display.elts:
+            if isinstance(elt, (gast.List, gast.Tuple)):
+                items.append(self.pack(elt, leaves))
+            else:
+                items.append(len(leaves))
+                leaves.append(self.expr(elt))
+        return ir.Packed(tuple(items), "list" if isinstance(display, gast.List) else "tuple")
+
+    def extremum(self, node, func, target):
+        """`max(a, b, c)` and `max([a, b, c])` as a chain of two-argument calls, which
+        keeps Python's choice on ties (the first of equal values)."""
+        args = node.args
+        if len(args) == 1 and isinstance(args[0], (gast.List, gast.Tuple)):
+            args = args[0].elts
+        if node.keywords or len(args) < 2:
+            raise self.error(node, f"`{func.text}` of one sequence or with keywords",
+                             f"list the values: `{func.text}(a, b)`; for the elements of an "
+                             f"array use `np.{func.text}(x)`.")
+        result = self.expr(args[0])
+        for position, arg in enumerate(args[1:], 2):
+            last = position == len(args)
+            result = self.emit(target if last else None, func.value,
+                               (result, self.expr(arg)), callee=func.text)
+        return result
+
+    def expr_List(self, node, target):
+        raise self.error(node, "a list display outside a call",
+                         "pass the list straight to the function that takes it "
+                         "(`np.array([a, b])`, `np.stack([a, b])`), or use a NumPy array.")
+
+    def argument(self, node):
+        """An argument atom; a list display there is a shape or other constant tuple
+        (`np.zeros([n, 3])`)."""
+        if isinstance(node, gast.List):
+            return tuple(self.argument(elt) for elt in node.elts)
+        return self.expr(node)
+
+    def part_call(self, node, count):
+        """Whether `node` calls a primitive that returns `count` outputs, each with its own
+        rule (`sign, logdet = np.linalg.slogdet(A)`)."""
+        if not isinstance(node, gast.Call):
+            return None
+        prim = self.resolve(node.func)
+        if prim is None or rules.lookup(ir.Part(prim, 0)) is None:
+            return None
+        if count is not None and rules.lookup(ir.Part(prim, count - 1)) is None:
+            return None
+        return prim
+
+    def part(self, node, index, target):
+        prim = self.resolve(node.func)
+        func = self.expr(node.func)
+        args, kwargs, _ = self.call_arguments(node, prim)
+        return self.emit(target, ir.Part(prim, index), args, kwargs, callee=func.text)
 
     def check_callable(self, node, func):
         if rules.lookup(func.value) is not None:
             return
         if isinstance(func.value, types.FunctionType):
             return
+        if rules.lookup(ir.Part(func.value, 0)) is not None:
+            raise self.error(node, f"the tuple `{func.text}(...)` used whole",
+                             f"unpack its outputs (`a, b = {func.text}(...)`) or index it "
+                             f"with a constant (`{func.text}(...)[1]`).")
         raise UnsupportedError(
             f"s2sad has no derivative rule for `{func.text}` ({func.value!r}) and cannot "
             f"read its source. Write the computation with math/NumPy functions s2sad knows "
@@ -707,12 +797,12 @@ def _crossing(block, mutable, owner, found):
     return found
 
 
-def _key(prim, args, kwargs):
+def _key(prim, args, kwargs, packed=None):
     """A key under which equal pure operations compare equal, or None (not reusable)."""
     if rules.lookup(prim) is None:
         return None
     try:
-        key = (prim, _atoms_key(args), _atoms_key(kwargs))
+        key = (prim, _atoms_key(args), _atoms_key(kwargs), packed)
         hash(key)
     except TypeError:
         return None

@@ -84,16 +84,21 @@ class Printer:
     def op(self, op):
         """The primal expression of `op`."""
         args = [self.atom(arg) for arg in op.args]
+        if op.packed is not None:
+            args = [self.display(op.packed, args)] + args[op.packed.size:]
         prim = op.prim
+        keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
         if op.callee is not None:
-            keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
             func = gast.parse(op.callee, mode="eval").body
-            return gast.Call(func=func, args=args, keywords=keywords)
+            call = gast.Call(func=func, args=args, keywords=keywords)
+            if isinstance(prim, ir.Part):
+                return gast.Subscript(value=call, slice=const(prim.index), ctx=gast.Load())
+            return call
         if prim is ir.COPY:
             return args[0]
         if isinstance(prim, ir.Method):
             return gast.Call(func=gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load()),
-                             args=args[1:], keywords=[])
+                             args=args[1:], keywords=keywords)
         if prim is operator.getitem:
             return gast.Subscript(value=args[0], slice=args[1], ctx=gast.Load())
         if isinstance(prim, ir.Attr):
@@ -103,6 +108,14 @@ class Printer:
         if prim in _UNARY:
             return gast.UnaryOp(op=_UNARY[prim](), operand=args[0])
         return gast.Compare(left=args[0], ops=[_COMPARE[prim]()], comparators=[args[1]])
+
+    def display(self, packed, args):
+        """The list or tuple display `packed` describes, over the printed `args`."""
+        items = [self.display(item, args) if isinstance(item, ir.Packed) else args[item]
+                 for item in packed.items]
+        if packed.brackets == "list":
+            return gast.List(elts=items, ctx=gast.Load())
+        return tuple_of(items)
 
     def statement(self, op):
         return assign(op.target.name, self.op(op))
