@@ -126,11 +126,13 @@ class _Derivative:
 
 
 def _like(value, grad):
+    """A gradient has its argument's dtype: NumPy may promote a float32 computation that
+    mixes in float64 values (`np.dot(0.5, x)`), the argument's precision is what counts."""
     if type(grad) is float and type(value) is not np.ndarray:
         return grad
     if isinstance(value, np.ndarray):
         if isinstance(grad, np.ndarray) and grad.shape == value.shape:
-            return grad
+            return grad if grad.dtype == value.dtype else grad.astype(value.dtype)
         return np.broadcast_to(np.asarray(grad, dtype=value.dtype), value.shape).copy()
     return float(grad)
 
@@ -226,17 +228,20 @@ def seed_like(value, tangent, name):
 
 
 def result_tangent(value, tangent, seeds, directions=None):
-    """The tangent of the result as the caller gets it: a float for a number, else a new
+    """The tangent of the result as the caller gets it: a float for a number (a NumPy
+    scalar of the value's type for a NumPy scalar, so float32 stays float32), else a new
     array of the value's shape (with `directions` first): generated code may return a
     tangent of fewer axes, or one of the seeds themselves (`f(x) = x`)."""
     if type(tangent) is float and type(value) is float and directions is None:
         return tangent
     shape = np.shape(value)
     if directions is None and not shape and type(value) is not np.ndarray:
+        if isinstance(value, np.floating):
+            return type(value)(tangent)
         return float(tangent)
     if directions is not None:
         shape = (directions,) + shape
-    dtype = value.dtype if isinstance(value, np.ndarray) and value.dtype.kind == "f" else None
+    dtype = np.asarray(value).dtype if isinstance(value, (np.ndarray, np.floating)) else None
     if type(tangent) is np.ndarray and tangent.shape == shape and tangent.flags.writeable \
             and (dtype is None or tangent.dtype == dtype) \
             and not any(np.may_share_memory(tangent, s) for s in seeds):

@@ -29,11 +29,16 @@ OPERATORS = {
 
 
 def describe(prim):
-    """A stable, readable key for a table primitive: `np.sin`, `math.sin`, `.T`, `+`..."""
+    """A stable, readable key for a table primitive: `np.sin`, `math.sin`, `.T`, `.sum()`,
+    `np.linalg.slogdet[1]`, `operator.add`..."""
     if isinstance(prim, ir.Attr):
         return "." + prim.name
+    if isinstance(prim, ir.Method):
+        return f".{prim.name}()"
+    if isinstance(prim, ir.Part):
+        return f"{describe(prim.prim)}[{prim.index}]"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
-                           ("math.", math), ("np.", np)):
+                           ("math.", math), ("np.linalg.", np.linalg), ("np.", np)):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
             return prefix + name
@@ -108,18 +113,51 @@ def rand(*shape):
     return np.random.default_rng(11).uniform(-1.0, 1.0, shape)
 
 
-def check_grad(fn, args, wrt=0):
+def check_grad(fn, args, wrt=0, dtype=True):
+    """Gradient against central differences, forward mode (`check_forward`) and, with
+    `dtype`, float32 in and out (`check_dtype`)."""
     got = s2sad.grad(fn, wrt=wrt)(*args)
     assert_close(got, numeric_grad(fn, args, wrt))
     check_forward(fn, args, wrt)
+    if dtype:
+        check_dtype(fn, args, wrt)
 
 
-def check_vjp(fn, args, wrt):
+def check_vjp(fn, args, wrt, dtype=True):
+    """Like `check_grad`, for a function with an array result (a random cotangent)."""
     value = fn(*args)
     cotangent = np.random.default_rng(5).normal(size=np.shape(value))
     got_value, got = s2sad.vjp(fn, wrt)(*args, cotangent)
     assert_close(got_value, value, rtol=1e-13, atol=0)
     assert_close(got, numeric_vjp(fn, args, cotangent, wrt))
     check_forward(fn, args, wrt)
+    if dtype:
+        check_dtype(fn, args, wrt)
 
 
+
+
+def single_precision(args):
+    return tuple(a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype.kind == "f"
+                 else a for a in args)
+
+
+def check_dtype(fn, args, wrt=0):
+    """float32 arrays in, float32 derivatives out, in both modes: the gradient of each
+    float32 argument, and the tangent (which has the value's dtype)."""
+    args = single_precision(args)
+    positions = wrt if isinstance(wrt, tuple) else (wrt,)
+    if not any(isinstance(args[p], np.ndarray) for p in positions):
+        return
+    value = fn(*args)
+    cotangent = np.ones_like(value)
+    _, grads = s2sad.vjp(fn, wrt)(*args, cotangent)
+    grads = grads if isinstance(wrt, tuple) else (grads,)
+    for p, g in zip(positions, grads):
+        if isinstance(args[p], np.ndarray):
+            assert np.asarray(g).dtype == np.float32, f"gradient of argument {p}: {g.dtype}"
+    tangents = tuple(np.ones_like(args[p]) if isinstance(args[p], np.ndarray) else 1.0
+                     for p in positions)
+    _, tangent = s2sad.jvp(fn, wrt)(*args, tangents if isinstance(wrt, tuple) else tangents[0])
+    assert np.asarray(tangent).dtype == np.asarray(value).dtype, \
+        f"tangent {np.asarray(tangent).dtype}, value {np.asarray(value).dtype}"

@@ -5,6 +5,9 @@ caches derivatives per function object, so each primitive gets its own small mod
 written to a temporary file and imported. A differentiable elementwise row without an
 entry in DOMAINS fails, so a new row is tested as soon as it is added.
 """
+import importlib
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -13,6 +16,25 @@ from s2sad import rules
 from rulecheck import (call_text, check_forward, check_grad, check_vjp, describe,
                        generic_adjoint, rand)
 from util import assert_close, numeric_grad, numeric_vjp
+
+def _family_cases():
+    """Each rule family keeps its cases in tests/cases_<family>.py: `CASES` (custom rows)
+    and `NONDIFF` (non-differentiable rows), merged into this one table test."""
+    custom, nondiff = {}, {}
+    for path in sorted(pathlib.Path(__file__).parent.glob("cases_*.py")):
+        module = importlib.import_module(path.stem)
+        _merge(custom, getattr(module, "CASES", {}))
+        _merge(nondiff, getattr(module, "NONDIFF", {}))
+    return custom, nondiff
+
+
+def _merge(mine, theirs):
+    clash = set(mine) & set(theirs)
+    assert not clash, f"cases repeated for {sorted(clash)}"
+    mine.update(theirs)
+
+
+FAMILY_CUSTOM, FAMILY_NONDIFF = _family_cases()
 
 # ---------------------------------------------------------------- elementwise rows
 
@@ -197,6 +219,9 @@ NONDIFF = {
 }
 
 
+_merge(NONDIFF, FAMILY_NONDIFF)
+
+
 @pytest.mark.parametrize("key", sorted(NONDIFF))
 def test_non_differentiable_rule(key, gen):
     params, body, args, wrt, expected = NONDIFF[key]
@@ -379,9 +404,12 @@ CUSTOM = {
     ".T": check_transpose,
     ".real": check_real,
     "COPY": check_copy,
-    "Method(name='copy')": check_copy,
+    ".copy()": check_copy,
     "np.copy": check_copy,
 }
+
+
+_merge(CUSTOM, FAMILY_CUSTOM)
 
 
 @pytest.mark.parametrize("key", sorted(CUSTOM))
