@@ -400,7 +400,7 @@ class AdjointEmitter:
             g=name(self.bar(op.target.name)),
             lib=self.handles[lib], handles=self.handles,
             active=[isinstance(a, ir.Var) and a.name in self.active for a in op.args],
-            consts=consts(op, rule, self.kinds))
+            consts=consts(op, rule, self.kinds), bind=self.printer.bind)
         differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
         contributions = rule.adjoint(site).items() if differentiable else ()
         target = op.target.name

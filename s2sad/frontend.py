@@ -44,7 +44,9 @@ def parse(fn):
     except (OSError, TypeError) as exc:
         raise SourceError(
             f"cannot read the source of '{fn.__name__}' ({exc}). s2sad reads the function's "
-            "source: define it in a file (not in an interactive prompt or exec string).",
+            "source: define it in a file (not in an interactive prompt or exec string), "
+            "or, for a function s2sad calls, give it a derivative rule with "
+            "s2sad.defrule (docs/rules.md).",
             filename, fn.__code__.co_firstlineno) from None
     source = textwrap.dedent("".join(lines))
     try:

@@ -722,8 +722,11 @@ class _Lowerer:
                              f"with a constant (`{func.text}(...)[1]`).")
         raise UnsupportedError(
             f"s2sad has no derivative rule for `{func.text}` ({func.value!r}) and cannot "
-            f"read its source. Write the computation with math/NumPy functions s2sad knows "
-            f"(see docs/guide.md), or with a plain Python helper function.",
+            f"read its source. Write the computation with functions s2sad knows "
+            f"(docs/functions.md), or give `{func.text}` a rule: for an elementwise "
+            f"function, `s2sad.defrule({func.text}, partials=[df_dx, ...])` with one "
+            f"function per argument computing its partial derivative; otherwise "
+            f"`s2sad.defrule({func.text}, tangents=[...], adjoints=[...])` (docs/rules.md).",
             self.where.filename, self.where.line(node))
 
 

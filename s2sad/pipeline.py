@@ -76,6 +76,12 @@ _derived = weakref.WeakKeyDictionary()
 _in_progress = []
 
 
+def forget():
+    """Drop every lowered function and generated derivative: the rule table changed."""
+    _fronts.clear()
+    _derived.clear()
+
+
 def front(fn):
     """Parse, fence and lower `fn` (once)."""
     if not isinstance(fn, types.FunctionType):
@@ -354,11 +360,11 @@ class _Builder:
         self.callees = {}
         self.derived_callees = []
 
-    def bind(self, value):
+    def bind(self, value, hint="const"):
         for identifier, bound in self.bindings.items():
             if bound is value:
                 return identifier
-        identifier = self.namer.fresh("const")
+        identifier = self.namer.fresh(hint)
         self.bindings[identifier] = value
         return identifier
 

@@ -172,7 +172,7 @@ class TangentEmitter(PrimalPrinter):
             args=[self.printer.atom(a) for a in op.args], kinds=arg_kinds, out=name(_OUT),
             out_kind=self.kinds[target], g=None, lib=self.handles[lib], handles=self.handles,
             active=[d is not None for d in dots], consts=consts(op, rule, self.kinds),
-            dots=dots, vector=self.vector)
+            dots=dots, vector=self.vector, bind=self.printer.bind)
         expr = rule.tangent(site)
         if expr is None:
             return self.zero(op)

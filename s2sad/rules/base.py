@@ -63,6 +63,9 @@ class Site:
     For a tangent, `dots` holds each argument's tangent expression (None: zero) and
     `vector` says whether tangents carry a leading axis of directions (then an
     argument's tangent has rank one more than the argument).
+
+    `bind(obj, hint)` gives the name under which the generated code reads a Python
+    object (a user rule's derivative function), `hint` being the preferred name.
     """
     args: list
     kinds: list
@@ -75,6 +78,7 @@ class Site:
     consts: dict = field(default_factory=dict)
     dots: list = None
     vector: bool = False
+    bind: object = None
 
     def fill(self, text, **subs):
         """A template with `a`, `b`, ... bound to the arguments, `out`, `g`, `lib` and the
