@@ -5,6 +5,10 @@ object) or have one that the rule overrides (a closed-form derivative). Every de
 is checked against central differences and across the two modes, like built-in rules.
 """
 import math
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -165,3 +169,20 @@ def test_rule_called_with_other_arity(registered):
     s2sad.defrule(erf, partials=[erf_partial])
     with pytest.raises(s2sad.UnsupportedError, match="called with 2 arguments"):
         s2sad.grad(two_argument_erf)(np.ones(2))
+
+
+def test_user_rule_sample():
+    """samples/user_rule.py checks its two rules, fits a probit model with a scipy.special
+    function inside and compares its gradients with central differences (in a separate
+    process: its rules are global)."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "user_rule.py"
+    out = subprocess.run([sys.executable, str(sample)], capture_output=True, text=True,
+                         check=True).stdout
+    assert "both rules agree" in out
+    assert "z_bar = t4_bar * erf_partial(z)" in out
+    gaps = [float(g) for g in re.findall(r"differ by ([0-9.e+-]+)", out)]
+    assert len(gaps) == 2 and max(gaps) < 1e-6
+    start, end = map(float, re.search(r"nll ([0-9.]+) -> ([0-9.]+)", out).groups())
+    assert end < 0.7 * start
+    w = np.array([float(v) for v in re.search(r"w = \[([^\]]+)\]", out).group(1).split()])
+    assert_close(w, np.array([0.75, -1.0, 0.25]), atol=0.1, rtol=0)

@@ -1,0 +1,128 @@
+"""The supported-functions page (docs/functions.md), generated from the rule table.
+
+The page is what a user reads to learn whether s2sad knows a function and what it does
+at the points where a derivative is a choice; it is written from the same table the
+code uses, so it cannot drift (a test compares it with the file). Regenerate it with
+
+    python -m s2sad.rules.catalog > docs/functions.md
+"""
+import builtins
+import math
+import operator
+
+import numpy as np
+
+from .. import ir
+from .base import TABLE, Elementwise, NonDifferentiable
+
+_OPERATORS = {
+    operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b",
+    operator.truediv: "a / b", operator.floordiv: "a // b", operator.mod: "a % b",
+    operator.pow: "a ** b", operator.matmul: "a @ b", operator.neg: "-a", operator.pos: "+a",
+    operator.not_: "not a", operator.lt: "a < b", operator.le: "a <= b",
+    operator.gt: "a > b", operator.ge: "a >= b", operator.eq: "a == b",
+    operator.ne: "a != b", operator.getitem: "x[index]",
+}
+_MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins))
+SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
+            "Array methods and attributes")
+
+HEADER = """\
+# Supported functions
+
+This page is generated from s2sad's rule table (`python -m s2sad.rules.catalog >
+docs/functions.md`); a test fails when it is out of date. Every row is checked by the
+test suite in both modes against central differences. A function that is not listed
+and has no source s2sad can read is an error naming it; give it a rule with
+`s2sad.defrule` (docs/rules.md).
+
+In the formulas, `a`, `b`, `c` are the arguments in order, `out` the result; elementwise
+rows broadcast like NumPy and keep float32 as float32. "No derivative" rows are used
+freely (shapes, counts, comparisons, rounding): they pass no derivative on and never
+raise. What s2sad does where a function is not differentiable (`abs` at 0, ties in
+`max`, `sqrt` at 0, the norm of a zero vector) is explained in docs/rules.md.
+"""
+
+
+def spelling(prim, rule=None):
+    """How the user writes the primitive: `np.sin(a)`, `a + b`, `x.sum(...)`, `x.T`."""
+    arguments = "..."
+    if isinstance(rule, Elementwise) and 0 < len(rule.partials) <= 4:
+        arguments = ", ".join("abcd"[:len(rule.partials)])
+    if prim in _OPERATORS:
+        return _OPERATORS[prim]
+    if isinstance(prim, ir.Attr):
+        return f"x.{prim.name}"
+    if isinstance(prim, ir.Method):
+        return f"x.{prim.name}(...)"
+    if isinstance(prim, ir.Part):
+        return f"{spelling(prim.prim)}[{prim.index}]"
+    name = getattr(prim, "__name__", None)
+    for label, module in _MODULES:
+        if name and getattr(module, name, None) is prim:
+            call = f"{name}({arguments})"
+            return call if label == "builtins" else f"{label}.{call}"
+    return None
+
+
+def section(prim):
+    if prim in _OPERATORS:
+        return "Operators"
+    if isinstance(prim, (ir.Attr, ir.Method)):
+        return "Array methods and attributes"
+    text = spelling(prim) or ""
+    if text.startswith("np.linalg."):
+        return "NumPy linear algebra"
+    if text.startswith("np."):
+        return "NumPy"
+    if text.startswith("math."):
+        return "math"
+    return "Builtins"
+
+
+def derivative(rule):
+    """The derivative column: partials for elementwise rows, else what the rule says."""
+    if isinstance(rule, NonDifferentiable):
+        return "no derivative"
+    if isinstance(rule, Elementwise):
+        parts = []
+        for position, partial in enumerate(rule.partials):
+            if partial is None:
+                continue
+            text = partial if isinstance(partial, str) else " / ".join(
+                f"({p})" for p in partial)
+            parts.append(f"∂/∂{'abcd'[position]} = `{text.replace('lib.', '')}`")
+        return "; ".join(parts) or "no derivative"
+    return _cell(rule.doc) or "yes"
+
+
+def rows():
+    """(section, spelling, derivative, notes) for every documented primitive, in order."""
+    found = {}
+    for prim, rule in TABLE.items():
+        text = spelling(prim, rule)
+        if text is None:
+            continue
+        notes = _cell(rule.doc) if isinstance(rule, (Elementwise, NonDifferentiable)) else ""
+        found[(SECTIONS.index(section(prim)), text)] = (derivative(rule), notes)
+    return [(SECTIONS[key[0]], key[1]) + value for key, value in sorted(found.items())]
+
+
+def _cell(text):
+    return " ".join((text or "").split()).replace("|", "\\|")
+
+
+def markdown():
+    lines = [HEADER]
+    current = None
+    for name, text, formula, notes in rows():
+        if name != current:
+            current = name
+            lines += ["", f"## {name}", "", "| function | derivative | notes |",
+                      "|---|---|---|"]
+        lines.append(f"| `{text}` | {formula} | {notes} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
