@@ -1,10 +1,15 @@
 """The few helpers generated array code may call at run time.
 
-Scalar code never calls them. Array code calls `unbroadcast` only where an operand's shape
-is not known to equal the result's, the `matmul_adjoint_*` helpers only when an operand's
-rank was unknown when the derivative was generated, and `tangent_buffer` only where an
-array written element by element gets a tangent whose shape is not known to be its own.
+Scalar code calls only `digamma` (the derivative of `math.lgamma`, which neither `math`
+nor NumPy has). Array code calls `unbroadcast` only where an operand's shape is not known
+to equal the result's, the `matmul_adjoint_*` helpers only when an operand's rank was
+unknown when the derivative was generated, `tangent_buffer` only where an array written
+element by element gets a tangent whose shape is not known to be its own, and
+`safe_divide` and `xlogy` for partials that are infinite where the function is finite
+(`sqrt` at 0), so that a zero derivative passing through them stays zero.
 """
+import math
+
 import numpy as np
 
 
@@ -54,5 +59,98 @@ def tangent_buffer(t, y, directions=None):
     return np.array(np.broadcast_to(t, shape))
 
 
+def _result(num, other):
+    """Zeros of the broadcast shape and the dtype the operation would have (a Python
+    float keeps float32 float32, as in NumPy 2)."""
+    return np.zeros(np.broadcast_shapes(np.shape(num), np.shape(other)),
+                    np.result_type(num, other, 1.0))
+
+
+def _bare(result):
+    return result if result.ndim else result[()]
+
+
+def safe_divide(num, den):
+    """`num / den`, but 0 wherever `num` is 0, also where `den` is 0: a zero derivative
+    passing through a partial that is infinite there (`g * 0.5 / sqrt(x)` at x = 0)
+    contributes nothing, where `0 * inf` would be NaN. Where `num` is not 0 and `den` is,
+    the derivative is infinite and the result is inf, without NumPy's warning: it is
+    the value asked for (a tangent that `np.where` then discards, say)."""
+    result = _result(num, den)
+    with np.errstate(divide="ignore"):
+        np.divide(num, den, out=result, where=np.not_equal(num, 0))
+    return _bare(result)
+
+
+def xlogy(w, a):
+    """`w * log(a)`, but 0 wherever `w` is 0, also where `a` is 0 and the logarithm
+    -inf: the derivative of `a ** b` in `b` is `log(a) * out`, and out is 0 at a == 0."""
+    result = _result(w, a)
+    nonzero = np.not_equal(w, 0)
+    with np.errstate(divide="ignore"):
+        np.log(a, out=result, where=nonzero)
+    np.multiply(w, result, out=result, where=nonzero)
+    return _bare(result)
+
+
+# coefficients B_2k / 2k of the asymptotic series of digamma, k = 1..7
+_DIGAMMA_SERIES = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
+# digamma's positive zero as the sum of two floats, and the Taylor coefficients there
+# (psi^(k)(root) / k!, k = 1..13, computed with mpmath): near its zero the recurrence
+# would lose the relative accuracy of a small result to cancellation
+_ROOT = (1.4616321449683622, 9.549995429965697e-17)
+_ROOT_SERIES = (0.9676722454476212, -0.4427631689835921, 0.258499760955651,
+                -0.16394270544240652, 0.10782405069126237, -0.07219956125645471,
+                0.04880428816414311, -0.03316112647484736, 0.022597648232218104,
+                -0.01542476590494896, 0.010538791616612175, -0.007204534386356869,
+                0.004926781395729853)
+
+
+def digamma(x):
+    """The digamma function psi(x) = d/dx log Gamma(x): the derivative of
+    `math.lgamma` (and `math.gamma(x) * digamma(x)` that of `math.gamma`).
+
+    Negative x reflect to 1 - x (psi(x) = psi(1 - x) - pi / tan(pi x)), then the
+    recurrence psi(x) = psi(x + 1) - 1/x raises x to 10 or more, where the asymptotic
+    series log(x) - 1/(2x) - sum B_2k / (2k x^2k) is accurate to a few ulps; near the
+    zero at 1.4616... a Taylor series keeps the relative accuracy. Poles: -inf
+    at +0.0, inf at -0.0, NaN at negative integers (as scipy.special.digamma). A float
+    gives a float, an array an array of its own float dtype."""
+    values = np.asarray(x, dtype=np.float64)
+    result = np.zeros(values.shape)
+    negative = values < 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # reflection, with pi * x reduced to [-pi/2, pi/2] so that tan stays accurate
+        turn = values - np.round(values)
+        result -= np.where(negative, math.pi / np.tan(math.pi * turn), 0.0)
+        shifted = np.where(negative, 1.0 - values, values)
+        small = shifted < 10.0
+        while np.any(small):
+            result[small] -= 1.0 / shifted[small]
+            shifted = np.where(small, shifted + 1.0, shifted)
+            small = shifted < 10.0
+        square = 1.0 / (shifted * shifted)
+        result += np.log(shifted) - 0.5 / shifted - _horner(_DIGAMMA_SERIES, square) * square
+    near = np.abs(values - _ROOT[0]) < 0.1
+    if np.any(near):
+        step = (values[near] - _ROOT[0]) - _ROOT[1]
+        result[near] = _horner(_ROOT_SERIES, step) * step
+    result[negative & (turn == 0)] = np.nan
+    result[values == 0] = -np.copysign(np.inf, values[values == 0])
+    if isinstance(x, (np.ndarray, np.generic)):
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+        return result.astype(dtype) if isinstance(x, np.ndarray) else dtype.type(result)
+    return float(result)
+
+
+def _horner(coefficients, x):
+    """c0 + c1 x + c2 x^2 + ..."""
+    total = 0.0
+    for coefficient in reversed(coefficients):
+        total = total * x + coefficient
+    return total
+
+
 HELPERS = {"unbroadcast": unbroadcast, "matmul_adjoint_a": matmul_adjoint_a,
-           "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer}
+           "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
+           "safe_divide": safe_divide, "xlogy": xlogy, "digamma": digamma}
