@@ -340,7 +340,7 @@ def bad_chained_comparison(x):
 
 def bad_method_call(x):
     y = x * 2.0
-    return y.sum()  # HERE
+    return y.tolist()  # HERE
 
 
 def bad_undefined_name(x):

@@ -136,7 +136,7 @@ CONSTRUCTS = [
     (bad.bad_and_or, UnsupportedError, r"`and`|`or`|\band\b.*\bor\b|boolean"),
     (bad.bad_walrus, UnsupportedError, r":=|walrus|assignment expression"),
     (bad.bad_chained_comparison, UnsupportedError, r"chained comparison"),
-    (bad.bad_method_call, UnsupportedError, r"\.sum|sum\(\)|method"),
+    (bad.bad_method_call, UnsupportedError, r"method `\.tolist\(\)`"),
     (bad.bad_undefined_name, UnsupportedError, r"undefined_thing"),
     (bad.bad_read_before_assignment, UnsupportedError, r"['`]w['`].*before|before.*['`]w['`]"),
     (bad.bad_call_without_rule, UnsupportedError, r"eigh"),
