@@ -1,12 +1,13 @@
 """Array primitives whose adjoint is not elementwise: reductions, products, indexing.
 
+Shapes, joins, casts and constructors are in shapes.py.
+
 Each adjoint picks its formula from the operands' ranks, known when the derivative is
 generated; when a rank is unknown (no example arguments), a runtime helper that works
 for every rank is called instead.
 """
-import builtins
+import numbers
 import operator
-from dataclasses import dataclass
 
 import gast
 import numpy as np
@@ -15,7 +16,7 @@ from .. import ir
 from .. import kinds as K
 from ..errors import UnsupportedError
 from ..template import const
-from .base import Add, Custom, NonDifferentiable, Scatter, rank, register, total
+from .base import Add, Custom, Scatter, rank, register, total
 from .elementwise import MULTIPLY
 
 
@@ -113,9 +114,10 @@ def _literal(value):
 
 _REDUCTION = ("a", "axis", "dtype", "out", "keepdims")
 register(Custom("np.sum", _reduction_kind, _sum_adjoint, _reduction_tangent("sum"),
-                names=_REDUCTION), np.sum)
+                names=_REDUCTION, doc="the adjoint spreads over the summed axes"), np.sum)
 register(Custom("np.mean", _reduction_kind, _mean_adjoint, _reduction_tangent("mean"),
-                names=_REDUCTION), np.mean)
+                names=_REDUCTION, doc="the adjoint spreads over the averaged axes, divided "
+                                      "by their length"), np.mean)
 
 
 def _product_kind(arg_kinds, consts):
@@ -176,8 +178,12 @@ def _product_tangent(site, dot=False):
     return total(terms)
 
 
-register(Custom("@", _product_kind, _product_adjoint, _product_tangent, (0, 1)),
+register(Custom("@", _product_kind, _product_adjoint, _product_tangent, (0, 1),
+                doc="arrays of rank above 2 are stacks of matrices, broadcast against each "
+                    "other"),
          operator.matmul, np.matmul)
+
+
 def _dot_kind(arg_kinds, consts):
     a, b = arg_kinds
     if a.is_array and b.is_array and (a.ndim or 0) >= 2 and (b.ndim or 0) > 2:
@@ -189,11 +195,69 @@ def _dot_kind(arg_kinds, consts):
 
 
 register(Custom("np.dot", _dot_kind, _product_adjoint,
-                lambda site: _product_tangent(site, dot=True), (0, 1)), np.dot)
+                lambda site: _product_tangent(site, dot=True), (0, 1),
+                doc="like `@`; a matrix with an array of rank above 2 is an error"), np.dot)
 
 
 def _index_parts(index):
     return index if isinstance(index, tuple) else (index,)
+
+
+def _is_int_part(part, consts):
+    """Whether an index part is an integer (which drops its axis)."""
+    if isinstance(part, (ir.Const, ir.Global)):
+        # from the value: a constant or global array is not hashable
+        return isinstance(part.value, numbers.Integral) \
+            and not isinstance(part.value, (bool, np.bool_))
+    return isinstance(part, ir.Var) and part in consts["int_atoms"]
+
+
+def _constant_array(part):
+    """The value of an index part that is a constant or global array, else None."""
+    if isinstance(part, (ir.Const, ir.Global)) and isinstance(part.value, np.ndarray):
+        return part.value
+    return None
+
+
+def _index_shape(parts, consts, part_kinds):
+    """For each index part: "slice", "new" (None), "ellipsis", "int" or "array"; and the
+    number of axes the index removes from the operand and adds to the result, or None
+    where the parts' kinds leave it open (an argument index array of rank above one may
+    be a boolean mask or hold integers)."""
+    tags, taken, added, advanced = [], 0, 0, 0
+    for i, part in enumerate(parts):
+        if isinstance(part, ir.Slice):
+            tags.append("slice")
+        elif isinstance(part, ir.Const) and part.value is None:
+            tags.append("new")
+            added += 1
+        elif isinstance(part, ir.Const) and part.value is Ellipsis:
+            tags.append("ellipsis")
+        elif _is_int_part(part, consts):
+            tags.append("int")
+            taken += 1
+        else:
+            tags.append("array")
+            value = _constant_array(part)
+            kind = part_kinds[i] if part_kinds is not None else K.UNKNOWN
+            if value is not None and value.dtype == bool:
+                taken, advanced = taken + value.ndim, max(advanced, 1)
+            elif value is not None:
+                taken, advanced = taken + 1, max(advanced, value.ndim)
+            elif kind.is_array and kind.ndim == 1:
+                # one axis taken, one added: the same for a mask and for integers
+                taken, advanced = taken + 1, max(advanced, 1)
+            else:
+                taken = None
+        if taken is None:
+            return tags, None, None
+    return tags, taken, added + advanced
+
+
+def _part_kinds(arg_kinds, consts):
+    if not isinstance(consts["index"], tuple):
+        return [arg_kinds[1]]
+    return consts.get("index_kinds")
 
 
 def _getitem_kind(arg_kinds, consts):
@@ -202,30 +266,53 @@ def _getitem_kind(arg_kinds, consts):
         if kind.is_scalar:
             raise UnsupportedError("indexing a scalar value.")
         return K.INT if K.not_a_number(kind) and not isinstance(index, ir.Slice) else K.UNKNOWN
+    tags, taken, added = _index_shape(_index_parts(index), consts,
+                                      _part_kinds(arg_kinds, consts))
+    if taken is None:
+        return K.array(None)
     if kind.ndim is None:
         return K.UNKNOWN
-    ndim = kind.ndim
-    for part in _index_parts(index):
-        if isinstance(part, ir.Slice):
-            continue
-        if isinstance(part, ir.Const) and part.value is None:
-            ndim += 1
-        elif isinstance(part, ir.Const) and part.value is Ellipsis:
-            continue
-        elif part in consts["int_atoms"]:
-            ndim -= 1
-        else:
-            return K.UNKNOWN
-    return K.array(ndim)
+    return K.array(kind.ndim - taken + added)
 
 
 def _getitem_adjoint(site):
     basic = site.consts["basic_index"]
-    return {0: Scatter(site.args[1], site.g, basic)}
+    index = site.args[1]
+    if not basic and any(isinstance(p, gast.Slice) for p in _gast_parts(index)):
+        # a slice is written `np.s_[i, 1:3]` outside a subscript (np.add.at's argument)
+        index = gast.Subscript(value=site.fill("np.s_"), slice=index, ctx=gast.Load())
+    return {0: Scatter(index, site.g, basic)}
+
+
+def _gast_parts(index):
+    return index.elts if isinstance(index, gast.Tuple) else [index]
+
+
+def _split_advanced(tags):
+    """Whether the advanced parts of an index (arrays, and integers next to arrays) are
+    apart, so NumPy puts their axes first in the result."""
+    if "array" not in tags:
+        return False
+    where = [i for i, tag in enumerate(tags) if tag in ("array", "int")]
+    return where[-1] - where[0] + 1 != len(where)
 
 
 def _getitem_tangent(site):
-    return gast.Subscript(value=site.dots[0], slice=directions_first(site.args[1], site.vector),
+    dot = site.dots[0]
+    if site.vector:
+        tags, _, _ = _index_shape(_index_parts(site.consts["index"]), site.consts,
+                                  _part_kinds(site.kinds, site.consts))
+        if _split_advanced(tags):
+            if "ellipsis" in tags:
+                raise UnsupportedError("an index with `...` and index arrays apart has no "
+                                       "rule for tangents in several directions; compute one "
+                                       "direction at a time with s2sad.jvp")
+            # with index arrays apart NumPy puts their axes first: index the tangent with
+            # its direction axis last instead, then move that axis to the front
+            moved = site.fill("np.moveaxis(d, 0, -1)", d=dot)
+            picked = gast.Subscript(value=moved, slice=site.args[1], ctx=gast.Load())
+            return site.fill("np.moveaxis(v, -1, 0)", v=picked)
+    return gast.Subscript(value=dot, slice=directions_first(site.args[1], site.vector),
                           ctx=gast.Load())
 
 
@@ -239,78 +326,14 @@ def directions_first(index, vector):
     return gast.Tuple(elts=[whole] + list(parts), ctx=gast.Load())
 
 
-register(Custom("indexing", _getitem_kind, _getitem_adjoint, _getitem_tangent),
+register(Custom("indexing", _getitem_kind, _getitem_adjoint, _getitem_tangent,
+                doc="integers, slices, `None`, `...`, index arrays and masks; with index "
+                    "arrays or masks the adjoint adds with np.add.at (an element may be "
+                    "picked more than once)"),
          operator.getitem)
-
-
-def _transpose_kind(arg_kinds, consts):
-    kind = arg_kinds[0]
-    if kind.is_array and kind.ndim is not None and kind.ndim > 1:
-        return K.array(kind.ndim)
-    return kind
-
-
-def _transpose_tangent(site):
-    dot = site.dots[0]
-    if not site.vector:
-        return site.fill("d.T", d=dot)
-    ndim = rank(site.kinds[0])
-    if ndim <= 1:
-        return dot
-    if ndim == 2:
-        return site.fill("np.swapaxes(d, 1, 2)", d=dot)
-    return site.fill("np.transpose(d, axes)", d=dot,
-                     axes=_literal((0,) + tuple(range(ndim, 0, -1))))
-
-
-register(Custom(".T", _transpose_kind, lambda site: {0: Add(site.fill("g.T"))},
-                _transpose_tangent), ir.Attr("T"))
 register(Custom(".real", lambda kinds, consts: kinds[0], lambda site: {0: Add(site.g)},
-                lambda site: site.fill("d.real", d=site.dots[0])), ir.Attr("real"))
-
-# values that carry no derivative
-class Shape(NonDifferentiable):
-    def out_kind(self, arg_kinds, consts):
-        return K.shape_of(arg_kinds[0])
-
-
-register(Shape(".shape"), ir.Attr("shape"), np.shape)
-register(NonDifferentiable(".dtype"), ir.Attr("dtype"))
-register(NonDifferentiable("size", K.INT), ir.Attr("ndim"), ir.Attr("size"), np.ndim, np.size,
-         builtins.len)
-
-
-@dataclass(frozen=True)
-class Constructor(NonDifferentiable):
-    """`np.zeros(shape)` and friends: a new array whose rank the arguments give: `ndim`
-    fixed (`np.eye`), or from the shape argument (an integer or a tuple), or, for `like`
-    constructors, the argument's own kind."""
-    kind: object = None
-    ndim: int = None
-    like: bool = False
-
-    def out_kind(self, arg_kinds, consts):
-        first = arg_kinds[0] if arg_kinds else K.UNKNOWN
-        if self.like:
-            return K.Kind("array", first.ndim, first.shape) if first.is_array \
-                else K.SCALAR if first.is_scalar else K.UNKNOWN
-        if self.ndim is not None:
-            return K.array(self.ndim)
-        if first == K.INT:
-            return K.array(1)
-        if first.tag == "shape":
-            return K.array(first.ndim)
-        if consts.get("shape_rank") is not None:
-            return K.array(consts["shape_rank"])
-        return K.UNKNOWN
-
-
-for _name in ("zeros", "ones", "empty", "full"):
-    register(Constructor(f"np.{_name}"), getattr(np, _name))
-for _name in ("zeros_like", "ones_like", "full_like", "empty_like"):
-    register(Constructor(f"np.{_name}", like=True), getattr(np, _name))
-for _name, _ndim in (("eye", 2), ("identity", 2), ("arange", 1), ("linspace", 1)):
-    register(Constructor(f"np.{_name}", ndim=_ndim), getattr(np, _name))
+                lambda site: site.fill("d.real", d=site.dots[0]),
+                doc="of a real array: the identity"), ir.Attr("real"))
 
 
 def _identity_kind(arg_kinds, consts):
@@ -321,5 +344,5 @@ def _identity_adjoint(site):
     return {0: Add(site.g)}
 
 
-register(Custom("copy", _identity_kind, _identity_adjoint, lambda site: site.dots[0]),
-         ir.COPY, ir.Method("copy"), np.copy)
+register(Custom("copy", _identity_kind, _identity_adjoint, lambda site: site.dots[0],
+                doc="the identity"), ir.COPY, ir.Method("copy"), np.copy)
