@@ -6,6 +6,8 @@ variable name to `Kind`.
 import numbers
 import operator
 
+import numpy as np
+
 from . import calls, ir, rules
 from . import kinds as K
 from .errors import UnsupportedError
@@ -17,6 +19,8 @@ def kind_of(atom, kinds):
         return kinds[atom.name]
     if isinstance(atom, (ir.Const, ir.Global)):
         return K.of_value(atom.value)
+    if isinstance(atom, tuple) and all(kind_of(a, kinds) == K.INT for a in atom):
+        return K.Kind("shape", len(atom))  # a shape written as a tuple: `(n, 3)`
     return K.OTHER
 
 
@@ -69,6 +73,8 @@ def _op_kind(op, kinds, callee_kind):
 def _check_no_tuple_of_numbers(op, kinds):
     """A tuple argument holding differentiable values would carry no derivative: only
     a list or tuple display written in the call itself is taken apart (`np.stack([a, b])`)."""
+    if op.prim is operator.getitem:
+        return  # index arrays in a tuple index (`M[idx, 1:3]`) carry no derivative
     for arg in op.args + tuple(value for _, value in op.kwargs):
         if isinstance(arg, tuple) and any(
                 kinds[v.name].tag in ("scalar", "array") for v in ir.atom_vars(arg)):
@@ -88,30 +94,63 @@ def consts(op, rule, kinds):
     # a packed display counts as the one first argument it was written as
     skip = op.packed.size - 1 if op.packed is not None else 0
     for position, atom in enumerate(op.args[skip:]):
-        if position < len(names) and position > 0 and isinstance(atom, ir.Const):
-            values[names[position]] = atom.value
+        value = _constant(atom)
+        if position >= len(names) or (position == 0 and op.packed is not None):
+            continue
+        if value is not _COMPUTED:
+            values[names[position]] = value
+        elif names[position] in _STRUCTURAL:
+            raise UnsupportedError(f"a computed `{names[position]}`; pass a constant")
     if op.packed is not None:
         values["packed"] = op.packed
     for name, atom in op.kwargs:
         if names and name not in names:
             raise UnsupportedError(f"the keyword argument `{name}=`")
-        if isinstance(atom, ir.Const):
-            values[name] = atom.value
-        elif isinstance(atom, tuple) and all(isinstance(a, ir.Const) for a in atom):
-            values[name] = tuple(a.value for a in atom)
-        elif name in ("axis", "keepdims"):
+        value = _constant(atom)
+        if value is not _COMPUTED:
+            values[name] = value
+        elif name in _STRUCTURAL:
             raise UnsupportedError(f"a computed `{name}=`; pass a constant")
+        else:
+            # so that a rule can tell a computed argument (`dtype=x.dtype`) from none
+            values.setdefault("computed", set()).add(name)
     if op.args and isinstance(op.args[0], tuple):
         values["shape_rank"] = len(op.args[0])
     if op.prim is operator.getitem:
         parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
-        ints = {p for p in parts if _is_int(p, kinds)}
+        # a list compared by identity: a part may be an (unhashable) index array
+        ints = [p for p in parts if _is_int(p, kinds)]
         values["index"] = op.args[1]
         values["int_atoms"] = ints
+        values["index_kinds"] = [None if isinstance(p, ir.Slice) else kind_of(p, kinds)
+                                 for p in parts]
         values["basic_index"] = all(
-            p in ints or isinstance(p, ir.Slice)
-            or (isinstance(p, ir.Const) and p.value in (None, Ellipsis)) for p in parts)
+            any(p is i for i in ints) or isinstance(p, ir.Slice)
+            or (isinstance(p, ir.Const) and (p.value is None or p.value is Ellipsis))
+            for p in parts)
     return values
+
+
+_COMPUTED = object()
+# parameters that decide the shape of a result or which formula applies: never computed
+_STRUCTURAL = {"axis", "keepdims", "ord", "axes", "ddof", "correction", "offset", "axis1",
+               "axis2"}
+
+
+def _constant(atom):
+    """The value of an atom known when the derivative is generated: a literal, a
+    module-level number (`np.inf`), or a tuple of those; else `_COMPUTED`."""
+    if isinstance(atom, ir.Const):
+        return atom.value
+    if isinstance(atom, ir.Global) and isinstance(atom.value, (numbers.Number, str)) \
+            and not isinstance(atom.value, bool):
+        return atom.value
+    if isinstance(atom, ir.Global) and isinstance(atom.value, (type, np.dtype)):
+        return atom.value  # a dtype: `dtype=int`, `x.astype(np.float32)`
+    if isinstance(atom, tuple):
+        items = tuple(_constant(item) for item in atom)
+        return _COMPUTED if any(item is _COMPUTED for item in items) else items
+    return _COMPUTED
 
 
 def _is_int(atom, kinds):
@@ -120,7 +159,7 @@ def _is_int(atom, kinds):
     if isinstance(atom, ir.Var):
         return kinds.get(atom.name) == K.INT
     if isinstance(atom, ir.Global):
-        return isinstance(atom.value, numbers.Integral)
+        return isinstance(atom.value, numbers.Integral) and not isinstance(atom.value, bool)
     return False
 
 

@@ -636,7 +636,7 @@ class _Lowerer:
         prim = ir.Method(node.func.attr)
         if rules.lookup(prim) is None:
             raise self.error(node, f"the method `.{node.func.attr}()`",
-                             f"call the NumPy function instead (`np.{node.func.attr}(x, ...)`); "
+                             "compute it with NumPy functions or operators instead; "
                              "docs/functions.md lists the methods s2sad knows.")
         args, kwargs, _ = self.call_arguments(node, prim)
         return self.emit(target, prim, (value,) + args, kwargs)
@@ -730,9 +730,18 @@ class _Lowerer:
             self.where.filename, self.where.line(node))
 
 
+# functions and methods whose result may share memory with their argument
+_VIEW_CALLS = {"reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze",
+               "expand_dims", "broadcast_to", "flip", "fliplr", "flipud", "asarray", "diag",
+               "diagonal", "real", "view"}
+
+
 def _may_be_view(node):
-    """Whether an assigned expression may be a NumPy view of another array (`x[1:]`, `x.T`),
-    which an in-place update would write through."""
+    """Whether an assigned expression may be a NumPy view of another array (`x[1:]`, `x.T`,
+    `x.reshape(-1)`, `np.ravel(x)`), which an in-place update would write through."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and node.func.attr in _VIEW_CALLS:
+        return True
     return (isinstance(node, gast.Subscript) or (isinstance(node, gast.Attribute)
                                                  and node.attr == "T")) \
         and isinstance(node.value, gast.Name)

@@ -467,7 +467,7 @@ class _AdjointBuilder(_Builder):
             body.append("    # backward sweep")
             body += _indented(backward)
         stack = self.handles["stack"]
-        if re.search(rf"\b{stack}\b", "\n".join(body)):
+        if re.search(rf"(?<![\w.]){stack}\b", "\n".join(body)):
             lines.append(f"    {stack} = []")
         lines += body
         lines.append("    return " + _listing(returned))
