@@ -27,3 +27,21 @@ def test_doc_block_is_current(args, code):
 
 def test_docs_have_generated_blocks():
     assert len(list(blocks())) >= 4
+
+
+def test_functions_page_is_current():
+    """docs/functions.md is generated from the rule table."""
+    from s2sad.rules import catalog
+    page = (ROOT / "docs" / "functions.md").read_text()
+    assert page == catalog.markdown(), \
+        "docs/functions.md is stale: python -m s2sad.rules.catalog > docs/functions.md"
+
+
+def test_every_documented_rule_says_what_it_does():
+    """Rules whose derivative is not a plain formula (reductions, products, shapes) carry
+    a one-line description for the functions page."""
+    from s2sad.rules import TABLE, Elementwise, NonDifferentiable, catalog
+    missing = sorted(catalog.spelling(prim, rule) for prim, rule in TABLE.items()
+                     if catalog.spelling(prim, rule) is not None and not rule.doc
+                     and not isinstance(rule, (Elementwise, NonDifferentiable)))
+    assert not missing, f"rules without a doc: {missing}"
