@@ -12,6 +12,7 @@
 Each case is asserted with exact values, by every route s2sad offers (`gradients`), with
 warnings raised as errors.
 """
+import importlib
 import math
 import warnings
 
@@ -455,7 +456,7 @@ def gamma(x):
 
 
 def test_digamma_matches_scipy():
-    scipy_special = pytest.importorskip("scipy.special")
+    scipy_special = importlib.import_module("scipy.special")
     rng = np.random.default_rng(0)
     for x, rtol in ((rng.uniform(1e-6, 40.0, 4000), 2e-14), (rng.uniform(-20.0, 0.0, 4000), 1e-12),
                     (rng.uniform(1.3, 1.6, 4000), 2e-14), (rng.uniform(40.0, 1e10, 100), 1e-15)):
@@ -468,7 +469,7 @@ def test_digamma_matches_scipy():
 
 @pytest.mark.parametrize("x", [0.3, 2.5, 7.0, -1.5, -2.25])
 def test_gamma_and_lgamma(x):
-    want = float(pytest.importorskip("scipy.special").digamma(x))
+    want = float(importlib.import_module("scipy.special").digamma(x))
     for route, got in gradients(lgamma, x).items():
         assert got == pytest.approx(want, rel=1e-13), route
     for route, got in gradients(gamma, x).items():
