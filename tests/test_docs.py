@@ -33,8 +33,18 @@ def test_functions_page_is_current():
     """docs/functions.md is generated from the rule table."""
     from s2sad.rules import catalog
     page = (ROOT / "docs" / "functions.md").read_text()
-    assert page == catalog.markdown(), \
+    assert _common(page) == _common(catalog.markdown()), \
         "docs/functions.md is stale: python -m s2sad.rules.catalog > docs/functions.md"
+
+
+# functions that exist on some supported Python versions only (the page is generated on
+# the default one): left out of the comparison
+_VERSION_SPECIFIC = ("`math.cbrt(", "`math.exp2(", "`math.fma(")
+
+
+def _common(page):
+    return [line for line in page.splitlines()
+            if not any(name in line for name in _VERSION_SPECIFIC)]
 
 
 def test_every_documented_rule_says_what_it_does():
