@@ -20,7 +20,6 @@ import gast
 
 from . import calls, ir, rules
 from . import kinds as K
-from .errors import UnsupportedError
 from .infer import consts, kind_of
 from .printer import assign, augment, name, store, tuple_of
 from .simplify import binop

@@ -16,7 +16,7 @@ from .. import ir
 from .. import kinds as K
 from ..errors import UnsupportedError
 from ..template import const
-from .base import Add, Custom, Scatter, rank, register, total
+from .base import Add, Custom, Scatter, bilinear, rank, register, total
 from .elementwise import MULTIPLY
 
 
@@ -82,20 +82,26 @@ def _reduction_tangent(function):
         dot = site.dots[0]
         if site.kinds[0].is_scalar:
             return dot
-        axis = _axis(site.consts)
-        if site.vector:
-            axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
-            if isinstance(axis, tuple) and len(axis) == 1:
-                axis = axis[0]
-        keywords = []
-        if axis is not None:
-            keywords.append(gast.keyword(arg="axis", value=_literal(axis)))
-        if site.consts.get("keepdims"):
-            keywords.append(gast.keyword(arg="keepdims", value=const(True)))
         call = site.fill(f"np.{function}(d)", d=dot)
-        call.keywords = keywords
+        call.keywords = reduction_keywords(site, site.vector)
         return call
     return tangent
+
+
+def reduction_keywords(site, vector):
+    """`axis=..., keepdims=...` of the reduction, over the axes after the directions for
+    a tangent in vector mode."""
+    axis = _axis(site.consts)
+    if vector:
+        axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
+        if isinstance(axis, tuple) and len(axis) == 1:
+            axis = axis[0]
+    keywords = []
+    if axis is not None:
+        keywords.append(gast.keyword(arg="axis", value=_literal(axis)))
+    if site.consts.get("keepdims"):
+        keywords.append(gast.keyword(arg="keepdims", value=const(True)))
+    return keywords
 
 
 def _shift(axis):
@@ -160,11 +166,8 @@ def _product_tangent(site, dot=False):
         return MULTIPLY.tangent(site)
     if not site.vector:
         if dot and not (a.ndim is not None and b.ndim is not None and max(a.ndim, b.ndim) <= 2):
-            return total(site.fill(template, d=d) for template, d in
-                         (("np.dot(d, b)", site.dots[0]), ("np.dot(a, d)", site.dots[1]))
-                         if d is not None)
-        return total(site.fill(template, d=d) for template, d in
-                     (("d @ b", site.dots[0]), ("a @ d", site.dots[1])) if d is not None)
+            return bilinear(site, "np.dot(d, b)", "np.dot(a, d)")
+        return bilinear(site, "d @ b", "a @ d")
     if rank(a) > 2 or rank(b) > 2:
         raise UnsupportedError("products of arrays of rank above 2 have no rule for "
                                "tangents in several directions yet; compute one direction "

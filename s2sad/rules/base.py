@@ -139,6 +139,13 @@ def total(terms):
     return result
 
 
+def bilinear(site, left, right):
+    """The tangent of a product linear in each of two arguments: `left` with the first
+    argument's tangent as `d`, plus `right` with the second's (`d @ b + a @ d`)."""
+    return total(site.fill(template, d=dot) for template, dot in
+                 zip((left, right), site.dots) if dot is not None)
+
+
 class Rule:
     """Base: differentiable in every positional argument, result kind by broadcasting.
 

@@ -26,7 +26,7 @@ from ..errors import UnsupportedError
 from ..simplify import binop, neg, times
 from ..template import const, name
 from .arrays import _PRODUCT_ADJOINTS, _literal, _shift
-from .base import TABLE, Add, Custom, NonDifferentiable, rank, register, total
+from .base import TABLE, Add, Custom, NonDifferentiable, bilinear, rank, register, total
 from .elementwise import MULTIPLY
 
 
@@ -84,8 +84,7 @@ def _outer_tangent(site):
     operands are flattened and the outer product written with broadcasting."""
     da, db = site.dots
     if not site.vector:
-        return total(site.fill(template, d=d) for template, d in
-                     (("np.outer(d, b)", da), ("np.outer(a, d)", db)) if d is not None)
+        return bilinear(site, "np.outer(d, b)", "np.outer(a, d)")
     ra, rb = _known_ranks(site, (0, 1), "np.outer")
     terms = []
     if da is not None:
@@ -181,8 +180,7 @@ def _vdot_adjoint(site):
 def _vdot_tangent(site):
     da, db = site.dots
     if not site.vector:
-        return total(site.fill(template, d=d) for template, d in
-                     (("np.vdot(d, b)", da), ("np.vdot(a, d)", db)) if d is not None)
+        return bilinear(site, "np.vdot(d, b)", "np.vdot(a, d)")
     ra, rb = _known_ranks(site, (0, 1), "np.vdot")
     terms = []
     for d, r, other in ((da, ra, "b"), (db, rb, "a")):
@@ -457,9 +455,9 @@ register(Einsum("np.einsum", _einsum_kind, _einsum_adjoint, _einsum_tangent,
 
 
 def _trace_axes(consts, ndim):
-    for name in ("dtype", "out"):
-        if consts.get(name) is not None:
-            raise UnsupportedError(f"`{name}=` in np.trace has no derivative rule; convert "
+    for param in ("dtype", "out"):
+        if consts.get(param) is not None:
+            raise UnsupportedError(f"`{param}=` in np.trace has no derivative rule; convert "
                                    "the result afterwards instead.")
     offset = consts.get("offset", 0)
     axis1, axis2 = consts.get("axis1", 0), consts.get("axis2", 1)
@@ -481,9 +479,9 @@ def _trace_kind(arg_kinds, consts):
     kind = arg_kinds[0]
     if kind.is_scalar:
         raise UnsupportedError("np.trace of a number: it needs an array of rank 2 or more.")
-    for position, name in enumerate(("offset", "axis1", "axis2"), 1):
-        if len(arg_kinds) > position and name not in consts:
-            raise UnsupportedError(f"`{name}` of np.trace must be a constant integer.")
+    for position, param in enumerate(("offset", "axis1", "axis2"), 1):
+        if len(arg_kinds) > position and param not in consts:
+            raise UnsupportedError(f"`{param}` of np.trace must be a constant integer.")
     if not kind.is_array or kind.ndim is None:
         _trace_axes(consts, None)
         return K.UNKNOWN
@@ -590,10 +588,10 @@ def _vector_ord(ord):
 def _norm_plan(arg_kinds, consts):
     advice = {"ord": "a number or string literal", "axis": "an int literal, or a tuple by "
               "keyword: `axis=(0, 1)`", "keepdims": "True or False"}
-    for position, name in enumerate(("ord", "axis", "keepdims"), 1):
-        if len(arg_kinds) > position and name not in consts:
-            raise UnsupportedError(f"`{name}` of np.linalg.norm must be a constant written in "
-                                   f"the call ({advice[name]}).")
+    for position, param in enumerate(("ord", "axis", "keepdims"), 1):
+        if len(arg_kinds) > position and param not in consts:
+            raise UnsupportedError(f"`{param}` of np.linalg.norm must be a constant written in "
+                                   f"the call ({advice[param]}).")
     kind = arg_kinds[0]
     if kind.is_scalar:
         raise UnsupportedError("np.linalg.norm of a number: use abs(x).")

@@ -22,7 +22,7 @@ from .. import kinds as K
 from ..errors import UnsupportedError
 from ..simplify import binop
 from ..template import const, name
-from .arrays import _axis, _literal, _reduction_kind, _shift
+from .arrays import _axis, _literal, _reduction_kind, _shift, reduction_keywords
 from .base import TABLE, Add, Custom, NonDifferentiable, Scatter, rank, register, total
 
 # ---------------------------------------------------------------- run-time helpers
@@ -193,26 +193,10 @@ def _expand(site, value):
     return site.fill("np.expand_dims(v, k)", v=value, k=_literal(axis))
 
 
-def _reduction_keywords(site, vector):
-    """`axis=..., keepdims=...` of the reduction, over the axes after the directions for
-    a tangent in vector mode."""
-    axis = _axis(site.consts)
-    if vector:
-        axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
-        if isinstance(axis, tuple) and len(axis) == 1:
-            axis = axis[0]
-    keywords = []
-    if axis is not None:
-        keywords.append(gast.keyword(arg="axis", value=_literal(axis)))
-    if site.consts.get("keepdims"):
-        keywords.append(gast.keyword(arg="keepdims", value=const(True)))
-    return keywords
-
-
 def _summed(site, value):
     """`np.sum(value, axis=..., keepdims=...)` over the reduction's axes."""
     call = site.fill("np.sum(v)", v=value)
-    call.keywords = _reduction_keywords(site, site.vector)
+    call.keywords = reduction_keywords(site, site.vector)
     return call
 
 
@@ -357,7 +341,7 @@ def _safe_out(site):
     the std itself also covers constants the mean does not reproduce exactly (a slice of
     0.1s has a std of about 1e-17 and deviations of rounding noise)."""
     call = site.fill("np.ptp(a)")
-    call.keywords = _reduction_keywords(site, vector=False)
+    call.keywords = reduction_keywords(site, vector=False)
     return site.fill("np.where(p == 0, np.inf, out)", p=call)
 
 
