@@ -20,6 +20,7 @@ import numpy as np
 
 from . import kinds as K
 from . import pipeline, rules
+from .check import directional_derivative
 from .errors import Error, UnsupportedError, UsageError
 from .rules.base import Add, Elementwise, Rule, register, total
 from .template import name
@@ -169,7 +170,7 @@ def check_rule(fn, *args, rtol=1e-6, seed=0):
             continue
         direction = rng.normal(size=np.shape(arg))
         tangent, adjoint = _evaluate(rule, i, args, direction, cotangent, value.shape)
-        numeric = _central(fn, args, i, direction)
+        numeric = directional_derivative(fn, args, i, direction)[0]
         scale = max(1.0, float(np.max(np.abs(numeric), initial=0.0)))
         error = float(np.max(np.abs(tangent - numeric), initial=0.0))
         if error > rtol * scale * 10:
@@ -196,17 +197,3 @@ def _evaluate(rule, i, args, direction, cotangent, shape):
                                                           else float(direction), *args),
                                          dtype=float), shape)
     return tangent, rule.adjoints[i](cotangent if shape else float(cotangent), *args)
-
-
-def _central(fn, args, i, direction):
-    scale = max(1.0, float(np.max(np.abs(args[i]))))
-    h = 1e-6 * scale
-
-    def at(sign):
-        moved = list(args)
-        moved[i] = args[i] + sign * h * direction
-        if not np.ndim(args[i]):
-            moved[i] = float(moved[i])
-        return np.asarray(fn(*moved), dtype=float)
-
-    return (at(1) - at(-1)) / (2 * h)
