@@ -58,6 +58,26 @@ def elman(x, W, U, b, V, z):
     return loss
 
 
+def damped_sines(x: float, n: int):
+    """s = sum of sin(x / 2**i): `x` is overwritten and the derivative of `sin` needs its
+    old value, so it is saved every trip; `s` is used linearly, so it is not."""
+    s = 0.0
+    for i in range(n):
+        s = s + math.sin(x)
+        x = x * 0.5
+    return s
+
+
+def scaled_power(x: float, a: float, n: int):
+    """Differentiated with respect to `x` only: `a`, `n`, `c` and the counter do not
+    depend on `x`, so they get no derivative code."""
+    c = a * n
+    y = 1.0
+    for k in range(n):
+        y = y * x + c
+    return y * math.exp(c)
+
+
 def halvings(x: float):
     """A while loop whose trip count depends on the input."""
     n = 0
@@ -88,5 +108,10 @@ if __name__ == "__main__":
     x = np.array([1.5, 2.0, 0.5])
     print("cumulative product:     ", s2sad.grad(cumulative_product)(x), "by hand",
           [1 + 2.0 + 2.0 * 0.5, 1.5 + 1.5 * 0.5, 1.5 * 2.0])
+    print("damped_sines(0.8, 5):   ", s2sad.grad(damped_sines)(0.8, 5), "by hand",
+          sum(math.cos(0.8 / 2 ** i) / 2 ** i for i in range(5)))
+    x, c = 1.2, 0.1 * 4
+    print("scaled_power(1.2, .1, 4):", s2sad.grad(scaled_power)(x, 0.1, 4), "by hand",
+          (4 * x ** 3 + c * sum(j * x ** (j - 1) for j in range(1, 4))) * math.exp(c))
     print("halvings(5.0):          ", s2sad.grad(halvings)(5.0), "by hand", 3 / 8)
     print("power(1.5, 3):          ", s2sad.grad(power)(1.5, 3), "by hand", 3 * 1.5 ** 2)
