@@ -1,0 +1,165 @@
+"""Gradients (and, for the scalar benchmarks, tangents) written by hand: the floor that
+generated code is measured against.
+
+Each `*_gradient(args)` returns the gradient function for arguments shaped like `args`,
+with its work arrays allocated once: the NumPy ones write temporaries into those buffers
+(`out=`) and compute each weight gradient as one matrix product over the whole batch or
+sequence, because on this machine a fresh large temporary costs page faults that can
+take longer than the arithmetic. Only the returned gradients are new arrays.
+Every function returns a tuple with one gradient per differentiated argument.
+"""
+import math
+
+import numpy as np
+
+
+def griewank_walther_gradient(args):
+    def gradient(x1, x2):
+        r = x1 / x2
+        e = math.exp(x2)
+        a = math.sin(r) + r - e
+        b = r - e
+        ab = b * (math.cos(r) + 1.0) + a
+        return ab / x2, -ab * r / x2 - e * (a + b)
+    return gradient
+
+
+def griewank_walther_tangent(x1, x2, x1_dot, x2_dot):
+    r = x1 / x2
+    r_dot = (x1_dot - r * x2_dot) / x2
+    e = math.exp(x2)
+    e_dot = e * x2_dot
+    a = math.sin(r) + r - e
+    b = r - e
+    a_dot = (math.cos(r) + 1.0) * r_dot - e_dot
+    return a * b, a_dot * b + a * (r_dot - e_dot)
+
+
+def logistic_map_gradient(args):
+    """One input, one output: the derivative rides along the forward loop."""
+    def gradient(x, n):
+        return (logistic_map_tangent(x, n, 1.0)[1],)
+    return gradient
+
+
+def logistic_map_tangent(x, n, x_dot):
+    for i in range(n):
+        x_dot = 3.9 * (1.0 - 2.0 * x) * x_dot
+        x = 3.9 * x * (1.0 - x)
+    return x, x_dot
+
+
+def loop_sum_of_squares_gradient(args):
+    """The same loop as the function, writing 2 x_i into a new array."""
+    def gradient(x):
+        g = np.empty_like(x)
+        for i in range(len(x)):
+            g[i] = 2.0 * x[i]
+        return (g,)
+    return gradient
+
+
+def loop_sum_of_squares_tangent(x, x_dot):
+    s, s_dot = 0.0, 0.0
+    for i in range(len(x)):
+        s += x[i] * x[i]
+        s_dot += 2.0 * x[i] * x_dot[i]
+    return s, s_dot
+
+
+def rosenbrock_gradient(args):
+    """g_i = 200 d_{i-1} + x_i (2 - 400 d_i) - 2, with d_i = x_{i+1} - x_i^2."""
+    n = len(args[0])
+    d, t = np.empty(n - 1), np.empty(n - 1)
+
+    def gradient(x):
+        head = x[:-1]
+        np.multiply(head, head, out=t)
+        np.subtract(x[1:], t, out=d)
+        g = np.empty(n)
+        g[0] = 0.0
+        np.multiply(d, 200.0, out=g[1:])
+        np.multiply(d, -400.0, out=t)
+        np.add(t, 2.0, out=t)
+        np.multiply(t, head, out=t)
+        np.subtract(t, 2.0, out=t)
+        g[:-1] += t
+        return (g,)
+    return gradient
+
+
+def logistic_nll_gradient(args):
+    """dL/dw = -1/n X^T (s / (1 + exp(s Xw))), with s = 2y - 1."""
+    w, X, y = args
+    s, t = np.empty(len(y)), np.empty(len(y))
+
+    def gradient(w, X, y):
+        np.multiply(y, 2.0, out=s)
+        np.subtract(s, 1.0, out=s)
+        np.matmul(X, w, out=t)
+        np.multiply(t, s, out=t)
+        np.exp(t, out=t)
+        np.add(t, 1.0, out=t)
+        np.divide(s, t, out=t)
+        g = t @ X
+        g *= -1.0 / len(y)
+        return (g,)
+    return gradient
+
+
+def mlp_nll_gradient(args):
+    """Back-propagation through the two layers, batched over the data points."""
+    W, b, v, c, X, y = args
+    n, units = X.shape[0], W.shape[1]
+    hidden, delta = np.empty((n, units)), np.empty((n, units))
+    s, g = np.empty(n), np.empty(n)
+
+    def gradient(W, b, v, c, X, y):
+        np.matmul(X, W, out=hidden)
+        np.add(hidden, b, out=hidden)
+        np.tanh(hidden, out=hidden)
+        np.multiply(y, 2.0, out=s)
+        np.subtract(s, 1.0, out=s)
+        np.matmul(hidden, v, out=g)
+        np.add(g, c, out=g)
+        np.multiply(g, s, out=g)
+        np.exp(g, out=g)
+        np.add(g, 1.0, out=g)
+        np.divide(s, g, out=g)
+        np.negative(g, out=g)
+        np.multiply(hidden, hidden, out=delta)
+        np.subtract(1.0, delta, out=delta)
+        np.multiply(delta, v, out=delta)
+        np.multiply(delta, g[:, None], out=delta)
+        return X.T @ delta, delta.sum(axis=0), g @ hidden, float(g.sum())
+    return gradient
+
+
+def elman_gradient(args):
+    """Back-propagation through time: the input and output layers batched over the
+    sequence, only the recurrence step by step; each weight gradient is one product."""
+    W, U, b, V, x, z = args
+    steps, units = x.shape[0], U.shape[0]
+    states = np.zeros((steps + 1, units))
+    delta = np.empty((steps, units))
+    carry = np.empty(units)
+
+    def gradient(W, U, b, V, x, z):
+        np.matmul(x, W, out=delta)
+        np.add(delta, b, out=delta)
+        for t in range(steps):
+            row = states[t + 1]
+            np.matmul(states[t], U, out=row)
+            row += delta[t]
+            np.tanh(row, out=row)
+        y = 1.0 / (1.0 + np.exp(-(states[1:] @ V)))
+        dz = (y - z) * y * (1.0 - y)
+        V_bar = states[1:].T @ dz
+        np.matmul(dz, V.T, out=delta)
+        np.multiply(delta, 1.0 - states[1:] * states[1:], out=delta)
+        for t in range(steps - 1, 0, -1):
+            np.matmul(U, delta[t], out=carry)
+            np.multiply(carry, 1.0 - states[t] * states[t], out=carry)
+            delta[t - 1] += carry
+        return x.T @ delta, states[:-1].T @ delta, delta.sum(axis=0), V_bar
+    return gradient

@@ -1,0 +1,94 @@
+"""One case measured: check every gradient, then time the function and each gradient.
+
+The result's `cells` map each column to the ratio gradient time / function time, or to
+a word: "not installed", "fails" (the peer raised), "> N s" (its first call did not
+finish in time; see `PEER_LIMIT`).
+"""
+import inspect
+from dataclasses import dataclass, field
+from typing import Optional
+
+from benchmarks import check, ours, timing
+
+COLUMNS = ("s2sad grad()", "s2sad adjoint", "s2sad jvp()", "s2sad tangent", "by hand",
+           "by hand tangent", "autograd", "torch", "jax", "jax jit")
+PEER_LIMIT = {False: 60.0, True: 15.0}
+
+
+@dataclass
+class Measured:
+    label: str
+    scalar: bool
+    f_seconds: float
+    cells: dict
+    first_call: tuple
+    jit_first_call: object = None
+    pushed: Optional[tuple] = None  # (values pushed, trips) for the tape target
+    failures: dict = field(default_factory=dict)
+
+
+def measure(case, peers, quick=False, tape=False):
+    first = ours.first_call(case)
+    ours_ = ours.Derivatives(case)
+    hand = case.hand_gradient(case.args)
+    calls = {"f": (case.fn, case.args)}
+    calls.update(ours_.calls())
+    calls["by hand"] = (hand, case.args)
+    results = {"s2sad grad()": ours_.grad(*case.args),
+               "s2sad adjoint": ours_.adjoint(*case.args)[1],
+               "by hand": None}
+    if len(case.wrt) == 1:
+        results["s2sad adjoint"] = (results["s2sad adjoint"],)
+    cells, failures, jit_first, first_seconds = {}, {}, None, {}
+    for label, entry in peers.items():
+        if entry is None:
+            cells[label] = "not installed"
+            continue
+        outcome = _run_peer(entry[1], case, PEER_LIMIT[quick])
+        if isinstance(outcome, str):
+            cells[label] = outcome.split(":")[0]
+            failures[label] = outcome
+            if label == "jax jit":
+                jit_first = cells[label]
+            continue
+        prepared, result, seconds = outcome
+        calls[label] = (prepared.run, ())
+        results[label] = prepared.to_numpy(result)
+        first_seconds[label] = seconds
+        if label == "jax jit":
+            jit_first = prepared.first_call
+    reference = hand(*case.args)
+    results["by hand"] = reference
+    names = [list(inspect.signature(case.fn).parameters)[p] for p in case.wrt]
+    check.check(case.label, reference, results, names)
+    if case.scalar:
+        _check_tangents(case, ours_, calls)
+    times = timing.compare(calls, quick, first_seconds)
+    f_seconds = times.pop("f")
+    cells.update({column: seconds / f_seconds for column, seconds in times.items()})
+    pushed = (ours.pushes(case), case.args[1]) if tape else None
+    return Measured(case.label, case.scalar, f_seconds, cells, first, jit_first, pushed,
+                    failures)
+
+
+def _run_peer(prepare, case, limit):
+    """(prepared, its first result, seconds of that run), or a word and the reason."""
+    try:
+        with timing.limited(limit):
+            prepared = prepare(case)
+            result, seconds = timing.timed(prepared.run)
+    except timing.TooSlow as exc:
+        return f"{exc}: the first call did not finish within {limit:.0f} s"
+    except Exception as exc:  # a peer may fail in any way on a function it cannot do
+        return f"fails: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    return prepared, result, seconds
+
+
+def _check_tangents(case, ours_, calls):
+    """The tangent by s2sad (wrapper and generated code) against the one by hand."""
+    args, seeds = case.args, ours_.seeds
+    hand = case.hand_tangent(*args, *seeds)[1]
+    calls["by hand tangent"] = (case.hand_tangent, args + seeds)
+    tangents = {"s2sad jvp()": (ours_.jvp(*args, seeds)[1],),
+                "s2sad tangent": (ours_.tangent(*args, *seeds)[1],)}
+    check.check(case.label + " (tangent)", (hand,), tangents, ["the direction"])

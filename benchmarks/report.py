@@ -1,0 +1,128 @@
+"""The tables: time ratios, first calls, and the issue's targets, as text or Markdown."""
+from benchmarks import measure
+
+NOTE_TANGENT = ("Google's Tangent, the other source-to-source AD tool for Python, has no "
+                "column: its last release (0.1.9, December 2017) is written against the "
+                "node classes of gast 0.2 (`gast.Num`, `gast.Str`), which later gast "
+                "versions removed, and gast 0.2 predates the syntax tree of current Python, "
+                "so it does not run on Python 3.11.")
+
+
+def ratio(value, times="x"):
+    if isinstance(value, str):
+        return value
+    if value < 10:
+        return f"{value:.2f}{times}"
+    if value < 100:
+        return f"{value:.1f}{times}"
+    return f"{value:,.0f}{times}"
+
+
+def duration(seconds):
+    if seconds is None or isinstance(seconds, str):
+        return seconds or ""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds * 1e9:.3g} ns"
+
+
+def ratio_table(results, times="x"):
+    """Columns measured for at least one function (the peers' only when not left out)."""
+    columns = [c for c in measure.COLUMNS if any(c in r.cells for r in results)]
+    rows = []
+    for r in results:
+        rows.append([r.label, duration(r.f_seconds)] +
+                    [ratio(r.cells[c], times) if c in r.cells else "" for c in columns])
+    return ["function", "f"] + columns, rows
+
+
+def first_call_table(results, times="x"):
+    jit = any("jax jit" in r.cells for r in results)
+    header = ["function", "s2sad first call", "same, median of 5 fresh"] + \
+        ["jax jit first call"] * jit + ["s2sad grad() / by hand"]
+    rows = []
+    for r in results:
+        versus = "" if r.scalar else ratio(r.cells["s2sad grad()"] / r.cells["by hand"], times)
+        first = r.jit_first_call if r.jit_first_call is not None else r.cells.get("jax jit")
+        rows.append([r.label, duration(r.first_call[0]), duration(r.first_call[1])] +
+                    [duration(first)] * jit + [versus])
+    return header, rows
+
+
+def targets(results, times="x"):
+    """[(target, measured, 'met' or 'not met')] for the issue's done-when targets."""
+    scalar = [r for r in results if r.scalar]
+    arrays = [r for r in results if not r.scalar]
+    rows = []
+    if scalar:
+        rows.append(_target(
+            "scalar functions and loops: gradient ≤ 3× the function", scalar,
+            lambda r: r.cells["s2sad grad()"], 3.0,
+            lambda r: f"{ratio(r.cells['s2sad grad()'], times)} (generated adjoint alone "
+                      f"{ratio(r.cells['s2sad adjoint'], times)})"))
+    if arrays:
+        rows.append(_target(
+            "NumPy functions: gradient within 1.15× of the hand-written one", arrays,
+            lambda r: r.cells["s2sad grad()"] / r.cells["by hand"], 1.15,
+            lambda r: ratio(r.cells["s2sad grad()"] / r.cells["by hand"], times)))
+    if scalar:
+        rows.append(_target(
+            "scalar benchmarks: tangent ≤ 2.5× the function", scalar,
+            lambda r: r.cells["s2sad jvp()"], 2.5,
+            lambda r: f"{ratio(r.cells['s2sad jvp()'], times)} (generated tangent alone "
+                      f"{ratio(r.cells['s2sad tangent'], times)})"))
+    rows.append(_target(
+        "first call (transform + compile + run) < 50 ms", results,
+        lambda r: r.first_call[0], 0.050, lambda r: duration(r.first_call[0])))
+    for r in results:
+        if r.pushed is not None:
+            pushed, trips = r.pushed
+            floats = sum(type(v) is float for v in pushed)
+            met = len(pushed) == trips == floats
+            rows.append(("logistic map: the tape holds one float per trip",
+                         f"{len(pushed):,} values pushed for {trips:,} trips, "
+                         f"{floats:,} of them floats", "met" if met else "not met"))
+    return rows
+
+
+def _target(what, results, value, limit, show):
+    measured = "; ".join(f"{r.label}: {show(r)}" for r in results)
+    met = all(value(r) <= limit for r in results)
+    return what, measured, "met" if met else "not met"
+
+
+def text(results, failures):
+    parts = ["gradient time / function time (f: the plain function's time)",
+             _text_table(*ratio_table(results)), "",
+             "first call of s2sad.grad(f) (transform + compile + run)",
+             _text_table(*first_call_table(results)), "", "targets"]
+    for what, measured, verdict in targets(results):
+        parts.append(f"  {verdict:8} {what}: {measured}")
+    parts += _failure_lines(failures)
+    return "\n".join(parts)
+
+
+def _failure_lines(failures):
+    if not failures:
+        return []
+    return ["", "peers that could not be timed:"] + \
+        [f"  {label} on {case}: {why}" for (case, label), why in failures.items()]
+
+
+def _text_table(header, rows):
+    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
+    lines = []
+    for row in [header] + rows:
+        lines.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths))))
+    return "\n".join(lines)
+
+
+def markdown_table(header, rows, numbers=True):
+    """A Markdown table; with `numbers`, every column but the first aligned right."""
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---:" if i and numbers else "---"
+                            for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

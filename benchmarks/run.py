@@ -1,0 +1,61 @@
+"""The benchmark: gradient-to-function time ratios for s2sad, gradients written by hand,
+and the peers that are installed (autograd, PyTorch, JAX with and without jit), on one
+thread, in one process, with every gradient checked before it is timed.
+
+    python benchmarks/run.py              # the tables and the targets, as text
+    python benchmarks/run.py --quick      # fewer, shorter repeats
+    python benchmarks/run.py --markdown   # docs/performance.md
+    python benchmarks/run.py --only loop --no-peers
+
+See docs/performance.md for the method and the last results.
+"""
+import argparse
+import os
+import sys
+
+# run as a script, this folder comes first on the path: put the repository there
+# instead, so that `benchmarks` is a package and its modules shadow no others
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+sys.path.insert(0, os.path.dirname(_HERE))
+from benchmarks.threads import one_thread  # noqa: E402
+
+one_thread()
+
+from benchmarks import cases, document, machine, measure, peers, report  # noqa: E402
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print docs/performance.md instead of text tables")
+    parser.add_argument("--only", action="append", metavar="WORD",
+                        help="only the functions whose label contains WORD (repeatable)")
+    parser.add_argument("--no-peers", action="store_true", help="leave the peers out")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = parse(argv)
+    load = machine.OtherLoad()
+    found = {} if options.no_peers else peers.load()
+    selected = [c for c in cases.cases()
+                if not options.only or any(w.lower() in c.label.lower() for w in options.only)]
+    results, failures = [], {}
+    for case in selected:
+        print(f"measuring {case.label} ...", file=sys.stderr, flush=True)
+        result = measure.measure(case, found, options.quick,
+                                 tape=case.fn.__name__ == "logistic_map")
+        results.append(result)
+        failures.update({(case.label, k): v for k, v in result.failures.items()})
+    if options.markdown:
+        rows = machine.describe(peers.versions(found), load.cores())
+        print(document.document(results, rows, failures, options.quick), end="")
+    else:
+        print(report.text(results, failures))
+        print(f"\nother processes kept {load.cores() or 0:.2f} cores busy on average")
+
+
+if __name__ == "__main__":
+    main()
