@@ -86,17 +86,7 @@ class AdjointEmitter:
             if isinstance(s, ir.Op) and s.prim is operator.getitem
             and isinstance(s.args[0], ir.Var)}
         self.undefined = _maybe_undefined(spec.function)
-        self.order = {}
-        self.first = {param: -1 for param in spec.function.params}
-        for position, statement in enumerate(ir.statements(spec.function.body)):
-            self.order[id(statement)] = position
-            touched = statement.vars() if isinstance(statement, (ir.Op, ir.SetItem)) else []
-            if isinstance(statement, ir.Op):
-                touched = touched + [statement.target]
-            elif isinstance(statement, ir.For):
-                touched = [statement.target]
-            for var in touched:
-                self.first.setdefault(var.name, position)
+        self.reaching = _reaching(spec.function)
 
     # public
 
@@ -231,11 +221,11 @@ class AdjointEmitter:
         if not self.active_in(statement.body + statement.orelse):
             return
         control = self.control(statement, depth)
-        position = self.order[id(statement)]
+        reach = self.reaching[id(statement)]
         touched = [v for v in self.touched([statement])
-                   if depth or v in self.state or self.first.get(v, -1) < position]
+                   if depth or v in self.state or v in reach]
         self.materialize(touched)
-        later = [v for v in touched if depth or self.first.get(v, -1) < position]
+        later = [v for v in touched if depth or v in reach]
         before = (dict(self.state), dict(self.current))
         bodies = []
         for block in (statement.body, statement.orelse):
@@ -600,6 +590,31 @@ def _maybe_undefined(function):
     defined = set(function.params) | {s.target.name for s in function.body
                                       if isinstance(s, ir.Op)}
     return {s.target.name for s in ir.walk(function.body)} - defined
+
+
+def _reaching(function):
+    """For each `if`, the variables some path from the function's entry to it reads or
+    assigns: their adjoints must exist after the branch. A use in an earlier sibling
+    branch does not count (after early returns are moved, the code that follows an `if`
+    is copied into its branches, so the first use in the text may be on another path)."""
+    found = {}
+
+    def visit(block, seen):
+        for statement in block:
+            if isinstance(statement, (ir.Op, ir.SetItem)):
+                seen |= {v.name for v in statement.vars()}
+                if isinstance(statement, ir.Op):
+                    seen.add(statement.target.name)
+            elif isinstance(statement, ir.If):
+                found[id(statement)] = set(seen)
+                seen = visit(statement.body, set(seen)) | visit(statement.orelse, set(seen))
+            elif isinstance(statement, (ir.For, ir.While)):
+                if isinstance(statement, ir.For):
+                    seen.add(statement.target.name)
+                seen = visit(statement.body, visit(statement.body, set(seen)))
+        return seen
+    visit(function.body, set(function.params))
+    return found
 
 
 def _block_local(function):

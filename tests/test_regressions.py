@@ -204,7 +204,20 @@ def swapped_arrays_stay_writable(x, y):
     return np.sum(a * b)
 
 
-CASES = [view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
+def array_after_an_early_return_in_an_elif(x, y):
+    """The code after the `if` is copied into the branches that do not return, so `w`
+    is first assigned in the `if` branch; on the `elif` path it never exists, and the
+    backward sweep must not create its adjoint there (it did: UnboundLocalError)."""
+    if x > 1.0:
+        y = x
+    elif x > 0.5:
+        return x * y
+    w = np.zeros(3) + y
+    w[0] = w[0] * x
+    return np.sum(w * w)
+
+
+CASES = [array_after_an_early_return_in_an_elif, view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
          name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
          saved_array_later_written, array_that_may_not_exist, shrinking_array,
          recursion_inside_a_loop, read_before_assigned_in_the_text,
