@@ -115,7 +115,7 @@ def _check_one(fn, args, position, label, modes, rtol, dot_rtol, rng):
 
 def _direction(x, rng):
     """A random direction scaled to the input: each element moves in proportion to its
-    own size (1 for elements near 0), so one step suits inputs of any magnitude."""
+    own size, or to 1 when smaller than 1, so one step suits inputs of any magnitude."""
     scale = np.maximum(np.abs(x), 1.0)
     sign = rng.choice((-1.0, 1.0), size=np.shape(x))
     step = sign * rng.uniform(0.5, 1.0, size=np.shape(x)) * scale

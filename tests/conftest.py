@@ -6,6 +6,8 @@ from hypothesis import HealthCheck, seed, settings
 
 from rulecheck import make_function
 
+from s2sad import pipeline, rules
+
 
 @pytest.fixture
 def gen(tmp_path):
@@ -19,6 +21,17 @@ def gen(tmp_path):
     yield build
     for name in made:
         sys.modules.pop(name, None)
+
+
+
+@pytest.fixture
+def registered():
+    """Rules added during a test are removed after it, with the derivatives built on them."""
+    before = dict(rules.TABLE)
+    yield
+    rules.TABLE.clear()
+    rules.TABLE.update(before)
+    pipeline.forget()
 
 
 # ---------------------------------------------------------------- the fuzzer's options

@@ -8,17 +8,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import pipeline, rules
 from s2sad.check import directional_derivative
-
-
-@pytest.fixture
-def registered():
-    before = dict(rules.TABLE)
-    yield
-    rules.TABLE.clear()
-    rules.TABLE.update(before)
-    pipeline.forget()
 
 
 def griewank_walther(x1, x2):

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import pipeline, rules
 from util import assert_close, numeric_grad, numeric_jvp
 
 erf = np.vectorize(math.erf, otypes=[float])
@@ -36,16 +35,6 @@ def logsumexp(x):
 def softmax(x):
     e = np.exp(x - np.max(x))
     return e / np.sum(e)
-
-
-@pytest.fixture
-def registered():
-    """Rules added during a test are removed after it, with the derivatives built on them."""
-    before = dict(rules.TABLE)
-    yield
-    rules.TABLE.clear()
-    rules.TABLE.update(before)
-    pipeline.forget()
 
 
 def uses_erf(x):
