@@ -210,7 +210,7 @@ class AdjointEmitter:
 
     def pop(self, statement, key, depth):
         saved = self.saved(key, depth, statement.target.name)
-        value = name(saved) if saved else self.fill("stack.pop()")
+        value = name(saved) if saved else self.fill("pop()")
         if isinstance(statement, ir.SetItem):
             target = gast.Subscript(value=name(statement.target.name),
                                     slice=self.printer.atom(statement.index), ctx=gast.Store())
@@ -242,7 +242,7 @@ class AdjointEmitter:
         elif control.mode == "flag":
             test = name(control.flag)
         else:
-            test = self.fill("stack.pop()")
+            test = self.fill("pop()")
         body, orelse = bodies
         if isinstance(orelse[0], gast.Pass):
             orelse = []
@@ -258,7 +258,7 @@ class AdjointEmitter:
                    if v in self.state or not _set_first(statement.body, v)]
         self.materialize(touched)
         if control.counter and depth:
-            self.statements.append(assign(control.counter, self.fill("stack.pop()")))
+            self.statements.append(assign(control.counter, self.fill("pop()")))
         outer, self.statements = self.statements, []
         self.block(statement.body, depth + 1)
         self.materialize(touched)
@@ -278,7 +278,7 @@ class AdjointEmitter:
                                             orelse=[], type_comment=None))
         for key in reversed(loop_saves(statement, self.pushed)):
             saved = self.saved(key, depth, key[2])
-            value = name(saved) if saved else self.fill("stack.pop()")
+            value = name(saved) if saved else self.fill("pop()")
             self.statements.append(assign(key[2], value))
 
     def control(self, statement, depth):
@@ -486,6 +486,8 @@ class AdjointEmitter:
         elif state is None:
             self.statements.append(assign(bar, value))
             self.state[atom.name] = "owned" if new_array(value, self.handles) else "alias"
+        elif kind.is_scalar and atom.name not in self.current and self.merge(bar, value):
+            pass
         elif (kind.is_scalar or state == "owned") and atom.name not in self.current:
             self.statements.append(augment(bar, value))
         else:
@@ -493,6 +495,21 @@ class AdjointEmitter:
             self.statements.append(assign(bar, total))
             self.current.pop(atom.name, None)
             self.state[atom.name] = "owned"
+
+    def merge(self, bar, value):
+        """Fold a number's second contribution into the statement that assigned its first,
+        just before (`x_bar = b - a` for `x_bar = -a; x_bar += b`): one statement and one
+        operation fewer in the loop bodies of scalar code."""
+        last = self.statements[-1] if self.statements else None
+        if not (isinstance(last, gast.Assign) and isinstance(last.targets[0], gast.Name)
+                and last.targets[0].id == bar) or bar in _loaded([value]):
+            return False
+        first = last.value
+        if isinstance(first, gast.UnaryOp) and isinstance(first.op, gast.USub):
+            last.value = binop(value, gast.Sub(), first.operand)
+        else:
+            last.value = binop(first, gast.Add(), value)
+        return True
 
     def scatter(self, atom, contribution):
         bar = self.namer.bar(atom.name)

@@ -266,17 +266,20 @@ def _call_kinds(op, kinds):
     return K.canonical(tuple(infer.kind_of(a, kinds) for a in calls.bound_arguments(op)))
 
 
-MODES = {"reverse": ("adjoint", "vjp"), "forward": ("tangent", "jvp"),
-         "vector": ("tangents", "jvps")}
+MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
+         "forward": ("tangent", "jvp"), "vector": ("tangents", "jvps")}
 
 
 def derive(fn, arg_kinds, positions, mode="reverse", top=True):
     """The generated derivative of `fn` for these kinds and positions (cached): the
-    adjoint ("reverse"), the tangent ("forward") or the tangent in several directions at
-    once ("vector").
+    adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
+    primal statements only the value needed are left out), the tangent ("forward") or the
+    tangent in several directions at once ("vector").
 
     While a recursive function's derivative is being built, a call back into it gets a
     `Pending` one: its name and the cell the compiled function will be put in."""
+    if mode == "gradient" and not top:
+        mode = "reverse"
     key = (K.canonical(arg_kinds), tuple(positions), mode, top)
     cache = _derived.setdefault(fn, {})
     if key not in cache:
@@ -285,7 +288,7 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True):
         spec = specialise(fn, arg_kinds, positions)
         pending = Pending(_variant_name(fn, cache, top, mode), types.CellType())
         _building[(fn, key)] = pending
-        builder = _AdjointBuilder if mode == "reverse" else _TangentBuilder
+        builder = _AdjointBuilder if mode in ("reverse", "gradient") else _TangentBuilder
         try:
             derived = builder(fn, spec, top, pending.name, mode).build()
         finally:
@@ -353,7 +356,8 @@ class _Builder:
             self.handles[key] = identifier
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj
-        self.handles["stack"] = self.namer.fresh("stack")
+        for role in ("stack", "push", "pop"):
+            self.handles[role] = self.namer.fresh(role)
         self.def_name = def_name
         self.namer.reserve(self.def_name)
         self.printer = Printer(self.bind)
@@ -447,8 +451,8 @@ class _AdjointBuilder(_Builder):
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
         result = self.printer.atom(function.result)
         kept = []
-        if self.top and isinstance(function.result, ir.Var) and \
-                function.result.name in _stored_names(backward):
+        if self.top and self.mode == "reverse" and isinstance(function.result, ir.Var) \
+                and function.result.name in _stored_names(backward):
             value = self.namer.fresh(function.name)
             copy = "x" if self.spec.out_kind.is_scalar else "np.copy(x)"
             kept = [gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(), annotation=None,
@@ -456,7 +460,8 @@ class _AdjointBuilder(_Builder):
                                 value=emitter.fill(copy, x=function.result.name),
                                 type_comment=None)]
             result = name(value)
-        returned = tuple_of([result, grads]) if self.top else grads
+        returned = tuple_of([result, grads]) if self.top and self.mode == "reverse" \
+            else grads
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
         header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:
@@ -466,9 +471,7 @@ class _AdjointBuilder(_Builder):
         if backward:
             body.append("    # backward sweep")
             body += _indented(backward)
-        stack = self.handles["stack"]
-        if re.search(rf"(?<![\w.]){stack}\b", "\n".join(body)):
-            lines.append(f"    {stack} = []")
+        lines += _tape(self.handles, "\n".join(body))
         lines += body
         lines.append("    return " + _listing(returned))
         return self.finish(lines)
@@ -481,6 +484,20 @@ class _AdjointBuilder(_Builder):
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
         return printer.undefined() + printer.block(self.spec.function.body)
+
+
+def _tape(handles, body):
+    """The stack and its two methods bound to local names, where the body uses them: a
+    loop that pushes or pops once per trip then makes no attribute lookup."""
+    stack, push, pop = (handles[role] for role in ("stack", "push", "pop"))
+    uses = {role: re.search(rf"(?<![\w.]){handles[role]}\b", body)
+            for role in ("push", "pop")}
+    if not any(uses.values()):
+        return []
+    lines = [f"    {stack} = []"]
+    lines += [f"    {handles[role]} = {stack}.{method}"
+              for role, method in (("push", "append"), ("pop", "pop")) if uses[role]]
+    return lines
 
 
 def _listing(node):

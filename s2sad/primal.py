@@ -156,7 +156,7 @@ class PrimalPrinter:
     def push(self, value, key=None):
         if key in self.saves:
             return assign(self.saves[key], value)
-        return gast.Expr(value=self.fill("stack.append(v)", v=value))
+        return gast.Expr(value=self.fill("push(v)", v=value))
 
 
 def _before_break(block, statement):

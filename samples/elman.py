@@ -86,7 +86,7 @@ def show(result):
           f"sin(0.3 t), t < {LENGTH}\n")
     print("What the adjoint saves in the forward sweep and restores in the backward one:")
     for number, line in enumerate(result["adjoint"].splitlines(), 1):
-        if "stack." in line:
+        if "push(" in line or "pop()" in line:
             print(f"  line {number:2}: {line.strip()}")
     print("\ngradient at the initial weights, s2sad vs central differences:")
     for name, g, n in zip(PARAMETERS, result["grads"], result["numeric"]):

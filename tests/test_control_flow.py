@@ -1563,21 +1563,21 @@ def _sweeps(text):
 
 def test_logistic_source_pushes_forward_pops_backward():
     forward, backward = _sweeps(s2sad.source(logistic, 0.3, 5))
-    assert ".append(" in forward and ".pop()" not in forward
-    assert ".pop()" in backward and ".append(" not in backward
+    assert "push(" in forward and "pop()" not in forward
+    assert "pop()" in backward and "push(" not in backward
     assert "reversed(range(" in backward
 
 
 def test_accumulator_source_saves_nothing():
     text = s2sad.source(accum_sq, anyv(4))
-    assert ".append(" not in text and ".pop()" not in text
+    assert "push(" not in text and "pop()" not in text
 
 
 def test_top_level_if_uses_no_stack():
     for fn, args in ((br_if_else, (0.9,)), (br_elif, (0.3, 0.7)), (ret_early, (2.5,)),
                      (br_array, (anyv(3), anyv(3)))):
         text = s2sad.source(fn, *args, wrt=0)
-        assert ".append(" not in text and ".pop()" not in text, text
+        assert "push(" not in text and "pop()" not in text, text
 
 
 def test_overwrite_in_top_level_if_uses_no_stack():
@@ -1585,7 +1585,7 @@ def test_overwrite_in_top_level_if_uses_no_stack():
     plain variable, so no push/pop stack is needed even when the branch overwrites."""
     for fn, args in ((aug_names_branch, (0.7, 1.3)), (br_bool_ops, (0.5, 0.7))):
         text = s2sad.source(fn, *args, wrt=0)
-        assert ".append(" not in text and ".pop()" not in text, text
+        assert "push(" not in text and "pop()" not in text, text
 
 
 def test_source_of_branch_keeps_condition_and_mirrors_it_backward():

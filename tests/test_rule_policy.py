@@ -421,7 +421,7 @@ def test_power_with_a_variable_exponent_at_zero_base(gen):
 def test_literal_exponents_read_like_the_derivative(gen):
     reverse = s2sad.source(gen("x", "x ** 3 + x ** 2 + x ** 0"), 2.0)
     backward = reverse.split("backward sweep")[1]
-    assert "3 * x ** 2" in backward and "2 * x\n" in backward
+    assert "3 * x ** 2" in backward and "2 * x +" in backward
     assert "(3 - 1)" not in backward and "x ** -1" not in backward  # x ** 0: nothing
     assert "0.3 / x ** 0.7" in s2sad.source(gen("x", "x ** 0.3"), 2.0, mode="forward")
 

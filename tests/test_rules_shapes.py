@@ -209,7 +209,7 @@ def test_join_code():
     source = s2sad.source(stacked, rand(3), rand(3), wrt=(0, 1))
     assert "x_bar = t1_bar[..., 0]" in source and "y_bar = t1_bar[..., 1]" in source
     source = s2sad.source(built, 0.5, 1.5, wrt=(0, 1))
-    assert "a_bar = t1_bar[0, 0]" in source and "b_bar += t1_bar[1, 0]" in source
+    assert "a_bar = t1_bar[0, 0]" in source and "b_bar = t1_bar[0, 1] + t1_bar[1, 0]" in source
     forward = s2sad.source(built, 0.5, 1.5, wrt=(0, 1), mode="forward")
     assert "np.array([[a_dot, b_dot], [b_dot, 0.0]])" in forward
 

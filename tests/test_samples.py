@@ -264,7 +264,7 @@ def test_elman_training_lowers_the_loss(recurrent):
 
 def test_elman_script():
     out = run_sample("elman")
-    assert "stack.append(h)" in out and "h = stack.pop()" in out
+    assert "push(h)" in out and "h = pop()" in out
     differences = [float(line.split("|difference|")[1].split()[0])
                    for line in out.splitlines() if "|difference|" in line]
     assert len(differences) == 4 and max(differences) < 1e-6
