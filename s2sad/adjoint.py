@@ -87,6 +87,7 @@ class AdjointEmitter:
             and isinstance(s.args[0], ir.Var)}
         self.undefined = _maybe_undefined(spec.function)
         self.reaching = _reaching(spec.function)
+        self.templates = _templates(spec.function, self.kinds)
 
     # public
 
@@ -389,7 +390,8 @@ class AdjointEmitter:
             g=name(self.bar(op.target.name)),
             lib=self.handles[lib], handles=self.handles,
             active=[isinstance(a, ir.Var) and a.name in self.active for a in op.args],
-            consts=consts(op, rule, self.kinds), bind=self.printer.bind)
+            consts=consts(op, rule, self.kinds), bind=self.printer.bind,
+            like=[self.like(a) for a in op.args])
         differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
         contributions = rule.adjoint(site).items() if differentiable else ()
         target = op.target.name
@@ -532,10 +534,36 @@ class AdjointEmitter:
         """Sum a result-shaped contribution back to the shape of operand `atom`."""
         if kind.is_scalar:
             return self.fill("np.sum(v)", v=value)
-        return self.fill("unbroadcast(v, x)", v=value, x=atom.name)
+        return self.fill("unbroadcast(v, x)", v=value, x=self.like(atom))
+
+    def like(self, atom):
+        """A value shaped like `atom` that the backward sweep reads at no cost (an array
+        argument, or a slice of one): where an adjoint needs only the shape of an
+        intermediate array, the forward sweep then need not keep that array alive."""
+        kind = self.kinds.get(atom.name) if isinstance(atom, ir.Var) else None
+        if kind is None or not kind.is_array or atom.name in self.mutable:
+            return self.printer.atom(atom)
+        return name(self.templates.get(kind.shape, atom.name))
 
     def fill(self, text, **subs):
         return fill(text, **{**self.handles, **subs})
+
+
+def _templates(function, kinds):
+    """For each shape token, the first array parameter or top-level slice of one that has
+    it: always defined when the backward sweep runs, and cheap to keep (a view)."""
+    found = {}
+    candidates = [p for p in function.params if p not in function.mutable]
+    candidates += [s.target.name for s in function.body
+                   if isinstance(s, ir.Op) and s.prim is operator.getitem
+                   and isinstance(s.args[0], ir.Var) and s.args[0].name in candidates
+                   and isinstance(s.args[1], ir.Slice) and s.target.name not in function.mutable]
+    for candidate in candidates:
+        kind = kinds.get(candidate)
+        if kind is not None and kind.is_array and isinstance(kind.shape, tuple) \
+                and kind.shape[:1] != ("mutable",):
+            found.setdefault(kind.shape, candidate)
+    return found
 
 
 def new_array(value, handles):

@@ -169,7 +169,20 @@ def _callee_kind(fn, arg_kinds):
         raise UnsupportedError(f"`{fn.__name__}` calls itself with arguments whose kinds keep "
                                "changing; keep them the same kinds as the outer call's.")
     function, kinds = infer_kinds(fn, K.canonical(arg_kinds))
-    return infer.kind_of(function.result, kinds)
+    return _in_caller(infer.kind_of(function.result, kinds), arg_kinds)
+
+
+def _in_caller(kind, arg_kinds):
+    """A callee's result kind with its shape token in the caller's terms: the callee
+    numbers tokens from its own arguments, so its first argument's token must not be
+    mistaken for the caller's first argument's."""
+    if not kind.is_array:
+        return kind
+    tokens = dict(zip((k.shape for k in K.canonical(arg_kinds) if k.is_array),
+                      (k.shape for k in arg_kinds if k.is_array)))
+    if kind.shape in tokens:
+        return K.Kind("array", kind.ndim, tokens[kind.shape])
+    return K.array(kind.ndim)
 
 
 def specialise(fn, arg_kinds, positions):

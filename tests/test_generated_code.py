@@ -76,3 +76,42 @@ def test_closure_variables_are_seen():
     assert s2sad.grad(scaled)(0.5) == pytest.approx(3 * math.cos(0.5))
     x = np.linspace(0.1, 1.0, 4)
     assert np.allclose(s2sad.vjp(scaled)(x, np.ones(4))[1], 3 * np.cos(x))
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def shifted(x):
+    return np.sum(x[2:] * x[:-2] + x[1:-1] ** 2)
+
+
+def overlapping(x):
+    return np.sum(x[1:] * x[:2])
+
+
+def central(fn, x, h=1e-6):
+    return np.array([(fn(x + h * e) - fn(x - h * e)) / (2 * h) for e in np.eye(len(x))])
+
+
+@pytest.mark.parametrize("fn, sums", [(rosenbrock, 0), (shifted, 0), (overlapping, 2)])
+def test_slices_shortened_alike_need_no_unbroadcast(fn, sums):
+    """`x[1:]` and `x[:-1]` (`x[2:]`, `x[:-2]` and `x[1:-1]`) have the same length, so
+    combining them needs no `unbroadcast`; `x[:2]` is another length, so it keeps it."""
+    x = np.random.default_rng(3).uniform(0.5, 1.5, 3)
+    assert s2sad.source(fn, x).count("unbroadcast(") == sums
+    assert np.allclose(s2sad.grad(fn)(x), central(fn, x), rtol=1e-7, atol=1e-8)
+    assert np.allclose(s2sad.grad(fn)(x[:2]), central(fn, x[:2]), rtol=1e-7, atol=1e-8)
+
+
+def test_gradient_leaves_out_what_only_the_value_needs():
+    """grad() runs an adjoint without the value: of Rosenbrock's forward sweep only the
+    slices, `x[1:] - x[:-1] ** 2` and `1 - x[:-1]` remain; the seed array is built
+    from a slice of `x`, not from the summed array."""
+    from s2sad import kinds as K, pipeline
+    x = np.ones(5)
+    text = pipeline.derive(rosenbrock, K.of_arguments((x,), (0,), ["x"]), (0,),
+                           "gradient").source
+    forward = text.split("# backward sweep")[0]
+    assert forward.count(" = ") == 5 and "np.sum" not in forward, text
+    assert "np.full_like(t1, " in text, text

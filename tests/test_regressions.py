@@ -277,3 +277,21 @@ def scale_scalar_argument(x):
 def test_in_place_operator_on_a_number_argument_is_fine():
     assert s2sad.grad(scale_scalar_argument)(1.5) == 2.0
     assert s2sad.jvp(scale_scalar_argument)(1.5, 1.0) == (3.0, 2.0)
+
+
+def doubled(v):
+    return v * 2.0
+
+
+def broadcast_with_a_helper_result(a, b):
+    return np.sum(a + doubled(b))
+
+
+def test_a_helper_result_has_its_own_shape_not_the_callers_first_argument():
+    """A helper numbers shapes from its own arguments: its result, shaped like its first
+    argument `b`, must not be taken for the caller's first argument `a`'s shape (which
+    would leave out the sum that undoes broadcasting)."""
+    a, b = np.ones((2, 1)), np.arange(3.0)
+    ga, gb = s2sad.grad(broadcast_with_a_helper_result, wrt=(0, 1))(a, b)
+    assert ga.shape == (2, 1) and np.all(ga == 3.0)
+    assert gb.shape == (3,) and np.all(gb == 4.0)

@@ -50,10 +50,10 @@ def _spread(site, value):
     """`value` (shaped like the reduced result) broadcast back to the operand's shape."""
     axis = _axis(site.consts)
     if axis is None and not site.consts.get("keepdims"):
-        return site.fill("np.full_like(a, v)", v=value)
+        return site.fill("np.full_like(t, v)", v=value, t=site.template(0))
     if not site.consts.get("keepdims"):
         value = site.fill("np.expand_dims(v, axis)", v=value, axis=const(axis))
-    return site.fill("v * np.ones_like(a)", v=value)
+    return site.fill("v * np.ones_like(t)", v=value, t=site.template(0))
 
 
 def _sum_adjoint(site):
@@ -65,9 +65,9 @@ def _sum_adjoint(site):
 def _mean_adjoint(site):
     axis = _axis(site.consts)
     if axis is None:
-        count = site.fill("a.size")
+        count = site.fill("t.size", t=site.template(0))
     elif isinstance(axis, int):
-        count = site.fill("a.shape[k]", k=const(axis))
+        count = site.fill("t.shape[k]", k=const(axis), t=site.template(0))
     else:
         raise UnsupportedError("`np.mean` over a tuple of axes has no derivative rule yet.")
     if site.kinds[0].is_scalar:
@@ -275,7 +275,28 @@ def _getitem_kind(arg_kinds, consts):
         return K.array(None)
     if kind.ndim is None:
         return K.UNKNOWN
-    return K.array(kind.ndim - taken + added)
+    return K.array(kind.ndim - taken + added, _sliced_shape(kind, index))
+
+
+def _sliced_shape(kind, index):
+    """The shape token of `x[a:]`, `x[:-b]`, `x[a:-b]` (constant a, b >= 0, no step): the
+    first axis shortened by a + b and clipped at 0, so `x[1:]` and `x[:-1]` share a token
+    and `x[1:] - x[:-1] ** 2` needs no `unbroadcast`. None (a fresh token) otherwise."""
+    if not isinstance(index, ir.Slice) or index.step is not None \
+            or not isinstance(kind.shape, tuple) or kind.shape[:1] in (("mutable",), ("fresh",)):
+        return None
+    lower = 0 if index.lower is None else _literal_int(index.lower)
+    upper = 0 if index.upper is None else _literal_int(index.upper)
+    if lower is None or upper is None or lower < 0 or upper > 0 or \
+            (index.upper is not None and upper == 0):
+        return None
+    return ("slice", kind.shape, lower - upper)
+
+
+def _literal_int(atom):
+    if isinstance(atom, ir.Const) and type(atom.value) is int:
+        return atom.value
+    return None
 
 
 def _getitem_adjoint(site):

@@ -93,6 +93,12 @@ class Site:
     dots: list = None
     vector: bool = False
     bind: object = None
+    like: list = None
+
+    def template(self, position):
+        """An argument-shaped value to build arrays from (`np.full_like(template, g)`):
+        the argument itself, or a cheaper value known to have its shape."""
+        return (self.like or self.args)[position]
 
     def fill(self, text, **subs):
         """A template with `a`, `b`, `c`, `d` (also `arg0`, `arg1`, ... for any number)
