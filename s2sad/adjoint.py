@@ -88,6 +88,8 @@ class AdjointEmitter:
         self.undefined = _maybe_undefined(spec.function)
         self.reaching = _reaching(spec.function)
         self.templates = _templates(spec.function, self.kinds)
+        # arrays whose adjoint is, for now, a number standing for itself broadcast
+        self.narrow = set()
 
     # public
 
@@ -116,6 +118,7 @@ class AdjointEmitter:
         caller's cotangent) is copied, so the caller may update each gradient in place."""
         names = []
         shared = {self.seed_name()}
+        self.widen(self.spec.wrt)
         for param in self.spec.wrt:
             bar = self.namer.bar(param)
             scalar = self.kinds[param].is_scalar
@@ -328,6 +331,7 @@ class AdjointEmitter:
 
     def materialize(self, names):
         """Make each adjoint in `names` a variable of its own that may be added to."""
+        self.widen(names)
         for var in names:
             state = self.state.get(var)
             bar = self.namer.bar(var)
@@ -357,6 +361,7 @@ class AdjointEmitter:
         array = statement.target.name
         if array not in self.active or array not in self.state:
             return
+        self.widen([array])
         if self.state[array] != "owned" or array in self.current:
             self.statements.append(assign(self.namer.bar(array),
                                           self.fill("np.copy(x)", x=self.bar(array))))
@@ -381,6 +386,12 @@ class AdjointEmitter:
         rule = rules.lookup(op.prim)
         arg_kinds = [kind_of(a, self.kinds) for a in op.args]
         out_kind = self.kinds[op.target.name]
+        narrow = op.target.name in self.narrow
+        if narrow and not (isinstance(rule, rules.Elementwise) and all(
+                K.same_shape(kind, out_kind) for a, kind in zip(op.args, arg_kinds)
+                if isinstance(a, ir.Var) and a.name in self.active)):
+            self.widen([op.target.name])
+            narrow = False
         lib = rule.lib if isinstance(rule, rules.Elementwise) else None
         if lib is None:
             lib = "math" if all(k.is_scalar for k in arg_kinds) else "np"
@@ -394,6 +405,8 @@ class AdjointEmitter:
             like=[self.like(a) for a in op.args])
         differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
         contributions = rule.adjoint(site).items() if differentiable else ()
+        if narrow:
+            contributions = [(p, self.narrowed(c)) for p, c in contributions]
         target = op.target.name
         if target not in self.mutable:
             for position, contribution in contributions:
@@ -432,6 +445,7 @@ class AdjointEmitter:
         self.contribute(target, rules.Add(total), None)
 
     def call_adjoint(self, op):
+        self.widen([op.target.name])
         arguments = calls.bound_arguments(op)
         positions = tuple(i for i, a in enumerate(arguments)
                           if isinstance(a, ir.Var) and a.name in self.active)
@@ -478,6 +492,14 @@ class AdjointEmitter:
             value = self.reduce(value, atom, kind)
         bar = self.namer.bar(atom.name)
         state = self.state.get(atom.name)
+        narrow = getattr(contribution, "narrow", False)
+        if narrow and kind.is_array and state is None and atom.name not in self.mutable:
+            self.narrow.add(atom.name)
+        elif narrow and (state is None or not kind.is_array):
+            value = self.fill("np.full_like(t, v)", t=self.like(atom), v=value)
+            self.narrow.discard(atom.name)
+        elif not narrow:
+            self.narrow.discard(atom.name)
         if state is None and isinstance(value, gast.Name) and value.id in self.reused:
             copy = "x" if kind.is_scalar else "np.copy(x)"
             self.statements.append(assign(bar, self.fill(copy, x=value.id)))
@@ -497,6 +519,32 @@ class AdjointEmitter:
             self.statements.append(assign(bar, total))
             self.current.pop(atom.name, None)
             self.state[atom.name] = "owned"
+
+    def widen(self, names):
+        """Make each narrow adjoint among `names` the array it stands for."""
+        for var in [v for v in names if v in self.narrow]:
+            self.narrow.discard(var)
+            bar, last = self.namer.bar(var), self.statements[-1] if self.statements else None
+            value = name(self.bar(var))
+            if var not in self.current and isinstance(last, gast.Assign) and \
+                    isinstance(last.targets[0], gast.Name) and last.targets[0].id == bar:
+                value = self.statements.pop().value
+            self.statements.append(assign(bar, self.fill(
+                "np.full_like(t, v)", t=self.like(ir.Var(var)), v=value)))
+            self.state[var] = "owned"
+            self.current.pop(var, None)
+
+    def narrowed(self, contribution):
+        """A contribution computed from a narrow adjoint is narrow too when it reads no
+        array (`g * 100.0`, not `g * 2 * t7`)."""
+        if not isinstance(contribution, rules.Add) or contribution.reduce:
+            return contribution
+        bars = {self.bar(v) for v in self.narrow}
+        arrays = {n for n in _loaded([contribution.value])
+                  if n not in bars and not self.kinds.get(n, K.SCALAR).is_scalar}
+        if arrays:
+            return contribution
+        return rules.Add(contribution.value, narrow=True)
 
     def merge(self, bar, value):
         """Fold a number's second contribution into the statement that assigned its first,

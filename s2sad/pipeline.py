@@ -491,12 +491,47 @@ class _AdjointBuilder(_Builder):
 
     def forward(self, later, emitter, pushed):
         """Primal statements the backward sweep or the result read, in order."""
-        needed = set()
-        for node in later:
-            needed |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        needed = _exposed(later, set())
+        # values saved once around a loop are copied by the forward sweep itself
+        needed |= {key[2] for key in pushed if isinstance(key, tuple) and key[0] == "save"}
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
         return printer.undefined() + printer.block(self.spec.function.body)
+
+
+def _exposed(statements, assigned):
+    """Names `statements` read before assigning them (`assigned` already holds values):
+    a temporary the backward sweep recomputes in a loop body before reading it need not
+    be kept by the forward sweep. A loop or branch body may not run, so what it assigns
+    counts only inside it."""
+    found = set()
+    for statement in statements:
+        if isinstance(statement, (gast.For, gast.While, gast.If)):
+            head = statement.iter if isinstance(statement, gast.For) else statement.test
+            found |= _names(head) - assigned
+            inner = assigned | (_names(statement.target)
+                                if isinstance(statement, gast.For) else set())
+            found |= _exposed(statement.body, set(inner))
+            found |= _exposed(statement.orelse, set(assigned))
+            continue
+        if isinstance(statement, (gast.Assign, gast.AugAssign)):
+            value = statement.value
+            targets = statement.targets if isinstance(statement, gast.Assign) \
+                else [statement.target]
+            found |= _names(value) - assigned
+            for target in targets:
+                if isinstance(target, (gast.Name, gast.Tuple)) and \
+                        not isinstance(statement, gast.AugAssign):
+                    assigned |= _names(target)
+                else:
+                    found |= _names(target) - assigned
+            continue
+        found |= _names(statement) - assigned
+    return found
+
+
+def _names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
 
 
 def _tape(handles, body):

@@ -52,7 +52,8 @@ class PrimalPrinter:
 
     def wanted(self, statement, needed, keep):
         if isinstance(statement, (ir.Op, ir.SetItem)):
-            return bool(self.defines(statement) & needed)
+            # an overwrite that saves the old value feeds the backward sweep's pop
+            return bool(self.defines(statement) & needed) or id(statement) in self.pushed
         if isinstance(statement, ir.Break):
             return True
         if isinstance(statement, ir.For) and statement.target.name in needed:

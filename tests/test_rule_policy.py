@@ -187,7 +187,7 @@ def test_generated_guards_read_like_the_formula():
     expression and calls no helper."""
     arrays = s2sad.source(where_sqrt, np.ones(3))
     assert "safe_divide(t2_bar * 0.5, t2)" in arrays
-    assert "np.where(t1, t3_bar, 0.0)" in arrays
+    assert "np.where(t1, where_sqrt_bar, 0.0)" in arrays
     floats = s2sad.source(sqrt_scalar, 2.0)
     assert "x_bar = sqrt_scalar_bar * 0.5 / sqrt_scalar if sqrt_scalar_bar else 0.0" in floats
     tangent = s2sad.source(sqrt_scalar, 2.0, mode="forward")

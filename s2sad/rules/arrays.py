@@ -59,7 +59,16 @@ def _spread(site, value):
 def _sum_adjoint(site):
     if site.kinds[0].is_scalar:
         return {0: Add(site.g)}
-    return {0: Add(_spread(site, site.g))}
+    return {0: _spread_add(site, site.g)}
+
+
+def _spread_add(site, value):
+    """The contribution of a reduction's adjoint: for a reduction to one number, that
+    number, left narrow (the emitter widens it to the operand's shape only where an
+    operation needs the array)."""
+    if _axis(site.consts) is None and not site.consts.get("keepdims"):
+        return Add(value, narrow=True)
+    return Add(_spread(site, value))
 
 
 def _mean_adjoint(site):
@@ -72,7 +81,7 @@ def _mean_adjoint(site):
         raise UnsupportedError("`np.mean` over a tuple of axes has no derivative rule yet.")
     if site.kinds[0].is_scalar:
         return {0: Add(site.g)}
-    return {0: Add(_spread(site, site.fill("g / n", n=count)))}
+    return {0: _spread_add(site, site.fill("g / n", n=count))}
 
 
 def _reduction_tangent(function):

@@ -50,9 +50,12 @@ def register(rule, *prims):
 @dataclass(frozen=True)
 class Add:
     """Contribution `arg_bar += value`; `reduce`: value has the result's shape and must be
-    summed back to the argument's shape (NumPy broadcasting)."""
+    summed back to the argument's shape (NumPy broadcasting); `narrow`: value is a number
+    that stands for itself broadcast to the argument's shape (the adjoint of a full sum),
+    which the adjoint emitter keeps as a number while elementwise operations allow."""
     value: object
     reduce: bool = False
+    narrow: bool = False
 
 
 @dataclass(frozen=True)
