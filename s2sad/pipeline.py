@@ -22,6 +22,7 @@ from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
 from .errors import UnsupportedError
+from .peephole import fold_negations
 from .naming import Namer
 from .primal import PrimalPrinter
 from .printer import Printer, name, source, tuple_of
@@ -145,8 +146,8 @@ def infer_kinds(fn, arg_kinds):
     finally:
         del _assumed[key]
     if _calls_itself(function.body, fn):
-        raise UnsupportedError(f"`{function.name}` calls itself on every path (unbounded recursion), so it never "
-                               "returns; return without the call when the argument is small "
+        raise UnsupportedError(f"`{function.name}` calls itself on every path (unbounded "
+                               "recursion), so it never returns; return without the call when the argument is small "
                                "(a base case).", function.filename,
                                _calls_itself(function.body, fn))
     return function, kinds
@@ -475,6 +476,12 @@ class _AdjointBuilder(_Builder):
             result = name(value)
         returned = tuple_of([result, grads]) if self.top and self.mode == "reverse" \
             else grads
+        np_name = self.handles["np"]
+        arrays = {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_array}
+        backward = fold_negations(
+            backward, arrays, kept + [returned], linear={self.handles["unbroadcast"]},
+            pure={self.handles["unbroadcast"]} | {f"{np_name}.{f}" for f in _PURE} | {
+                f"math.{f}" for f in _PURE})
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
         header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:
@@ -497,6 +504,10 @@ class _AdjointBuilder(_Builder):
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
         return printer.undefined() + printer.block(self.spec.function.body)
+
+
+# functions a negated expression may call and still be moved to where it is read
+_PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where")
 
 
 def _exposed(statements, assigned):
