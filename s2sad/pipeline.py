@@ -147,8 +147,8 @@ def infer_kinds(fn, arg_kinds):
         del _assumed[key]
     if _calls_itself(function.body, fn):
         raise UnsupportedError(f"`{function.name}` calls itself on every path (unbounded "
-                               "recursion), so it never returns; return without the call when the argument is small "
-                               "(a base case).", function.filename,
+                               "recursion), so it never returns; return without the call "
+                               "when the argument is small (a base case).", function.filename,
                                _calls_itself(function.body, fn))
     return function, kinds
 
