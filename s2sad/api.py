@@ -5,11 +5,13 @@ Each derived function binds its arguments like the original (defaults and keywor
 as in Python), looks up the derivative generated for the kinds of those arguments (float
 or array of some rank), generating and compiling it on first use, and calls it.
 """
+import collections
 import functools
 import inspect
 
 import numpy as np
 
+from . import dispatch
 from . import kinds as K
 from . import pipeline
 from .errors import UsageError
@@ -17,6 +19,9 @@ from .errors import UsageError
 MODES = ("reverse", "forward", "vector", "wengert")
 # what each derived function may return: only a scalar, or any float value
 _ANY_OUTPUT = ("vjp", "jvp", "jacobian")
+
+# a specialisation a derived function has run: its derivative, the argument kinds, the mode
+_Seen = collections.namedtuple("_Seen", "derived kinds mode")
 
 
 def _positions(fn, wrt):
@@ -56,11 +61,28 @@ class _Derivative:
         self._nparams = len(self._signature.parameters)
         if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values()):
             self._nparams = -1
+        self._arity = self._nparams   # positional arguments of a call the fast path takes
         self._what = what
-        self._last = None
+        self._now = [None]      # the last call's _Seen, shared with the dispatcher
         self._by_type = {}
+        self._dispatcher = None
+        self._own_class = None
+        pipeline.on_forget(self)
         functools.update_wrapper(self, fn)
         self.__name__ = f"{what}_{fn.__name__}"
+
+    def __call__(self, *args, **kwargs):
+        return self._slow(*args, **kwargs)
+
+    @property
+    def _last(self):
+        """The derivative of the last call's specialisation (None before the first call);
+        when the call ran the adjoint that returns the gradients alone, the adjoint that
+        returns the value too, which `source` shows and tools call."""
+        seen = self._now[0]
+        if seen is None or seen.mode != "gradient":
+            return None if seen is None else seen.derived
+        return pipeline.derive(self._fn, seen.kinds, self._positions)
 
     def _bind(self, args, kwargs):
         if not kwargs and len(args) == self._nparams:
@@ -74,12 +96,12 @@ class _Derivative:
 
     def _derive(self, values, mode="reverse"):
         """The derivative for these values; a cheap key of types and shapes finds it again
-        without recomputing kinds, so a call costs little more than the generated code."""
-        key = tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v) for v in values])
-        if mode != "reverse":
-            key = (mode,) + key
-        derived = self._by_type.get(key)
-        if derived is None:
+        without recomputing kinds. Keys last until `pipeline.forget()` drops the
+        derivatives (a user rule changed)."""
+        key = (mode,) + tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v)
+                               for v in values])
+        seen = self._by_type.get(key)
+        if seen is None:
             names = list(self._signature.parameters)
             kinds = K.of_arguments(values, self._positions, names)
             derived = pipeline.derive(self._fn, kinds, self._positions, mode)
@@ -87,9 +109,65 @@ class _Derivative:
             if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
                                             and out_kind.is_array):
                 raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
-            self._by_type[key] = derived
-        self._last = derived
-        return derived
+            seen = self._by_type[key] = _Seen(derived, kinds, mode)
+        self._now[0] = seen
+        return seen.derived
+
+    def forgotten(self):
+        """The pipeline dropped its derivatives: drop the keys and the fast path too."""
+        self._by_type.clear()
+        self._dispatcher = None
+        if self._own_class is not None and "__call__" in vars(self._own_class):
+            del self._own_class.__call__
+
+    def _learn(self, args, kwargs, branch):
+        """After a slow call, let later calls with arguments of the same kinds take the
+        fast path: `branch(dispatcher)` gives the branch's (guards, lines), or None.
+
+        Python looks `__call__` up on the type, so the dispatcher is installed as the
+        `__call__` of a class of this object's own."""
+        if kwargs or len(args) != self._arity or self._nparams < 0:
+            return
+        if self._dispatcher is None:
+            self._dispatcher = dispatch.Dispatcher(
+                self.__name__, self._arity, self._slow, now=self._now, like=_like,
+                result_tangent=result_tangent)
+        if not self._dispatcher.ripe(self._now[0]):
+            return
+        found = branch(self._dispatcher)
+        function = found and self._dispatcher.branch(*found)
+        if function is None:
+            return
+        if self._own_class is None:
+            self._own_class = type(type(self).__name__, (type(self),), {})
+            self.__class__ = self._own_class
+        self._own_class.__call__ = staticmethod(function)
+
+    def _grads_lines(self, values, result, returned):
+        """Lines that return `returned` (a format with one field) filled with the
+        gradients in the variable `result` as `_shape_like` gives them."""
+        positions = self._positions
+        names = [result] if len(positions) == 1 else [f"g{k}" for k in range(len(positions))]
+        lines = [] if len(positions) == 1 else [f"{', '.join(names)}, = {result}"]
+        arrays = [type(values[p]) is np.ndarray for p in positions]
+        shaped = [f"like(a{p}, {n})" if array else f"float({n})"
+                  for p, n, array in zip(positions, names, arrays)]
+
+        def together(items):
+            if len(items) == 1:
+                return f"({items[0]},)" if isinstance(self._wrt, tuple) else items[0]
+            return f"({', '.join(items)})"
+        if not any(arrays):
+            tests = " and ".join(f"type({n}) is float" for n in names)
+            fast = result if len(positions) > 1 else together(names)
+            lines += [f"if {tests}:", "    return " + returned.format(fast)]
+        return lines + ["return " + returned.format(together(shaped))]
+
+    def _call_lines(self, dispatcher, derived, call):
+        """The lines that record the call's specialisation (`_last`) and call it."""
+        seen = dispatcher.constant(self._now[0], "s")
+        function = dispatcher.constant(derived.function, "f")
+        return [f"now[0] = {seen}", f"r = {function}({call})"]
 
     def _run(self, values, seed):
         derived = self._derive(values)
@@ -138,17 +216,47 @@ def _like(value, grad):
 
 
 class _Grad(_Derivative):
-    def __call__(self, *args, **kwargs):
-        return self._run(self._bind(args, kwargs), 1.0)[1]
+    def _slow(self, *args, **kwargs):
+        """Runs the adjoint that returns the gradients alone when the result is known to
+        be a scalar; else the one that returns the value too, to check it is one."""
+        values = self._bind(args, kwargs)
+        derived = self._derive(values, "gradient")
+        if not derived.spec.out_kind.known:
+            return self._run(values, 1.0)[1]
+        grads = self._shape_like(values, derived.function(*values, 1.0))
+        self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
+        return grads
+
+    def _branch(self, dispatcher, values, derived):
+        guards = dispatch.argument_guards(values, dispatcher.constant)
+        call = ", ".join(f"a{i}" for i in range(len(values))) + ", 1.0"
+        return guards and (guards, self._call_lines(dispatcher, derived, call)
+                           + self._grads_lines(values, "r", "{}"))
 
 
 class _ValueAndGrad(_Derivative):
-    def __call__(self, *args, **kwargs):
-        return self._run(self._bind(args, kwargs), 1.0)
+    def _slow(self, *args, **kwargs):
+        values = self._bind(args, kwargs)
+        value, grads = self._run(values, 1.0)
+        derived = self._last
+        if derived.spec.out_kind.is_scalar:
+            self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
+        return value, grads
+
+    def _branch(self, dispatcher, values, derived):
+        guards = dispatch.argument_guards(values, dispatcher.constant)
+        call = ", ".join(f"a{i}" for i in range(len(values))) + ", 1.0"
+        return guards and (guards, self._call_lines(dispatcher, derived, call)
+                           + ["v, r = r"] + self._grads_lines(values, "r", "v, {}"))
 
 
 class _VJP(_Derivative):
-    def __call__(self, *args, **kwargs):
+    def __init__(self, fn, wrt, what):
+        super().__init__(fn, wrt, what)
+        if self._nparams >= 0:
+            self._arity = self._nparams + 1
+
+    def _slow(self, *args, **kwargs):
         if not args:
             raise UsageError(f"{self.__name__} takes the function's arguments followed by "
                              "the cotangent of its result.")
@@ -162,7 +270,18 @@ class _VJP(_Derivative):
             self._check_cotangent(np.shape(self._fn(*values)), cotangent)
             raise
         self._check_cotangent(np.shape(value), cotangent)
+        derived = self._last
+        if type(args[-1]) is float and derived.spec.out_kind.is_scalar:
+            self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
         return value, grads
+
+    def _branch(self, dispatcher, values, derived):
+        guards = dispatch.argument_guards(values, dispatcher.constant)
+        n = len(values)
+        call = ", ".join(f"a{i}" for i in range(n + 1))
+        return guards and (guards + [f"type(a{n}) is float"],
+                           self._call_lines(dispatcher, derived, call)
+                           + ["v, r = r"] + self._grads_lines(values, "r", "v, {}"))
 
     def _check_cotangent(self, shape, cotangent):
         if np.shape(cotangent) != shape:
@@ -172,7 +291,12 @@ class _VJP(_Derivative):
 
 
 class _JVP(_Derivative):
-    def __call__(self, *args, **kwargs):
+    def __init__(self, fn, wrt, what):
+        super().__init__(fn, wrt, what)
+        if self._nparams >= 0:
+            self._arity = self._nparams + 1
+
+    def _slow(self, *args, **kwargs):
         if not args:
             raise UsageError(f"{self.__name__} takes the function's arguments followed by "
                              "the tangent of the differentiated argument(s).")
@@ -180,7 +304,32 @@ class _JVP(_Derivative):
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
         value, tangent = derived.function(*values, *seeds)
-        return value, result_tangent(value, tangent, seeds)
+        result = value, result_tangent(value, tangent, seeds)
+        self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
+        return result
+
+    def _branch(self, dispatcher, values, derived):
+        """Guards on the arguments and the tangents' container, then (after unpacking a
+        tuple of tangents) on the tangents themselves."""
+        guards = dispatch.argument_guards(values, dispatcher.constant)
+        if not guards:
+            return None
+        n, count = len(values), len(self._positions)
+        lines = []
+        if isinstance(self._wrt, tuple):
+            seeds = [f"t{k}" for k in range(count)]
+            guards += [f"type(a{n}) is tuple", f"len(a{n}) == {count}"]
+            lines.append(f"{', '.join(seeds)}, = a{n}")
+        else:
+            seeds = [f"a{n}"]
+        call = ", ".join([f"a{i}" for i in range(n)] + seeds)
+        body = self._call_lines(dispatcher, derived, call) + [
+            "v, d = r",
+            "if type(v) is float and type(d) is float:",
+            "    return r",
+            f"return v, result_tangent(v, d, ({', '.join(seeds)},))"]
+        checks = " and ".join(dispatch.seed_guards(values, self._positions, seeds))
+        return guards, lines + [f"if {checks}:"] + ["    " + line for line in body]
 
     def _seeds(self, values, tangent):
         """The tangent of each differentiated argument, checked against the argument."""

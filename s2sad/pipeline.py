@@ -77,10 +77,21 @@ _derived = weakref.WeakKeyDictionary()
 _in_progress = []
 
 
+_forgetful = weakref.WeakSet()
+
+
+def on_forget(holder):
+    """Call `holder.forgotten()` whenever `forget()` runs: derived functions keep their own
+    keys and fast paths to generated code, which must not outlive a rule change."""
+    _forgetful.add(holder)
+
+
 def forget():
     """Drop every lowered function and generated derivative: the rule table changed."""
     _fronts.clear()
     _derived.clear()
+    for holder in list(_forgetful):
+        holder.forgotten()
 
 
 def front(fn):
