@@ -385,7 +385,7 @@ class AdjointEmitter:
     def rule_adjoint(self, op, out=None):
         rule = rules.lookup(op.prim)
         arg_kinds = [kind_of(a, self.kinds) for a in op.args]
-        out_kind = self.kinds[op.target.name]
+        out_kind = self.op_kind(op, rule, arg_kinds)
         narrow = op.target.name in self.narrow
         if narrow and not (isinstance(rule, rules.Elementwise) and all(
                 K.same_shape(kind, out_kind) for a, kind in zip(op.args, arg_kinds)
@@ -417,6 +417,17 @@ class AdjointEmitter:
             if op.args[position] != op.target:
                 self.contribute(op.args[position], contribution, out_kind)
         self.reassign(op.target, own)
+
+    def op_kind(self, op, rule, arg_kinds):
+        """The kind of what this operation computes: a variable assigned in a loop has a
+        kind that covers all its values (`h` of any length), but `h = np.tanh(t9)` has
+        the lengths of `t9`, so its adjoint needs no `unbroadcast`."""
+        kind = self.kinds[op.target.name]
+        if kind.is_array and op.target.name in self.mutable:
+            own = rule.out_kind(arg_kinds, consts(op, rule, self.kinds))
+            if own.is_array and own.ndim == kind.ndim and K.lengths(own) is not None:
+                return own
+        return kind
 
     def reassign(self, target, own):
         """After the adjoint of an assignment to `target`: its adjoint now belongs to the

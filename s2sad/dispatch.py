@@ -22,7 +22,7 @@ new kind, the derived function compiles a dispatcher such as
 missing and extra arguments all reach `slow`, the binding path, with the call unchanged.
 
 Each guard tests what decides the kinds `kinds.of_arguments` gives (the exact type; for an
-array its rank, dtype, and which arrays share a shape), so a call that passes a guard
+array its rank, dtype, and which axis lengths are 1 or equal), so a call that passes a guard
 would have been given the same derivative by the slow path; any other call (keywords, a
 missing argument, a new kind) goes to the slow path, with all its checks and messages.
 """
@@ -114,24 +114,36 @@ class Dispatcher:
 def argument_guards(values, constant):
     """Conditions on `a0, a1, ...` that hold exactly for arguments of the kinds of
     `values`, or None when no cheap test decides them (an ndarray subclass)."""
-    guards, arrays = [], []
+    guards, lengths = [], {}
     for i, value in enumerate(values):
         a = f"a{i}"
         if type(value) is np.ndarray:
             dtype = constant(value.dtype, "D")
             guards += [f"type({a}) is ndarray", f"{a}.ndim == {value.ndim}",
                        f"{a}.dtype is {dtype}"]
-            if value.ndim:
-                for j in arrays:
-                    if values[j].ndim == value.ndim:
-                        same = "==" if values[j].shape == value.shape else "!="
-                        guards.append(f"{a}.shape {same} a{j}.shape")
-                arrays.append(i)
+            guards += _length_guards(a, value.shape, lengths)
         elif isinstance(value, np.ndarray):
             return None
         else:
             kind = "float" if type(value) is float else constant(type(value), "T")
             guards.append(f"type({a}) is {kind}")
+    return guards
+
+
+def _length_guards(a, shape, lengths):
+    """Conditions on the axis lengths of array `a` (seen with `shape`) that keep the
+    pattern the kinds record: which lengths are 1, and which equal which other axis's
+    (`lengths`: the first axis seen with each length, by length, updated here)."""
+    guards = []
+    for axis, n in enumerate(shape):
+        here = f"{a}.shape[{axis}]"
+        if n == 1:
+            guards.append(f"{here} == 1")
+        elif n in lengths:
+            guards.append(f"{here} == {lengths[n]}")
+        else:
+            guards += [f"{here} != 1"] + [f"{here} != {other}" for other in lengths.values()]
+            lengths[n] = here
     return guards
 
 

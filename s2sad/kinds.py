@@ -59,6 +59,18 @@ def array(ndim=None, shape=None):
     return Kind("array", ndim, ("fresh", next(_tokens)) if shape is None else shape)
 
 
+def dims(lengths):
+    """A shape token that lists an array's axis lengths (symbols, or 1)."""
+    return ("dims",) + tuple(lengths)
+
+
+def lengths(kind):
+    """The axis lengths of an array kind whose token lists them, else None."""
+    if kind.is_array and isinstance(kind.shape, tuple) and kind.shape[:1] == ("dims",):
+        return kind.shape[1:]
+    return None
+
+
 def shape_of(kind):
     """The kind of `np.shape(v)` for `v` of `kind`: a tuple whose length is known when
     the rank is, so `np.zeros(x.shape)` has a known rank."""
@@ -89,18 +101,22 @@ def of_value(value):
 def of_arguments(values, differentiated, names):
     """Kinds of call arguments, the cache key of a specialised derivative.
 
-    Arrays of equal shape share a shape token. Arguments differentiated with respect to
-    must be real numbers or float arrays; anything else is an `ArgumentError`.
+    An array's shape token names each axis length by a symbol, the same for equal lengths
+    across all arguments, and 1 for a length 1 (which broadcasts): so the derivative is
+    generated once per pattern of equal lengths, not once per shape, and knows for
+    instance that `x[t] @ W + h @ U + b` has the shape of `b` when the lengths agree.
+    Arguments differentiated with respect to must be real numbers or float arrays;
+    anything else is an `ArgumentError`.
     """
     kinds = []
-    shapes = {}
+    sizes = {1: 1}
     for position, value in enumerate(values):
         if position in differentiated:
             check_differentiable(value, names[position])
         if type(value) is float:
             kinds.append(SCALAR)
         elif isinstance(value, np.ndarray) and value.ndim:
-            token = shapes.setdefault(value.shape, ("arg", len(shapes)))
+            token = dims(sizes.setdefault(n, ("d", len(sizes))) for n in value.shape)
             kinds.append(Kind("array", value.ndim, token))
         else:
             kind = of_value(value)
@@ -158,7 +174,23 @@ def broadcast(kinds):
     shapes = {kind.shape for kind in arrays}
     if len(shapes) == 1:
         return Kind("array", ndim, shapes.pop())
-    return array(ndim)
+    return array(ndim, _broadcast_lengths([lengths(kind) for kind in arrays]))
+
+
+def _broadcast_lengths(all_lengths):
+    """The token of the broadcast of shapes whose lengths are all known and agree (each
+    axis: one symbol, or 1), else None (a fresh token)."""
+    if any(each is None for each in all_lengths):
+        return None
+    rank = max(len(each) for each in all_lengths)
+    out = []
+    for axis in range(rank):
+        seen = {each[axis - rank + len(each)] for each in all_lengths
+                if axis - rank + len(each) >= 0} - {1}
+        if len(seen) > 1:
+            return None
+        out.append(seen.pop() if seen else 1)
+    return dims(out)
 
 
 def _is_mutable(shape):
@@ -187,10 +219,13 @@ def join(a, b, name):
 
 def canonical(kinds):
     """The same kinds with shape tokens renumbered by first appearance (a cache key)."""
-    tokens = {}
+    tokens, symbols = {}, {1: 1}
     out = []
     for kind in kinds:
-        if kind.tag == "array":
+        if kind.tag == "array" and lengths(kind) is not None:
+            kind = Kind("array", kind.ndim, dims(
+                symbols.setdefault(n, ("d", len(symbols))) for n in lengths(kind)))
+        elif kind.tag == "array":
             kind = Kind("array", kind.ndim, tokens.setdefault(kind.shape, ("arg", len(tokens))))
         out.append(kind)
     return tuple(out)

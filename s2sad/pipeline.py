@@ -190,10 +190,18 @@ def _in_caller(kind, arg_kinds):
     mistaken for the caller's first argument's."""
     if not kind.is_array:
         return kind
-    tokens = dict(zip((k.shape for k in K.canonical(arg_kinds) if k.is_array),
-                      (k.shape for k in arg_kinds if k.is_array)))
+    pairs = [(ours, theirs) for ours, theirs in zip(K.canonical(arg_kinds), arg_kinds)
+             if theirs.is_array]
+    tokens = {ours.shape: theirs.shape for ours, theirs in pairs}
     if kind.shape in tokens:
         return K.Kind("array", kind.ndim, tokens[kind.shape])
+    symbols = {1: 1}
+    for ours, theirs in pairs:
+        if K.lengths(ours) is not None and K.lengths(theirs) is not None:
+            symbols.update(zip(K.lengths(ours), K.lengths(theirs)))
+    found = K.lengths(kind)
+    if found is not None and all(n in symbols for n in found):
+        return K.Kind("array", kind.ndim, K.dims(symbols[n] for n in found))
     return K.array(kind.ndim)
 
 

@@ -141,7 +141,21 @@ def _product_kind(arg_kinds, consts):
         return K.broadcast(arg_kinds)
     if a.ndim is None or b.ndim is None:
         return K.UNKNOWN
-    return K.array(max(a.ndim + b.ndim - 2, 0))
+    return K.array(max(a.ndim + b.ndim - 2, 0), _product_lengths(a, b))
+
+
+def _product_lengths(a, b):
+    """The token of `a @ b` for vectors and matrices: (n, k) @ (k, m) is (n, m) and a
+    vector loses its axis, so only the lengths n and m need be known (a vector times a
+    matrix has the matrix's column count whatever the vector). None (a fresh token)
+    otherwise."""
+    if max(a.ndim, b.ndim) > 2:
+        return None
+    rows = () if a.ndim == 1 else (K.lengths(a) or (None,))[:1]
+    cols = () if b.ndim == 1 else (K.lengths(b) or (None, None))[1:]
+    if None in rows + cols or not rows + cols:
+        return None
+    return K.dims(rows + cols)
 
 
 # (rank of a, rank of b) -> adjoint templates for a and b
@@ -284,6 +298,9 @@ def _getitem_kind(arg_kinds, consts):
         return K.array(None)
     if kind.ndim is None:
         return K.UNKNOWN
+    found = K.lengths(kind)
+    if found is not None and added == 0 and tags == ["int"] * taken:
+        return K.array(kind.ndim - taken, K.dims(found[taken:]))
     return K.array(kind.ndim - taken + added, _sliced_shape(kind, index))
 
 
