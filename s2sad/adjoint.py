@@ -60,7 +60,8 @@ class AdjointEmitter:
     writes whose overwritten values the forward sweep saves on the stack.
     """
 
-    def __init__(self, spec, namer, printer, handles, callee_adjoint, pushed=frozenset()):
+    def __init__(self, spec, namer, printer, handles, callee_adjoint, pushed=frozenset(),
+                 lean=False):
         self.spec = spec
         self.namer = namer
         self.printer = printer
@@ -90,6 +91,8 @@ class AdjointEmitter:
         self.templates = _templates(spec.function, self.kinds)
         # arrays whose adjoint is, for now, a number standing for itself broadcast
         self.narrow = set()
+        # the value is not returned: partials that do not read an operation's result
+        self.lean = lean
 
     # public
 
@@ -402,7 +405,7 @@ class AdjointEmitter:
             lib=self.handles[lib], handles=self.handles,
             active=[isinstance(a, ir.Var) and a.name in self.active for a in op.args],
             consts=consts(op, rule, self.kinds), bind=self.printer.bind,
-            like=[self.like(a) for a in op.args])
+            like=[self.like(a) for a in op.args], lean=self.lean)
         differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
         contributions = rule.adjoint(site).items() if differentiable else ()
         if narrow:

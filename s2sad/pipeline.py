@@ -459,7 +459,7 @@ class _AdjointBuilder(_Builder):
 
     def emitter(self, pushed):
         return AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
-                              self.callee, pushed)
+                              self.callee, pushed, lean=self.mode == "gradient")
 
     def build(self):
         function = self.spec.function

@@ -6,7 +6,8 @@ to equal the result's, the `matmul_adjoint_*` helpers only when an operand's ran
 unknown when the derivative was generated, `tangent_buffer` only where an array written
 element by element gets a tangent whose shape is not known to be its own, and
 `safe_divide` and `xlogy` for partials that are infinite where the function is finite
-(`sqrt` at 0), so that a zero derivative passing through them stays zero.
+(`sqrt` at 0), so that a zero derivative passing through them stays zero, and `sigmoid`
+for `logaddexp` where its result is not computed.
 """
 import math
 
@@ -151,6 +152,14 @@ def _horner(coefficients, x):
     return total
 
 
-HELPERS = {"unbroadcast": unbroadcast, "matmul_adjoint_a": matmul_adjoint_a,
+def sigmoid(x):
+    """1 / (1 + exp(-x)) with no overflow, accurate in relative terms at both ends: the
+    derivative of logaddexp without its result, which the gradient alone does not need
+    (np.logaddexp costs ten times np.exp)."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
            "safe_divide": safe_divide, "xlogy": xlogy, "digamma": digamma}

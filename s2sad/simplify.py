@@ -30,6 +30,9 @@ def simplify(node):
         return binop(simplify(node.left), node.op, simplify(node.right))
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
         return neg(simplify(node.operand))
+    if isinstance(node, gast.Call):
+        return gast.Call(func=node.func, args=[simplify(a) for a in node.args],
+                         keywords=node.keywords)
     return node
 
 

@@ -97,6 +97,7 @@ class Site:
     vector: bool = False
     bind: object = None
     like: list = None
+    lean: bool = False
 
     def template(self, position):
         """An argument-shaped value to build arrays from (`np.full_like(template, g)`):

@@ -30,6 +30,7 @@ base.Mask and base.Guarded implement the last two for every row that declares th
 import builtins
 import math
 import operator
+from dataclasses import dataclass
 
 import gast
 import numpy as np
@@ -51,6 +52,17 @@ class Checked(Elementwise):
                 f"`{self.name}` with {len(arg_kinds)} arguments has no derivative rule; "
                 f"call it with at most {allowed}.")
         return super().out_kind(arg_kinds, consts)
+
+
+@dataclass(frozen=True)
+class Lean(Checked):
+    """A rule whose partials read the result (`exp(a - out)` for logaddexp), with
+    `lean` partials that do not: an adjoint that returns the gradient alone uses those,
+    and need not compute the result at all when nothing else reads it."""
+    lean: tuple = ()
+
+    def partials_at(self, site):
+        return self.lean if site.lean else super().partials_at(site)
 
 
 class ScalarPair(Checked):
@@ -278,8 +290,11 @@ both(None, "ldexp", "lib.ldexp(lib.ones_like(a), b)", None, doc="the exponent is
 both("nextafter", "nextafter", "1", None,
      doc="a + (one step of a float towards b): derivative 1 in a")
 both("fma", None, "b", "a", "1")
-both(None, "logaddexp", "lib.exp(a - out)", "lib.exp(b - out)")
-both(None, "logaddexp2", "lib.exp2(a - out)", "lib.exp2(b - out)")
+register(Lean("np.logaddexp", ("lib.exp(a - out)", "lib.exp(b - out)"), "np",
+              lean=("sigmoid(a - b)", "sigmoid(b - a)")), np.logaddexp)
+register(Lean("np.logaddexp2", ("lib.exp2(a - out)", "lib.exp2(b - out)"), "np",
+              lean=("sigmoid((a - b) * 0.6931471805599453)",
+                    "sigmoid((b - a) * 0.6931471805599453)")), np.logaddexp2)
 both(None, "sinc", ratio("lib.cos(3.141592653589793 * a) - out", "a"),
      doc="sin(pi a) / (pi a); 0 at a == 0")
 both(None, "square", "2 * a")
