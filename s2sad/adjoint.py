@@ -23,7 +23,7 @@ from . import kinds as K
 from .infer import consts, kind_of
 from .printer import assign, augment, name, store, tuple_of
 from .simplify import binop
-from .template import fill
+from .template import const, fill
 
 # NumPy functions whose result may share memory with an argument: their result is not an
 # array the adjoint may update in place.
@@ -503,7 +503,7 @@ class AdjointEmitter:
         value = contribution.value
         kind = self.kinds[atom.name]
         if contribution.reduce:
-            value = self.reduce(value, atom, kind)
+            value = self.reduce(value, atom, kind, out_kind)
         bar = self.namer.bar(atom.name)
         state = self.state.get(atom.name)
         narrow = getattr(contribution, "narrow", False)
@@ -592,10 +592,19 @@ class AdjointEmitter:
                              v=contribution.value)
             self.statements.append(gast.Expr(value=call))
 
-    def reduce(self, value, atom, kind):
-        """Sum a result-shaped contribution back to the shape of operand `atom`."""
+    def reduce(self, value, atom, kind, out_kind=None):
+        """Sum a result-shaped contribution back to the shape of operand `atom`: over the
+        leading axes when the lengths say that is all broadcasting added (`np.sum(g,
+        axis=0)` for a bias added to every row), else by `unbroadcast` at run time."""
         if kind.is_scalar:
             return self.fill("np.sum(v)", v=value)
+        ours, theirs = K.lengths(kind), out_kind and K.lengths(out_kind)
+        if ours is not None and theirs is not None and len(theirs) > len(ours) and \
+                tuple(theirs[len(theirs) - len(ours):]) == tuple(ours):
+            leading = len(theirs) - len(ours)
+            axis = const(0) if leading == 1 else gast.Tuple(
+                elts=[const(i) for i in range(leading)], ctx=gast.Load())
+            return self.fill("np.sum(v, axis=k)", v=value, k=axis)
         return self.fill("unbroadcast(v, x)", v=value, x=self.like(atom))
 
     def like(self, atom):
