@@ -22,7 +22,7 @@ from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
 from .errors import UnsupportedError
-from .peephole import fold_negations
+from .peephole import factor_scalars, fold_negations
 from .naming import Namer
 from .primal import PrimalPrinter
 from .printer import Printer, name, source, tuple_of
@@ -501,6 +501,8 @@ class _AdjointBuilder(_Builder):
             backward, arrays, kept + [returned], linear={self.handles["unbroadcast"]},
             pure={self.handles["unbroadcast"]} | {f"{np_name}.{f}" for f in _PURE} | {
                 f"math.{f}" for f in _PURE})
+        backward = factor_scalars(
+            backward, {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_scalar})
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
         header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:

@@ -63,3 +63,33 @@ def test_generated_code_negates_the_small_result_not_the_large_intermediate():
     want = [(logistic(w + h * e, X, y) - logistic(w - h * e, X, y)) / (2 * h)
             for e in np.eye(3)]
     np.testing.assert_allclose(s2sad.grad(logistic)(w, X, y), want, rtol=1e-7)
+
+
+def factor(text, numbers=("x_bar", "t1_bar", "t2_bar", "y_bar")):
+    loop = gast.parse("for i in range(3):\n" + "".join(
+        "    " + line + "\n" for line in text.split("\n"))).body
+    from s2sad.peephole import factor_scalars
+    return "\n".join(source(s).strip() for s in factor_scalars(loop, set(numbers))[0].body)
+
+
+def test_single_use_number_adjoints_are_factored_in_a_loop():
+    assert factor("t1_bar = x_bar * t2\nt2_bar = x_bar * t1\nx_bar = t1_bar * 3.9 - t2_bar") \
+        == "x_bar = x_bar * (t2 * 3.9 - t1)"
+
+
+def test_factoring_needs_one_incoming_adjoint_single_uses_and_numbers():
+    kept = "t1_bar = x_bar * t2\nt2_bar = y_bar * t1\nx_bar = t1_bar - t2_bar"
+    assert factor(kept) == kept
+    kept = "t1_bar = x_bar * t2\nt2_bar = x_bar * t1\nx_bar = t1_bar - t2_bar\ny_bar = t1_bar"
+    assert factor(kept) == kept
+    kept = "t1_bar = x_bar * t2\nt2_bar = x_bar * t1\nx_bar = t1_bar - t2_bar"
+    assert factor(kept, numbers=("x_bar", "t1_bar")) == kept
+    kept = "t1_bar = x_bar * t2\nt2 = 5.0\nt2_bar = x_bar * t1\nx_bar = t1_bar - t2_bar"
+    assert factor(kept) == kept
+
+
+def test_straight_line_code_keeps_its_named_adjoints():
+    from s2sad.peephole import factor_scalars
+    text = "t1_bar = x_bar * t2\nt2_bar = x_bar * t1\nx_bar = t1_bar * 3.9 - t2_bar"
+    out = factor_scalars(gast.parse(text).body, {"x_bar", "t1_bar", "t2_bar"})
+    assert "\n".join(source(s).strip() for s in out) == text
