@@ -22,6 +22,7 @@ from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
 from .errors import UnsupportedError
+from .batching import batch_outer_products
 from .peephole import factor_scalars, fold_negations
 from .naming import Namer
 from .primal import PrimalPrinter
@@ -503,6 +504,9 @@ class _AdjointBuilder(_Builder):
                 f"math.{f}" for f in _PURE})
         backward = factor_scalars(
             backward, {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_scalar})
+        vectors = {v for v, k in self.spec.kinds.items() if k.is_array and k.ndim == 1}
+        backward = batch_outer_products(backward, vectors | {self.namer.bar(v) for v in vectors},
+                                        np_name, self.namer.fresh)
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
         header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:

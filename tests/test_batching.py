@@ -1,0 +1,72 @@
+"""Outer products a backward loop adds to an adjoint trip by trip are batched into one
+matrix product after the loop (s2sad/batching.py): what is rewritten, what must not be,
+and gradients of recurrences checked against central differences."""
+import itertools
+
+import gast
+import numpy as np
+
+import s2sad
+from s2sad.batching import batch_outer_products
+from s2sad.printer import source
+
+
+def rewrite(text, vectors=("h", "g", "a")):
+    counter = itertools.count()
+    out = batch_outer_products(gast.parse(text).body, set(vectors), "np",
+                               lambda hint: f"{hint}{next(counter)}")
+    return "\n".join(source(s).rstrip() for s in out)
+
+
+LOOP = "for t in range(n):\n    g = h * 2.0\n    U_bar += np.outer(h, g)\n"
+
+
+def test_an_outer_product_per_trip_becomes_one_product():
+    text = rewrite(LOOP)
+    assert "np.outer" not in text and "U_bar_left0.append(h)" in text, text
+    assert "U_bar += np.array(U_bar_left0).T @ np.array(U_bar_right1)" in text, text
+
+
+def test_left_alone_when_a_vector_changes_in_place_or_the_adjoint_is_read():
+    assert "np.outer" in rewrite(LOOP + "    g += 1.0\n")
+    assert "np.outer" in rewrite(LOOP + "    h[0] = 0.0\n")
+    assert "np.outer" in rewrite(LOOP + "    a = U_bar @ h\n")
+    assert "np.outer" in rewrite(LOOP, vectors=("h",))
+    assert "np.outer" in rewrite(LOOP + "    if t > 2:\n        break\n")
+
+
+def recurrence(W, U, x):
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U)
+        loss += np.sum(h ** 2)
+    return loss
+
+
+def central(fn, args, position, step=1e-6):
+    args = list(args)
+    x = args[position]
+    out = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[index] = step
+        args[position] = x + e
+        up = fn(*args)
+        args[position] = x - e
+        out[index] = (up - fn(*args)) / (2 * step)
+    return out
+
+
+def test_recurrent_weight_gradients_are_batched_and_exact():
+    rng = np.random.default_rng(4)
+    args = (rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5,
+            rng.normal(size=(6, 3)))
+    text = s2sad.source(recurrence, *args, wrt=(0, 1))
+    assert "np.outer" not in text and ".T @ np.array(" in text, text
+    for steps in (6, 1, 0):
+        part = args[:2] + (args[2][:steps],)
+        grads = s2sad.grad(recurrence, wrt=(0, 1))(*part)
+        for position, g in enumerate(grads):
+            np.testing.assert_allclose(g, central(recurrence, part, position), rtol=1e-6,
+                                       atol=1e-9)
