@@ -465,22 +465,23 @@ class _AdjointBuilder(_Builder):
     def build(self):
         function = self.spec.function
         pushed = frozenset()
+        emitter = None
         if function.mutable:
             names = self.namer.copy()
             while True:
                 self.namer = names.copy()
                 trial = self.emitter(pushed)
-                trial.backward()
+                statements = trial.backward()
                 planned = tape.plan(function, trial.records, trial.controls)
                 if planned <= pushed:
+                    # emitted with what it saves: the last trial is the adjoint
+                    emitter, backward = trial, statements
                     break
                 pushed = pushed | planned
-            self.namer = names
-            for identifier in list(self.bindings) + list(self.callees.values()):
-                self.namer.reserve(identifier)
-        emitter = self.emitter(pushed)
+        if emitter is None:
+            emitter = self.emitter(pushed)
+            backward = emitter.backward()
         seed = emitter.seed_name()
-        backward = emitter.backward()
         gradients = [name(g) for g in emitter.gradients(private=self.top)]
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
         result = self.printer.atom(function.result)
