@@ -74,18 +74,21 @@ def _called(call):
     return ".".join([func.id] + parts[::-1])
 
 
-def _reader(statements, index, target):
+def _reader(statements, index, target, pushes=False):
     """The position of the statement after `index` that reads `target`, provided
-    nothing the negated expression reads is assigned before it; None otherwise."""
+    nothing the moved expression reads is assigned before it (with `pushes`, calls that
+    assign nothing, `push(x)`, may come between); None otherwise."""
     reads = {n for n, ctx in _names(statements[index].value)}
     for position in range(index + 1, len(statements)):
         statement = statements[position]
         names = _names(statement)
         stored = {n for n, ctx in names if ctx == "store"}
         if (target, "load") in names:
+            # the reader's own assignment comes after it evaluates what it reads
             is_simple = isinstance(statement, (gast.Assign, gast.AugAssign, gast.Expr))
-            return position if is_simple and not (reads & stored) else None
-        if reads & stored or not isinstance(statement, (gast.Assign, gast.AugAssign)):
+            return position if is_simple else None
+        simple = (gast.Assign, gast.AugAssign) + ((gast.Expr,) if pushes else ())
+        if reads & stored or not isinstance(statement, simple):
             return None
     return None
 
@@ -146,10 +149,14 @@ def _negated(node):
 
 
 def _names(node):
+    """(name, "load" or "store") pairs; an element write `y[i] = v` stores `y`."""
     found = set()
     for child in gast.walk(node):
         if isinstance(child, gast.Name):
             found.add((child.id, "store" if isinstance(child.ctx, gast.Store) else "load"))
+        elif isinstance(child, gast.Subscript) and isinstance(child.ctx, gast.Store) \
+                and isinstance(child.value, gast.Name):
+            found.add((child.value.id, "store"))
     return found
 
 
@@ -270,3 +277,44 @@ def _single_product(statements, index, term, counts, numbers):
                 return position, value.left.id, value.right
             return None
     return None
+
+
+def fold_forward(statements, numbers, needed, pure=()):
+    """In the loop bodies of a forward sweep, each number temporary the backward sweep
+    does not read (it recomputes it) and the next statements read once is written back
+    into its reader: `push(x); x = 3.9 * x * (1 - x)`, the user's own line, instead of
+    three Wengert lines and two stores per trip. `numbers`: names that hold numbers;
+    `needed`: names the code after the forward sweep reads."""
+    counts = _counts(statements)
+    candidates = {n for n in numbers if n not in needed and counts.get((n, "store")) == 1
+                  and counts.get((n, "load")) == 1}
+    return _forward_block(statements, candidates, set(pure), False)
+
+
+def _forward_block(statements, candidates, pure, in_loop):
+    for statement in statements:
+        inner = in_loop or isinstance(statement, (gast.For, gast.While))
+        for field in ("body", "orelse"):
+            if hasattr(statement, field) and getattr(statement, field):
+                setattr(statement, field, _forward_block(getattr(statement, field),
+                                                         candidates, pure, inner))
+    if not in_loop:
+        return statements
+    out = list(statements)
+    index = 0
+    while index < len(out):
+        statement = out[index]
+        if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], gast.Name)
+                and statement.targets[0].id in candidates
+                and all(_called(n) in pure for n in gast.walk(statement.value)
+                        if isinstance(n, gast.Call))):
+            index += 1
+            continue
+        reader = _reader(out, index, statement.targets[0].id, pushes=True)
+        if reader is None or not isinstance(out[reader], gast.Assign):
+            index += 1
+            continue
+        out[reader] = _substituted(out[reader], statement.targets[0].id, statement.value)
+        del out[index]
+    return out

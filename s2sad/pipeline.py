@@ -23,7 +23,7 @@ from .adjoint import AdjointEmitter
 from .compile import compile_function
 from .errors import UnsupportedError
 from .batching import batch_outer_products
-from .peephole import factor_scalars, fold_negations
+from .peephole import factor_scalars, fold_forward, fold_negations
 from .naming import Namer
 from .primal import PrimalPrinter
 from .printer import Printer, name, source, tuple_of
@@ -529,7 +529,11 @@ class _AdjointBuilder(_Builder):
         needed |= {key[2] for key in pushed if isinstance(key, tuple) and key[0] == "save"}
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
-        return printer.undefined() + printer.block(self.spec.function.body)
+        statements = printer.undefined() + printer.block(self.spec.function.body)
+        numbers = {v for v, k in self.spec.kinds.items() if k.is_scalar}
+        return fold_forward(statements, numbers, needed,
+                            pure={f"{self.handles['np']}.{f}" for f in _PURE} | {
+                                f"math.{f}" for f in _PURE})
 
 
 # functions a negated expression may call and still be moved to where it is read

@@ -27,7 +27,8 @@ class PrimalPrinter:
         self.controls = controls or {}
         self.saves = saves or {}
         self.fill = fill
-        self.keep = None if needed is None else self.live(set(needed))
+        self.needed = None if needed is None else set(needed)
+        self.keep = None if needed is None else self.live(self.needed)
 
     def live(self, needed):
         """The statements to keep: those that compute a needed name, to a fixed point."""
@@ -140,6 +141,9 @@ class PrimalPrinter:
         out = []
         for key in loop_saves(statement, self.pushed):
             out.append(self.push(name(key[2]), key))
+        if not body and not control.counter and trips is not None and \
+                self.needed is not None and statement.target.name not in self.needed:
+            return out  # a loop left with nothing to do (its trips are recounted backward)
         if control.counter:
             out.append(assign(control.counter, gast.Constant(value=0, kind=None)))
             body.insert(0, gast.AugAssign(target=store(control.counter), op=gast.Add(),

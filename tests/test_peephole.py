@@ -93,3 +93,27 @@ def test_straight_line_code_keeps_its_named_adjoints():
     text = "t1_bar = x_bar * t2\nt2_bar = x_bar * t1\nx_bar = t1_bar * 3.9 - t2_bar"
     out = factor_scalars(gast.parse(text).body, {"x_bar", "t1_bar", "t2_bar"})
     assert "\n".join(source(s).strip() for s in out) == text
+
+
+def forward(text, numbers=("t1", "t2", "t3"), needed=()):
+    from s2sad.peephole import fold_forward
+    loop = gast.parse("for i in range(3):\n" + "".join(
+        "    " + line + "\n" for line in text.split("\n"))).body
+    return "\n".join(source(s).strip()
+                     for s in fold_forward(loop, set(numbers), set(needed))[0].body)
+
+
+def test_forward_temporaries_the_backward_sweep_recomputes_are_written_back():
+    assert forward("t1 = 3.9 * x\nt2 = 1 - x\npush(x)\nx = t1 * t2") == \
+        "push(x)\nx = 3.9 * x * (1 - x)"
+
+
+def test_forward_temporaries_stay_where_needed_or_their_inputs_change():
+    kept = "t1 = 3.9 * x\nx = t1 * 2.0"
+    assert forward(kept, needed=("t1",)) == kept
+    kept = "t1 = y[i]\ny[i] = 0.0\nx = t1 * 2.0"
+    assert forward(kept) == kept
+    kept = "t1 = 3.9 * x\nx = t1 * 2.0\nz = t1"
+    assert forward(kept) == kept
+    kept = "t1 = f(x)\nx = t1 * 2.0"
+    assert forward(kept) == kept
