@@ -153,11 +153,12 @@ def _horner(coefficients, x):
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x)) with no overflow, accurate in relative terms at both ends: the
-    derivative of logaddexp without its result, which the gradient alone does not need
-    (np.logaddexp costs ten times np.exp)."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+    """1 / (1 + exp(-x)): the derivative of logaddexp without its result, which the
+    gradient alone does not need (np.logaddexp costs ten times np.exp). Where exp(-x)
+    overflows the quotient is the limit 0 (below the smallest normal double, exactly
+    where the true value is), so the overflow is not reported."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
 
 
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
