@@ -16,7 +16,7 @@ from . import kinds as K
 from . import pipeline
 from .errors import UsageError
 
-MODES = ("reverse", "forward", "vector", "wengert")
+MODES = ("reverse", "gradient", "forward", "vector", "wengert")
 # what each derived function may return: only a scalar, or any float value
 _ANY_OUTPUT = ("vjp", "jvp", "jacobian")
 
@@ -445,7 +445,9 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     With example arguments, the version specialised for their kinds (float, array rank);
     without, kinds come from annotations (`x: float`) and default values, else the
     generic version that works for any kind. `mode="reverse"` shows the adjoint,
-    `mode="forward"` the tangent, `mode="vector"` the tangent in several directions at
+    `mode="gradient"` the adjoint that returns the gradient alone (what `grad` runs when
+    the result is a number: no statement only the value needs), `mode="forward"` the
+    tangent, `mode="vector"` the tangent in several directions at
     once (what `jacobian` runs), `mode="wengert"` the Wengert list.
     """
     if mode not in MODES:

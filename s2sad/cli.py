@@ -25,9 +25,9 @@ def parser():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("target", metavar="FILE:FUNCTION", help="the function to differentiate")
     p.add_argument("--mode", choices=api.MODES, default="reverse",
-                   help="reverse: the adjoint (default); forward: the tangent; vector: "
-                        "the tangent in several directions at once; wengert: the Wengert "
-                        "list")
+                   help="reverse: the adjoint (default); gradient: the adjoint without the "
+                        "value, what grad() runs; forward: the tangent; vector: the tangent "
+                        "in several directions at once; wengert: the Wengert list")
     p.add_argument("--wrt", default=None, metavar="NAME[,NAME...]",
                    help="parameters to differentiate with respect to (default: the first)")
     p.add_argument("--args", default=None, metavar="EXPR",
