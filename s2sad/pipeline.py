@@ -7,6 +7,7 @@
 kinds of the arguments, the differentiated positions and the mode, cached per key.
 """
 import contextlib
+import gc
 import math
 import operator
 import re
@@ -114,6 +115,20 @@ def front(fn):
                 modules.setdefault(value, identifier)
         _fronts[fn] = Front(function, namer, modules)
     return _fronts[fn]
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Generating a derivative makes many small, short-lived objects (syntax nodes), which
+    set off the cycle collector; in a process holding a large heap (a deep-learning
+    library imported) one full collection can cost more than the whole transformation."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
@@ -316,6 +331,9 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True):
         mode = "reverse"
     key = (K.canonical(arg_kinds), tuple(positions), mode, top)
     cache = _derived.setdefault(fn, {})
+    if key not in cache and gc.isenabled():
+        with _collector_paused():
+            return derive(fn, arg_kinds, positions, mode, top)
     if key not in cache:
         if (fn, key) in _building:
             return _building[(fn, key)]

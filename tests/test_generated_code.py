@@ -115,3 +115,25 @@ def test_gradient_leaves_out_what_only_the_value_needs():
     forward = text.split("# backward sweep")[0]
     assert forward.count(" = ") == 5 and "np.sum" not in forward, text
     assert "full_like" not in text and "rosenbrock_bar * 100.0" in text, text
+
+
+def unsupported_here(x):
+    return np.linalg.qr(x)[0].sum()
+
+
+def test_the_cycle_collector_is_paused_only_while_generating():
+    """Generation pauses the collector (a full collection in a large heap can cost more
+    than the transformation) and always turns it back on, after an error too."""
+    import gc
+    assert gc.isenabled()
+    s2sad.grad(rosenbrock)(np.ones(4))
+    assert gc.isenabled()
+    with pytest.raises(s2sad.Error):
+        s2sad.grad(unsupported_here)(np.ones((3, 3)))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        s2sad.grad(shifted)(np.ones(6))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
