@@ -9,6 +9,7 @@ import numpy as np
 import s2sad
 from s2sad.batching import batch_outer_products
 from s2sad.printer import source
+from util import numeric_grad
 
 
 def rewrite(text, vectors=("h", "g", "a")):
@@ -44,18 +45,6 @@ def recurrence(W, U, x):
     return loss
 
 
-def central(fn, args, position, step=1e-6):
-    args = list(args)
-    x = args[position]
-    out = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[index] = step
-        args[position] = x + e
-        up = fn(*args)
-        args[position] = x - e
-        out[index] = (up - fn(*args)) / (2 * step)
-    return out
 
 
 def test_recurrent_weight_gradients_are_batched_and_exact():
@@ -68,5 +57,5 @@ def test_recurrent_weight_gradients_are_batched_and_exact():
         part = args[:2] + (args[2][:steps],)
         grads = s2sad.grad(recurrence, wrt=(0, 1))(*part)
         for position, g in enumerate(grads):
-            np.testing.assert_allclose(g, central(recurrence, part, position), rtol=1e-6,
+            np.testing.assert_allclose(g, numeric_grad(recurrence, part, position), rtol=1e-6,
                                        atol=1e-9)

@@ -8,6 +8,7 @@ import pytest
 import s2sad
 from s2sad import kinds as K
 from s2sad import pipeline
+from util import numeric_grad
 
 
 def affine(A, b):
@@ -22,18 +23,6 @@ def step(x, W, h, U, b):
     return np.sum(np.tanh(x @ W + h @ U + b))
 
 
-def central(fn, args, position, h=1e-6):
-    args = list(args)
-    x = args[position]
-    out = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[index] = h
-        args[position] = x + e
-        up = fn(*args)
-        args[position] = x - e
-        out[index] = (up - fn(*args)) / (2 * h)
-    return out
 
 
 def rand(*shape, seed=0):
@@ -62,7 +51,7 @@ def test_unbroadcast_only_where_the_pattern_broadcasts(shapes, rows, sums):
     assert text.count(", axis=0)") == rows and text.count("unbroadcast(") == sums, text
     grads = s2sad.grad(affine, wrt=(0, 1))(*args)
     for position, g in enumerate(grads):
-        np.testing.assert_allclose(g, central(affine, args, position), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(g, numeric_grad(affine, args, position), rtol=1e-6, atol=1e-9)
 
 
 def test_a_recurrent_step_needs_no_unbroadcast_when_the_lengths_agree():
@@ -71,7 +60,7 @@ def test_a_recurrent_step_needs_no_unbroadcast_when_the_lengths_agree():
     assert "unbroadcast" not in text, text
     grads = s2sad.grad(step, wrt=(1, 3, 4))(*args)
     for position, g in zip((1, 3, 4), grads):
-        np.testing.assert_allclose(g, central(step, args, position), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(g, numeric_grad(step, args, position), rtol=1e-6, atol=1e-9)
 
 
 def test_one_derivative_per_pattern_and_the_fast_path_checks_the_pattern():
@@ -80,13 +69,13 @@ def test_one_derivative_per_pattern_and_the_fast_path_checks_the_pattern():
     for shapes in [((3, 4), (4,)), ((3, 4), (4,)), ((6, 2), (2,)), ((6, 2), (2,))]:
         args = tuple(rand(*s) for s in shapes)
         for position, g in enumerate(grad(*args)):
-            np.testing.assert_allclose(g, central(counted, args, position), rtol=1e-6,
+            np.testing.assert_allclose(g, numeric_grad(counted, args, position), rtol=1e-6,
                                        atol=1e-9)
     assert len(pipeline._derived[counted]) == count + 1
     for shapes in [((3, 4), (1,)), ((4, 4), (4,)), ((3, 1), (4,)), ((4, 4), (4,))]:
         args = tuple(rand(*s) for s in shapes)
         for position, g in enumerate(grad(*args)):
             assert g.shape == args[position].shape
-            np.testing.assert_allclose(g, central(counted, args, position), rtol=1e-6,
+            np.testing.assert_allclose(g, numeric_grad(counted, args, position), rtol=1e-6,
                                        atol=1e-9)
     assert len(pipeline._derived[counted]) == count + 4
