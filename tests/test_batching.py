@@ -45,8 +45,6 @@ def recurrence(W, U, x):
     return loss
 
 
-
-
 def test_recurrent_weight_gradients_are_batched_and_exact():
     rng = np.random.default_rng(4)
     args = (rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5,

@@ -91,8 +91,6 @@ def overlapping(x):
     return np.sum(x[1:] * x[:2])
 
 
-
-
 @pytest.mark.parametrize("fn, sums", [(rosenbrock, 0), (shifted, 0), (overlapping, 2)])
 def test_slices_shortened_alike_need_no_unbroadcast(fn, sums):
     """`x[1:]` and `x[:-1]` (`x[2:]`, `x[:-2]` and `x[1:-1]`) have the same length, so

@@ -22,8 +22,6 @@ def both_sides(a, b):
     return np.sum(np.logaddexp(a, b) ** 2) + np.sum(np.logaddexp2(a, 2.0 * b))
 
 
-
-
 @pytest.mark.parametrize("fn, args, wrt", [
     (softplus_loss, (np.array([0.3, -1.2, 2.0]), np.array([1.0, -0.5, 0.25])), (0, 1)),
     (both_sides, (np.array([0.3, -1.2, 2.0]), np.array([1.0, -0.5, 0.25])), (0, 1)),

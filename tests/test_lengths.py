@@ -23,8 +23,6 @@ def step(x, W, h, U, b):
     return np.sum(np.tanh(x @ W + h @ U + b))
 
 
-
-
 def rand(*shape, seed=0):
     return np.random.default_rng(seed + sum(shape)).uniform(-1, 1, shape)
 

@@ -66,8 +66,6 @@ def through_a_helper(x):
     return np.sum(helper(x))
 
 
-
-
 rng = np.random.default_rng(5)
 CASES = [
     (plain_sum, (rng.uniform(0.5, 1.5, 4),), (0,)),
