@@ -5,7 +5,9 @@ dual sweep per input direction, no s2sad involved):
 
 - the value s2sad returns is `f`'s own value;
 - the adjoint (`vjp` with cotangent c = 1 for a number, a random c for an array) is
-  J^T c, and the tangent (`jvp` in a random direction t) is J t, both to rounding;
+  J^T c, and the tangent (`jvp` in a random direction t) is J t, both to rounding; for a
+  number, so is `grad`, which runs the adjoint without the value (its own liveness and
+  partials that skip results);
 - forward and reverse agree with each other: <J t, c> = <t, J^T c> (the dot-product test);
 - J t matches central differences along t, where the point is at least MARGIN away from
   every tie of a comparison or `abs` (closer draws are discarded with `assume`).
@@ -124,6 +126,13 @@ def check(program, directory, keep=assume):
         assert close(got_value, value, 1e-12), f"reverse value {got_value} != {value}{where}"
         assert close(flat(grads), want_cotangent, 1e-9), \
             f"reverse {flat(grads)} != oracle {want_cotangent}{where}"
+
+        if not np.ndim(value):
+            # grad runs the adjoint without the value (its own liveness and partials)
+            alone = derive("gradient", lambda *a: s2sad.grad(f, wrt)(*a[:-1]), args, 1.0,
+                           where)
+            assert close(flat(alone), jac.ravel(), 1e-9), \
+                f"gradient alone {flat(alone)} != oracle {jac.ravel()}{where}"
 
         tan_value, tangent = derive("forward", s2sad.jvp(f, wrt), args, directions, where)
         assert close(tan_value, value, 1e-12), f"forward value {tan_value} != {value}{where}"
