@@ -13,27 +13,28 @@ import gast
 from .simplify import neg
 
 
-def fold_negations(statements, arrays, readers=(), linear=(), pure=()):
+def fold_negations(statements, arrays, readers=(), linear=(), pure=(), numbers=()):
     """`statements` with each single-use `v = -e` (`v` in `arrays`: a number's negation
     costs next to nothing, and keeps its name in code people read next to the Wengert
     list) substituted into its one reader (in the same block, what `e` reads unchanged
     in between) and the signs moved outwards, so that `x += -e` becomes `x -= e`.
     `readers`: other code that may read the names; `linear`: functions linear in their
     first argument (`f(-a, b)` is `-f(a, b)`); `pure`: the functions `e` may call and
-    still be moved."""
+    still be moved. A negation `v = -w` of a single-use `w = a * x` with `a` a number
+    (`numbers`: names that hold numbers) becomes `v = -a * x`, negating the number."""
     counts = _counts(list(statements) + list(readers))
     counts.update(((name, "store"), 0) for name, kind in list(counts)
                   if kind == "store" and name not in arrays)
-    return _block(statements, counts, set(linear), set(pure))
+    return _block(statements, counts, set(linear), set(pure), set(numbers))
 
 
-def _block(statements, counts, linear, pure):
+def _block(statements, counts, linear, pure, numbers=frozenset()):
     out = []
     for statement in statements:
         for field in ("body", "orelse"):
             if hasattr(statement, field) and getattr(statement, field):
                 setattr(statement, field,
-                        _block(getattr(statement, field), counts, linear, pure))
+                        _block(getattr(statement, field), counts, linear, pure, numbers))
         out.append(_signs(statement, linear))
     index = 0
     while index < len(out):
@@ -45,7 +46,58 @@ def _block(statements, counts, linear, pure):
             continue
         out[reader] = _signs(_substituted(out[reader], target, statement.value), linear)
         del out[index]
+    index = 0
+    while index < len(out):
+        index = _scaled_negation(out, index, counts, pure, numbers) + 1
     return out
+
+
+def _scaled_negation(statements, index, counts, pure, numbers):
+    """`w = a * x` ... `v = -w` (w read only there) as `v = -a * x` when `a` is made of
+    numbers only: the sign goes on the number, not on every element of an array."""
+    statement = statements[index]
+    if not (isinstance(statement, gast.Assign) and _negated(statement.value)
+            and isinstance(statement.value.operand, gast.Name)):
+        return index
+    source = statement.value.operand.id
+    if counts.get((source, "store")) != 1 or counts.get((source, "load")) != 1:
+        return index
+    for position in range(index - 1, -1, -1):
+        earlier = statements[position]
+        if not (isinstance(earlier, gast.Assign) and isinstance(earlier.targets[0], gast.Name)
+                and earlier.targets[0].id == source):
+            continue
+        value = earlier.value
+        parent = _number_factor(value, numbers)
+        if parent is None or any(isinstance(n, gast.Call) and _called(n) not in pure
+                                 for n in gast.walk(value)):
+            return index
+        reads = {n for n, _ in _names(value)}
+        for between in statements[position + 1:index]:
+            if reads & {n for n, ctx in _names(between) if ctx == "store"}:
+                return index
+        parent.left = neg(parent.left)
+        statement.value = value
+        del statements[position]
+        return index - 1
+    return index
+
+
+def _number_factor(node, numbers):
+    """The product in `node` (a * x * y) whose left operand is its largest leftmost part
+    made of numbers only, else None."""
+    while isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
+        if _only_numbers(node.left, numbers):
+            return node
+        node = node.left
+    return None
+
+
+def _only_numbers(node, numbers):
+    """Whether `node` is built from number literals and names in `numbers` only."""
+    return all(isinstance(n, (gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator,
+                              gast.unaryop, gast.Load)) or
+               (isinstance(n, gast.Name) and n.id in numbers) for n in gast.walk(node))
 
 
 def _negation(statement, counts, pure):

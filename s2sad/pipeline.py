@@ -517,10 +517,14 @@ class _AdjointBuilder(_Builder):
             else grads
         np_name = self.handles["np"]
         arrays = {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_array}
+        numbers = {v for v, k in self.spec.kinds.items() if k.is_scalar}
+        numbers |= {self.namer.bar(v) for v in numbers}
+        if self.spec.out_kind.is_scalar:
+            numbers.add(seed)
         backward = fold_negations(
             backward, arrays, kept + [returned], linear={self.handles["unbroadcast"]},
             pure={self.handles["unbroadcast"]} | {f"{np_name}.{f}" for f in _PURE} | {
-                f"math.{f}" for f in _PURE})
+                f"math.{f}" for f in _PURE}, numbers=numbers)
         backward = factor_scalars(
             backward, {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_scalar})
         vectors = {v for v, k in self.spec.kinds.items() if k.is_array and k.ndim == 1}

@@ -117,3 +117,13 @@ def test_forward_temporaries_stay_where_needed_or_their_inputs_change():
     assert forward(kept) == kept
     kept = "t1 = f(x)\nx = t1 * 2.0"
     assert forward(kept) == kept
+
+
+def test_a_negated_scaled_array_negates_the_number():
+    text = "w_bar = g * 2 * t\nv_bar = -w_bar\nx_bar += v_bar * y\ny_bar = v_bar"
+    arrays = ("w_bar", "v_bar", "x_bar", "y_bar")
+    assert fold(text, arrays=arrays, numbers={"g"}) == \
+        "v_bar = -(g * 2) * t\nx_bar += v_bar * y\ny_bar = v_bar"
+    assert fold(text, arrays=arrays, numbers=set()) == text
+    kept = "w_bar = g * 2 * t\ng = 3.0\nv_bar = -w_bar"
+    assert fold(kept, arrays=("w_bar", "v_bar"), numbers={"g"}) == kept
