@@ -45,7 +45,12 @@ class PrimalPrinter:
         return keep
 
     def reads(self, statement):
-        return ir.reads(statement)
+        """What `statement` reads, with the old value of its target when it saves that
+        (on the stack or in a variable) for the backward sweep."""
+        reads = ir.reads(statement)
+        if id(statement) in self.pushed and isinstance(statement, (ir.Op, ir.SetItem)):
+            reads = set(reads) | {statement.target.name}
+        return reads
 
     def defines(self, statement):
         """Names an operation or element write assigns."""

@@ -295,3 +295,22 @@ def test_a_helper_result_has_its_own_shape_not_the_callers_first_argument():
     ga, gb = s2sad.grad(broadcast_with_a_helper_result, wrt=(0, 1))(a, b)
     assert ga.shape == (2, 1) and np.all(ga == 3.0)
     assert gb.shape == (3,) and np.all(gb == 4.0)
+
+
+def swap_twice(x, n):
+    a = x * 2.0
+    for i in range(n):
+        a *= 0.5
+    a, x = x, math.atan(x)
+    a, x = x, math.cos(a)
+    return x + a
+
+
+def test_gradient_alone_keeps_the_value_an_overwrite_saves():
+    """The adjoint without the value keeps only what the backward sweep reads; the value a
+    straight-line overwrite saves for it (`a_saved = a`) counts as read, so the earlier
+    assignment of `a` stays (it was dropped: UnboundLocalError; found by the fuzzer)."""
+    x = 1.016
+    want = -math.sin(x) + 1 / (1 + x * x)
+    assert s2sad.grad(swap_twice)(x, 2) == pytest.approx(want, rel=1e-14)
+    assert s2sad.value_and_grad(swap_twice)(x, 2)[1] == pytest.approx(want, rel=1e-14)
