@@ -1,12 +1,17 @@
-"""Local rewrites of the backward sweep that spare whole-array passes: a negation is
-never computed on its own when the statement that reads it can subtract instead.
+"""Local rewrites of generated code, each sparing work the one-operation-per-line form
+costs, and each leaving code a person would write.
+
+`fold_negations`: a negation is never computed on its own when the statement that reads
+it can subtract instead (rules emit `-g` for an operand that is subtracted or negated;
+applied one statement at a time, that is an extra pass over an array each time):
 
     t3_bar = -t4_bar                        t2_bar = -t7_bar
     t2_bar = -t7_bar                  ->    t2_bar -= t4_bar * 2 * t2
     t2_bar += t3_bar * 2 * t2
 
-Rules emit `-g` for an operand that is subtracted or negated; applied one statement at a
-time that is an extra pass over an array (and an extra line to read) each time.
+`factor_scalars`: in a backward loop, the number adjoints of one statement are folded
+into the sum they feed, the incoming adjoint taken out. `fold_forward`: in a forward
+loop, a number temporary the backward sweep recomputes goes back into its line.
 """
 import gast
 
