@@ -506,7 +506,7 @@ class AdjointEmitter:
             value = self.reduce(value, atom, kind, out_kind)
         bar = self.namer.bar(atom.name)
         state = self.state.get(atom.name)
-        narrow = getattr(contribution, "narrow", False)
+        narrow = contribution.narrow
         if narrow and kind.is_array and state is None and atom.name not in self.mutable:
             self.narrow.add(atom.name)
         elif narrow and (state is None or not kind.is_array):

@@ -163,6 +163,21 @@ class _Derivative:
             lines += [f"if {tests}:", "    return " + returned.format(fast)]
         return lines + ["return " + returned.format(together(shaped))]
 
+    def _adjoint_branch(self, dispatcher, values, derived, value, seed="1.0",
+                        seed_guard=None):
+        """The guards and lines of a fast-path branch that runs adjoint `derived` with
+        `seed`; `value`: the adjoint returns the value before the gradients."""
+        guards = dispatch.argument_guards(values, dispatcher.constant)
+        if not guards:
+            return None
+        call = ", ".join([f"a{i}" for i in range(len(values))] + [seed])
+        lines = self._call_lines(dispatcher, derived, call)
+        if value:
+            lines += ["v, r = r"] + self._grads_lines(values, "r", "v, {}")
+        else:
+            lines += self._grads_lines(values, "r", "{}")
+        return guards + ([seed_guard] if seed_guard else []), lines
+
     def _call_lines(self, dispatcher, derived, call):
         """The lines that record the call's specialisation (`_last`) and call it."""
         seen = dispatcher.constant(self._now[0], "s")
@@ -228,10 +243,7 @@ class _Grad(_Derivative):
         return grads
 
     def _branch(self, dispatcher, values, derived):
-        guards = dispatch.argument_guards(values, dispatcher.constant)
-        call = ", ".join(f"a{i}" for i in range(len(values))) + ", 1.0"
-        return guards and (guards, self._call_lines(dispatcher, derived, call)
-                           + self._grads_lines(values, "r", "{}"))
+        return self._adjoint_branch(dispatcher, values, derived, value=False)
 
 
 class _ValueAndGrad(_Derivative):
@@ -244,10 +256,7 @@ class _ValueAndGrad(_Derivative):
         return value, grads
 
     def _branch(self, dispatcher, values, derived):
-        guards = dispatch.argument_guards(values, dispatcher.constant)
-        call = ", ".join(f"a{i}" for i in range(len(values))) + ", 1.0"
-        return guards and (guards, self._call_lines(dispatcher, derived, call)
-                           + ["v, r = r"] + self._grads_lines(values, "r", "v, {}"))
+        return self._adjoint_branch(dispatcher, values, derived, value=True)
 
 
 class _VJP(_Derivative):
@@ -276,12 +285,9 @@ class _VJP(_Derivative):
         return value, grads
 
     def _branch(self, dispatcher, values, derived):
-        guards = dispatch.argument_guards(values, dispatcher.constant)
         n = len(values)
-        call = ", ".join(f"a{i}" for i in range(n + 1))
-        return guards and (guards + [f"type(a{n}) is float"],
-                           self._call_lines(dispatcher, derived, call)
-                           + ["v, r = r"] + self._grads_lines(values, "r", "v, {}"))
+        return self._adjoint_branch(dispatcher, values, derived, value=True, seed=f"a{n}",
+                                    seed_guard=f"type(a{n}) is float")
 
     def _check_cotangent(self, shape, cotangent):
         if np.shape(cotangent) != shape:

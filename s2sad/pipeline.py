@@ -515,21 +515,19 @@ class _AdjointBuilder(_Builder):
             result = name(value)
         returned = tuple_of([result, grads]) if self.top and self.mode == "reverse" \
             else grads
-        np_name = self.handles["np"]
-        arrays = {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_array}
-        numbers = {v for v, k in self.spec.kinds.items() if k.is_scalar}
-        numbers |= {self.namer.bar(v) for v in numbers}
+        kinds, bar = self.spec.kinds, self.namer.bar
+        arrays = {bar(v) for v, k in kinds.items() if k.is_array}
+        number_bars = {bar(v) for v, k in kinds.items() if k.is_scalar}
+        numbers = self._numbers() | number_bars
         if self.spec.out_kind.is_scalar:
             numbers.add(seed)
-        backward = fold_negations(
-            backward, arrays, kept + [returned], linear={self.handles["unbroadcast"]},
-            pure={self.handles["unbroadcast"]} | {f"{np_name}.{f}" for f in _PURE} | {
-                f"math.{f}" for f in _PURE}, numbers=numbers)
-        backward = factor_scalars(
-            backward, {self.namer.bar(v) for v, k in self.spec.kinds.items() if k.is_scalar})
-        vectors = {v for v, k in self.spec.kinds.items() if k.is_array and k.ndim == 1}
-        backward = batch_outer_products(backward, vectors | {self.namer.bar(v) for v in vectors},
-                                        np_name, self.namer.fresh)
+        unbroadcast = self.handles["unbroadcast"]
+        backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
+                                  pure=self._pure() | {unbroadcast}, numbers=numbers)
+        backward = factor_scalars(backward, number_bars)
+        vectors = {v for v, k in kinds.items() if k.is_array and k.ndim == 1}
+        backward = batch_outer_products(backward, vectors | {bar(v) for v in vectors},
+                                        self.handles["np"], self.namer.fresh)
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
         header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
         if self.top and self.spec.out_kind.is_scalar:
@@ -552,13 +550,18 @@ class _AdjointBuilder(_Builder):
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
         statements = printer.undefined() + printer.block(self.spec.function.body)
-        numbers = {v for v, k in self.spec.kinds.items() if k.is_scalar}
-        return fold_forward(statements, numbers, needed,
-                            pure={f"{self.handles['np']}.{f}" for f in _PURE} | {
-                                f"math.{f}" for f in _PURE})
+        return fold_forward(statements, self._numbers(), needed, pure=self._pure())
+
+    def _numbers(self):
+        """The variables that hold numbers."""
+        return {v for v, k in self.spec.kinds.items() if k.is_scalar}
+
+    def _pure(self):
+        """Calls an expression may make and still be moved to where it is read."""
+        modules = (self.handles["np"], self.handles["math"])
+        return {f"{module}.{f}" for module in modules for f in _PURE}
 
 
-# functions a negated expression may call and still be moved to where it is read
 _PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where")
 
 
@@ -631,4 +634,4 @@ def _stored_names(statements):
 
 
 def _identifiers(text):
-    return {n.id for n in gast.walk(gast.parse(text)) if isinstance(n, gast.Name)}
+    return _names(gast.parse(text))
