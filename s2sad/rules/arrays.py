@@ -306,17 +306,20 @@ def _getitem_kind(arg_kinds, consts):
 
 def _sliced_shape(kind, index):
     """The shape token of `x[a:]`, `x[:-b]`, `x[a:-b]` (constant a, b >= 0, no step): the
-    first axis shortened by a + b and clipped at 0, so `x[1:]` and `x[:-1]` share a token
-    and `x[1:] - x[:-1] ** 2` needs no `unbroadcast`. None (a fresh token) otherwise."""
-    if not isinstance(index, ir.Slice) or index.step is not None \
-            or not isinstance(kind.shape, tuple) or kind.shape[:1] in (("mutable",), ("fresh",)):
+    first axis's length is the symbol of the length shortened by a + b (clipped at 0), so
+    `x[1:]` and `x[:-1]` have the same lengths and `x[1:] - x[:-1] ** 2` needs no
+    `unbroadcast`. None (a fresh token) otherwise."""
+    found = K.lengths(kind)
+    if found is None or not isinstance(index, ir.Slice) or index.step is not None:
         return None
     lower = 0 if index.lower is None else _literal_int(index.lower)
     upper = 0 if index.upper is None else _literal_int(index.upper)
     if lower is None or upper is None or lower < 0 or upper > 0 or \
             (index.upper is not None and upper == 0):
         return None
-    return ("slice", kind.shape, lower - upper)
+    if lower == upper == 0:
+        return kind.shape
+    return K.dims((("cut", found[0], lower - upper),) + tuple(found[1:]))
 
 
 def _literal_int(atom):
