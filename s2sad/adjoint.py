@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import calls, ir, rules
+from . import calls, composites, ir, rules
 from . import kinds as K
 from .infer import consts, kind_of
 from .printer import assign, augment, name, store, tuple_of
@@ -154,19 +154,21 @@ class AdjointEmitter:
         outer, self.statements = self.statements, []
         final = group[-1]
         out = None
-        for statement in reversed(group):
+        fused = composites.fuse(group)
+        for statement in reversed(fused):
             if isinstance(statement, ir.SetItem):
                 self.set_item(statement)
                 continue
             target = statement.target.name
             if target not in self.active or target not in self.state:
                 continue
-            if statement is final and target in self.mutable:
+            last = statement is fused[-1]
+            if last and target in self.mutable:
                 out = self.namer.fresh(target + "_new")
             if calls.is_user_function(statement.prim):
                 self.call_adjoint(statement)
             else:
-                self.rule_adjoint(statement, out if statement is final else None)
+                self.rule_adjoint(statement, out if last else None)
         body, self.statements = self.statements, outer
         key = id(final)
         if not body and key not in self.pushed:
@@ -386,7 +388,7 @@ class AdjointEmitter:
     # contributions
 
     def rule_adjoint(self, op, out=None):
-        rule = rules.lookup(op.prim)
+        rule = op.prim.rule if isinstance(op.prim, composites.Fused) else rules.lookup(op.prim)
         arg_kinds = [kind_of(a, self.kinds) for a in op.args]
         out_kind = self.op_kind(op, rule, arg_kinds)
         narrow = op.target.name in self.narrow
