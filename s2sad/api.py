@@ -170,7 +170,7 @@ class _Derivative:
         guards = dispatch.argument_guards(values, dispatcher.constant)
         if not guards:
             return None
-        call = ", ".join([f"a{i}" for i in range(len(values))] + [seed])
+        call = ", ".join([f"a{i}" for i in range(len(values))] + ([seed] if seed else []))
         lines = self._call_lines(dispatcher, derived, call)
         if value:
             lines += ["v, r = r"] + self._grads_lines(values, "r", "v, {}")
@@ -238,12 +238,12 @@ class _Grad(_Derivative):
         derived = self._derive(values, "gradient")
         if not derived.spec.out_kind.known:
             return self._run(values, 1.0)[1]
-        grads = self._shape_like(values, derived.function(*values, 1.0))
+        grads = self._shape_like(values, derived.function(*values))
         self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
         return grads
 
     def _branch(self, dispatcher, values, derived):
-        return self._adjoint_branch(dispatcher, values, derived, value=False)
+        return self._adjoint_branch(dispatcher, values, derived, value=False, seed=None)
 
 
 class _ValueAndGrad(_Derivative):

@@ -22,13 +22,15 @@ from . import activity, calls, fence, frontend, infer, ir, lower, runtime, tape
 from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
+from .constants import floats, propagate
 from .errors import UnsupportedError
 from .batching import batch_outer_products
 from .peephole import factor_scalars, fold_forward, fold_negations
 from .naming import Namer
 from .primal import PrimalPrinter
-from .printer import Printer, name, source, tuple_of
+from .printer import Printer, assign, name, source, tuple_of
 from .tangent import TangentEmitter
+from .template import const
 
 
 @dataclass
@@ -521,6 +523,11 @@ class _AdjointBuilder(_Builder):
         numbers = self._numbers() | number_bars
         if self.spec.out_kind.is_scalar:
             numbers.add(seed)
+        fixed_seed = self.mode == "gradient" and self.spec.out_kind.is_scalar
+        if fixed_seed:
+            backward = propagate([assign(seed, const(1.0))] + backward,
+                                 lambda x: emitter.fill("np.copy(x)", x=x),
+                                 kept + [returned], numbers, floats(function))
         unbroadcast = self.handles["unbroadcast"]
         backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
                                   pure=self._pure() | {unbroadcast}, numbers=numbers)
@@ -529,8 +536,9 @@ class _AdjointBuilder(_Builder):
         backward = batch_outer_products(backward, vectors | {bar(v) for v in vectors},
                                         self.handles["np"], self.namer.fresh)
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
-        header = f"def {self.def_name}({', '.join(function.params + (seed,))}"
-        if self.top and self.spec.out_kind.is_scalar:
+        params = function.params + (() if fixed_seed else (seed,))
+        header = f"def {self.def_name}({', '.join(params)}"
+        if self.top and self.spec.out_kind.is_scalar and not fixed_seed:
             header += "=1.0"
         lines = [header + "):"]
         body = _indented(forward)

@@ -1,0 +1,227 @@
+"""Numbers known when the code is generated, carried into the statements that read them.
+
+`grad` always seeds the backward sweep with 1.0, so the adjoint it runs takes no seed
+argument and starts from `f_bar = 1.0`. Carried forward, the seed turns `t17_bar =
+f_bar * 0.5` and `t15_bar = t17_bar * 2 * t15` into `t15_bar = t15`: a multiplication
+less per adjoint, which in a loop over arrays is a pass over an array per trip.
+
+A name is replaced only where that is exact: it is assigned once, to an expression that
+folds to a number, and read only after that assignment in the same block (or in blocks
+nested there), so every read sees that number.
+"""
+import math
+import operator
+
+import gast
+import numpy as np
+
+from . import ir
+from .simplify import number, simplify
+from .template import const
+
+# functions whose result is floating point whatever the (real) type of their argument
+_FLOATING = {operator.truediv} | {getattr(module, f) for module in (np, math) for f in (
+    "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "sin", "cos",
+    "tan", "arcsin", "arccos", "arctan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+    "arcsinh", "arccosh", "arctanh", "asinh", "acosh", "atanh", "erf", "erfc")
+    if hasattr(module, f)}
+# operators whose result is floating point when one operand is
+_FOLLOWING = {operator.add, operator.sub, operator.mul, operator.pow, operator.neg,
+              operator.pos, operator.matmul}
+
+
+def propagate(statements, copy, readers=(), numbers=(), floats=()):
+    """`statements` with each number-valued name assigned once substituted into its
+    readers, and the assignment dropped; names that `readers` (code that follows) read
+    keep theirs. `numbers`: names that hold numbers; `floats`: array names known to hold
+    floating-point values (`1.0 * mask` is not `mask`); `copy(node)`: the expression
+    that copies an array.
+
+    `x_bar = f_bar * x` assigns a new array; with `f_bar` 1.0 it would become `x_bar =
+    x`, an alias, which is kept only when neither name is updated in place and the code
+    that follows does not read the new name (else it is `np.copy(x)`)."""
+    stores = _stores(statements)
+    read_after = {key[0] for key in _stores(readers) if isinstance(key, tuple)}
+    for identifier in read_after:
+        stores[identifier] = None
+    shared = _updated_in_place(statements) | read_after
+    while True:
+        found = _constant(statements, stores)
+        if found is None:
+            return statements
+        block, index, identifier, value = found
+        del block[index]
+        for statement in block[index:]:
+            _substitute(statement, identifier, value,
+                        _Aliases(shared, set(numbers), set(floats), copy))
+
+
+def _constant(block, stores):
+    """(block, index, name, number) of the first assignment that can be propagated."""
+    for index, statement in enumerate(block):
+        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], gast.Name):
+            identifier = statement.targets[0].id
+            value = number(statement.value)
+            if value is not None and stores.get(identifier) == 1 and \
+                    _reads(block[:index], identifier) == 0 and \
+                    _reads(block, identifier) == _reads_everywhere(stores, identifier):
+                return block, index, identifier, value
+        for field in ("body", "orelse"):
+            inner = getattr(statement, field, None)
+            if inner:
+                found = _constant(inner, stores)
+                if found is not None:
+                    return found
+    return None
+
+
+def _stores(statements):
+    """How many times each name is assigned, and (under key (name,)) how many times read,
+    in the whole of `statements`."""
+    counts = {}
+    for node, binds in _names(statements):
+        key = node.id if binds else (node.id,)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _names(statements):
+    """(Name node, whether it is assigned there) for every name in `statements`; an
+    augmented assignment's target is read too. Generated code does not always set the
+    nodes' `ctx`, so assignment is read off the statements' structure."""
+    found = []
+    for statement in statements:
+        bound = set()
+        for node in gast.walk(statement):
+            targets = node.targets if isinstance(node, gast.Assign) else \
+                [node.target] if isinstance(node, (gast.AugAssign, gast.For)) else []
+            for target in targets:
+                for name in _bound(target):
+                    bound.add(id(name))
+                    found.append((name, True))
+                    if isinstance(node, gast.AugAssign):
+                        found.append((name, False))
+        found += [(node, False) for node in gast.walk(statement)
+                  if isinstance(node, gast.Name) and id(node) not in bound]
+    return found
+
+
+def _bound(target):
+    if isinstance(target, gast.Name):
+        return [target]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [name for item in target.elts for name in _bound(item)]
+    if isinstance(target, gast.Starred):
+        return _bound(target.value)
+    return []
+
+
+def _reads_everywhere(stores, identifier):
+    return stores.get((identifier,), 0)
+
+
+def _reads(statements, identifier):
+    return sum(1 for node, binds in _names(statements) if node.id == identifier and not binds)
+
+
+def _substitute(statement, identifier, value, aliases):
+    """Replace the reads of `identifier` in `statement` and the statements nested in it
+    by `value`, simplifying each expression that changed."""
+    for field, old in gast.iter_fields(statement):
+        if isinstance(old, list):
+            for inner in old:
+                if isinstance(inner, gast.stmt):
+                    _substitute(inner, identifier, value, aliases)
+        elif isinstance(old, gast.expr) and _mentions(old, identifier) and not (
+                field == "target" and _bound(old)):
+            replaced = _replaced(old, identifier, value)
+            new = simplify(replaced)
+            base = _base(new) if _base(old) is None else None
+            if base is not None and base not in aliases.numbers:
+                if base not in aliases.floats:
+                    new = replaced
+                elif isinstance(statement, gast.Assign) and aliases.matter(
+                        statement.targets[0], base):
+                    new = aliases.copy(new)
+            setattr(statement, field, new)
+
+
+class _Aliases:
+    """What decides whether an array read bare in place of a product is still right."""
+
+    def __init__(self, shared, numbers, floats, copy):
+        self.shared, self.numbers, self.floats, self.copy = shared, numbers, floats, copy
+
+    def matter(self, target, base):
+        """Whether `target = base...` shares memory where that matters."""
+        names = {base} | ({target.id} if isinstance(target, gast.Name) else set())
+        return bool(names & self.shared)
+
+
+def _base(node):
+    """The name `node` reads a view of (`x`, `x[1:]`, `x.T`), else None."""
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _updated_in_place(statements):
+    """Names some statement changes in place: `v += ...`, `v[i] = ...`, `np.add.at(v,
+    ...)`."""
+    found = set()
+    for statement in statements:
+        for node in gast.walk(statement):
+            targets = node.targets if isinstance(node, gast.Assign) else \
+                [node.target] if isinstance(node, gast.AugAssign) else []
+            for target in targets:
+                if isinstance(node, gast.AugAssign) or not _bound(target):
+                    found.add(_base(target))
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                    and node.func.attr == "at" and node.args:
+                found.add(_base(node.args[0]))
+    return found - {None}
+
+
+def _mentions(node, identifier):
+    return any(isinstance(n, gast.Name) and n.id == identifier for n in gast.walk(node))
+
+
+def _replaced(node, identifier, value):
+    def literal():
+        return const(value) if value >= 0 else gast.UnaryOp(op=gast.USub(),
+                                                            operand=const(-value))
+
+    class Replace(gast.NodeTransformer):
+        def visit_Name(self, name):
+            if name.id == identifier:
+                return literal()
+            return name
+    return Replace().visit(node)
+
+
+def floats(function):
+    """Names of `function` (a Wengert list) that hold floating-point values whatever the
+    arguments' dtypes: results of true division or of `exp`, `tanh`, ..., and of
+    arithmetic with such a value or a float literal. Arguments and names assigned from
+    anything else may hold integers or booleans."""
+    defs = {}
+    for op in ir.walk(function.body):
+        if isinstance(op, ir.Op):
+            defs.setdefault(op.target.name, []).append(op)
+    found = set()
+    while True:
+        new = {target for target, ops in defs.items() if target not in found
+               and target not in function.params and all(_floating(op, found) for op in ops)}
+        if not new:
+            return found
+        found |= new
+
+
+def _floating(op, found):
+    if op.prim in _FLOATING:
+        return True
+    if op.prim in _FOLLOWING:
+        return any(isinstance(a, ir.Const) and isinstance(a.value, float) or
+                   isinstance(a, ir.Var) and a.name in found for a in op.args)
+    return False
