@@ -136,8 +136,49 @@ def mlp_nll_gradient(args):
 
 
 def elman_gradient(args):
-    """Back-propagation through time: the input and output layers batched over the
-    sequence, only the recurrence step by step; each weight gradient is one product."""
+    """Back-propagation through time as the function is written, step by step: the
+    forward loop keeps the states and outputs in arrays allocated once, the backward loop
+    runs the steps in reverse, and each weight gradient is one matrix product over the
+    sequence."""
+    W, U, b, V, x, z = args
+    steps, units, outputs = x.shape[0], U.shape[0], V.shape[1]
+    states = np.zeros((steps + 1, units))
+    ys, dzs = np.empty((steps, outputs)), np.empty((steps, outputs))
+    deltas = np.empty((steps, units))
+    carry = np.empty(units)
+
+    def gradient(W, U, b, V, x, z):
+        for t in range(steps):
+            h = states[t + 1]
+            np.matmul(x[t], W, out=h)
+            h += states[t] @ U
+            h += b
+            np.tanh(h, out=h)
+            y = ys[t]
+            np.matmul(h, V, out=y)
+            np.negative(y, out=y)
+            np.exp(y, out=y)
+            y += 1.0
+            np.divide(1.0, y, out=y)
+        carry[:] = 0.0
+        for t in range(steps - 1, -1, -1):
+            y, dz, delta, h = ys[t], dzs[t], deltas[t], states[t + 1]
+            np.subtract(y, z[t], out=dz)
+            dz *= y
+            dz *= 1.0 - y
+            np.matmul(V, dz, out=delta)
+            delta += carry
+            delta *= 1.0 - h * h
+            np.matmul(U, delta, out=carry)
+        return x.T @ deltas, states[:-1].T @ deltas, deltas.sum(axis=0), states[1:].T @ dzs
+    return gradient
+
+
+def elman_restructured_gradient(args):
+    """The same gradient from a restructured computation: the input and output layers
+    batched over the whole sequence (one matrix product each), only the recurrence step
+    by step. Its loops do 3 NumPy operations per step where the function's does 12, so it
+    costs less than the function itself; shown beside the floor, not as the floor."""
     W, U, b, V, x, z = args
     steps, units = x.shape[0], U.shape[0]
     states = np.zeros((steps + 1, units))
