@@ -578,6 +578,7 @@ class AdjointEmitter:
         return True
 
     def scatter(self, atom, contribution):
+        self.widen([atom.name])
         bar = self.namer.bar(atom.name)
         state = self.state.get(atom.name)
         if state is None:

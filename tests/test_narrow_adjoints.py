@@ -66,8 +66,26 @@ def through_a_helper(x):
     return np.sum(helper(x))
 
 
+def element_then_mean(x, y):
+    w = np.zeros(3) + x * y
+    a = w[1]
+    b = np.mean(w)
+    return a * b + x
+
+
+def slice_written_after_sum(v):
+    t = np.sin(v)
+    w = np.zeros(3)
+    w[1:] = t[:2]
+    return np.sum(t) + np.sum(w * w)
+
+
 rng = np.random.default_rng(5)
 CASES = [
+    # an element read or written after a mean's adjoint (regressions: the element's
+    # adjoint was added into the number standing for the array)
+    (element_then_mean, (0.3, 0.7), (0, 1)),
+    (slice_written_after_sum, (rng.uniform(0.5, 1.5, 3),), (0,)),
     (plain_sum, (rng.uniform(0.5, 1.5, 4),), (0,)),
     (scaled_sum, (rng.uniform(0.5, 1.5, (2, 3)),), (0,)),
     (squares, (rng.uniform(0.5, 1.5, 5),), (0,)),
