@@ -14,7 +14,9 @@ products of vectors to an adjoint, the loop keeps the vectors instead:
         U_bar += np.array(U_bar_left).T @ np.array(U_bar_right)
 
 The vectors kept must not change afterwards: neither is ever updated in place in the
-loop (`+=`, element writes), so each trip's are new arrays.
+loop (`+=`, element writes), so each trip's are new arrays. A vector kept that way and
+also added to another adjoint (`b_bar += t9_bar`, the bias of the same layer) is summed
+once after the loop, from the list already holding it.
 """
 import gast
 
@@ -41,7 +43,7 @@ def _batched(loop, vectors, np_name, fresh):
     updated = _updated_in_place(loop)
     if any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(loop)):
         return [loop]
-    before, after = [], []
+    before, after, kept = [], [], []
     for index, statement in enumerate(loop.body):
         found = _outer_update(statement, np_name)
         if found is None:
@@ -56,13 +58,58 @@ def _batched(loop, vectors, np_name, fresh):
                                               gast.List(elts=[], ctx=gast.Load())],
                                         ctx=gast.Load())))
         loop.body[index] = [_append(lists[0], left), _append(lists[1], right)]
+        kept += [(index, left, lists[0]), (index, right, lists[1])]
         product = gast.BinOp(
             left=gast.Attribute(value=_array(np_name, lists[0]), attr="T", ctx=gast.Load()),
             op=gast.MatMult(), right=_array(np_name, lists[1]))
         after.append(gast.If(test=name(lists[0]), body=[gast.AugAssign(
             target=store(target), op=gast.Add(), value=product)], orelse=[]))
+    after += _kept_sums(loop, kept, vectors, updated, np_name)
     loop.body = [s for item in loop.body for s in (item if isinstance(item, list) else [item])]
     return before + [loop] + after
+
+
+def _kept_sums(loop, kept, vectors, updated, np_name):
+    """A vector the loop adds to an adjoint (`b_bar += t9_bar`) is summed once after the
+    loop instead, where a list of the batched outer products keeps that same vector
+    anyway (no memory is added): `np.sum(U_bar_right, axis=0)`."""
+    after = []
+    for index, statement in enumerate(loop.body):
+        if not (isinstance(statement, gast.AugAssign) and isinstance(statement.op, gast.Add)
+                and isinstance(statement.target, gast.Name)
+                and isinstance(statement.value, gast.Name)):
+            continue
+        target, vector = statement.target.id, statement.value.id
+        if vector not in vectors or vector in updated or _mentions(loop, target) != 1:
+            continue
+        kept_by = [name_ for where, kept_vector, name_ in kept if kept_vector == vector
+                   and not _assigned(loop.body[min(where, index) + 1:max(where, index)],
+                                     vector)]
+        if not kept_by:
+            continue
+        loop.body[index] = []
+        total = gast.Call(func=gast.Attribute(value=name(np_name), attr="sum",
+                                              ctx=gast.Load()),
+                          args=[name(kept_by[0])],
+                          keywords=[gast.keyword(arg="axis", value=gast.Constant(
+                              value=0, kind=None))])
+        after.append(gast.If(test=name(kept_by[0]), body=[gast.AugAssign(
+            target=store(target), op=gast.Add(), value=total)], orelse=[]))
+    return after
+
+
+def _assigned(statements, identifier):
+    """Whether any of `statements` (items may be lists of statements) assigns
+    `identifier`."""
+    for item in statements:
+        for statement in item if isinstance(item, list) else [item]:
+            for node in gast.walk(statement):
+                targets = node.targets if isinstance(node, gast.Assign) else \
+                    [node.target] if isinstance(node, (gast.AugAssign, gast.For)) else []
+                if any(isinstance(n, gast.Name) and n.id == identifier
+                       for t in targets for n in gast.walk(t)):
+                    return True
+    return False
 
 
 def _outer_update(statement, np_name):

@@ -57,3 +57,45 @@ def test_recurrent_weight_gradients_are_batched_and_exact():
         for position, g in enumerate(grads):
             np.testing.assert_allclose(g, numeric_grad(recurrence, part, position), rtol=1e-6,
                                        atol=1e-9)
+
+
+SUM = "for t in range(n):\n    g = h * 2.0\n    U_bar += np.outer(h, g)\n    b_bar += g\n"
+
+
+def test_a_vector_the_batch_keeps_is_summed_once():
+    text = rewrite(SUM)
+    assert "b_bar += g\n" not in text + "\n", text
+    assert "if U_bar_right1:\n    b_bar += np.sum(U_bar_right1, axis=0)" in text, text
+
+
+def test_sums_left_alone_where_batching_would_keep_more():
+    # no outer product keeps the vector: summing after the loop would hold every trip's
+    assert "    b_bar += g" in rewrite("for t in range(n):\n    g = h * 2.0\n    b_bar += g\n")
+    # the vector kept is an earlier value of the name
+    assert "    b_bar += g" in rewrite(SUM.replace("    b_bar += g", "    g = h * 3.0\n"
+                                                                    "    b_bar += g"))
+    # the adjoint is read in the loop
+    assert "    b_bar += g" in rewrite(SUM + "    a = b_bar * h\n")
+
+
+def biased(W, U, b, x):
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U + b)
+        loss += np.sum(h ** 2)
+    return loss
+
+
+def test_bias_gradient_summed_after_the_loop_is_exact():
+    rng = np.random.default_rng(5)
+    args = (rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5,
+            rng.normal(size=4) * 0.1, rng.normal(size=(6, 3)))
+    text = s2sad.source(biased, *args, wrt=(0, 1, 2))
+    assert "b_bar += np.sum(" in text, text
+    for steps in (6, 1, 0):
+        part = args[:3] + (args[3][:steps],)
+        grads = s2sad.grad(biased, wrt=(0, 1, 2))(*part)
+        for position, g in enumerate(grads):
+            np.testing.assert_allclose(g, numeric_grad(biased, part, position), rtol=1e-6,
+                                       atol=1e-9)
