@@ -58,13 +58,13 @@ def _batched(loop, vectors, np_name, fresh):
                                               gast.List(elts=[], ctx=gast.Load())],
                                         ctx=gast.Load())))
         loop.body[index] = [_append(lists[0], left), _append(lists[1], right)]
-        kept += [(index, left, lists[0]), (index, right, lists[1])]
         product = gast.BinOp(
             left=gast.Attribute(value=_array(np_name, lists[0]), attr="T", ctx=gast.Load()),
             op=gast.MatMult(), right=_array(np_name, lists[1]))
         after.append(gast.If(test=name(lists[0]), body=[gast.AugAssign(
             target=store(target), op=gast.Add(), value=product)], orelse=[]))
-    after += _kept_sums(loop, kept, vectors, updated, np_name)
+        kept += [(index, left, lists[0], after[-1]), (index, right, lists[1], after[-1])]
+    _kept_sums(loop, kept, vectors, updated, np_name)
     loop.body = [s for item in loop.body for s in (item if isinstance(item, list) else [item])]
     return before + [loop] + after
 
@@ -72,8 +72,8 @@ def _batched(loop, vectors, np_name, fresh):
 def _kept_sums(loop, kept, vectors, updated, np_name):
     """A vector the loop adds to an adjoint (`b_bar += t9_bar`) is summed once after the
     loop instead, where a list of the batched outer products keeps that same vector
-    anyway (no memory is added): `np.sum(U_bar_right, axis=0)`."""
-    after = []
+    anyway (no memory is added): `np.sum(U_bar_right, axis=0)`, in the `if` that
+    multiplies that list after the loop."""
     for index, statement in enumerate(loop.body):
         if not (isinstance(statement, gast.AugAssign) and isinstance(statement.op, gast.Add)
                 and isinstance(statement.target, gast.Name)
@@ -82,20 +82,19 @@ def _kept_sums(loop, kept, vectors, updated, np_name):
         target, vector = statement.target.id, statement.value.id
         if vector not in vectors or vector in updated or _mentions(loop, target) != 1:
             continue
-        kept_by = [name_ for where, kept_vector, name_ in kept if kept_vector == vector
-                   and not _assigned(loop.body[min(where, index) + 1:max(where, index)],
-                                     vector)]
+        kept_by = [(list_, block) for where, kept_vector, list_, block in kept
+                   if kept_vector == vector and not _assigned(
+                       loop.body[min(where, index) + 1:max(where, index)], vector)]
         if not kept_by:
             continue
+        list_, block = kept_by[0]
         loop.body[index] = []
         total = gast.Call(func=gast.Attribute(value=name(np_name), attr="sum",
                                               ctx=gast.Load()),
-                          args=[name(kept_by[0])],
+                          args=[name(list_)],
                           keywords=[gast.keyword(arg="axis", value=gast.Constant(
                               value=0, kind=None))])
-        after.append(gast.If(test=name(kept_by[0]), body=[gast.AugAssign(
-            target=store(target), op=gast.Add(), value=total)], orelse=[]))
-    return after
+        block.body.append(gast.AugAssign(target=store(target), op=gast.Add(), value=total))
 
 
 def _assigned(statements, identifier):

@@ -65,7 +65,8 @@ SUM = "for t in range(n):\n    g = h * 2.0\n    U_bar += np.outer(h, g)\n    b_b
 def test_a_vector_the_batch_keeps_is_summed_once():
     text = rewrite(SUM)
     assert "b_bar += g\n" not in text + "\n", text
-    assert "if U_bar_right1:\n    b_bar += np.sum(U_bar_right1, axis=0)" in text, text
+    assert "U_bar += np.array(U_bar_left0).T @ np.array(U_bar_right1)\n" \
+        "    b_bar += np.sum(U_bar_right1, axis=0)" in text, text
 
 
 def test_sums_left_alone_where_batching_would_keep_more():
