@@ -22,7 +22,7 @@ from . import calls, composites, ir, rules
 from . import kinds as K
 from .infer import consts, kind_of
 from .printer import assign, augment, name, store, tuple_of
-from .simplify import binop
+from .simplify import binop, number
 from .template import const, fill
 
 # NumPy functions whose result may share memory with an argument: their result is not an
@@ -581,6 +581,18 @@ class AdjointEmitter:
         self.widen([atom.name])
         bar = self.namer.bar(atom.name)
         state = self.state.get(atom.name)
+        rest = _complement(contribution.index) if state is None and contribution.basic \
+            else None
+        if rest is not None:
+            self.statements.append(assign(bar, self.fill("np.empty_like(x)", x=atom.name)))
+            for index in rest:
+                self.statements.append(assign(gast.Subscript(
+                    value=name(bar), slice=index, ctx=gast.Store()), const(0.0)))
+            self.statements.append(assign(gast.Subscript(
+                value=name(bar), slice=contribution.index, ctx=gast.Store()),
+                contribution.value))
+            self.state[atom.name] = "owned"
+            return
         if state is None:
             self.statements.append(assign(bar, self.fill("np.zeros_like(x)", x=atom.name)))
         elif state == "alias":
@@ -638,6 +650,25 @@ def _templates(function, kinds):
                 and kind.shape[:1] != ("mutable",):
             found.setdefault(kind.shape, candidate)
     return found
+
+
+def _complement(index):
+    """For a slice `lower:upper` of the first axis with literal bounds, the slices that
+    with it cover the axis (`:lower` and `upper:`), so that the first write of an adjoint
+    is an assignment into an empty array and zeros go only where it does not write,
+    instead of a pass filling zeros and another adding into them; else None. (Where
+    the bounds cross, the slice is empty and the two cover the axis.)"""
+    if not isinstance(index, gast.Slice) or index.step is not None:
+        return None
+    bounds = (index.lower, index.upper)
+    if any(b is not None and not isinstance(number(b), int) for b in bounds):
+        return None
+    rest = []
+    if index.lower is not None:
+        rest.append(gast.Slice(lower=None, upper=index.lower, step=None))
+    if index.upper is not None:
+        rest.append(gast.Slice(lower=index.upper, upper=None, step=None))
+    return rest
 
 
 def new_array(value, handles):

@@ -136,3 +136,31 @@ def test_the_cycle_collector_is_paused_only_while_generating():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def head_and_tail(x):
+    return np.sum(x[1:] * x[:-1]) + np.sum(x[2:5] ** 2) + np.sum(np.sin(x[-3:]))
+
+
+def empty_slices(x):
+    return np.sum(x[5:2] * 3.0) + np.sum(x[:0]) + np.sum(x[2:] ** 2)
+
+
+def rows(A):
+    return np.sum(A[1:] * A[:-1])
+
+
+@pytest.mark.parametrize("fn, x", [
+    (head_and_tail, np.linspace(0.5, 1.5, 7)),
+    (empty_slices, np.linspace(0.5, 1.5, 6)),
+    (rows, np.linspace(0.5, 1.5, 12).reshape(4, 3)),
+    (rows, np.linspace(0.5, 1.5, 3).reshape(1, 3)),
+])
+def test_first_slice_written_into_an_empty_adjoint(fn, x):
+    """The first slice of an argument that receives an adjoint is assigned into
+    `np.empty_like`, with zeros written only outside it: every element is set once."""
+    assert "np.empty_like(x)" in s2sad.source(fn, x).replace("(A)", "(x)")
+    g = s2sad.grad(fn)(x)
+    np.testing.assert_allclose(g, numeric_grad(fn, (x,)), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(s2sad.value_and_grad(fn)(x)[1], g, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s2sad.vjp(fn)(x, 1.0)[1], g, rtol=1e-15, atol=0)
