@@ -156,8 +156,15 @@ def sigmoid(x):
     """1 / (1 + exp(-x)): the derivative of logaddexp without its result, which the
     gradient alone does not need (np.logaddexp costs ten times np.exp). Where exp(-x)
     overflows the quotient is the limit 0 (below the smallest normal double, exactly
-    where the true value is), so the overflow is not reported."""
+    where the true value is), so the overflow is not reported. A float array is worked
+    on in one new array: the same operations, with three temporaries fewer (on large
+    arrays, fresh temporaries cost page faults)."""
     with np.errstate(over="ignore"):
+        if type(x) is np.ndarray and x.dtype.kind == "f":
+            out = np.negative(x)
+            np.exp(out, out=out)
+            out += 1.0
+            return np.divide(1.0, out, out=out)
         return 1.0 / (1.0 + np.exp(-x))
 
 

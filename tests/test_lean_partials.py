@@ -58,3 +58,15 @@ def test_sigmoid_is_accurate_at_both_ends():
                       1 / (1 + np.e), 0.5, 1 / (1 + np.exp(-1.0)), 1.0, 1.0])
     np.testing.assert_allclose(sigmoid(x), exact, rtol=1e-15, atol=0)
     assert float(sigmoid(2.0)) == pytest.approx(1 / (1 + np.exp(-2.0)), rel=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_of_an_array_is_the_formula_bit_for_bit(dtype):
+    x = np.array([-800.0, -40.0, -1.5, 0.0, 0.3, 40.0, 800.0], dtype=dtype)
+    with np.errstate(over="ignore"):
+        want = 1.0 / (1.0 + np.exp(-x))
+    got = sigmoid(x)
+    assert got.dtype == want.dtype and not np.shares_memory(got, x)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(x, np.array([-800.0, -40.0, -1.5, 0.0, 0.3, 40.0, 800.0],
+                                              dtype=dtype))
