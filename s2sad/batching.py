@@ -20,7 +20,7 @@ once after the loop, from the list already holding it.
 """
 import gast
 
-from .printer import assign, name, store
+from .printer import assign, name, store, targets
 
 
 def batch_outer_products(statements, vectors, np_name, fresh):
@@ -103,10 +103,8 @@ def _assigned(statements, identifier):
     for item in statements:
         for statement in item if isinstance(item, list) else [item]:
             for node in gast.walk(statement):
-                targets = node.targets if isinstance(node, gast.Assign) else \
-                    [node.target] if isinstance(node, (gast.AugAssign, gast.For)) else []
                 if any(isinstance(n, gast.Name) and n.id == identifier
-                       for t in targets for n in gast.walk(t)):
+                       for t in targets(node) for n in gast.walk(t)):
                     return True
     return False
 

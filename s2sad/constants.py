@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from . import ir
+from .printer import targets
 from .simplify import number, simplify
 from .template import const
 
@@ -94,9 +95,7 @@ def _names(statements):
     for statement in statements:
         bound = set()
         for node in gast.walk(statement):
-            targets = node.targets if isinstance(node, gast.Assign) else \
-                [node.target] if isinstance(node, (gast.AugAssign, gast.For)) else []
-            for target in targets:
+            for target in targets(node):
                 for name in _bound(target):
                     bound.add(id(name))
                     found.append((name, True))
@@ -172,9 +171,7 @@ def _updated_in_place(statements):
     found = set()
     for statement in statements:
         for node in gast.walk(statement):
-            targets = node.targets if isinstance(node, gast.Assign) else \
-                [node.target] if isinstance(node, gast.AugAssign) else []
-            for target in targets:
+            for target in targets(node):
                 if isinstance(node, gast.AugAssign) or not _bound(target):
                     found.add(_base(target))
             if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \

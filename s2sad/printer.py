@@ -46,6 +46,16 @@ def augment(target, value):
     return gast.AugAssign(target=target, op=gast.Add(), value=value)
 
 
+def targets(node):
+    """What a node assigns: an assignment's targets, an augmented assignment's or a for
+    loop's target; nothing for other nodes."""
+    if isinstance(node, gast.Assign):
+        return node.targets
+    if isinstance(node, (gast.AugAssign, gast.For)):
+        return [node.target]
+    return []
+
+
 def tuple_of(items, ctx=None):
     return gast.Tuple(elts=list(items), ctx=ctx or gast.Load())
 
