@@ -33,10 +33,10 @@ _FOLLOWING = {operator.add, operator.sub, operator.mul, operator.pow, operator.n
 
 def propagate(statements, copy, readers=(), numbers=(), floats=()):
     """`statements` with each number-valued name assigned once substituted into its
-    readers, and the assignment dropped; names that `readers` (code that follows) read
-    keep theirs. `numbers`: names that hold numbers; `floats`: array names known to hold
-    floating-point values (`1.0 * mask` is not `mask`); `copy(node)`: the expression
-    that copies an array.
+    readers, and the assignment dropped, then each copy `a = b` that this leaves read
+    as `b`; names that `readers` (code that follows) read keep theirs. `numbers`: names
+    that hold numbers; `floats`: array names known to hold floating-point values (`1.0 *
+    mask` is not `mask`); `copy(node)`: the expression that copies an array.
 
     `x_bar = f_bar * x` assigns a new array; with `f_bar` 1.0 it would become `x_bar =
     x`, an alias, which is kept only when neither name is updated in place and the code
@@ -49,12 +49,51 @@ def propagate(statements, copy, readers=(), numbers=(), floats=()):
     while True:
         found = _constant(statements, stores)
         if found is None:
-            return statements
+            break
         block, index, identifier, value = found
         del block[index]
         for statement in block[index:]:
             _substitute(statement, identifier, value,
                         _Aliases(shared, set(numbers), set(floats), copy))
+    while True:
+        found = _copy(statements, stores, shared)
+        if found is None:
+            return statements
+        block, index, identifier, other = found
+        del block[index]
+        for statement in block[index:]:
+            _rename_reads(statement, identifier, other)
+
+
+def _copy(block, stores, shared):
+    """(block, index, a, b) of the first `a = b` after which `a` can be read as `b`:
+    besides what a number needs (`_constant`), `b` is not assigned again in the block
+    and neither is updated in place (`t15_bar = 1.0 * t15` folded to `t15_bar = t15`)."""
+    for index, statement in enumerate(block):
+        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], gast.Name) \
+                and isinstance(statement.value, gast.Name):
+            identifier, other = statement.targets[0].id, statement.value.id
+            if stores.get(identifier) == 1 and not {identifier, other} & shared and \
+                    _reads(block[:index], identifier) == 0 and \
+                    _reads(block, identifier) == _reads_everywhere(stores, identifier) and \
+                    not any(node.id == other and binds
+                            for node, binds in _names(block[index + 1:])):
+                return block, index, identifier, other
+        for field in ("body", "orelse"):
+            inner = getattr(statement, field, None)
+            if inner:
+                found = _copy(inner, stores, shared)
+                if found is not None:
+                    return found
+    return None
+
+
+def _rename_reads(statement, identifier, other):
+    bound = {id(node) for node, binds in _names([statement]) if binds}
+    for node in gast.walk(statement):
+        if isinstance(node, gast.Name) and node.id == identifier and id(node) not in bound:
+            node.id = other
 
 
 def _constant(block, stores):
