@@ -89,6 +89,7 @@ class AdjointEmitter:
         self.undefined = _maybe_undefined(spec.function)
         self.reaching = _reaching(spec.function)
         self.templates = _templates(spec.function, self.kinds)
+        self.uses = composites.reads(spec.function)
         # arrays whose adjoint is, for now, a number standing for itself broadcast
         self.narrow = set()
         # the value is not returned: partials that do not read an operation's result
@@ -154,7 +155,7 @@ class AdjointEmitter:
         outer, self.statements = self.statements, []
         final = group[-1]
         out = None
-        fused = composites.fuse(group)
+        fused = composites.fuse(group, self.uses)
         for statement in reversed(fused):
             if isinstance(statement, ir.SetItem):
                 self.set_item(statement)
@@ -517,7 +518,7 @@ class AdjointEmitter:
         elif not narrow:
             self.narrow.discard(atom.name)
         if state is None and isinstance(value, gast.Name) and value.id in self.reused:
-            copy = "x" if kind.is_scalar else "np.copy(x)"
+            copy = "x" if kind.is_scalar or atom.name in self.narrow else "np.copy(x)"
             self.statements.append(assign(bar, self.fill(copy, x=value.id)))
             self.state[atom.name] = "owned"
         elif state is None and isinstance(value, gast.Name):

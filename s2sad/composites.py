@@ -35,12 +35,25 @@ LOGISTIC = Fused("logistic", Elementwise(
 _EXP = (math.exp, np.exp)
 
 
-def fuse(group):
+def reads(function):
+    """How many times each variable of `function` is read, anywhere (the result too)."""
+    uses = Counter()
+    for statement in ir.statements(function.body):
+        if isinstance(statement, (ir.Op, ir.SetItem)):
+            uses.update(v.name for v in statement.vars())
+        else:
+            uses.update(ir.reads(statement))
+    if isinstance(function.result, ir.Var):
+        uses[function.result.name] += 1
+    return uses
+
+
+def fuse(group, uses):
     """The group's operations as the backward sweep differentiates them: each composite
     is one operation in place of its last, and its inner operations are left out (they
-    are read nowhere else, so nothing needs their adjoints)."""
+    are read nowhere else in the function, `uses` being `reads(function)`, so nothing
+    needs their adjoints)."""
     ops = {s.target.name: s for s in group if isinstance(s, ir.Op)}
-    uses = Counter(v.name for s in group for v in s.vars())
     inner, fused = set(), {}
     for statement in group:
         if isinstance(statement, ir.Op):
@@ -78,7 +91,8 @@ def _logistic(op, ops, uses):
 
 
 def _inner(atom, ops, uses):
-    """The operation of the group that computes `atom`, when nothing else reads it."""
+    """The operation of the group that computes `atom`, when nothing else in the function
+    reads it."""
     if isinstance(atom, ir.Var) and uses[atom.name] == 1:
         return ops.get(atom.name)
     return None

@@ -39,6 +39,15 @@ def not_one(u):
     return np.sum(2.0 / (1.0 + np.exp(-u)) + 1.0 / (2.0 + np.exp(-u)))
 
 
+def exp_read_in_a_loop(u, n):
+    e = np.exp(-u)
+    y = 1.0 / (1.0 + e)
+    s = np.sum(y)
+    for i in range(n):
+        s = s + np.sum(e)
+    return s
+
+
 def source(fn, args, wrt=(0,), mode="gradient"):
     kinds = K.of_arguments(args, wrt, list(fn.__code__.co_varnames[:len(args)]))
     return pipeline.derive(fn, kinds, wrt, mode).source
@@ -49,6 +58,8 @@ ARGS = {
     scalar_chain: (0.7, -1.3),
     exp_read_twice: (np.array([0.3, -1.2, 2.0]),),
     not_one: (np.array([0.3, -1.2, 2.0]),),
+    # regression: `e` is read again after the group, in a loop; its adjoint was dropped
+    exp_read_in_a_loop: (np.array([0.3, -0.4]), 2),
 }
 
 
@@ -79,7 +90,8 @@ def test_scalar_sigmoid_adjoints_use_their_results():
     assert "math.exp" not in backward and backward.count("(1 - ") == 2, adjoint
 
 
-@pytest.mark.parametrize("fn", [exp_read_twice, not_one], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [exp_read_twice, not_one, exp_read_in_a_loop],
+                         ids=lambda f: f.__name__)
 def test_other_expressions_are_differentiated_step_by_step(fn):
     backward = source(fn, ARGS[fn]).split("# backward sweep")[1]
     assert "(1 - " not in backward, backward
@@ -105,3 +117,10 @@ def test_analytic_derivative_across_the_range():
     assert s2sad.grad(logistic)(40.0) == 0.0
     assert s2sad.grad(logistic)(-2.0) == pytest.approx(math.exp(2.0) / (1 + math.exp(2.0)) ** 2,
                                                        rel=1e-15)
+
+
+def test_a_sums_adjoint_copied_from_a_loop_variable_stays_a_number():
+    """`np.sum(y)` with `s` reassigned in a loop: the number standing for `y_bar` is
+    not wrapped in `np.copy` (it used to become a 0-d array)."""
+    text = source(exp_read_in_a_loop, ARGS[exp_read_in_a_loop], mode="reverse")
+    assert "np.copy(s_bar)" not in text and "y_bar = s_bar" in text, text
