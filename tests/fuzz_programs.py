@@ -24,8 +24,9 @@ array, writes into an argument. An s2sad error on a generated program is a failu
 Everything a program computes stays bounded, so a mismatch is a wrong derivative and
 not overflow: functions are smooth on all of R (`log(1 + t*t)`, `sqrt(1 + t*t)`,
 `exp` of a bounded value, powers of a base in [0.5, 3] to a bounded exponent, `tanh`,
-...), each loop makes at most 3 trips, and an assignment in a loop either squashes its
-value (`tanh`, `sin`, ...) or changes it by a bounded amount.
+the logistic sigmoid written out, ...), each loop makes at most 3 trips, and an
+assignment in a loop either squashes its value (`tanh`, `sin`, ...) or changes it by a
+bounded amount.
 Kinks are left to the checker: `comparison_margin` runs the program with every
 comparison and `abs` watched and reports how close the point is to a tie.
 """
@@ -43,7 +44,7 @@ CONSTANTS = ("0.5", "1.3", "0.7", "2.0", "0.25", "1.1", "0.9", "1.5")
 # smooth on all of R and bounded by about 1.6: an assignment in a loop applies one
 BOUNDED = ("math.sin({0})", "math.cos({0})", "math.tanh({0})", "math.atan({0})",
            "np.sin({0})", "np.tanh({0})", "np.arctan({0})", "math.erf({0})",
-           "({0} / (1.0 + {0} * {0}))", "np.cos({0})")
+           "({0} / (1.0 + {0} * {0}))", "np.cos({0})", "(1.0 / (1.0 + math.exp(-{0})))")
 # smooth on all of R, unbounded but tame on bounded arguments
 SMOOTH = BOUNDED + ("math.exp(math.sin({0}))", "np.exp(np.tanh({0}))",
                     "math.log(1.0 + {0} * {0})", "np.log1p({0} * {0})",
@@ -57,7 +58,7 @@ BINARY = ("({0} + {1})", "({0} - {1})", "({0} * {1})", "({0} / (2.0 + math.cos({
           "((1.5 + math.cos({0})) ** math.sin({1}))",
           "math.pow(2.0 + math.sin({0}), math.tanh({1}))")
 ARRAY_BOUNDED = ("np.sin({0})", "np.tanh({0})", "np.cos({0})", "np.arctan({0})",
-                 "({0} / (1.0 + {0} * {0}))")
+                 "({0} / (1.0 + {0} * {0}))", "(1 / (1 + np.exp(-{0})))")
 ARRAY_SMOOTH = ARRAY_BOUNDED + ("np.exp(np.sin({0}))", "np.log1p({0} * {0})",
                                 "np.sqrt(1.0 + {0} * {0})", "(-{0})", "({0} * {0})",
                                 "({0})[::-1]", "np.cumsum({0})", "np.abs({0})")

@@ -224,7 +224,7 @@ def test_the_generator_writes_every_construct():
     every construct the module docstring of fuzz_programs.py lists."""
     sources = []
     for strategy in (fuzz_programs.scalar_programs(), fuzz_programs.array_programs()):
-        @settings(max_examples=80, derandomize=True, database=None,
+        @settings(max_examples=120, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(strategy)
         def collect(program):
