@@ -23,6 +23,7 @@ from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
 from .constants import floats, propagate
+from .linear import fold_linear
 from .errors import UnsupportedError
 from .batching import batch_outer_products
 from .peephole import factor_scalars, fold_forward, fold_negations
@@ -532,6 +533,7 @@ class _AdjointBuilder(_Builder):
         backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
                                   pure=self._pure() | {unbroadcast}, numbers=numbers)
         backward = factor_scalars(backward, number_bars)
+        backward = fold_linear(backward, numbers, kept + [returned])
         vectors = {v for v, k in kinds.items() if k.is_array and k.ndim == 1}
         backward = batch_outer_products(backward, vectors | {bar(v) for v in vectors},
                                         self.handles["np"], self.namer.fresh)
