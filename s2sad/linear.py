@@ -16,6 +16,9 @@ from .printer import targets
 from .template import const, name
 
 
+_SHORT = 8
+
+
 def fold_linear(statements, numbers, readers=()):
     """`statements` with the loop bodies' linear number expressions collected; `numbers`:
     the names that hold numbers; `readers`: code that follows and may read the names."""
@@ -96,9 +99,11 @@ def _collected(node, numbers):
     """`node` with its largest linear subexpressions in one variable written as `a + b *
     x`, or None when none gets shorter."""
     form = _linear(node, numbers)
-    # a variable whose terms cancel stays: `x - x` is nan, not 0, at x = inf
+    # a variable whose terms cancel stays: `x - x` is nan, not 0, at x = inf; and a
+    # coefficient must read as well as the literals it comes from (not 0.30000000000000004)
     if form is not None and len([v for v in form if v is not None]) <= 1 and \
-            all(c != 0 for v, c in form.items() if v is not None):
+            all(c != 0 for v, c in form.items() if v is not None) and \
+            all(len(repr(c)) <= _SHORT for c in form.values()):
         written = _written(form)
         return written if _cost(written) < _cost(node) else None
     if not isinstance(node, (gast.BinOp, gast.UnaryOp)):

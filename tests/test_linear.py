@@ -49,6 +49,8 @@ def test_linear_forms_are_written_as_a_person_would(text, want):
     "y = 2.0 * x + y * 3.0 - x",
     # terms that cancel: x - x is nan at x = inf
     "y = x + 1.0 - x",
+    # a coefficient that reads worse than its literals
+    "y = 0.1 * x + 0.2 * x + 1.0",
     # the temporary is read twice, or its input changes before the read
     "t1 = 3.9 * x\nt2 = 1 - x\ny = t2 * 3.9 - t1\nz = t1",
     "t1 = 3.9 * x\nx = pop()\ny = 1 - x - t1",
