@@ -20,7 +20,7 @@ once after the loop, from the list already holding it.
 """
 import gast
 
-from .printer import assign, name, store, targets
+from .printer import assign, assigns, name, store, updated_in_place
 
 
 def batch_outer_products(statements, vectors, np_name, fresh):
@@ -40,7 +40,7 @@ def batch_outer_products(statements, vectors, np_name, fresh):
 
 
 def _batched(loop, vectors, np_name, fresh):
-    updated = _updated_in_place(loop)
+    updated = updated_in_place([loop])
     if any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(loop)):
         return [loop]
     before, after, kept = [], [], []
@@ -65,7 +65,7 @@ def _batched(loop, vectors, np_name, fresh):
             target=store(target), op=gast.Add(), value=product)], orelse=[]))
         kept += [(index, left, lists[0], after[-1]), (index, right, lists[1], after[-1])]
     _kept_sums(loop, kept, vectors, updated, np_name)
-    loop.body = [s for item in loop.body for s in (item if isinstance(item, list) else [item])]
+    loop.body = _flat(loop.body)
     return before + [loop] + after
 
 
@@ -83,8 +83,8 @@ def _kept_sums(loop, kept, vectors, updated, np_name):
         if vector not in vectors or vector in updated or _mentions(loop, target) != 1:
             continue
         kept_by = [(list_, block) for where, kept_vector, list_, block in kept
-                   if kept_vector == vector and not _assigned(
-                       loop.body[min(where, index) + 1:max(where, index)], vector)]
+                   if kept_vector == vector and not assigns(
+                       _flat(loop.body[min(where, index) + 1:max(where, index)]), {vector})]
         if not kept_by:
             continue
         list_, block = kept_by[0]
@@ -97,16 +97,9 @@ def _kept_sums(loop, kept, vectors, updated, np_name):
         block.body.append(gast.AugAssign(target=store(target), op=gast.Add(), value=total))
 
 
-def _assigned(statements, identifier):
-    """Whether any of `statements` (items may be lists of statements) assigns
-    `identifier`."""
-    for item in statements:
-        for statement in item if isinstance(item, list) else [item]:
-            for node in gast.walk(statement):
-                if any(isinstance(n, gast.Name) and n.id == identifier
-                       for t in targets(node) for n in gast.walk(t)):
-                    return True
-    return False
+def _flat(items):
+    """Statements from loop-body items, some of which are lists of statements."""
+    return [s for item in items for s in (item if isinstance(item, list) else [item])]
 
 
 def _outer_update(statement, np_name):
@@ -121,21 +114,6 @@ def _outer_update(statement, np_name):
             and all(isinstance(a, gast.Name) for a in call.args)):
         return None
     return statement.target.id, call.args[0].id, call.args[1].id
-
-
-def _updated_in_place(loop):
-    """Names the loop updates in place: `v += ...` or `v[i] = ...`."""
-    found = set()
-    for node in gast.walk(loop):
-        if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
-            found.add(node.target.id)
-        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
-                and isinstance(node.value, gast.Name):
-            found.add(node.value.id)
-        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                and node.func.attr == "at" and node.args and isinstance(node.args[0], gast.Name):
-            found.add(node.args[0].id)
-    return found
 
 
 def _mentions(node, identifier):

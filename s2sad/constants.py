@@ -16,7 +16,7 @@ import gast
 import numpy as np
 
 from . import ir
-from .printer import targets
+from .printer import assigns, bound_names, targets, updated_in_place, viewed
 from .simplify import number, simplify
 from .template import const
 
@@ -45,18 +45,18 @@ def propagate(statements, copy, readers=(), numbers=(), floats=()):
     read_after = {key[0] for key in _stores(readers) if isinstance(key, tuple)}
     for identifier in read_after:
         stores[identifier] = None
-    shared = _updated_in_place(statements) | read_after
+    shared = updated_in_place(statements) | read_after
+    aliases = _Aliases(shared, set(numbers), set(floats), copy)
     while True:
-        found = _constant(statements, stores)
+        found = _first(statements, lambda *at: _constant(*at, stores))
         if found is None:
             break
         block, index, identifier, value = found
         del block[index]
         for statement in block[index:]:
-            _substitute(statement, identifier, value,
-                        _Aliases(shared, set(numbers), set(floats), copy))
+            _substitute(statement, identifier, value, aliases)
     while True:
-        found = _copy(statements, stores, shared)
+        found = _first(statements, lambda *at: _copy(*at, stores, shared))
         if found is None:
             return statements
         block, index, identifier, other = found
@@ -65,28 +65,54 @@ def propagate(statements, copy, readers=(), numbers=(), floats=()):
             _rename_reads(statement, identifier, other)
 
 
-def _copy(block, stores, shared):
-    """(block, index, a, b) of the first `a = b` after which `a` can be read as `b`:
-    besides what a number needs (`_constant`), `b` is not assigned again in the block
-    and neither is updated in place (`t15_bar = 1.0 * t15` folded to `t15_bar = t15`)."""
+def _first(block, find):
+    """`(block, index) + find(block, index)` for the first statement, nested ones
+    included, for which `find` returns a tuple."""
     for index, statement in enumerate(block):
-        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
-                and isinstance(statement.targets[0], gast.Name) \
-                and isinstance(statement.value, gast.Name):
-            identifier, other = statement.targets[0].id, statement.value.id
-            if stores.get(identifier) == 1 and not {identifier, other} & shared and \
-                    _reads(block[:index], identifier) == 0 and \
-                    _reads(block, identifier) == _reads_everywhere(stores, identifier) and \
-                    not any(node.id == other and binds
-                            for node, binds in _names(block[index + 1:])):
-                return block, index, identifier, other
+        found = find(block, index)
+        if found is not None:
+            return (block, index) + found
         for field in ("body", "orelse"):
             inner = getattr(statement, field, None)
             if inner:
-                found = _copy(inner, stores, shared)
+                found = _first(inner, find)
                 if found is not None:
                     return found
     return None
+
+
+def _assigned_once(block, index, stores):
+    """The name `block[index]` assigns when it is a plain assignment of a name assigned
+    nowhere else and read only after it in this block (so every read sees this value),
+    else None."""
+    statement = block[index]
+    if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], gast.Name)):
+        return None
+    identifier = statement.targets[0].id
+    if stores.get(identifier) == 1 and _reads(block[:index], identifier) == 0 and \
+            _reads(block, identifier) == stores.get((identifier,), 0):
+        return identifier
+    return None
+
+
+def _constant(block, index, stores):
+    """(name, number) when `block[index]` assigns a number that can be carried forward."""
+    identifier = _assigned_once(block, index, stores)
+    value = None if identifier is None else number(block[index].value)
+    return None if value is None else (identifier, value)
+
+
+def _copy(block, index, stores, shared):
+    """(a, b) when `block[index]` is `a = b` and `a` can be read as `b`: besides what a
+    number needs, `b` is not assigned again in the block and neither is updated in place
+    (`t15_bar = 1.0 * t15` folded to `t15_bar = t15`)."""
+    identifier = _assigned_once(block, index, stores)
+    value = block[index].value if identifier else None
+    if not isinstance(value, gast.Name) or {identifier, value.id} & shared or \
+            assigns(block[index + 1:], {value.id}):
+        return None
+    return identifier, value.id
 
 
 def _rename_reads(statement, identifier, other):
@@ -94,26 +120,6 @@ def _rename_reads(statement, identifier, other):
     for node in gast.walk(statement):
         if isinstance(node, gast.Name) and node.id == identifier and id(node) not in bound:
             node.id = other
-
-
-def _constant(block, stores):
-    """(block, index, name, number) of the first assignment that can be propagated."""
-    for index, statement in enumerate(block):
-        if isinstance(statement, gast.Assign) and len(statement.targets) == 1 \
-                and isinstance(statement.targets[0], gast.Name):
-            identifier = statement.targets[0].id
-            value = number(statement.value)
-            if value is not None and stores.get(identifier) == 1 and \
-                    _reads(block[:index], identifier) == 0 and \
-                    _reads(block, identifier) == _reads_everywhere(stores, identifier):
-                return block, index, identifier, value
-        for field in ("body", "orelse"):
-            inner = getattr(statement, field, None)
-            if inner:
-                found = _constant(inner, stores)
-                if found is not None:
-                    return found
-    return None
 
 
 def _stores(statements):
@@ -135,7 +141,7 @@ def _names(statements):
         bound = set()
         for node in gast.walk(statement):
             for target in targets(node):
-                for name in _bound(target):
+                for name in bound_names(target):
                     bound.add(id(name))
                     found.append((name, True))
                     if isinstance(node, gast.AugAssign):
@@ -143,20 +149,6 @@ def _names(statements):
         found += [(node, False) for node in gast.walk(statement)
                   if isinstance(node, gast.Name) and id(node) not in bound]
     return found
-
-
-def _bound(target):
-    if isinstance(target, gast.Name):
-        return [target]
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [name for item in target.elts for name in _bound(item)]
-    if isinstance(target, gast.Starred):
-        return _bound(target.value)
-    return []
-
-
-def _reads_everywhere(stores, identifier):
-    return stores.get((identifier,), 0)
 
 
 def _reads(statements, identifier):
@@ -172,10 +164,10 @@ def _substitute(statement, identifier, value, aliases):
                 if isinstance(inner, gast.stmt):
                     _substitute(inner, identifier, value, aliases)
         elif isinstance(old, gast.expr) and _mentions(old, identifier) and not (
-                field == "target" and _bound(old)):
+                field == "target" and bound_names(old)):
             replaced = _replaced(old, identifier, value)
             new = simplify(replaced)
-            base = _base(new) if _base(old) is None else None
+            base = viewed(new) if viewed(old) is None else None
             if base is not None and base not in aliases.numbers:
                 if base not in aliases.floats:
                     new = replaced
@@ -195,28 +187,6 @@ class _Aliases:
         """Whether `target = base...` shares memory where that matters."""
         names = {base} | ({target.id} if isinstance(target, gast.Name) else set())
         return bool(names & self.shared)
-
-
-def _base(node):
-    """The name `node` reads a view of (`x`, `x[1:]`, `x.T`), else None."""
-    while isinstance(node, (gast.Subscript, gast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
-
-
-def _updated_in_place(statements):
-    """Names some statement changes in place: `v += ...`, `v[i] = ...`, `np.add.at(v,
-    ...)`."""
-    found = set()
-    for statement in statements:
-        for node in gast.walk(statement):
-            for target in targets(node):
-                if isinstance(node, gast.AugAssign) or not _bound(target):
-                    found.add(_base(target))
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                    and node.func.attr == "at" and node.args:
-                found.add(_base(node.args[0]))
-    return found - {None}
 
 
 def _mentions(node, identifier):

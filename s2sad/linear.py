@@ -12,7 +12,7 @@ import copy
 
 import gast
 
-from .printer import targets
+from .printer import assigns
 from .template import const, name
 
 
@@ -77,15 +77,9 @@ def _temporaries(statements, index, counts, numbers):
         inputs = {n.id for n in gast.walk(statement.value) if isinstance(n, gast.Name)}
         if target in reads and target in numbers and counts.get(target) == 2 and \
                 _linear(statement.value, numbers) is not None and \
-                not _assigned(statements[position + 1:index], inputs | {target}):
+                not assigns(statements[position + 1:index], inputs | {target}):
             found[target] = position
     return found
-
-
-def _assigned(statements, names):
-    return any(isinstance(n, gast.Name) and n.id in names
-               for statement in statements for node in gast.walk(statement)
-               for t in targets(node) for n in gast.walk(t))
 
 
 def _inlined(node, values):
