@@ -81,38 +81,39 @@ def _first(block, find):
     return None
 
 
-def _assigned_once(block, index, stores):
-    """The name `block[index]` assigns when it is a plain assignment of a name assigned
-    nowhere else and read only after it in this block (so every read sees this value),
-    else None."""
+def _assigned_once(block, index, stores, value_test):
+    """The name `block[index]` assigns when it is a plain assignment, of a value that
+    passes `value_test`, to a name assigned nowhere else and read only after it in this
+    block (so every read sees this value), else None: all its reads are in the block from
+    this statement on. The reads are counted last: that walk is what costs."""
     statement = block[index]
     if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
             and isinstance(statement.targets[0], gast.Name)):
         return None
     identifier = statement.targets[0].id
-    if stores.get(identifier) == 1 and _reads(block[:index], identifier) == 0 and \
-            _reads(block, identifier) == stores.get((identifier,), 0):
+    if stores.get(identifier) != 1 or not value_test(statement.value):
+        return None
+    if _reads(block[index:], identifier) == stores.get((identifier,), 0):
         return identifier
     return None
 
 
 def _constant(block, index, stores):
     """(name, number) when `block[index]` assigns a number that can be carried forward."""
-    identifier = _assigned_once(block, index, stores)
-    value = None if identifier is None else number(block[index].value)
-    return None if value is None else (identifier, value)
+    identifier = _assigned_once(block, index, stores, lambda value: number(value) is not None)
+    return None if identifier is None else (identifier, number(block[index].value))
 
 
 def _copy(block, index, stores, shared):
     """(a, b) when `block[index]` is `a = b` and `a` can be read as `b`: besides what a
     number needs, `b` is not assigned again in the block and neither is updated in place
     (`t15_bar = 1.0 * t15` folded to `t15_bar = t15`)."""
-    identifier = _assigned_once(block, index, stores)
-    value = block[index].value if identifier else None
-    if not isinstance(value, gast.Name) or {identifier, value.id} & shared or \
-            assigns(block[index + 1:], {value.id}):
+    identifier = _assigned_once(block, index, stores,
+                                lambda value: isinstance(value, gast.Name))
+    other = block[index].value.id if identifier else None
+    if other is None or {identifier, other} & shared or assigns(block[index + 1:], {other}):
         return None
-    return identifier, value.id
+    return identifier, other
 
 
 def _rename_reads(statement, identifier, other):
