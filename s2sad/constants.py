@@ -139,15 +139,15 @@ def _names(statements):
     nodes' `ctx`, so assignment is read off the statements' structure."""
     found = []
     for statement in statements:
-        bound = set()
-        for node in gast.walk(statement):
+        bound, nodes = set(), list(gast.walk(statement))
+        for node in nodes:
             for target in targets(node):
                 for name in bound_names(target):
                     bound.add(id(name))
                     found.append((name, True))
                     if isinstance(node, gast.AugAssign):
                         found.append((name, False))
-        found += [(node, False) for node in gast.walk(statement)
+        found += [(node, False) for node in nodes
                   if isinstance(node, gast.Name) and id(node) not in bound]
     return found
 

@@ -644,4 +644,6 @@ def _stored_names(statements):
 
 
 def _identifiers(text):
-    return _names(gast.parse(text))
+    """Every word of `text` that could be a name: more than the names it reads (attributes
+    too), which is harmless to the bindings they select and needs no parse."""
+    return set(re.findall(r"[A-Za-z_]\w*", text))
