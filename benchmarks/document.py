@@ -31,7 +31,8 @@ so a column's ratio also compares it with the others on that row. The columns:
 
 - `s2sad grad()`: `s2sad.grad(f, wrt=...)(*args)`, what a user calls: argument binding
   and the lookup of the compiled specialisation included.
-- `s2sad adjoint`: the generated adjoint function alone (it also returns the value).
+- `s2sad adjoint`: the generated function `grad` runs, called directly (the adjoint that
+  returns the gradients alone).
 - `s2sad jvp()`, `s2sad tangent`: one directional derivative by forward mode, through
   `s2sad.jvp` and the generated tangent alone; measured for the scalar benchmarks only.
 - `by hand`, `by hand tangent`: `benchmarks/by_hand.py`, written for speed: NumPy

@@ -35,7 +35,7 @@ def measure(case, peers, quick=False, tape=False):
     calls.update(ours_.calls())
     calls["by hand"] = (hand, case.args)
     results = {"s2sad grad()": ours_.grad(*case.args),
-               "s2sad adjoint": ours_.adjoint(*case.args)[1],
+               "s2sad adjoint": ours_.adjoint(*case.args),
                "by hand": None}
     if case.hand_restructured is not None:
         restructured = case.hand_restructured(case.args)

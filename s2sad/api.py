@@ -76,13 +76,11 @@ class _Derivative:
 
     @property
     def _last(self):
-        """The derivative of the last call's specialisation (None before the first call);
-        when the call ran the adjoint that returns the gradients alone, the adjoint that
-        returns the value too, which `source` shows and tools call."""
+        """The derivative the last call ran (None before the first call): for `grad` of a
+        function known to return a number, the adjoint that returns the gradients alone,
+        so that `source` shows the code that runs."""
         seen = self._now[0]
-        if seen is None or seen.mode != "gradient":
-            return None if seen is None else seen.derived
-        return pipeline.derive(self._fn, seen.kinds, self._positions)
+        return None if seen is None else seen.derived
 
     def _bind(self, args, kwargs):
         if not kwargs and len(args) == self._nparams:
@@ -212,10 +210,14 @@ class _Derivative:
 
     @property
     def source(self):
-        """The generated adjoint: of the last call's specialisation, else the generic one."""
+        """The generated adjoint the last call ran; before a call, the one a call with
+        arguments of the declared kinds would run (`_declared_mode`)."""
         if self._last is None:
-            return source(self._fn, wrt=self._wrt)
+            return _derived(self._fn, (), {}, self._declared_mode(), self._wrt).listing
         return self._last.listing
+
+    def _declared_mode(self):
+        return "reverse"
 
 
 def _like(value, grad):
@@ -244,6 +246,12 @@ class _Grad(_Derivative):
 
     def _branch(self, dispatcher, values, derived):
         return self._adjoint_branch(dispatcher, values, derived, value=False, seed=None)
+
+    def _declared_mode(self):
+        """As `_slow` chooses: the adjoint without the value when the declared kinds
+        make the result a number."""
+        lean = _derived(self._fn, (), {}, "gradient", self._wrt)
+        return "gradient" if lean.spec.out_kind.known else "reverse"
 
 
 class _ValueAndGrad(_Derivative):
@@ -462,6 +470,12 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     pipeline.front(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
+    return _derived(fn, args, kwargs, mode, wrt).listing
+
+
+def _derived(fn, args, kwargs, mode, wrt):
+    """The derivative `source` shows: for the kinds of example arguments, else of the
+    declared ones."""
     positions = _positions(fn, wrt)
     signature = inspect.signature(fn)
     if args or kwargs:
@@ -474,7 +488,7 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     else:
         kinds = tuple(_declared_kind(p, i in positions)
                       for i, p in enumerate(signature.parameters.values()))
-    return pipeline.derive(fn, kinds, positions, mode).listing
+    return pipeline.derive(fn, kinds, positions, mode)
 
 
 def _declared_kind(parameter, differentiated):

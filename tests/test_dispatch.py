@@ -167,11 +167,34 @@ def test_source_and_last_follow_the_last_call():
     repeat(grad, 2.0, 3.0)
     scalar = grad.source
     repeat(grad, x, 3.0)
-    assert grad.source == s2sad.source(product, x, 3.0, wrt=(0, 1)) != scalar
+    assert grad.source == s2sad.source(product, x, 3.0, wrt=(0, 1), mode="gradient") != scalar
     grad(2.0, 3.0)
-    assert grad.source == scalar == s2sad.source(product, 2.0, 3.0, wrt=(0, 1))
-    assert "def product_adjoint" in grad.source
-    assert grad._last.function(2.0, 3.0)[1] == (3.0, 2.0)
+    assert grad.source == scalar == s2sad.source(product, 2.0, 3.0, wrt=(0, 1),
+                                                 mode="gradient")
+    assert "def product_gradient" in grad.source
+    assert grad._last.function(2.0, 3.0) == (3.0, 2.0)
+
+
+def test_source_shows_the_code_each_derived_function_runs():
+    """`grad` of a function known to return a number runs the adjoint without the value;
+    `value_and_grad`, and `grad` where the result's kind is unknown, run the one with it.
+    Before a call, the kinds are the declared ones (none here: the generic adjoint)."""
+    grad, both = s2sad.grad(product, wrt=(0, 1)), s2sad.value_and_grad(product, wrt=(0, 1))
+    assert grad.source.startswith("def product_adjoint(x, y, product_bar):")
+    assert grad(2.0, 3.0) == (3.0, 2.0) and both(2.0, 3.0) == (6.0, (3.0, 2.0))
+    assert grad.source.startswith("def product_gradient(x, y):")
+    assert both.source.startswith("def product_adjoint(x, y, product_bar=1.0):")
+
+
+def declared(x: float, y: float):
+    return math.sin(x) * y
+
+
+def test_source_before_a_call_follows_the_annotations():
+    grad = s2sad.grad(declared, wrt=(0, 1))
+    assert grad.source.startswith("def declared_gradient(x, y):")
+    assert grad.source == s2sad.source(declared, 1.5, 0.5, wrt=(0, 1), mode="gradient")
+    assert grad(1.5, 0.5) == (math.cos(1.5) * 0.5, math.sin(1.5))
 
 
 def test_shapes_that_broadcast_get_another_derivative():
