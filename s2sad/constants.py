@@ -207,16 +207,16 @@ def _replaced(node, identifier, value):
     return Replace().visit(node)
 
 
-def floats(function):
+def floats(function, params=()):
     """Names of `function` (a Wengert list) that hold floating-point values whatever the
-    arguments' dtypes: results of true division or of `exp`, `tanh`, ..., and of
-    arithmetic with such a value or a float literal. Arguments and names assigned from
-    anything else may hold integers or booleans."""
+    arguments' dtypes: the parameters `params`, results of true division or of `exp`,
+    `tanh`, ..., and of arithmetic with such a value or a float literal. Other arguments
+    and names assigned from anything else may hold integers or booleans."""
     defs = {}
     for op in ir.walk(function.body):
         if isinstance(op, ir.Op):
             defs.setdefault(op.target.name, []).append(op)
-    found = set()
+    found = set(params)
     while True:
         new = {target for target, ops in defs.items() if target not in found
                and target not in function.params and all(_floating(op, found) for op in ops)}

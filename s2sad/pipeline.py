@@ -479,6 +479,11 @@ class _TangentBuilder(_Builder):
 class _AdjointBuilder(_Builder):
     """Puts the forward sweep, backward sweep and return together and compiles them."""
 
+    def _checked(self):
+        """The parameters that hold floating-point values: the differentiated ones of a
+        function the API calls, which refuses integer and boolean arrays there."""
+        return self.spec.wrt if self.top else ()
+
     def emitter(self, pushed):
         return AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
                               self.callee, pushed, lean=self.mode == "gradient")
@@ -528,7 +533,7 @@ class _AdjointBuilder(_Builder):
         if fixed_seed:
             backward = propagate([assign(seed, const(1.0))] + backward,
                                  lambda x: emitter.fill("np.copy(x)", x=x),
-                                 kept + [returned], numbers, floats(function))
+                                 kept + [returned], numbers, floats(function, self._checked()))
         unbroadcast = self.handles["unbroadcast"]
         backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
                                   pure=self._pure() | {unbroadcast}, numbers=numbers)

@@ -37,6 +37,10 @@ def scaled(x):
     return 3.0 * x
 
 
+def weighted(x, counts):
+    return np.sum(x * counts) + np.sum(x * x)
+
+
 def no_trips(x, n):
     s = 0.0
     for i in range(n):
@@ -87,6 +91,21 @@ def test_a_mask_stays_multiplied_by_one():
     assert "1.0 * t1" in gradient_source(masked, CASES[masked])
     np.testing.assert_array_equal(s2sad.grad(masked)(np.array([0.5, -1.2])), [1.0, 0.0])
     assert s2sad.grad(masked)(np.array([0.5, -1.2])).dtype == np.float64
+
+
+def test_a_differentiated_array_is_known_to_hold_floats():
+    """`grad` refuses integer arrays where it differentiates, so `1.0 * x` is `x` there
+    (copied: the gradient is updated in place); `counts`, not differentiated, may hold
+    integers and keeps its 1.0."""
+    x, counts = np.array([0.5, -1.2, 2.0]), np.array([1, 2, 3])
+    names = ["x", "counts"]
+    text = pipeline.derive(weighted, K.of_arguments((x, counts), (0,), names), (0,),
+                           "gradient").source
+    backward = text.split("# backward sweep")[1]
+    assert "1.0 * x" not in backward and "1.0 * counts" in backward, text
+    g = s2sad.grad(weighted)(x, counts)
+    np.testing.assert_array_equal(g, counts + 2 * x)
+    assert g.dtype == np.float64 and not np.shares_memory(g, x)
 
 
 def statements(code):
