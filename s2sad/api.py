@@ -8,12 +8,13 @@ or array of some rank), generating and compiling it on first use, and calls it.
 import collections
 import functools
 import inspect
+import math
 
 import numpy as np
 
 from . import dispatch
 from . import kinds as K
-from . import pipeline
+from . import pipeline, pyfloats
 from .errors import UsageError
 
 MODES = ("reverse", "gradient", "forward", "vector", "wengert")
@@ -141,9 +142,10 @@ class _Derivative:
             self.__class__ = self._own_class
         self._own_class.__call__ = staticmethod(function)
 
-    def _grads_lines(self, values, result, returned):
+    def _grads_lines(self, values, result, returned, floats=False):
         """Lines that return `returned` (a format with one field) filled with the
-        gradients in the variable `result` as `_shape_like` gives them."""
+        gradients in the variable `result` as `_shape_like` gives them; `floats`: the
+        generated code is known to return Python floats, which need no test."""
         positions = self._positions
         names = [result] if len(positions) == 1 else [f"g{k}" for k in range(len(positions))]
         lines = [] if len(positions) == 1 else [f"{', '.join(names)}, = {result}"]
@@ -156,8 +158,10 @@ class _Derivative:
                 return f"({items[0]},)" if isinstance(self._wrt, tuple) else items[0]
             return f"({', '.join(items)})"
         if not any(arrays):
+            fast = result if len(positions) > 1 else together([result])
+            if floats:
+                return ["return " + returned.format(fast)]
             tests = " and ".join(f"type({n}) is float" for n in names)
-            fast = result if len(positions) > 1 else together(names)
             lines += [f"if {tests}:", "    return " + returned.format(fast)]
         return lines + ["return " + returned.format(together(shaped))]
 
@@ -170,11 +174,18 @@ class _Derivative:
             return None
         call = ", ".join([f"a{i}" for i in range(len(values))] + ([seed] if seed else []))
         lines = self._call_lines(dispatcher, derived, call)
+        types = _python_types(values) + ([float if seed == "1.0" else None] if seed else [])
+        floats = self._returns_floats(derived, types)
         if value:
-            lines += ["v, r = r"] + self._grads_lines(values, "r", "v, {}")
+            lines += ["v, r = r"] + self._grads_lines(values, "r", "v, {}", floats)
         else:
-            lines += self._grads_lines(values, "r", "{}")
+            lines += self._grads_lines(values, "r", "{}", floats)
         return guards + ([seed_guard] if seed_guard else []), lines
+
+    def _returns_floats(self, derived, types):
+        """Whether `derived` returns Python floats when its parameters have `types`."""
+        math_name = pipeline.front(self._fn).modules.get(math)
+        return pyfloats.returns_floats(derived.source, types, math_name)
 
     def _call_lines(self, dispatcher, derived, call):
         """The lines that record the call's specialisation (`_last`) and call it."""
@@ -218,6 +229,12 @@ class _Derivative:
 
     def _declared_mode(self):
         return "reverse"
+
+
+def _python_types(values):
+    """float or int for the values of exactly those types (which the guards test), else
+    None: the parameter types `pyfloats.returns_floats` takes."""
+    return [type(v) if type(v) in (float, int) else None for v in values]
 
 
 def _like(value, grad):
@@ -337,11 +354,16 @@ class _JVP(_Derivative):
         else:
             seeds = [f"a{n}"]
         call = ", ".join([f"a{i}" for i in range(n)] + seeds)
-        body = self._call_lines(dispatcher, derived, call) + [
-            "v, d = r",
-            "if type(v) is float and type(d) is float:",
-            "    return r",
-            f"return v, result_tangent(v, d, ({', '.join(seeds)},))"]
+        types = _python_types(values) + [float if type(values[p]) is float else None
+                                         for p in self._positions]
+        body = self._call_lines(dispatcher, derived, call)
+        if self._returns_floats(derived, types):
+            body.append("return r")
+        else:
+            body += ["v, d = r",
+                     "if type(v) is float and type(d) is float:",
+                     "    return r",
+                     f"return v, result_tangent(v, d, ({', '.join(seeds)},))"]
         checks = " and ".join(dispatch.seed_guards(values, self._positions, seeds))
         return guards, lines + [f"if {checks}:"] + ["    " + line for line in body]
 

@@ -18,7 +18,8 @@ new kind, the derived function compiles a dispatcher such as
         return slow(*given((a0, a1), more), **keywords)
 
 (`f12` is the generated gradient, `s11` the specialisation it belongs to, recorded for
-`_last` and `source`). Parameters are positional-only with a default, so that keywords,
+`_last` and `source`; the test of the results is left out where `pyfloats` shows the
+generated code returns Python floats). Parameters are positional-only with a default, so that keywords,
 missing and extra arguments all reach `slow`, the binding path, with the call unchanged.
 
 Each guard tests what decides the kinds `kinds.of_arguments` gives (the exact type; for an
