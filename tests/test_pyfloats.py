@@ -3,22 +3,18 @@ nothing but Python floats: checked on generated code (gradient, tangent, a loop 
 tape) and on the cases that must keep the check (NumPy scalars, an int gradient, float
 powers, an unknown `math`), then through grad and jvp, whose results stay floats."""
 import math
+import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 
 import s2sad
 from s2sad.pyfloats import returns_floats
 
-
-def griewank_walther(x1, x2):
-    return (math.sin(x1 / x2) + x1 / x2 - math.exp(x2)) * (x1 / x2 - math.exp(x2))
-
-
-def logistic_map(x, n):
-    for i in range(n):
-        x = 3.9 * x * (1 - x)
-    return x
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "samples"))
+from loops import logistic_map  # noqa: E402
+from seeds import griewank_walther  # noqa: E402
 
 
 def numpy_sine(x):
