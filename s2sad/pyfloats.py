@@ -33,12 +33,11 @@ def returns_floats(source, types, math_name=None):
     code = _Code(function, {name for name, kind in zip(params, types) if kind is int},
                  math_name)
     others = {name for name, kind in zip(params, types) if kind is not float}
-    known = (code.assigned | set(params)) - others - code.ints
+    known = (set(code.values) | set(params)) - others - code.ints
     while True:
+        code.tape_floats = all(code.is_float(value, known) for value in code.pushed)
         broken = {name for name in known if not all(
             code.is_float(value, known) for value in code.values.get(name, ()))}
-        if not all(code.is_float(value, known) for value in code.pushed):
-            broken |= code.popped_into & known
         if not broken:
             break
         known -= broken
@@ -56,16 +55,18 @@ def _items(value):
 
 
 class _Code:
-    """The assignments of a function: the values each name is given, what the tape
-    methods (`push = stack.append`) push and which names receive a pop."""
+    """The assignments of a function: the values each name is given and what the tape
+    method (`push = stack.append`) pushes; `tape_floats`: whether a pop gives a float,
+    as far as the names taken for floats so far tell."""
 
     def __init__(self, function, ints, math_name):
-        self.values, self.ints, self.pushed, self.popped_into = {}, set(ints), [], set()
+        self.values, self.ints, self.pushed, self.tape_floats = {}, set(ints), [], True
         self.math_name = math_name
         methods = {}
         for node in ast.walk(function):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute) \
-                    and node.value.attr in ("append", "pop"):
+                    and node.value.attr in ("append", "pop") \
+                    and isinstance(node.targets[0], ast.Name):
                 methods[node.targets[0].id] = node.value.attr
         self.pops = {name for name, attr in methods.items() if attr == "pop"}
         for node in ast.walk(function):
@@ -86,13 +87,10 @@ class _Code:
                 for name in ast.walk(node):
                     if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
                         self.values.setdefault(name.id, []).append(None)
-        self.assigned = set(self.values)
 
     def _assign(self, target, value):
         if isinstance(target, ast.Name):
             self.values.setdefault(target.id, []).append(value)
-            if self._is_pop(value):
-                self.popped_into.add(target.id)
         else:
             for name in ast.walk(target):
                 if isinstance(name, ast.Name):
@@ -146,7 +144,7 @@ class _Code:
             return self.is_float(node.body, floats) and self.is_float(node.orelse, floats)
         if isinstance(node, ast.Call):
             if self._is_pop(node):
-                return True   # checked against what is pushed, in `returns_floats`
+                return self.tape_floats
             return self._is_math(node.func) and not node.keywords and all(
                 self.is_float(a, floats) or self.is_int(a) for a in node.args)
         return False

@@ -45,6 +45,14 @@ def test_values_popped_from_the_tape_are_floats_when_all_pushed_are():
     assert returns_floats(gradient, [float, int])
     assert not returns_floats(gradient, [None, int])
     assert not returns_floats(gradient.replace("push(x)", "push(i)"), [float, int])
+    assert not returns_floats(code("""
+        def f(x, a):
+            stack = []
+            push = stack.append
+            pop = stack.pop
+            push(a)
+            return x * pop()
+    """), [float, None])
 
 
 def test_what_may_not_be_a_float():
