@@ -19,8 +19,9 @@ new kind, the derived function compiles a dispatcher such as
 
 (`f12` is the generated gradient, `s11` the specialisation it belongs to, recorded for
 `_last` and `source`; the test of the results is left out where `pyfloats` shows the
-generated code returns Python floats). Parameters are positional-only with a default, so that keywords,
-missing and extra arguments all reach `slow`, the binding path, with the call unchanged.
+generated code returns Python floats). Parameters are positional-only with a default, so
+that keywords, missing and extra arguments all reach `slow`, the binding path, with the
+call unchanged.
 
 Each guard tests what decides the kinds `kinds.of_arguments` gives (the exact type; for an
 array its rank, dtype, and which axis lengths are 1 or equal), so a call that passes a guard
