@@ -14,6 +14,7 @@ class Namer:
         self._bars = {}
         self._dots = {}
         self._counters = {}
+        self.temps = set()   # the names `temp` gave: values no user variable holds
 
     def copy(self):
         """An independent namer that has handed out the same names so far."""
@@ -21,6 +22,7 @@ class Namer:
         other._bars = dict(self._bars)
         other._dots = dict(self._dots)
         other._counters = dict(self._counters)
+        other.temps = set(self.temps)
         return other
 
     def reserve(self, name):
@@ -49,7 +51,9 @@ class Namer:
 
     def temp(self):
         """A name for an intermediate value of an expression."""
-        return self.numbered("t")
+        name = self.numbered("t")
+        self.temps.add(name)
+        return name
 
     def bar(self, name):
         """The adjoint of variable `name`: always the same identifier for the same name."""

@@ -137,23 +137,39 @@ def _called(call):
     return ".".join([func.id] + parts[::-1])
 
 
-def _reader(statements, index, target, pushes=False):
+def _reader(statements, index, target, pushes=False, pure=None):
     """The position of the statement after `index` that reads `target`, provided
     nothing the moved expression reads is assigned before it (with `pushes`, calls that
-    assign nothing, `push(x)`, may come between); None otherwise."""
+    assign nothing, `push(x)`, may come between); None otherwise. With `pure` (moving
+    an array, which other names may view), the statements between may only assign
+    names, and they and the reader may only call `pure` functions (the tape's push
+    among them): then nothing can change the array in place before the reader
+    evaluates the expression."""
     reads = {n for n, ctx in _names(statements[index].value)}
     for position in range(index + 1, len(statements)):
         statement = statements[position]
         names = _names(statement)
         stored = {n for n, ctx in names if ctx == "store"}
+        if pure is not None and not _calls_only(statement, pure):
+            return None
         if (target, "load") in names:
             # the reader's own assignment comes after it evaluates what it reads
             is_simple = isinstance(statement, (gast.Assign, gast.AugAssign, gast.Expr))
             return position if is_simple else None
         simple = (gast.Assign, gast.AugAssign) + ((gast.Expr,) if pushes else ())
+        if pure is not None:
+            simple = (gast.Expr,) if pushes else ()
+            if isinstance(statement, gast.Assign) and all(
+                    isinstance(t, gast.Name) for t in statement.targets):
+                simple = (gast.Assign,)
         if reads & stored or not isinstance(statement, simple):
             return None
     return None
+
+
+def _calls_only(statement, pure):
+    """Whether `statement` calls nothing but `pure` functions."""
+    return all(_called(n) in pure for n in gast.walk(statement) if isinstance(n, gast.Call))
 
 
 def _substituted(statement, target, value):
@@ -418,26 +434,35 @@ def _single_product(statements, index, term, counts, numbers):
     return None
 
 
-def fold_forward(statements, numbers, needed, pure=()):
-    """In the loop bodies of a forward sweep, each number temporary the backward sweep
-    does not read (it recomputes it) and the next statements read once is written back
-    into its reader: `push(x); x = 3.9 * x * (1 - x)`, the user's own line, instead of
-    three Wengert lines and two stores per trip. `numbers`: names that hold numbers;
-    `needed`: names the code after the forward sweep reads."""
+def fold_forward(statements, numbers, needed, pure=(), arrays=()):
+    """Each temporary of the forward sweep that the backward sweep does not read (it
+    recomputes it) and the next statements read once is written back into its reader:
+    `push(x); x = 3.9 * x * (1 - x)`, the user's own line, instead of three Wengert lines
+    and two stores per trip. Numbers only in loop bodies, where that time is spent;
+    array temporaries (`arrays`) everywhere: a named array lives until the function
+    returns, which costs memory (page faults, on a fresh allocation) and keeps NumPy from
+    reusing a large temporary in place, so `hidden = np.tanh(X @ W + b)` stays one line.
+    `numbers`: names that hold numbers; `needed`: names the code after the forward sweep
+    reads."""
     counts = _counts(statements)
-    candidates = {n for n in numbers if n not in needed and counts.get((n, "store")) == 1
-                  and counts.get((n, "load")) == 1}
-    return _forward_block(statements, candidates, set(pure), False)
+
+    def single(names):
+        return {n for n in names if n not in needed and counts.get((n, "store")) == 1
+                and counts.get((n, "load")) == 1}
+    arrays = single(arrays)
+    return _forward_block(statements, single(numbers) | arrays, arrays, set(pure), False)
 
 
-def _forward_block(statements, candidates, pure, in_loop):
+def _forward_block(statements, looped, anywhere, pure, in_loop):
+    """`looped`: the temporaries to write back in a loop body; `anywhere`: elsewhere."""
     for statement in statements:
         inner = in_loop or isinstance(statement, (gast.For, gast.While))
         for field in ("body", "orelse"):
             if hasattr(statement, field) and getattr(statement, field):
                 setattr(statement, field, _forward_block(getattr(statement, field),
-                                                         candidates, pure, inner))
-    if not in_loop:
+                                                         looped, anywhere, pure, inner))
+    candidates = looped if in_loop else anywhere
+    if not candidates:
         return statements
     out = list(statements)
     index = 0
@@ -450,7 +475,9 @@ def _forward_block(statements, candidates, pure, in_loop):
                         if isinstance(n, gast.Call))):
             index += 1
             continue
-        reader = _reader(out, index, statement.targets[0].id, pushes=True)
+        name = statement.targets[0].id
+        reader = _reader(out, index, name, pushes=True,
+                         pure=pure if name in anywhere else None)
         if reader is None or not isinstance(out[reader], gast.Assign):
             index += 1
             continue

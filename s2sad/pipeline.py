@@ -566,7 +566,10 @@ class _AdjointBuilder(_Builder):
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
         statements = printer.undefined() + printer.block(self.spec.function.body)
-        return fold_forward(statements, self._numbers(), needed, pure=self._pure())
+        temps = {v for v, k in self.spec.kinds.items()
+                 if k.tag in ("array", "shape", "int")} & self.namer.temps
+        return fold_forward(statements, self._numbers(), needed,
+                            pure=self._pure() | {self.handles["push"]}, arrays=temps)
 
     def _numbers(self):
         """The variables that hold numbers."""
@@ -578,7 +581,10 @@ class _AdjointBuilder(_Builder):
         return {f"{module}.{f}" for module in modules for f in _PURE}
 
 
-_PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where")
+_PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where",
+         "logaddexp", "maximum", "minimum", "abs", "square", "log1p", "expm1", "dot",
+         "matmul", "mean", "transpose", "reshape", "zeros", "ones", "zeros_like",
+         "ones_like", "full", "full_like")
 
 
 def _exposed(statements, assigned):
