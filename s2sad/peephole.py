@@ -15,6 +15,9 @@ of two squares) is scaled once:
     t2_bar = -2.0 * t7                ->    t2_bar = -2.0 * (t7 + t4_bar * t2)
     t2_bar -= t4_bar * 2 * t2
 
+`reuse_quotients`: the quotient rule's second adjoint reads the first
+(`x2_bar -= x1_bar * t1` after `x1_bar = t1_bar / x2`) rather than dividing again.
+
 `factor_scalars`: in a backward loop, the number adjoints of one statement are folded
 into the sum they feed, the incoming adjoint taken out. `fold_forward`: in a forward
 loop, a number temporary the backward sweep recomputes goes back into its line.
@@ -323,6 +326,56 @@ def _factors(node):
     if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Mult):
         return _factors(node.left) + _factors(node.right)
     return [node]
+
+
+def reuse_quotients(statements, numbers):
+    """After `q = g / b`, a later `g * x / b` is `q * x` while `q`, `g` and `b` keep their
+    values: the quotient rule's two adjoints share one division, `x1_bar = t1_bar / x2`
+    then `x2_bar -= x1_bar * t1`. Numbers only (`numbers`), which nothing updates in
+    place."""
+    for statement in statements:
+        for field in ("body", "orelse"):
+            if hasattr(statement, field) and getattr(statement, field):
+                reuse_quotients(getattr(statement, field), numbers)
+    for index, statement in enumerate(statements):
+        if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], gast.Name)
+                and statement.targets[0].id in numbers
+                and isinstance(statement.value, gast.BinOp)
+                and isinstance(statement.value.op, gast.Div)
+                and isinstance(statement.value.left, gast.Name)
+                and isinstance(statement.value.right, gast.Name)):
+            continue
+        quotient = statement.targets[0].id
+        g, b = statement.value.left.id, statement.value.right.id
+        if quotient in (g, b):
+            continue
+        for later in statements[index + 1:]:
+            if not isinstance(later, (gast.Assign, gast.AugAssign)):
+                break
+            later.value = _Quotient(quotient, g, b).visit(later.value)
+            if {quotient, g, b} & {n for n, c in _names(later) if c == "store"}:
+                break
+    return statements
+
+
+class _Quotient(gast.NodeTransformer):
+    """`g * x / b` as `q * x`."""
+
+    def __init__(self, quotient, g, b):
+        self.quotient, self.g, self.b = quotient, g, b
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left = node.left
+        if isinstance(node.op, gast.Div) and isinstance(node.right, gast.Name) \
+                and node.right.id == self.b and isinstance(left, gast.BinOp) \
+                and isinstance(left.op, gast.Mult) and isinstance(left.left, gast.Name) \
+                and left.left.id == self.g:
+            return gast.BinOp(left=gast.Name(id=self.quotient, ctx=gast.Load(),
+                                             annotation=None, type_comment=None),
+                              op=gast.Mult(), right=left.right)
+        return node
 
 
 def factor_scalars(statements, numbers):

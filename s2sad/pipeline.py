@@ -26,7 +26,8 @@ from .constants import floats, propagate
 from .linear import fold_linear
 from .errors import UnsupportedError
 from .batching import batch_outer_products
-from .peephole import factor_scalars, factor_shared, fold_forward, fold_negations
+from .peephole import (factor_scalars, factor_shared, fold_forward, fold_negations,
+                       reuse_quotients)
 from .naming import Namer
 from .primal import PrimalPrinter
 from .printer import Printer, assign, name, source, tuple_of
@@ -538,6 +539,7 @@ class _AdjointBuilder(_Builder):
         backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
                                   pure=self._pure() | {unbroadcast}, numbers=numbers)
         backward = factor_shared(backward, arrays, self._pure() | {unbroadcast})
+        backward = reuse_quotients(backward, number_bars)
         backward = factor_scalars(backward, number_bars)
         backward = fold_linear(backward, numbers, kept + [returned])
         vectors = {v for v, k in kinds.items() if k.is_array and k.ndim == 1}

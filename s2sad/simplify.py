@@ -66,8 +66,20 @@ def binop(left, op, right):
         return left
     if isinstance(op, gast.Add) and isinstance(right, gast.UnaryOp) \
             and isinstance(right.op, gast.USub):
-        return gast.BinOp(left=left, op=gast.Sub(), right=right.operand)
+        return binop(left, gast.Sub(), right.operand)
+    if isinstance(op, (gast.Add, gast.Sub)) and _denominator(left) is not None \
+            and _denominator(left) == _denominator(right):
+        return binop(binop(left.left, op, right.left), gast.Div(), left.right)
     return gast.BinOp(left=left, op=op, right=right)
+
+
+def _denominator(node):
+    """The name `b` divides by in `a / b`, else None: `a / b - c / b` is written
+    `(a - c) / b`, one division fewer (the quotient rule's tangent)."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) \
+            and isinstance(node.right, gast.Name):
+        return node.right.id
+    return None
 
 
 def neg(node):
