@@ -27,7 +27,7 @@ from .linear import fold_linear
 from .errors import UnsupportedError
 from .batching import batch_outer_products
 from .peephole import (factor_scalars, factor_shared, fold_forward, fold_negations,
-                       reuse_quotients)
+                       reuse_quotients, write_into)
 from .naming import Namer
 from .primal import PrimalPrinter
 from .printer import Printer, assign, name, source, tuple_of
@@ -539,6 +539,8 @@ class _AdjointBuilder(_Builder):
         backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
                                   pure=self._pure() | {unbroadcast}, numbers=numbers)
         backward = factor_shared(backward, arrays, self._pure() | {unbroadcast})
+        backward = write_into(backward, arrays, self.handles["np"],
+                              self._pure() | {unbroadcast}, kept + [returned])
         backward = reuse_quotients(backward, number_bars)
         backward = factor_scalars(backward, number_bars)
         backward = fold_linear(backward, numbers, kept + [returned])
@@ -586,7 +588,7 @@ class _AdjointBuilder(_Builder):
 _PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where",
          "logaddexp", "maximum", "minimum", "abs", "square", "log1p", "expm1", "dot",
          "matmul", "mean", "transpose", "reshape", "zeros", "ones", "zeros_like",
-         "ones_like", "full", "full_like")
+         "ones_like", "full", "full_like", "empty", "empty_like")
 
 
 def _exposed(statements, assigned):

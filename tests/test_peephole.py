@@ -259,7 +259,8 @@ def test_rosenbrock_scales_its_shared_factor_once():
         return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
     x = np.random.default_rng(0).uniform(0.0, 2.0, 7)
     text = s2sad.source(rosenbrock, x, mode="gradient")
-    assert "-2.0 * (t7 + t4_bar * t2)" in text and "* 2 * t2" not in text
+    assert "np.multiply(-2.0, t7 + t4_bar * t2, out=x_bar[:-1])" in text, text
+    assert "* 2 * t2" not in text
     d = x[1:] - x[:-1] ** 2
     expected = np.zeros_like(x)
     expected[:-1] = -400.0 * x[:-1] * d - 2.0 * (1.0 - x[:-1])
@@ -306,3 +307,46 @@ def test_a_quotients_derivatives_divide_once():
     assert s2sad.grad(ratio, wrt=(0, 1))(a, b) == pytest.approx(expected, rel=1e-14)
     assert s2sad.jvp(ratio, wrt=(0, 1))(a, b, (0.3, -0.7))[1] == pytest.approx(
         0.3 * expected[0] - 0.7 * expected[1], rel=1e-14)
+
+
+def into(text, arrays=("v", "x_bar"), readers=""):
+    from s2sad.peephole import write_into
+    statements = write_into(gast.parse(text).body, set(arrays), "np",
+                            {"np.empty_like", "np.exp"}, gast.parse(readers).body)
+    return "\n".join(source(s).strip() for s in statements)
+
+
+def test_an_adjoint_copied_into_a_new_arrays_slice_is_computed_there():
+    text = ("v = -2.0 * (a + b * c)\nw = 3.0 * a\nx_bar = np.empty_like(x)\n"
+            "x_bar[-1:] = 0.0\nx_bar[:-1] = v\nx_bar[1:] += w")
+    expected = ("w = 3.0 * a\nx_bar = np.empty_like(x)\nx_bar[-1:] = 0.0\n"
+                "np.multiply(-2.0, a + b * c, out=x_bar[:-1])\nx_bar[1:] += w")
+    assert into(text) == expected
+    rng = np.random.default_rng(5)
+    values = {n: rng.uniform(0.5, 1.5, 6) for n in "abc"}
+    values["x"] = rng.uniform(0.5, 1.5, 7)
+    results = []
+    for code in (text, expected):
+        names = {"np": np, **values}
+        exec(code, names)
+        results.append(names["x_bar"])
+    np.testing.assert_array_equal(results[0], results[1])
+    for op, ufunc in (("+", "add"), ("-", "subtract"), ("/", "divide")):
+        assert into(f"v = a {op} b\nx_bar = np.empty_like(x)\nx_bar[1:] = v") == \
+            f"x_bar = np.empty_like(x)\nnp.{ufunc}(a, b, out=x_bar[1:])"
+
+
+def test_an_adjoint_is_copied_where_the_slice_may_not_be_written_directly():
+    kept = [
+        "v = a * b\nx_bar[1:] = v",                                  # not a new array
+        "v = a * b\nx_bar = y\nx_bar[1:] = v",                       # may view y
+        "v = a * b\nx_bar = np.empty_like(x)\nx_bar[1:] = v\nz = v",  # read again
+        "v = a @ b\nx_bar = np.empty_like(x)\nx_bar[1:] = v",        # not a ufunc
+        "v = a * b\nx_bar = np.empty_like(x)\nf(a)\nx_bar[1:] = v",  # a call between
+        "v = a * b\na = c\nx_bar = np.empty_like(x)\nx_bar[1:] = v",  # its input changes
+        "v = a * b\nx_bar = np.empty_like(x)\nx_bar[1:] = v + 1.0",  # not a copy
+    ]
+    for text in kept:
+        assert into(text) == text, text
+    assert into("v = a * b\nx_bar = np.empty_like(x)\nx_bar[1:] = v", readers="f(v)") == \
+        "v = a * b\nx_bar = np.empty_like(x)\nx_bar[1:] = v"
