@@ -70,6 +70,29 @@ def loop_sum_of_squares_tangent(x, x_dot):
 def rosenbrock_gradient(args):
     """Each term of the sum differentiated as written, the form of SciPy's `rosen_der`:
     g_i = 200 d_{i-1} - 400 x_i d_i - 2 (1 - x_i), with d_i = x_{i+1} - x_i^2."""
+    def terms(d, head, t, u):
+        np.multiply(d, -400.0, out=t)
+        np.multiply(t, head, out=t)
+        np.subtract(1.0, head, out=u)
+        np.multiply(u, 2.0, out=u)
+        np.subtract(t, u, out=t)
+    return _rosenbrock(args, terms)
+
+
+def rosenbrock_restructured_gradient(args):
+    """The two terms' contributions to g_i merged into one polynomial in x_i,
+    g_i = 200 d_{i-1} + x_i (2 - 400 d_i) - 2: one pass fewer than the terms as written."""
+    def merged(d, head, t, u):
+        np.multiply(d, -400.0, out=t)
+        np.add(t, 2.0, out=t)
+        np.multiply(t, head, out=t)
+        np.subtract(t, 2.0, out=t)
+    return _rosenbrock(args, merged)
+
+
+def _rosenbrock(args, rest):
+    """The Rosenbrock gradient with d_i and the 200 d_{i-1} part computed into buffers;
+    `rest(d, head, t, u)` writes the other part of g_i, i < n - 1, into `t`."""
     n = len(args[0])
     d, t, u = np.empty(n - 1), np.empty(n - 1), np.empty(n - 1)
 
@@ -80,33 +103,7 @@ def rosenbrock_gradient(args):
         g = np.empty(n)
         g[0] = 0.0
         np.multiply(d, 200.0, out=g[1:])
-        np.multiply(d, -400.0, out=t)
-        np.multiply(t, head, out=t)
-        np.subtract(1.0, head, out=u)
-        np.multiply(u, 2.0, out=u)
-        np.subtract(t, u, out=t)
-        g[:-1] += t
-        return (g,)
-    return gradient
-
-
-def rosenbrock_restructured_gradient(args):
-    """The two terms' contributions to g_i merged into one polynomial in x_i,
-    g_i = 200 d_{i-1} + x_i (2 - 400 d_i) - 2: one pass fewer than the terms as written."""
-    n = len(args[0])
-    d, t = np.empty(n - 1), np.empty(n - 1)
-
-    def gradient(x):
-        head = x[:-1]
-        np.multiply(head, head, out=t)
-        np.subtract(x[1:], t, out=d)
-        g = np.empty(n)
-        g[0] = 0.0
-        np.multiply(d, 200.0, out=g[1:])
-        np.multiply(d, -400.0, out=t)
-        np.add(t, 2.0, out=t)
-        np.multiply(t, head, out=t)
-        np.subtract(t, 2.0, out=t)
+        rest(d, head, t, u)
         g[:-1] += t
         return (g,)
     return gradient

@@ -11,11 +11,16 @@ from s2sad.peephole import factor_shared, fold_negations
 from s2sad.printer import source
 
 
+def lines(statements):
+    """Statements as the source lines they print."""
+    return "\n".join(source(s).strip() for s in statements)
+
+
 def fold(text, arrays=("t_bar", "u_bar", "x_bar", "y_bar"), readers="", **options):
     statements = gast.parse(text).body
     extra = gast.parse(readers).body
     folded = fold_negations(statements, set(arrays), extra, **options)
-    return "\n".join(source(s).strip() for s in folded)
+    return lines(folded)
 
 
 def test_a_negated_temporary_becomes_a_subtraction():
@@ -129,7 +134,7 @@ def arrays_back(text, arrays=("t1", "t2", "t3"), needed=(), numbers=()):
     from s2sad.peephole import fold_forward
     statements = fold_forward(gast.parse(text).body, set(numbers), set(needed), PURE,
                               arrays=set(arrays))
-    return "\n".join(source(s).strip() for s in statements)
+    return lines(statements)
 
 
 def test_array_temporaries_go_back_into_their_reader_in_straight_line_code():
@@ -210,7 +215,7 @@ def test_a_negated_scaled_array_negates_the_number():
 
 def shared(text, arrays=("v_bar", "x_bar"), pure=()):
     statements = factor_shared(gast.parse(text).body, set(arrays), pure)
-    return "\n".join(source(s).strip() for s in statements)
+    return lines(statements)
 
 
 def run(text, **values):
@@ -271,7 +276,7 @@ def test_rosenbrock_scales_its_shared_factor_once():
 def quotients(text, numbers=("q", "x1_bar", "x2_bar")):
     from s2sad.peephole import reuse_quotients
     statements = reuse_quotients(gast.parse(text).body, set(numbers))
-    return "\n".join(source(s).strip() for s in statements)
+    return lines(statements)
 
 
 def test_the_quotient_rules_second_adjoint_reads_the_first():
@@ -313,7 +318,7 @@ def into(text, arrays=("v", "x_bar"), readers=""):
     from s2sad.peephole import write_into
     statements = write_into(gast.parse(text).body, set(arrays), "np",
                             {"np.empty_like", "np.exp"}, gast.parse(readers).body)
-    return "\n".join(source(s).strip() for s in statements)
+    return lines(statements)
 
 
 def test_an_adjoint_copied_into_a_new_arrays_slice_is_computed_there():
