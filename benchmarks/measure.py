@@ -5,6 +5,7 @@ a word: "not installed", "fails" (the peer raised), "> N s" (its first call did 
 finish in time; see `PEER_LIMIT`).
 """
 import inspect
+import statistics
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -25,10 +26,40 @@ class Measured:
     jit_first_call: object = None
     pushed: Optional[tuple] = None  # (values pushed, trips) for the tape target
     failures: dict = field(default_factory=dict)
+    processes: int = 1  # the processes whose median the `OWN` ratios are
 
 
-def measure(case, peers, quick=False, tape=False):
-    first = ours.first_call(case)
+# the columns another process measures again (see `ratios` and `take_medians`)
+OWN = ("s2sad grad()", "s2sad adjoint", "s2sad jvp()", "s2sad tangent", "by hand",
+       "by hand tangent", "by hand, restructured")
+
+
+def ratios(case, quick=False):
+    """The ratios of the columns in `OWN` and the function's own time ("f"), measured in
+    this process without peers, checked like `measure` checks them."""
+    found = measure(case, {}, quick, first=False)
+    return {"f": found.f_seconds, **{c: v for c, v in found.cells.items() if c in OWN}}
+
+
+def take_medians(results, others):
+    """Each result's `OWN` ratios and function time as the medians over its own process
+    and `others` (what `ratios` gave in each other process, by label): a process's
+    memory layout (where its arrays fall, what the allocator keeps) moves a ratio by
+    several percent from one process to the next, more than the repeats within one do."""
+    for result in results:
+        runs = [other[result.label] for other in others]
+        result.processes = 1 + len(runs)
+        if not runs:
+            continue
+        result.f_seconds = statistics.median([result.f_seconds] + [r["f"] for r in runs])
+        for column in OWN:
+            if column in result.cells:
+                result.cells[column] = statistics.median(
+                    [result.cells[column]] + [r[column] for r in runs])
+
+
+def measure(case, peers, quick=False, tape=False, first=True):
+    first = ours.first_call(case) if first else None
     ours_ = ours.Derivatives(case)
     hand = case.hand_gradient(case.args)
     calls = {"f": (case.fn, case.args)}

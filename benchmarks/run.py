@@ -6,11 +6,14 @@ thread, in one process, with every gradient checked before it is timed.
     python benchmarks/run.py --quick      # fewer, shorter repeats
     python benchmarks/run.py --markdown   # docs/performance.md
     python benchmarks/run.py --only loop --no-peers
+    python benchmarks/run.py --markdown --processes 5   # how docs/performance.md is made
 
 See docs/performance.md for the method and the last results.
 """
 import argparse
+import json
 import os
+import subprocess
 import sys
 
 # run as a script, this folder comes first on the path: put the repository there
@@ -33,15 +36,23 @@ def parse(argv):
     parser.add_argument("--only", action="append", metavar="WORD",
                         help="only the functions whose label contains WORD (repeatable)")
     parser.add_argument("--no-peers", action="store_true", help="leave the peers out")
+    parser.add_argument("--processes", type=int, default=1, metavar="N",
+                        help="time s2sad and the hand-written code in N processes and "
+                             "report the median of each ratio (default 1)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     options = parse(argv)
-    load = machine.OtherLoad()
-    found = {} if options.no_peers else peers.load()
     selected = [c for c in cases.cases()
                 if not options.only or any(w.lower() in c.label.lower() for w in options.only)]
+    if options.worker:
+        ratios = {case.label: measure.ratios(case, options.quick) for case in selected}
+        print(json.dumps(ratios))
+        return
+    load = machine.OtherLoad()
+    found = {} if options.no_peers else peers.load()
     results, failures = [], {}
     for case in selected:
         print(f"measuring {case.label} ...", file=sys.stderr, flush=True)
@@ -49,12 +60,26 @@ def main(argv=None):
                                  tape=case.fn.__name__ == "logistic_map")
         results.append(result)
         failures.update({(case.label, k): v for k, v in result.failures.items()})
+    others = [_worker(options, k) for k in range(2, options.processes + 1)]
+    measure.take_medians(results, others)
     if options.markdown:
         rows = machine.describe(peers.versions(found), load.cores())
         print(document.document(results, rows, failures, options.quick), end="")
     else:
         print(report.text(results, failures))
         print(f"\nother processes kept {load.cores() or 0:.2f} cores busy on average")
+
+
+def _worker(options, number):
+    """The ratios one more process measures: {label: {column or "f": value}}."""
+    print(f"measuring in process {number} of {options.processes} ...", file=sys.stderr,
+          flush=True)
+    command = [sys.executable, os.path.abspath(__file__), "--worker"]
+    command += ["--quick"] if options.quick else []
+    for word in options.only or ():
+        command += ["--only", word]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 if __name__ == "__main__":

@@ -61,3 +61,31 @@ def test_logistic_map_adjoint_pushes_one_float_per_trip():
     case = next(c for c in SMALL if c.fn.__name__ == "logistic_map")
     pushed = ours.pushes(case)
     assert len(pushed) == case.args[1] and all(type(v) is float for v in pushed)
+
+
+def test_ratios_are_medians_over_processes():
+    """s2sad's and the hand-written ratios become medians over the processes; a peer's
+    ratio, measured in the first process only, stays as it was."""
+    from benchmarks import measure
+    first = measure.Measured("f", False, 1.0, {"s2sad grad()": 1.5, "by hand": 1.2,
+                                                "torch": 9.0}, (0.01, 0.01))
+    others = [{"f": {"f": 3.0, "s2sad grad()": 1.1, "by hand": 1.3}},
+              {"f": {"f": 2.0, "s2sad grad()": 1.2, "by hand": 1.0}}]
+    measure.take_medians([first], others)
+    assert first.cells == {"s2sad grad()": 1.2, "by hand": 1.2, "torch": 9.0}
+    assert first.f_seconds == 2.0 and first.processes == 3
+
+
+def test_a_worker_process_reports_the_ratios_it_measured():
+    """What `run.py --processes N` reads from each further process it starts."""
+    import json
+    import subprocess
+    run = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "run.py")
+    done = subprocess.run([sys.executable, run, "--worker", "--quick", "--only", "seed 000"],
+                          capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout)
+    (label, ratios), = found.items()
+    assert label.startswith("seed 000")
+    assert set(ratios) == {"f", "s2sad grad()", "s2sad adjoint", "s2sad jvp()",
+                           "s2sad tangent", "by hand", "by hand tangent"}
+    assert 0 < ratios["f"] < 1e-3 and all(0.5 < r < 50 for k, r in ratios.items() if k != "f")
