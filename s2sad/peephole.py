@@ -172,8 +172,18 @@ def _reader(statements, index, target, pushes=False, pure=None):
     return None
 
 
+def _nested(statements, rewrite):
+    """`statements` (a new list) with `rewrite` applied to the blocks of loops and
+    branches among them."""
+    for statement in statements:
+        for field in ("body", "orelse"):
+            if getattr(statement, field, None):
+                setattr(statement, field, rewrite(getattr(statement, field)))
+    return list(statements)
+
+
 def _calls_only(statement, pure):
-    """Whether `statement` calls nothing but `pure` functions."""
+    """Whether `statement` (or expression) calls nothing but `pure` functions."""
     return all(_called(n) in pure for n in gast.walk(statement) if isinstance(n, gast.Call))
 
 
@@ -260,12 +270,7 @@ def factor_shared(statements, arrays, pure=()):
     `-`) at the second: one pass over the array fewer. Only assignments to names that
     call `pure` functions may come between (no element writes, which could change an
     array `e` views), none assigning what `e` reads."""
-    out = []
-    for statement in statements:
-        for field in ("body", "orelse"):
-            if hasattr(statement, field) and getattr(statement, field):
-                setattr(statement, field, factor_shared(getattr(statement, field), arrays, pure))
-        out.append(statement)
+    out = _nested(statements, lambda block: factor_shared(block, arrays, pure))
     index = 0
     while index < len(out):
         if not _shared_factor(out, index, set(arrays), set(pure)):
@@ -282,7 +287,7 @@ def _shared_factor(statements, index, arrays, pure):
             and number(first.value.left)):
         return False
     target, scale, scaled = first.targets[0].id, number(first.value.left), first.value.right
-    if any(isinstance(n, gast.Call) and _called(n) not in pure for n in gast.walk(scaled)):
+    if not _calls_only(scaled, pure):
         return False
     reads = {n for n, _ in _names(scaled)}
     for position in range(index + 1, len(statements)):
@@ -293,8 +298,7 @@ def _shared_factor(statements, index, arrays, pure):
         if not isinstance(statement, gast.Assign) or reads & {n for n, c in names
                                                               if c == "store"} \
                 or not all(isinstance(t, gast.Name) for t in statement.targets) \
-                or any(isinstance(n, gast.Call) and _called(n) not in pure
-                       for n in gast.walk(statement)):
+                or not _calls_only(statement, pure):
             return False
     else:
         return False
@@ -410,10 +414,7 @@ def reuse_quotients(statements, numbers):
     values: the quotient rule's two adjoints share one division, `x1_bar = t1_bar / x2`
     then `x2_bar -= x1_bar * t1`. Numbers only (`numbers`), which nothing updates in
     place."""
-    for statement in statements:
-        for field in ("body", "orelse"):
-            if hasattr(statement, field) and getattr(statement, field):
-                reuse_quotients(getattr(statement, field), numbers)
+    statements = _nested(statements, lambda block: reuse_quotients(block, numbers))
     for index, statement in enumerate(statements):
         if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
                 and isinstance(statement.targets[0], gast.Name)
@@ -601,8 +602,7 @@ def _forward_block(statements, looped, anywhere, pure, in_loop):
         if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
                 and isinstance(statement.targets[0], gast.Name)
                 and statement.targets[0].id in candidates
-                and all(_called(n) in pure for n in gast.walk(statement.value)
-                        if isinstance(n, gast.Call))):
+                and _calls_only(statement.value, pure)):
             index += 1
             continue
         name = statement.targets[0].id
