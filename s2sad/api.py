@@ -103,7 +103,8 @@ class _Derivative:
         if seen is None:
             names = list(self._signature.parameters)
             kinds = K.of_arguments(values, self._positions, names)
-            derived = pipeline.derive(self._fn, kinds, self._positions, mode)
+            derived = pipeline.derive(self._fn, kinds, self._positions, mode,
+                                      float64=_float64(values))
             out_kind = derived.spec.out_kind
             if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
                                             and out_kind.is_array):
@@ -231,6 +232,21 @@ class _Derivative:
         return "reverse"
 
 
+def _float64(values):
+    """Whether every floating-point value among `values` is float64: arrays of float64,
+    integers or booleans, NumPy scalars of those, Python numbers, None and strings (the
+    cache key of a specialisation records these types and dtypes, not what a tuple
+    holds). Declared kinds (annotations) stand for float64 arrays, NumPy's default."""
+    for value in values:
+        if type(value) in (float, int, bool, str) or value is None:
+            continue
+        if type(value) is not np.ndarray and not isinstance(value, np.generic):
+            return False
+        if value.dtype.kind not in "iub" and value.dtype != np.float64:
+            return False
+    return True
+
+
 def _python_types(values):
     """float or int for the values of exactly those types (which the guards test), else
     None: the parameter types `pyfloats.returns_floats` takes."""
@@ -298,6 +314,11 @@ class _VJP(_Derivative):
         K.check_differentiable(cotangent, "cotangent")
         if isinstance(cotangent, np.ndarray) and cotangent.ndim == 0:
             cotangent = cotangent[()]
+        if _float64(values) and getattr(cotangent, "dtype", None) != np.float64 and \
+                type(cotangent) is not float:
+            # a float64 adjoint may work in place: its seed must be float64 too
+            cotangent = np.asarray(cotangent, dtype=np.float64)
+            cotangent = cotangent[()] if cotangent.ndim == 0 else cotangent
         try:
             value, grads = self._run(values, cotangent)
         except (ValueError, TypeError):
@@ -506,11 +527,14 @@ def _derived(fn, args, kwargs, mode, wrt):
         except TypeError as exc:
             raise UsageError(f"source({fn.__name__}, ...): {exc}") from None
         bound.apply_defaults()
-        kinds = K.of_arguments(tuple(bound.arguments.values()), positions, list(bound.arguments))
+        values = tuple(bound.arguments.values())
+        kinds = K.of_arguments(values, positions, list(bound.arguments))
+        float64 = _float64(values)
     else:
         kinds = tuple(_declared_kind(p, i in positions)
                       for i, p in enumerate(signature.parameters.values()))
-    return pipeline.derive(fn, kinds, positions, mode)
+        float64 = True
+    return pipeline.derive(fn, kinds, positions, mode, float64=float64)
 
 
 def _declared_kind(parameter, differentiated):

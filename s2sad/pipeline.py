@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from . import activity, calls, fence, frontend, infer, ir, lower, runtime, tape
+from . import activity, calls, fence, frontend, infer, inplace, ir, lower, runtime, tape
 from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
@@ -323,21 +323,23 @@ MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
          "forward": ("tangent", "jvp"), "vector": ("tangents", "jvps")}
 
 
-def derive(fn, arg_kinds, positions, mode="reverse", top=True):
+def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False):
     """The generated derivative of `fn` for these kinds and positions (cached): the
     adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
     primal statements only the value needed are left out), the tangent ("forward") or the
-    tangent in several directions at once ("vector").
+    tangent in several directions at once ("vector"). `float64`: every floating-point
+    argument is float64 (`inplace` may then compute array statements in place).
 
     While a recursive function's derivative is being built, a call back into it gets a
     `Pending` one: its name and the cell the compiled function will be put in."""
     if mode == "gradient" and not top:
         mode = "reverse"
-    key = (K.canonical(arg_kinds), tuple(positions), mode, top)
+    float64 = float64 and mode in ("reverse", "gradient")
+    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64)
     cache = _derived.setdefault(fn, {})
     if key not in cache and gc.isenabled():
         with _collector_paused():
-            return derive(fn, arg_kinds, positions, mode, top)
+            return derive(fn, arg_kinds, positions, mode, top, float64)
     if key not in cache:
         if (fn, key) in _building:
             return _building[(fn, key)]
@@ -346,7 +348,9 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True):
         _building[(fn, key)] = pending
         builder = _AdjointBuilder if mode in ("reverse", "gradient") else _TangentBuilder
         try:
-            derived = builder(fn, spec, top, pending.name, mode).build()
+            building = builder(fn, spec, top, pending.name, mode)
+            building.float64 = float64
+            derived = building.build()
         finally:
             del _building[(fn, key)]
         pending.cell.cell_contents = derived.function
@@ -397,6 +401,7 @@ class _Builder:
     """What building any derivative function needs: names for modules and helpers, the
     objects the generated code reaches as closure cells, and the derivatives of the user
     functions it calls."""
+    float64 = False
 
     def __init__(self, fn, spec, top, def_name, mode):
         self.fn = fn
@@ -548,6 +553,13 @@ class _AdjointBuilder(_Builder):
         backward = batch_outer_products(backward, vectors | {bar(v) for v in vectors},
                                         self.handles["np"], self.namer.fresh)
         forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
+        if self.float64 and inplace.allowed(forward + backward, self.bindings, self.callees):
+            shapes, bounds = inplace.shapes_of(kinds, bar)
+            floating = floats(function, self._checked()) | {
+                bar(v) for v, k in kinds.items() if k.is_array}
+            backward = inplace.rewrite(backward, shapes, bounds, floating, numbers,
+                                       self.handles["np"], [returned],
+                                       {self.handles["sigmoid"]})
         params = function.params + (() if fixed_seed else (seed,))
         header = f"def {self.def_name}({', '.join(params)}"
         if self.top and self.spec.out_kind.is_scalar and not fixed_seed:

@@ -174,7 +174,8 @@ def mlp(W, b, v, X):
 
 def test_the_gradient_computes_the_users_expressions_and_holds_less_memory():
     """The forward sweep of a network's gradient is the network's own line, and the
-    arrays the gradient holds at once shrink: a named temporary lives until return."""
+    arrays the gradient holds at once shrink: a named temporary lives until return, and
+    the backward sweep updates arrays in place (float64)."""
     import tracemalloc
     rng = np.random.default_rng(1)
     W, b, v, X = rng.normal(size=(10, 64)), rng.normal(size=64), rng.normal(size=64), \
@@ -189,7 +190,7 @@ def test_the_gradient_computes_the_users_expressions_and_holds_less_memory():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak <= 4.5 * hidden_bytes(X, W)
+    assert peak <= 3.5 * hidden_bytes(X, W)
     h = 1e-6
     for k in [(0, 0), (3, 7), (9, 63)]:
         up, down = W.copy(), W.copy()
