@@ -3,7 +3,7 @@
 Reads a function's source, lowers it to a Wengert list, and emits readable derivative
 code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
-from .api import grad, jvp, source, value_and_grad, vjp
+from .api import compiled, grad, jvp, source, value_and_grad, vjp
 from .check import Check, CheckError, check_grads
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
 from .jacobian import jacobian
@@ -20,6 +20,7 @@ __all__ = [
            "UsageError",
            "check_grads",
            "check_rule",
+           "compiled",
            "defrule",
            "grad",
            "jacobian",

@@ -516,6 +516,25 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     return _derived(fn, args, kwargs, mode, wrt).listing
 
 
+def compiled(fn, *args, mode="reverse", wrt=0, **kwargs):
+    """The generated derivative that `source(fn, *args, ...)` prints, as the function
+    s2sad compiled from it: ordinary Python, called with no argument binding, checks or
+    dispatch, for arguments of the kinds of the examples (the generic version without
+    examples). It takes and returns what its source shows: the adjoint `(*args, seed=1.0)
+    -> (value, gradients)`, the gradient alone `(*args) -> gradients` (a number's), the
+    tangent `(*args, *tangents) -> (value, tangent)`. Gradients and tangents come as the
+    generated code computes them (a NumPy scalar stays one, an adjoint may have fewer
+    axes than its argument where it broadcasts); `grad`, `jvp` and the others check the
+    arguments, pick the version for their kinds and shape the results."""
+    if mode not in MODES or mode == "wengert":
+        modes = ", ".join(repr(m) for m in MODES if m != "wengert")
+        raise UsageError(f"mode={mode!r} is not one of {modes} (the Wengert list is not "
+                         "a derivative: s2sad.source(f, mode='wengert') prints it).")
+    fn = inspect.unwrap(fn)
+    pipeline.front(fn)
+    return _derived(fn, args, kwargs, mode, wrt).function
+
+
 def _derived(fn, args, kwargs, mode, wrt):
     """The derivative `source` shows: for the kinds of example arguments, else of the
     declared ones."""

@@ -38,6 +38,8 @@ def compile_function(source, user_fn, bindings, label):
                   for n in inner_code.co_freevars)
     defaults = tuple(ast.literal_eval(d) for d in inner.args.defaults) or None
     function = types.FunctionType(inner_code, user_fn.__globals__, inner.name, defaults, cells)
+    function.__qualname__ = inner.name
+    function.__module__ = user_fn.__module__
     itself.cell_contents = function
     return function
 
