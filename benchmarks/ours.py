@@ -9,18 +9,21 @@ from s2sad import pipeline, runtime
 
 class Derivatives:
     """`s2sad.grad` and `s2sad.jvp` of a case's function, each also as the generated
-    function it calls (without argument binding and the lookup of the specialisation)."""
+    function it calls, from `s2sad.compiled` (no argument binding, checks or lookup of
+    the specialisation)."""
 
     def __init__(self, case):
         self.case = case
         self.grad = s2sad.grad(case.fn, wrt=case.wrt)
         self.grad(*case.args)
-        self.adjoint = self.grad._last.function
+        self.adjoint = s2sad.compiled(case.fn, *case.args, mode="gradient", wrt=case.wrt)
+        assert self.adjoint is self.grad._last.function
         self.seeds = case.seeds()
         if case.scalar:
             self.jvp = s2sad.jvp(case.fn, wrt=case.wrt)
             self.jvp(*case.args, self.seeds)
-            self.tangent = self.jvp._last.function
+            self.tangent = s2sad.compiled(case.fn, *case.args, mode="forward",
+                                          wrt=case.wrt)
 
     def calls(self):
         """{column: (function, arguments)} to time."""
