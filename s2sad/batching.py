@@ -14,9 +14,11 @@ products of vectors to an adjoint, the loop keeps the vectors instead:
         U_bar += np.array(U_bar_left).T @ np.array(U_bar_right)
 
 The vectors kept must not change afterwards: neither is ever updated in place in the
-loop (`+=`, element writes), so each trip's are new arrays. A vector kept that way and
-also added to another adjoint (`b_bar += t9_bar`, the bias of the same layer) is summed
-once after the loop, from the list already holding it.
+loop (`+=`, element writes), so each trip's are new arrays. A vector that several
+products read (`t9_bar`, the adjoint of the layer's input, for both `U` and `W`) is kept
+in one list, made an array once after the loop; one also added to another adjoint
+(`b_bar += t9_bar`, the bias of the same layer) is summed once after the loop, from the
+list already holding it.
 """
 import gast
 
@@ -43,7 +45,7 @@ def _batched(loop, vectors, np_name, fresh):
     updated = updated_in_place([loop])
     if any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(loop)):
         return [loop]
-    before, after, kept = [], [], []
+    lists, kept, products = [], [], []
     for index, statement in enumerate(loop.body):
         found = _outer_update(statement, np_name)
         if found is None:
@@ -52,28 +54,68 @@ def _batched(loop, vectors, np_name, fresh):
         if left not in vectors or right not in vectors or {left, right} & updated or \
                 _mentions(loop, target) != 1:
             continue
-        lists = fresh(target + "_left"), fresh(target + "_right")
-        before.append(assign(gast.Tuple(elts=[store(n) for n in lists], ctx=gast.Store()),
-                             gast.Tuple(elts=[gast.List(elts=[], ctx=gast.Load()),
-                                              gast.List(elts=[], ctx=gast.Load())],
-                                        ctx=gast.Load())))
-        loop.body[index] = [_append(lists[0], left), _append(lists[1], right)]
-        product = gast.BinOp(
-            left=gast.Attribute(value=_array(np_name, lists[0]), attr="T", ctx=gast.Load()),
-            op=gast.MatMult(), right=_array(np_name, lists[1]))
-        after.append(gast.If(test=name(lists[0]), body=[gast.AugAssign(
-            target=store(target), op=gast.Add(), value=product)], orelse=[]))
-        kept += [(index, left, lists[0], after[-1]), (index, right, lists[1], after[-1])]
-    _kept_sums(loop, kept, vectors, updated, np_name)
+        loop.body[index] = []
+        pair = []
+        for vector, side in ((left, "_left"), (right, "_right")):
+            list_ = _kept_list(loop, kept, vector, index)
+            if list_ is None:
+                list_ = fresh(target + side)
+                lists.append(list_)
+                loop.body[index].append(_append(list_, vector))
+                kept.append((index, vector, list_))
+            pair.append(list_)
+        products.append((target, *pair))
+    if not products:
+        return [loop]
+    sums = _kept_sums(loop, kept, vectors, updated)
     loop.body = _flat(loop.body)
-    return before + [loop] + after
+    before = assign(gast.Tuple(elts=[store(n) for n in lists], ctx=gast.Store()),
+                    gast.Tuple(elts=[gast.List(elts=[], ctx=gast.Load()) for _ in lists],
+                               ctx=gast.Load())) if len(lists) > 1 else \
+        assign(store(lists[0]), gast.List(elts=[], ctx=gast.Load()))
+    return [before, loop, _after(lists[0], products, sums, np_name)]
 
 
-def _kept_sums(loop, kept, vectors, updated, np_name):
+def _kept_list(loop, kept, vector, index):
+    """A list the loop already appends `vector` to, with the same value as at `index`."""
+    for where, kept_vector, list_ in kept:
+        if kept_vector == vector and not assigns(
+                _flat(loop.body[min(where, index) + 1:max(where, index)]), {vector}):
+            return list_
+    return None
+
+
+def _after(first, products, sums, np_name):
+    """The statements after the loop, under one test that it ran (every list holds one
+    vector per trip): a list read more than once becomes an array once."""
+    reads = [list_ for _, left, right in products for list_ in (left, right)] + \
+        [list_ for _, list_ in sums]
+    shared = [list_ for list_ in dict.fromkeys(reads) if reads.count(list_) > 1]
+    body = [assign(store(list_), _array(np_name, list_)) for list_ in shared]
+
+    def operand(list_):
+        return name(list_) if list_ in shared else _array(np_name, list_)
+    for target, left, right in products:
+        product = gast.BinOp(left=gast.Attribute(value=operand(left), attr="T",
+                                                 ctx=gast.Load()),
+                             op=gast.MatMult(), right=operand(right))
+        body.append(gast.AugAssign(target=store(target), op=gast.Add(), value=product))
+    for target, list_ in sums:
+        total = gast.Call(func=gast.Attribute(value=name(np_name), attr="sum",
+                                              ctx=gast.Load()),
+                          args=[name(list_)],
+                          keywords=[gast.keyword(arg="axis", value=gast.Constant(
+                              value=0, kind=None))])
+        body.append(gast.AugAssign(target=store(target), op=gast.Add(), value=total))
+    return gast.If(test=name(first), body=body, orelse=[])
+
+
+def _kept_sums(loop, kept, vectors, updated):
     """A vector the loop adds to an adjoint (`b_bar += t9_bar`) is summed once after the
     loop instead, where a list of the batched outer products keeps that same vector
-    anyway (no memory is added): `np.sum(U_bar_right, axis=0)`, in the `if` that
-    multiplies that list after the loop."""
+    anyway (no memory is added): `np.sum(U_bar_right, axis=0)`. Returns the (adjoint,
+    list) pairs."""
+    sums = []
     for index, statement in enumerate(loop.body):
         if not (isinstance(statement, gast.AugAssign) and isinstance(statement.op, gast.Add)
                 and isinstance(statement.target, gast.Name)
@@ -82,19 +124,11 @@ def _kept_sums(loop, kept, vectors, updated, np_name):
         target, vector = statement.target.id, statement.value.id
         if vector not in vectors or vector in updated or _mentions(loop, target) != 1:
             continue
-        kept_by = [(list_, block) for where, kept_vector, list_, block in kept
-                   if kept_vector == vector and not assigns(
-                       _flat(loop.body[min(where, index) + 1:max(where, index)]), {vector})]
-        if not kept_by:
-            continue
-        list_, block = kept_by[0]
-        loop.body[index] = []
-        total = gast.Call(func=gast.Attribute(value=name(np_name), attr="sum",
-                                              ctx=gast.Load()),
-                          args=[name(list_)],
-                          keywords=[gast.keyword(arg="axis", value=gast.Constant(
-                              value=0, kind=None))])
-        block.body.append(gast.AugAssign(target=store(target), op=gast.Add(), value=total))
+        list_ = _kept_list(loop, kept, vector, index)
+        if list_ is not None:
+            loop.body[index] = []
+            sums.append((target, list_))
+    return sums
 
 
 def _flat(items):

@@ -50,7 +50,7 @@ def test_recurrent_weight_gradients_are_batched_and_exact():
     args = (rng.normal(size=(3, 4)) * 0.5, rng.normal(size=(4, 4)) * 0.5,
             rng.normal(size=(6, 3)))
     text = s2sad.source(recurrence, *args, wrt=(0, 1))
-    assert "np.outer" not in text and ".T @ np.array(" in text, text
+    assert "np.outer" not in text and "np.array(W_bar_left).T @ U_bar_right" in text, text
     for steps in (6, 1, 0):
         part = args[:2] + (args[2][:steps],)
         grads = s2sad.grad(recurrence, wrt=(0, 1))(*part)
@@ -65,8 +65,24 @@ SUM = "for t in range(n):\n    g = h * 2.0\n    U_bar += np.outer(h, g)\n    b_b
 def test_a_vector_the_batch_keeps_is_summed_once():
     text = rewrite(SUM)
     assert "b_bar += g\n" not in text + "\n", text
-    assert "U_bar += np.array(U_bar_left0).T @ np.array(U_bar_right1)\n" \
+    assert "U_bar_right1 = np.array(U_bar_right1)\n" \
+        "    U_bar += np.array(U_bar_left0).T @ U_bar_right1\n" \
         "    b_bar += np.sum(U_bar_right1, axis=0)" in text, text
+
+
+SHARED = "for t in range(n):\n    g = h * 2.0\n    U_bar += np.outer(h, g)\n" \
+    "    W_bar += np.outer(a, g)\n"
+
+
+def test_a_vector_two_products_keep_is_kept_once_and_made_an_array_once():
+    text = rewrite(SHARED)
+    assert text.count(".append(g)") == 1 and "W_bar_right" not in text, text
+    assert "if U_bar_left0:\n    U_bar_right1 = np.array(U_bar_right1)\n" \
+        "    U_bar += np.array(U_bar_left0).T @ U_bar_right1\n" \
+        "    W_bar += np.array(W_bar_left2).T @ U_bar_right1" in text, text
+    # the vector changes between the two products: two lists
+    changed = rewrite(SHARED.replace("    W_bar", "    g = h * 3.0\n    W_bar"))
+    assert changed.count(".append(g)") == 2, changed
 
 
 def test_sums_left_alone_where_batching_would_keep_more():
