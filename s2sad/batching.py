@@ -71,8 +71,7 @@ def _batched(loop, vectors, np_name, fresh):
     loop.body = _flat(loop.body)
     before = assign(gast.Tuple(elts=[store(n) for n in lists], ctx=gast.Store()),
                     gast.Tuple(elts=[gast.List(elts=[], ctx=gast.Load()) for _ in lists],
-                               ctx=gast.Load())) if len(lists) > 1 else \
-        assign(store(lists[0]), gast.List(elts=[], ctx=gast.Load()))
+                               ctx=gast.Load()))
     return [before, loop, _after(lists[0], products, sums, np_name)]
 
 

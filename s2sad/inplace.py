@@ -30,6 +30,8 @@ import numpy as np
 
 from . import kinds as K
 from .peephole import _counts, _names
+from .printer import assign, assigns, store
+from .template import name
 
 _BINARY = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide"}
 _COMMUTATIVE = (gast.Add, gast.Mult)
@@ -76,9 +78,8 @@ def rewrite(statements, shapes, bounds, floating, numbers, numpy, readers=(),
     `floating`: names that hold floats; `numbers`: names that hold numbers; `numpy`: the
     name NumPy goes by; `readers`: other code that may read the names; `helpers`: names
     of other functions that apply elementwise (`sigmoid`)."""
-    context = _Context(dict(shapes), bounds, floating, numbers, numpy)
-    context.helpers = set(helpers)
-    context.counts = _counts(list(statements) + list(readers))
+    context = _Context(dict(shapes), bounds, floating, numbers, numpy, set(helpers),
+                       _counts(list(statements) + list(readers)))
     _refine(statements, context)
     return _block(statements, context)
 
@@ -90,7 +91,7 @@ def _refine(statements, context):
         if isinstance(statement, gast.Assign) and len(statement.targets) == 1 and \
                 isinstance(statement.targets[0], gast.Name):
             target = statement.targets[0].id
-            shape = _shape(statement.value, context)
+            shape = context.shape(statement.value)
             if context.counts.get((target, "store")) == 1 and shape:
                 context.shapes.setdefault(target, shape)
         for field in ("body", "orelse"):
@@ -98,10 +99,10 @@ def _refine(statements, context):
 
 
 class _Context:
-    def __init__(self, shapes, bounds, floating, numbers, numpy):
+    def __init__(self, shapes, bounds, floating, numbers, numpy, helpers, counts):
         self.shapes, self.bounds, self.floating, self.numbers, self.numpy = \
             shapes, bounds, floating, numbers, numpy
-        self.exact = True
+        self.helpers, self.counts = helpers, counts
 
     def ufunc(self, node):
         """The NumPy elementwise function `node` calls (positional arguments only)."""
@@ -112,51 +113,48 @@ class _Context:
             return node.func.attr
         return None
 
-    def shape(self, node):
-        """The axis lengths of `node`'s value ( () for a number), or None if unknown; with
-        `exact` off, lengths it broadcasts to (an adjoint may hold fewer axes)."""
+    def shape(self, node, exact=True):
+        """The axis lengths of `node`'s value ( () for a number), or None if unknown; not
+        `exact`: lengths it broadcasts to (an adjoint may hold fewer axes)."""
         if isinstance(node, gast.Constant):
             return () if isinstance(node.value, (int, float)) else None
         if isinstance(node, gast.Name):
             if node.id in self.numbers:
                 return ()
-            return self.shapes.get(node.id) or (None if self.exact else self.bounds.get(node.id))
+            return self.shapes.get(node.id) or (None if exact else self.bounds.get(node.id))
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            return self.shape(node.operand)
+            return self.shape(node.operand, exact)
         if isinstance(node, gast.BinOp) and type(node.op) in _BINARY:
-            return self._elementwise([node.left, node.right])
+            return self._elementwise([node.left, node.right], exact)
         if isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult):
-            return _matmul(self.shape(node.left), self.shape(node.right))
+            return _matmul(self.shape(node.left, exact), self.shape(node.right, exact))
         if self.ufunc(node) or isinstance(node, gast.Call) and not node.keywords and \
                 isinstance(node.func, gast.Name) and node.func.id in self.helpers:
-            return self._elementwise(node.args)
+            return self._elementwise(node.args, exact)
         if isinstance(node, gast.Attribute) and node.attr == "T":
-            inner = self.shape(node.value)
+            inner = self.shape(node.value, exact)
             return None if inner is None else tuple(reversed(inner))
         if isinstance(node, gast.Subscript):
-            return self._subscript(node)
+            return self._subscript(node, exact)
         return None
 
-    def _elementwise(self, operands):
+    def _elementwise(self, operands, exact):
         """The broadcast shape of `operands`; exactly, also when some are known only by
         the shape they broadcast to, if that fits in the broadcast of the others."""
-        shapes = [self.shape(a) for a in operands]
+        shapes = [self.shape(a, exact) for a in operands]
         known = [shape for shape in shapes if shape is not None]
         found = known[0] if known else None
         for other in known[1:]:
             found = _broadcast(found, other)
-        if found is None or len(known) == len(shapes) or not self.exact:
+        if found is None or len(known) == len(shapes):
             return found if len(known) == len(shapes) else None
-        self.exact = False
-        try:
-            bounds = [self.shape(a) for a, shape in zip(operands, shapes) if shape is None]
-        finally:
-            self.exact = True
+        bounds = [self.shape(a, exact=False) for a, shape in zip(operands, shapes)
+                  if shape is None]
         return found if all(_broadcast(found, b) == found for b in bounds) else None
 
-    def _subscript(self, node):
+    def _subscript(self, node, exact):
         """`x[:, None]`-style subscripts: whole axes and new axes only."""
-        inner = self.shape(node.value)
+        inner = self.shape(node.value, exact)
         items = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
         if inner is None:
             return None
@@ -183,9 +181,9 @@ class _Context:
         if isinstance(node, gast.BinOp):
             return isinstance(node.op, gast.Div) or self.floats(node.left) or \
                 self.floats(node.right)
-        name = self.ufunc(node)
-        if name:
-            return name in _FLOATING or any(self.floats(a) for a in node.args)
+        called = self.ufunc(node)
+        if called:
+            return called in _FLOATING or any(self.floats(a) for a in node.args)
         return False
 
 
@@ -253,18 +251,14 @@ def _without_outer(statements, index, context):
                     for a in call.args)):
         return index
     left, right = call.args
-    between = set()
-    for statement in statements[position + 1:index]:
-        between |= {n for n, how in _names(statement) if how == "store"}
-    if between & {left.id, right.id}:
+    if assigns(statements[position + 1:index], {left.id, right.id}):
         return index
     column = gast.Subscript(value=left, slice=gast.Tuple(elts=[
         gast.Slice(lower=None, upper=None, step=None), gast.Constant(value=None, kind=None)],
         ctx=gast.Load()), ctx=gast.Load())
     statements[index:index + 1] = [
         gast.AugAssign(target=step.target, op=gast.Mult(), value=right),
-        gast.AugAssign(target=_name(step.target.id, gast.Store()), op=gast.Mult(),
-                       value=column)]
+        gast.AugAssign(target=store(step.target.id), op=gast.Mult(), value=column)]
     del statements[position]
     return index
 
@@ -289,8 +283,7 @@ def _steps(statement, context):
     if not split:
         return None
     first = split[-1]
-    steps = [gast.Assign(targets=[_name(target, gast.Store())], value=pairs[first][1],
-                         type_comment=None)]
+    steps = [assign(target, pairs[first][1])]
     for node, child in reversed(pairs[:first + 1]):
         steps.append(_step(node, child, target, context.numpy))
     return steps
@@ -311,20 +304,12 @@ def _spine(node, context):
         if not _fresh(child, context):
             continue
         below = _spine(child, context)
-        if below is not None and _fits(node, child, _shape(below[-1], context), context):
+        if below is not None and _fits(node, child, context.shape(below[-1]), context):
             return [node] + below
-    shape = _shape(node, context)
+    shape = context.shape(node)
     if _fresh(node, context) and shape and context.floats(node):
         return [node]
     return None
-
-
-def _shape(node, context, exact=True):
-    context.exact = exact
-    try:
-        return context.shape(node)
-    finally:
-        context.exact = True
 
 
 def _fits(node, child, shape, context):
@@ -334,7 +319,7 @@ def _fits(node, child, shape, context):
     for other in _children(node, context):
         if other is not child and not (
                 _simple(other) and
-                _broadcast(shape, _shape(other, context, exact=False)) == shape):
+                _broadcast(shape, context.shape(other, exact=False)) == shape):
             return False
     return True
 
@@ -366,34 +351,28 @@ def _fresh(node, context):
 
 def _step(node, child, target, numpy):
     """`node` computed in place in `target`, which holds the value of its operand `child`."""
-    here = _name(target, gast.Load())
+    here = name(target)
     if isinstance(node, gast.BinOp):
         if node.left is child:
-            return gast.AugAssign(target=_name(target, gast.Store()), op=node.op,
-                                  value=node.right)
+            return gast.AugAssign(target=store(target), op=node.op, value=node.right)
         if isinstance(node.op, _COMMUTATIVE):
-            return gast.AugAssign(target=_name(target, gast.Store()), op=node.op,
-                                  value=node.left)
+            return gast.AugAssign(target=store(target), op=node.op, value=node.left)
         return _call(numpy, _BINARY[type(node.op)], [node.left, here], target)
     args = [here if a is child else a for a in node.args]
     return _call(numpy, node.func.attr, args, target)
 
 
 def _call(numpy, function, args, target):
-    func = gast.Attribute(value=_name(numpy, gast.Load()), attr=function, ctx=gast.Load())
+    func = gast.Attribute(value=name(numpy), attr=function, ctx=gast.Load())
     return gast.Expr(value=gast.Call(func=func, args=args, keywords=[
-        gast.keyword(arg="out", value=_name(target, gast.Load()))]))
-
-
-def _name(identifier, ctx):
-    return gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+        gast.keyword(arg="out", value=name(target))]))
 
 
 def shapes_of(kinds, bar):
     """Axis lengths of the array names among `kinds`, and of their adjoints (`bar`)."""
     shapes, bounds = {}, {}
-    for name, kind in kinds.items():
+    for variable, kind in kinds.items():
         lengths = K.lengths(kind)
         if lengths is not None:
-            shapes[name] = bounds[bar(name)] = tuple(lengths)
+            shapes[variable] = bounds[bar(variable)] = tuple(lengths)
     return shapes, bounds
