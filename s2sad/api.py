@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from . import dispatch
+from . import dispatch, frontend
 from . import kinds as K
 from . import pipeline, pyfloats
 from .errors import UsageError
@@ -27,7 +27,7 @@ _Seen = collections.namedtuple("_Seen", "derived kinds mode")
 
 def _positions(fn, wrt):
     """`wrt` (a position, a parameter name, or a tuple of them) as a tuple of positions."""
-    params = list(inspect.signature(fn).parameters)
+    params = list(frontend.signature(fn).parameters)
     items = wrt if isinstance(wrt, tuple) else (wrt,)
     positions = []
     for item in items:
@@ -50,15 +50,16 @@ def _positions(fn, wrt):
     return tuple(positions)
 
 
-class _Derivative:
+class _Derivative(frontend.Derivative):
     """A function derived from `fn`: binds arguments, specialises, calls generated code."""
 
     def __init__(self, fn, wrt, what):
+        fn = frontend.target(fn)
         pipeline.front(fn)
         self._fn = fn
         self._wrt = wrt
         self._positions = _positions(fn, wrt)
-        self._signature = inspect.signature(fn)
+        self._signature = frontend.signature(fn)
         self._nparams = len(self._signature.parameters)
         if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values()):
             self._nparams = -1
@@ -509,7 +510,7 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     """
     if mode not in MODES:
         raise UsageError(f"mode={mode!r} is not one of {', '.join(map(repr, MODES))}.")
-    fn = inspect.unwrap(fn)
+    fn = frontend.target(fn)
     pipeline.front(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
@@ -530,7 +531,7 @@ def compiled(fn, *args, mode="reverse", wrt=0, **kwargs):
         modes = ", ".join(repr(m) for m in MODES if m != "wengert")
         raise UsageError(f"mode={mode!r} is not one of {modes} (the Wengert list is not "
                          "a derivative: s2sad.source(f, mode='wengert') prints it).")
-    fn = inspect.unwrap(fn)
+    fn = frontend.target(fn)
     pipeline.front(fn)
     return _derived(fn, args, kwargs, mode, wrt).function
 
@@ -539,7 +540,7 @@ def _derived(fn, args, kwargs, mode, wrt):
     """The derivative `source` shows: for the kinds of example arguments, else of the
     declared ones."""
     positions = _positions(fn, wrt)
-    signature = inspect.signature(fn)
+    signature = frontend.signature(fn)
     if args or kwargs:
         try:
             bound = signature.bind(*args, **kwargs)

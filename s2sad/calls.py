@@ -1,9 +1,9 @@
 """Calls to the user's own Python functions, which s2sad differentiates from their source."""
-import inspect
 import types
 
 from . import ir, rules
 from .errors import UnsupportedError
+from .frontend import signature
 
 
 def is_user_function(prim):
@@ -14,7 +14,7 @@ def is_user_function(prim):
 def bound_arguments(op):
     """The call's arguments as atoms in the callee's parameter order, defaults filled in."""
     try:
-        bound = inspect.signature(op.prim).bind(*op.args, **dict(op.kwargs))
+        bound = signature(op.prim).bind(*op.args, **dict(op.kwargs))
     except TypeError as exc:
         raise UnsupportedError(f"the call `{op.callee}(...)` does not match its signature: "
                                f"{exc}.") from None

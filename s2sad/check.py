@@ -9,11 +9,11 @@ Two independent checks, so a failure says which half is wrong:
 - the adjoint against the tangent by the dot-product test <J t, g> = <t, J^T g>, which
   needs no step at all and so holds to round-off.
 """
-import inspect
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import frontend
 from . import kinds as K
 from .api import _positions, jvp, vjp
 from .errors import Error, UsageError
@@ -61,8 +61,8 @@ def check_grads(f, args, wrt=0, modes=MODES, *, rtol=1e-6, dot_rtol=1e-9, seed=0
     modes = (modes,) if isinstance(modes, str) else tuple(modes)
     if not modes or any(m not in MODES for m in modes):
         raise UsageError(f"modes={modes!r}: give one or both of 'forward' and 'reverse'.")
-    fn = inspect.unwrap(f)
-    names = list(inspect.signature(fn).parameters)
+    fn = frontend.target(f)
+    names = list(frontend.signature(fn).parameters)
     args = tuple(args)
     rng = np.random.default_rng(seed)
     checks = []

@@ -33,6 +33,8 @@ import linecache
 
 import numpy as np
 
+from .naming import identifier
+
 # a dispatcher stops learning after this many kinds: the slow path serves the rest
 LIMIT = 8
 
@@ -63,7 +65,7 @@ class Dispatcher:
     function, or None when a branch has these guards already."""
 
     def __init__(self, name, arity, slow, **names):
-        self.name = name
+        self.name = identifier(name)
         self.params = tuple(f"a{i}" for i in range(arity))
         self.namespace = {"MISSING": MISSING, "given": given, "slow": slow,
                           "ndarray": np.ndarray, "float": float, "type": type, "len": len,

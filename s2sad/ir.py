@@ -203,6 +203,9 @@ class Function:
     mutable: frozenset = frozenset()
     # (variable, line, name) of each `name += ...` on a value another name also holds
     inplace: tuple = ()
+    # its name no longer means it (`rec = s2sad.grad(rec)`): its own calls of itself
+    # must reach a copy of it, not what the name means now
+    rebound: bool = False
 
     def ops(self):
         return list(walk(self.body))

@@ -14,7 +14,7 @@ import types
 import gast
 import numpy as np
 
-from . import exits, ir, rules
+from . import exits, frontend, ir, rules
 from .errors import UnsupportedError
 from .frontend import Scope
 
@@ -90,6 +90,7 @@ class _Lowerer:
         self.inplace = []
         self.result = None
         self.result_var = None
+        self.rebound = False
         self.line = parsed.where.first_line
 
     def run(self):
@@ -110,7 +111,7 @@ class _Lowerer:
             _mark_crossing(loop.body, self.mutable)
         return ir.Function(self.parsed.name, self.params, self.block, self.result,
                            self.where.filename, self.where.first_line, self.parsed,
-                           frozenset(self.mutable), tuple(self.inplace))
+                           frozenset(self.mutable), tuple(self.inplace), self.rebound)
 
     @property
     def in_loop(self):
@@ -533,10 +534,24 @@ class _Lowerer:
             raise self.error(node, f"reading '{name}' before it is assigned",
                              "assign it before use.")
         found, value = self.scope.lookup(name)
+        if self.is_itself(name, found, value):
+            return ir.Global(name, self.parsed.fn)
         if not found:
             raise self.error(node, f"the undefined name '{name}'",
                              "define it at module level or pass it as an argument.")
         return ir.Global(name, value)
+
+    def is_itself(self, name, found, value):
+        """Whether the name a recursive function calls itself by means the function: also
+        once a derivative of it is bound to that name (`rec = s2sad.grad(rec)`, or the
+        decorator `@s2sad.grad`, which binds it after this runs)."""
+        if name != self.parsed.node.name or (found and value is self.parsed.fn):
+            return False
+        if not found or (isinstance(value, frontend.Derivative)
+                         and value._fn is self.parsed.fn):
+            self.rebound = True
+            return True
+        return False
 
     def expr_IfExp(self, node, target):
         var = target if target is not None else ir.Var(self.namer.temp())
@@ -627,9 +642,24 @@ class _Lowerer:
                              "call functions by their module-level name.")
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
+        func = self.callable(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
         return self.emit(target, func.value, args, kwargs, callee=func.text, packed=packed)
+
+    def callable(self, node, func):
+        """The function a call runs: through wrappers that run it unchanged
+        (`functools.lru_cache`); a derivative s2sad made is an error (higher order)."""
+        if isinstance(func.value, frontend.Derivative):
+            raise UnsupportedError(
+                f"calling `{func.text}`, a derivative made by s2sad, inside a differentiated "
+                "function: derivatives of derivatives (higher order) are not supported "
+                f"yet. Write the first derivative as a function of its own, or pass "
+                f"`{func.text}(...)`'s value as an argument.", self.where.filename,
+                self.where.line(node))
+        if isinstance(func.value, (staticmethod,) + frontend.TRANSPARENT):
+            return ir.Global(func.text, frontend.target(func.value))
+        return func
 
     def method_call(self, node, value, target):
         """`x.sum(axis=0)`: the method's own rule, with `x` as the first argument."""

@@ -4,6 +4,7 @@ Generated names are derived from the user's names (`x` -> `x_bar`, a second valu
 -> `x_1`) and never collide with any identifier the user's function mentions, so the
 derivative code can be read side by side with the original.
 """
+import keyword
 
 
 class Namer:
@@ -66,3 +67,13 @@ class Namer:
         if name not in self._dots:
             self._dots[name] = self.fresh(name + "_dot")
         return self._dots[name]
+
+
+def identifier(text):
+    """A Python identifier made from `text` (a function's `__name__`, which may be any
+    string: `my-loss`, or code), to build generated names from: other characters become
+    `_`, and a keyword or a leading digit gets a `_` in front."""
+    word = "".join(c if ("_" + c).isidentifier() else "_" for c in str(text)) or "f"
+    if not word.isidentifier() or keyword.iskeyword(word):
+        word = "_" + word
+    return word

@@ -21,14 +21,14 @@ import numpy as np
 from . import activity, calls, fence, frontend, infer, inplace, ir, lower, runtime, tape
 from . import kinds as K
 from .adjoint import AdjointEmitter
-from .compile import compile_function
+from .compile import compile_function, copy_calling_itself
 from .constants import floats, propagate
 from .linear import fold_linear
 from .errors import UnsupportedError
 from .batching import batch_outer_products
 from .peephole import (factor_scalars, factor_shared, fold_forward, fold_negations,
                        reuse_quotients, write_into)
-from .naming import Namer
+from .naming import Namer, identifier
 from .primal import PrimalPrinter
 from .printer import Printer, assign, name, source, tuple_of
 from .tangent import TangentEmitter
@@ -41,6 +41,14 @@ class Front:
     function: ir.Function
     namer: Namer
     modules: dict
+    copy: object = None
+
+    def itself(self, fn, name):
+        """What the derivative calls for `fn`'s calls of itself by `name` when that name
+        means a derivative of it now (`compile.copy_calling_itself`), made once."""
+        if self.copy is None:
+            self.copy = copy_calling_itself(fn, name)
+        return self.copy
 
 
 @dataclass
@@ -102,8 +110,7 @@ def forget():
 
 def front(fn):
     """Parse, fence and lower `fn` (once)."""
-    if not isinstance(fn, types.FunctionType):
-        frontend.parse(fn)
+    fn = frontend.target(fn)
     if fn not in _fronts:
         parsed = frontend.parse(fn)
         fence.check(parsed)
@@ -373,11 +380,12 @@ def _variant_name(fn, cache, top, mode):
     `f_vjp2`, ... (`f_jvp`, `f_jvps`) for the variants called from other generated code,
     one per kinds and differentiated positions."""
     whole, called = MODES[mode]
+    base = identifier(fn.__name__)
     if top:
-        return f"{fn.__name__}_{whole}"
+        return f"{base}_{whole}"
     count = 1 + sum(1 for key in cache if not key[3] and key[2] == mode) + sum(
         1 for (other, key) in _building if other is fn and not key[3] and key[2] == mode)
-    return f"{fn.__name__}_{called}" + (str(count) if count > 1 else "")
+    return f"{base}_{called}" + (str(count) if count > 1 else "")
 
 
 def wengert_source(fn):
@@ -424,6 +432,13 @@ class _Builder:
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []
+        for op in spec.function.ops():
+            if isinstance(op, ir.Op) and calls.is_user_function(op.prim) \
+                    and op.callee.isidentifier():
+                # the function it was built from, whatever the name means by now
+                self.bindings[op.callee] = op.prim
+                if op.prim is fn and spec.function.rebound:
+                    self.bindings[op.callee] = base.itself(fn, op.callee)
 
     def bind(self, value, hint="const"):
         for identifier, bound in self.bindings.items():
