@@ -23,6 +23,8 @@ _ANY_OUTPUT = ("vjp", "jvp", "jacobian")
 
 # a specialisation a derived function has run: its derivative, the argument kinds, the mode
 _Seen = collections.namedtuple("_Seen", "derived kinds mode")
+# argument types and shapes a derived function remembers the specialisation of
+_KEYS = 256
 
 
 def _positions(fn, wrt):
@@ -67,6 +69,7 @@ class _Derivative(frontend.Derivative):
         self._what = what
         self._now = [None]      # the last call's _Seen, shared with the dispatcher
         self._by_type = {}
+        self._specialisations = {}
         self._dispatcher = None
         self._own_class = None
         pipeline.on_forget(self)
@@ -96,11 +99,15 @@ class _Derivative(frontend.Derivative):
 
     def _derive(self, values, mode="reverse"):
         """The derivative for these values; a cheap key of types and shapes finds it again
-        without recomputing kinds. Keys last until `pipeline.forget()` drops the
-        derivatives (a user rule changed)."""
+        without recomputing kinds. Keys last until what the derivatives were built from
+        changes (stamps.py) or `pipeline.forget()` drops them (a user rule changed); at
+        most `_KEYS` of them are kept, the oldest dropped first."""
         key = (mode,) + tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v)
                                for v in values])
         seen = self._by_type.get(key)
+        if seen is not None and not seen.derived.fresh():
+            self.forgotten()
+            seen = None
         if seen is None:
             names = list(self._signature.parameters)
             kinds = K.of_arguments(values, self._positions, names)
@@ -110,16 +117,25 @@ class _Derivative(frontend.Derivative):
             if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
                                             and out_kind.is_array):
                 raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
-            seen = self._by_type[key] = _Seen(derived, kinds, mode)
+            # one record per derivative, however many shapes share it
+            seen = self._specialisations.get(id(derived))
+            if seen is None:
+                seen = self._specialisations[id(derived)] = _Seen(derived, kinds, mode)
+            while len(self._by_type) >= _KEYS:
+                del self._by_type[next(iter(self._by_type))]
+            self._by_type[key] = seen
         self._now[0] = seen
         return seen.derived
 
     def forgotten(self):
-        """The pipeline dropped its derivatives: drop the keys and the fast path too."""
-        self._by_type.clear()
-        self._dispatcher = None
-        if self._own_class is not None and "__call__" in vars(self._own_class):
-            del self._own_class.__call__
+        """The pipeline dropped its derivatives, or what they were built from changed:
+        drop the keys and the fast path too."""
+        with pipeline.cache.LOCK:
+            self._by_type.clear()
+            self._specialisations.clear()
+            self._dispatcher = None
+            if self._own_class is not None and "__call__" in vars(self._own_class):
+                del self._own_class.__call__
 
     def _learn(self, args, kwargs, branch):
         """After a slow call, let later calls with arguments of the same kinds take the
@@ -129,20 +145,23 @@ class _Derivative(frontend.Derivative):
         `__call__` of a class of this object's own."""
         if kwargs or len(args) != self._arity or self._nparams < 0:
             return
-        if self._dispatcher is None:
-            self._dispatcher = dispatch.Dispatcher(
-                self.__name__, self._arity, self._slow, now=self._now, like=_like,
-                result_tangent=result_tangent)
-        if not self._dispatcher.ripe(self._now[0]):
-            return
-        found = branch(self._dispatcher)
-        function = found and self._dispatcher.branch(*found)
-        if function is None:
-            return
-        if self._own_class is None:
-            self._own_class = type(type(self).__name__, (type(self),), {})
-            self.__class__ = self._own_class
-        self._own_class.__call__ = staticmethod(function)
+        with pipeline.cache.LOCK:
+            if self._dispatcher is None:
+                self._dispatcher = dispatch.Dispatcher(
+                    self.__name__, self._arity, self._slow, now=self._now, like=_like,
+                    result_tangent=result_tangent)
+                # every call first checks that what the derivatives were built from holds
+                self._dispatcher.fresh = self._last.stamp.guard(self._dispatcher.constant)
+            if not self._dispatcher.ripe(self._now[0]):
+                return
+            found = branch(self._dispatcher)
+            function = found and self._dispatcher.branch(*found)
+            if function is None:
+                return
+            if self._own_class is None:
+                self._own_class = type(type(self).__name__, (type(self),), {})
+                self.__class__ = self._own_class
+            self._own_class.__call__ = staticmethod(function)
 
     def _grads_lines(self, values, result, returned, floats=False):
         """Lines that return `returned` (a format with one field) filled with the

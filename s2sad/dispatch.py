@@ -30,6 +30,7 @@ missing argument, a new kind) goes to the slow path, with all its checks and mes
 """
 import itertools
 import linecache
+import weakref
 
 import numpy as np
 
@@ -72,6 +73,7 @@ class Dispatcher:
                           "tuple": tuple, **names}
         self.branches = {}
         self.calls = {}   # slow calls per specialisation (id of api._Seen)
+        self.fresh = "True"   # what must hold for any branch to be taken
 
     def ripe(self, specialisation):
         """Whether to build the branch of `specialisation` now: at its second slow call
@@ -100,7 +102,7 @@ class Dispatcher:
         params = ", ".join(self.params)
         text = [f"def {self.name}({''.join(p + '=MISSING, ' for p in self.params)}/, "
                 "*more, **keywords):",
-                "    if not more and not keywords:"]
+                f"    if not more and not keywords and {self.fresh}:"]
         for key, lines in self.branches.items():
             text.append(f"        if {key}:")
             text.extend("            " + line for line in lines)
@@ -112,7 +114,9 @@ class Dispatcher:
                                      filename)
         namespace = dict(self.namespace)
         exec(compile(self.source, filename, "exec", dont_inherit=True), namespace)
-        return namespace[self.name]
+        function = namespace[self.name]
+        weakref.finalize(function, linecache.cache.pop, filename, None)
+        return function
 
 
 def argument_guards(values, constant):

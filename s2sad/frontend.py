@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import gast
 
+from . import stamps
 from .errors import Location, SourceError, UnsupportedError, UsageError
 from .naming import identifier
 
@@ -227,31 +228,54 @@ def _param(name):
 class Scope:
     """The values a function's free names refer to: closure, then globals, then builtins.
 
-    Every lookup is logged (`looked_up`): a derivative is built from what the names
-    meant then, and must be rebuilt when one means something else (stamps.py)."""
+    Every lookup is logged: a derivative is built from what the names meant then, and
+    must be rebuilt when one means something else (`stamp`, stamps.py)."""
 
     def __init__(self, fn):
         self.fn = fn
         self.closure = {}
         if fn.__closure__:
             self.closure = dict(zip(fn.__code__.co_freevars, fn.__closure__))
-        self.looked_up = {}
+        self.names = {}
+        self.attributes = {}
 
-    def lookup(self, name):
-        """(True, value) for a name Python would find, else (False, None)."""
-        found = self._find(name)
-        self.looked_up.setdefault(name, found)
-        return found
-
-    def _find(self, name):
+    def lookup(self, name, log=True):
+        """(True, value) for a name Python would find, else (False, None); `log`: the
+        derivative relies on what it means."""
         cell = self.closure.get(name)
         if cell is not None:
-            try:
-                return True, cell.cell_contents
-            except ValueError:
-                return False, None
-        if name in self.fn.__globals__:
-            return True, self.fn.__globals__[name]
+            value = stamps._contents(cell)
+            if log:
+                self.names[name] = (cell, value)
+            return value is not stamps.MISSING, None if value is stamps.MISSING else value
+        namespace = self.fn.__globals__
+        value = namespace.get(name, stamps.MISSING)
+        if log:
+            self.names[name] = (namespace, value)
+        if value is not stamps.MISSING:
+            return True, value
         if hasattr(builtins, name):
             return True, getattr(builtins, name)
         return False, None
+
+    def attribute(self, owner, attr):
+        """(True, value) for `owner.attr`, else (False, None)."""
+        value = getattr(owner, attr, stamps.MISSING)
+        if not stamps.is_library(owner):
+            self.attributes[(id(owner), attr)] = (owner, attr, value)
+        return value is not stamps.MISSING, None if value is stamps.MISSING else value
+
+    def stamp(self, constants=frozenset()):
+        """The checks of what every logged name meant; `constants`: the names (dotted
+        for attributes) whose value was read as a constant, which must stay equal."""
+        checks = stamps.of_code(self.fn)
+        for name, (where, value) in self.names.items():
+            if stamps.is_library(value):
+                continue
+            exact = name in constants
+            checks.append(stamps.of_cell(where, value, exact) if isinstance(
+                where, types.CellType) else stamps.of_global(where, name, value, exact))
+        last = {text.rpartition(".")[2] for text in constants}
+        for owner, attr, value in self.attributes.values():
+            checks.append(stamps.of_attribute(owner, attr, value, attr in last))
+        return stamps.Stamp(checks)

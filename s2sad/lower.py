@@ -16,7 +16,6 @@ import numpy as np
 
 from . import exits, frontend, ir, rules
 from .errors import UnsupportedError
-from .frontend import Scope
 
 BINARY = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -31,9 +30,10 @@ COMPARE = {
 VALUE_ATTRIBUTES = {"T", "shape", "ndim", "size", "dtype", "real"}
 
 
-def lower(parsed, namer):
-    """The `ir.Function` of a parsed (and fenced) function."""
-    return _Lowerer(parsed, namer).run()
+def lower(parsed, namer, scope):
+    """The `ir.Function` of a parsed (and fenced) function; `scope` resolves its names
+    (and logs what they meant)."""
+    return _Lowerer(parsed, namer, scope).run()
 
 
 def identifiers(node):
@@ -61,11 +61,11 @@ def assigned_names(node):
 
 
 class _Lowerer:
-    def __init__(self, parsed, namer):
+    def __init__(self, parsed, namer, scope):
         self.parsed = parsed
         self.where = parsed.where
         self.namer = namer
-        self.scope = Scope(parsed.fn)
+        self.scope = scope
         args = parsed.node.args
         self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
         self.env = {name: ir.Var(name) for name in self.params}
@@ -338,7 +338,7 @@ class _Lowerer:
             return value if found else None
         if isinstance(node, gast.Attribute):
             base = self.resolve(node.value)
-            return getattr(base, node.attr, None) if base is not None else None
+            return self.scope.attribute(base, node.attr)[1] if base is not None else None
         return None
 
     def stmt_If(self, node):
@@ -570,11 +570,11 @@ class _Lowerer:
     def expr_Attribute(self, node, target):
         value = self.expr(node.value)
         if isinstance(value, ir.Global):
-            try:
-                return ir.Global(f"{value.text}.{node.attr}", getattr(value.value, node.attr))
-            except AttributeError:
+            found, attribute = self.scope.attribute(value.value, node.attr)
+            if not found:
                 raise self.error(node, f"`{value.text}.{node.attr}`",
-                                 f"`{value.text}` has no attribute '{node.attr}'.") from None
+                                 f"`{value.text}` has no attribute '{node.attr}'.")
+            return ir.Global(f"{value.text}.{node.attr}", attribute)
         if node.attr not in VALUE_ATTRIBUTES:
             raise self.error(node, f"the attribute `.{node.attr}` of a value",
                              "use the NumPy function instead (e.g. `np.sum(x)` for "

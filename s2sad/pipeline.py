@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from . import activity, calls, fence, frontend, infer, inplace, ir, lower, runtime, tape
+from . import (activity, cache, calls, fence, frontend, infer, inplace, ir, lower, rules,
+               runtime, stamps, tape)
 from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function, copy_calling_itself
@@ -37,10 +38,12 @@ from .template import const
 
 @dataclass
 class Front:
-    """The kind-independent result of the first stages for one function."""
+    """The kind-independent result of the first stages for one function, and the stamp
+    of what its names meant then (stamps.py)."""
     function: ir.Function
     namer: Namer
     modules: dict
+    stamp: stamps.Stamp
     copy: object = None
 
     def itself(self, fn, name):
@@ -70,6 +73,15 @@ class Derived:
     spec: Spec
     callees: tuple = ()
     name: str = ""
+    # each function it was built from, with its front then; and their stamps together
+    built_from: tuple = ()
+    stamp: stamps.Stamp = None
+
+    def fresh(self):
+        """Whether everything it was built from still holds: no function's code changed
+        and no name it read means something else."""
+        return self.stamp.holds() and all(cache.entry(fn).front is built
+                                          for fn, built in self.built_from)
 
     @property
     def listing(self):
@@ -86,11 +98,7 @@ class Derived:
         return "\n\n".join(parts)
 
 
-_fronts = weakref.WeakKeyDictionary()
-_derived = weakref.WeakKeyDictionary()
 _in_progress = []
-
-
 _forgetful = weakref.WeakSet()
 
 
@@ -102,44 +110,102 @@ def on_forget(holder):
 
 def forget():
     """Drop every lowered function and generated derivative: the rule table changed."""
-    _fronts.clear()
-    _derived.clear()
-    for holder in list(_forgetful):
-        holder.forgotten()
+    with cache.LOCK:
+        cache.forget_all()
+        for holder in list(_forgetful):
+            holder.forgotten()
+
+
+def derivatives(fn):
+    """The derivatives of `fn` built so far, by specialisation key."""
+    return cache.entry(frontend.target(fn)).derived
 
 
 def front(fn):
-    """Parse, fence and lower `fn` (once)."""
+    """Parse, fence and lower `fn`: once, and again when what it was built from changed
+    (then its derivatives go too)."""
     fn = frontend.target(fn)
-    if fn not in _fronts:
-        parsed = frontend.parse(fn)
-        fence.check(parsed)
-        identifiers = lower.identifiers(parsed.node)
-        namer = Namer(identifiers)
-        function = lower.lower(parsed, namer)
-        scope = frontend.Scope(parsed.fn)
-        modules = {}
-        for identifier in sorted(identifiers - lower.assigned_names(parsed.node)
-                                 - set(function.params)):
-            found, value = scope.lookup(identifier)
-            if found and isinstance(value, types.ModuleType):
-                modules.setdefault(value, identifier)
-        _fronts[fn] = Front(function, namer, modules)
-    return _fronts[fn]
+    with cache.LOCK:
+        entry = cache.entry(fn)
+        if entry.front is None or not entry.front.stamp.holds():
+            entry.front = None
+            entry.derived.clear()
+            entry.front = _lowered(fn)
+        return entry.front
+
+
+def _lowered(fn):
+    parsed = frontend.parse(fn)
+    fence.check(parsed)
+    identifiers = lower.identifiers(parsed.node)
+    namer = Namer(identifiers)
+    scope = frontend.Scope(parsed.fn)
+    function = lower.lower(parsed, namer, scope)
+    modules = {}
+    for identifier in sorted(identifiers - lower.assigned_names(parsed.node)
+                             - set(function.params)):
+        found, value = scope.lookup(identifier, log=False)
+        if found and isinstance(value, types.ModuleType):
+            modules.setdefault(value, scope.lookup(identifier) and identifier)
+    return Front(function, namer, modules, scope.stamp(_constants(function)))
+
+
+def _constants(function):
+    """The module-level names whose values rules read as constants (`axis=AXIS`): a
+    derivative built with one value is wrong for another."""
+    found = set()
+    for op in function.ops():
+        if isinstance(op, ir.Op) and getattr(rules.lookup(op.prim), "names", ()):
+            atoms = op.args + tuple(value for _, value in op.kwargs)
+            found |= {a.text for a in _atoms(atoms) if isinstance(a, ir.Global)}
+    return found
+
+
+def _atoms(item):
+    if isinstance(item, tuple):
+        return [a for part in item for a in _atoms(part)]
+    return [item]
+
+
+def _built_from(fn):
+    """Each user function the derivative of `fn` was built from (`fn`, the functions it
+    calls, theirs, ...) with its front."""
+    found = {}
+
+    def visit(f):
+        if f in found:
+            return
+        found[f] = cache.entry(f).front
+        for op in found[f].function.ops():
+            if isinstance(op, ir.Op) and calls.is_user_function(op.prim):
+                visit(op.prim)
+    visit(fn)
+    return tuple(found.items())
+
+
+_depth = 0
 
 
 @contextlib.contextmanager
-def _collector_paused():
-    """Generating a derivative makes many small, short-lived objects (syntax nodes), which
-    set off the cycle collector; in a process holding a large heap (a deep-learning
-    library imported) one full collection can cost more than the whole transformation."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
+def _building_once():
+    """Hold the lock while derivatives are built, and pause the cycle collector for the
+    outermost build: generating a derivative makes many small, short-lived objects
+    (syntax nodes), which set off the collector; in a process holding a large heap (a
+    deep-learning library imported) one full collection can cost more than the whole
+    transformation."""
+    global _depth
+    with cache.LOCK:
+        outermost = _depth == 0
+        enabled = outermost and gc.isenabled()
         if enabled:
-            gc.enable()
+            gc.disable()
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+            if enabled:
+                gc.enable()
 
 
 @contextlib.contextmanager
@@ -343,26 +409,30 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False):
         mode = "reverse"
     float64 = float64 and mode in ("reverse", "gradient")
     key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64)
-    cache = _derived.setdefault(fn, {})
-    if key not in cache and gc.isenabled():
-        with _collector_paused():
-            return derive(fn, arg_kinds, positions, mode, top, float64)
-    if key not in cache:
-        if (fn, key) in _building:
-            return _building[(fn, key)]
-        spec = specialise(fn, arg_kinds, positions)
-        pending = Pending(_variant_name(fn, cache, top, mode), types.CellType())
-        _building[(fn, key)] = pending
-        builder = _AdjointBuilder if mode in ("reverse", "gradient") else _TangentBuilder
-        try:
-            building = builder(fn, spec, top, pending.name, mode)
-            building.float64 = float64
-            derived = building.build()
-        finally:
-            del _building[(fn, key)]
-        pending.cell.cell_contents = derived.function
-        cache[key] = derived
-    return cache[key]
+    with _building_once():
+        front(fn)
+        derived = cache.entry(fn).derived
+        if key in derived and not derived[key].fresh():
+            del derived[key]
+        if key not in derived:
+            if (fn, key) in _building:
+                return _building[(fn, key)]
+            spec = specialise(fn, arg_kinds, positions)
+            pending = Pending(_variant_name(fn, derived, top, mode), types.CellType())
+            _building[(fn, key)] = pending
+            builder = _AdjointBuilder if mode in ("reverse", "gradient") else _TangentBuilder
+            try:
+                building = builder(fn, spec, top, pending.name, mode)
+                building.float64 = float64
+                made = building.build()
+            finally:
+                del _building[(fn, key)]
+            made.built_from = _built_from(fn)
+            made.stamp = stamps.Stamp(check for _, built in made.built_from
+                                      for check in built.stamp.checks)
+            pending.cell.cell_contents = made.function
+            derived[key] = made
+        return derived[key]
 
 
 @dataclass

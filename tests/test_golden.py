@@ -61,6 +61,5 @@ def test_generated_source_is_pinned(name):
 def test_generation_is_deterministic():
     from s2sad import pipeline
     first = CASES["logistic_nll"]()
-    pipeline._derived.clear()
-    pipeline._fronts.clear()
+    pipeline.forget()
     assert CASES["logistic_nll"]() == first

@@ -69,11 +69,11 @@ def test_one_derivative_per_pattern_and_the_fast_path_checks_the_pattern():
         for position, g in enumerate(grad(*args)):
             np.testing.assert_allclose(g, numeric_grad(counted, args, position), rtol=1e-6,
                                        atol=1e-9)
-    assert len(pipeline._derived[counted]) == count + 1
+    assert len(pipeline.derivatives(counted)) == count + 1
     for shapes in [((3, 4), (1,)), ((4, 4), (4,)), ((3, 1), (4,)), ((4, 4), (4,))]:
         args = tuple(rand(*s) for s in shapes)
         for position, g in enumerate(grad(*args)):
             assert g.shape == args[position].shape
             np.testing.assert_allclose(g, numeric_grad(counted, args, position), rtol=1e-6,
                                        atol=1e-9)
-    assert len(pipeline._derived[counted]) == count + 4
+    assert len(pipeline.derivatives(counted)) == count + 4
