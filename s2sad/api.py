@@ -5,10 +5,14 @@ Each derived function binds its arguments like the original (defaults and keywor
 as in Python), looks up the derivative generated for the kinds of those arguments (float
 or array of some rank), generating and compiling it on first use, and calls it.
 """
+from __future__ import annotations
+
 import collections
 import functools
 import inspect
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -481,7 +485,8 @@ def _decorator(cls, what, fn, wrt):
     return cls(fn, wrt, what)
 
 
-def grad(fn=None, wrt=0):
+def grad(fn: Callable[..., Any] | None = None,
+         wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
     """The gradient of scalar-valued `fn` with respect to the argument(s) `wrt`.
 
     `wrt` is a position or parameter name, or a tuple of them (then a tuple of gradients
@@ -496,17 +501,20 @@ def grad(fn=None, wrt=0):
     return _decorator(_Grad, "grad", fn, wrt)
 
 
-def value_and_grad(fn=None, wrt=0):
+def value_and_grad(fn: Callable[..., Any] | None = None,
+                   wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
     """Like `grad`, but returns `(fn(*args), gradient)` from one forward sweep."""
     return _decorator(_ValueAndGrad, "value_and_grad", fn, wrt)
 
 
-def vjp(fn=None, wrt=0):
+def vjp(fn: Callable[..., Any] | None = None,
+        wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
     """`g(*args, cotangent) -> (fn(*args), cotangent . J)` for any output shape."""
     return _decorator(_VJP, "vjp", fn, wrt)
 
 
-def jvp(fn=None, wrt=0):
+def jvp(fn: Callable[..., Any] | None = None,
+        wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
     """`g(*args, tangent) -> (fn(*args), J . tangent)`, the Jacobian-vector product by
     forward mode, for any output shape.
 
@@ -516,7 +524,8 @@ def jvp(fn=None, wrt=0):
     return _decorator(_JVP, "jvp", fn, wrt)
 
 
-def source(fn, *args, mode="reverse", wrt=0, **kwargs):
+def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
+           wrt: int | str | tuple[int | str, ...] = 0, **kwargs: Any) -> str:
     """The generated Python source of `fn`'s derivative.
 
     With example arguments, the version specialised for their kinds (float, array rank);
@@ -536,7 +545,8 @@ def source(fn, *args, mode="reverse", wrt=0, **kwargs):
     return _derived(fn, args, kwargs, mode, wrt).listing
 
 
-def compiled(fn, *args, mode="reverse", wrt=0, **kwargs):
+def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
+             wrt: int | str | tuple[int | str, ...] = 0, **kwargs: Any) -> Callable[..., Any]:
     """The generated derivative that `source(fn, *args, ...)` prints, as the function
     s2sad compiled from it: ordinary Python, called with no argument binding, checks or
     dispatch, for arguments of the kinds of the examples (the generic version without

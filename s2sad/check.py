@@ -9,7 +9,11 @@ Two independent checks, so a failure says which half is wrong:
 - the adjoint against the tangent by the dot-product test <J t, g> = <t, J^T g>, which
   needs no step at all and so holds to round-off.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +45,10 @@ class Check:
                 f"(tolerance {self.tolerance:.0e})")
 
 
-def check_grads(f, args, wrt=0, modes=MODES, *, rtol=1e-6, dot_rtol=1e-9, seed=0):
+def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
+                wrt: int | str | tuple[int | str, ...] = 0,
+                modes: str | Iterable[str] = MODES, *, rtol: float = 1e-6,
+                dot_rtol: float = 1e-9, seed: int = 0) -> list[Check]:
     """Check `f`'s generated derivatives at `args` (a tuple of arguments).
 
     For each argument in `wrt` (a position, a parameter name, or a tuple of them), along

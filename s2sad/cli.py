@@ -1,5 +1,6 @@
 """`s2sad FILE:FUNCTION`: print the generated derivative code of a function in a file."""
 import argparse
+import importlib.machinery
 import importlib.util
 import math
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import api
+from . import __version__, api
 from .errors import Error
 
 _EPILOG = """examples:
@@ -16,6 +17,10 @@ _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther --mode wengert
   s2sad samples/seeds.py:griewank_walther --mode forward --wrt x1,x2
   s2sad samples/networks.py:mlp_loss --args "np.ones(3), np.ones((3, 4))" --wrt x,w
+
+FILE is imported: its top-level code runs, as under `python FILE` (with FILE's folder
+first on sys.path), except its `if __name__ == "__main__":` block, since the module is
+not named __main__. FILE need not end in .py.
 """
 
 
@@ -23,6 +28,7 @@ def parser():
     p = argparse.ArgumentParser(
         prog="s2sad", description=__doc__.split(":", 1)[1].strip(), epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("target", metavar="FILE:FUNCTION", help="the function to differentiate")
     p.add_argument("--mode", choices=api.MODES, default="reverse",
                    help="reverse: the adjoint (default); gradient: the adjoint without the "
@@ -36,6 +42,14 @@ def parser():
     return p
 
 
+class _SourceLoader(importlib.machinery.SourceFileLoader):
+    """Reads FILE as Python source whatever its name ends with, and, as `python FILE`
+    does, caches no bytecode of it (a file without .py would get `FILEcpython-3xx.pyc`)."""
+
+    def set_data(self, path, data, *args, **kwargs):
+        pass
+
+
 def load(target):
     """The function named by `FILE:FUNCTION`."""
     path, sep, function = target.rpartition(":")
@@ -45,13 +59,21 @@ def load(target):
     if not file.is_file():
         raise Error(f"no such file: '{path}'.")
     name = "_s2sad_cli_" + "".join(c if c.isalnum() else "_" for c in file.stem)
-    spec = importlib.util.spec_from_file_location(name, file)
-    module = importlib.util.module_from_spec(spec)
+    loader = _SourceLoader(name, path)
+    module = importlib.util.module_from_spec(
+        importlib.util.spec_from_file_location(name, path, loader=loader))
     sys.modules[name] = module
+    # as `python FILE` does, so that the file can import the modules beside it
+    sys.path.insert(0, str(file.resolve().parent))
     try:
-        spec.loader.exec_module(module)
+        loader.exec_module(module)
     except SyntaxError as exc:
         raise Error(f"{path}:{exc.lineno}: syntax error: {exc.msg}.") from None
+    except SystemExit as exc:
+        code = "" if exc.code is None else repr(exc.code)
+        raise Error(f"{_top_level_statement(exc, path)}: the file's top-level code called "
+                    f"sys.exit({code}) when s2sad imported it; put that code under "
+                    f"`if __name__ == \"__main__\":`.") from None
     except Exception as exc:
         raise Error(f"importing '{path}' failed: {type(exc).__name__}: {exc}.") from None
     fn = getattr(module, function, None)
@@ -63,6 +85,14 @@ def load(target):
     if not isinstance(fn, types.FunctionType):
         raise Error(f"'{function}' in '{path}' is a {type(fn).__name__}, not a function.")
     return fn
+
+
+def _top_level_statement(exc, path):
+    """`path:line` of the file's top-level statement that led to `exc`."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != path:
+        tb = tb.tb_next
+    return path if tb is None else f"{path}:{tb.tb_lineno}"
 
 
 def example_arguments(text):
@@ -77,6 +107,7 @@ def example_arguments(text):
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    path = list(sys.path)
     try:
         fn = load(args.target)
         wrt = 0 if args.wrt is None else tuple(args.wrt.split(","))
@@ -86,6 +117,8 @@ def main(argv=None):
     except Error as exc:
         print(f"s2sad: error: {exc}", file=sys.stderr)
         return 1
+    finally:
+        sys.path[:] = path
     return 0
 
 

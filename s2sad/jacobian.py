@@ -6,6 +6,11 @@ output element, one adjoint sweep each. Forward costs about n function evaluatio
 inputs, reverse about m for m outputs, so `mode="auto"` picks forward when n <= m (the
 seeds' rule: forward also needs no stack).
 """
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from . import api
@@ -123,7 +128,8 @@ def _plain(block, value, x):
     return np.array(block)
 
 
-def jacobian(fn=None, wrt=0, mode="auto"):
+def jacobian(fn: Callable[..., Any] | None = None, wrt: int | str | tuple[int | str, ...] = 0,
+             mode: str = "auto") -> Callable[..., Any]:
     """The Jacobian of `fn` with respect to the argument(s) `wrt`, of shape
     output shape + argument shape (a tuple of them when `wrt` is a tuple).
 

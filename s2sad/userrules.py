@@ -13,7 +13,11 @@ gives the adjoint `x_bar += y_bar * erf_partial(x)` and the tangent
 `y_dot = x_dot * erf_partial(x)`. `check_rule` tests a rule against central differences
 and its two modes against each other, as the test suite does for every built-in rule.
 """
+from __future__ import annotations
+
 import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import gast
 import numpy as np
@@ -104,7 +108,11 @@ def _hint(fn, label, role):
     return f"{base}_{role}" if base.isidentifier() else role
 
 
-def defrule(fn, *, partials=None, tangents=None, adjoints=None, ndim=None, name=None):
+def defrule(fn: Callable[..., Any], *,
+            partials: Callable[..., Any] | Sequence[Callable[..., Any] | None] | None = None,
+            tangents: Callable[..., Any] | Sequence[Callable[..., Any] | None] | None = None,
+            adjoints: Callable[..., Any] | Sequence[Callable[..., Any] | None] | None = None,
+            ndim: int | None = None, name: str | None = None) -> Callable[..., Any]:
     """Give s2sad the derivative of `fn`, which it then uses wherever `fn` is called.
 
     Either `partials`, for a function that acts elementwise (with NumPy broadcasting):
@@ -153,7 +161,7 @@ def _functions(items, what):
     return items
 
 
-def check_rule(fn, *args, rtol=1e-6, seed=0):
+def check_rule(fn: Callable[..., Any], *args: Any, rtol: float = 1e-6, seed: int = 0) -> None:
     """Check the rule of `fn` at `args`: its tangent along a random direction against
     central differences, and its adjoint against its tangent by the dot-product test
     <J t, g> = <t, J^T g>. Raises `RuleError` naming the argument and the discrepancy."""
