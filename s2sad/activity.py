@@ -23,7 +23,7 @@ def arguments(op):
 
 
 def analyse(function, wrt, callee_varies):
-    """The set of active variable names.
+    """The set of varied variable names and the set of active ones.
 
     `wrt` names the parameters differentiated with respect to; `callee_varies(op, varied
     positions)` says whether a user function's result depends on those arguments. A
@@ -73,7 +73,7 @@ def analyse(function, wrt, callee_varies):
                 if var.name not in useful:
                     useful.add(var.name)
                     changed = True
-    return varied & useful
+    return varied, varied & useful
 
 
 def _varies(atom, varied):

@@ -195,6 +195,9 @@ class _Lowerer:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
+        if isinstance(self.result, tuple):
+            raise self.error(node, "returning a tuple",
+                             "return one scalar or array (e.g. `np.stack` the outputs).")
 
     def stmt_Assign(self, node):
         target = node.targets[0]
@@ -221,7 +224,10 @@ class _Lowerer:
 
     def snapshot(self, atom, name):
         """`atom`, or a copy of it under a new SSA name if it is a mutable variable: the
-        name must keep this value when the variable is overwritten later."""
+        name must keep this value when the variable is overwritten later (so must each
+        element of a tuple)."""
+        if isinstance(atom, tuple):
+            return tuple(self.snapshot(item, name) for item in atom)
         if isinstance(atom, ir.Var) and atom.name in self.mutable and atom.name != name:
             return self.emit(self.new_var(name), ir.COPY, (atom,))
         return atom
@@ -252,8 +258,14 @@ class _Lowerer:
             whole = self.expr(value)
             if mutable and isinstance(whole, ir.Var):
                 self.mutable.add(whole.name)
-            parts = [self.emit(None, operator.getitem, (whole, ir.Const(i)))
-                     for i in range(len(names))]
+            if isinstance(whole, tuple):
+                if len(whole) != len(names):
+                    raise self.error(value, f"unpacking a tuple of {len(whole)} values into "
+                                     f"{len(names)} names", "unpack as many names as values.")
+                parts = list(whole)
+            else:
+                parts = [self.emit(None, operator.getitem, (whole, ir.Const(i)))
+                         for i in range(len(names))]
         for name, part in zip(names, parts):
             if name in self.mutable:
                 self.emit(ir.Var(name), ir.COPY, (part,))
@@ -394,6 +406,9 @@ class _Lowerer:
                              "use `for i in range(len(x))` and index the values.")
         else:
             sequence = self.expr(it)
+            if isinstance(sequence, tuple):
+                self.unroll(node, name, sequence)
+                return
             length = self.emit(None, builtins.len, (sequence,), callee="len")
             bounds = [ir.Const(0), length, ir.Const(1)]
         rebound = assigned_names(node)
@@ -440,10 +455,11 @@ class _Lowerer:
         return atom
 
     def unroll(self, node, name, elements):
-        """`for name in (a, b, c)`: the body once per element, the tuple evaluated first."""
+        """`for name in (a, b, c)` (or a tuple held in a variable): the body once per
+        element, the tuple evaluated first."""
         values = []
         for element in elements:
-            value = self.expr(element)
+            value = self.expr(element) if isinstance(element, gast.AST) else element
             if isinstance(value, ir.Var) and value.name in self.mutable:
                 value = self.stable(value, {value.name})
             values.append(value)
@@ -621,7 +637,15 @@ class _Lowerer:
                 and self.part_call(node.value, node.slice.value + 1):
             return self.part(node.value, node.slice.value, target)
         value = self.expr(node.value)
-        return self.emit(target, operator.getitem, (value, self.index(node.slice)))
+        index = self.index(node.slice)
+        if isinstance(value, tuple):
+            part = _constant_part(value, index)
+            if part is _OUT_OF_RANGE:
+                raise self.error(node, f"an index out of range of a tuple of {len(value)} "
+                                 "values", "index within the tuple.")
+            if part is not None:
+                return part
+        return self.emit(target, operator.getitem, (value, index))
 
     def index(self, node):
         if isinstance(node, gast.Slice):
@@ -677,21 +701,25 @@ class _Lowerer:
         leading arguments, each differentiable on its own."""
         args = list(node.args)
         packed, leading = None, []
-        if getattr(rules.lookup(prim), "packs", False) and args \
-                and isinstance(args[0], (gast.List, gast.Tuple)):
-            packed = self.pack(args.pop(0), leading)
+        if getattr(rules.lookup(prim), "packs", False) and args:
+            if isinstance(args[0], (gast.List, gast.Tuple)):
+                packed = self.pack(args.pop(0), leading)
+            elif isinstance(args[0], gast.Name) and isinstance(self.read(args[0]), tuple):
+                packed = self.pack(self.read(args.pop(0)), leading)
         atoms = tuple(leading) + tuple(self.argument(arg) for arg in args)
         kwargs = tuple((kw.arg, self.argument(kw.value)) for kw in node.keywords)
         return atoms, kwargs, packed
 
     def pack(self, display, leaves):
+        """The `Packed` layout of a list or tuple display, or of a tuple held in a
+        variable, with its elements appended to `leaves`."""
         items = []
-        for elt in display.elts:
-            if isinstance(elt, (gast.List, gast.Tuple)):
+        for elt in display.elts if isinstance(display, gast.AST) else display:
+            if isinstance(elt, (gast.List, gast.Tuple, tuple)):
                 items.append(self.pack(elt, leaves))
             else:
                 items.append(len(leaves))
-                leaves.append(self.expr(elt))
+                leaves.append(self.expr(elt) if isinstance(elt, gast.AST) else elt)
         return ir.Packed(tuple(items), "list" if isinstance(display, gast.List) else "tuple")
 
     def extremum(self, node, func, target):
@@ -861,3 +889,22 @@ def _atoms_key(item):
     if isinstance(item, ir.Slice):
         return ("slice", _atoms_key((item.lower, item.upper, item.step)))
     return item
+
+
+_OUT_OF_RANGE = object()
+
+
+def _constant_part(items, index):
+    """`p[0]`, `p[-1]` or `p[1:]` of a tuple known while lowering (a display, or one
+    held in a variable): its element or elements; None for an index known only at run
+    time."""
+    def number(atom):
+        return atom.value if isinstance(atom, ir.Const) and type(atom.value) is int else None
+    if number(index) is not None:
+        inside = -len(items) <= number(index) < len(items)
+        return items[number(index)] if inside else _OUT_OF_RANGE
+    if isinstance(index, ir.Slice):
+        parts = (index.lower, index.upper, index.step)
+        if all(part is None or number(part) is not None for part in parts):
+            return items[slice(*(None if p is None else number(p) for p in parts))]
+    return None

@@ -19,7 +19,7 @@ import gast
 import numpy as np
 
 from . import (activity, cache, calls, fence, frontend, infer, inplace, ir, lower, rules,
-               runtime, stamps, tape)
+               runtime, soundness, stamps, tape)
 from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function, copy_calling_itself
@@ -312,7 +312,8 @@ def specialise(fn, arg_kinds, positions):
             callee.function.result.name in callee.active
 
     with _transforming(fn):
-        active = activity.analyse(function, wrt, callee_varies)
+        varied, active = activity.analyse(function, wrt, callee_varies)
+    soundness.check(function, kinds, varied)
     out_kind = infer.kind_of(function.result, kinds)
     return Spec(function, kinds, out_kind, wrt, active)
 

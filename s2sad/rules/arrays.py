@@ -379,10 +379,18 @@ def directions_first(index, vector):
     return gast.Tuple(elts=[whole] + list(parts), ctx=gast.Load())
 
 
-register(Custom("indexing", _getitem_kind, _getitem_adjoint, _getitem_tangent,
-                doc="integers, slices, `None`, `...`, index arrays and masks; with index "
-                    "arrays or masks the adjoint adds with np.add.at (an element may be "
-                    "picked more than once)"),
+class Indexing(Custom):
+    """`x[index]`: piecewise constant in the index when `x` is an array or a number; an
+    index into anything else (`np.r_[x, c]`, a tuple) is data, not an index."""
+
+    def constant(self, position, arg_kinds):
+        return position > 0 and arg_kinds[0].tag in ("array", "scalar", "int", "unknown")
+
+
+register(Indexing("indexing", _getitem_kind, _getitem_adjoint, _getitem_tangent,
+                  doc="integers, slices, `None`, `...`, index arrays and masks; with index "
+                      "arrays or masks the adjoint adds with np.add.at (an element may be "
+                      "picked more than once)"),
          operator.getitem)
 register(Custom(".real", lambda kinds, consts: kinds[0], lambda site: {0: Add(site.g)},
                 lambda site: site.fill("d.real", d=site.dots[0]),

@@ -166,6 +166,12 @@ class Rule:
     def differentiable(self, position):
         return True
 
+    def constant(self, position, arg_kinds):
+        """Whether the result is piecewise constant in argument `position` (an index, a
+        shape, a flag), so a differentiated value there needs no derivative. A position
+        neither differentiable nor constant stops the transformation (soundness.py)."""
+        return False
+
     def out_kind(self, arg_kinds, consts):
         return K.broadcast(arg_kinds)
 
@@ -233,6 +239,11 @@ class Elementwise(Rule):
 
     def differentiable(self, position):
         return position < len(self.partials) and self.partials[position] is not None
+
+    def constant(self, position, arg_kinds):
+        """A partial written None: the function is piecewise constant in that argument
+        (`//`, the sign argument of `copysign`, the integer exponent of `ldexp`)."""
+        return position < len(self.partials) and self.partials[position] is None
 
     def partials_for(self, count):
         """The partials for a call with `count` positional arguments. The tangent emitter
@@ -359,6 +370,9 @@ class NonDifferentiable(Rule):
     def differentiable(self, position):
         return False
 
+    def constant(self, position, arg_kinds):
+        return True
+
     def out_kind(self, arg_kinds, consts):
         return K.broadcast(arg_kinds) if self.kind is None else self.kind
 
@@ -380,9 +394,14 @@ class Custom(Rule):
     positions: tuple = (0,)
     names: tuple = ()
     doc: str = ""
+    # positions the result is piecewise constant in (`Rule.constant`)
+    constants: tuple = ()
 
     def differentiable(self, position):
         return position in self.positions
+
+    def constant(self, position, arg_kinds):
+        return position in self.constants
 
     def out_kind(self, arg_kinds, consts):
         return self.kind_of(arg_kinds, consts)

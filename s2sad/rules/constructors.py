@@ -199,9 +199,11 @@ def _fill_tangent(site):
 
 register(Custom("np.full", _filled_kind(False), _fill_adjoint, _fill_tangent,
                 positions=(1,), names=("shape", "fill_value", "dtype", "order", "like"),
+                constants=(0,),
                 doc="the fill value's adjoint is the sum of the result's"), np.full)
 register(Custom("np.full_like", _filled_kind(True), _fill_adjoint, _fill_tangent,
                 positions=(1,), names=("a", "fill_value", "dtype", "order", "subok", "shape"),
+                constants=(0,),
                 doc="the fill value's adjoint is the sum of the result's (the first "
                     "argument's values do not matter; a float result is assumed)"),
          np.full_like)
@@ -251,7 +253,7 @@ def _linspace_tangent(site):
 
 register(Custom("np.linspace", _linspace_kind, _linspace_adjoint, _linspace_tangent,
                 positions=(0, 1), names=("start", "stop", "num", "endpoint", "retstep",
-                                         "dtype", "axis"),
+                                         "dtype", "axis"), constants=(2,),
                 doc="linear in start and stop (scalars); the number of points is fixed"),
          np.linspace)
 
@@ -263,6 +265,9 @@ class Arange(Custom):
 
     def differentiable(self, position):
         return position in (0, 2)
+
+    def constant(self, position, arg_kinds):
+        return position == 1
 
 
 def _arange_kind(arg_kinds, consts):

@@ -1,0 +1,110 @@
+"""Soundness: a differentiated value never meets an operation that would drop it.
+
+Activity analysis passes derivatives through the argument positions a rule declares
+differentiable and ignores the others. That is exact only where the result does not
+depend on the argument differentiably: an index, a comparison, an integer result, the
+shape taken from `np.zeros_like(x)`. Anywhere else it would be a silent zero. So every
+operation whose result reaches the function's result is checked: each argument that
+holds a differentiated value is either passed to a user function (differentiated from
+its source), or at a position the rule differentiates, or at one it declares constant
+(`Rule.constant`: its result is piecewise constant there), or the transformation stops
+here with a located error. A differentiated value inside a tuple, whose elements the
+rules do not see, is such an error too, and so is one held in a value that is not a
+number or an array.
+"""
+import numpy as np
+
+from . import calls, infer, ir, rules
+from .errors import UnsupportedError
+from .rules.catalog import spelling
+
+
+def check(function, kinds, varied):
+    """Raise `UnsupportedError` at the first operation that would drop a derivative."""
+    reaching = _reaching(function)
+    for statement in ir.walk(function.body):
+        if isinstance(statement, ir.SetItem):
+            if _held(statement.value, varied) and not isinstance(statement.value, ir.Var):
+                raise _tuple_error(function, statement, statement.value, varied)
+            continue
+        if statement.target.name not in reaching:
+            continue
+        _check_op(function, statement, kinds, varied)
+
+
+def _check_op(function, op, kinds, varied):
+    if calls.is_user_function(op.prim):
+        for atom in calls.bound_arguments(op):
+            if _held(atom, varied) and not isinstance(atom, ir.Var):
+                raise _tuple_error(function, op, atom, varied)
+        return
+    rule = rules.lookup(op.prim)
+    arg_kinds = [infer.kind_of(atom, kinds) for atom in op.args]
+    for position, atom in enumerate(op.args):
+        if not _held(atom, varied) or rule.constant(position, arg_kinds):
+            continue
+        if not isinstance(atom, ir.Var):
+            raise _tuple_error(function, op, atom, varied)
+        if not rule.differentiable(position):
+            raise UnsupportedError(
+                f"s2sad has no derivative of `{_called(op)}` with respect to its argument "
+                f"{position + 1}, which depends on the differentiated input; compute that "
+                "argument from values that do not depend on it, or give the function a "
+                "rule with s2sad.defrule (docs/rules.md)",
+                function.filename, op.line)
+    target = op.target.name
+    if target in varied and kinds.get(target) is not None and \
+            kinds[target].tag in ("other", "shape"):
+        raise UnsupportedError(
+            f"`{_called(op)}` gives {kinds[target]}, which holds values that depend on "
+            "the differentiated input; s2sad differentiates numbers and arrays only: "
+            "work with the numbers or arrays themselves",
+            function.filename, op.line)
+
+
+def _held(atom, varied):
+    """Whether `atom` is or holds (inside a tuple or slice) a differentiated value."""
+    return any(v.name in varied for v in ir.atom_vars(atom))
+
+
+# objects whose "index" builds an array, and what to write instead
+_BUILDERS = {id(np.r_): "np.concatenate([a, b])", id(np.c_): "np.column_stack([a, b])"}
+
+
+def _tuple_error(function, statement, atom, varied):
+    base = statement.args[0] if isinstance(statement, ir.Op) and statement.args else None
+    if isinstance(base, ir.Global) and id(base.value) in _BUILDERS:
+        return UnsupportedError(
+            f"`{base.text}[...]` builds an array from values that depend on the "
+            f"differentiated input, which s2sad does not differentiate; write "
+            f"`{_BUILDERS[id(base.value)]}` instead", function.filename, statement.line)
+    return UnsupportedError(
+        f"a tuple holding values that depend on the differentiated input is used by "
+        f"`{_called(statement)}`; s2sad does not differentiate through tuples passed "
+        "whole or indexed at run time yet: index with a constant (`p[0]`), unpack "
+        "(`a, b = p`), loop over it (`for v in p`), or pass the values one by one",
+        function.filename, statement.line)
+
+
+def _called(statement):
+    """The operation as the user writes it: `np.interp`, `x[index]`, `a + b`."""
+    if isinstance(statement, ir.SetItem):
+        return "x[index] = value"
+    return statement.callee or spelling(statement.prim) or "this operation"
+
+
+def _reaching(function):
+    """The variables the result depends on through any operation (not only through
+    differentiable positions): those whose derivative could be needed."""
+    wanted = {v.name for v in ir.atom_vars(function.result)}
+    ops = [s for s in ir.walk(function.body)]
+    changed = True
+    while changed:
+        changed = False
+        for op in reversed(ops):
+            if op.target.name in wanted:
+                for var in op.vars():
+                    if var.name not in wanted:
+                        wanted.add(var.name)
+                        changed = True
+    return wanted
