@@ -132,7 +132,8 @@ def digamma(x):
     values = np.asarray(x, dtype=np.float64)
     result = np.zeros(values.shape)
     negative = values < 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # above 1.3e154 shifted * shifted overflows: its reciprocal is 0, the series' limit
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # reflection, with pi * x reduced to [-pi/2, pi/2] so that tan stays accurate
         turn = values - np.round(values)
         result -= np.where(negative, math.pi / np.tan(math.pi * turn), 0.0)

@@ -569,6 +569,19 @@ def test_digamma_matches_scipy():
     assert runtime.digamma(0.0) == -math.inf and math.isnan(runtime.digamma(-2.0))
 
 
+@pytest.mark.parametrize("x", [1e155, 1e170, 1e300, 1e305])
+def test_lgamma_at_large_arguments(x):
+    """lgamma is finite up to about 2.5e305 and its derivative is log(x) there (the
+    rest of digamma's series, -1/(2x) - ..., is below half an ulp of it): above 1.3e154
+    digamma's x * x overflows, which gave NumPy's "overflow encountered in multiply"
+    with the right value."""
+    assert_exact(gradients(lgamma, x), math.log(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(runtime.digamma(np.array([x, -x / 3])),
+                                      [math.log(x), np.nan])
+
+
 @pytest.mark.parametrize("x", [0.3, 2.5, 7.0, -1.5, -2.25])
 def test_gamma_and_lgamma(x):
     want = float(importlib.import_module("scipy.special").digamma(x))
