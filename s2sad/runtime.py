@@ -5,9 +5,9 @@ nor NumPy has). Array code calls `unbroadcast` only where an operand's shape is 
 to equal the result's, the `matmul_adjoint_*` helpers only when an operand's rank was
 unknown when the derivative was generated, `tangent_buffer` only where an array written
 element by element gets a tangent whose shape is not known to be its own, and
-`safe_divide` and `xlogy` for partials that are infinite where the function is finite
-(`sqrt` at 0), so that a zero derivative passing through them stays zero, and `sigmoid`
-for `logaddexp` where its result is not computed.
+`safe_divide`, `xlogy` and `xpow` for partials that are infinite where the function is
+finite (`sqrt` at 0, `a ** b` at a == 0), so that a zero derivative passing through them
+stays zero, and `sigmoid` for `logaddexp` where its result is not computed.
 """
 import math
 
@@ -84,14 +84,26 @@ def safe_divide(num, den):
 
 
 def xlogy(w, a):
-    """`w * log(a)`, but 0 wherever `w` is 0, also where `a` is 0 and the logarithm
-    -inf: the derivative of `a ** b` in `b` is `log(a) * out`, and out is 0 at a == 0."""
+    """`w * log(a)`, but 0 wherever `w` or `a` is 0: the derivative of `a ** b` in `b` is
+    `log(a) * out`, taken as 0 at a == 0 (as in JAX), where the logarithm is -inf: 0 ** b
+    is 0 for every b > 0 and inf for every b < 0."""
     result = _result(w, a)
-    nonzero = np.not_equal(w, 0)
-    with np.errstate(divide="ignore"):
-        np.log(a, out=result, where=nonzero)
+    nonzero = np.not_equal(w, 0) & np.not_equal(a, 0)
+    np.log(a, out=result, where=nonzero)
     np.multiply(w, result, out=result, where=nonzero)
     return _bare(result)
+
+
+def xpow(w, a, e, power=np.power):
+    """`w * power(a, e)`, but 0 wherever `w` is 0, also where the power is infinite: the
+    derivative of `a ** b` in `a` is `b * a ** (b - 1)`, with w = g * b, so that `x ** 0`
+    (b == 0) and a zero incoming derivative give 0 at a == 0. Where `w` is not 0 and the
+    power infinite the result is inf, without NumPy's warning, like `safe_divide`."""
+    result = np.ones(np.broadcast_shapes(np.shape(w), np.shape(a), np.shape(e)),
+                     np.result_type(w, a, e, 1.0))
+    with np.errstate(divide="ignore"):
+        power(a, e, out=result, where=np.not_equal(w, 0))
+    return _bare(np.multiply(w, result, out=result))
 
 
 # coefficients B_2k / 2k of the asymptotic series of digamma, k = 1..7
@@ -120,7 +132,8 @@ def digamma(x):
     values = np.asarray(x, dtype=np.float64)
     result = np.zeros(values.shape)
     negative = values < 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # above 1.3e154 shifted * shifted overflows: its reciprocal is 0, the series' limit
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # reflection, with pi * x reduced to [-pi/2, pi/2] so that tan stays accurate
         turn = values - np.round(values)
         result -= np.where(negative, math.pi / np.tan(math.pi * turn), 0.0)
@@ -170,4 +183,4 @@ def sigmoid(x):
 
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
-           "safe_divide": safe_divide, "xlogy": xlogy, "digamma": digamma}
+           "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma}

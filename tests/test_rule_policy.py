@@ -7,7 +7,9 @@
   zero incoming derivative: `np.where(x > 0, np.sqrt(x), 0.0)` has gradient 0 where
   x <= 0, not NaN. A nonzero derivative through it is inf for arrays and a
   ZeroDivisionError for floats, as the formula computes.
-- Powers with a literal exponent have the derivative a person would write.
+- Powers with a literal exponent have the derivative a person would write; with a
+  variable exponent y, the partial in x is 0 where y == 0 and the partial in y is 0 at
+  x == 0 (as in JAX).
 
 Each case is asserted with exact values, by every route s2sad offers (`gradients`), with
 warnings raised as errors.
@@ -21,6 +23,7 @@ import pytest
 
 import s2sad
 from s2sad import runtime
+from util import numeric_grad
 
 
 def _unit_tangents(args, positions, p, index):
@@ -79,6 +82,14 @@ def assert_exact(found, want):
         for g, w in pairs:
             assert np.shape(g) == np.shape(w), route
             np.testing.assert_array_equal(np.asarray(g), np.asarray(w), err_msg=route)
+
+
+def assert_near(found, want, rtol):
+    """Every route gave `want` (central differences, say) to within `rtol`."""
+    for route, got in found.items():
+        for g, w in zip(got, want) if isinstance(want, tuple) else [(got, want)]:
+            assert np.shape(g) == np.shape(w), route
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=0, err_msg=route)
 
 
 # ---------------------------------------------------------------- guarded partials
@@ -418,6 +429,101 @@ def test_power_with_a_variable_exponent_at_zero_base(gen):
                  (np.array([0.0, 12.0]), np.array([0.0, 8.0 * math.log(2.0)])))
 
 
+POWERS_OF_FLOATS = ["x ** y", "pow(x, y)", "math.pow(x, y)", "np.power(x, y)",
+                    "np.float_power(x, y)"]
+POWERS_OF_ARRAYS = ["x ** y", "np.power(x, y)", "np.float_power(x, y)"]
+
+
+@pytest.mark.parametrize("power", POWERS_OF_FLOATS)
+def test_variable_exponent_zero_at_zero_base(power, gen):
+    """x ** 0 is the constant 1: its derivative in x is 0 also at x = 0, where the general
+    partial y * x ** (y - 1) is 0 * 0 ** -1 (ZeroDivisionError: "0.0 cannot be raised to
+    a negative power"). Its derivative in y, log(x) * x ** y, is 0 at x = 0, as in JAX
+    (not math.log's ValueError). With an int exponent that is not differentiated, and with
+    a float one that is."""
+    fn = gen("x, y", power)
+    assert_exact(gradients(fn, 0.0, 0), 0.0)
+    assert_exact(gradients(fn, 0.0, 0.0, wrt=(0, 1)), (0.0, 0.0))
+    assert s2sad.jvp(fn)(0.0, 0, 1.0) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize("power", POWERS_OF_ARRAYS)
+def test_variable_exponent_zero_at_zero_base_in_arrays(power, gen):
+    """The same elementwise, with an array exponent and a number one: not (nan, -inf) with
+    NumPy's "divide by zero encountered in power"."""
+    fn = gen("x, y", f"np.sum({power})")
+    assert_exact(gradients(fn, np.zeros(3), np.zeros(3), wrt=(0, 1)),
+                 (np.zeros(3), np.zeros(3)))
+    assert_exact(gradients(fn, np.zeros(3), 0.0, wrt=(0, 1)), (np.zeros(3), 0.0))
+    assert_exact(gradients(fn, np.zeros(3), np.zeros(3, int)), np.zeros(3))
+
+
+@pytest.mark.parametrize("power", POWERS_OF_FLOATS)
+def test_variable_exponents_at_and_away_from_zero(power, gen):
+    """Exponents 1 and 2 at x = 0 (analytic: x ** 1 has derivative 1, x ** 2 derivative
+    0, both 0 in y, as x ** y is 0 for every y > 0); elsewhere, negative exponents and
+    0 included, central differences."""
+    fn = gen("x, y", power)
+    assert_exact(gradients(fn, 0.0, 1.0, wrt=(0, 1)), (1.0, 0.0))
+    assert_exact(gradients(fn, 0.0, 2.0, wrt=(0, 1)), (0.0, 0.0))
+    assert_exact(gradients(fn, 0.0, 1), 1.0)
+    assert_exact(gradients(fn, 0.0, 2), 0.0)
+    for x, y in ((2.0, -1.0), (0.5, -1.5), (3.0, 0.0), (1.5, 2.5), (0.7, 1.0)):
+        assert_near(gradients(fn, x, y, wrt=(0, 1)), numeric_grad(fn, (x, y), (0, 1)), 1e-8)
+    assert_near(gradients(fn, 2.0, -2), numeric_grad(fn, (2.0, -2)), 1e-8)
+
+
+@pytest.mark.parametrize("power", POWERS_OF_ARRAYS)
+def test_variable_exponents_in_arrays(power, gen):
+    """The same points elementwise: at x = 0 analytic, elsewhere central differences."""
+    fn = gen("x, y", f"np.sum({power})")
+    x, y = np.zeros(4), np.array([0.0, 1.0, 2.0, 3.5])
+    assert_exact(gradients(fn, x, y, wrt=(0, 1)),
+                 (np.array([0.0, 1.0, 0.0, 0.0]), np.zeros(4)))
+    x, y = np.array([2.0, 0.5, 3.0, 1.5, 0.7]), np.array([-1.0, -1.5, 0.0, 2.5, 1.0])
+    assert_near(gradients(fn, x, y, wrt=(0, 1)), numeric_grad(fn, (x, y), (0, 1)), 1e-8)
+
+
+@pytest.mark.parametrize("power", POWERS_OF_ARRAYS)
+def test_variable_exponent_below_one_passes_a_zero_derivative_at_zero(power, gen):
+    """Like sqrt and a literal x ** 0.5: `where` passes 0 to x ** y at x <= 0, where the
+    partial in x is infinite for 0 < y < 1; 0 comes out, not NaN, and no warning, with an
+    exponent that is a number or an array, in both modes."""
+    clamped = power.replace("x", "np.maximum(x, 0.0)", 1)
+    fn = gen("x, y", f"np.sum(np.where(x > 0, {clamped}, 0.0))")
+    x = np.array([0.0, -1.0, 4.0])
+    want = (np.array([0.0, 0.0, 0.25]), 2.0 * math.log(4.0))
+    for y in (0.5, np.full(3, 0.5)):
+        expected = want if np.ndim(y) == 0 else (want[0], np.array([0.0, 0.0, want[1]]))
+        assert_near(gradients(fn, x, y, wrt=(0, 1)), expected, 1e-15)
+
+
+@pytest.mark.parametrize("power", POWERS_OF_FLOATS)
+def test_variable_exponent_below_one_in_floats(power, gen):
+    """`max` passes 0 to x ** y at x = 0: the gradient is 0 (the float tangent along x
+    is infinite, which float code raises, as for sqrt)."""
+    fn = gen("x, y", f"max({power}, 1.0)")
+    assert_exact(gradients(fn, 0.0, 0.5, wrt=(0, 1), routes=REVERSE + ("jacobian forward",)),
+                 (0.0, 0.0))
+    assert s2sad.jvp(fn, wrt=(0, 1))(0.0, 0.5, (0.0, 1.0)) == (1.0, 0.0)
+
+
+def test_variable_exponents_read_like_the_formula(gen):
+    """Float code tests the exponent (and for log(x) the base) in the conditional it
+    already has for the incoming derivative; array code calls `xpow` and `xlogy`."""
+    fn = gen("x, y", "x ** y")
+    reverse = s2sad.source(fn, 2.0, 3.0, wrt=(0, 1))
+    assert "x_bar = f_bar * y * x ** (y - 1) if f_bar and y else 0.0" in reverse
+    assert "y_bar = f_bar * f * math.log(x) if f_bar and f and x else 0.0" in reverse
+    forward = s2sad.source(fn, 2.0, 3.0, wrt=(0, 1), mode="forward")
+    assert "x_dot * y * x ** (y - 1) if x_dot and y else 0.0" in forward
+    for source in (reverse, forward):
+        assert not any(helper in source for helper in runtime.HELPERS), source
+    arrays = s2sad.source(gen("x, y", "np.sum(x ** y)"), np.ones(2), np.ones(2), wrt=(0, 1))
+    assert "x_bar = xpow(f_bar * y, x, y - 1)" in arrays and "xlogy(f_bar * t1, x)" in arrays
+    assert "if 2.0" not in s2sad.source(gen("x", "2.0 ** x"), 1.0)
+
+
 def test_literal_exponents_read_like_the_derivative(gen):
     reverse = s2sad.source(gen("x", "x ** 3 + x ** 2 + x ** 0"), 2.0)
     backward = reverse.split("backward sweep")[1]
@@ -465,6 +571,19 @@ def test_digamma_matches_scipy():
     assert type(runtime.digamma(2.5)) is float
     assert runtime.digamma(np.ones(2, np.float32)).dtype == np.float32
     assert runtime.digamma(0.0) == -math.inf and math.isnan(runtime.digamma(-2.0))
+
+
+@pytest.mark.parametrize("x", [1e155, 1e170, 1e300, 1e305])
+def test_lgamma_at_large_arguments(x):
+    """lgamma is finite up to about 2.5e305 and its derivative is log(x) there (the
+    rest of digamma's series, -1/(2x) - ..., is below half an ulp of it): above 1.3e154
+    digamma's x * x overflows, which gave NumPy's "overflow encountered in multiply"
+    with the right value."""
+    assert_exact(gradients(lgamma, x), math.log(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(runtime.digamma(np.array([x, -x / 3])),
+                                      [math.log(x), np.nan])
 
 
 @pytest.mark.parametrize("x", [0.3, 2.5, 7.0, -1.5, -2.25])

@@ -228,6 +228,103 @@ def test_std_of_a_scalar_is_a_constant(gen):
     assert s2sad.grad(gen("x", "np.std(x) + np.var(x) + x"))(0.7) == 1.0
 
 
+# ---------------------------------------------------------------- empty slices
+
+
+def _caught(call):
+    """`call()` and the messages of the warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = call()
+    return value, {str(w.message) for w in caught}
+
+
+def _over_nothing(fn, x):
+    """The derivative of scalar `fn` at the empty `x` by each route, with the warnings
+    each gave other than those `fn(x)` itself gives (a route that computes the value
+    repeats the function's own, `jacobian` once more to learn the result's shape)."""
+    _, own = _caught(lambda: fn(x))
+    routes = {"grad": lambda: s2sad.grad(fn)(x), "vjp": lambda: s2sad.vjp(fn)(x, 1.0)[1],
+              "jvp": lambda: s2sad.jvp(fn)(x, np.ones_like(x))[1],
+              "jacobian forward": lambda: s2sad.jacobian(fn, mode="forward")(x),
+              "jacobian reverse": lambda: s2sad.jacobian(fn, mode="reverse")(x)}
+    found = {}
+    for route, call in routes.items():
+        got, caught = _caught(call)
+        found[route] = got, caught - own
+    return found
+
+
+def _assert_empty_derivative(found, shape):
+    """The gradient (and Jacobian) is an empty array of the argument's shape, the tangent
+    0: the sum of nothing, not the NaN of 0 / 0."""
+    for route, (got, _) in found.items():
+        want = 0.0 if route == "jvp" else np.zeros(shape)
+        assert np.shape(got) == np.shape(want), route
+        np.testing.assert_array_equal(got, want, err_msg=route)
+
+
+EMPTY_MEANS = [("np.mean(x * x)", (0,)), ("x.mean()", (0, 3)), ("np.mean(x)", (3, 0)),
+               ("np.sum(np.mean(x * x, axis=0))", (0, 3)), ("np.sum(np.mean(x, axis=1))", (3, 0)),
+               ("np.sum(x.mean(axis=-1, keepdims=True))", (2, 0))]
+
+
+@pytest.mark.parametrize("body, shape", EMPTY_MEANS)
+def test_mean_over_nothing(gen, body, shape):
+    """The mean of no element is NaN, with NumPy's warnings; its derivative divides by
+    max(n, 1): no ZeroDivisionError ("float division by zero"), no warning of its own."""
+    fn, x = gen("x", body), np.zeros(shape)
+    value, own = _caught(lambda: fn(x))
+    assert np.isnan(value) and "Mean of empty slice" in own
+    found = _over_nothing(fn, x)
+    _assert_empty_derivative(found, shape)
+    for route, (_, added) in found.items():
+        assert not added, (route, added)
+
+
+EMPTY_SPREADS = [("np.var(x)", (0,)), ("np.std(x)", (0,)), ("x.var()", (0, 3)),
+                 ("np.var(x, ddof=1)", (0,)), ("np.sum(np.var(x, axis=1))", (3, 0)),
+                 ("np.sum(np.std(x, axis=0))", (0, 2)), ("np.sum(x.std(axis=1, ddof=1))", (2, 0)),
+                 ("np.sum(np.std(x, axis=-1, keepdims=True))", (2, 0))]
+
+
+@pytest.mark.parametrize("body, shape", EMPTY_SPREADS)
+def test_var_and_std_over_nothing(gen, body, shape):
+    """Var and std of no element are NaN, with NumPy's warnings; the derivative neither
+    divides by 0 (ZeroDivisionError) nor calls np.ptp on nothing ("zero-size array to
+    reduction operation maximum"). Its deviations `x - np.mean(x)` are empty, and the
+    mean of the empty slice gives NumPy's warnings again: the only ones it adds."""
+    fn, x = gen("x", body), np.zeros(shape)
+    value, own = _caught(lambda: fn(x))
+    assert np.isnan(value) and "Degrees of freedom <= 0 for slice" in own
+    means = _caught(lambda: np.mean(np.zeros(0)))[1] | _caught(
+        lambda: np.mean(np.zeros((0, 2)), axis=0))[1]
+    found = _over_nothing(fn, x)
+    _assert_empty_derivative(found, shape)
+    for route, (_, added) in found.items():
+        assert added <= means, (route, added)
+
+
+EMPTY_FINITE = [("np.sum(x * x)", (0,)), ("np.prod(x)", (0,)), ("x.sum()", (0, 3)),
+                ("np.sum(np.prod(x, axis=1))", (3, 0)), ("np.sum(np.mean(x, axis=0))", (3, 0)),
+                ("np.sum(np.var(x, axis=1))", (0, 3)), ("np.sum(np.cumprod(x))", (0,)),
+                ("np.sum(np.std(x, axis=0))", (3, 0))]
+
+
+@pytest.mark.parametrize("body, shape", EMPTY_FINITE)
+def test_finite_reductions_of_empty_arrays(gen, body, shape):
+    """Where the function of an empty array is a number (a sum of nothing, a product of
+    nothing, the mean or var of no slice), no route warns."""
+    fn, x = gen("x", body), np.zeros(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(fn(x))
+    found = _over_nothing(fn, x)
+    _assert_empty_derivative(found, shape)
+    for route, (_, added) in found.items():
+        assert not added, (route, added)
+
+
 # ---------------------------------------------------------------- nansum
 
 
@@ -345,6 +442,9 @@ def test_generated_code_reads_well(gen):
     assert "np.flip(np.cumsum(np.flip(" in source
     source = s2sad.source(gen("x", "np.std(x, axis=1, ddof=1)"), rand(2, 3))
     assert "x.shape[1] - 1" in source and "np.mean(x, axis=1, keepdims=True)" in source
+    mean = gen("x", "np.mean(x)")
+    assert "np.full_like(x, f_bar / max(x.size, 1))" in s2sad.source(mean, x)
+    assert "f_dot = np.sum(x_dot) / max(x.size, 1)" in s2sad.source(mean, x, mode="forward")
     source = s2sad.source(gen("a, b, c", "math.prod([a, b, c])"), 0.5, 1.0, 2.0, wrt=(0, 1, 2))
     assert "b * c" in source and "a * c" in source and "a * b" in source
 

@@ -6,6 +6,7 @@ Each adjoint picks its formula from the operands' ranks, known when the derivati
 generated; when a rank is unknown (no example arguments), a runtime helper that works
 for every rank is called instead.
 """
+import functools
 import numbers
 import operator
 
@@ -15,6 +16,7 @@ import numpy as np
 from .. import ir
 from .. import kinds as K
 from ..errors import UnsupportedError
+from ..simplify import binop
 from ..template import const
 from .base import Add, Custom, Scatter, bilinear, rank, register, total
 from .elementwise import MULTIPLY
@@ -71,28 +73,45 @@ def _spread_add(site, value):
     return Add(_spread(site, value))
 
 
-def _mean_adjoint(site):
+def reduced_count(site):
+    """The number of elements each result element reduces over, as an expression."""
     axis = _axis(site.consts)
     if axis is None:
-        count = site.fill("t.size", t=site.template(0))
-    elif isinstance(axis, int):
-        count = site.fill("t.shape[k]", k=const(axis), t=site.template(0))
-    else:
+        return site.fill("t.size", t=site.template(0))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    if not axes:
+        return const(1)
+    terms = [site.fill("t.shape[k]", k=_literal(k), t=site.template(0)) for k in axes]
+    return functools.reduce(lambda left, right: binop(left, gast.Mult(), right), terms)
+
+
+def nonempty_count(site):
+    """`max(n, 1)`, the count to divide by: an empty slice has a NaN mean (NumPy warns)
+    but an empty adjoint and a tangent of 0 (the sum of nothing), which dividing by 1
+    gives without a ZeroDivisionError or a warning of the derivative's own."""
+    return site.fill("max(n, 1)", n=reduced_count(site))
+
+
+def _mean_adjoint(site):
+    if isinstance(_axis(site.consts), tuple):
         raise UnsupportedError("`np.mean` over a tuple of axes has no derivative rule yet.")
     if site.kinds[0].is_scalar:
         return {0: Add(site.g)}
-    return {0: _spread_add(site, site.fill("g / n", n=count))}
+    return {0: _spread_add(site, site.fill("g / n", n=nonempty_count(site)))}
 
 
 def _reduction_tangent(function):
     """Sums and means are linear: the tangent is the same reduction of the tangent, over
-    axes moved one place right in vector mode (the direction axis is not reduced)."""
+    axes moved one place right in vector mode (the direction axis is not reduced). A
+    mean's is the sum divided by the count, so that an empty slice's is 0, not NaN."""
     def tangent(site):
         dot = site.dots[0]
         if site.kinds[0].is_scalar:
             return dot
-        call = site.fill(f"np.{function}(d)", d=dot)
+        call = site.fill("np.sum(d)", d=dot)
         call.keywords = reduction_keywords(site, site.vector)
+        if function == "mean":
+            return binop(call, gast.Div(), nonempty_count(site))
         return call
     return tangent
 
@@ -132,7 +151,8 @@ register(Custom("np.sum", _reduction_kind, _sum_adjoint, _reduction_tangent("sum
                 names=_REDUCTION, doc="the adjoint spreads over the summed axes"), np.sum)
 register(Custom("np.mean", _reduction_kind, _mean_adjoint, _reduction_tangent("mean"),
                 names=_REDUCTION, doc="the adjoint spreads over the averaged axes, divided "
-                                      "by their length"), np.mean)
+                                      "by their length; over no element (a NaN mean) the "
+                                      "gradient is empty and the tangent 0"), np.mean)
 
 
 def _product_kind(arg_kinds, consts):

@@ -12,12 +12,14 @@ choice, written once here rather than in each row:
 - `Mask`: the partial is 1 where a condition holds and 0 elsewhere (`max`, `np.where`,
   `np.clip`). The derivative is selected, never multiplied by the mask, so an infinite
   derivative on the side not taken does not come through as 0 * inf = NaN.
-- `Guarded` (`ratio`, `xlogy`): the partial is infinite or undefined at points where the
-  function is finite (`sqrt` at 0: `0.5 / out`). A zero incoming derivative (adjoint or
-  tangent) always gives a zero contribution, even there: float code writes
-  `g * 0.5 / out if g else 0.0`, array code `safe_divide(g * 0.5, out)`. Where the
-  incoming derivative is not zero the result is what the formula gives: float code
-  raises ZeroDivisionError like Python, arrays hold inf like NumPy.
+- `Guarded` (`ratio`, `xlogy`, `xpow`): the partial is infinite or undefined at points
+  where the function is finite (`sqrt` at 0: `0.5 / out`). A zero incoming derivative
+  (adjoint or tangent) always gives a zero contribution, even there: float code writes
+  `g * 0.5 / out if g else 0.0`, array code `safe_divide(g * 0.5, out)`. So does a
+  weight that is 0 (`b` in `b * a ** (b - 1)`), and for `xlogy` an operand that is 0
+  (`out * log(a)`, the partial of `a ** b` in b, is 0 at a == 0). Where the incoming
+  derivative is not zero the result is what the formula gives: float code raises
+  ZeroDivisionError like Python, arrays hold inf like NumPy.
 """
 import ast
 from dataclasses import dataclass, field
@@ -197,21 +199,27 @@ class Mask(str):
 
 
 class Guarded(str):
-    """A partial `weight / operand` or `weight * log(operand)` that is infinite or
-    undefined where the function is finite; the contribution `g * weight / operand` is
-    0 wherever `g * weight` is 0 (module docstring). The text is the plain formula, for
-    the supported-functions page and for the operands a tangent's shape depends on."""
+    """A partial `weight / operand`, `weight * log(operand)` or `weight * operand **
+    exponent` that is infinite or undefined where the function is finite; the
+    contribution `g * weight / operand` is 0 wherever `g * weight` is 0 (module
+    docstring), and `g * weight * log(operand)` also where `operand` is 0. The text is the
+    plain formula, for the supported-functions page and for the operands a tangent's
+    shape depends on."""
     FORMS = {  # form -> (array code, float code, formula)
         "divide": ("safe_divide(w, s)", "w / s", "({w}) / ({s})"),
         "xlogy": ("xlogy(w, s)", "w * lib.log(s)", "({w}) * lib.log({s})"),
+        "power": ("xpow(w, s, e)", "w * s ** e", "({w}) * ({s}) ** ({e})"),
+        "float_power": ("xpow(w, s, e, lib.float_power)", "w * lib.float_power(s, e)",
+                        "({w}) * lib.float_power({s}, {e})"),
     }
 
-    def __new__(cls, form, weight, operand):
+    def __new__(cls, form, weight, operand, exponent=None):
         array, scalar, formula = cls.FORMS[form]
-        text = ast.unparse(ast.parse(formula.format(w=weight, s=operand), mode="eval"))
+        text = ast.unparse(ast.parse(formula.format(w=weight, s=operand, e=exponent),
+                                     mode="eval"))
         partial = super().__new__(cls, text)
         partial.form, partial.weight, partial.operand = form, weight, operand
-        partial.array, partial.scalar = array, scalar
+        partial.exponent, partial.array, partial.scalar = exponent, array, scalar
         return partial
 
 
@@ -221,9 +229,16 @@ def ratio(numerator, denominator):
 
 
 def xlogy(weight, operand):
-    """The partial `weight * log(operand)`, guarded where `weight` is 0 (`operand` may be
-    0 there: `d(a ** b)/db = log(a) * out` at a == 0)."""
+    """The partial `weight * log(operand)`, guarded where `weight` or `operand` is 0
+    (`d(a ** b)/db = log(a) * out` is 0 at a == 0, like JAX's)."""
     return Guarded("xlogy", weight, operand)
+
+
+def xpow(weight, base, exponent, form="power"):
+    """The partial `weight * base ** exponent`, guarded where `weight` is 0: `d(a ** b)/da
+    = b * a ** (b - 1)` is 0 where b == 0 (x ** 0 is 1), also at a == 0. `form`
+    "float_power" computes the power with `np.float_power`."""
+    return Guarded(form, weight, base, exponent)
 
 
 @dataclass(frozen=True)
@@ -338,16 +353,19 @@ def _guarded(site, terms):
     numerator, negative = _unsigned(total(times(incoming, site.fill(p.weight))
                                           for incoming, p in terms))
     operand = simplify(site.fill(partial.operand))
+    exponent = None if partial.exponent is None else simplify(site.fill(partial.exponent))
     if _floats(site):
         (incoming, _), = terms
         weight, _ = _unsigned(simplify(site.fill(partial.weight)))
         # a literal weight is not 0: testing the incoming derivative is enough
-        test = incoming if number(weight) is not None else gast.BoolOp(
-            op=gast.And(), values=[incoming, weight])
-        value = gast.IfExp(test=test, body=site.fill(partial.scalar, w=numerator, s=operand),
-                           orelse=const(0.0))
+        tests = [incoming] + ([] if number(weight) is not None else [weight])
+        if partial.form == "xlogy" and not number(operand):
+            tests.append(operand)
+        test = tests[0] if len(tests) == 1 else gast.BoolOp(op=gast.And(), values=tests)
+        body = site.fill(partial.scalar, w=numerator, s=operand, e=exponent)
+        value = gast.IfExp(test=test, body=body, orelse=const(0.0))
     else:
-        value = site.fill(partial.array, w=numerator, s=operand)
+        value = site.fill(partial.array, w=numerator, s=operand, e=exponent)
     return neg(value) if negative else value
 
 

@@ -17,15 +17,20 @@ Where a function is not differentiable the rows follow one policy:
   have no derivative: 0 everywhere, also at their jumps.
 - A partial that is infinite or undefined where the function is finite (`sqrt` and
   `cbrt` at 0, `arcsin` at +-1, `arccosh` at 1, `hypot` at the origin, `x ** 0.5` at 0,
-  `log(a) * out` in `a ** b` at a == 0) is guarded: a zero incoming derivative gives a
-  zero contribution (`np.where(x > 0, np.sqrt(x), 0.0)` has gradient 0, not NaN, at
+  `b * a ** (b - 1)` in `a ** b` at a == 0) is guarded: a zero incoming derivative gives
+  a zero contribution (`np.where(x > 0, np.sqrt(x), 0.0)` has gradient 0, not NaN, at
   x <= 0). A nonzero derivative through it is what the formula gives: inf for arrays,
   ZeroDivisionError for floats, as Python and NumPy compute the formula.
+- A factor that is exactly 0 makes the partial 0 even where the rest of it is infinite:
+  `b * a ** (b - 1)` is 0 where b == 0 (`x ** 0` is the constant 1), and the partial in
+  b of `a ** b`, `log(a) * out`, is 0 at a == 0 (as in JAX, log(a) is taken as 0 there):
+  `0 ** b` is piecewise constant in b (0 for b > 0, inf for b < 0), so 0 also at its
+  jump, b == 0, like the piecewise constant functions above.
 - Functions that pick an argument (`max`, `np.where`, `np.clip`, ...) select its
   derivative rather than multiply by 0 or 1, so an infinite derivative on the side not
   taken does not come through as NaN.
 
-base.Mask and base.Guarded implement the last two for every row that declares them.
+base.Guarded and base.Mask implement the last three for every row that declares them.
 """
 import builtins
 import math
@@ -38,7 +43,7 @@ import numpy as np
 from .. import kinds as K
 from ..errors import UnsupportedError
 from ..simplify import number
-from .base import Elementwise, Mask, NonDifferentiable, ratio, register, xlogy
+from .base import Elementwise, Mask, NonDifferentiable, ratio, register, xlogy, xpow
 
 
 class Checked(Elementwise):
@@ -97,10 +102,13 @@ class Power(Checked):
     any exponent between 0 and 1 (`0.3 / x ** 0.7`). Other literals fold (`3 * x ** 2`;
     `x ** 1` has `x ** 0`, which is 1 also at 0: a partial that does not mention `x`
     would hide from the tangent emitter that the tangent has x's shape). An exponent
-    that is not a literal gets the general formulas; of these only `log(a) * out` is
-    guarded (at a == 0, where out is 0 for b > 0)."""
+    that is not a literal may be any of these: both general partials are guarded.
+    `b * a ** (b - 1)` is 0 where b == 0 (x ** 0 is 1) or the incoming derivative is 0,
+    also at a == 0 where a ** (b - 1) is infinite; `log(a) * out` is 0 at a == 0, as in
+    JAX (0 ** b is constant in b on either side of b == 0)."""
     EXPONENTS = {0: None, 2: "2 * a", 0.5: ratio("0.5", "out")}
     FRACTIONAL = ratio("b", "a ** (1 - b)")
+    LITERAL = "b * a ** (b - 1)"
 
     def partials_at(self, site):
         exponent = number(site.args[1]) if len(site.args) == 2 else None
@@ -110,18 +118,20 @@ class Power(Checked):
             return (self.EXPONENTS[exponent], None)
         if 0 < exponent < 1:
             return (self.FRACTIONAL, None)
-        return (self.partials[0], None)
+        return (self.LITERAL, None)
 
 
 class FloatPower(Power):
     """`np.float_power` computes in float64 whatever its input; so do its partials."""
     EXPONENTS = {0: None, 0.5: ratio("0.5", "out")}
     FRACTIONAL = ratio("b", "lib.float_power(a, 1 - b)")
+    LITERAL = "b * lib.float_power(a, b - 1)"
 
 
-_POWER = ("b * a ** (b - 1)", xlogy("out", "a"))
+_POWER = (xpow("b", "a", "b - 1"), xlogy("out", "a"))
 _POWER_DOC = ("a literal exponent gets its own partial (x ** 2: 2 * x; x ** 0: none); "
-              "x ** 0.5 at 0 and log(a) * out at a == 0 are guarded")
+              "∂/∂a is 0 where b == 0 (x ** 0 is 1) and ∂/∂b 0 at a == 0 (log(a) taken "
+              "as 0, as in JAX); x ** 0.5 and a ** (b - 1) at 0 are guarded")
 
 
 class Log(Checked):
@@ -266,7 +276,8 @@ register(Hypot("math.hypot", (ratio("a", "out"), ratio("b", "out")), "math",
 register(Checked("np.hypot", (ratio("a", "out"), ratio("b", "out")), "np", ORIGIN), np.hypot)
 register(Power("math.pow", _POWER, "math", _POWER_DOC), math.pow)
 register(Power("np.power", _POWER, "np", _POWER_DOC), np.power)
-register(FloatPower("np.float_power", ("b * lib.float_power(a, b - 1)", xlogy("out", "a")),
+register(FloatPower("np.float_power", (xpow("b", "a", "b - 1", "float_power"),
+                                        xlogy("out", "a")),
                     "np", _POWER_DOC + "; computes in float64 like the function"),
          np.float_power)
 both("fabs", "fabs", "lib.copysign(1.0, a)", doc=KINK)

@@ -22,7 +22,8 @@ from .. import kinds as K
 from ..errors import UnsupportedError
 from ..simplify import binop
 from ..template import const, name
-from .arrays import _axis, _literal, _reduction_kind, _shift, reduction_keywords
+from .arrays import (_axis, _literal, _reduction_kind, _shift, nonempty_count,
+                     reduced_count, reduction_keywords)
 from .base import TABLE, Add, Custom, NonDifferentiable, Scatter, rank, register, total
 
 # ---------------------------------------------------------------- run-time helpers
@@ -200,21 +201,6 @@ def _summed(site, value):
     return call
 
 
-def _count(site):
-    """The number of elements each result element reduces over, as an expression."""
-    axis = _axis(site.consts)
-    if axis is None:
-        return site.fill("a.size")
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    if not axes:
-        return const(1)
-    terms = [site.fill("a.shape[k]", k=_literal(k)) for k in axes]
-    count = terms[0]
-    for term in terms[1:]:
-        count = binop(count, gast.Mult(), term)
-    return count
-
-
 # ---------------------------------------------------------------- np.prod
 
 
@@ -329,20 +315,24 @@ def _deviation(site):
 
 
 def _divisor(site):
-    """The count minus `ddof`, as an expression."""
+    """The count minus `ddof`, as an expression; without `ddof`, `max(n, 1)`, which an
+    empty slice needs (with `ddof`, n - ddof is not 0 at n == 0)."""
     ddof = _ddof(site.consts)
-    count = _count(site)
-    return count if ddof == 0 else binop(count, gast.Sub(), const(ddof))
+    if ddof == 0:
+        return nonempty_count(site)
+    return binop(reduced_count(site), gast.Sub(), const(ddof))
 
 
 def _safe_out(site):
     """The std, with infinity where the slice is constant: the derivative divides by it,
     so it is 0 there (where the std has a kink), never 0/0. Testing the slice rather than
     the std itself also covers constants the mean does not reproduce exactly (a slice of
-    0.1s has a std of about 1e-17 and deviations of rounding noise)."""
+    0.1s has a std of about 1e-17 and deviations of rounding noise). An empty slice
+    counts as constant (`np.ptp` of it raises): its tangent is 0, not 0 / NaN."""
     call = site.fill("np.ptp(a)")
     call.keywords = reduction_keywords(site, vector=False)
-    return site.fill("np.where(p == 0, np.inf, out)", p=call)
+    return site.fill("np.where(n == 0 or p == 0, np.inf, out)", n=reduced_count(site),
+                     p=call)
 
 
 def _var_adjoint(site):
@@ -686,12 +676,14 @@ register(Custom("np.nansum", _checked(_reduction_kind, _REDUCTION), _nansum_adjo
 register(Custom("np.var", _checked(_variance_kind, _VARIANCE), _var_adjoint, _var_tangent,
                 names=_VARIANCE,
                 doc="`2 * (a - mean) / (n - ddof)` along the reduced axes; `ddof=` or "
-                    "`correction=` a constant"), np.var, ir.Method("var"))
+                    "`correction=` a constant; over no element (a NaN variance) the gradient "
+                    "is empty and the tangent 0"), np.var, ir.Method("var"))
 
 register(Custom("np.std", _checked(_variance_kind, _VARIANCE), _std_adjoint, _std_tangent,
                 names=_VARIANCE,
                 doc="`(a - mean) / ((n - ddof) * out)`; 0 on a constant slice (where the std "
-                    "has a kink: 0 is its smallest subgradient), never NaN"),
+                    "has a kink: 0 is its smallest subgradient), never NaN; over no element "
+                    "(a NaN std) the gradient is empty and the tangent 0"),
          np.std, ir.Method("std"))
 
 register(Custom("np.cumsum", _checked(_cumulative_kind, _CUMULATIVE), _cumsum_adjoint,
