@@ -9,6 +9,8 @@ and is overwritten as in the original, which is what lets a loop carry it.
 import ast
 import builtins
 import copy
+import functools
+import inspect
 import operator
 import types
 
@@ -798,7 +800,23 @@ def no_rule(text, value):
                 "differentiate; write it as a function defined with `def` at module level, "
                 f"taking what it needs as arguments, or compute `{text}(...)` outside the "
                 "differentiated function and pass its value as an argument.")
-    source = calls.library(value) or calls.library(type(value))
+    if isinstance(value, functools.partial):
+        inner = getattr(value.func, "__name__", type(value.func).__name__)
+        return (f"`{text}` is a functools.partial of `{inner}`, which s2sad does not look "
+                f"into; call `{inner}` with all its arguments instead.")
+    if isinstance(value, np.vectorize):
+        return (f"`{text}` is a `np.vectorize` object, which calls a Python function on "
+                "each element and which s2sad does not look into; apply NumPy functions to "
+                f"the whole array, or give `{text}` a rule: `s2sad.defrule({text}, "
+                "partials=[...])` with one function per argument computing its partial "
+                "derivative (docs/rules.md).")
+    if calls.is_user_function(_unwrapped(value)):
+        return (f"`{text}` is a `{kind}` around a function of yours, which s2sad does not "
+                f"look into; call the function itself, `{text}.__wrapped__(...)`, or define "
+                "it without the decorator.")
+    # a ufunc of SciPy's has no __module__ of its own: its type's is NumPy's
+    source = calls.library(value if hasattr(value, "__module__") else type(value))
+    what = "a ufunc" if isinstance(value, np.ufunc) else f"a function of {source}"
     rule = (f"give `{text}` a rule: for an elementwise function, "
             f"`s2sad.defrule({text}, partials=[df_dx, ...])` with one function per argument "
             f"computing its partial derivative; otherwise `s2sad.defrule({text}, "
@@ -811,10 +829,18 @@ def no_rule(text, value):
         return (f"`{text}` is an object of type `{kind}` without a derivative rule, not a "
                 "function defined with `def` (whose source s2sad differentiates). Call a "
                 f"function defined with `def` instead, or {rule}")
-    return (f"s2sad has no derivative rule for `{text}`, a function of {source} (s2sad "
+    return (f"s2sad has no derivative rule for `{text}`, {what} (s2sad "
             "differentiates your own functions from their source, never a library's). "
             "Write the computation with functions s2sad knows (docs/functions.md), or "
             + rule)
+
+
+def _unwrapped(value):
+    """The function a decorator's wrapper wraps (`functools.lru_cache`), or `value`."""
+    try:
+        return inspect.unwrap(value)
+    except ValueError:  # a cycle of __wrapped__
+        return value
 
 
 _READ = ", ".join(f"`.{name}`" for name in sorted(VALUE_ATTRIBUTES))

@@ -8,6 +8,7 @@ Functions named `ok_*` are fine and are used to test misuse of the API.
 s2sad reads these functions' source with `inspect`, so they must live in a file.
 """
 # flake8: noqa
+import functools
 import math
 import statistics
 
@@ -397,6 +398,35 @@ def bad_method_of_argument(x, model):
 def bad_derivative_called(x):
     y = x * 2.0
     return DERIVATIVE(y, x)  # HERE
+
+
+def bad_ufunc_without_rule(x):
+    y = x * 2.0
+    return np.sum(scipy.special.expit(y))  # HERE
+
+
+@functools.lru_cache
+def cached_square(x):
+    return x * x
+
+
+def bad_decorated_call(x):
+    y = x * 2.0
+    return cached_square(y)  # HERE
+
+
+def bad_partial_call(x):
+    y = x * 2.0
+    return HALF_POWER(y)  # HERE
+
+
+def bad_vectorized_call(x):
+    y = x * 2.0
+    return np.sum(VECTORIZED_SIN(y))  # HERE
+
+
+HALF_POWER = functools.partial(math.pow, 0.5)
+VECTORIZED_SIN = np.vectorize(math.sin)
 
 
 def bad_computed_axis(x, axis):

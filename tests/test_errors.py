@@ -156,6 +156,15 @@ CONSTRUCTS = [
      r"attribute `params\.weight`.*argument of its own"),
     (bad.bad_method_of_argument, UnsupportedError, r"`model\.forward\(\.\.\.\)`"),
     (bad.bad_derivative_called, UnsupportedError, r"`DERIVATIVE` is a derivative made by s2sad"),
+    (bad.bad_ufunc_without_rule, UnsupportedError,
+     r"`scipy\.special\.expit`, a ufunc.*s2sad\.defrule\(scipy\.special\.expit, "),
+    (bad.bad_decorated_call, UnsupportedError,
+     r"`cached_square` is a `_lru_cache_wrapper` around a function of yours.*"
+     r"`cached_square\.__wrapped__\(\.\.\.\)`"),
+    (bad.bad_partial_call, UnsupportedError,
+     r"`HALF_POWER` is a functools\.partial of `pow`.*call `pow` with all its arguments"),
+    (bad.bad_vectorized_call, UnsupportedError,
+     r"`VECTORIZED_SIN` is a `np\.vectorize` object.*s2sad\.defrule\(VECTORIZED_SIN, "),
     (bad.bad_computed_axis, UnsupportedError,
      r"computed `axis=`.*\(in `return np\.sum\(np\.max\(y, axis=axis\)\)"),
     (bad.bad_recursion, UnsupportedError, r"recurs"),
@@ -378,6 +387,24 @@ def test_site_packages_inside_the_standard_library(tmp_path, monkeypatch):
     assert_s2sad_error(exc, UnsupportedError)
     assert str(exc).startswith(f"{caller_module.__file__}:10:"), str(exc)
     assert "`stdlib_like.helper`, a function of the standard library" in str(exc)
+
+
+def cached_twice(x):
+    return bad.cached_square.__wrapped__(x) * 2.0
+
+
+def test_the_advice_for_a_decorated_function_works():
+    assert s2sad.grad(cached_twice)(1.5) == pytest.approx(6.0)
+
+
+def vectorized_sum(x):
+    return np.sum(bad.VECTORIZED_SIN(x))
+
+
+def test_the_advice_for_a_vectorized_function_works(registered):
+    s2sad.defrule(bad.VECTORIZED_SIN, partials=[np.cos])
+    x = np.array([0.2, -1.3, 2.0])
+    assert_close(s2sad.grad(vectorized_sum)(x), np.cos(x))
 
 
 def test_unknown_keyword_names_what_the_rule_reads(gen):
