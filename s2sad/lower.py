@@ -851,10 +851,12 @@ def _written(node):
     return ast.unparse(gast.gast_to_ast(copy.deepcopy(node)))
 
 
-def _numpy_instead(name, text):
-    """`np.name(text)` where NumPy has a function of that name with a rule, else None."""
+def _numpy_instead(name, text, more=False):
+    """`np.name(text)` (`np.name(text, ...)`: `more` arguments) where NumPy has a function
+    of that name with a rule, else None."""
     function = getattr(np, name, None)
-    return f"`np.{name}({text})`" if rules.lookup(function) is not None else None
+    rest = ", ..." if more else ""
+    return f"`np.{name}({text}{rest})`" if rules.lookup(function) is not None else None
 
 
 def _attribute_problem(node):
@@ -880,7 +882,8 @@ def _method_problem(node):
     if name == "sort":
         return "the method `.sort()`", _SORT
     if hasattr(np.ndarray, name):
-        instead = _numpy_instead(name, _written(node.func.value))
+        instead = _numpy_instead(name, _written(node.func.value),
+                                 bool(node.args or node.keywords))
         return (f"the method `.{name}()`",
                 (f"use {instead} instead; " if instead else
                  "compute it with NumPy functions or operators instead; ")
