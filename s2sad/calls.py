@@ -3,12 +3,14 @@ import types
 
 from . import ir, rules
 from .errors import UnsupportedError
-from .frontend import signature
+from .frontend import library, signature
 
 
 def is_user_function(prim):
-    """A plain Python function with no rule of its own: differentiated from its source."""
-    return isinstance(prim, types.FunctionType) and rules.lookup(prim) is None
+    """A plain Python function of the user's with no rule of its own: differentiated from
+    its source. A library's function without a rule is not: it is an error at the call."""
+    return isinstance(prim, types.FunctionType) and rules.lookup(prim) is None \
+        and library(prim) is None
 
 
 def bound_arguments(op):

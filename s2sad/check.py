@@ -20,7 +20,7 @@ import numpy as np
 from . import frontend
 from . import kinds as K
 from .api import _positions, jvp, vjp
-from .errors import Error, UsageError
+from .errors import Error, UsageError, shown
 
 MODES = ("forward", "reverse")
 _SHRINK = 1.4      # step ratio between rows of the tableau
@@ -61,13 +61,18 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
     size of the discrepancy at the first one that fails.
     """
     if not callable(f):
-        raise UsageError(f"check_grads needs a function, not {f!r:.40}.")
+        raise UsageError(f"check_grads needs a function, not {shown(f)}.")
     if not isinstance(args, (tuple, list)):
         raise UsageError("check_grads takes the arguments as a tuple: "
                          "check_grads(f, (x,)) or check_grads(f, (x, y), wrt=1).")
-    modes = (modes,) if isinstance(modes, str) else tuple(modes)
-    if not modes or any(m not in MODES for m in modes):
-        raise UsageError(f"modes={modes!r}: give one or both of 'forward' and 'reverse'.")
+    given = modes
+    try:
+        modes = (modes,) if isinstance(modes, str) else tuple(modes)
+    except TypeError:
+        modes = (modes,)
+    if not modes or any(not isinstance(m, str) or m not in MODES for m in modes):
+        raise UsageError(f"modes={shown(given)}: give one or both of 'forward' and "
+                         "'reverse'.")
     fn = frontend.target(f)
     names = list(frontend.signature(fn).parameters)
     args = tuple(args)

@@ -5,6 +5,27 @@ construct is, and what to do instead, so a user never has to read s2sad's own tr
 """
 
 
+import re
+
+
+def shown(value, width=40):
+    """`value` as a message shows it: its repr, cut to `width` characters; where that
+    would show a memory address (`<object object at 0x7f...>`), its type's name."""
+    text = repr_or_none(value)
+    if text is None:
+        return f"an object of type `{type(value).__name__}`"
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def repr_or_none(value):
+    """`repr(value)`, or None where it shows a memory address or fails."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        return None
+    return None if re.search(r" at 0x[0-9a-fA-F]+", text) else text
+
+
 class Error(Exception):
     """Base of every error s2sad raises on purpose."""
 

@@ -14,6 +14,9 @@ import builtins
 import copy
 import functools
 import inspect
+import os
+import sys
+import sysconfig
 import textwrap
 import types
 from dataclasses import dataclass
@@ -33,6 +36,12 @@ class Derivative:
 
 # wrappers that run the function they wrap with its arguments and return its result
 TRANSPARENT = (functools._lru_cache_wrapper,)
+
+# Packages whose functions are never the user's code: their source is not differentiated.
+LIBRARIES = {"numpy": "NumPy", "scipy": "SciPy", "s2sad": "s2sad"}
+_STDLIB = tuple({os.path.realpath(path) + os.sep for path in
+                 (sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")) if path})
+_INSTALLED = {"site-packages", "dist-packages"}
 
 
 @dataclass
@@ -61,10 +70,38 @@ def target(obj):
             break
     if isinstance(obj, Derivative):
         raise higher_order(obj)
-    if isinstance(obj, types.FunctionType):
+    if isinstance(obj, types.FunctionType) and library(obj) is None:
         return obj
+    if isinstance(obj, types.FunctionType):
+        raise UsageError(f"`{obj.__qualname__}` is a function of {library(obj)}, whose source "
+                         "s2sad does not read: differentiate a function defined with `def` "
+                         "that calls it.")
     raise UsageError(f"s2sad differentiates plain Python functions; got {_described(obj)}. "
                      "Pass a function defined with `def`.", *_where_defined(obj))
+
+
+def library(fn):
+    """The library `fn` comes from ("NumPy", "SciPy", "s2sad", "the standard library",
+    "Python's builtins"), or None for the user's own code. A module installed in
+    site-packages is the user's unless it is one of `LIBRARIES`; a Python function of the
+    standard library is told by where its file is (a user's module may have a standard
+    module's name, and Python's own site-packages may lie inside the standard library's
+    folder)."""
+    module = getattr(fn, "__module__", None)
+    top = module.partition(".")[0] if isinstance(module, str) else ""
+    if top in LIBRARIES:
+        return LIBRARIES[top]
+    if not isinstance(fn, types.FunctionType):
+        if top == "builtins":
+            return "Python's builtins"
+        return "the standard library" if top in sys.stdlib_module_names else None
+    filename = fn.__code__.co_filename
+    if filename.startswith("<frozen ") and top in sys.stdlib_module_names:
+        return "the standard library"
+    path = os.path.realpath(filename)
+    if path.startswith(_STDLIB) and not _INSTALLED & set(path.split(os.sep)):
+        return "the standard library"
+    return None
 
 
 def higher_order(derived):

@@ -3,6 +3,7 @@
 Runs before activity analysis and emission, which both read its result: a dict from
 variable name to `Kind`.
 """
+import linecache
 import numbers
 import operator
 
@@ -11,7 +12,6 @@ import numpy as np
 from . import calls, ir, rules
 from . import kinds as K
 from .errors import UnsupportedError
-from .printer import op_source
 from .rules.catalog import spelling
 
 
@@ -47,7 +47,7 @@ def infer(function, arg_kinds, callee_kind):
             except UnsupportedError as exc:
                 if exc.line is not None:
                     raise
-                raise UnsupportedError(f"{exc} (in `{describe(op)}`)", function.filename,
+                raise UnsupportedError(f"{exc}{_written(function, op)}", function.filename,
                                        op.line) from None
             name = op.target.name
             if name in function.mutable and name in kinds:
@@ -84,7 +84,7 @@ def _check_no_tuple_of_numbers(op, kinds):
         if isinstance(arg, tuple) and any(
                 kinds[v.name].tag in ("scalar", "array") for v in ir.atom_vars(arg)):
             raise UnsupportedError(
-                f"a tuple of numbers or arrays passed to `{op.callee or describe(op)}` is "
+                f"a tuple of numbers or arrays passed to {_called(op)} is "
                 "not differentiated through; write the list display in the call itself, "
                 "e.g. `np.stack([a, b])`, or build an array first with `np.array([a, b])`")
 
@@ -110,7 +110,10 @@ def consts(op, rule, kinds):
         values["packed"] = op.packed
     for name, atom in op.kwargs:
         if names and name not in names:
-            raise UnsupportedError(f"the keyword argument `{name}=`")
+            known = ", ".join(f"`{known}`" for known in names if known.isidentifier())
+            raise UnsupportedError(f"the keyword argument `{name}=` of {_called(op)} has no "
+                                   f"derivative rule (the rule reads {known}); leave it out, "
+                                   "or write what it does with other operations")
         value = _constant(atom)
         if value is not _COMPUTED:
             values[name] = value
@@ -168,6 +171,17 @@ def _is_int(atom, kinds):
     return False
 
 
-def describe(op):
-    """A short readable form of an operation, for messages."""
-    return op_source(op)
+def _written(function, op):
+    """` (in `line`)`: the user's source line of an operation, for a message; the
+    Wengert list's temporaries are never shown."""
+    text = linecache.getline(function.filename, op.line).strip()
+    return f" (in `{text}`)" if text else ""
+
+
+def _called(op):
+    """What an operation calls, as the user wrote it."""
+    if op.callee:
+        return f"`{op.callee}`"
+    if isinstance(op.prim, ir.Method):
+        return f"the method `.{op.prim.name}()`"
+    return "an operator"

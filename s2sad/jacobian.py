@@ -15,7 +15,7 @@ import numpy as np
 
 from . import api
 from . import kinds as K
-from .errors import UnsupportedError, UsageError
+from .errors import UnsupportedError, UsageError, shown
 
 MODES = ("auto", "forward", "reverse")
 
@@ -29,7 +29,8 @@ def choose(inputs, outputs):
 class _Jacobian(api._Derivative):
     def __init__(self, fn, wrt, what, mode):
         if mode not in MODES:
-            raise UsageError(f"mode={mode!r} is not one of {', '.join(map(repr, MODES))}.")
+            raise UsageError(f"mode={shown(mode)} is not one of "
+                             f"{', '.join(map(repr, MODES))}.")
         super().__init__(fn, wrt, what)
         self._mode = mode
 

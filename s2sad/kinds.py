@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ArgumentError
+from .errors import ArgumentError, repr_or_none, shown
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,8 @@ def check_differentiable(value, name):
         problem = f"an array of dtype {value.dtype}"
         advice = "pass a float array, e.g. `x.astype(float)`."
     elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        problem = f"a {type(value).__name__} ({value!r:.40})"
+        problem = f"a {type(value).__name__} ({shown(value)})" \
+            if repr_or_none(value) is not None else shown(value)
         advice = "pass a float or a float NumPy array."
     else:
         return

@@ -6,15 +6,18 @@ straight-line code defines a fresh SSA name (`x = x * y; x = sin(x)` gives `x_1`
 branch or loop, or written element by element, is *mutable* instead: it keeps its name
 and is overwritten as in the original, which is what lets a loop carry it.
 """
+import ast
 import builtins
 import copy
+import functools
+import inspect
 import operator
 import types
 
 import gast
 import numpy as np
 
-from . import exits, frontend, ir, rules
+from . import calls, exits, frontend, ir, rules
 from .errors import UnsupportedError
 
 BINARY = {
@@ -592,9 +595,7 @@ class _Lowerer:
                                  f"`{value.text}` has no attribute '{node.attr}'.")
             return ir.Global(f"{value.text}.{node.attr}", attribute)
         if node.attr not in VALUE_ATTRIBUTES:
-            raise self.error(node, f"the attribute `.{node.attr}` of a value",
-                             "use the NumPy function instead (e.g. `np.sum(x)` for "
-                             "`x.sum()`).")
+            raise self.error(node, *_attribute_problem(node))
         return self.emit(target, ir.Attr(node.attr), (value,))
 
     def expr_BinOp(self, node, target):
@@ -658,7 +659,7 @@ class _Lowerer:
     def expr_Call(self, node, target):
         if isinstance(node.func, gast.Attribute):
             value = self.expr(node.func.value)
-            if not isinstance(value, ir.Global):
+            if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
                 return self.method_call(node, value, target)
         func = self.expr(node.func)
         if not isinstance(func, ir.Global):
@@ -689,9 +690,7 @@ class _Lowerer:
         """`x.sum(axis=0)`: the method's own rule, with `x` as the first argument."""
         prim = ir.Method(node.func.attr)
         if rules.lookup(prim) is None:
-            raise self.error(node, f"the method `.{node.func.attr}()`",
-                             "compute it with NumPy functions or operators instead; "
-                             "docs/functions.md lists the methods s2sad knows.")
+            raise self.error(node, *_method_problem(node))
         args, kwargs, _ = self.call_arguments(node, prim)
         return self.emit(target, prim, (value,) + args, kwargs)
 
@@ -770,22 +769,189 @@ class _Lowerer:
         return self.emit(target, ir.Part(prim, index), args, kwargs, callee=func.text)
 
     def check_callable(self, node, func):
-        if rules.lookup(func.value) is not None:
-            return
-        if isinstance(func.value, types.FunctionType):
+        """A call needs a rule or the source of a function of the user's own: a library
+        function without a rule is refused here, at the user's line, never parsed."""
+        if rules.lookup(func.value) is not None or calls.is_user_function(func.value):
             return
         if rules.lookup(ir.Part(func.value, 0)) is not None:
             raise self.error(node, f"the tuple `{func.text}(...)` used whole",
                              f"unpack its outputs (`a, b = {func.text}(...)`) or index it "
                              f"with a constant (`{func.text}(...)[1]`).")
-        raise UnsupportedError(
-            f"s2sad has no derivative rule for `{func.text}` ({func.value!r}) and cannot "
-            f"read its source. Write the computation with functions s2sad knows "
-            f"(docs/functions.md), or give `{func.text}` a rule: for an elementwise "
-            f"function, `s2sad.defrule({func.text}, partials=[df_dx, ...])` with one "
-            f"function per argument computing its partial derivative; otherwise "
-            f"`s2sad.defrule({func.text}, tangents=[...], adjoints=[...])` (docs/rules.md).",
-            self.where.filename, self.where.line(node))
+        raise UnsupportedError(no_rule(func.text, func.value), self.where.filename,
+                               self.where.line(node))
+
+
+_THROUGH = ", which s2sad does not differentiate through"
+_LIST = ("keep the values in a NumPy array: pass a list display straight to the function "
+         "that takes it (`np.array([a, b])`, `np.stack([a, b])`).")
+_LOOP = "loop with `for i in range(len(x))` and index the values."
+_SORT = ("sort an array by its indices, `x[np.argsort(x)]`: the indices carry no "
+         "derivative, the values they pick do.")
+# builtins and NumPy callables that need advice of their own: what the call is, and what
+# to write instead
+INSTEAD = {
+    builtins.reversed: ("makes an iterator" + _THROUGH, "reverse an array with `x[::-1]`."),
+    builtins.sorted: ("makes a list" + _THROUGH, _SORT),
+    np.sort: ("has no derivative rule", _SORT),
+    builtins.list: ("makes a Python list" + _THROUGH, _LIST),
+    builtins.tuple: ("makes a tuple" + _THROUGH, _LIST),
+    builtins.dict: ("makes a dict" + _THROUGH, "pass the values as separate arguments."),
+    builtins.set: ("makes a set" + _THROUGH, "keep the values in a NumPy array."),
+    builtins.frozenset: ("makes a set" + _THROUGH, "keep the values in a NumPy array."),
+    builtins.zip: ("makes an iterator" + _THROUGH, _LOOP),
+    builtins.enumerate: ("makes an iterator" + _THROUGH, _LOOP),
+    builtins.map: ("makes an iterator" + _THROUGH, "apply NumPy functions to the whole "
+                   "array (`np.sin(x)`), or " + _LOOP),
+    builtins.filter: ("makes an iterator" + _THROUGH,
+                      "select elements with a mask: `x[x > 0]`."),
+    builtins.iter: ("makes an iterator" + _THROUGH,
+                    "index the array instead (`x[0]`), or " + _LOOP),
+    builtins.next: ("reads an iterator" + _THROUGH,
+                    "index the array instead (`x[0]`), or " + _LOOP),
+    builtins.range: ("makes a range, which s2sad reads only in a `for` loop's header",
+                     "use `np.arange(n)` for an array of integers, or loop with "
+                     "`for i in range(n)`."),
+    builtins.divmod: ("returns a tuple" + _THROUGH, "write `a // b` and `a % b`."),
+    builtins.slice: ("makes a slice object" + _THROUGH,
+                     "write the slice in the subscript: `x[1:3]`."),
+    builtins.complex: ("makes a complex number; s2sad differentiates real numbers",
+                       "compute with the real and imaginary parts as two real values."),
+    builtins.print: ("is called for its side effect and has no value to differentiate",
+                     "remove the call, or print outside the differentiated function."),
+    np.vectorize: ("calls a Python function on each element, which s2sad does not look "
+                   "into", "apply NumPy functions to the whole array (`np.sin(x)`), or "
+                   "make the vectorized function once at module level (`vf = "
+                   "np.vectorize(f)`) and give it a rule: `s2sad.defrule(vf, "
+                   "partials=[...])` (docs/rules.md)."),
+}
+
+
+def no_rule(text, value):
+    """Why a call to `value`, written `text`, cannot be differentiated, and what to write
+    instead: advice that applies to what `value` is (a builtin, a class, a library
+    function, an object), never its repr (which may show an address)."""
+    try:
+        instead = INSTEAD.get(value)
+    except TypeError:  # unhashable
+        instead = None
+    if instead is not None:
+        what, advice = instead
+        return f"`{text}(...)` {what}; {advice}"
+    kind = type(value).__name__
+    if type(value).__module__.partition(".")[0] == "s2sad":
+        return (f"`{text}` is a derivative made by s2sad (`{kind}`), which s2sad does not "
+                f"differentiate again; compute `{text}(...)` outside the differentiated "
+                "function and pass its value as an argument.")
+    if isinstance(value, type):
+        if issubclass(value, np.generic):
+            return (f"`{text}(...)` converts to a NumPy scalar type, which s2sad does not "
+                    "differentiate through; use `float(x)` for a number, "
+                    f"`x.astype({text})` for an array.")
+        return (f"`{text}(...)` creates an object of class `{value.__name__}`, which s2sad "
+                "does not differentiate through; compute with numbers and NumPy arrays, "
+                "and create objects outside the differentiated function (pass the numbers "
+                "they hold as arguments).")
+    if isinstance(value, (types.MethodType, types.BuiltinMethodType)) \
+            and not isinstance(getattr(value, "__self__", None), types.ModuleType):
+        owner = type(value.__self__).__name__
+        return (f"`{text}` is a method of an object of type `{owner}`, which s2sad does not "
+                "differentiate; write it as a function defined with `def` at module level, "
+                f"taking what it needs as arguments, or compute `{text}(...)` outside the "
+                "differentiated function and pass its value as an argument.")
+    if isinstance(value, functools.partial):
+        inner = getattr(value.func, "__name__", type(value.func).__name__)
+        return (f"`{text}` is a functools.partial of `{inner}`, which s2sad does not look "
+                f"into; call `{inner}` with all its arguments instead.")
+    if isinstance(value, np.vectorize):
+        return (f"`{text}` is a `np.vectorize` object, which calls a Python function on "
+                "each element and which s2sad does not look into; apply NumPy functions to "
+                f"the whole array, or give `{text}` a rule: `s2sad.defrule({text}, "
+                "partials=[...])` with one function per argument computing its partial "
+                "derivative (docs/rules.md).")
+    if calls.is_user_function(_unwrapped(value)):
+        return (f"`{text}` is a `{kind}` around a function of yours, which s2sad does not "
+                f"look into; call the function itself, `{text}.__wrapped__(...)`, or define "
+                "it without the decorator.")
+    # a ufunc of SciPy's has no __module__ of its own: its type's is NumPy's
+    source = calls.library(value if hasattr(value, "__module__") else type(value))
+    what = "a ufunc" if isinstance(value, np.ufunc) else f"a function of {source}"
+    rule = (f"give `{text}` a rule: for an elementwise function, "
+            f"`s2sad.defrule({text}, partials=[df_dx, ...])` with one function per argument "
+            f"computing its partial derivative; otherwise `s2sad.defrule({text}, "
+            "tangents=[...], adjoints=[...])` (docs/rules.md).")
+    if source == "Python's builtins":
+        return (f"`{text}` is a Python builtin without a derivative rule; compute "
+                f"`{text}(...)` outside the differentiated function and pass its value as "
+                "an argument (docs/functions.md lists the builtins s2sad knows).")
+    if source is None:
+        return (f"`{text}` is an object of type `{kind}` without a derivative rule, not a "
+                "function defined with `def` (whose source s2sad differentiates). Call a "
+                f"function defined with `def` instead, or {rule}")
+    return (f"s2sad has no derivative rule for `{text}`, {what} (s2sad "
+            "differentiates your own functions from their source, never a library's). "
+            "Write the computation with functions s2sad knows (docs/functions.md), or "
+            + rule)
+
+
+def _unwrapped(value):
+    """The function a decorator's wrapper wraps (`functools.lru_cache`), or `value`."""
+    try:
+        return inspect.unwrap(value)
+    except ValueError:  # a cycle of __wrapped__
+        return value
+
+
+_READ = ", ".join(f"`.{name}`" for name in sorted(VALUE_ATTRIBUTES))
+
+
+def _written(node):
+    """The source of an expression node as the user wrote it (near enough)."""
+    return ast.unparse(gast.gast_to_ast(copy.deepcopy(node)))
+
+
+def _numpy_instead(name, text, more=False):
+    """`np.name(text)` (`np.name(text, ...)`: `more` arguments) where NumPy has a function
+    of that name with a rule, else None."""
+    function = getattr(np, name, None)
+    rest = ", ..." if more else ""
+    return f"`np.{name}({text}{rest})`" if rules.lookup(function) is not None else None
+
+
+def _attribute_problem(node):
+    """The construct and the advice for reading an attribute s2sad does not read on a
+    variable: an array's own, or an attribute of some other object (an argument holding
+    parameters, say), which only the caller can unpack."""
+    text, owner = _written(node), _written(node.value)
+    if hasattr(np.ndarray, node.attr):
+        instead = _numpy_instead(node.attr, owner)
+        return (f"the array attribute `{text}`",
+                f"s2sad reads {_READ} of an array; "
+                + (f"use {instead} instead." if instead else
+                   "compute it with the functions in docs/functions.md instead."))
+    return (f"the attribute `{text}`",
+            f"a variable's attributes are read only for arrays ({_READ}); pass `{text}` "
+            "to the function as an argument of its own (attributes of a module-level "
+            "object are read as constants).")
+
+
+def _method_problem(node):
+    """The construct and the advice for a method s2sad has no rule for."""
+    name = node.func.attr
+    if name == "sort":
+        return "the method `.sort()`", _SORT
+    if hasattr(np.ndarray, name):
+        instead = _numpy_instead(name, _written(node.func.value),
+                                 bool(node.args or node.keywords))
+        return (f"the method `.{name}()`",
+                (f"use {instead} instead; " if instead else
+                 "compute it with NumPy functions or operators instead; ")
+                + "docs/functions.md lists the methods s2sad knows.")
+    return (f"the method call `{_written(node.func)}(...)`",
+            f"`.{name}()` is no array method, and s2sad calls only the array methods "
+            "listed in docs/functions.md. Call a function defined with `def` at module "
+            "level instead (s2sad differentiates it from its source), passing it what it "
+            "needs as arguments, or compute the value outside the differentiated function "
+            "and pass it as an argument.")
 
 
 # functions and methods whose result may share memory with their argument

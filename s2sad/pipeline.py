@@ -142,11 +142,10 @@ def _lowered(fn):
     scope = frontend.Scope(parsed.fn)
     function = lower.lower(parsed, namer, scope)
     modules = {}
-    for identifier in sorted(identifiers - lower.assigned_names(parsed.node)
-                             - set(function.params)):
-        found, value = scope.lookup(identifier, log=False)
+    for word in sorted(identifiers - lower.assigned_names(parsed.node) - set(function.params)):
+        found, value = scope.lookup(word, log=False)
         if found and isinstance(value, types.ModuleType):
-            modules.setdefault(value, scope.lookup(identifier) and identifier)
+            modules.setdefault(value, scope.lookup(word) and word)
     return Front(function, namer, modules, scope.stamp(_constants(function)))
 
 
@@ -512,12 +511,12 @@ class _Builder:
                     self.bindings[op.callee] = base.itself(fn, op.callee)
 
     def bind(self, value, hint="const"):
-        for identifier, bound in self.bindings.items():
+        for word, bound in self.bindings.items():
             if bound is value:
-                return identifier
-        identifier = self.namer.fresh(hint)
-        self.bindings[identifier] = value
-        return identifier
+                return word
+        word = self.namer.fresh(hint)
+        self.bindings[word] = value
+        return word
 
     def callee(self, op, arguments, positions):
         """The name of the generated derivative (same mode) of the user function `op`

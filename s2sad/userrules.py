@@ -25,7 +25,7 @@ import numpy as np
 from . import kinds as K
 from . import pipeline, rules
 from .check import directional_derivative
-from .errors import Error, UnsupportedError, UsageError
+from .errors import Error, UnsupportedError, UsageError, shown
 from .rules.base import Add, Elementwise, Rule, register, total
 from .template import name
 
@@ -127,7 +127,8 @@ def defrule(fn: Callable[..., Any], *,
 
     A rule replaces any earlier one, and derivatives generated before it are dropped.
     Check a new rule with `s2sad.check_rule(fn, *example_args)`."""
-    label = name or getattr(fn, "__qualname__", None) or repr(fn)
+    label = name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) \
+        or type(fn).__name__
     if partials is not None:
         if tangents is not None or adjoints is not None:
             raise UsageError("give either `partials` or `tangents` and `adjoints`, not both.")
@@ -157,7 +158,7 @@ def _functions(items, what):
     items = tuple(items) if isinstance(items, (list, tuple)) else (items,)
     for item in items:
         if item is not None and not callable(item):
-            raise UsageError(f"`{what}` must hold functions (or None), not {item!r:.40}.")
+            raise UsageError(f"`{what}` must hold functions (or None), not {shown(item)}.")
     return items
 
 

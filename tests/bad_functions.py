@@ -8,9 +8,12 @@ Functions named `ok_*` are fine and are used to test misuse of the API.
 s2sad reads these functions' source with `inspect`, so they must live in a file.
 """
 # flake8: noqa
+import functools
 import math
+import statistics
 
 import numpy as np
+import scipy.special
 
 GLOBAL_VALUE = 3.0
 NOT_A_FUNCTION = 42
@@ -367,6 +370,60 @@ def bad_call_builtin_without_rule(x):
     return np.sum(z)
 
 
+def bad_library_function(x):
+    y = x * 2.0
+    return scipy.special.logsumexp(y)  # HERE
+
+
+def bad_standard_library_function(x):
+    y = x * 2.0
+    return statistics.fmean([x, y])  # HERE
+
+
+def bad_reversed(x):
+    y = x * 2.0
+    return np.sum(reversed(y))  # HERE
+
+
+def bad_attribute_of_argument(x, params):
+    y = x * 2.0
+    return y * params.weight  # HERE
+
+
+def bad_method_of_argument(x, model):
+    y = x * 2.0
+    return model.forward(y)  # HERE
+
+
+def bad_derivative_called(x):
+    y = x * 2.0
+    return DERIVATIVE(y, x)  # HERE
+
+
+def bad_ufunc_without_rule(x):
+    y = x * 2.0
+    return np.sum(scipy.special.expit(y))  # HERE
+
+
+def bad_partial_call(x):
+    y = x * 2.0
+    return HALF_POWER(y)  # HERE
+
+
+def bad_vectorized_call(x):
+    y = x * 2.0
+    return np.sum(VECTORIZED_SIN(y))  # HERE
+
+
+HALF_POWER = functools.partial(math.pow, 0.5)
+VECTORIZED_SIN = np.vectorize(math.sin)
+
+
+def bad_computed_axis(x, axis):
+    y = x * 2.0
+    return np.sum(np.max(y, axis=axis))  # HERE
+
+
 def bad_recursion(x):
     y = x * 0.5
     return bad_recursion(y)  # HERE
@@ -435,3 +492,8 @@ def odd_returns_none(x):
 def odd_returns_string(x):
     y = x * 2.0
     return "done"
+
+
+# a derivative made by s2sad, called by a function s2sad is asked to differentiate
+import s2sad
+DERIVATIVE = s2sad.grad(ok_scalar)

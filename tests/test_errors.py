@@ -14,17 +14,23 @@ import inspect
 import math
 import os
 import re
+import statistics
+import sys
+import sysconfig
 import types
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.special
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import s2sad
 from s2sad import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+from s2sad import calls, frontend
+from util import assert_close
 
 import bad_functions as bad
 
@@ -136,6 +142,25 @@ CONSTRUCTS = [
     (bad.bad_read_before_assignment, UnsupportedError, r"['`]w['`].*before|before.*['`]w['`]"),
     (bad.bad_call_without_rule, UnsupportedError, r"eigh"),
     (bad.bad_call_builtin_without_rule, UnsupportedError, r"sorted"),
+    (bad.bad_library_function, UnsupportedError,
+     r"`scipy\.special\.logsumexp`, a function of SciPy.*docs/functions\.md.*"
+     r"s2sad\.defrule.*docs/rules\.md"),
+    (bad.bad_standard_library_function, UnsupportedError,
+     r"`statistics\.fmean`, a function of the standard library"),
+    (bad.bad_reversed, UnsupportedError, r"`reversed\(\.\.\.\)`.*`x\[::-1\]`"),
+    (bad.bad_attribute_of_argument, UnsupportedError,
+     r"attribute `params\.weight`.*argument of its own"),
+    (bad.bad_method_of_argument, UnsupportedError, r"`model\.forward\(\.\.\.\)`"),
+    (bad.bad_derivative_called, UnsupportedError,
+     r"`DERIVATIVE`, a derivative made by s2sad.*higher order"),
+    (bad.bad_ufunc_without_rule, UnsupportedError,
+     r"`scipy\.special\.expit`, a ufunc.*s2sad\.defrule\(scipy\.special\.expit, "),
+    (bad.bad_partial_call, UnsupportedError,
+     r"`HALF_POWER` is a functools\.partial of `pow`.*call `pow` with all its arguments"),
+    (bad.bad_vectorized_call, UnsupportedError,
+     r"`VECTORIZED_SIN` is a `np\.vectorize` object.*s2sad\.defrule\(VECTORIZED_SIN, "),
+    (bad.bad_computed_axis, UnsupportedError,
+     r"computed `axis=`.*\(in `return np\.sum\(np\.max\(y, axis=axis\)\)"),
     (bad.bad_recursion, UnsupportedError, r"recurs"),
     (bad.bad_wrong_argument_count, UnsupportedError, r"two_parameters"),
     (bad.bad_too_many_arguments, UnsupportedError, r"two_parameters"),
@@ -212,6 +237,235 @@ def test_error_is_raised_when_the_derivative_is_made():
 def test_decorator_form_reports_the_construct():
     with pytest.raises(UnsupportedError, match=r"bad_functions\.py:\d+:"):
         s2sad.grad(wrt=0)(bad.bad_loop_else)
+
+
+# ---------------------------------------------------------------- calls without a rule
+
+# A message shows neither a memory address nor a temporary of the Wengert list.
+INTERNAL = re.compile(r"0x[0-9a-f]{4,}|\bt\d+\b")
+
+
+def assert_readable(message):
+    found = INTERNAL.search(message)
+    assert found is None, f"the message shows {found.group()!r}: {message}"
+
+
+@pytest.mark.parametrize("fn", [fn for fn, _, _ in CONSTRUCTS], ids=lambda fn: fn.__name__[4:])
+def test_messages_show_no_address_and_no_temporary(fn):
+    for label, call in _attempts(fn):
+        try:
+            call()
+        except Error as exc:
+            assert_readable(str(exc))
+
+
+def written_at(fn):
+    """The file and the line of the `return` statement of a generated one-line function."""
+    return f"{filename_of(fn)}:{inspect.getsourcelines(fn)[1] + 1}:"
+
+
+# body of `f(x)` -> what the message must say; none of these can take a rule, so the
+# message must not suggest s2sad.defrule
+BUILTINS = [
+    ("np.sum(reversed(x))", r"`reversed\(\.\.\.\)` makes an iterator.*`x\[::-1\]`"),
+    ("np.sum(sorted(x))", r"`sorted\(\.\.\.\)` makes a list.*`x\[np\.argsort\(x\)\]`"),
+    ("np.sum(np.sort(x))", r"`np\.sort\(\.\.\.\)`.*`x\[np\.argsort\(x\)\]`"),
+    ("np.sum(list(x))", r"`list\(\.\.\.\)` makes a Python list.*`np\.array\(\[a, b\]\)`"),
+    ("np.sum(tuple(x))", r"`tuple\(\.\.\.\)` makes a tuple.*`np\.stack\(\[a, b\]\)`"),
+    ("np.sum(dict(a=x)['a'])", r"`dict\(\.\.\.\)`.*separate arguments"),
+    ("np.sum(set(x))", r"`set\(\.\.\.\)`.*NumPy array"),
+    ("np.sum(zip(x, x))", r"`zip\(\.\.\.\)`.*`for i in range\(len\(x\)\)`"),
+    ("np.sum(enumerate(x))", r"`enumerate\(\.\.\.\)`.*`for i in range\(len\(x\)\)`"),
+    ("np.sum(map(np.sin, x))", r"`map\(\.\.\.\)`.*`np\.sin\(x\)`"),
+    ("np.sum(filter(None, x))", r"`filter\(\.\.\.\)`.*mask: `x\[x > 0\]`"),
+    ("np.sum(np.array(iter(x)))", r"`iter\(\.\.\.\)` makes an iterator.*`x\[0\]`"),
+    ("next(x)", r"`next\(\.\.\.\)` reads an iterator.*`x\[0\]`"),
+    ("np.sum(np.array(range(3)) * x)", r"`range\(\.\.\.\)`.*`for` loop's header.*np\.arange"),
+    ("np.sum(divmod(x, 2.0))", r"`divmod\(\.\.\.\)` returns a tuple.*`a // b` and `a % b`"),
+    ("np.sum(x[slice(1)])", r"`slice\(\.\.\.\)`.*`x\[1:3\]`"),
+    ("np.sum(x) + complex(1.0, 2.0).real", r"`complex\(\.\.\.\)`.*real numbers"),
+    ("np.sum(x) + print(x)", r"`print\(\.\.\.\)`.*side effect.*remove the call"),
+    ("np.sum(x) * hasattr(x, 'shape')",
+     r"`hasattr` is a Python builtin.*outside the differentiated function"),
+    ("np.sum(np.float64(x))", r"`np\.float64\(\.\.\.\)`.*`float\(x\)`.*`x\.astype"),
+    ("np.sum(np.ndarray(3) * x)", r"`np\.ndarray\(\.\.\.\)` creates an object of class "
+                                  r"`ndarray`"),
+    ("np.sum(x.sort())", r"method `\.sort\(\)`.*`x\[np\.argsort\(x\)\]`"),
+    ("np.sum(x.clip(0.0, 1.0))", r"method `\.clip\(\)`.*use `np\.clip\(x, \.\.\.\)` instead"),
+    ("np.sum(x.imag)", r"array attribute `x\.imag`.*use `np\.imag\(x\)` instead"),
+    ("np.sum(x.flat)", r"array attribute `x\.flat`.*docs/functions\.md"),
+]
+
+
+@pytest.mark.parametrize("body, says", BUILTINS, ids=[b for b, _ in BUILTINS])
+def test_builtins_and_classes_get_advice_that_applies(gen, body, says):
+    fn = gen("x", body)
+    exc = raised_by(lambda: s2sad.grad(fn)(np.arange(1.0, 4.0)))
+    assert_s2sad_error(exc, UnsupportedError)
+    message = str(exc)
+    assert message.startswith(written_at(fn)), message
+    assert re.search(says, message), message
+    assert "defrule" not in message, f"no rule can apply here: {message}"
+    assert "np.sum(x)` for" not in message, message
+    assert_readable(message)
+
+
+# body of `f(x)` -> the library function the message names, the library
+LIBRARY = [
+    ("np.sum(np.unique(x))", "np.unique", "NumPy"),
+    ("np.sum(np.asarray_chkfinite(x))", "np.asarray_chkfinite", "NumPy"),
+    ("math.dist(x, x)", "math.dist", "the standard library"),
+]
+
+
+@pytest.mark.parametrize("body, name, library", LIBRARY, ids=[n for _, n, _ in LIBRARY])
+def test_library_function_without_rule(gen, body, name, library):
+    """Refused at the user's line, named as written, with both ways out; never parsed
+    (an error inside NumPy's own file)."""
+    fn = gen("x", body)
+    exc = raised_by(lambda: s2sad.grad(fn)(np.arange(1.0, 4.0)))
+    assert_s2sad_error(exc, UnsupportedError)
+    message = str(exc)
+    assert message.startswith(written_at(fn)), message
+    assert f"`{name}`, a function of {library}" in message
+    assert f"s2sad.defrule({name}, " in message and "docs/rules.md" in message
+    assert "docs/functions.md" in message
+    assert "site-packages" not in message and "numpy/" not in message
+    assert_readable(message)
+
+
+def test_library_functions_are_never_user_code():
+    """`np.triu_indices` was once parsed as user code and reported as "a generator
+    expression" at NumPy's own file, `scipy.special.logsumexp` as "a with block"."""
+    for fn, library in [(np.triu_indices, "NumPy"), (np.mask_indices, "NumPy"),
+                        (scipy.special.logsumexp, "SciPy"),
+                        (statistics.fmean, "the standard library"),
+                        (os.path.join, "the standard library"),  # a frozen module
+                        (sorted, "Python's builtins"), (s2sad.source, "s2sad")]:
+        assert calls.library(fn) == library, fn
+        assert not calls.is_user_function(fn), fn
+    assert calls.library(bad.ok_scalar) is None
+    assert calls.is_user_function(bad.ok_scalar)
+    message = str(raised_by(lambda: s2sad.grad(bad.bad_library_function)(np.ones(3))))
+    assert "with" not in message.split(":", 2)[-1].split("(")[0], message
+
+
+def test_user_code_installed_in_site_packages_is_user_code():
+    namespace = {"__name__": "mypackage.helpers"}
+    path = os.path.join(sysconfig.get_path("purelib"), "mypackage", "helpers.py")
+    exec(compile("def helper(x):\n    return x * x\n", path, "exec"), namespace)
+    assert calls.library(namespace["helper"]) is None
+    assert calls.is_user_function(namespace["helper"])
+
+
+def test_site_packages_inside_the_standard_library(tmp_path, monkeypatch):
+    """Python's own site-packages may lie inside the standard library's folder (no
+    virtual environment): a module there is differentiated from its source, a module of
+    the standard library is refused."""
+    lib = tmp_path / "lib"
+    (lib / "site-packages").mkdir(parents=True)
+    (lib / "site-packages" / "installed_helpers.py").write_text(
+        "def helper(x):\n    return x * x\n")
+    (lib / "stdlib_like.py").write_text("def helper(x):\n    return x * x\n")
+    (tmp_path / "caller_module.py").write_text(
+        "import installed_helpers\nimport stdlib_like\n\n\n"
+        "def uses_installed(x):\n    return installed_helpers.helper(x) * 3.0\n\n\n"
+        "def uses_stdlib(x):\n    return stdlib_like.helper(x) * 3.0\n")
+    monkeypatch.setattr(frontend, "_STDLIB", (str(lib.resolve()) + os.sep,))
+    for folder in (lib / "site-packages", lib, tmp_path):
+        monkeypatch.syspath_prepend(str(folder))
+    for name in ("installed_helpers", "stdlib_like", "caller_module"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import caller_module
+    assert s2sad.grad(caller_module.uses_installed)(1.5) == pytest.approx(9.0)
+    exc = raised_by(lambda: s2sad.grad(caller_module.uses_stdlib)(1.5))
+    assert_s2sad_error(exc, UnsupportedError)
+    assert str(exc).startswith(f"{caller_module.__file__}:10:"), str(exc)
+    assert "`stdlib_like.helper`, a function of the standard library" in str(exc)
+
+
+def vectorized_sum(x):
+    return np.sum(bad.VECTORIZED_SIN(x))
+
+
+def test_the_advice_for_a_vectorized_function_works(registered):
+    s2sad.defrule(bad.VECTORIZED_SIN, partials=[np.cos])
+    x = np.array([0.2, -1.3, 2.0])
+    assert_close(s2sad.grad(vectorized_sum)(x), np.cos(x))
+
+
+def test_unknown_keyword_names_what_the_rule_reads(gen):
+    fn = gen("x", "np.sum(x, initial=1.0) * x.reshape(shape=x.shape)[0]")
+    exc = raised_by(lambda: s2sad.grad(fn)(np.ones(3)))
+    assert_s2sad_error(exc, UnsupportedError)
+    message = str(exc)
+    assert message.startswith(written_at(fn)), message
+    assert "`initial=` of `np.sum` has no derivative rule (the rule reads `a`, `axis`" \
+        in message
+    assert "(in `return np.sum(x, initial=1.0)" in message
+    assert "*1" not in message
+    assert_readable(message)
+
+
+class Scaler:
+    def __call__(self, x):
+        return 2.0 * x
+
+
+def test_callable_object_is_named_by_its_type(gen):
+    fn = gen("x", "np.sum(scale(x))")
+    fn.__globals__["scale"] = Scaler()
+    exc = raised_by(lambda: s2sad.grad(fn)(np.ones(3)))
+    assert_s2sad_error(exc, UnsupportedError)
+    message = str(exc)
+    assert message.startswith(written_at(fn)), message
+    assert "`scale` is an object of type `Scaler` without a derivative rule" in message
+    assert "s2sad.defrule(scale, " in message
+    assert_readable(message)
+
+
+def test_method_of_module_level_array(gen):
+    """`W.sum()` of a module-level array is a method call like `x.sum()` (it once named
+    the bound method with its address)."""
+    fn = gen("x", "np.sum(x * W.sum()) + np.sum(W.cumsum() * x)")
+    weights = np.array([0.5, 1.5, 2.0])
+    fn.__globals__["W"] = weights
+    x = np.array([1.0, -2.0, 0.5])
+    assert_close(s2sad.grad(fn)(x), weights.sum() + np.cumsum(weights))
+    _, tangent = s2sad.jvp(fn)(x, np.ones(3))
+    assert tangent == pytest.approx(3 * weights.sum() + np.cumsum(weights).sum())
+
+
+def test_method_of_module_level_object(gen):
+    fn = gen("x", "np.sum(x) * rng.random()")
+    fn.__globals__["rng"] = np.random.default_rng(0)
+    exc = raised_by(lambda: s2sad.grad(fn)(np.ones(3)))
+    assert_s2sad_error(exc, UnsupportedError)
+    assert "`rng.random` is a method of an object of type `Generator`" in str(exc)
+    assert "compute `rng.random(...)` outside the differentiated function" in str(exc)
+    assert_readable(str(exc))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: s2sad.grad(bad.ok_scalar)(object(), 1.0),
+    lambda: s2sad.check_grads(object(), (1.0,)),
+    lambda: s2sad.check_grads(bad.ok_scalar, (1.0, 2.0), modes=object()),
+    lambda: s2sad.jacobian(bad.ok_scalar, mode=object()),
+    lambda: s2sad.defrule(np.sinc, partials=[object()]),
+], ids=["argument", "check_grads-function", "check_grads-modes", "jacobian-mode",
+        "defrule-partials"])
+def test_api_messages_show_no_address(call, registered):
+    exc = raised_by(call)
+    assert_s2sad_error(exc, Error)
+    assert "object" in str(exc)
+    assert_readable(str(exc))
+
+
+def test_rule_of_a_callable_object_is_named_by_its_type(registered):
+    from s2sad import rules
+    scale = Scaler()
+    s2sad.defrule(scale, partials=[lambda x: 2.0 * np.ones_like(x)])
+    assert rules.lookup(scale).name == "Scaler"
 
 
 # ---------------------------------------------------------------- source problems

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api, pipeline
+from s2sad import api
 from util import numeric_grad
 
 

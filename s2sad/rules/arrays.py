@@ -20,6 +20,7 @@ from ..simplify import binop
 from ..template import const
 from .base import Add, Custom, Scatter, bilinear, rank, register, total
 from .elementwise import MULTIPLY
+from .indices import index_parts
 
 
 def _axis(consts):
@@ -311,7 +312,16 @@ def _getitem_kind(arg_kinds, consts):
     if not kind.is_array:
         if kind.is_scalar:
             raise UnsupportedError("indexing a scalar value.")
+        parts = index_parts(kind)
+        if parts is not None and parts[1] != 0 and _is_int_part(index, consts):
+            return K.array(parts[1])  # one array of a tuple of index arrays
         return K.INT if K.not_a_number(kind) and not isinstance(index, ir.Slice) else K.UNKNOWN
+    parts = _whole_index(arg_kinds, consts)
+    if parts is not None:
+        count, rank = parts
+        if count is None or rank is None:
+            return K.array(None)
+        return K.UNKNOWN if kind.ndim is None else K.array(kind.ndim - count + rank)
     tags, taken, added = _index_shape(_index_parts(index), consts,
                                       _part_kinds(arg_kinds, consts))
     if taken is None:
@@ -322,6 +332,14 @@ def _getitem_kind(arg_kinds, consts):
     if found is not None and added == 0 and tags == ["int"] * taken:
         return K.array(kind.ndim - taken, K.dims(found[taken:]))
     return K.array(kind.ndim - taken + added, _sliced_shape(kind, index))
+
+
+def _whole_index(arg_kinds, consts):
+    """(count, rank) of an index that is one value holding a tuple of integers or of index
+    arrays (`x[np.nonzero(m)]`, `A[np.triu_indices(n)]`), else None."""
+    if isinstance(consts["index"], tuple):
+        return None
+    return index_parts(arg_kinds[1])
 
 
 def _sliced_shape(kind, index):
@@ -372,6 +390,9 @@ def _split_advanced(tags):
 
 def _getitem_tangent(site):
     dot = site.dots[0]
+    if site.vector and _whole_index(site.kinds, site.consts) is not None:
+        # the tuple's arrays index the axes after the direction axis
+        return site.fill("d[(slice(None),) + i]", d=dot, i=site.args[1])
     if site.vector:
         tags, _, _ = _index_shape(_index_parts(site.consts["index"]), site.consts,
                                   _part_kinds(site.kinds, site.consts))

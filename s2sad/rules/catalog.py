@@ -32,9 +32,11 @@ HEADER = """\
 
 This page is generated from s2sad's rule table (`python -m s2sad.rules.catalog >
 docs/functions.md`); a test fails when it is out of date. Every row is checked by the
-test suite in both modes against central differences. A function that is not listed
-and has no source s2sad can read is an error naming it; give it a rule with
-`s2sad.defrule` (docs/rules.md).
+test suite in both modes against central differences. Your own functions are
+differentiated from their source; a library function (NumPy, SciPy, the standard
+library) that is not listed is an error at the line that calls it, naming it: give it a
+rule with `s2sad.defrule` (docs/rules.md), or write the computation with the functions
+listed here.
 
 In the formulas, `a`, `b`, `c` are the arguments in order, `out` the result; elementwise
 rows broadcast like NumPy and keep float32 as float32. "No derivative" rows are used

@@ -187,7 +187,8 @@ class Where(Checked):
         if len(arg_kinds) != 3:
             raise UnsupportedError("`np.where(c)` with one argument returns a tuple of "
                                    "indices, which has no derivative; use "
-                                   "`np.where(c, x, y)`, or index with the mask `x[c]`.")
+                                   "`np.where(c, x, y)`, index with the mask `x[c]`, or "
+                                   "take the indices with `np.nonzero(c)`.")
         condition = K.SCALAR if arg_kinds[0] == K.OTHER else arg_kinds[0]
         return K.broadcast([condition] + list(arg_kinds[1:]))
 

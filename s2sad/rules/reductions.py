@@ -444,9 +444,13 @@ def _cumprod_tangent(site):
 # ---------------------------------------------------------------- np.argmax, np.argmin
 
 
+_ARG_NAMES = ("a", "axis", "out", "keepdims")
+
+
 class ArgExtremum(NonDifferentiable):
     """`np.argmax`/`np.argmin`: an index (an integer for the whole array, an array of
     integers along an axis), usable as an index; no derivative."""
+    names = _ARG_NAMES
 
     def out_kind(self, arg_kinds, consts):
         _constants(_ARG_NAMES)(arg_kinds, consts)
@@ -644,7 +648,6 @@ _REDUCTION = ("a", "axis", "dtype", "out", "keepdims")
 _EXTREMUM = ("a", "axis", "out", "keepdims")
 _VARIANCE = ("a", "axis", "dtype", "out", "ddof", "keepdims", "correction")
 _CUMULATIVE = ("a", "axis", "dtype", "out")
-_ARG_NAMES = ("a", "axis", "out", "keepdims")
 
 PROD = Custom(
     "np.prod", _checked(_reduction_kind, _REDUCTION), _prod_adjoint, _prod_tangent,
@@ -702,6 +705,10 @@ for _fn in (np.argmax, np.argmin):
     register(ArgExtremum(f"np.{_fn.__name__}", K.INT,
                          doc="an integer index, or an array of them along `axis`"),
              _fn, ir.Method(_fn.__name__))
+for _fn in (np.nanargmax, np.nanargmin):
+    register(ArgExtremum(f"np.{_fn.__name__}", K.INT,
+                         doc="an integer index (NaNs left out), or an array of them along "
+                             "`axis`"), _fn)
 
 # the methods `x.sum(...)` and `x.mean(...)` take the functions' rules, with the check
 # that their positional arguments are constants
