@@ -5,12 +5,19 @@ For the forward sweep the list is cut down to what the result and the backward s
 read, and instrumented: a recorded write first pushes the value it overwrites, a loop
 that may stop early counts its trips, and a branch inside a loop pushes which way it went
 when the backward sweep cannot re-evaluate its test.
+
+An operation that may raise on Python floats (`math.log(x)` at x <= 0, `1.0 / x` at 0) is
+kept even where no derivative reads its value, as a bare expression statement: a
+derivative must raise where the function does, not return a number at a point where the
+function has none.
 """
+import builtins
 import copy
+import operator
 
 import gast
 
-from . import ir
+from . import ir, rules
 from .adjoint import Control, breaks, element_is_scalar, loop_saves, range_call
 from .printer import assign, name, store
 
@@ -28,6 +35,7 @@ class PrimalPrinter:
         self.saves = saves or {}
         self.fill = fill
         self.needed = None if needed is None else set(needed)
+        self.raising = set() if kinds is None else raising(function, kinds)
         self.keep = None if needed is None else self.live(self.needed)
 
     def live(self, needed):
@@ -59,7 +67,8 @@ class PrimalPrinter:
     def wanted(self, statement, needed, keep):
         if isinstance(statement, (ir.Op, ir.SetItem)):
             # an overwrite that saves the old value feeds the backward sweep's pop
-            return bool(self.defines(statement) & needed) or id(statement) in self.pushed
+            return bool(self.defines(statement) & needed) or id(statement) in self.pushed \
+                or id(statement) in self.raising
         if isinstance(statement, ir.Break):
             return True
         if isinstance(statement, ir.For) and statement.target.name in needed:
@@ -97,8 +106,15 @@ class PrimalPrinter:
         return out
 
     def print_Op(self, op, depth):
+        if self.only_raises(op):
+            return [gast.Expr(value=self.printer.op(op))]
         save = [self.push(name(op.target.name), id(op))] if id(op) in self.pushed else []
         return save + [self.printer.statement(op)]
+
+    def only_raises(self, op):
+        """Whether `op` is kept only because it may raise: nothing reads its value."""
+        return id(op) in self.raising and self.needed is not None and \
+            op.target.name not in self.needed and id(op) not in self.pushed
 
     def print_SetItem(self, statement, depth):
         index = self.printer.atom(statement.index)
@@ -188,3 +204,44 @@ def _before_exits(block, statement):
             item.orelse = _before_exits(item.orelse, statement)
         out.append(item)
     return out
+
+
+# operators that raise on Python numbers (ZeroDivisionError, OverflowError)
+_RAISING = {operator.truediv, operator.floordiv, operator.mod, operator.pow, builtins.pow}
+# operations that give a Python number when their operands are Python numbers
+_NUMBERS = _RAISING | {operator.add, operator.sub, operator.mul, operator.neg, operator.pos,
+                       builtins.abs, builtins.float, builtins.int, builtins.len, ir.COPY}
+
+
+def raising(function, kinds):
+    """The operations that may raise where their derivative need not: `math` functions
+    (ValueError outside their domain, OverflowError), and divisions and powers of Python
+    numbers (NumPy's scalars and arrays give inf or nan instead, with a warning)."""
+    numbers = _python_numbers(function, kinds)
+    return {id(op) for op in ir.walk(function.body) if isinstance(op, ir.Op) and (
+        _is_math(op) or op.prim in _RAISING and all(
+            _python(atom, numbers) for atom in op.args))}
+
+
+def _is_math(op):
+    return getattr(rules.lookup(op.prim), "name", "").startswith("math.")
+
+
+def _python(atom, numbers):
+    if isinstance(atom, ir.Const):
+        return type(atom.value) in (int, float)
+    return isinstance(atom, ir.Var) and atom.name in numbers
+
+
+def _python_numbers(function, kinds):
+    """The variables that hold Python numbers (parameters of number kinds are taken to),
+    as a fixed point: a name stays while every assignment to it gives one."""
+    ops = [op for op in ir.walk(function.body) if isinstance(op, ir.Op)]
+    numbers = {name for name, kind in kinds.items() if kind.is_scalar}
+    while True:
+        broken = {op.target.name for op in ops if op.target.name in numbers and not (
+            _is_math(op) or op.prim in _NUMBERS and all(_python(a, numbers)
+                                                        for a in op.args))}
+        if not broken:
+            return numbers
+        numbers -= broken

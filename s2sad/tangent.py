@@ -92,8 +92,8 @@ class TangentEmitter(PrimalPrinter):
                 break
             full = now
         returned = tuple_of([self.printer.atom(self.function.result), self.result_tangent()])
-        needed = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
-        self.keep = self.live(needed)
+        self.needed = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
+        self.keep = self.live(self.needed)
         body = self.block(self.function.body)
         return self.entry(body) + body, returned
 
@@ -324,6 +324,8 @@ class TangentEmitter(PrimalPrinter):
 
     def print_Op(self, op, depth):
         plan = self.plans.get(id(op))
+        if self.only_raises(op):
+            return super().print_Op(op, depth)
         if plan is None:
             return [self.printer.statement(op)]
         return plan.before + [plan.primal or self.printer.statement(op)] + plan.after
