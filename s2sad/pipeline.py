@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from . import activity, calls, fence, frontend, infer, inplace, ir, lower, runtime, tape
+from . import activity, calls, fence, frontend, infer, inplace, ir, lower, rules, runtime, tape
 from . import kinds as K
 from .adjoint import AdjointEmitter
 from .compile import compile_function
@@ -244,9 +244,6 @@ def specialise(fn, arg_kinds, positions):
     return Spec(function, kinds, out_kind, wrt, active)
 
 
-_VIEWING = (operator.getitem, ir.Attr("T"), ir.COPY)
-
-
 def _check_views(function, kinds):
     """Reject reading a NumPy view of an array after an element write to that array (the
     view sees the write, which the derivative would not know about), and an in-place `+=`
@@ -274,32 +271,39 @@ def _check_views(function, kinds):
                 for later in ir.statements(loop.body):
                     if view in ir.reads(later):
                         raise UnsupportedError(
-                            f"a part of `{base}` read on line {op.line} shares memory with "
-                            f"`{base}` (a NumPy view) and is used in a loop that writes into "
-                            f"`{base}`; write `{base}[...].copy()` to read a copy of the part"
-                            , function.filename, _line(later, op))
+                            f"{_view_of(op, base)} shares memory with `{base}` (a NumPy "
+                            f"view) and is used in a loop that writes into `{base}`; copy "
+                            f"it where you take it (`{base}[...].copy()`, `.copy()`)",
+                            function.filename, _line(later, op))
         write = None
         for later in order[position + 1:]:
             if isinstance(later, ir.SetItem) and later.target.name == base:
                 write = write or later
             elif write and view in ir.reads(later):
                 raise UnsupportedError(
-                    f"a part of `{base}` read on line {op.line} shares memory with `{base}` "
-                    f"(a NumPy view) and is used after line {write.line} writes into "
-                    f"`{base}`; copy the part when you read it (`{base}[...].copy()`) or "
-                    "use it before the write", function.filename, _line(later, op))
+                    f"{_view_of(op, base)} shares memory with `{base}` (a NumPy view) and is "
+                    f"used after line {write.line} writes into `{base}`; copy it where you "
+                    f"take it (`{base}[...].copy()`, `.copy()`) or use it before the write",
+                    function.filename, _line(later, op))
         if write and function.result == ir.Var(view):
             raise UnsupportedError(
-                f"the returned part of `{base}` shares memory with `{base}` (a NumPy view), "
+                f"the returned part or view of `{base}` shares memory with `{base}` (a "
+                f"NumPy view), "
                 f"which line {write.line} writes into; return a copy (`.copy()`)",
                 function.filename, op.line)
+
+
+def _view_of(op, base):
+    """What a message calls the view `op` takes of `base`."""
+    kind = "part" if op.prim is operator.getitem else "view"
+    return f"a {kind} of `{base}` taken on line {op.line} (`{infer.describe(op)}`)"
 
 
 def _viewed(op, written, kinds):
     """The array written element by element that `op`'s result may share memory with."""
     if not isinstance(op, ir.Op) or kinds[op.target.name].is_scalar:
         return None
-    if op.prim in _VIEWING:
+    if rules.may_view(op, kinds):
         candidates = op.args[:1]
     elif calls.is_user_function(op.prim):
         candidates = op.args
