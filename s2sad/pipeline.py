@@ -272,8 +272,8 @@ def _check_views(function, kinds):
                     if view in ir.reads(later):
                         raise UnsupportedError(
                             f"{_view_of(op, base)} shares memory with `{base}` (a NumPy "
-                            f"view) and is used in a loop that writes into `{base}`; copy "
-                            f"it where you take it (`{base}[...].copy()`, `.copy()`)",
+                            f"view) and is used in a loop that writes into `{base}`; write "
+                            f"`.copy()` where you take it (`{base}[...].copy()`)",
                             function.filename, _line(later, op))
         write = None
         for later in order[position + 1:]:
@@ -282,13 +282,12 @@ def _check_views(function, kinds):
             elif write and view in ir.reads(later):
                 raise UnsupportedError(
                     f"{_view_of(op, base)} shares memory with `{base}` (a NumPy view) and is "
-                    f"used after line {write.line} writes into `{base}`; copy it where you "
-                    f"take it (`{base}[...].copy()`, `.copy()`) or use it before the write",
+                    f"used after line {write.line} writes into `{base}`; write `.copy()` "
+                    f"where you take it (`{base}[...].copy()`) or use it before the write",
                     function.filename, _line(later, op))
         if write and function.result == ir.Var(view):
             raise UnsupportedError(
-                f"the returned part or view of `{base}` shares memory with `{base}` (a "
-                f"NumPy view), "
+                f"the returned part or view of `{base}` shares its memory (a NumPy view), "
                 f"which line {write.line} writes into; return a copy (`.copy()`)",
                 function.filename, op.line)
 

@@ -210,16 +210,17 @@ class TangentEmitter(PrimalPrinter):
         return _with_reads(plan)
 
     def copied(self, op, expr):
-        """Whether `op`'s tangent `expr` must be copied: it may share memory with another
-        tangent (`expr` is a name or a view of one, `w7 = w6.copy()` gives `w6_dot`), and
-        an element write into either array would show in the other while their values
-        do not share memory. Sharing is kept wherever no element write can reach it: an
-        alias costs nothing and needs no statement, and most copies (`x.copy()`,
-        `np.array(x)`, `+x`, `x * 1.0`) are of arrays never written element by element.
-        A view of an array (`w6[1:]`, `w6.T`) keeps a view of its tangent, which sees
-        each write as the view sees the primal's (reading it after the write is refused,
-        pipeline._check_views); but a number read from it (`w6[0]` in vector mode, where
-        its tangent is the view `w6_dot[:, 0]`) is a copy, and so is its tangent."""
+        """Whether `op`'s tangent `expr` must be a copy. It may share memory with another
+        tangent (`w7 = w6.copy()`, `+w6` and `w6 * 1.0` give `w6_dot`, `w6.flatten()` the
+        view `np.ravel(w6_dot)`), and an element write into either array would then
+        change both tangents while it changes one value. So a copy is made exactly where
+        such a write can reach: the target is written, or `expr` reads the tangent of an
+        array written element by element or of a view of one. Elsewhere the tangent stays
+        shared: exact, since nothing changes in place, and free (no statement, no
+        allocation) in the common case of copies of arrays never written. The tangent of
+        a view (`w6[1:]`, `w6.T`) stays a view, since its value sees the writes too (and
+        reading it after one is refused, pipeline._check_views); a number read out of a
+        written array is a copy, and in vector mode its tangent `w6_dot[:, 0]` a view."""
         target = op.target.name
         if new_array(expr, self.handles):
             return False

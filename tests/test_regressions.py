@@ -230,7 +230,8 @@ def views_read_before_the_write(x, y):
     return s + np.sum(w * w)
 
 
-CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif, view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
+CASES = [views_read_before_the_write,
+         array_after_an_early_return_in_an_elif, view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
          name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
          saved_array_later_written, array_that_may_not_exist, shrinking_array,
          recursion_inside_a_loop, read_before_assigned_in_the_text,
