@@ -80,7 +80,7 @@ class AdjointEmitter:
         self.controls = {}
         self.saves = {}
         self.local = _block_local(spec.function)
-        self.views = _views(spec.function, self.kinds)
+        self.views = written_views(spec.function, self.kinds)
         self.indexed = {s.target.name for s in ir.walk(spec.function.body)
                         if isinstance(s, ir.SetItem)} | {
             s.args[0].name for s in ir.walk(spec.function.body)
@@ -720,14 +720,14 @@ def breaks(block):
     return False
 
 
-def _views(function, kinds):
+def written_views(function, kinds):
     """Variables that may be NumPy views of arrays written element by element, mapped to
     those arrays: reading a view reads the arrays' current elements."""
     written = {s.target.name for s in ir.walk(function.body) if isinstance(s, ir.SetItem)}
     views = {}
     for op in ir.walk(function.body):
-        if isinstance(op, ir.Op) and op.prim in (operator.getitem, ir.Attr("T"), ir.COPY) \
-                and isinstance(op.args[0], ir.Var) and not kinds[op.target.name].is_scalar:
+        if isinstance(op, ir.Op) and op.args and isinstance(op.args[0], ir.Var) \
+                and rules.may_view(op, kinds):
             source = op.args[0].name
             bases = ({source} | views.get(source, set())) & written
             if bases:

@@ -8,6 +8,7 @@ kinds of the arguments, the differentiated positions and the mode, cached per ke
 """
 import contextlib
 import gc
+import linecache
 import math
 import operator
 import re
@@ -317,9 +318,6 @@ def specialise(fn, arg_kinds, positions):
     return Spec(function, kinds, out_kind, wrt, active)
 
 
-_VIEWING = (operator.getitem, ir.Attr("T"), ir.COPY)
-
-
 def _check_views(function, kinds):
     """Reject reading a NumPy view of an array after an element write to that array (the
     view sees the write, which the derivative would not know about), and an in-place `+=`
@@ -347,32 +345,39 @@ def _check_views(function, kinds):
                 for later in ir.statements(loop.body):
                     if view in ir.reads(later):
                         raise UnsupportedError(
-                            f"a part of `{base}` read on line {op.line} shares memory with "
-                            f"`{base}` (a NumPy view) and is used in a loop that writes into "
-                            f"`{base}`; write `{base}[...].copy()` to read a copy of the part"
-                            , function.filename, _line(later, op))
+                            f"{_view_of(function, op, base)} shares memory with `{base}` (a NumPy "
+                            f"view) and is used in a loop that writes into `{base}`; write "
+                            f"`.copy()` where you take it (`{base}[...].copy()`)",
+                            function.filename, _line(later, op))
         write = None
         for later in order[position + 1:]:
             if isinstance(later, ir.SetItem) and later.target.name == base:
                 write = write or later
             elif write and view in ir.reads(later):
                 raise UnsupportedError(
-                    f"a part of `{base}` read on line {op.line} shares memory with `{base}` "
-                    f"(a NumPy view) and is used after line {write.line} writes into "
-                    f"`{base}`; copy the part when you read it (`{base}[...].copy()`) or "
-                    "use it before the write", function.filename, _line(later, op))
+                    f"{_view_of(function, op, base)} shares memory with `{base}` (a NumPy view) and is "
+                    f"used after line {write.line} writes into `{base}`; write `.copy()` "
+                    f"where you take it (`{base}[...].copy()`) or use it before the write",
+                    function.filename, _line(later, op))
         if write and function.result == ir.Var(view):
             raise UnsupportedError(
-                f"the returned part of `{base}` shares memory with `{base}` (a NumPy view), "
+                f"the returned part or view of `{base}` shares its memory (a NumPy view), "
                 f"which line {write.line} writes into; return a copy (`.copy()`)",
                 function.filename, op.line)
+
+
+def _view_of(function, op, base):
+    """What a message calls the view `op` takes of `base`, with the user's line."""
+    kind = "part" if op.prim is operator.getitem else "view"
+    text = linecache.getline(function.filename, op.line).strip()
+    return f"a {kind} of `{base}` taken on line {op.line}" + (f" (`{text}`)" if text else "")
 
 
 def _viewed(op, written, kinds):
     """The array written element by element that `op`'s result may share memory with."""
     if not isinstance(op, ir.Op) or kinds[op.target.name].is_scalar:
         return None
-    if op.prim in _VIEWING:
+    if rules.may_view(op, kinds):
         candidates = op.args[:1]
     elif calls.is_user_function(op.prim):
         candidates = op.args

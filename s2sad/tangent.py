@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import gast
 
 from . import calls, ir, rules
-from .adjoint import new_array
+from .adjoint import new_array, written_views
 from .infer import consts, kind_of
 from .primal import PrimalPrinter
 from .printer import assign, name, store, tuple_of
@@ -72,6 +72,9 @@ class TangentEmitter(PrimalPrinter):
         self.assigned_full = {}
         self.directions = namer.fresh("directions") if vector else None
         self.mutable_dots = {namer.dot(v) for v in self.mutable}
+        # the tangents element writes change: of the arrays written and of their views
+        changed = self.written | set(written_views(spec.function, spec.kinds))
+        self.shared = {namer.dot(v) for v in changed}
 
     def seeds(self):
         return [self.namer.dot(param) for param in self.spec.wrt]
@@ -192,19 +195,41 @@ class TangentEmitter(PrimalPrinter):
                 expr = name(dot)
             plan.after.append(assign(dot, self.buffer(expr, target)))
             full = True
-        elif isinstance(expr, gast.Name) and target not in self.mutable and \
-                expr.id not in self.mutable_dots:
-            # a single-assignment tangent equal to another that is never reassigned is read
-            # under that name, not copied
-            self.aliases[target] = expr.id
-            self.assigned(op, full)
-            return None
         else:
-            if target in self.written and not new_array(expr, self.handles):
+            if self.copied(op, expr):
                 expr = self._fill("np.copy(t)", t=expr)
+            if isinstance(expr, gast.Name) and target not in self.mutable and \
+                    expr.id not in self.mutable_dots:
+                # a single-assignment tangent equal to another that is never reassigned
+                # is read under that name, not copied
+                self.aliases[target] = expr.id
+                self.assigned(op, full)
+                return None
             (plan.after if after else plan.before).append(assign(dot, expr))
         self.assigned(op, full)
         return _with_reads(plan)
+
+    def copied(self, op, expr):
+        """Whether `op`'s tangent `expr` must be a copy. It may share memory with another
+        tangent (`w7 = w6.copy()`, `+w6` and `w6 * 1.0` give `w6_dot`, `w6.flatten()` the
+        view `np.ravel(w6_dot)`), and an element write into either array would then
+        change both tangents while it changes one value. So a copy is made exactly where
+        such a write can reach: the target is written, or `expr` reads the tangent of an
+        array written element by element or of a view of one. Elsewhere the tangent stays
+        shared: exact, since nothing changes in place, and free (no statement, no
+        allocation) in the common case of copies of arrays never written. The tangent of
+        a view (`w6[1:]`, `w6.T`) stays a view, since its value sees the writes too (and
+        reading it after one is refused, pipeline._check_views); a number read out of a
+        written array is a copy, and in vector mode its tangent `w6_dot[:, 0]` a view."""
+        target = op.target.name
+        if new_array(expr, self.handles):
+            return False
+        if target in self.written:
+            return True
+        if self.kinds[target].is_scalar and not self.vector:
+            return False
+        reads = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+        return bool(reads & self.shared) and not rules.may_view(op, self.kinds)
 
     def assigned(self, op, full):
         """Note that `op` gives its target a tangent, of full shape or not. A mutable
@@ -294,7 +319,10 @@ class TangentEmitter(PrimalPrinter):
         dot = self.namer.dot(target)
         plan = Plan(primal=assign(tuple_of([store(target), store(dot)], gast.Store()), call),
                     defines={target, dot})
-        if target in self.written:
+        # a number's tangent may be a view into an argument's (as in `copied`)
+        passed = {self.dot(arguments[i]).id for i in positions}
+        if target in self.written or self.vector and self.kinds[target].is_scalar and \
+                passed & self.shared:
             buffer = self._fill("np.copy(t)", t=dot)
             plan.after.append(assign(dot, buffer))
         self.assigned(op, True)

@@ -6,6 +6,8 @@ dot-product test ⟨J·ẋ, ȳ⟩ = ⟨ẋ, Jᵀ·ȳ⟩ for random ẋ and ȳ (T
 adjoints; the two modes are generated independently, so agreement to rounding error is
 strong evidence both are right).
 """
+import math
+
 import numpy as np
 import pytest
 import test_control_flow as control
@@ -372,3 +374,163 @@ def test_tangent_of_a_result_that_ignores_the_argument():
 def test_vector_tangent_sums_name_one_axis_plainly():
     text = s2sad.source(cube_sum, np.ones(3), mode="vector")
     assert "axis=1)" in text and "axis=(1,)" not in text
+
+
+# ---------------------------------------------------------------- a copy's tangent is a copy
+
+def copy_then_write_original(x):
+    """The issue's program: `w7_dot = w6_dot` let the writes into `w6_dot` change `w7`'s
+    tangent."""
+    w6 = np.ones(3) * x
+    w7 = w6.copy()
+    for k in range(3):
+        w6[k] = math.sin(x)
+    return np.sum(w7 * w7)
+
+
+def test_tangent_of_a_copy_does_not_see_later_writes():
+    value, tangent = s2sad.jvp(copy_then_write_original)(0.3, 1.0)
+    assert value == pytest.approx(0.27, rel=1e-14)
+    assert tangent != pytest.approx(1.7196056804260906, rel=1e-6)
+    assert tangent == pytest.approx(1.8, rel=1e-13)  # 6 x; central differences agree
+    assert tangent == pytest.approx(numeric_jvp(copy_then_write_original, (0.3,), 0, (1.0,)),
+                                    rel=1e-8)
+    assert tangent == pytest.approx(s2sad.grad(copy_then_write_original)(0.3), rel=1e-13)
+    assert s2sad.jacobian(copy_then_write_original, mode="forward")(0.3) == \
+        pytest.approx(1.8, rel=1e-13)
+
+
+def np_copy_then_write_original(x):
+    w6 = np.ones(3) * x
+    w7 = np.copy(w6)
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6 * w6)
+
+
+def array_of_array_then_write_original_in_loop(x):
+    w6 = np.ones(3) * x
+    w7 = np.array(w6)
+    for k in range(2):
+        w6[k] = math.sin(x) * w6[k]
+    return np.sum(w7 * w7) + np.sum(w6 * w6)
+
+
+def unary_plus_then_write_original(x):
+    w6 = np.ones(3) * x
+    w7 = +w6
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6 * w6)
+
+
+def times_one_then_write_original(x):
+    """`w6_dot * 1.0` is simplified to `w6_dot`."""
+    w6 = np.ones(3) * x
+    w7 = w6 * 1.0
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6 * w6)
+
+
+def flatten_then_write_original(x):
+    """`w6.flatten()` is a copy, its tangent `np.ravel(w6_dot)` a view."""
+    w6 = np.ones((2, 2)) * x
+    w7 = w6.flatten()
+    w6[0, 1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6)
+
+
+def copy_of_a_transposed_view(x):
+    """`t = w6.T` is a view (its tangent one too, rightly); `t.copy()` is not."""
+    w6 = np.arange(4.0).reshape(2, 2) * x
+    w7 = w6.T.copy()
+    w6[0, 1] = math.sin(x)
+    return np.sum(w7 * w6) + w7[0, 1]
+
+
+def copy_of_a_copy_both_written(x):
+    w6 = np.ones(3) * x
+    w7 = w6.copy()
+    w8 = w7.copy()
+    w6[0] = math.sin(x)
+    w7[1] = math.cos(x)
+    return np.sum(w8 * w8) + np.sum(w7 * w6)
+
+
+def copy_taken_in_the_writing_loop(x):
+    w6 = np.ones(3) * x
+    s = 0.0
+    for k in range(3):
+        w7 = w6.copy()
+        w6[k] = math.sin(x) * w6[k]
+        s = s + np.sum(w7 * w7)
+    return s
+
+
+def copy_in_a_branch_then_write_original(x):
+    w6 = np.zeros(3) + x
+    if x > 0:
+        w7 = w6.copy()
+    else:
+        w7 = w6 * 2.0
+    w6[2] = x * x
+    return np.sum(w7 * w7) + np.sum(w6)
+
+
+def copy_then_write_the_copy(x):
+    """Writes into the copy must not reach the original's tangent (already a copy)."""
+    w6 = np.ones(3) * x
+    w7 = w6.copy()
+    for k in range(3):
+        w7[k] = math.sin(x) * w7[k]
+    return np.sum(w7 * w7) + np.sum(w6 * w6)
+
+
+def element_read_then_written(x):
+    """In vector mode `w6[0]`'s tangent is `w6_dot[:, 0]`, a view; the number is not."""
+    w6 = np.ones(3) * x
+    s = 0.0
+    for k in range(3):
+        t = w6[k]
+        w6[k] = math.sin(x) * t
+        s = s + t * w6[k]
+    return s
+
+
+def first_element(v):
+    return v[0]
+
+
+def helper_reads_an_element_then_written(x):
+    """The helper's tangent returns the view `v_dot[:, 0]` in vector mode."""
+    w6 = np.ones(3) * x
+    t = first_element(w6)
+    w6[0] = math.sin(x)
+    return t * w6[0]
+
+
+COPY_CASES = [copy_then_write_original, np_copy_then_write_original,
+              array_of_array_then_write_original_in_loop, unary_plus_then_write_original,
+              times_one_then_write_original, flatten_then_write_original,
+              copy_of_a_transposed_view, copy_of_a_copy_both_written,
+              copy_taken_in_the_writing_loop, copy_in_a_branch_then_write_original,
+              copy_then_write_the_copy, element_read_then_written,
+              helper_reads_an_element_then_written]
+
+
+@pytest.mark.parametrize("fn", COPY_CASES, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("x", [0.3, -0.7])
+def test_tangent_of_a_copy_against_central_differences_and_the_adjoint(fn, x):
+    want = numeric_jvp(fn, (x,), 0, (1.0,))
+    assert s2sad.jvp(fn)(x, 1.0)[1] == pytest.approx(want, rel=1e-7, abs=1e-9)
+    assert s2sad.jacobian(fn, mode="forward")(x) == pytest.approx(want, rel=1e-7, abs=1e-9)
+    assert s2sad.grad(fn)(x) == pytest.approx(want, rel=1e-7, abs=1e-9)
+
+
+def copy_nothing_writes(x):
+    w7 = x.copy()
+    return np.sum(w7 * np.sin(w7))
+
+
+def test_tangent_of_a_copy_nothing_writes_stays_an_alias():
+    """Where no element write can reach the shared memory the tangent is not copied."""
+    text = s2sad.source(copy_nothing_writes, np.ones(3), mode="forward")
+    assert "np.copy" not in text and "t1_dot = x_dot * np.cos(w7)" in text

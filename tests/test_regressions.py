@@ -3,6 +3,7 @@
 Most were found by generating random programs with loops, branches, tuple loops, element
 writes and recursive helpers, and comparing with central differences.
 """
+import inspect
 import math
 
 import numpy as np
@@ -217,7 +218,20 @@ def array_after_an_early_return_in_an_elif(x, y):
     return np.sum(w * w)
 
 
-CASES = [array_after_an_early_return_in_an_elif, view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
+def views_read_before_the_write(x, y):
+    """Reshapes, `np.asarray` and `.real` of an array written later are views (like
+    `w[1:]`): read before the write they are exact, and the adjoint restores the array
+    they view before reading them."""
+    w = np.ones(4) * x
+    a = np.asarray(w)
+    r = w.reshape(2, 2)
+    s = np.sum(a * y) + np.sum(np.ravel(r) * r.ravel()) + np.sum(w.real * w)
+    w[1] = x * y
+    return s + np.sum(w * w)
+
+
+CASES = [views_read_before_the_write,
+         array_after_an_early_return_in_an_elif, view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
          name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
          saved_array_later_written, array_that_may_not_exist, shrinking_array,
          recursion_inside_a_loop, read_before_assigned_in_the_text,
@@ -314,3 +328,75 @@ def test_gradient_alone_keeps_the_value_an_overwrite_saves():
     want = -math.sin(x) + 1 / (1 + x * x)
     assert s2sad.grad(swap_twice)(x, 2) == pytest.approx(want, rel=1e-14)
     assert s2sad.value_and_grad(swap_twice)(x, 2)[1] == pytest.approx(want, rel=1e-14)
+
+
+def asarray_read_after_the_write(x):
+    w6 = np.ones(3) * x
+    w7 = np.asarray(w6)
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6 * w6)  # HERE
+
+
+def reshape_read_after_a_write_in_a_loop(x):
+    w6 = np.ones((2, 2)) * x
+    w7 = w6.reshape(4)
+    for k in range(2):
+        w6[k, 1] = math.sin(x) * w6[k, 0]
+    return np.sum(w7 * w7)  # HERE
+
+
+def ravel_read_after_the_write(x):
+    w6 = np.ones((2, 2)) * x
+    w7 = np.ravel(w6)
+    w6[0, 1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6)  # HERE
+
+
+def real_read_after_the_write(x):
+    w6 = np.ones(3) * x
+    w7 = w6.real
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6)  # HERE
+
+
+def squeeze_read_after_the_write(x):
+    w6 = np.ones((1, 3)) * x
+    w7 = np.squeeze(w6)
+    w6[0, 1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6)  # HERE
+
+
+def flip_read_after_the_write(x):
+    w6 = np.arange(3.0) * x
+    w7 = np.flip(w6)
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6 * w6)  # HERE
+
+
+def astype_without_copy_read_after_the_write(x):
+    w6 = np.ones(3) * x
+    w7 = w6.astype(float, copy=False)
+    w6[1] = math.sin(x)
+    return np.sum(w7 * w7) + np.sum(w6 * w6)  # HERE
+
+
+VIEWS_READ_AFTER_A_WRITE = [
+    asarray_read_after_the_write, reshape_read_after_a_write_in_a_loop,
+    ravel_read_after_the_write, real_read_after_the_write, squeeze_read_after_the_write,
+    flip_read_after_the_write, astype_without_copy_read_after_the_write]
+
+
+@pytest.mark.parametrize("fn", VIEWS_READ_AFTER_A_WRITE, ids=lambda fn: fn.__name__)
+def test_a_view_read_after_a_write_into_its_array_is_refused(fn):
+    """NumPy returns these as views (`np.asarray` of an array is the array itself): the
+    write shows through them, which the derivative would not know about. Like `w[1:]`,
+    each is refused in every mode at the line that reads it (the adjoint took them for
+    copies: 3.5556828867177144 for the first at 0.3, central differences 3.5292849...;
+    the tangent happened to share the memory too)."""
+    line = fn.__code__.co_firstlineno + len(inspect.getsource(fn).splitlines()) - 1
+    for derived in (s2sad.grad(fn), lambda x: s2sad.jvp(fn)(x, 1.0),
+                    s2sad.jacobian(fn, mode="forward")):
+        with pytest.raises(s2sad.UnsupportedError, match=r"view of `w6`.*shares memory"
+                           ) as info:
+            derived(0.3)
+        assert info.value.line == line
