@@ -20,6 +20,7 @@ import gast
 
 from . import calls, composites, ir, rules
 from . import kinds as K
+from .errors import located
 from .infer import consts, kind_of
 from .printer import assign, augment, name, store, tuple_of
 from .simplify import binop, number
@@ -410,7 +411,8 @@ class AdjointEmitter:
             consts=consts(op, rule, self.kinds), bind=self.printer.bind,
             like=[self.like(a) for a in op.args], lean=self.lean)
         differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
-        contributions = rule.adjoint(site).items() if differentiable else ()
+        with located(self.spec.function.filename, op.line):
+            contributions = rule.adjoint(site).items() if differentiable else ()
         if narrow:
             contributions = [(p, self.narrowed(c)) for p, c in contributions]
         target = op.target.name

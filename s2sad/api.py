@@ -19,7 +19,7 @@ import numpy as np
 from . import dispatch, frontend
 from . import kinds as K
 from . import pipeline, pyfloats
-from .errors import UsageError
+from .errors import UnsupportedError, UsageError
 
 MODES = ("reverse", "gradient", "forward", "vector", "wengert")
 # what each derived function may return: only a scalar, or any float value
@@ -84,6 +84,11 @@ class _Derivative(frontend.Derivative):
         return self._slow(*args, **kwargs)
 
     @property
+    def _where(self):
+        """The file and line of the function, for messages about its arguments."""
+        return self._fn.__code__.co_filename, self._fn.__code__.co_firstlineno
+
+    @property
     def _last(self):
         """The derivative the last call ran (None before the first call): for `grad` of a
         function known to return a number, the adjoint that returns the gradients alone,
@@ -114,7 +119,7 @@ class _Derivative(frontend.Derivative):
             seen = None
         if seen is None:
             names = list(self._signature.parameters)
-            kinds = K.of_arguments(values, self._positions, names)
+            kinds = K.of_arguments(values, self._positions, names, self._where)
             derived = pipeline.derive(self._fn, kinds, self._positions, mode,
                                       float64=_float64(values))
             out_kind = derived.spec.out_kind
@@ -152,8 +157,9 @@ class _Derivative(frontend.Derivative):
         with pipeline.cache.LOCK:
             if self._dispatcher is None:
                 self._dispatcher = dispatch.Dispatcher(
-                    self.__name__, self._arity, self._slow, now=self._now, like=_like,
-                    result_tangent=result_tangent)
+                    self.__name__, self._arity, self._slow, now=self._now,
+                    like=functools.partial(_like, fn=self._fn),
+                    result_tangent=functools.partial(result_tangent, fn=self._fn))
                 # every call first checks that what the derivatives were built from holds
                 self._dispatcher.fresh = self._last.stamp.guard(self._dispatcher.constant)
             if not self._dispatcher.ripe(self._now[0]):
@@ -175,8 +181,7 @@ class _Derivative(frontend.Derivative):
         names = [result] if len(positions) == 1 else [f"g{k}" for k in range(len(positions))]
         lines = [] if len(positions) == 1 else [f"{', '.join(names)}, = {result}"]
         arrays = [type(values[p]) is np.ndarray for p in positions]
-        shaped = [f"like(a{p}, {n})" if array else f"float({n})"
-                  for p, n, array in zip(positions, names, arrays)]
+        shaped = [f"like(a{p}, {n})" for p, n in zip(positions, names)]
 
         def together(items):
             if len(items) == 1:
@@ -221,6 +226,8 @@ class _Derivative(frontend.Derivative):
     def _run(self, values, seed):
         derived = self._derive(values)
         value, grads = derived.function(*values, seed)
+        if type(value) is not float:
+            real(value, self._fn)
         if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \
                 and np.ndim(value):
             raise self._not_scalar(f"an array of shape {np.shape(value)}")
@@ -240,9 +247,9 @@ class _Derivative(frontend.Derivative):
         """Each gradient as the type of its argument: float for a float, array for an array."""
         positions = self._positions
         if len(positions) == 1:
-            grads = _like(values[positions[0]], grads)
+            grads = _like(values[positions[0]], grads, self._fn)
             return (grads,) if isinstance(self._wrt, tuple) else grads
-        return tuple(map(_like, [values[p] for p in positions], grads))
+        return tuple(_like(values[p], g, self._fn) for p, g in zip(positions, grads))
 
     @property
     def source(self):
@@ -277,16 +284,35 @@ def _python_types(values):
     return [type(v) if type(v) in (float, int) else None for v in values]
 
 
-def _like(value, grad):
+def _like(value, grad, fn=None):
     """A gradient has its argument's dtype: NumPy may promote a float32 computation that
-    mixes in float64 values (`np.dot(0.5, x)`), the argument's precision is what counts."""
+    mixes in float64 values (`np.dot(0.5, x)`), the argument's precision is what counts.
+    A complex one is refused (`real`), never cast."""
     if type(grad) is float and type(value) is not np.ndarray:
         return grad
     if isinstance(value, np.ndarray):
         if isinstance(grad, np.ndarray) and grad.shape == value.shape:
-            return grad if grad.dtype == value.dtype else grad.astype(value.dtype)
-        return np.broadcast_to(np.asarray(grad, dtype=value.dtype), value.shape).copy()
-    return float(grad)
+            return grad if grad.dtype == value.dtype else \
+                real(grad, fn).astype(value.dtype)
+        return np.broadcast_to(np.asarray(real(grad, fn), dtype=value.dtype),
+                               value.shape).copy()
+    return float(real(grad, fn))
+
+
+def real(value, fn):
+    """`value`, or an error if it is complex: a complex value met a differentiated one
+    while the generated code ran (Python makes a negative number to a fractional power
+    complex), which kinds cannot foresee. `fn`: the function, for the message."""
+    if isinstance(value, (complex, np.complexfloating)) or \
+            isinstance(value, np.ndarray) and value.dtype.kind == "c":
+        code = getattr(fn, "__code__", None)
+        raise UnsupportedError(
+            f"the derivative of `{getattr(fn, '__name__', 'the function')}` at these "
+            "arguments is complex: a complex value met a differentiated one while it ran "
+            "(a negative number to a fractional power is complex in Python); complex "
+            "numbers are not supported yet.", *((code.co_filename, code.co_firstlineno)
+                                                if code else ()))
+    return value
 
 
 class _Grad(_Derivative):
@@ -380,7 +406,7 @@ class _JVP(_Derivative):
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
         value, tangent = derived.function(*values, *seeds)
-        result = value, result_tangent(value, tangent, seeds)
+        result = value, result_tangent(value, tangent, seeds, fn=self._fn)
         self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
         return result
 
@@ -423,7 +449,7 @@ class _JVP(_Derivative):
             tangents = tuple(tangent)
         else:
             tangents = (tangent,)
-        return tuple(seed_like(values[p], t, names[p])
+        return tuple(seed_like(values[p], t, names[p], self._where)
                      for p, t in zip(self._positions, tangents))
 
     @property
@@ -434,7 +460,7 @@ class _JVP(_Derivative):
         return self._last.listing
 
 
-def seed_like(value, tangent, name):
+def seed_like(value, tangent, name, where=(None, None)):
     """The tangent of argument `name` as the generated code expects it: a float for a
     number, an array of the argument's shape and dtype for an array."""
     if type(tangent) is float and type(value) is float:
@@ -443,7 +469,7 @@ def seed_like(value, tangent, name):
             tangent.shape == value.shape and tangent.dtype == value.dtype and \
             value.dtype.kind == "f":
         return tangent
-    K.check_differentiable(value, name)
+    K.check_differentiable(value, name, where)
     seed = np.asarray(tangent)
     if seed.dtype.kind not in "fiu":
         raise UsageError(f"the tangent of '{name}' is {type(tangent).__name__} "
@@ -457,13 +483,15 @@ def seed_like(value, tangent, name):
     return seed.astype(value.dtype, copy=False)
 
 
-def result_tangent(value, tangent, seeds, directions=None):
+def result_tangent(value, tangent, seeds, directions=None, fn=None):
     """The tangent of the result as the caller gets it: a float for a number (a NumPy
     scalar of the value's type for a NumPy scalar, so float32 stays float32), else a new
     array of the value's shape (with `directions` first): generated code may return a
     tangent of fewer axes, or one of the seeds themselves (`f(x) = x`)."""
     if type(tangent) is float and type(value) is float and directions is None:
         return tangent
+    real(value, fn)
+    real(tangent, fn)
     shape = np.shape(value)
     if directions is None and not shape and type(value) is not np.ndarray:
         if isinstance(value, np.floating):

@@ -82,7 +82,8 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
         if position >= len(args):
             raise UsageError(f"wrt names '{names[position]}' (argument {position}), but "
                              f"args holds {len(args)} value(s): pass it in args.")
-        K.check_differentiable(args[position], names[position])
+        K.check_differentiable(args[position], names[position],
+                               (fn.__code__.co_filename, fn.__code__.co_firstlineno))
         point = _in_double(args, position)
         label = f"'{names[position]}' (argument {position})"
         checks += _check_one(fn, point, position, label, modes, rtol, dot_rtol, rng)

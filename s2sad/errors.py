@@ -3,6 +3,7 @@
 Every message names where the problem is (file and line when there is one), what the
 construct is, and what to do instead, so a user never has to read s2sad's own traceback.
 """
+import contextlib
 
 
 import re
@@ -69,3 +70,15 @@ class Location:
         return UnsupportedError(
             f"{construct} in function '{self.function}' is not supported. {advice}",
             self.filename, self.line(node))
+
+
+@contextlib.contextmanager
+def located(filename, line):
+    """Give an error raised inside without a place (a rule knows its arguments, not
+    where it is used) the place of the operation being worked on."""
+    try:
+        yield
+    except Error as exc:
+        if exc.filename is not None:
+            raise
+        raise type(exc)(str(exc), filename, line) from None

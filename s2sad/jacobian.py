@@ -38,7 +38,7 @@ class _Jacobian(api._Derivative):
         values = self._bind(args, kwargs)
         names = list(self._signature.parameters)
         for p in self._positions:
-            K.check_differentiable(values[p], names[p])
+            K.check_differentiable(values[p], names[p], self._where)
         inputs = [values[p] for p in self._positions]
         mode = self._mode
         if mode == "auto":
@@ -65,7 +65,7 @@ class _Jacobian(api._Derivative):
         except UnsupportedError:
             return self._columns_one_by_one(values, inputs, seeds)
         value, tangents = derived.function(*values, *seeds)
-        tangents = api.result_tangent(value, tangents, seeds, directions=count)
+        tangents = api.result_tangent(value, tangents, seeds, directions=count, fn=self._fn)
         return _split(np.moveaxis(tangents, 0, -1), np.shape(value), inputs, value)
 
     def _columns_one_by_one(self, values, inputs, seeds):
@@ -76,7 +76,7 @@ class _Jacobian(api._Derivative):
         for k in range(len(seeds[0])):
             column = [s[k] if np.ndim(x) else float(s[k]) for s, x in zip(seeds, inputs)]
             value, tangent = derived.function(*values, *column)
-            columns.append(api.result_tangent(value, tangent, column))
+            columns.append(api.result_tangent(value, tangent, column, fn=self._fn))
         stacked = np.moveaxis(np.asarray(columns), 0, -1)
         return _split(stacked, np.shape(value), inputs, value)
 

@@ -18,10 +18,13 @@ from .errors import ArgumentError, repr_or_none, shown
 @dataclass(frozen=True)
 class Kind:
     """`tag` is "scalar", "array", "int" (non-differentiable number), "shape" (an array's
-    shape: a tuple of `ndim` integers) or "other"."""
+    shape: a tuple of `ndim` integers), "foreign" (a number or array whose arithmetic
+    s2sad does not model, described by `what`: complex values, `np.matrix`, masked
+    arrays) or "other"."""
     tag: str
     ndim: int = None
     shape: object = None
+    what: str = None
 
     @property
     def is_array(self):
@@ -36,6 +39,8 @@ class Kind:
         return self.tag != "unknown"
 
     def __str__(self):
+        if self.tag == "foreign":
+            return self.what
         if self.tag == "array":
             return "an array" + ("" if self.ndim is None else f" of rank {self.ndim}")
         return {"scalar": "a scalar", "int": "an integer",
@@ -83,8 +88,28 @@ def not_a_number(kind):
     return kind.tag in ("other", "shape")
 
 
+def foreign(value):
+    """The kind of a value whose arithmetic s2sad does not model, or None: a complex
+    number or array (a derivative would drop the imaginary part), a `np.matrix` (`*` is
+    a matrix product), a masked array (the mask changes what operations compute) or
+    another subclass of `np.ndarray` (but `np.memmap`, which computes as arrays do)."""
+    if isinstance(value, np.ndarray) and type(value) not in (np.ndarray, np.memmap):
+        names = {np.matrix: "a `np.matrix`", np.ma.MaskedArray: "a masked array"}
+        found = next((text for cls, text in names.items() if isinstance(value, cls)),
+                     f"an array of the subclass `{type(value).__name__}`")
+        return Kind("foreign", what=found)
+    if isinstance(value, (complex, np.complexfloating)):
+        return Kind("foreign", what="a complex number")
+    if isinstance(value, np.ndarray) and value.dtype.kind == "c":
+        return Kind("foreign", what="a complex array")
+    return None
+
+
 def of_value(value):
     """The kind of a Python value seen when the derivative is generated."""
+    alien = foreign(value)
+    if alien is not None:
+        return alien
     if isinstance(value, (bool, np.bool_)):
         return OTHER
     if isinstance(value, numbers.Integral):
@@ -98,7 +123,7 @@ def of_value(value):
     return OTHER
 
 
-def of_arguments(values, differentiated, names):
+def of_arguments(values, differentiated, names, where=(None, None)):
     """Kinds of call arguments, the cache key of a specialised derivative.
 
     An array's shape token names each axis length by a symbol, the same for equal lengths
@@ -106,16 +131,18 @@ def of_arguments(values, differentiated, names):
     generated once per pattern of equal lengths, not once per shape, and knows for
     instance that `x[t] @ W + h @ U + b` has the shape of `b` when the lengths agree.
     Arguments differentiated with respect to must be real numbers or float arrays;
-    anything else is an `ArgumentError`.
+    anything else is an `ArgumentError`, as is a `np.matrix` or masked array anywhere
+    (`where`: the file and line of the function, for the message).
     """
     kinds = []
     sizes = {1: 1}
     for position, value in enumerate(values):
+        check_plain(value, names[position], where)
         if position in differentiated:
-            check_differentiable(value, names[position])
+            check_differentiable(value, names[position], where)
         if type(value) is float:
             kinds.append(SCALAR)
-        elif isinstance(value, np.ndarray) and value.ndim:
+        elif isinstance(value, np.ndarray) and value.ndim and foreign(value) is None:
             token = dims(sizes.setdefault(n, ("d", len(sizes))) for n in value.shape)
             kinds.append(Kind("array", value.ndim, token))
         else:
@@ -126,9 +153,10 @@ def of_arguments(values, differentiated, names):
     return tuple(kinds)
 
 
-def check_differentiable(value, name):
+def check_differentiable(value, name, where=(None, None)):
     if type(value) is float:
         return
+    check_plain(value, name, where)
     if isinstance(value, np.ndarray):
         if np.issubdtype(value.dtype, np.floating):
             return
@@ -142,7 +170,25 @@ def check_differentiable(value, name):
         return
     raise ArgumentError(
         f"argument '{name}' is {problem}, but it is differentiated with respect to: "
-        + advice)
+        + advice, *where)
+
+
+_ADVICE = {"a `np.matrix`": "its `*` is a matrix product, which s2sad would differentiate "
+           "as an elementwise one: pass `np.asarray(x)` and write `@` for matrix products.",
+           "a masked array": "s2sad would ignore its mask: pass `x.filled(value)` or "
+           "`x.compressed()`, or mask with `np.where`."}
+
+
+def check_plain(value, name, where=(None, None)):
+    """Refuse, in any position, an array whose arithmetic s2sad does not model (a complex
+    value is refused where it meets a differentiated one, soundness.py): `where` is
+    the (file, line) of the function it is passed to."""
+    alien = foreign(value)
+    if alien is None or alien.what.startswith("a complex"):
+        return
+    raise ArgumentError(
+        f"argument '{name}' is {alien.what}, which s2sad does not differentiate through: "
+        + _ADVICE.get(alien.what, "pass `np.asarray(x)`, a plain NumPy array."), *where)
 
 
 def from_annotation(annotation):
@@ -165,6 +211,9 @@ def same_shape(a, b):
 
 def broadcast(kinds):
     """The kind of an elementwise result of operands of these kinds."""
+    alien = next((kind for kind in kinds if kind.tag == "foreign"), None)
+    if alien is not None:
+        return alien
     arrays = [kind for kind in kinds if kind.tag not in ("scalar", "int")]
     if not arrays:
         return SCALAR

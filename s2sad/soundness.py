@@ -53,6 +53,13 @@ def _check_op(function, op, kinds, varied):
                 "rule with s2sad.defrule (docs/rules.md)",
                 function.filename, op.line)
     target = op.target.name
+    meets = [k for k in arg_kinds + [kinds.get(target)] if k is not None and k.tag == "foreign"]
+    if meets and (target in varied or any(_held(atom, varied) for atom in op.args)):
+        raise UnsupportedError(
+            f"{meets[0]} meets a value that depends on the differentiated input in "
+            f"`{_called(op)}`; " + _FOREIGN.get(meets[0].what, "s2sad differentiates plain "
+                                                "NumPy arrays only: use `np.asarray(...)`"),
+            function.filename, op.line)
     if target in varied and kinds.get(target) is not None and \
             kinds[target].tag in ("other", "shape"):
         raise UnsupportedError(
@@ -67,6 +74,11 @@ def _held(atom, varied):
     return any(v.name in varied for v in ir.atom_vars(atom))
 
 
+_COMPLEX = ("complex numbers are not supported yet (the derivative would drop the "
+            "imaginary part): keep complex values away from the differentiated ones")
+_FOREIGN = {"a complex number": _COMPLEX, "a complex array": _COMPLEX,
+            "a `np.matrix`": "its `*` is a matrix product: use `np.asarray(...)` and `@`",
+            "a masked array": "its mask is ignored by s2sad: use `np.where` to mask"}
 # objects whose "index" builds an array, and what to write instead
 _BUILDERS = {id(np.r_): "np.concatenate([a, b])", id(np.c_): "np.column_stack([a, b])"}
 

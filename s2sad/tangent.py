@@ -26,6 +26,7 @@ import gast
 
 from . import calls, ir, rules
 from .adjoint import new_array, written_views
+from .errors import located
 from .infer import consts, kind_of
 from .primal import PrimalPrinter
 from .printer import assign, name, store, tuple_of
@@ -176,7 +177,8 @@ class TangentEmitter(PrimalPrinter):
             out_kind=self.kinds[target], g=None, lib=self.handles[lib], handles=self.handles,
             active=[d is not None for d in dots], consts=consts(op, rule, self.kinds),
             dots=dots, vector=self.vector, bind=self.printer.bind)
-        expr = rule.tangent(site)
+        with located(self.spec.function.filename, op.line):
+            expr = rule.tangent(site)
         if expr is None:
             return self.zero(op)
         full = self.elementwise_full(rule, op, dots, arg_kinds) if elementwise else True

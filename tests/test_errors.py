@@ -805,3 +805,47 @@ def test_any_call_signature_gives_a_value_or_a_usage_error(nargs, keywords):
     else:
         with pytest.raises(UsageError):
             g(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- arrays that compute otherwise
+
+
+def sum_of_squares(x):
+    return np.sum(x * x)
+
+
+def weighted_by(x, weights):
+    return np.sum(weights * x)
+
+
+def matrix():
+    with pytest.warns(PendingDeprecationWarning):
+        return np.matrix([[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize("make, words", [
+    (matrix, "np.matrix"),
+    (lambda: np.ma.array([1.0, 2.0, 3.0], mask=[0, 1, 0]), "masked array"),
+], ids=["matrix", "masked"])
+def test_a_matrix_or_masked_array_is_refused_naming_the_function(make, words):
+    """np.matrix: x * x is a matrix product, and the gradient came out as 2X instead of
+    [[7, 11], [9, 13]]; a masked array had its mask ignored by grad ([2, 4, 6] instead
+    of [2, 0, 6]) but not by value_and_grad."""
+    line = sum_of_squares.__code__.co_firstlineno
+    x = make()
+    for call in (lambda: s2sad.grad(sum_of_squares)(x),
+                 lambda: s2sad.value_and_grad(sum_of_squares)(x),
+                 lambda: s2sad.jvp(sum_of_squares)(x, np.ones(np.shape(x))),
+                 lambda: s2sad.grad(weighted_by)(np.ones(np.shape(x)), x)):
+        exc = raised_by(call)
+        assert_s2sad_error(exc, ArgumentError)
+        assert words in str(exc) and str(exc).startswith(f"{__file__}:")
+        assert "np.asarray" in str(exc) or "filled" in str(exc)
+    assert f"{__file__}:{line}:" in str(raised_by(lambda: s2sad.grad(sum_of_squares)(x)))
+
+
+def test_a_memmap_is_an_array(tmp_path):
+    """`np.memmap` computes as arrays do: it is differentiated like one."""
+    values = np.memmap(tmp_path / "x.dat", dtype=float, mode="w+", shape=(3,))
+    values[:] = [1.0, -2.0, 3.0]
+    assert_close(s2sad.grad(sum_of_squares)(values), 2 * np.asarray(values))
