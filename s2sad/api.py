@@ -19,7 +19,7 @@ import numpy as np
 from . import dispatch, frontend
 from . import kinds as K
 from . import pipeline, pyfloats
-from .errors import UnsupportedError, UsageError
+from .errors import UnsupportedError, UsageError, shown
 
 MODES = ("reverse", "gradient", "forward", "vector", "wengert")
 # what each derived function may return: only a scalar, or any float value
@@ -46,7 +46,7 @@ def _positions(fn, wrt):
                              "respect to; add the inputs as parameters.")
         else:
             raise UsageError(
-                f"wrt={item!r} names no parameter of {fn.__name__}({', '.join(params)}); "
+                f"wrt={shown(item)} names no parameter of {fn.__name__}({', '.join(params)}); "
                 f"use a position 0..{len(params) - 1} or one of {', '.join(map(repr, params))}.")
         if position in positions:
             raise UsageError(f"wrt names the parameter '{params[position]}' twice.")
@@ -473,7 +473,7 @@ def seed_like(value, tangent, name, where=(None, None)):
     seed = np.asarray(tangent)
     if seed.dtype.kind not in "fiu":
         raise UsageError(f"the tangent of '{name}' is {type(tangent).__name__} "
-                         f"({tangent!r:.40}); pass real numbers.")
+                         f"({shown(tangent)}); pass real numbers.")
     if np.shape(seed) != np.shape(value):
         raise UsageError(f"the tangent of '{name}' has shape {np.shape(seed)} but "
                          f"'{name}' has shape {np.shape(value)}: pass a tangent of the "
@@ -565,7 +565,7 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     once (what `jacobian` runs), `mode="wengert"` the Wengert list.
     """
     if mode not in MODES:
-        raise UsageError(f"mode={mode!r} is not one of {', '.join(map(repr, MODES))}.")
+        raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
     fn = frontend.target(fn)
     pipeline.front(fn)
     if mode == "wengert":
@@ -586,7 +586,7 @@ def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     arguments, pick the version for their kinds and shape the results."""
     if mode not in MODES or mode == "wengert":
         modes = ", ".join(repr(m) for m in MODES if m != "wengert")
-        raise UsageError(f"mode={mode!r} is not one of {modes} (the Wengert list is not "
+        raise UsageError(f"mode={shown(mode)} is not one of {modes} (the Wengert list is not "
                          "a derivative: s2sad.source(f, mode='wengert') prints it).")
     fn = frontend.target(fn)
     pipeline.front(fn)

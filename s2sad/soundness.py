@@ -15,17 +15,28 @@ number or an array.
 import numpy as np
 
 from . import calls, infer, ir, rules
+from . import kinds as K
 from .errors import UnsupportedError
 from .rules.catalog import spelling
+from .rules.constructors import dtype_class
+from .rules.shapes import MISSING
 
 
 def check(function, kinds, varied):
     """Raise `UnsupportedError` at the first operation that would drop a derivative."""
     reaching = _reaching(function)
+    discrete = _discrete_arrays(function, kinds)
     for statement in ir.walk(function.body):
         if isinstance(statement, ir.SetItem):
             if _held(statement.value, varied) and not isinstance(statement.value, ir.Var):
                 raise _tuple_error(function, statement, statement.value, varied)
+            name = statement.target.name
+            if name in discrete and _held(statement.value, varied):
+                raise UnsupportedError(
+                    f"writing a value that depends on the differentiated input into an "
+                    f"integer or boolean array (made on line {discrete[name]}), which "
+                    "truncates it; make the array with a float dtype (`np.arange(3.0)`, "
+                    "`np.zeros(n)`, `dtype=float`)", function.filename, statement.line)
             continue
         if statement.target.name not in reaching:
             continue
@@ -120,3 +131,31 @@ def _reaching(function):
                         wanted.add(var.name)
                         changed = True
     return wanted
+
+
+def _discrete_arrays(function, kinds):
+    """Arrays the function makes with an integer or boolean dtype, by name, with the
+    line that makes them: `np.arange(3)`, `np.zeros(n, dtype=int)`, `np.array([1, 2])`,
+    `x.astype(int)`. Writing a number into one truncates it."""
+    found = {}
+    for op in ir.walk(function.body):
+        if isinstance(op, ir.Op) and op.target.name in function.mutable \
+                and kinds.get(op.target.name, K.UNKNOWN).is_array and _discrete(op, kinds):
+            found.setdefault(op.target.name, op.line)
+    return found
+
+
+def _discrete(op, kinds):
+    rule = rules.lookup(op.prim)
+    if rule is None or calls.is_user_function(op.prim):
+        return False
+    try:
+        dtype = dtype_class(infer.consts(op, rule, kinds).get("dtype", MISSING))
+    except UnsupportedError:
+        return False
+    if dtype is not None:
+        return dtype == "discrete"
+    counted = op.prim in (np.arange, np.array, np.asarray)
+    return counted and bool(op.args) and all(
+        infer.kind_of(atom, kinds) == K.INT for atom in op.args[:op.packed.size
+                                                               if op.packed else 3])

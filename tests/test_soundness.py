@@ -302,3 +302,45 @@ def real_of_complex_constant(x):
 
 def test_a_real_value_computed_from_complex_constants_is_fine():
     assert s2sad.grad(real_of_complex_constant)(2.0) == pytest.approx(abs(4.0 + 2.0j))
+
+
+# ---------------------------------------------------------------- writes that truncate
+
+
+def into_arange(x):
+    w = np.arange(3)
+    w[0] = x  # HERE
+    return np.sum(w * x)
+
+
+def into_integer_zeros(x):
+    w = np.zeros(3, dtype=int)
+    w[1] = x * 2.0  # HERE
+    return np.sum(w) + x
+
+
+def into_integer_display(x):
+    w = np.array([1, 2, 3])
+    w[2] += x  # HERE
+    return np.sum(w * w)
+
+
+def into_float_arange(x):
+    w = np.arange(3.0)
+    w[0] = x
+    return np.sum(w * x)
+
+
+@pytest.mark.parametrize("fn", [into_arange, into_integer_zeros, into_integer_display])
+def test_a_differentiated_value_written_into_an_integer_array_is_refused(fn):
+    """The write truncates the value: grad(into_arange)(0.7) gave 3.7 where central
+    differences give 3.0, grad(into_integer_zeros) 3.0 instead of 1.0."""
+    for call in (lambda: s2sad.grad(fn)(0.7), lambda: s2sad.jvp(fn)(0.7, 1.0)):
+        with pytest.raises(UnsupportedError, match="integer") as caught:
+            call()
+        assert str(caught.value).startswith(f"{__file__}:{marked(fn)}:")
+
+
+def test_a_float_array_takes_the_write():
+    assert s2sad.grad(into_float_arange)(0.7) == pytest.approx(
+        numeric_grad(into_float_arange, (0.7,)))
