@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import gast
 
 from . import stamps
-from .errors import Location, SourceError, UnsupportedError, UsageError
+from .errors import Location, SourceError, UnsupportedError, UsageError, repr_or_none, shown
 from .naming import identifier
 
 
@@ -127,15 +127,16 @@ def _described(obj):
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if isinstance(name, str) and callable(obj):
         return f"`{name}`, a {kind}"
-    if isinstance(obj, (int, float, complex, str, bool, type(None))):
-        return f"a {kind} ({obj!r:.40})"
-    return f"a {kind} object"
+    return f"a {kind} ({shown(obj)})" if repr_or_none(obj) else f"a {kind} object"
 
 
 def _where_defined(obj):
     """(file, line) of the Python code behind a callable object, when there is one: the
     innermost function it wraps, or its class's `__call__`."""
-    inner = inspect.unwrap(obj) if callable(obj) else None
+    try:
+        inner = inspect.unwrap(obj) if callable(obj) else None
+    except ValueError:  # a cycle of __wrapped__
+        inner = None
     for candidate in (inner, getattr(type(obj), "__call__", None)):
         code = getattr(candidate, "__code__", None)
         if isinstance(code, types.CodeType):

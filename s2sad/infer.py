@@ -67,9 +67,10 @@ def _op_kind(op, kinds, callee_kind):
         return callee_kind(op.prim, tuple(kind_of(a, kinds) for a in arguments))
     rule = rules.lookup(op.prim)
     if rule is None:
-        raise UnsupportedError(f"s2sad has no derivative rule for `{op.callee or spelling(op.prim)}`"
-                               "; write it with functions s2sad knows (docs/functions.md) or "
-                               "give it one with s2sad.defrule (docs/rules.md)")
+        raise UnsupportedError(f"s2sad has no derivative rule for "
+                               f"`{op.callee or spelling(op.prim)}`; write it with functions "
+                               "s2sad knows (docs/functions.md) or give it one with "
+                               "s2sad.defrule (docs/rules.md)")
     if not isinstance(rule, rules.NonDifferentiable):
         _check_no_tuple_of_numbers(op, kinds)
     return rule.out_kind([kind_of(a, kinds) for a in op.args], consts(op, rule, kinds))

@@ -838,10 +838,6 @@ def no_rule(text, value):
         what, advice = instead
         return f"`{text}(...)` {what}; {advice}"
     kind = type(value).__name__
-    if type(value).__module__.partition(".")[0] == "s2sad":
-        return (f"`{text}` is a derivative made by s2sad (`{kind}`), which s2sad does not "
-                f"differentiate again; compute `{text}(...)` outside the differentiated "
-                "function and pass its value as an argument.")
     if isinstance(value, type):
         if issubclass(value, np.generic):
             return (f"`{text}(...)` converts to a NumPy scalar type, which s2sad does not "
@@ -869,9 +865,10 @@ def no_rule(text, value):
                 "partials=[...])` with one function per argument computing its partial "
                 "derivative (docs/rules.md).")
     if calls.is_user_function(_unwrapped(value)):
-        return (f"`{text}` is a `{kind}` around a function of yours, which s2sad does not "
-                f"look into; call the function itself, `{text}.__wrapped__(...)`, or define "
-                "it without the decorator.")
+        return (f"`{text}` is a `{kind}` object around a function of yours, and s2sad "
+                "cannot read what calling it runs; write the computation as a function "
+                "defined with `def` (a decorator's wrapper defined with `def` is "
+                "differentiated as written).")
     # a ufunc of SciPy's has no __module__ of its own: its type's is NumPy's
     source = calls.library(value if hasattr(value, "__module__") else type(value))
     what = "a ufunc" if isinstance(value, np.ufunc) else f"a function of {source}"

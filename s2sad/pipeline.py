@@ -355,8 +355,8 @@ def _check_views(function, kinds):
                 write = write or later
             elif write and view in ir.reads(later):
                 raise UnsupportedError(
-                    f"{_view_of(function, op, base)} shares memory with `{base}` (a NumPy view) and is "
-                    f"used after line {write.line} writes into `{base}`; write `.copy()` "
+                    f"{_view_of(function, op, base)} shares memory with `{base}` (a NumPy "
+                    f"view) and is used after line {write.line} writes into `{base}`; write `.copy()` "
                     f"where you take it (`{base}[...].copy()`) or use it before the write",
                     function.filename, _line(later, op))
         if write and function.result == ir.Var(view):

@@ -242,3 +242,21 @@ def test_a_recursive_function_decorated_with_grad():
     want = numeric_grad(rec_plain, (0.3, 3))
     assert rec(0.3, 3) == pytest.approx(want, rel=1e-7)
     assert rec(0.3, 3) == pytest.approx(2.7066979441430488)
+
+
+memo_plain = Memo(plain)
+
+
+def calls_a_callable_object(x):
+    return memo_plain(x) + x  # HERE
+
+
+def test_calling_a_callable_object_is_refused_with_advice_that_applies():
+    """Its `__call__` doubles the value: calling `__wrapped__` instead would be wrong."""
+    lines, first = inspect.getsourcelines(calls_a_callable_object)
+    line = first + next(i for i, text in enumerate(lines) if "# HERE" in text)
+    with pytest.raises(UnsupportedError) as caught:
+        s2sad.grad(calls_a_callable_object)(1.0)
+    message = str(caught.value)
+    assert message.startswith(f"{__file__}:{line}:") and "__wrapped__" not in message
+    assert "def" in message and "0x" not in message
