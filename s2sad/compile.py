@@ -16,17 +16,40 @@ import types
 import weakref
 
 _serial = itertools.count(1)
+_free = {}
+
+
+def file_name(kind, label):
+    """A file name for generated source, `<s2sad-generated f_adjoint #3>`. The numbers of
+    functions that are gone are given out again: CPython keeps the file name of every
+    code object it compiles, so new names would grow without bound in a process that
+    keeps generating code."""
+    free = _free.get((kind, label))
+    number = free.pop() if free else next(_serial)
+    return f"<s2sad-{kind} {label} #{number}>"
+
+
+def keep_source(function, filename, source):
+    """Register `source` in `linecache` under `filename` while `function` lives."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(function, _release, filename)
+
+
+def _release(filename):
+    linecache.cache.pop(filename, None)
+    head, _, number = filename[1:-1].rpartition(" #")
+    kind, _, label = head.partition(" ")
+    _free.setdefault((kind[len("s2sad-"):], label), []).append(int(number))
 
 
 def compile_function(source, user_fn, bindings, label):
     """The function defined by `source` (one top-level `def`), closed over `bindings`."""
-    filename = f"<s2sad-generated {label} #{next(_serial)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    filename = file_name("generated", label)
     inner = ast.parse(source, filename).body[0]
     defaults = tuple(ast.literal_eval(d) for d in inner.args.defaults) or None
     function = _closed(inner, filename, user_fn, bindings, defaults)
     function.__qualname__ = inner.name
-    weakref.finalize(function, linecache.cache.pop, filename, None)
+    keep_source(function, filename, source)
     return function
 
 

@@ -28,12 +28,10 @@ array its rank, dtype, and which axis lengths are 1 or equal), so a call that pa
 would have been given the same derivative by the slow path; any other call (keywords, a
 missing argument, a new kind) goes to the slow path, with all its checks and messages.
 """
-import itertools
-import linecache
-import weakref
 
 import numpy as np
 
+from .compile import file_name, keep_source
 from .naming import identifier
 
 # a dispatcher stops learning after this many kinds: the slow path serves the rest
@@ -46,7 +44,6 @@ class _Missing:
 
 
 MISSING = _Missing()
-_serial = itertools.count(1)
 
 
 def given(args, more):
@@ -109,13 +106,11 @@ class Dispatcher:
         text.append(f"    return slow(*given(({params}{',' if len(self.params) == 1 else ''}),"
                     " more), **keywords)")
         self.source = "\n".join(text) + "\n"
-        filename = f"<s2sad-dispatch {self.name} #{next(_serial)}>"
-        linecache.cache[filename] = (len(self.source), None, self.source.splitlines(True),
-                                     filename)
+        filename = file_name("dispatch", self.name)
         namespace = dict(self.namespace)
         exec(compile(self.source, filename, "exec", dont_inherit=True), namespace)
         function = namespace[self.name]
-        weakref.finalize(function, linecache.cache.pop, filename, None)
+        keep_source(function, filename, self.source)
         return function
 
 
