@@ -126,13 +126,14 @@ class _Derivative(frontend.Derivative):
             if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
                                             and out_kind.is_array):
                 raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
-            # one record per derivative, however many shapes share it
-            seen = self._specialisations.get(id(derived))
-            if seen is None:
-                seen = self._specialisations[id(derived)] = _Seen(derived, kinds, mode)
-            while len(self._by_type) >= _KEYS:
-                del self._by_type[next(iter(self._by_type))]
-            self._by_type[key] = seen
+            with pipeline.cache.LOCK:
+                # one record per derivative, however many shapes share it
+                seen = self._specialisations.get(id(derived))
+                if seen is None:
+                    seen = self._specialisations[id(derived)] = _Seen(derived, kinds, mode)
+                while len(self._by_type) >= _KEYS:
+                    del self._by_type[next(iter(self._by_type))]
+                self._by_type[key] = seen
         self._now[0] = seen
         return seen.derived
 
