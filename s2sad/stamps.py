@@ -33,13 +33,15 @@ class _Missing:
 MISSING = _Missing()
 
 # modules whose attributes are taken as fixed
-LIBRARIES = frozenset(getattr(sys, "stdlib_module_names", ())) | {"numpy", "scipy"}
+_FIXED = frozenset(sys.stdlib_module_names) | {"numpy", "scipy"}
 _CONFIGURATION = (bool, int, str, bytes, complex, type(None), tuple)
 
 
 def is_library(module):
+    """A module of the standard library, NumPy or SciPy: the names bound to it and its
+    attributes are taken as fixed."""
     return isinstance(module, types.ModuleType) and \
-        module.__name__.partition(".")[0] in LIBRARIES
+        module.__name__.partition(".")[0] in _FIXED
 
 
 def fingerprint(value, exact=False):
