@@ -32,7 +32,7 @@ def check(function, kinds, varied):
                 raise _tuple_error(function, statement, statement.value, varied)
             name = statement.target.name
             if name in discrete and _held(statement.value, varied):
-                raise UnsupportedError(
+                raise _error(
                     f"writing a value that depends on the differentiated input into an "
                     f"integer or boolean array (made on line {discrete[name]}), which "
                     "truncates it; make the array with a float dtype (`np.arange(3.0)`, "
@@ -57,7 +57,7 @@ def _check_op(function, op, kinds, varied):
         if not isinstance(atom, ir.Var):
             raise _tuple_error(function, op, atom, varied)
         if not rule.differentiable(position):
-            raise UnsupportedError(
+            raise _error(
                 f"s2sad has no derivative of `{_called(op)}` with respect to its argument "
                 f"{position + 1}, which depends on the differentiated input; compute that "
                 "argument from values that do not depend on it, or give the function a "
@@ -66,18 +66,22 @@ def _check_op(function, op, kinds, varied):
     target = op.target.name
     meets = [k for k in arg_kinds + [kinds.get(target)] if k is not None and k.tag == "foreign"]
     if meets and (target in varied or any(_held(atom, varied) for atom in op.args)):
-        raise UnsupportedError(
+        raise _error(
             f"{meets[0]} meets a value that depends on the differentiated input in "
             f"`{_called(op)}`; " + _FOREIGN.get(meets[0].what, "s2sad differentiates plain "
                                                 "NumPy arrays only: use `np.asarray(...)`"),
             function.filename, op.line)
     if target in varied and kinds.get(target) is not None and \
             kinds[target].tag in ("other", "shape"):
-        raise UnsupportedError(
+        raise _error(
             f"`{_called(op)}` gives {kinds[target]}, which holds values that depend on "
             "the differentiated input; s2sad differentiates numbers and arrays only: "
             "work with the numbers or arrays themselves",
             function.filename, op.line)
+
+
+def _error(message, filename, line):
+    return UnsupportedError(message + ".", filename, line)
 
 
 def _held(atom, varied):
@@ -97,11 +101,11 @@ _BUILDERS = {id(np.r_): "np.concatenate([a, b])", id(np.c_): "np.column_stack([a
 def _tuple_error(function, statement, atom, varied):
     base = statement.args[0] if isinstance(statement, ir.Op) and statement.args else None
     if isinstance(base, ir.Global) and id(base.value) in _BUILDERS:
-        return UnsupportedError(
+        return _error(
             f"`{base.text}[...]` builds an array from values that depend on the "
             f"differentiated input, which s2sad does not differentiate; write "
             f"`{_BUILDERS[id(base.value)]}` instead", function.filename, statement.line)
-    return UnsupportedError(
+    return _error(
         f"a tuple holding values that depend on the differentiated input is used by "
         f"`{_called(statement)}`; s2sad does not differentiate through tuples passed "
         "whole or indexed at run time yet: index with a constant (`p[0]`), unpack "
