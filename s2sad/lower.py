@@ -230,9 +230,10 @@ class _Lowerer:
         name must keep this value when the variable is overwritten later (so must each
         element of a tuple)."""
         if isinstance(atom, tuple):
-            return tuple(self.snapshot(item, name) for item in atom)
+            return tuple(self.snapshot(item, None) for item in atom)
         if isinstance(atom, ir.Var) and atom.name in self.mutable and atom.name != name:
-            return self.emit(self.new_var(name), ir.COPY, (atom,))
+            target = self.new_var(name) if name else None
+            return self.emit(target, ir.COPY, (atom,))
         return atom
 
     def assign_tuple(self, names, value):
@@ -487,17 +488,37 @@ class _Lowerer:
         reads, calls = [], []
         lowerer = self
 
+        def written(atom, name):
+            """The expression a test reads for a name that holds `atom`: a variable
+            renamed, a constant, a module-level value by its own name (`x = C` makes the
+            test read `C`), a tuple held in a variable as the display of its elements."""
+            if isinstance(atom, ir.Var):
+                reads.append(atom)
+                return gast.Name(id=atom.name, ctx=gast.Load(), annotation=None,
+                                 type_comment=None)
+            if isinstance(atom, ir.Const) and type(atom.value) in (int, float, bool, str):
+                return gast.Constant(value=atom.value, kind=None)
+            if isinstance(atom, ir.Global):
+                return gast.parse(atom.text, mode="eval").body
+            if isinstance(atom, tuple):
+                return gast.Tuple(elts=[written(item, name) for item in atom],
+                                  ctx=gast.Load())
+            return name
+
         class Rename(gast.NodeTransformer):
             def visit_Name(self, name):
-                atom = lowerer.read(name)
-                if isinstance(atom, ir.Var):
-                    reads.append(atom)
-                    return gast.copy_location(
-                        gast.Name(id=atom.name, ctx=gast.Load(), annotation=None,
-                                  type_comment=None), name)
-                if isinstance(atom, ir.Const):
-                    return gast.copy_location(gast.Constant(value=atom.value, kind=None), name)
-                return name
+                return gast.copy_location(written(lowerer.read(name), name), name)
+
+            def visit_Subscript(self, subscript):
+                """`t[1]` of a tuple held in a variable reads its element (`y`)."""
+                if isinstance(subscript.value, gast.Name) and \
+                        isinstance(subscript.slice, gast.Constant):
+                    held = lowerer.read(subscript.value)
+                    part = _constant_part(held, ir.Const(subscript.slice.value)) \
+                        if isinstance(held, tuple) else None
+                    if part is not None and part is not _OUT_OF_RANGE:
+                        return gast.copy_location(written(part, subscript), subscript)
+                return self.generic_visit(subscript)
 
             def visit_Call(self, call):
                 calls.append(call)

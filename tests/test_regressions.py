@@ -230,24 +230,67 @@ def views_read_before_the_write(x, y):
     return s + np.sum(w * w)
 
 
-CASES = [views_read_before_the_write,
-         array_after_an_early_return_in_an_elif, view_read_after_its_array_is_rebound, swapped_arrays_stay_writable, swap_then_write_into_a_copy,
-         name_keeps_value_when_variable_is_overwritten, slice_read_then_written,
-         saved_array_later_written, array_that_may_not_exist, shrinking_array,
-         recursion_inside_a_loop, read_before_assigned_in_the_text,
-tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
+THRESHOLD = 0.25
+
+
+def tuple_read_in_a_test(x, y):
+    """The test read `t`, which lowering had replaced by its elements (NameError)."""
+    t = (x, y)
+    s = x * y
+    while t[1] > 0.0 and s < 5.0:
+        s = s * 1.5 + t[0]
+    return s if t[0] > -1.0 else x
+
+
+def two_names_of_a_loop_in_one_tuple(x, y):
+    """Both elements were copied into one variable `t` (the adjoint of y 124.8, not
+    31.2, at (0.7, 1.3))."""
+    for i in range(1):
+        x = y * 2.0
+        y = x * 3.0
+    t = (x, y)
+    return t[0] * t[1] + x
+
+
+def module_constant_copied_into_a_test(x, y):
+    """The test read the parameter `x` instead of the constant (the other branch)."""
+    x = THRESHOLD
+    if x < 0.5:
+        return y * 2.0 + x
+    return y * 3.0
+
+
+CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
+         view_read_after_its_array_is_rebound, swapped_arrays_stay_writable,
+         swap_then_write_into_a_copy, name_keeps_value_when_variable_is_overwritten,
+         slice_read_then_written, saved_array_later_written, array_that_may_not_exist,
+         shrinking_array, recursion_inside_a_loop, read_before_assigned_in_the_text,
+         tuple_loop_reads_values_first, reuse_after_overwrite_in_unrolled_loop,
          recursion_with_changing_positions, call_with_constant_arguments_in_loop,
          swap_in_a_branch_never_taken, swap_of_unknown_kind_in_a_branch_never_taken,
-         break_inside_a_nested_branch, recursion_called_with_integers]
+         break_inside_a_nested_branch, recursion_called_with_integers,
+         tuple_read_in_a_test, two_names_of_a_loop_in_one_tuple,
+         module_constant_copied_into_a_test]
 
 
 @pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)
-@pytest.mark.parametrize("args", [(0.37, -0.61), (0.9, 0.2)])
+@pytest.mark.parametrize("args", [(0.37, -0.61), (0.9, 0.2), (0.7, 1.3)])
 def test_value_and_gradient(fn, args):
     value, grads = s2sad.value_and_grad(fn, wrt=(0, 1))(*args)
     assert_close(value, fn(*args), rtol=1e-13, atol=1e-13)
     assert_close(np.array(grads), np.array(numeric_grad(fn, args, (0, 1))),
                  rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("args", [(0.37, -0.61), (0.7, 1.3)])
+def test_value_and_tangent(fn, args):
+    want = numeric_grad(fn, args, (0, 1))
+    derived = s2sad.jvp(fn, wrt=(0, 1))
+    for direction, slope in zip([(1.0, 0.0), (0.0, 1.0)], want):
+        value, tangent = derived(*args, direction)
+        assert_close(value, fn(*args), rtol=1e-13, atol=1e-13)
+        assert_close(tangent, slope, rtol=1e-6, atol=1e-8)
 
 
 def test_an_array_with_two_names_from_one_statement_is_not_writable():
