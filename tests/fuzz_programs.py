@@ -94,6 +94,8 @@ FORWARDING = ("1.5 * {0} + 0.25", "{0} * 0.5 - 0.125", "np.tanh({0})",
               "out * np.tanh(out) + 0.25", "np.sin(out) + 0.5 * out")
 EXPLICIT = ("fn(p, q, k) * math.cos(p)", "fn(math.sin(p), q, k) + 0.5 * q",
             "fn(q, p, k) - math.tanh(q)", "fn(p, q * 0.5, k) * 1.5 + math.sin(q)")
+# what a second cell may change
+CHANGES = ("helper", "code", "constant", "factor")
 # s2sad bugs this fuzzer found that are not fixed yet: the generator leaves out what
 # they break until they are (delete an entry to fuzz the construct again)
 OPEN_BUGS = {
@@ -106,6 +108,14 @@ OPEN_BUGS = {
     # expressions) that a loop or branch assigns copies both into `t` (`t = x; t = y`):
     # value, tangent and adjoint wrong (twice the adjoint for `(x, x)`)
     "two names in one tuple",
+    # `a = w.copy()` (or `w * 1.0`, `w + 0.0`) then `w[0] = 2.0`: the tangent of `a` is
+    # `w`'s tangent array itself, so the write changes it too (jvp wrong; vjp right)
+    "write after a copy",
+    # `x = C` (C a module-level float) then `if x < 0.5:` (also `while`, a conditional
+    # expression): the generated code puts C for x everywhere but in the test, which
+    # reads the parameter x (wrong branch: value and both derivatives wrong) or a name
+    # never assigned (NameError)
+    "module constant copied into a test",
 }
 # the refused constructs, and what the error must mention
 REFUSED = {"index": "tuple", "whole": "tuple", "r_": "np.r_[", "c_": "np.c_[",
@@ -190,7 +200,9 @@ class Writer:
         if what == "const":
             return self.pick(CONSTANTS)
         if what == "global":
-            return self.module_constant(self.constants, "C")
+            name = self.module_constant(self.constants, "C")
+            return f"({name} * 1.0)" if "module constant copied into a test" in OPEN_BUGS \
+                else name
         if what == "index":
             return f"({self.pick(self.indices)} * {self.pick(CONSTANTS)})"
         if what == "element":
@@ -431,9 +443,10 @@ class Writer:
         name = self.fresh("w")
         sources = ["np.zeros({n})", "np.ones({n}) * {s}", "np.zeros({n}) + {s}"]
         if self.arrays:
-            sources += ["({a}).copy()", "{a} * {s}", "np.zeros({n}) + {b}"]
+            sources += ["{c}", "{a} * {s}", "np.zeros({n}) + {b}"]
             line = self.pick(sources).format(n=LENGTH, s=self.scalar(1), a=self.array(1),
-                                             b=self.pick(ARRAY_BOUNDED).format(self.array(1)))
+                                             b=self.pick(ARRAY_BOUNDED).format(self.array(1)),
+                                             c=self.copy(self.array(1)))
         else:
             line = self.pick(sources).format(n=LENGTH, s=self.scalar(1))
         self.arrays.append(name)
@@ -473,8 +486,14 @@ class Writer:
         item = self.array(1)
         # a created array (or a view of one) in a tuple would be a second name for it
         if any(item in (w, f"({w})[::-1]") for w in self.created):
-            item = f"({item}).copy()"
+            return self.copy(item)
         return item
+
+    def copy(self, item):
+        """`item` copied, if only by arithmetic while "write after a copy" is open."""
+        if "write after a copy" in OPEN_BUGS and any(w in item for w in self.created):
+            return f"({item} * 0.5)"
+        return f"({item}).copy()"
 
     def s_tuple(self, indent):
         """`t = (...)` of numbers, of arrays, or mixed: a new name or one rebound."""
@@ -673,15 +692,16 @@ class Writer:
         decorations = self.decorations(not self.with_arrays) if self.rare(0.08) else []
         return decorations + [f"def f({params}):"] + lines
 
-    def cell(self):
-        """A second cell: one or two changes to what `f` reads."""
-        changes = (["helper", "code"] if self.helpers else []) + \
-            (["constant"] if self.constants else []) + (["factor"] * 3 if self.factors else [])
-        if not changes:
+    def cell(self, order, two, to_array):
+        """A second cell: one or two changes to what `f` reads, the first of `order`
+        (or two) that the program allows; a factor becomes an array with `to_array`."""
+        allowed = {"helper": self.helpers, "code": self.helpers, "constant": self.constants,
+                   "factor": self.factors}
+        chosen = [change for change in order if allowed[change]][:1 + two]
+        if not chosen:
             return ""
-        chosen = {self.pick(changes) for _ in range(2 if self.chance(0.3) else 1)}
         lines = ["# cell 2: run after the derivatives were taken"]
-        if chosen & {"helper", "code"}:
+        if {"helper", "code"} & set(chosen):
             name = self.pick([h for h in self.helpers if h in self.used] or self.helpers)
             if "code" in chosen and any(self.decorated.values()):
                 name = self.pick([h for h in self.helpers if self.decorated[h]])
@@ -703,7 +723,7 @@ class Writer:
         if "factor" in chosen:
             name = self.pick(sorted(self.factors))
             value = self.other(self.factors[name])
-            if self.chance(0.7):
+            if to_array:
                 value = f"np.array([{value}, {self.pick(CONSTANTS)}, {self.pick(CONSTANTS)}])"
             lines += ["", f"{name} = {value}"]
         return "\n".join(lines) + "\n"
@@ -720,11 +740,13 @@ def _module(draw, writer, params, helpers, array_result):
     """The program's source, its second cell and what its error must mention."""
     # decided first, while hypothesis has data for the program (see `rare`)
     if writer.rare(0.12):
-        # the kinds evenly, also where hypothesis favours small numbers
-        writer.refusal = sorted(REFUSED)[draw(st.integers(0, 999)) % len(REFUSED)]
+        # (the list repeated: hypothesis favours the first entries of a short one)
+        writer.refusal = writer.pick(sorted(REFUSED) * 3)
         writer.pinned.add("y")
     refused = REFUSED.get(writer.refusal, "")
-    with_cell = not refused and writer.chance(0.2)
+    # what the cell changes is drawn now too: at the end a long program gets the same
+    cell = not refused and writer.chance(0.2) and \
+        (draw(st.permutations(CHANGES)), writer.chance(0.3), writer.chance(0.7))
     blocks = [writer.add_helper() for _ in range(helpers)]
     if writer.refusal == "whole":
         writer.whole = writer.fresh("h")
@@ -736,7 +758,7 @@ def _module(draw, writer, params, helpers, array_result):
         writer.derived = writer.fresh("g")
         derived = [f"{writer.derived} = s2sad.grad({writer.pick(writer.helpers)})"]
     body = writer.function(params, array_result)
-    cell = writer.cell() if with_cell else ""
+    cell = writer.cell(*cell) if cell else ""
     imports = ["import functools"] * bool(writer.decorators) + \
         ["import math", "", "import numpy as np"] + ["", "import s2sad"] * bool(writer.derived)
     constants = [f"{name} = {value}" for table in (writer.constants, writer.factors)
