@@ -30,7 +30,7 @@ must mention, a `# refused` comment marks its line): a run-time index into a tup
 differentiated values (`t[n % 2]`, `t[i]` in a loop), such a tuple passed whole to a
 helper, `np.r_[...]` or `np.c_[...]` of differentiated values, or a call of a derivative
 made by s2sad (`g = s2sad.grad(h1)` at module level). Its value reaches the result.
-About one valid program in four comes with a second cell (`Program.cell`), run in the
+About one valid program in five comes with a second cell (`Program.cell`), run in the
 module's namespace after the derivatives were taken, as a notebook does: it redefines a
 helper with another body, swaps a helper's `__code__` for another function's, or
 rebinds a constant to another float (a factor also to an array of length 3).
@@ -39,7 +39,8 @@ The guide's unsupported constructs are left out: `break`/`continue` in a loop ov
 tuple, a loop over a view of an array its body writes into, two names for one array
 (a tuple holds a copy of a created array), writes into an argument, tuples assigned in
 a branch, in a loop or after an early return, recursion through a decorator's wrapper
-(mutual recursion). An s2sad error on a valid program is a failure.
+(mutual recursion). An s2sad error on a valid program is a failure. What an s2sad bug
+found by this fuzzer and not fixed yet breaks is written around (`OPEN_BUGS`).
 
 Everything a program computes stays bounded, so a mismatch is a wrong derivative and
 not overflow: functions are smooth on all of R (`log(1 + t*t)`, `sqrt(1 + t*t)`,
