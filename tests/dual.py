@@ -332,16 +332,22 @@ dual_np = _Namespace(
 def dualize(fn, rebound=None):
     """`fn` with `math`, `np` and `float` replaced by their dual versions in its globals,
     and the plain functions of its module it can reach rebound the same way (recursively,
-    so helpers of helpers and recursive functions work)."""
+    so helpers of helpers and recursive functions work), also those its closure holds: a
+    decorator's wrapper calls the function it wraps from a closure cell."""
     rebound = {} if rebound is None else rebound
     if fn in rebound:
         return rebound[fn]
     namespace = dict(fn.__globals__)
     namespace["float"] = as_float
+    cells = tuple(types.CellType() if _own(cell, fn) else cell
+                  for cell in fn.__closure__ or ())
     new = types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__,
-                             fn.__closure__)
+                             cells or None)
     new.__kwdefaults__ = fn.__kwdefaults__
     rebound[fn] = new
+    for cell, old in zip(cells, fn.__closure__ or ()):
+        if cell is not old:
+            cell.cell_contents = dualize(old.cell_contents, rebound)
     for name, item in fn.__globals__.items():
         if item is math:
             namespace[name] = dual_math
@@ -353,6 +359,15 @@ def dualize(fn, rebound=None):
         elif isinstance(item, types.FunctionType) and item.__module__ == fn.__module__:
             namespace[name] = dualize(item, rebound)
     return new
+
+
+def _own(cell, fn):
+    """Whether a closure cell of `fn` holds a plain function of `fn`'s module."""
+    try:
+        item = cell.cell_contents
+    except ValueError:  # a cell not filled yet
+        return False
+    return isinstance(item, types.FunctionType) and item.__module__ == fn.__module__
 
 
 def _seeded(x, direction):

@@ -3,7 +3,8 @@
 `scalar_programs()` writes `f(x, y, n)`, `array_programs()` writes `f(x, v, n)` with `v`
 a float array of length 3 (and returns a number or an array); both are differentiated
 with respect to their first two arguments, and `n` is a small integer (a trip count). A
-program is a module: helper functions `h<j>(p, q, k)` (some recursive on `k`), then `f`,
+program is a module: float constants `C<j>` (and, for arrays, factors `K<j>`),
+decorators `d<j>`, helper functions `h<j>(p, q, k)` (some recursive on `k`), then `f`,
 written from
 
 - straight-line arithmetic, `math` and NumPy calls, reductions and `@` on arrays;
@@ -15,11 +16,31 @@ written from
   `break` and `continue`; loops nested three deep;
 - arrays the function creates (`np.zeros(3)`, `v.copy()`, arithmetic), with element
   writes `w[i] = ...`, `w[i % 3] += ...`, slice writes `w[:2] = w[:2] * ...`,
-  `w[1:] += ...`, and in-place `w *= ...`.
+  `w[1:] += ...`, and in-place `w *= ...`;
+- tuples held in variables `t<j> = (a, b * 2.0)` (of numbers, of arrays, or both):
+  constant indices `t[0]`, `t[-1]`, unpacking `a, b = t` (also of a slice `t[1:]`,
+  `t[::-1]`), loops `for u in t:`, `np.stack(t)` and `np.array(t)`; the names a tuple
+  was built from are overwritten after it, so reading it must give the old values;
+- module constants read as numbers, and factors read only as `array * K`;
+- decorators written with `functools.wraps` whose wrapper changes the value, forwarding
+  `*args, **kwargs` or taking `(p, q, k)`, on helpers and on `f`, maybe stacked.
+
+About one program in ten is refused on purpose (`Program.refused` says what the error
+must mention, a `# refused` comment marks its line): a run-time index into a tuple of
+differentiated values (`t[n % 2]`, `t[i]` in a loop), such a tuple passed whole to a
+helper, `np.r_[...]` or `np.c_[...]` of differentiated values, or a call of a derivative
+made by s2sad (`g = s2sad.grad(h1)` at module level). Its value reaches the result.
+About one valid program in five comes with a second cell (`Program.cell`), run in the
+module's namespace after the derivatives were taken, as a notebook does: it redefines a
+helper with another body, swaps a helper's `__code__` for another function's, or
+rebinds a constant to another float (a factor also to an array of length 3).
 
 The guide's unsupported constructs are left out: `break`/`continue` in a loop over a
-tuple display, a loop over a view of an array its body writes into, two names for one
-array, writes into an argument. An s2sad error on a generated program is a failure.
+tuple, a loop over a view of an array its body writes into, two names for one array
+(a tuple holds a copy of a created array), writes into an argument, tuples assigned in
+a branch, in a loop or after an early return, recursion through a decorator's wrapper
+(mutual recursion). An s2sad error on a valid program is a failure. What an s2sad bug
+found by this fuzzer and not fixed yet breaks is written around (`OPEN_BUGS`).
 
 Everything a program computes stays bounded, so a mismatch is a wrong derivative and
 not overflow: functions are smooth on all of R (`log(1 + t*t)`, `sqrt(1 + t*t)`,
@@ -65,35 +86,91 @@ ARRAY_SMOOTH = ARRAY_BOUNDED + ("np.exp(np.sin({0}))", "np.log1p({0} * {0})",
 REDUCE = ("np.sum({0})", "np.mean({0})", "np.dot({0}, {1})", "({0} @ {1})",
           "np.sum({0} * {1})", "{0}.sum()", "np.prod(np.cos({0}))",
           "({0}[1:] @ {1}[:2])")
+# a tuple of numbers made an array ({0} is np.stack(t) or np.array(t)), reduced
+STACKED = ("np.sum({0} * {0})", "np.sum(np.sin({0}))", "np.mean({0})",
+           "np.prod(np.cos({0}))", "({0} @ {0})")
+# a decorator's wrapper: forwarding `*args, **kwargs` ({0} the call, or its value `out`;
+# also around an `f` that returns an array), or taking a helper's `(p, q, k)`
+FORWARDING = ("1.5 * {0} + 0.25", "{0} * 0.5 - 0.125", "np.tanh({0})",
+              "out * np.tanh(out) + 0.25", "np.sin(out) + 0.5 * out")
+EXPLICIT = ("fn(p, q, k) * math.cos(p)", "fn(math.sin(p), q, k) + 0.5 * q",
+            "fn(q, p, k) - math.tanh(q)", "fn(p, q * 0.5, k) * 1.5 + math.sin(q)")
+# what a second cell may change
+CHANGES = ("helper", "code", "constant", "factor")
+# s2sad bugs this fuzzer found that are not fixed yet: the generator leaves out what
+# they break until they are (delete an entry to fuzz the construct again)
+OPEN_BUGS = {
+    # `t = (x, y)` then `if t[1] > 0.0:` (also `while`, `a if t[0] > 0 else b`, and a
+    # tuple of constants): the generated code still reads `t`, which it replaced by its
+    # elements (NameError, or TypeError from indexing a float)
+    "tuple read in a test",
+    # `for i in range(1): x = y * 2.0; y = x * 3.0` then `t = (x, y)`, or `t = (x, x)`
+    # then `for u in t: x = y`: a tuple display holding two names (or conditional
+    # expressions) that a loop or branch assigns copies both into `t` (`t = x; t = y`):
+    # value, tangent and adjoint wrong (twice the adjoint for `(x, x)`)
+    "two names in one tuple",
+    # `a = w.copy()` (or `w * 1.0`, `w + 0.0`) then `w[0] = 2.0`: the tangent of `a` is
+    # `w`'s tangent array itself, so the write changes it too (jvp wrong; vjp right)
+    "write after a copy",
+    # `x = C` (C a module-level float) then `if x < 0.5:` (also `while`, a conditional
+    # expression): the generated code puts C for x everywhere but in the test, which
+    # reads the parameter x (wrong branch: value and both derivatives wrong) or a name
+    # never assigned (NameError)
+    "module constant copied into a test",
+}
+# the refused constructs, and what the error must mention
+REFUSED = {"index": "tuple", "whole": "tuple", "r_": "np.r_[", "c_": "np.c_[",
+           "derived": "higher order"}
 
 
 @dataclass(frozen=True)
 class Program:
     """A generated module and the point to differentiate `f` at; its repr is the full
-    source, so a failing example can be pasted into a file and rerun."""
+    source, so a failing example can be pasted into a file and rerun. `cell` is run in
+    the module's namespace once the derivatives were taken; `refused` is what the
+    located error every mode must raise mentions (its line ends with `# refused`)."""
     source: str
     args: tuple
     wrt: tuple = (0, 1)
+    cell: str = ""
+    refused: str = ""
 
     def __repr__(self):
-        return f"Program(args={self.args!r}, wrt={self.wrt!r}, source='''\n{self.source}''')"
+        extra = f", refused={self.refused!r}" if self.refused else ""
+        extra += f", cell='''\n{self.cell}'''" if self.cell else ""
+        return (f"Program(args={self.args!r}, wrt={self.wrt!r}{extra}, "
+                f"source='''\n{self.source}''')")
 
 
 class Writer:
     """Writes one program statement by statement, knowing which names hold numbers,
     which hold arrays, which arrays the function created (only those may be written
-    into), the loop indices in scope, and whether `break`/`continue` may appear."""
+    into), which hold tuples (and of what), the loop indices in scope, and whether
+    `break`/`continue`, a tuple or an early return may appear."""
 
     def __init__(self, draw, with_arrays):
         self.draw = draw
+        self.with_arrays = with_arrays
         self.scalars = ["x"] + ([] if with_arrays else ["y"])
         self.arrays = ["v"] if with_arrays else []
         self.created = []
+        self.tuples = {}  # name: the kinds of its elements, "s" a number, "a" an array
         self.indices = []
         self.serial = 0
         self.helpers = []
+        self.decorated = {}  # helper: how many decorators it has
+        self.decorators = {}  # name: (kind, source lines)
+        self.constants = {}  # module-level numbers: name: value
+        self.factors = {}  # module-level numbers read only as `array * K`
+        self.used = set()  # the helpers and constants some code reads
+        self.pinned = set()  # parameters never assigned: a refused construct reads them
+        self.refusal = None  # the refused construct still to write
+        self.refused_name = None  # the name holding its value, which the result reads
+        self.whole = self.derived = None  # what the refused construct calls
         self.exits_allowed = False
         self.in_loop = 0
+        self.early = False  # an early return was written in this function
+        self.testing = False  # writing the test of an `if`, `while` or conditional
         self.bounds = ["3", "2", "n", "1, n", "n, 0, -1", "0, 3, 2", "1"]
         self.may_create = True
         self.returned = self.bounded
@@ -104,24 +181,62 @@ class Writer:
     def chance(self, p):
         return self.draw(st.integers(0, 99)) < 100 * p
 
+    def rare(self, p):
+        """Like `chance`, but false for the simplest draw, which is all a long program
+        gets once hypothesis has no more data for it."""
+        return self.draw(st.integers(0, 99)) >= 100 - 100 * p
+
     def fresh(self, stem):
         self.serial += 1
         return f"{stem}{self.serial}"
 
     # ------------------------------------------------------------ expressions
     def leaf(self):
-        options = ["var"] * 6 + ["const"] + (["index"] if self.indices else []) + \
-            (["element", "reduce"] if self.arrays else [])
+        options = ["var"] * 6 + ["const", "global"] + \
+            (["index"] if self.indices else []) + \
+            (["element", "reduce"] if self.arrays else []) + \
+            (["item"] * 2 if self.holding("s") and not self.testing else []) + \
+            (["stacked"] if self.holding("s", alone=True) and not self.testing else [])
         what = self.pick(options)
         if what == "const":
             return self.pick(CONSTANTS)
+        if what == "global":
+            name = self.module_constant(self.constants, "C")
+            return f"({name} * 1.0)" if "module constant copied into a test" in OPEN_BUGS \
+                else name
         if what == "index":
             return f"({self.pick(self.indices)} * {self.pick(CONSTANTS)})"
         if what == "element":
             return f"{self.pick(self.arrays)}[{self.index()}]"
         if what == "reduce":
             return self.reduction()
+        if what == "item":
+            return self.item("s")
+        if what == "stacked":
+            t = self.pick(self.holding("s", alone=True))
+            return self.pick(STACKED).format(f"{self.pick(['np.stack', 'np.array'])}({t})")
         return self.pick(self.scalars)
+
+    def module_constant(self, table, stem):
+        """A module-level constant: a new one now and then, at most two of a kind."""
+        if not table or len(table) < 2 and self.chance(0.3):
+            table[self.fresh(stem)] = self.pick(CONSTANTS)
+        name = self.pick(sorted(table))
+        self.used.add(name)
+        return name
+
+    def holding(self, kind, alone=False, length=None):
+        """The tuples with an element of `kind` (with `alone`: only such elements)."""
+        return sorted(t for t, kinds in self.tuples.items()
+                      if kind in kinds and (not alone or set(kinds) == {kind})
+                      and length in (None, len(kinds)))
+
+    def item(self, kind):
+        """`t[j]` or `t[j - len(t)]` for an element of `kind`."""
+        t = self.pick(self.holding(kind))
+        kinds = self.tuples[t]
+        j = self.pick([j for j, k in enumerate(kinds) if k == kind])
+        return f"{t}[{j - len(kinds) if self.chance(0.4) else j}]"
 
     def scalar(self, depth=2):
         """A number-valued expression of the names in scope."""
@@ -135,6 +250,7 @@ class Writer:
                     f"else {self.scalar(depth - 1)})")
         if what == "helper" and self.helpers:
             name, level = self.pick(self.helpers), self.pick(self.levels())
+            self.used.add(name)
             return f"{name}({self.scalar(depth - 1)}, {self.scalar(depth - 1)}, {level})"
         return self.pick(BINARY).format(self.scalar(depth - 1), self.scalar(depth - 1))
 
@@ -149,11 +265,23 @@ class Writer:
         """An array-valued expression of length LENGTH."""
         if depth <= 0 or self.chance(0.3):
             return self.pick(self.arrays)
-        what = self.pick(["smooth", "smooth", "scale", "binary"])
+        stackable = self.holding("s", True, LENGTH) + self.holding("a", True)
+        options = ["smooth", "smooth", "scale", "binary"] + \
+            (["item"] if self.holding("a") else []) + (["stacked"] * 2 if stackable else [])
+        what = self.pick(options)
         if what == "smooth":
             return self.pick(ARRAY_SMOOTH).format(self.array(depth - 1))
         if what == "scale":
-            return f"({self.array(depth - 1)} * {self.scalar(depth - 1)})"
+            factor = self.module_constant(self.factors, "K") if self.chance(0.4) else \
+                self.scalar(depth - 1)
+            return f"({self.array(depth - 1)} * {factor})"
+        if what == "item":
+            return self.item("a")
+        if what == "stacked":
+            t = self.pick(stackable)
+            if self.tuples[t][0] == "s":
+                return f"{self.pick(['np.stack', 'np.array'])}({t})"
+            return f"{self.pick(['np.sum(np.stack', 'np.mean(np.array'])}({t}), axis=0)"
         return f"({self.array(depth - 1)} {self.pick(['+', '-', '*'])} {self.array(depth - 1)})"
 
     def index(self):
@@ -162,7 +290,9 @@ class Writer:
         return str(self.draw(st.integers(0, LENGTH - 1)))
 
     def condition(self):
+        outer, self.testing = self.testing, "tuple read in a test" in OPEN_BUGS
         left = self.scalar(1)
+        self.testing = outer
         right = self.pick(self.scalars + list(CONSTANTS) + ["-" + c for c in CONSTANTS])
         test = f"{left} {self.pick(['<', '>', '<=', '>='])} {right}"
         if self.chance(0.15):
@@ -171,15 +301,20 @@ class Writer:
             test = f"not ({test})"
         return test
 
+    def may_return_early(self):
+        """Outside loops, and not before a refused construct (which reads a tuple, and
+        a tuple after an early return is refused where it is built)."""
+        return not self.in_loop and not self.refusal
+
     # ------------------------------------------------------------ statements
     def block(self, indent, size=None):
         """Statements at `indent`; names first assigned here are not read after it."""
-        scalars, arrays, created = list(self.scalars), list(self.arrays), list(self.created)
+        saved = list(self.scalars), list(self.arrays), list(self.created), dict(self.tuples)
         size = size or self.draw(st.integers(1, 4 - indent.count("    ")))
         lines = []
         for _ in range(size):
             lines += self.statement(indent)
-        self.scalars, self.arrays, self.created = scalars, arrays, created
+        self.scalars, self.arrays, self.created, self.tuples = saved
         return lines
 
     def statement(self, indent):
@@ -194,12 +329,18 @@ class Writer:
             options += ["new_array"] * (2 if depth == 1 else 1)
         if self.created:
             options += ["write"] * 3 + ["slice_write"] * 2 + ["rebind_array"]
+        # a tuple is known element by element only in straight-line code
+        if depth == 1 and not self.in_loop and not self.early:
+            options += ["tuple"] * 3
+        if self.tuples:
+            options += ["unpack"] * 2 + (["tuple_var_loop"] * 2 if depth < 3 else [])
         return getattr(self, "s_" + self.pick(options))(indent)
 
     def target(self, stem, names):
         """An existing name to overwrite, or a new one."""
         existing = [n for n in names if n not in ("x", "y", "v")] + \
-            [n for n in ("x", "y") if n in names and self.chance(0.3)]
+            [n for n in ("x", "y") if n in names and n not in self.pinned and
+             self.chance(0.3)]
         if existing and self.chance(0.6):
             return self.pick(existing), True
         return self.fresh(stem), False
@@ -224,9 +365,10 @@ class Writer:
         return [f"{indent}{name} {self.pick(['+=', '-=', '*='])} {self.bounded()}"]
 
     def s_swap(self, indent):
-        if len(self.scalars) < 2:
+        names = [n for n in self.scalars if n not in self.pinned]
+        if len(names) < 2:
             return self.s_assign(indent)
-        a, b = self.draw(st.permutations(self.scalars))[:2]
+        a, b = self.draw(st.permutations(names))[:2]
         return [f"{indent}{a}, {b} = {b}, {self.bounded(1)}"]
 
     def s_if(self, indent):
@@ -243,8 +385,9 @@ class Writer:
             lines += [indent + test] + self.block(inner)
             if common:
                 lines.append(f"{inner}{common} = {self.scalar()}")
-            if not self.in_loop and self.chance(0.2):
+            if self.may_return_early() and self.chance(0.2):
                 lines.append(f"{inner}return {self.returned()}")
+                self.early = True
         if common:
             self.scalars.append(common)
         return lines
@@ -301,9 +444,10 @@ class Writer:
         name = self.fresh("w")
         sources = ["np.zeros({n})", "np.ones({n}) * {s}", "np.zeros({n}) + {s}"]
         if self.arrays:
-            sources += ["({a}).copy()", "{a} * {s}", "np.zeros({n}) + {b}"]
+            sources += ["{c}", "{a} * {s}", "np.zeros({n}) + {b}"]
             line = self.pick(sources).format(n=LENGTH, s=self.scalar(1), a=self.array(1),
-                                             b=self.pick(ARRAY_BOUNDED).format(self.array(1)))
+                                             b=self.pick(ARRAY_BOUNDED).format(self.array(1)),
+                                             c=self.copy(self.array(1)))
         else:
             line = self.pick(sources).format(n=LENGTH, s=self.scalar(1))
         self.arrays.append(name)
@@ -336,22 +480,156 @@ class Writer:
         other = self.pick(ARRAY_BOUNDED).format(self.array(1))
         return [indent + form.format(w=name, b=self.bounded(1), f=f"({other})")]
 
+    # ------------------------------------------------------------ tuples in variables
+    def element(self, kind):
+        if kind == "s":
+            return self.pick(self.scalars) if self.chance(0.4) else self.scalar(1)
+        item = self.array(1)
+        # a created array (or a view of one) in a tuple would be a second name for it
+        if any(item in (w, f"({w})[::-1]") for w in self.created):
+            return self.copy(item)
+        return item
+
+    def copy(self, item):
+        """`item` copied, if only by arithmetic while "write after a copy" is open."""
+        if "write after a copy" in OPEN_BUGS and any(w in item for w in self.created):
+            return f"({item} * 0.5)"
+        return f"({item}).copy()"
+
+    def s_tuple(self, indent):
+        """`t = (...)` of numbers, of arrays, or mixed: a new name or one rebound."""
+        shape = self.pick(["s", "s", "a", "mixed"]) if self.arrays else "s"
+        kinds = "".join(self.pick("sa") if shape == "mixed" else shape
+                        for _ in range(self.draw(st.integers(2, 3))))
+        items = [self.element(k) for k in kinds]
+        if "two names in one tuple" in OPEN_BUGS:
+            names = [i for i, item in enumerate(items) if item.isidentifier() or " if " in item]
+            for i in names[1:]:
+                items[i] = f"({items[i]} * 1.0)"
+        name = self.pick(sorted(self.tuples)) if self.tuples and self.chance(0.3) else \
+            self.fresh("t")
+        self.tuples[name] = kinds
+        return [f"{indent}{name} = ({', '.join(items)})"]
+
+    def s_unpack(self, indent):
+        """`a, b = t`, or of a slice of `t`: numbers to new or old names, arrays to new
+        names (never to a created array's)."""
+        t = self.pick(sorted(self.tuples))
+        kinds = self.tuples[t]
+        sources = [(t, kinds), (f"{t}[::-1]", kinds[::-1])]
+        if len(kinds) == 3:
+            sources += [(f"{t}[1:]", kinds[1:]), (f"{t}[:2]", kinds[:2]),
+                        (f"{t}[-2:]", kinds[-2:])]
+        source, kinds = self.pick(sources)
+        targets, scalars, arrays = [], [], []
+        for kind in kinds:
+            if kind == "s":
+                name, old = self.target("a", [n for n in self.scalars if n not in targets])
+                scalars += [] if old else [name]
+            else:
+                name = self.fresh("z")
+                arrays.append(name)
+            targets.append(name)
+        self.scalars += scalars
+        self.arrays += arrays
+        return [f"{indent}{', '.join(targets)} = {source}"]
+
+    def s_tuple_var_loop(self, indent):
+        """`for u in t:` over a tuple of numbers or of arrays (or a slice of it)."""
+        alike = self.holding("s", alone=True) + self.holding("a", alone=True)
+        if not alike:
+            return self.s_unpack(indent)
+        t = self.pick(alike)
+        names = "scalars" if self.tuples[t][0] == "s" else "arrays"
+        u = self.fresh("u")
+        getattr(self, names).append(u)
+        source = self.pick([t, t, f"{t}[1:]", f"{t}[::-1]"])
+        # break/continue in a loop over a tuple is documented as unsupported
+        lines = self.loop(f"for {u} in {source}:", indent, exits=False)
+        getattr(self, names).remove(u)
+        return lines
+
+    # ------------------------------------------------------------ refused constructs
+    def active(self):
+        """A number that depends on the differentiated input wherever it is read (`y`
+        is pinned in a program with a refused construct)."""
+        if self.with_arrays:
+            return self.pick([f"v[{self.index()}]", "np.sum(v)", "np.mean(np.sin(v))"])
+        return self.pick(["y", "y * 1.3", "math.sin(y)"])
+
+    def refused_lines(self, indent):
+        """The refused construct at the top level of `f`, its value in `r<j>`, which
+        every later result reads."""
+        r, kind = self.fresh("r"), self.refusal
+        self.refusal, self.refused_name = None, r
+        here, c = "  # refused", self.pick(CONSTANTS)
+        if kind in ("index", "whole"):
+            t = self.fresh("t")
+            if self.with_arrays and kind == "index" and self.chance(0.5):
+                items, use = ["v", self.array(1)], "np.sum({0})"
+            else:
+                items, use = [self.active(), self.scalar(1)], "{0}"
+            lines = [f"{indent}{t} = ({', '.join(self.draw(st.permutations(items)))})"]
+            if kind == "whole":
+                return lines + [f"{indent}{r} = {self.whole}({t}, {self.scalar(1)}, 1){here}"]
+            if self.chance(0.5):
+                return lines + [f"{indent}{r} = {use.format(f'{t}[n % 2]')} * {c}{here}"]
+            i = self.fresh("i")
+            return lines + [f"{indent}{r} = 0.0", f"{indent}for {i} in range(2):",
+                            f"{indent}    {r} = {r} + {use.format(f'{t}[{i}]')}{here}"]
+        if kind in ("r_", "c_"):
+            first = "v" if self.with_arrays else self.active()
+            # np.c_ stacks columns: an array's with a number's is a ValueError
+            second = self.array(1) if self.with_arrays and (kind == "c_" or self.chance(0.5)) \
+                else self.pick(CONSTANTS) if self.chance(0.5) else self.scalar(1)
+            parts = ", ".join(self.draw(st.permutations([first, second])))
+            return [f"{indent}{r} = np.sum(np.{kind}[{parts}] ** 2) * {c}{here}"]
+        return [f"{indent}{r} = {self.derived}({self.active()}, {self.scalar(1)}, 1) * "
+                f"{c}{here}"]
+
     # ------------------------------------------------------------ helpers and the whole
     def levels(self):
         """Integers a helper may get as its recursion depth `k`."""
         return ["0", "1", "2"] + self.indices + (["n"] if "n" in self.bounds else [])
 
-    def helper(self):
+    def decorator(self, explicit):
+        """A decorator's name: one written before, or a new one."""
+        kinds = ["forwarding", "explicit"] if explicit else ["forwarding"]
+        old = sorted(d for d, (kind, _) in self.decorators.items() if kind in kinds)
+        if old and self.chance(0.5):
+            return self.pick(old)
+        name, kind = self.fresh("d"), self.pick(kinds)
+        if kind == "explicit":
+            head, body = "(p, q, k)", [f"return {self.pick(EXPLICIT)}"]
+        else:
+            head, form = "(*args, **kwargs)", self.pick(FORWARDING)
+            body = ["out = fn(*args, **kwargs)", f"return {form}"] if "out" in form else \
+                [f"return {form.format('fn(*args, **kwargs)')}"]
+        self.decorators[name] = (kind, [f"def {name}(fn):", "    @functools.wraps(fn)",
+                                        f"    def wrapper{head}:"] +
+                                 [f"        {line}" for line in body] + ["    return wrapper"])
+        return name
+
+    def decorations(self, explicit):
+        return [f"@{self.decorator(explicit)}" for _ in range(2 if self.rare(0.3) else 1)]
+
+    def helper(self, name=None, may_decorate=True, may_recurse=True):
         """A module-level helper `h<j>(p, q, k)`: straight-line code, branches, loops, an
-        early return, and maybe recursion on `k` (with a base case at `k <= 0`)."""
-        outer = self.scalars, self.arrays, self.created, self.helpers, self.bounds
-        self.scalars, self.arrays, self.created = ["p", "q"], [], []
+        early return, and maybe recursion on `k` (with a base case at `k <= 0`) or
+        decorators (not both: the recursive call would go through the wrapper, which is
+        mutual recursion). Returns its name, how many decorators it has and its lines."""
+        outer = (self.scalars, self.arrays, self.created, self.tuples, self.bounds,
+                 self.early)
+        self.scalars, self.arrays, self.created, self.tuples = ["p", "q"], [], [], {}
         self.may_create = False
         self.bounds = [b for b in self.bounds if "n" not in b]
-        name = self.fresh("h")
-        lines = [f"def {name}(p, q, k):"]
+        name = name or self.fresh("h")
         self.returned = self.bounded
-        recursive = self.chance(0.4)
+        recursive = may_recurse and self.chance(0.4)
+        self.early = recursive
+        decorations = self.decorations(True) if not recursive and may_decorate and \
+            self.rare(0.3) else []
+        lines = decorations + [f"def {name}(p, q, k):"]
         if recursive:
             lines += ["    if k <= 0:", f"        return {self.bounded()}"]
         lines += self.block("    ", self.draw(st.integers(1, 3)))
@@ -365,63 +643,151 @@ class Writer:
         if recursive:
             result = f"{call} * 0.5 + {result}"
         lines.append(f"    return {result}")
-        self.scalars, self.arrays, self.created, self.helpers, self.bounds = outer
+        self.scalars, self.arrays, self.created, self.tuples, self.bounds, self.early = outer
         self.may_create = True
+        return name, len(decorations), lines
+
+    def add_helper(self):
+        name, decorated, lines = self.helper()
         self.helpers.append(name)
+        self.decorated[name] = decorated
         return lines
 
     def result(self, array_result):
-        """The returned value reads every number and created array in scope."""
+        """The returned value reads every number, created array and tuple in scope, and
+        the value of the refused construct."""
         terms = [f"{self.pick(CONSTANTS)} * {s}" if self.chance(0.5) else s
                  for s in self.scalars]
         if len(self.scalars) > 1 and self.chance(0.5):
             terms.append(f"{self.scalars[0]} * {self.scalars[-1]}")
         terms += [self.pick(["np.sum({0} * {0})", "np.sum(np.sin({0}))", "({0} @ {0})"])
                   .format(w) for w in self.arrays]
+        for t, kinds in sorted(self.tuples.items()):
+            j = self.draw(st.integers(0, len(kinds) - 1))
+            terms.append(f"{t}[{j}]" if kinds[j] == "s" else f"np.sum(np.sin({t}[{j}]))")
+        if self.refused_name:
+            terms.append(self.refused_name)
         if array_result:
             return f"{self.array(1)} * ({' + '.join(terms)})"
         return " + ".join(terms)
 
     def function(self, params, array_result):
         self.returned = lambda: self.result(array_result)
+        self.early = False
+        count = self.draw(st.integers(2, 6))
+        slot = self.draw(st.integers(0, count)) if self.refusal else None
         lines = []
-        for _ in range(self.draw(st.integers(2, 6))):
-            if self.chance(0.08):
+        for i in range(count):
+            if i == slot:
+                lines += self.refused_lines("    ")
+            if self.may_return_early() and self.chance(0.08):
                 lines += [f"    if {self.condition()}:",
                           f"        return {self.result(array_result)}"]
+                self.early = True
             else:
                 lines += self.statement("    ")
+        if slot == count:
+            lines += self.refused_lines("    ")
         lines.append(f"    return {self.result(array_result)}")
-        return [f"def f({params}):"] + lines
+        # a wrapper taking (p, q, k) passes them on as f's (x, y, n)
+        decorations = self.decorations(not self.with_arrays) if self.rare(0.08) else []
+        return decorations + [f"def f({params}):"] + lines
+
+    def cell(self, order, two, to_array):
+        """A second cell: one or two changes to what `f` reads, the first of `order`
+        (or two) that the program allows; a factor becomes an array with `to_array`."""
+        allowed = {"helper": self.helpers, "code": self.helpers, "constant": self.constants,
+                   "factor": self.factors}
+        chosen = [change for change in order if allowed[change]][:1 + two]
+        if not chosen:
+            return ""
+        lines = ["# cell 2: run after the derivatives were taken"]
+        if {"helper", "code"} & set(chosen):
+            name = self.pick([h for h in self.helpers if h in self.used] or self.helpers)
+            if "code" in chosen and any(self.decorated.values()):
+                name = self.pick([h for h in self.helpers if self.decorated[h]])
+            # the new body calls only the helpers written before it, and itself
+            outer, self.helpers = self.helpers, self.helpers[:self.helpers.index(name)]
+            if "helper" in chosen:
+                lines += ["", ""] + self.helper(name)[2]
+            else:
+                # recursion would call the wrapper, which calls the new code
+                wrapped = self.decorated[name]
+                new = self.helper(name, may_decorate=False, may_recurse=not wrapped)[2]
+                new[0] = new[0].replace(f"def {name}(", f"def {name}_new(")
+                lines += ["", ""] + new + ["", "", f"{name}{'.__wrapped__' * wrapped}"
+                                           f".__code__ = {name}_new.__code__"]
+            self.helpers = outer
+        if "constant" in chosen:
+            name = self.pick(sorted(self.constants))
+            lines += ["", f"{name} = {self.other(self.constants[name])}"]
+        if "factor" in chosen:
+            name = self.pick(sorted(self.factors))
+            value = self.other(self.factors[name])
+            if to_array:
+                value = f"np.array([{value}, {self.pick(CONSTANTS)}, {self.pick(CONSTANTS)}])"
+            lines += ["", f"{name} = {value}"]
+        return "\n".join(lines) + "\n"
+
+    def other(self, value):
+        return self.pick([c for c in CONSTANTS if c != value])
 
 
 def _point(draw):
     return draw(st.integers(-1500, 1500)) / 1000
 
 
+def _module(draw, writer, params, helpers, array_result):
+    """The program's source, its second cell and what its error must mention."""
+    # decided first, while hypothesis has data for the program (see `rare`)
+    if writer.rare(0.12):
+        # (the list repeated: hypothesis favours the first entries of a short one)
+        writer.refusal = writer.pick(sorted(REFUSED) * 3)
+        writer.pinned.add("y")
+    refused = REFUSED.get(writer.refusal, "")
+    # what the cell changes is drawn now too: at the end a long program gets the same
+    cell = not refused and writer.chance(0.2) and \
+        (draw(st.permutations(CHANGES)), writer.chance(0.3), writer.chance(0.7))
+    blocks = [writer.add_helper() for _ in range(helpers)]
+    if writer.refusal == "whole":
+        writer.whole = writer.fresh("h")
+        blocks.append([f"def {writer.whole}(p, q, k):",
+                       "    return p[0] * q + math.sin(p[-1])"])
+    if writer.refusal == "derived":
+        if not writer.helpers:
+            blocks.append(writer.add_helper())
+        writer.derived = writer.fresh("g")
+        derived = [f"{writer.derived} = s2sad.grad({writer.pick(writer.helpers)})"]
+    body = writer.function(params, array_result)
+    cell = writer.cell(*cell) if cell else ""
+    imports = ["import functools"] * bool(writer.decorators) + \
+        ["import math", "", "import numpy as np"] + ["", "import s2sad"] * bool(writer.derived)
+    constants = [f"{name} = {value}" for table in (writer.constants, writer.factors)
+                 for name, value in sorted(table.items())]
+    blocks = [lines for _, (_, lines) in sorted(writer.decorators.items())] + blocks + \
+        ([derived] if writer.derived else []) + [body]
+    source = "\n".join(imports + ([""] + constants if constants else [])) + "\n"
+    return source + "".join("\n\n" + "\n".join(block) + "\n" for block in blocks), cell, refused
+
+
 @st.composite
 def scalar_programs(draw):
     """`f(x, y, n)`, numbers in, a number out."""
     writer = Writer(draw, with_arrays=False)
-    helpers = []
-    for _ in range(draw(st.integers(0, 2))):
-        helpers += writer.helper() + ["", ""]
-    body = writer.function("x, y, n", array_result=False)
-    source = HEADER + "\n\n" + "\n".join(helpers + body) + "\n"
-    return Program(source, (_point(draw), _point(draw), draw(st.integers(0, 3))))
+    source, cell, refused = _module(draw, writer, "x, y, n", draw(st.integers(0, 2)), False)
+    return Program(source, (_point(draw), _point(draw), draw(st.integers(0, 3))),
+                   cell=cell, refused=refused)
 
 
 @st.composite
 def array_programs(draw):
     """`f(x, v, n)`, a number and an array in, a number or an array out."""
     writer = Writer(draw, with_arrays=True)
-    helpers = []
-    for _ in range(draw(st.integers(0, 1))):
-        helpers += writer.helper() + ["", ""]
-    body = writer.function("x, v, n", array_result=draw(st.booleans()))
-    source = HEADER + "\n\n" + "\n".join(helpers + body) + "\n"
+    source, cell, refused = _module(draw, writer, "x, v, n", draw(st.integers(0, 1)),
+                                    draw(st.booleans()))
     v = np.array([_point(draw) for _ in range(LENGTH)])
-    return Program(source, (_point(draw), v, draw(st.integers(0, 3))))
+    return Program(source, (_point(draw), v, draw(st.integers(0, 3))), cell=cell,
+                   refused=refused)
 
 
 # ---------------------------------------------------------------- distance to a kink
@@ -444,18 +810,20 @@ class _Watch(ast.NodeTransformer):
         return node
 
 
-def comparison_margin(source, args):
+def comparison_margin(source, args, cell=""):
     """The smallest distance between the two sides of a comparison of floats (or the
-    argument of `abs` and 0) met while running `f(*args)`: the branches taken do not
-    change within that distance, so central differences are valid."""
+    argument of `abs` and 0) met while running `f(*args)` (after running `cell` in the
+    module's namespace): the branches taken do not change within that distance, so
+    central differences are valid."""
     margins = [math.inf]
 
     def watch(a, b):
         if isinstance(a, (float, np.ndarray)) or isinstance(b, float):
             margins.append(float(np.min(np.abs(np.asarray(a, float) - b))))
         return a
-    tree = ast.fix_missing_locations(_Watch().visit(ast.parse(source)))
     namespace = {"_watch": watch, "__name__": "fuzz_probe"}
-    exec(compile(tree, "<fuzz probe>", "exec"), namespace)  # noqa: S102 - our own program
+    for code in (source, cell):
+        tree = ast.fix_missing_locations(_Watch().visit(ast.parse(code)))
+        exec(compile(tree, "<fuzz probe>", "exec"), namespace)  # noqa: S102 - our own program
     namespace["f"](*args)
     return min(margins)
