@@ -39,8 +39,7 @@ The guide's unsupported constructs are left out: `break`/`continue` in a loop ov
 tuple, a loop over a view of an array its body writes into, two names for one array
 (a tuple holds a copy of a created array), writes into an argument, tuples assigned in
 a branch, in a loop or after an early return, recursion through a decorator's wrapper
-(mutual recursion). An s2sad error on a valid program is a failure. What an s2sad bug
-found by this fuzzer and not fixed yet breaks is written around (`OPEN_BUGS`).
+(mutual recursion). An s2sad error on a valid program is a failure.
 
 Everything a program computes stays bounded, so a mismatch is a wrong derivative and
 not overflow: functions are smooth on all of R (`log(1 + t*t)`, `sqrt(1 + t*t)`,
@@ -96,28 +95,7 @@ FORWARDING = ("1.5 * {0} + 0.25", "{0} * 0.5 - 0.125", "np.tanh({0})",
 EXPLICIT = ("fn(p, q, k) * math.cos(p)", "fn(math.sin(p), q, k) + 0.5 * q",
             "fn(q, p, k) - math.tanh(q)", "fn(p, q * 0.5, k) * 1.5 + math.sin(q)")
 # what a second cell may change
-CHANGES = ("helper", "code", "constant", "factor")
-# s2sad bugs this fuzzer found that are not fixed yet: the generator leaves out what
-# they break until they are (delete an entry to fuzz the construct again)
-OPEN_BUGS = {
-    # `t = (x, y)` then `if t[1] > 0.0:` (also `while`, `a if t[0] > 0 else b`, and a
-    # tuple of constants): the generated code still reads `t`, which it replaced by its
-    # elements (NameError, or TypeError from indexing a float)
-    "tuple read in a test",
-    # `for i in range(1): x = y * 2.0; y = x * 3.0` then `t = (x, y)`, or `t = (x, x)`
-    # then `for u in t: x = y`: a tuple display holding two names (or conditional
-    # expressions) that a loop or branch assigns copies both into `t` (`t = x; t = y`):
-    # value, tangent and adjoint wrong (twice the adjoint for `(x, x)`)
-    "two names in one tuple",
-    # `a = w.copy()` (or `w * 1.0`, `w + 0.0`) then `w[0] = 2.0`: the tangent of `a` is
-    # `w`'s tangent array itself, so the write changes it too (jvp wrong; vjp right)
-    "write after a copy",
-    # `x = C` (C a module-level float) then `if x < 0.5:` (also `while`, a conditional
-    # expression): the generated code puts C for x everywhere but in the test, which
-    # reads the parameter x (wrong branch: value and both derivatives wrong) or a name
-    # never assigned (NameError)
-    "module constant copied into a test",
-}
+CHANGES = ("factor", "helper", "code", "constant")
 # the refused constructs, and what the error must mention
 REFUSED = {"index": "tuple", "whole": "tuple", "r_": "np.r_[", "c_": "np.c_[",
            "derived": "higher order"}
@@ -170,7 +148,6 @@ class Writer:
         self.exits_allowed = False
         self.in_loop = 0
         self.early = False  # an early return was written in this function
-        self.testing = False  # writing the test of an `if`, `while` or conditional
         self.bounds = ["3", "2", "n", "1, n", "n, 0, -1", "0, 3, 2", "1"]
         self.may_create = True
         self.returned = self.bounded
@@ -195,15 +172,14 @@ class Writer:
         options = ["var"] * 6 + ["const", "global"] + \
             (["index"] if self.indices else []) + \
             (["element", "reduce"] if self.arrays else []) + \
-            (["item"] * 2 if self.holding("s") and not self.testing else []) + \
-            (["stacked"] if self.holding("s", alone=True) and not self.testing else [])
+            (["item"] * 2 if self.holding("s") else []) + \
+            (["stacked"] if self.holding("s", alone=True) else [])
         what = self.pick(options)
         if what == "const":
             return self.pick(CONSTANTS)
         if what == "global":
             name = self.module_constant(self.constants, "C")
-            return f"({name} * 1.0)" if "module constant copied into a test" in OPEN_BUGS \
-                else name
+            return name
         if what == "index":
             return f"({self.pick(self.indices)} * {self.pick(CONSTANTS)})"
         if what == "element":
@@ -290,9 +266,7 @@ class Writer:
         return str(self.draw(st.integers(0, LENGTH - 1)))
 
     def condition(self):
-        outer, self.testing = self.testing, "tuple read in a test" in OPEN_BUGS
         left = self.scalar(1)
-        self.testing = outer
         right = self.pick(self.scalars + list(CONSTANTS) + ["-" + c for c in CONSTANTS])
         test = f"{left} {self.pick(['<', '>', '<=', '>='])} {right}"
         if self.chance(0.15):
@@ -447,7 +421,7 @@ class Writer:
             sources += ["{c}", "{a} * {s}", "np.zeros({n}) + {b}"]
             line = self.pick(sources).format(n=LENGTH, s=self.scalar(1), a=self.array(1),
                                              b=self.pick(ARRAY_BOUNDED).format(self.array(1)),
-                                             c=self.copy(self.array(1)))
+                                             c=f"({self.array(1)}).copy()")
         else:
             line = self.pick(sources).format(n=LENGTH, s=self.scalar(1))
         self.arrays.append(name)
@@ -487,14 +461,8 @@ class Writer:
         item = self.array(1)
         # a created array (or a view of one) in a tuple would be a second name for it
         if any(item in (w, f"({w})[::-1]") for w in self.created):
-            return self.copy(item)
+            return f"({item}).copy()"
         return item
-
-    def copy(self, item):
-        """`item` copied, if only by arithmetic while "write after a copy" is open."""
-        if "write after a copy" in OPEN_BUGS and any(w in item for w in self.created):
-            return f"({item} * 0.5)"
-        return f"({item}).copy()"
 
     def s_tuple(self, indent):
         """`t = (...)` of numbers, of arrays, or mixed: a new name or one rebound."""
@@ -502,10 +470,6 @@ class Writer:
         kinds = "".join(self.pick("sa") if shape == "mixed" else shape
                         for _ in range(self.draw(st.integers(2, 3))))
         items = [self.element(k) for k in kinds]
-        if "two names in one tuple" in OPEN_BUGS:
-            names = [i for i, item in enumerate(items) if item.isidentifier() or " if " in item]
-            for i in names[1:]:
-                items[i] = f"({items[i]} * 1.0)"
         name = self.pick(sorted(self.tuples)) if self.tuples and self.chance(0.3) else \
             self.fresh("t")
         self.tuples[name] = kinds
