@@ -67,9 +67,11 @@ class Location:
         return self.first_line + getattr(node, "lineno", 1) - 1
 
     def unsupported(self, node, construct, advice):
+        """The refusal of `construct`; the fence's table writes `advice` as it reads
+        after a colon, the message begins it as a sentence."""
         return UnsupportedError(
-            f"{construct} in function '{self.function}' is not supported. {advice}",
-            self.filename, self.line(node))
+            f"{construct} in function '{self.function}' is not supported. "
+            f"{advice[:1].upper()}{advice[1:]}", self.filename, self.line(node))
 
 
 @contextlib.contextmanager

@@ -291,7 +291,7 @@ BUILTINS = [
     ("np.sum(np.ndarray(3) * x)", r"`np\.ndarray\(\.\.\.\)` creates an object of class "
                                   r"`ndarray`"),
     ("np.sum(x.sort())", r"method `\.sort\(\)`.*`x\[np\.argsort\(x\)\]`"),
-    ("np.sum(x.clip(0.0, 1.0))", r"method `\.clip\(\)`.*use `np\.clip\(x, \.\.\.\)` instead"),
+    ("np.sum(x.clip(0.0, 1.0))", r"method `\.clip\(\)`.*Use `np\.clip\(x, \.\.\.\)` instead"),
     ("np.sum(x.imag)", r"array attribute `x\.imag`.*use `np\.imag\(x\)` instead"),
     ("np.sum(x.flat)", r"array attribute `x\.flat`.*docs/functions\.md"),
 ]
