@@ -233,8 +233,12 @@ class AdjointEmitter:
             return
         control = self.control(statement, depth)
         reach = self.reaching[id(statement)]
+        # first assigned by the branch on every path (or left by `break`): the adjoint
+        # of an older value, which is zero, needs no variable before the branch
+        fresh = {v for v in self.touched([statement])
+                 if v not in self.state and _first([statement], v) == "set"}
         touched = [v for v in self.touched([statement])
-                   if depth or v in self.state or v in reach]
+                   if v in self.state or (depth or v in reach) and v not in fresh]
         self.materialize(touched)
         later = [v for v in touched if depth or v in reach]
         before = (dict(self.state), dict(self.current))
@@ -246,8 +250,9 @@ class AdjointEmitter:
             self.materialize(later)
             bodies.append(self.statements or [gast.Pass()])
             self.statements = outer
-        for var in set(touched) - set(later):
+        for var in set(touched) - set(later) | fresh:
             self.state.pop(var, None)
+            self.current.pop(var, None)
         if control.mode == "reeval":
             test = copy.deepcopy(statement.test.node)
         elif control.mode == "flag":
@@ -803,32 +808,48 @@ def _block_local(function):
 
 
 def _set_first(block, var):
-    """Whether each trip through `block` assigns `var` before anything reads it: its value
-    does not pass from one trip to the next."""
+    """Whether each trip through `block` assigns `var` before anything reads it, or
+    leaves the loop first: its value does not pass from one trip to the next."""
+    return _first(block, var) == "set"
+
+
+def _first(block, var):
+    """What a pass through `block` does to `var` first on every path: "set" (assigns it,
+    or breaks out of the loop, before any read), "read" (on some path), or None (no path
+    touches it, the code after the block decides)."""
     for statement in block:
+        if isinstance(statement, ir.Break):
+            return "set"
         if isinstance(statement, ir.Op):
             if var in {v.name for v in statement.vars()}:
-                return False
+                return "read"
             if statement.target.name == var:
-                return True
+                return "set"
         elif isinstance(statement, ir.SetItem):
             if var in {v.name for v in statement.vars()}:
-                return False
+                return "read"
         elif isinstance(statement, ir.For):
             if statement.target.name == var:
-                return True
+                return "set"
             if var in {v.name for v in ir.atom_vars(
                     (statement.start, statement.stop, statement.step))}:
-                return False
+                return "read"
             if any(var in {v.name for v in s.vars()} for s in ir.walk(statement.body)):
-                return False
-        elif isinstance(statement, (ir.If, ir.While)):
+                return "read"
+        elif isinstance(statement, ir.While):
+            if var in {v.name for v in statement.test.reads} or any(
+                    var in {v.name for v in s.vars()} | {s.target.name}
+                    for s in ir.walk(statement.body)):
+                return "read"
+        elif isinstance(statement, ir.If):
             if var in {v.name for v in statement.test.reads}:
-                return False
-            if any(var in {v.name for v in s.vars()} | {s.target.name}
-                   for s in ir.walk(_blocks(statement))):
-                return False
-    return False
+                return "read"
+            branches = {_first(statement.body, var), _first(statement.orelse, var)}
+            if "read" in branches:
+                return "read"
+            if None not in branches:
+                return "set"
+    return None
 
 
 def _blocks(statement):

@@ -260,6 +260,32 @@ def module_constant_copied_into_a_test(x, y):
     return y * 3.0
 
 
+def array_of_a_trip_left_by_break(x, y):
+    """The adjoint of `np.sin(v)`, which the inner loop runs over, was made before the
+    backward loop from that array, which does not exist when the first trip breaks
+    (UnboundLocalError at (0.9, 0.2))."""
+    v = np.array([x, y, 0.5])
+    for i in range(3):
+        if x > 0.5:
+            break
+        for e in np.sin(v):
+            x = x + e * x * 0.5
+    return x * y
+
+
+def array_of_a_while_trip_left_by_break(x, y):
+    """The same in a `while` loop."""
+    v = np.array([x, y, 0.5])
+    k = 0
+    while k < 3:
+        k += 1
+        if x > 0.5:
+            break
+        for e in np.sin(v) * y:
+            x = x + e * x * 0.5
+    return x * y
+
+
 CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
          view_read_after_its_array_is_rebound, swapped_arrays_stay_writable,
          swap_then_write_into_a_copy, name_keeps_value_when_variable_is_overwritten,
@@ -270,7 +296,8 @@ CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
          swap_in_a_branch_never_taken, swap_of_unknown_kind_in_a_branch_never_taken,
          break_inside_a_nested_branch, recursion_called_with_integers,
          tuple_read_in_a_test, two_names_of_a_loop_in_one_tuple,
-         module_constant_copied_into_a_test]
+         module_constant_copied_into_a_test, array_of_a_trip_left_by_break,
+         array_of_a_while_trip_left_by_break]
 
 
 @pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)
