@@ -169,8 +169,7 @@ def check_differentiable(value, name, where=(None, None)):
     else:
         return
     raise ArgumentError(
-        f"argument '{name}' is {problem}, but it is differentiated with respect to: "
-        + advice, *where)
+        f"argument '{name}' is differentiated, but it is {problem}; {advice}", *where)
 
 
 _ADVICE = {"a `np.matrix`": "its `*` is a matrix product, which s2sad would differentiate "

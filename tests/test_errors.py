@@ -614,8 +614,8 @@ def test_non_float_array_for_differentiated_parameter(dtype):
     x = np.arange(3).astype(dtype)
     exc = raised_by(lambda: s2sad.grad(bad.ok_sum)(x))
     assert_s2sad_error(exc, ArgumentError)
-    assert "'x'" in str(exc)
-    assert "dtype" in str(exc)
+    assert f"argument 'x' is differentiated, but it is an array of dtype {np.dtype(dtype)};" \
+        in str(exc)
     if np.issubdtype(np.dtype(dtype), np.integer):
         assert "astype(float)" in str(exc)
 
