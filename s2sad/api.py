@@ -56,6 +56,17 @@ def _positions(fn, wrt):
     return tuple(positions)
 
 
+def _binding(fn):
+    """The code and defaults of `fn` and of the functions it wraps: what its signature
+    and the positions of `wrt` come from."""
+    found = []
+    while fn is not None and len(found) < 300:   # (a cycle of wrappers ends somewhere)
+        found += [getattr(fn, "__code__", None), getattr(fn, "__defaults__", None),
+                  getattr(fn, "__kwdefaults__", None)]
+        fn = getattr(fn, "__wrapped__", None)
+    return found
+
+
 class _Derivative(frontend.Derivative):
     """A function derived from `fn`: binds arguments, specialises, calls generated code."""
 
@@ -64,12 +75,7 @@ class _Derivative(frontend.Derivative):
         pipeline.front(fn)
         self._fn = fn
         self._wrt = wrt
-        self._positions = _positions(fn, wrt)
-        self._signature = frontend.signature(fn)
-        self._nparams = len(self._signature.parameters)
-        if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values()):
-            self._nparams = -1
-        self._arity = self._nparams   # positional arguments of a call the fast path takes
+        self._take_signature()
         self._what = what
         self._now = [None]      # the last call's _Seen, shared with the dispatcher
         self._by_type = {}
@@ -82,6 +88,22 @@ class _Derivative(frontend.Derivative):
 
     def __call__(self, *args, **kwargs):
         return self._slow(*args, **kwargs)
+
+    _trailing = 0   # arguments a call passes after the function's own (a cotangent)
+
+    def _take_signature(self):
+        """The signature calls are bound with and the positions `wrt` names, taken again
+        whenever the code or defaults they come from change: autoreload replaces both in
+        place, and a new default or parameter must reach the next call."""
+        self._binding = _binding(self._fn)
+        self._positions = _positions(self._fn, self._wrt)
+        self._signature = frontend.signature(self._fn)
+        params = self._signature.parameters.values()
+        self._nparams = len(params)
+        if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in params):
+            self._nparams = -1
+        # positional arguments of a call the fast path takes
+        self._arity = self._nparams + self._trailing if self._nparams >= 0 else -1
 
     @property
     def _where(self):
@@ -97,6 +119,11 @@ class _Derivative(frontend.Derivative):
         return None if seen is None else seen.derived
 
     def _bind(self, args, kwargs):
+        binding = _binding(self._fn)
+        if len(binding) != len(self._binding) or any(
+                now is not then for now, then in zip(binding, self._binding)):
+            self.forgotten()
+            self._take_signature()
         if not kwargs and len(args) == self._nparams:
             return args
         try:
@@ -352,10 +379,7 @@ class _ValueAndGrad(_Derivative):
 
 
 class _VJP(_Derivative):
-    def __init__(self, fn, wrt, what):
-        super().__init__(fn, wrt, what)
-        if self._nparams >= 0:
-            self._arity = self._nparams + 1
+    _trailing = 1
 
     def _slow(self, *args, **kwargs):
         if not args:
@@ -394,10 +418,7 @@ class _VJP(_Derivative):
 
 
 class _JVP(_Derivative):
-    def __init__(self, fn, wrt, what):
-        super().__init__(fn, wrt, what)
-        if self._nparams >= 0:
-            self._arity = self._nparams + 1
+    _trailing = 1
 
     def _slow(self, *args, **kwargs):
         if not args:

@@ -107,6 +107,48 @@ def test_changed_defaults_of_a_helper_are_seen(tmp_path):
     assert called_often(derived, 3.0) == 27.0
 
 
+def test_changed_defaults_and_parameters_of_the_function_itself_are_seen(tmp_path):
+    """A call binds its arguments by the signature the function has now: a new default
+    was passed as the old one (2.0, not 5.0), and a parameter autoreload added was
+    not there to bind."""
+    module = module_from(tmp_path, "stamps_own_defaults", """
+        import functools
+
+        def scaled(x, k=2.0):
+            return k * x
+
+        def more(x, k=4.0, m=0.5):
+            return k * x + m * x * x
+
+        def doubled(fn):
+            @functools.wraps(fn)
+            def wrapper(*args, **kwargs):
+                return 2.0 * fn(*args, **kwargs)
+            return wrapper
+
+        @doubled
+        def wrapped(x, k=1.5):
+            return k * x * x
+    """)
+    derived, vjp, jvp = (s2sad.grad(module.scaled), s2sad.vjp(module.scaled),
+                         s2sad.jvp(module.scaled))
+    assert called_often(derived, 1.0) == 2.0 and called_often(vjp, 1.0, 1.0) == (2.0, 2.0)
+    module.scaled.__defaults__ = (5.0,)
+    assert called_often(derived, 1.0) == 5.0
+    assert called_often(vjp, 1.0, 1.0) == (5.0, 5.0)
+    assert called_often(jvp, 1.0, 1.0) == (5.0, 5.0)
+    module.scaled.__code__ = module.more.__code__
+    module.scaled.__defaults__ = module.more.__defaults__
+    assert called_often(derived, 1.0) == 5.0
+    assert called_often(derived, 1.0, 2.0, 0.0) == 2.0
+    assert called_often(vjp, 1.0, 1.0) == (4.5, 5.0)
+    assert called_often(jvp, 1.0, 1.0) == (4.5, 5.0)
+    outer = s2sad.grad(module.wrapped)
+    assert called_often(outer, 1.0) == 6.0
+    module.wrapped.__wrapped__.__defaults__ = (3.0,)
+    assert called_often(outer, 1.0) == 12.0
+
+
 def test_a_global_that_turns_from_a_float_into_an_array(tmp_path):
     """TypeError from the generated code before: it was built for a float `C`."""
     module = module_from(tmp_path, "stamps_kinds", """
