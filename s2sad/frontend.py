@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import stamps
+from . import source_match, stamps
 from .errors import Location, SourceError, UnsupportedError, UsageError, repr_or_none, shown
 from .naming import identifier
 
@@ -163,6 +163,12 @@ def parse(obj):
             "or, for a function s2sad calls, give it a derivative rule with "
             "s2sad.defrule (docs/rules.md).",
             filename, fn.__code__.co_firstlineno) from None
+    if not source_match.runs(fn.__code__, lines):
+        raise SourceError(
+            f"the source of '{fn.__name__}' in this file is not the code Python runs: the "
+            "file changed after the function was defined. Reload the module "
+            "(`importlib.reload`, or `%autoreload` in IPython) or run the definition again.",
+            filename, first_line)
     source = textwrap.dedent("".join(lines))
     try:
         module = gast.parse(source)

@@ -149,6 +149,49 @@ def test_changed_defaults_and_parameters_of_the_function_itself_are_seen(tmp_pat
     assert called_often(outer, 1.0) == 12.0
 
 
+def test_a_file_edited_after_import_is_refused_until_the_module_is_reloaded(tmp_path):
+    """s2sad reads the text of the file, Python runs what it compiled at import: with
+    the helper edited on disk (`x * x` to `x * x * x`) and not reloaded, the derivative
+    would be of the new text and the value of the old code (5.0 at 2.0, where f' of the
+    code that runs is 5.0 and of the text 13.0). Reloaded, both are the new code."""
+    helpers = module_from(tmp_path, "stamps_edited_helpers", """
+        def sq(x):
+            return x * x
+    """)
+    user = module_from(tmp_path, "stamps_edited_user", """
+        import stamps_edited_helpers
+
+        def top(x):
+            return stamps_edited_helpers.sq(x) + x
+    """)
+    (tmp_path / "stamps_edited_helpers.py").write_text(
+        "\ndef sq(x):\n    return x * x * x  # edited, not reloaded\n")
+    with pytest.raises(s2sad.SourceError, match=r"stamps_edited_helpers.py:2: the source "
+                       r"of 'sq' in this file is not the code Python runs.*reload"):
+        s2sad.grad(user.top)(2.0)
+    path = tmp_path / "stamps_edited_helpers.py"
+    exec(compile(path.read_text(), str(path), "exec"), vars(helpers))  # what reload does
+    assert called_often(s2sad.grad(user.top), 2.0) == 13.0
+    assert user.top(2.0) == 10.0
+
+
+def test_the_source_of_closures_decorated_and_imported_names_is_the_code_that_runs():
+    """What the text alone cannot know (a free name is a closure cell, a module name is
+    an import, a function has run and been specialised) is not taken for an edit."""
+    def make(a):
+        def helper(t):
+            return t * a
+
+        def inner(x):
+            return helper(x) + a * np.sum(np.ones(3) * x) + math.sin(x)
+        return inner
+
+    inner = make(2.0)
+    for _ in range(50):
+        inner(0.3)
+    assert s2sad.grad(inner)(0.3) == pytest.approx(2.0 + 6.0 + math.cos(0.3))
+
+
 def test_a_global_that_turns_from_a_float_into_an_array(tmp_path):
     """TypeError from the generated code before: it was built for a float `C`."""
     module = module_from(tmp_path, "stamps_kinds", """

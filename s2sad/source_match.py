@@ -1,0 +1,61 @@
+"""Whether the source s2sad reads is the code Python runs.
+
+s2sad differentiates a function's text, read from its file; Python runs the code object
+compiled when the module was imported. They part when the file is edited and the module
+is not reloaded: the derivative would then be of the new text and the value of the old
+code. Compiling the text again and comparing instructions tells them apart. The
+comparison leaves out what the text alone cannot know: whether a free name is a closure
+cell or a global, whether a module-level name is an import (Python 3.11 calls its
+attributes differently), jump offsets that follow from those, and the adaptive
+instructions of code that has run.
+"""
+import __future__
+import dis
+import inspect
+import textwrap
+
+_FUTURE = 0
+for _feature in __future__.all_feature_names:
+    _FUTURE |= getattr(__future__, _feature).compiler_flag
+
+_LEFT_OUT = frozenset({"RESUME", "NOP", "CACHE", "EXTENDED_ARG", "PUSH_NULL",
+                       "COPY_FREE_VARS", "MAKE_CELL", "PRECALL"})
+_FREE_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF",
+                         "LOAD_FROM_DICT_OR_DEREF", "LOAD_FROM_DICT_OR_GLOBALS"})
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+
+
+def runs(code, lines):
+    """Whether `lines`, the source of the `def` that made `code`, compiles to it. Text
+    that does not compile on its own (a `nonlocal` of an enclosing function) is not
+    judged here: the fence refuses what it holds."""
+    try:
+        # on the lines they have in the file (a class body holds its first line)
+        text = "\n" * (code.co_firstlineno - 1) + textwrap.dedent("".join(lines))
+        module = compile(text, code.co_filename, "exec", flags=code.co_flags & _FUTURE,
+                         dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True
+    for const in module.co_consts:
+        if inspect.iscode(const) and const.co_name == code.co_name:
+            return _instructions(const) == _instructions(code)
+    return False
+
+
+def _instructions(code):
+    found = []
+    for instruction in dis.get_instructions(code):
+        name, value = instruction.opname, instruction.argval
+        if name in _LEFT_OUT:
+            continue
+        if name in _FREE_LOADS:
+            found.append(("load", value))
+        elif name == "LOAD_METHOD":
+            found.append(("LOAD_ATTR", repr(value)))
+        elif instruction.opcode in _JUMPS:
+            found.append((name,))
+        elif inspect.iscode(value):
+            found.append((name, tuple(_instructions(value))))
+        else:
+            found.append((name, repr(value)))
+    return found
