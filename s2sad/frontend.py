@@ -131,15 +131,17 @@ def _described(obj):
 
 
 def _where_defined(obj):
-    """(file, line) of the Python code behind a callable object, when there is one: the
-    innermost function it wraps, or its class's `__call__`."""
+    """(file, line) of the user's Python code behind a callable object, when there is
+    one: the innermost function it wraps, the function a `np.vectorize` or
+    `functools.partial` holds, or its class's `__call__`; never a library's file."""
     try:
         inner = inspect.unwrap(obj) if callable(obj) else None
     except ValueError:  # a cycle of __wrapped__
         inner = None
-    for candidate in (inner, getattr(type(obj), "__call__", None)):
+    for candidate in (inner, getattr(obj, "pyfunc", None), getattr(obj, "func", None),
+                      getattr(type(obj), "__call__", None)):
         code = getattr(candidate, "__code__", None)
-        if isinstance(code, types.CodeType):
+        if isinstance(code, types.CodeType) and library(candidate) is None:
             return code.co_filename, code.co_firstlineno
     return None, None
 

@@ -8,6 +8,7 @@ the function unchanged (`functools.lru_cache`, `staticmethod`) are seen through.
 import functools
 import inspect
 import math
+import re
 
 import numpy as np
 import pytest
@@ -222,6 +223,14 @@ def test_a_partial_is_refused_without_a_memory_address():
     with pytest.raises(UsageError) as caught:
         s2sad.grad(functools.partial(plain))(1.0)
     assert "0x" not in str(caught.value) and "partial" in str(caught.value)
+
+
+@pytest.mark.parametrize("wrap", [functools.partial, np.vectorize], ids=["partial", "vectorize"])
+def test_a_library_object_around_a_function_is_refused_at_that_function(wrap):
+    """Not at the library's own `__call__` (NumPy's file for `np.vectorize`)."""
+    line = plain.__code__.co_firstlineno
+    with pytest.raises(UsageError, match=rf"^{re.escape(__file__)}:{line}: "):
+        s2sad.grad(wrap(plain))(1.0)
 
 
 @s2sad.grad
