@@ -271,7 +271,7 @@ class AdjointEmitter:
             return
         control = self.control(statement, depth)
         touched = [v for v in self.touched([statement])
-                   if v in self.state or not _set_first(statement.body, v)]
+                   if v in self.state or _first(statement.body, v) != "set"]
         self.materialize(touched)
         if control.counter and depth:
             self.statements.append(assign(control.counter, self.fill("pop()")))
@@ -807,16 +807,11 @@ def _block_local(function):
             and var != result}
 
 
-def _set_first(block, var):
-    """Whether each trip through `block` assigns `var` before anything reads it, or
-    leaves the loop first: its value does not pass from one trip to the next."""
-    return _first(block, var) == "set"
-
-
 def _first(block, var):
     """What a pass through `block` does to `var` first on every path: "set" (assigns it,
     or breaks out of the loop, before any read), "read" (on some path), or None (no path
-    touches it, the code after the block decides)."""
+    touches it, the code after the block decides). A loop body that gives "set" passes
+    no value of `var` from one trip to the next."""
     for statement in block:
         if isinstance(statement, ir.Break):
             return "set"

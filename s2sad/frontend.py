@@ -134,16 +134,22 @@ def _where_defined(obj):
     """(file, line) of the user's Python code behind a callable object, when there is
     one: the innermost function it wraps, the function a `np.vectorize` or
     `functools.partial` holds, or its class's `__call__`; never a library's file."""
-    try:
-        inner = inspect.unwrap(obj) if callable(obj) else None
-    except ValueError:  # a cycle of __wrapped__
-        inner = None
+    inner = innermost(obj) if callable(obj) else None
     for candidate in (inner, getattr(obj, "pyfunc", None), getattr(obj, "func", None),
                       getattr(type(obj), "__call__", None)):
         code = getattr(candidate, "__code__", None)
         if isinstance(code, types.CodeType) and library(candidate) is None:
             return code.co_filename, code.co_firstlineno
     return None, None
+
+
+def innermost(obj):
+    """The function at the end of `obj`'s chain of `__wrapped__`, or `obj` (also where
+    the chain is a cycle)."""
+    try:
+        return inspect.unwrap(obj)
+    except ValueError:
+        return obj
 
 
 def parse(obj):
@@ -165,13 +171,13 @@ def parse(obj):
             "or, for a function s2sad calls, give it a derivative rule with "
             "s2sad.defrule (docs/rules.md).",
             filename, fn.__code__.co_firstlineno) from None
-    if not source_match.runs(fn.__code__, lines):
+    source = textwrap.dedent("".join(lines))
+    if not source_match.runs(fn.__code__, source):
         raise SourceError(
             f"the source of '{fn.__name__}' in this file is not the code Python runs: the "
             "file changed after the function was defined. Reload the module "
             "(`importlib.reload`, or `%autoreload` in IPython) or run the definition again.",
             filename, first_line)
-    source = textwrap.dedent("".join(lines))
     try:
         module = gast.parse(source)
     except SyntaxError as exc:
@@ -290,7 +296,7 @@ class Scope:
         derivative relies on what it means."""
         cell = self.closure.get(name)
         if cell is not None:
-            value = stamps._contents(cell)
+            value = stamps.contents(cell)
             if log:
                 self.names[name] = (cell, value)
             return value is not stamps.MISSING, None if value is stamps.MISSING else value

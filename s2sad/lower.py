@@ -10,7 +10,6 @@ import ast
 import builtins
 import copy
 import functools
-import inspect
 import operator
 import types
 
@@ -885,7 +884,7 @@ def no_rule(text, value):
                 f"the whole array, or give `{text}` a rule: `s2sad.defrule({text}, "
                 "partials=[...])` with one function per argument computing its partial "
                 "derivative (docs/rules.md).")
-    if calls.is_user_function(_unwrapped(value)):
+    if calls.is_user_function(frontend.innermost(value)):
         return (f"`{text}` is a `{kind}` object around a function of yours, and s2sad "
                 "cannot read what calling it runs; write the computation as a function "
                 "defined with `def` (a decorator's wrapper defined with `def` is "
@@ -909,14 +908,6 @@ def no_rule(text, value):
             "differentiates your own functions from their source, never a library's). "
             "Write the computation with functions s2sad knows (docs/functions.md), or "
             + rule)
-
-
-def _unwrapped(value):
-    """The function a decorator's wrapper wraps (`functools.lru_cache`), or `value`."""
-    try:
-        return inspect.unwrap(value)
-    except ValueError:  # a cycle of __wrapped__
-        return value
 
 
 _READ = ", ".join(f"`.{name}`" for name in sorted(VALUE_ATTRIBUTES))

@@ -146,7 +146,8 @@ def _lowered(fn):
     for word in sorted(identifiers - lower.assigned_names(parsed.node) - set(function.params)):
         found, value = scope.lookup(word, log=False)
         if found and isinstance(value, types.ModuleType):
-            modules.setdefault(value, scope.lookup(word) and word)
+            scope.lookup(word)  # generated code names the module by this word
+            modules.setdefault(value, word)
     return Front(function, namer, modules, scope.stamp(_constants(function)))
 
 

@@ -124,7 +124,7 @@ def _reaching(function):
     """The variables the result depends on through any operation (not only through
     differentiable positions): those whose derivative could be needed."""
     wanted = {v.name for v in ir.atom_vars(function.result)}
-    ops = [s for s in ir.walk(function.body)]
+    ops = list(ir.walk(function.body))
     changed = True
     while changed:
         changed = False

@@ -12,7 +12,6 @@ instructions of code that has run.
 import __future__
 import dis
 import inspect
-import textwrap
 
 _FUTURE = 0
 for _feature in __future__.all_feature_names:
@@ -25,13 +24,13 @@ _FREE_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDE
 _JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
 
 
-def runs(code, lines):
-    """Whether `lines`, the source of the `def` that made `code`, compiles to it. Text
-    that does not compile on its own (a `nonlocal` of an enclosing function) is not
-    judged here: the fence refuses what it holds."""
+def runs(code, source):
+    """Whether `source`, the dedented text of the `def` that made `code`, compiles to
+    it. Text that does not compile on its own (a `nonlocal` of an enclosing function) is
+    not judged here: the fence refuses what it holds."""
+    # on the lines it has in the file (a class body holds its first line)
+    text = "\n" * (code.co_firstlineno - 1) + source
     try:
-        # on the lines they have in the file (a class body holds its first line)
-        text = "\n" * (code.co_firstlineno - 1) + textwrap.dedent("".join(lines))
         module = compile(text, code.co_filename, "exec", flags=code.co_flags & _FUTURE,
                          dont_inherit=True)
     except (SyntaxError, ValueError):

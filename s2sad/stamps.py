@@ -118,7 +118,7 @@ def of_code(fn):
 
 
 def of_cell(cell, value, exact=False):
-    return Check(lambda: _contents(cell), lambda c: f"{c(_contents, 'contents')}"
+    return Check(lambda: contents(cell), lambda c: f"{c(contents, 'contents')}"
                  f"({c(cell, 'cell')})", fingerprint(value, exact))
 
 
@@ -135,7 +135,8 @@ def of_attribute(owner, attr, value, exact=False):
                  fingerprint(value, exact))
 
 
-def _contents(cell):
+def contents(cell):
+    """What a closure cell holds, or MISSING for an empty one."""
     try:
         return cell.cell_contents
     except ValueError:
