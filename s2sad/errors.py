@@ -4,8 +4,6 @@ Every message names where the problem is (file and line when there is one), what
 construct is, and what to do instead, so a user never has to read s2sad's own traceback.
 """
 import contextlib
-
-
 import re
 
 
