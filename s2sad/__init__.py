@@ -3,11 +3,9 @@
 Reads a function's source, lowers it to a Wengert list, and emits readable derivative
 code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
-from .api import compiled, grad, jvp, source, value_and_grad, vjp
-from .check import Check, CheckError, check_grads
+from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
+                  jacobian, jvp, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
-from .jacobian import jacobian
-from .userrules import RuleError, check_rule, defrule
 
 __all__ = [
            "ArgumentError",

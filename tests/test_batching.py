@@ -7,8 +7,8 @@ import gast
 import numpy as np
 
 import s2sad
-from s2sad.batching import batch_outer_products
-from s2sad.printer import source
+from s2sad.optimize.batching import batch_outer_products
+from s2sad.syntax.printer import source
 from util import numeric_grad
 
 

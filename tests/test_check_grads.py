@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.check import directional_derivative
+from s2sad.api.check import directional_derivative
 
 
 def griewank_walther(x1, x2):

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.cli import main
+from s2sad.api.cli import main
 
 import bad_functions as bad
 

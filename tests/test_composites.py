@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import kinds as K
+from s2sad.ir import kinds as K
 from s2sad import pipeline
 from util import numeric_grad
 

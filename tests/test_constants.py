@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import kinds as K
+from s2sad.ir import kinds as K
 from s2sad import pipeline
-from s2sad.constants import propagate
-from s2sad.printer import source as unparse
+from s2sad.optimize.constants import propagate
+from s2sad.syntax.printer import source as unparse
 from util import numeric_grad
 
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import s2sad
 from s2sad import ArgumentError, Error, SourceError, UnsupportedError, UsageError
-from s2sad import calls, frontend
+from s2sad.frontend import calls, read
 from util import assert_close
 
 import bad_functions as bad
@@ -371,7 +371,7 @@ def test_site_packages_inside_the_standard_library(tmp_path, monkeypatch):
         "import installed_helpers\nimport stdlib_like\n\n\n"
         "def uses_installed(x):\n    return installed_helpers.helper(x) * 3.0\n\n\n"
         "def uses_stdlib(x):\n    return stdlib_like.helper(x) * 3.0\n")
-    monkeypatch.setattr(frontend, "_STDLIB", (str(lib.resolve()) + os.sep,))
+    monkeypatch.setattr(read, "_STDLIB", (str(lib.resolve()) + os.sep,))
     for folder in (lib / "site-packages", lib, tmp_path):
         monkeypatch.syspath_prepend(str(folder))
     for name in ("installed_helpers", "stdlib_like", "caller_module"):

@@ -17,7 +17,7 @@ from util import assert_close, numeric_jvp, random_tangents
 
 import s2sad
 from s2sad import runtime
-from s2sad.jacobian import choose
+from s2sad.api.jacobian import choose
 
 CASES = (straight.CASES + straight.VJP_CASES + control.CASES
          + [(fn, args, (0, 1)) for fn in regressions.CASES

@@ -107,7 +107,8 @@ def test_gradient_leaves_out_what_only_the_value_needs():
     backward sweep does not read is written into its reader); the sum's adjoint stays a
     number through `100.0 * ...` and is never spread into an array, and the seed, always
     1.0, is folded into the numbers that multiply it."""
-    from s2sad import kinds as K, pipeline
+    from s2sad.ir import kinds as K
+    from s2sad import pipeline
     x = np.ones(5)
     text = pipeline.derive(rosenbrock, K.of_arguments((x,), (0,), ["x"]), (0,),
                            "gradient").source

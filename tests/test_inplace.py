@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.inplace import allowed, rewrite
-from s2sad.printer import source
+from s2sad.optimize.inplace import allowed, rewrite
+from s2sad.syntax.printer import source
 
 M, N = ("d", 1), ("d", 2)
 SHAPES = {"A": (M, N), "B": (M, N), "a": (N,), "c": (M,), "k": (M, N)}

@@ -8,8 +8,8 @@ import gast
 import pytest
 
 import s2sad
-from s2sad.linear import fold_linear
-from s2sad.printer import source
+from s2sad.optimize.linear import fold_linear
+from s2sad.syntax.printer import source
 from util import numeric_grad
 
 NUMBERS = ("x", "y", "t1", "t2", "t3", "x_bar", "i")

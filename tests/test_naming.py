@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.naming import identifier
+from s2sad.ir.naming import identifier
 
 
 def loss(x, y):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 import s2sad
-from s2sad.pyfloats import returns_floats
+from s2sad.api.pyfloats import returns_floats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "samples"))
 from loops import logistic_map  # noqa: E402

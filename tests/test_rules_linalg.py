@@ -260,7 +260,7 @@ def test_einsum_subscripts_parsing():
 
 def test_einsum_result_kind_from_its_subscripts():
     """With the subscripts among the constants the result's rank is known."""
-    from s2sad import kinds as K
+    from s2sad.ir import kinds as K
     matrix = K.array(2)
     product = linalg._einsum_kind([K.OTHER, matrix, matrix], {"subscripts": "ij,jk->ik"})
     assert product.is_array and product.ndim == 2

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api
+from s2sad.api import derived as api
 from util import numeric_grad
 
 

@@ -14,10 +14,10 @@ import gast
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..simplify import binop
-from ..template import const
+from ..ir import kinds as K
+from ..syntax.simplify import binop
+from ..syntax.template import const
 from .base import Add, Custom, Scatter, bilinear, rank, register, total
 from .elementwise import MULTIPLY
 from .indices import index_parts

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import gast
 
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..simplify import binop, neg, number, simplify, times
-from ..template import const, fill
+from ..ir import kinds as K
+from ..syntax.simplify import binop, neg, number, simplify, times
+from ..syntax.template import const, fill
 
 TABLE = {}
 

@@ -12,9 +12,9 @@ import gast
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..template import const
+from ..ir import kinds as K
+from ..syntax.template import const
 from .base import Add, Custom, NonDifferentiable, register, total
 from .shapes import MISSING, call, evaluate
 

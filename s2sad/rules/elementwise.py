@@ -40,9 +40,9 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..simplify import number
+from ..ir import kinds as K
+from ..syntax.simplify import number
 from .base import Elementwise, Mask, NonDifferentiable, ratio, register, xlogy, xpow
 
 

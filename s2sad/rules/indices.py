@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
+from ..ir import kinds as K
 from .base import NonDifferentiable, register
 
 

@@ -9,10 +9,10 @@ import gast
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..simplify import binop
-from ..template import const
+from ..ir import kinds as K
+from ..syntax.simplify import binop
+from ..syntax.template import const
 from .base import Add, Custom, register
 from .constructors import dtype_keyword
 from .shapes import along, call, directions, int_or_tuple, known_rank, lit, shift, subscript

@@ -21,12 +21,12 @@ import gast
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..simplify import binop, neg, times
-from ..template import const, name
+from ..ir import kinds as K
+from ..syntax.simplify import binop, neg, times
+from ..syntax.template import const, name
 from .arrays import _PRODUCT_ADJOINTS, _literal, _shift
-from .base import TABLE, Add, Custom, NonDifferentiable, bilinear, rank, register, total
+from .base import Add, Custom, NonDifferentiable, TABLE, bilinear, rank, register, total
 from .elementwise import MULTIPLY
 
 

@@ -18,13 +18,13 @@ import gast
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..simplify import binop
-from ..template import const, name
-from .arrays import (_axis, _literal, _reduction_kind, _shift, nonempty_count,
-                     reduced_count, reduction_keywords)
-from .base import TABLE, Add, Custom, NonDifferentiable, Scatter, rank, register, total
+from ..ir import kinds as K
+from ..syntax.simplify import binop
+from ..syntax.template import const, name
+from .arrays import (_axis, _literal, _reduction_kind, _shift, nonempty_count, reduced_count,
+                     reduction_keywords)
+from .base import Add, Custom, NonDifferentiable, Scatter, TABLE, rank, register, total
 
 # ---------------------------------------------------------------- run-time helpers
 # Called by name from generated code (bound through `Site.bind`).

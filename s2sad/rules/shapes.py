@@ -11,9 +11,9 @@ import gast
 import numpy as np
 
 from .. import ir
-from .. import kinds as K
 from ..errors import UnsupportedError
-from ..template import const
+from ..ir import kinds as K
+from ..syntax.template import const
 from .base import Add, Custom, Scatter, rank, register
 
 # ---------------------------------------------------------------- helpers

@@ -1,0 +1,92 @@
+"""The to-be-recorded analysis: which overwritten values the forward sweep must save.
+
+Walking the function in execution order, `required` holds the variables whose current
+value the backward sweep of something already executed will read. A write to a variable
+in `required` is recorded: the forward sweep pushes the old value on the stack and the
+backward sweep pops it back just before it needs it. A value used only linearly, or
+never overwritten, is not recorded. Loops make `required` a fixed point, since a trip's
+backward sweep reads what the next trip may overwrite.
+"""
+from .. import ir
+
+
+def plan(function, records, controls):
+    """Keys of the recorded writes: `id(statement)` of a group's last statement, or
+    `("save", id(loop), name)` for a variable saved once around a loop."""
+    return _Planner(function, records, controls).run()
+
+
+class _Planner:
+    def __init__(self, function, records, controls):
+        self.function = function
+        self.records = records
+        self.controls = controls
+        self.pushed = set()
+
+    def run(self):
+        self.block(self.function.body, set(), set())
+        return frozenset(self.pushed)
+
+    def block(self, block, required, seen):
+        for item in ir.split(block, self.function.mutable):
+            if isinstance(item, list):
+                self.group(item, required, seen)
+            elif isinstance(item, ir.If):
+                first = self.block(item.body, set(required), seen)
+                second = self.block(item.orelse, set(required), seen)
+                required = first | second
+                control = self.controls.get(id(item))
+                if control is not None and control.mode == "reeval":
+                    self.need(required, seen, {v.name for v in item.test.reads})
+            elif isinstance(item, (ir.For, ir.While)):
+                required = self.loop(item, required, seen)
+        return required
+
+    def group(self, group, required, seen):
+        final = group[-1]
+        record = self.records.get(id(final))
+        if record is not None:
+            self.need(required, seen, record.reads)
+        written = final.target.name
+        if isinstance(final, ir.SetItem):
+            if written in required:
+                self.pushed.add(id(final))
+            return
+        if written not in self.function.mutable:
+            return
+        if written in required:
+            self.pushed.add(id(final))
+            required.discard(written)
+        if record is not None and record.out_used:
+            self.need(required, seen, {written})
+
+    def loop(self, loop, required, seen):
+        """A value the loop overwrites but code before it needs is saved once, around the
+        loop; inside, only what one trip's backward sweep needs from another is saved. An
+        array the loop writes into is saved write by write instead (a saved reference would
+        see the writes)."""
+        target = loop.target.name if isinstance(loop, ir.For) else None
+        written = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.Op)}
+        in_place = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.SetItem)}
+        outside = required & (written | {target}) - in_place
+        for name in outside:
+            self.pushed.add(("save", id(loop), name))
+        inner_seen = set()
+        entry = set(required) - outside
+        while True:
+            out = self.block(loop.body, set(entry), inner_seen)
+            grown = (entry | out) - {target}
+            if grown == entry:
+                break
+            entry = grown
+        seen |= inner_seen - {target}
+        after = entry | (inner_seen - {target})
+        if isinstance(loop, ir.For) and id(loop) in self.controls:
+            self.need(after, seen, {v.name for v in ir.atom_vars(
+                (loop.start, loop.stop, loop.step))})
+        return after
+
+    @staticmethod
+    def need(required, seen, names):
+        required |= names
+        seen |= names

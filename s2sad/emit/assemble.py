@@ -1,0 +1,367 @@
+"""Assembly of a derivative function: header, forward sweep, backward sweep, return.
+
+What comes in is a `Spec` (analysis/specialise.py); the emitters produce the statements,
+the optimization passes rewrite them, and what goes out is a `Derived`: the source and the
+compiled function with the derivatives of the user functions it calls.
+"""
+import math
+import re
+import types
+from dataclasses import dataclass
+
+import gast
+import numpy as np
+
+from .. import cache, ir, runtime
+from ..analysis import infer, tape
+from ..analysis.specialise import Spec
+from ..frontend import calls, stamps
+from ..frontend.front import front
+from ..optimize import inplace
+from ..optimize.batching import batch_outer_products
+from ..optimize.constants import floats, propagate
+from ..optimize.linear import fold_linear
+from ..optimize.peephole import (factor_scalars, factor_shared, fold_forward, fold_negations,
+                                 reuse_quotients, write_into)
+from ..syntax.compile import compile_function
+from ..syntax.printer import Printer, assign, name, source, tuple_of
+from ..syntax.template import const
+from .adjoint import AdjointEmitter
+from .primal import PrimalPrinter
+from .tangent import TangentEmitter
+
+
+@dataclass
+class Derived:
+    """A generated derivative: its source, the compiled function, its specialisation, and
+    the derivatives of the user functions it calls."""
+    source: str
+    function: types.FunctionType
+    spec: Spec
+    callees: tuple = ()
+    name: str = ""
+    # each function it was built from, with its front then; and their stamps together
+    built_from: tuple = ()
+    stamp: stamps.Stamp = None
+
+    def fresh(self):
+        """Whether everything it was built from still holds: no function's code changed
+        and no name it read means something else."""
+        return self.stamp.holds() and all(cache.entry(fn).front is built
+                                          for fn, built in self.built_from)
+
+    @property
+    def listing(self):
+        """This source followed by each callee's, once each: everything it runs."""
+        seen, parts = set(), []
+
+        def visit(derived):
+            if id(derived) not in seen:
+                seen.add(id(derived))
+                parts.append(derived.source)
+                for callee in derived.callees:
+                    visit(callee)
+        visit(self)
+        return "\n\n".join(parts)
+
+
+@dataclass
+class Pending:
+    """An adjoint still being generated, called from its own recursion."""
+    name: str
+    cell: object
+
+
+def indented(statements):
+    return ["    " + line for s in statements for line in source(s).split("\n")]
+
+
+_HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
+
+
+class _Builder:
+    """What building any derivative function needs: names for modules and helpers, the
+    objects the generated code reaches as closure cells, and the derivatives of the user
+    functions it calls."""
+    float64 = False
+
+    def __init__(self, fn, spec, top, def_name, mode, derive):
+        self.fn = fn
+        self.derive = derive
+        self.spec = spec
+        self.top = top
+        self.mode = mode
+        base = front(fn)
+        self.namer = base.namer.copy()
+        self.bindings = {}
+        self.handles = {}
+        for key, obj in _HELPERS:
+            identifier = base.modules.get(obj) or self.namer.fresh(key)
+            self.handles[key] = identifier
+            if identifier not in base.modules.values():
+                self.bindings[identifier] = obj
+        for role in ("stack", "push", "pop"):
+            self.handles[role] = self.namer.fresh(role)
+        self.def_name = def_name
+        self.namer.reserve(self.def_name)
+        self.printer = Printer(self.bind)
+        self.callees = {}
+        self.derived_callees = []
+        for op in spec.function.ops():
+            if isinstance(op, ir.Op) and calls.is_user_function(op.prim) \
+                    and op.callee.isidentifier():
+                # the function it was built from, whatever the name means by now
+                self.bindings[op.callee] = op.prim
+                if op.prim is fn and spec.function.rebound:
+                    self.bindings[op.callee] = base.itself(fn, op.callee)
+
+    def bind(self, value, hint="const"):
+        for word, bound in self.bindings.items():
+            if bound is value:
+                return word
+        word = self.namer.fresh(hint)
+        self.bindings[word] = value
+        return word
+
+    def callee(self, op, arguments, positions):
+        """The name of the generated derivative (same mode) of the user function `op`
+        calls, for the kinds of `arguments` and the differentiated `positions`."""
+        kinds = tuple(infer.kind_of(a, self.spec.kinds) for a in arguments)
+        derived = self.derive(op.prim, kinds, positions, self.mode, top=False)
+        if isinstance(derived, Pending):
+            if derived.name == self.def_name:
+                return self.def_name
+            key, name, value = id(derived), derived.name, derived.cell
+        else:
+            key, name, value = id(derived), derived.name, derived.function
+        if key not in self.callees:
+            identifier = self.namer.fresh(name)
+            self.bindings[identifier] = value
+            self.callees[key] = identifier
+            if not isinstance(derived, Pending):
+                self.derived_callees.append(derived)
+        return self.callees[key]
+
+    def finish(self, lines):
+        """Compile the generated lines into a `Derived`."""
+        text = "\n".join(lines) + "\n"
+        used = _identifiers(text)
+        bindings = {k: v for k, v in self.bindings.items() if k in used}
+        compiled = compile_function(text, self.fn, bindings, self.def_name)
+        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name)
+
+
+class TangentBuilder(_Builder):
+    """Puts the tangent function together: primal and tangent statements interleaved,
+    returning the value and its tangent."""
+
+    def build(self):
+        function = self.spec.function
+        emitter = TangentEmitter(self.spec, self.namer, self.printer, self.handles,
+                                 self.callee, vector=self.mode == "vector", top=self.top)
+        seeds = emitter.seeds()
+        body, returned = emitter.emit()
+        lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
+        statements = indented(body)
+        text = "\n".join(statements + [source(returned)])
+        if emitter.directions and re.search(rf"\b{emitter.directions}\b", text):
+            first = seeds[0]
+            lines.append(f"    {emitter.directions} = len({first})")
+        lines += statements
+        lines.append("    return " + _listing(returned))
+        return self.finish(lines)
+
+
+class AdjointBuilder(_Builder):
+    """Puts the forward sweep, backward sweep and return together and compiles them."""
+
+    def _checked(self):
+        """The parameters that hold floating-point values: the differentiated ones of a
+        function the API calls, which refuses integer and boolean arrays there."""
+        return self.spec.wrt if self.top else ()
+
+    def emitter(self, pushed):
+        return AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
+                              self.callee, pushed, lean=self.mode == "gradient")
+
+    def build(self):
+        function = self.spec.function
+        pushed = frozenset()
+        emitter = None
+        if function.mutable:
+            names = self.namer.copy()
+            while True:
+                self.namer = names.copy()
+                trial = self.emitter(pushed)
+                statements = trial.backward()
+                planned = tape.plan(function, trial.records, trial.controls)
+                if planned <= pushed:
+                    # emitted with what it saves: the last trial is the adjoint
+                    emitter, backward = trial, statements
+                    break
+                pushed = pushed | planned
+        if emitter is None:
+            emitter = self.emitter(pushed)
+            backward = emitter.backward()
+        seed = emitter.seed_name()
+        gradients = [name(g) for g in emitter.gradients(private=self.top)]
+        grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
+        result = self.printer.atom(function.result)
+        kept = []
+        if self.top and self.mode == "reverse" and isinstance(function.result, ir.Var) \
+                and function.result.name in _stored_names(backward):
+            value = self.namer.fresh(function.name)
+            copy = "x" if self.spec.out_kind.is_scalar else "np.copy(x)"
+            kept = [gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(), annotation=None,
+                                                   type_comment=None)],
+                                value=emitter.fill(copy, x=function.result.name),
+                                type_comment=None)]
+            result = name(value)
+        returned = tuple_of([result, grads]) if self.top and self.mode == "reverse" \
+            else grads
+        kinds, bar = self.spec.kinds, self.namer.bar
+        arrays = {bar(v) for v, k in kinds.items() if k.is_array}
+        number_bars = {bar(v) for v, k in kinds.items() if k.is_scalar}
+        numbers = self._numbers() | number_bars
+        if self.spec.out_kind.is_scalar:
+            numbers.add(seed)
+        fixed_seed = self.mode == "gradient" and self.spec.out_kind.is_scalar
+        if fixed_seed:
+            backward = propagate([assign(seed, const(1.0))] + backward,
+                                 lambda x: emitter.fill("np.copy(x)", x=x),
+                                 kept + [returned], numbers, floats(function, self._checked()))
+        unbroadcast = self.handles["unbroadcast"]
+        backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
+                                  pure=self._pure() | {unbroadcast}, numbers=numbers)
+        backward = factor_shared(backward, arrays, self._pure() | {unbroadcast})
+        backward = write_into(backward, arrays, self.handles["np"],
+                              self._pure() | {unbroadcast}, kept + [returned])
+        backward = reuse_quotients(backward, number_bars)
+        backward = factor_scalars(backward, number_bars)
+        backward = fold_linear(backward, numbers, kept + [returned])
+        vectors = {v for v, k in kinds.items() if k.is_array and k.ndim == 1}
+        backward = batch_outer_products(backward, vectors | {bar(v) for v in vectors},
+                                        self.handles["np"], self.namer.fresh)
+        forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
+        if self.float64 and inplace.allowed(forward + backward, self.bindings, self.callees):
+            shapes, bounds = inplace.shapes_of(kinds, bar)
+            floating = floats(function, self._checked()) | {
+                bar(v) for v, k in kinds.items() if k.is_array}
+            backward = inplace.rewrite(backward, shapes, bounds, floating, numbers,
+                                       self.handles["np"], [returned],
+                                       {self.handles["sigmoid"]})
+        params = function.params + (() if fixed_seed else (seed,))
+        header = f"def {self.def_name}({', '.join(params)}"
+        if self.top and self.spec.out_kind.is_scalar and not fixed_seed:
+            header += "=1.0"
+        lines = [header + "):"]
+        body = indented(forward)
+        if backward:
+            body.append("    # backward sweep")
+            body += indented(backward)
+        lines += _tape(self.handles, "\n".join(body))
+        lines += body
+        lines.append("    return " + _listing(returned))
+        return self.finish(lines)
+
+    def forward(self, later, emitter, pushed):
+        """Primal statements the backward sweep or the result read, in order."""
+        needed = _exposed(later, set())
+        # values saved once around a loop are copied by the forward sweep itself
+        needed |= {key[2] for key in pushed if isinstance(key, tuple) and key[0] == "save"}
+        printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
+                                pushed, emitter.controls, emitter.fill, emitter.saves)
+        statements = printer.undefined() + printer.block(self.spec.function.body)
+        temps = {v for v, k in self.spec.kinds.items()
+                 if k.tag in ("array", "shape", "int")} & self.namer.temps
+        return fold_forward(statements, self._numbers(), needed,
+                            pure=self._pure() | {self.handles["push"]}, arrays=temps)
+
+    def _numbers(self):
+        """The variables that hold numbers."""
+        return {v for v, k in self.spec.kinds.items() if k.is_scalar}
+
+    def _pure(self):
+        """Calls an expression may make and still be moved to where it is read."""
+        modules = (self.handles["np"], self.handles["math"])
+        return {f"{module}.{f}" for module in modules for f in _PURE}
+
+
+_PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where",
+         "logaddexp", "maximum", "minimum", "abs", "square", "log1p", "expm1", "dot",
+         "matmul", "mean", "transpose", "reshape", "zeros", "ones", "zeros_like",
+         "ones_like", "full", "full_like", "empty", "empty_like")
+
+
+def _exposed(statements, assigned):
+    """Names `statements` read before assigning them (`assigned` already holds values):
+    a temporary the backward sweep recomputes in a loop body before reading it need not
+    be kept by the forward sweep. A loop or branch body may not run, so what it assigns
+    counts only inside it."""
+    found = set()
+    for statement in statements:
+        if isinstance(statement, (gast.For, gast.While, gast.If)):
+            head = statement.iter if isinstance(statement, gast.For) else statement.test
+            found |= _names(head) - assigned
+            inner = assigned | (_names(statement.target)
+                                if isinstance(statement, gast.For) else set())
+            found |= _exposed(statement.body, set(inner))
+            found |= _exposed(statement.orelse, set(assigned))
+            continue
+        if isinstance(statement, (gast.Assign, gast.AugAssign)):
+            value = statement.value
+            targets = statement.targets if isinstance(statement, gast.Assign) \
+                else [statement.target]
+            found |= _names(value) - assigned
+            for target in targets:
+                if isinstance(target, (gast.Name, gast.Tuple)) and \
+                        not isinstance(statement, gast.AugAssign):
+                    assigned |= _names(target)
+                else:
+                    found |= _names(target) - assigned
+            continue
+        found |= _names(statement) - assigned
+    return found
+
+
+def _names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+
+
+def _tape(handles, body):
+    """The stack and its two methods bound to local names, where the body uses them: a
+    loop that pushes or pops once per trip then makes no attribute lookup."""
+    stack, push, pop = (handles[role] for role in ("stack", "push", "pop"))
+    uses = {role: re.search(rf"(?<![\w.]){handles[role]}\b", body)
+            for role in ("push", "pop")}
+    if not any(uses.values()):
+        return []
+    lines = [f"    {stack} = []"]
+    lines += [f"    {handles[role]} = {stack}.{method}"
+              for role, method in (("push", "append"), ("pop", "pop")) if uses[role]]
+    return lines
+
+
+def _listing(node):
+    """`a, b` for a tuple (no parentheses around a returned tuple), else the expression."""
+    if isinstance(node, gast.Tuple):
+        return ", ".join(source(elt) for elt in node.elts)
+    return source(node)
+
+
+def _stored_names(statements):
+    """Names the statements assign, by name or element (`y[i] = ...` assigns `y`)."""
+    found = set()
+    for node in (n for s in statements for n in gast.walk(s)):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            found.add(node.id)
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
+                and isinstance(node.value, gast.Name):
+            found.add(node.value.id)
+    return found
+
+
+def _identifiers(text):
+    """Every word of `text` that could be a name: more than the names it reads (attributes
+    too), which is harmless to the bindings they select and needs no parse."""
+    return set(re.findall(r"[A-Za-z_]\w*", text))

@@ -1,0 +1,78 @@
+"""The kind-independent stages for one function, run once: read, fence, lower.
+
+What comes in is a Python function; what goes out is its `Front`: the IR function, the
+namer that knows every name it uses, the modules it reads by name, and the stamp of what
+its names meant (stamps.py). It is cached on the function and made again when the
+stamp no longer holds.
+"""
+import types
+from dataclasses import dataclass
+
+from .. import cache, ir, rules
+from ..ir.naming import Namer
+from ..syntax.compile import copy_calling_itself
+from . import fence, lower, read, stamps
+
+
+@dataclass
+class Front:
+    """The kind-independent result of the first stages for one function, and the stamp
+    of what its names meant then (stamps.py)."""
+    function: ir.Function
+    namer: Namer
+    modules: dict
+    stamp: stamps.Stamp
+    copy: object = None
+
+    def itself(self, fn, name):
+        """What the derivative calls for `fn`'s calls of itself by `name` when that name
+        means a derivative of it now (`compile.copy_calling_itself`), made once."""
+        if self.copy is None:
+            self.copy = copy_calling_itself(fn, name)
+        return self.copy
+
+
+def front(fn):
+    """Parse, fence and lower `fn`: once, and again when what it was built from changed
+    (then its derivatives go too)."""
+    fn = read.target(fn)
+    with cache.LOCK:
+        entry = cache.entry(fn)
+        if entry.front is None or not entry.front.stamp.holds():
+            entry.front = None
+            entry.derived.clear()
+            entry.front = _lowered(fn)
+        return entry.front
+
+
+def _lowered(fn):
+    parsed = read.parse(fn)
+    fence.check(parsed)
+    identifiers = lower.identifiers(parsed.node)
+    namer = Namer(identifiers)
+    scope = read.Scope(parsed.fn)
+    function = lower.lower(parsed, namer, scope)
+    modules = {}
+    for word in sorted(identifiers - lower.assigned_names(parsed.node) - set(function.params)):
+        found, value = scope.lookup(word, log=False)
+        if found and isinstance(value, types.ModuleType):
+            scope.lookup(word)  # generated code names the module by this word
+            modules.setdefault(value, word)
+    return Front(function, namer, modules, scope.stamp(_constants(function)))
+
+
+def _constants(function):
+    """The module-level names whose values rules read as constants (`axis=AXIS`): a
+    derivative built with one value is wrong for another."""
+    found = set()
+    for op in function.ops():
+        if isinstance(op, ir.Op) and getattr(rules.lookup(op.prim), "names", ()):
+            atoms = op.args + tuple(value for _, value in op.kwargs)
+            found |= {a.text for a in _atoms(atoms) if isinstance(a, ir.Global)}
+    return found
+
+
+def _atoms(item):
+    if isinstance(item, tuple):
+        return [a for part in item for a in _atoms(part)]
+    return [item]

@@ -1,0 +1,333 @@
+"""Read a Python function's source, parse it with gast, and resolve the names it uses.
+
+s2sad differentiates the code an object actually runs when called: a function defined
+with `def`, as written. A decorator's wrapper is differentiated as written too (the
+function it wraps is a helper it calls), never unwrapped to the function inside: the
+wrapper may change the value (`10.0 * fn(x)`). Only wrappers that are known to run the
+function unchanged are seen through (`functools.lru_cache`, `staticmethod`).
+
+Names are resolved against the function's closure, globals and builtins the way Python
+would at call time, so `sin`, `math.sin`, `np.sin` and `numpy.sin` all reach the object
+their derivative rule is keyed by, whatever the import style.
+"""
+import builtins
+import copy
+import functools
+import inspect
+import os
+import sys
+import sysconfig
+import textwrap
+import types
+from dataclasses import dataclass
+
+import gast
+
+from ..errors import Location, SourceError, UnsupportedError, UsageError, repr_or_none, shown
+from ..ir.naming import identifier
+from . import source_match, stamps
+
+
+class Derivative:
+    """Base of the callables s2sad makes (`grad(f)`, `jvp(f)`, ...). They compute another
+    function than the one they came from, so they are never unwrapped to it."""
+    __slots__ = ()
+
+
+# wrappers that run the function they wrap with its arguments and return its result
+TRANSPARENT = (functools._lru_cache_wrapper,)
+
+# Packages whose functions are never the user's code: their source is not differentiated.
+LIBRARIES = {"numpy": "NumPy", "scipy": "SciPy", "s2sad": "s2sad"}
+_STDLIB = tuple({os.path.realpath(path) + os.sep for path in
+                 (sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")) if path})
+_INSTALLED = {"site-packages", "dist-packages"}
+
+
+@dataclass
+class Parsed:
+    """A user function with its AST, where it came from and the signature it is called
+    with (a forwarding wrapper's is the wrapped function's)."""
+    fn: types.FunctionType
+    node: gast.FunctionDef
+    where: Location
+    signature: inspect.Signature
+
+    @property
+    def name(self):
+        """The function's name as an identifier, for the names generated from it."""
+        return identifier(self.fn.__name__)
+
+
+def target(obj):
+    """The function defined with `def` whose code calling `obj` runs."""
+    while True:
+        if isinstance(obj, staticmethod):
+            obj = obj.__func__
+        elif isinstance(obj, TRANSPARENT):
+            obj = obj.__wrapped__
+        else:
+            break
+    if isinstance(obj, Derivative):
+        raise higher_order(obj)
+    if isinstance(obj, types.FunctionType) and library(obj) is None:
+        return obj
+    if isinstance(obj, types.FunctionType):
+        raise UsageError(f"`{obj.__qualname__}` is a function of {library(obj)}, whose source "
+                         "s2sad does not read: differentiate a function defined with `def` "
+                         "that calls it.")
+    raise UsageError(f"s2sad differentiates plain Python functions; got {_described(obj)}. "
+                     "Pass a function defined with `def`.", *_where_defined(obj))
+
+
+def library(fn):
+    """The library `fn` comes from ("NumPy", "SciPy", "s2sad", "the standard library",
+    "Python's builtins"), or None for the user's own code. A module installed in
+    site-packages is the user's unless it is one of `LIBRARIES`; a Python function of the
+    standard library is told by where its file is (a user's module may have a standard
+    module's name, and Python's own site-packages may lie inside the standard library's
+    folder)."""
+    module = getattr(fn, "__module__", None)
+    top = module.partition(".")[0] if isinstance(module, str) else ""
+    if top in LIBRARIES:
+        return LIBRARIES[top]
+    if not isinstance(fn, types.FunctionType):
+        if top == "builtins":
+            return "Python's builtins"
+        return "the standard library" if top in sys.stdlib_module_names else None
+    filename = fn.__code__.co_filename
+    if filename.startswith("<frozen ") and top in sys.stdlib_module_names:
+        return "the standard library"
+    path = os.path.realpath(filename)
+    if path.startswith(_STDLIB) and not _INSTALLED & set(path.split(os.sep)):
+        return "the standard library"
+    return None
+
+
+def higher_order(derived):
+    """The error for a derivative of a derivative, at the function it came from."""
+    fn = derived._fn
+    return UnsupportedError(
+        f"`{derived.__name__}` is a derivative made by s2sad (of `{fn.__name__}`); "
+        "derivatives of derivatives (higher order) are not supported yet. Write the "
+        "first derivative as a function of its own and differentiate that, or compute "
+        "the second derivative by central differences of s2sad.grad.",
+        fn.__code__.co_filename, fn.__code__.co_firstlineno)
+
+
+def _described(obj):
+    """What `obj` is, in words, without a repr that shows a memory address."""
+    kind = type(obj).__name__
+    if isinstance(obj, type):
+        return f"the class `{obj.__qualname__}`"
+    if isinstance(obj, types.MethodType):
+        return f"the bound method `{obj.__qualname__}` (methods are not supported yet)"
+    if isinstance(obj, (classmethod, functools.partial)):
+        return f"a {kind} object"
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if isinstance(name, str) and callable(obj):
+        return f"`{name}`, a {kind}"
+    return f"a {kind} ({shown(obj)})" if repr_or_none(obj) else f"a {kind} object"
+
+
+def _where_defined(obj):
+    """(file, line) of the user's Python code behind a callable object, when there is
+    one: the innermost function it wraps, the function a `np.vectorize` or
+    `functools.partial` holds, or its class's `__call__`; never a library's file."""
+    inner = innermost(obj) if callable(obj) else None
+    for candidate in (inner, getattr(obj, "pyfunc", None), getattr(obj, "func", None),
+                      getattr(type(obj), "__call__", None)):
+        code = getattr(candidate, "__code__", None)
+        if isinstance(code, types.CodeType) and library(candidate) is None:
+            return code.co_filename, code.co_firstlineno
+    return None, None
+
+
+def innermost(obj):
+    """The function at the end of `obj`'s chain of `__wrapped__`, or `obj` (also where
+    the chain is a cycle)."""
+    try:
+        return inspect.unwrap(obj)
+    except ValueError:
+        return obj
+
+
+def parse(obj):
+    """Parse the function `obj` runs into a gast FunctionDef, with line numbers mapped back
+    to its file."""
+    fn = target(obj)
+    filename = fn.__code__.co_filename
+    if fn.__code__.co_name == "<lambda>":
+        raise SourceError(
+            "lambda functions are not supported: define the function with `def`.",
+            filename, fn.__code__.co_firstlineno)
+    try:
+        # of the code object: the function's own, where inspect would unwrap a wrapper
+        lines, first_line = inspect.getsourcelines(fn.__code__)
+    except (OSError, TypeError) as exc:
+        raise SourceError(
+            f"cannot read the source of '{fn.__name__}' ({exc}). s2sad reads the function's "
+            "source: define it in a file (not in an interactive prompt or exec string), "
+            "or, for a function s2sad calls, give it a derivative rule with "
+            "s2sad.defrule (docs/rules.md).",
+            filename, fn.__code__.co_firstlineno) from None
+    source = textwrap.dedent("".join(lines))
+    if not source_match.runs(fn.__code__, source):
+        raise SourceError(
+            f"the source of '{fn.__name__}' in this file is not the code Python runs: the "
+            "file changed after the function was defined. Reload the module "
+            "(`importlib.reload`, or `%autoreload` in IPython) or run the definition again.",
+            filename, first_line)
+    try:
+        module = gast.parse(source)
+    except SyntaxError as exc:
+        raise SourceError(
+            f"cannot parse the source of '{fn.__name__}': {exc.msg}",
+            filename, first_line + (exc.lineno or 1) - 1) from None
+    node = module.body[0] if module.body else None
+    if not isinstance(node, gast.FunctionDef):
+        raise SourceError(
+            f"the source of '{fn.__name__}' is not a plain `def` statement.",
+            filename, first_line)
+    where = Location(filename, max(first_line, 1), fn.__name__)
+    forwarded = _forwarding(fn, node, where)
+    if forwarded is not None:
+        node, called_with = forwarded
+        return Parsed(fn, node, where, called_with)
+    return Parsed(fn, node, where, inspect.signature(fn, follow_wrapped=False))
+
+
+def signature(fn):
+    """The signature calls of `fn` are bound with: its own, or for a wrapper that forwards
+    `*args, **kwargs` to the function it wraps, that function's."""
+    if getattr(fn, "__wrapped__", None) is None:
+        return inspect.signature(fn, follow_wrapped=False)
+    return parse(fn).signature
+
+
+def _forwarding(fn, node, where):
+    """A wrapper `def w(*args, **kwargs): ... fn(*args, **kwargs) ...` whose `fn` is the
+    function it wraps (`functools.wraps`) takes that function's parameters: its node
+    rewritten with them, passed on by name, and that function's signature; else None.
+
+    Binding a call by the wrapped function's signature and passing each parameter on
+    gives the wrapped function what `*args, **kwargs` would have: the same values for
+    the same parameters. `args` and `kwargs` must not be read in any other way."""
+    wrapped = getattr(fn, "__wrapped__", None)
+    arguments = node.args
+    if wrapped is None or not (arguments.vararg or arguments.kwarg) or arguments.args \
+            or arguments.kwonlyargs or arguments.posonlyargs:
+        return None
+    inner = target(wrapped)
+    packed = {a.id for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    forwards = [call for call in gast.walk(node) if isinstance(call, gast.Call)
+                and _forwards(call, arguments) and _resolves_to(fn, call.func, inner)]
+    uses = sum(isinstance(n, gast.Name) and n.id in packed for n in gast.walk(node))
+    if not forwards or uses != len(forwards) * len(packed) + len(packed):
+        return None
+    inner_signature = signature(inner)
+    params = list(inner_signature.parameters.values())
+    if any(p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params) or (
+            arguments.kwarg is None and any(p.kind == p.KEYWORD_ONLY for p in params)):
+        return None
+    names = {p.name for p in params}
+    clash = [n for n in gast.walk(node) if isinstance(n, gast.Name) and n.id in names]
+    if clash:
+        raise where.unsupported(
+            clash[0], f"the name `{clash[0].id}` in a wrapper of `{inner.__name__}`, which "
+            "is also one of its parameters", "rename the wrapper's own variable.")
+    node = copy.deepcopy(node)
+    for call in gast.walk(node):
+        if isinstance(call, gast.Call) and _forwards(call, node.args):
+            call.args = [_load(p.name) for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
+            call.keywords = [gast.keyword(arg=p.name, value=_load(p.name))
+                             for p in params if p.kind == p.KEYWORD_ONLY]
+    node.args = gast.arguments(
+        args=[_param(p.name) for p in params if p.kind == p.POSITIONAL_OR_KEYWORD],
+        posonlyargs=[], vararg=None,
+        kwonlyargs=[_param(p.name) for p in params if p.kind == p.KEYWORD_ONLY],
+        kw_defaults=[None for p in params if p.kind == p.KEYWORD_ONLY], kwarg=None,
+        defaults=[])
+    return node, inner_signature
+
+
+def _forwards(call, arguments):
+    """Whether `call` passes exactly `*args, **kwargs` (the wrapper's packed parameters)."""
+    star = [gast.Starred(value=_load(arguments.vararg.id), ctx=gast.Load())] \
+        if arguments.vararg else []
+    keywords = [(None, arguments.kwarg.id)] if arguments.kwarg else []
+    return gast.dump(gast.Module(body=[gast.Expr(value=e) for e in call.args],
+                                 type_ignores=[])) == \
+        gast.dump(gast.Module(body=[gast.Expr(value=e) for e in star], type_ignores=[])) \
+        and [(k.arg, getattr(k.value, "id", None)) for k in call.keywords] == keywords
+
+
+def _resolves_to(fn, func, inner):
+    if not isinstance(func, gast.Name):
+        return False
+    found, value = Scope(fn).lookup(func.id)
+    return found and value is fn.__wrapped__ and target(value) is inner
+
+
+def _load(name):
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def _param(name):
+    return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+
+
+class Scope:
+    """The values a function's free names refer to: closure, then globals, then builtins.
+
+    Every lookup is logged: a derivative is built from what the names meant then, and
+    must be rebuilt when one means something else (`stamp`, stamps.py)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.closure = {}
+        if fn.__closure__:
+            self.closure = dict(zip(fn.__code__.co_freevars, fn.__closure__))
+        self.names = {}
+        self.attributes = {}
+
+    def lookup(self, name, log=True):
+        """(True, value) for a name Python would find, else (False, None); `log`: the
+        derivative relies on what it means."""
+        cell = self.closure.get(name)
+        if cell is not None:
+            value = stamps.contents(cell)
+            if log:
+                self.names[name] = (cell, value)
+            return value is not stamps.MISSING, None if value is stamps.MISSING else value
+        namespace = self.fn.__globals__
+        value = namespace.get(name, stamps.MISSING)
+        if log:
+            self.names[name] = (namespace, value)
+        if value is not stamps.MISSING:
+            return True, value
+        if hasattr(builtins, name):
+            return True, getattr(builtins, name)
+        return False, None
+
+    def attribute(self, owner, attr):
+        """(True, value) for `owner.attr`, else (False, None)."""
+        value = getattr(owner, attr, stamps.MISSING)
+        if not stamps.is_library(owner):
+            self.attributes[(id(owner), attr)] = (owner, attr, value)
+        return value is not stamps.MISSING, None if value is stamps.MISSING else value
+
+    def stamp(self, constants=frozenset()):
+        """The checks of what every logged name meant; `constants`: the names (dotted
+        for attributes) whose value was read as a constant, which must stay equal."""
+        checks = stamps.of_code(self.fn)
+        for name, (where, value) in self.names.items():
+            if stamps.is_library(value):
+                continue
+            exact = name in constants
+            checks.append(stamps.of_cell(where, value, exact) if isinstance(
+                where, types.CellType) else stamps.of_global(where, name, value, exact))
+        last = {text.rpartition(".")[2] for text in constants}
+        for owner, attr, value in self.attributes.values():
+            checks.append(stamps.of_attribute(owner, attr, value, attr in last))
+        return stamps.Stamp(checks)

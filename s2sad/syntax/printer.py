@@ -1,0 +1,188 @@
+"""Turn IR atoms and operations back into gast expressions and statements.
+
+Both emitters and the Wengert-list printer build their output through here, so an
+operation reads the same everywhere: `t1 = x1 / x2`, `t2 = math.sin(t1)`.
+"""
+import math
+import operator
+import warnings
+
+import gast
+
+from .. import ir
+from .operators import BINARY, COMPARE, UNARY
+from .template import const, name
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import astor
+
+_BINARY = {prim: op for op, prim in BINARY.items()}
+_UNARY = {prim: op for op, prim in UNARY.items()}
+_COMPARE = {prim: op for op, prim in COMPARE.items()}
+LITERALS = (int, float, complex, bool, str, type(None), type(Ellipsis))
+
+
+def is_literal(value):
+    if isinstance(value, tuple):
+        return all(is_literal(item) for item in value)
+    return type(value) in LITERALS and not (isinstance(value, float) and not math.isfinite(value))
+
+
+def store(identifier):
+    return gast.Name(id=identifier, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def assign(target, value):
+    target = store(target) if isinstance(target, str) else target
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def augment(target, value):
+    """`target += value`, written `target -= v` when value is `-v`."""
+    target = store(target) if isinstance(target, str) else target
+    if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+        return gast.AugAssign(target=target, op=gast.Sub(), value=value.operand)
+    return gast.AugAssign(target=target, op=gast.Add(), value=value)
+
+
+def targets(node):
+    """What a node assigns: an assignment's targets, an augmented assignment's or a for
+    loop's target; nothing for other nodes."""
+    if isinstance(node, gast.Assign):
+        return node.targets
+    if isinstance(node, (gast.AugAssign, gast.For)):
+        return [node.target]
+    return []
+
+
+def bound_names(target):
+    """The Name nodes an assignment target binds (`a`, `a, b`, `*a`); an element or
+    attribute target binds none."""
+    if isinstance(target, gast.Name):
+        return [target]
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [found for item in target.elts for found in bound_names(item)]
+    if isinstance(target, gast.Starred):
+        return bound_names(target.value)
+    return []
+
+
+def assigns(statements, names):
+    """Whether any of `statements`, nested ones included, assigns one of `names`."""
+    return any(found.id in names for statement in statements
+               for node in gast.walk(statement) for target in targets(node)
+               for found in bound_names(target))
+
+
+def viewed(node):
+    """The name `node` reads or reads a view of (`x`, `x[1:]`, `x.T`), else None."""
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def updated_in_place(statements):
+    """Names that `statements`, nested ones included, change in place: `v += ...`,
+    `v[i] = ...`, `np.add.at(v, ...)`. Read off the statements' structure, since
+    generated code does not always set the nodes' `ctx`."""
+    found = set()
+    for statement in statements:
+        for node in gast.walk(statement):
+            for target in targets(node):
+                if isinstance(node, gast.AugAssign) or not bound_names(target):
+                    found.add(viewed(target))
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                    and node.func.attr == "at" and node.args:
+                found.add(viewed(node.args[0]))
+    return found - {None}
+
+
+def tuple_of(items, ctx=None):
+    return gast.Tuple(elts=list(items), ctx=ctx or gast.Load())
+
+
+class Printer:
+    """Builds expressions for atoms and operations; objects that have no literal form
+    (a default argument that is an array, say) are handed to `bind`, which returns the
+    name the generated code reads them by."""
+
+    def __init__(self, bind=None):
+        self.bind = bind
+
+    def atom(self, atom):
+        if isinstance(atom, ir.Var):
+            return name(atom.name)
+        if isinstance(atom, ir.Global):
+            return gast.parse(atom.text, mode="eval").body
+        if isinstance(atom, ir.Slice):
+            return gast.Slice(*(None if part is None else self.atom(part)
+                                for part in (atom.lower, atom.upper, atom.step)))
+        if isinstance(atom, tuple):
+            return tuple_of(self.atom(item) for item in atom)
+        if is_literal(atom.value):
+            return self.literal(atom.value)
+        if self.bind is None:
+            return name(f"<{type(atom.value).__name__}>")
+        return name(self.bind(atom.value))
+
+    def literal(self, value):
+        if isinstance(value, tuple):
+            return tuple_of(self.literal(item) for item in value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            return gast.UnaryOp(op=gast.USub(), operand=const(-value))
+        return const(value)
+
+    def op(self, op):
+        """The primal expression of `op`."""
+        args = [self.atom(arg) for arg in op.args]
+        if op.packed is not None:
+            args = [self.display(op.packed, args)] + args[op.packed.size:]
+        prim = op.prim
+        keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
+        if op.callee is not None:
+            func = gast.parse(op.callee, mode="eval").body
+            call = gast.Call(func=func, args=args, keywords=keywords)
+            if isinstance(prim, ir.Part):
+                return gast.Subscript(value=call, slice=const(prim.index), ctx=gast.Load())
+            return call
+        if prim is ir.COPY:
+            return args[0]
+        if isinstance(prim, ir.Method):
+            return gast.Call(func=gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load()),
+                             args=args[1:], keywords=keywords)
+        if prim is operator.getitem:
+            return gast.Subscript(value=args[0], slice=args[1], ctx=gast.Load())
+        if isinstance(prim, ir.Attr):
+            return gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load())
+        if prim in _BINARY:
+            return gast.BinOp(left=args[0], op=_BINARY[prim](), right=args[1])
+        if prim in _UNARY:
+            return gast.UnaryOp(op=_UNARY[prim](), operand=args[0])
+        return gast.Compare(left=args[0], ops=[_COMPARE[prim]()], comparators=[args[1]])
+
+    def display(self, packed, args):
+        """The list or tuple display `packed` describes, over the printed `args`."""
+        items = [self.display(item, args) if isinstance(item, ir.Packed) else args[item]
+                 for item in packed.items]
+        if packed.brackets == "list":
+            return gast.List(elts=items, ctx=gast.Load())
+        return tuple_of(items)
+
+    def statement(self, op):
+        return assign(op.target.name, self.op(op))
+
+
+def source(node):
+    """Python source of one gast statement or expression, without a trailing newline.
+
+    Lines are never split: astor's splitting breaks expressions at odd places
+    (`axis\n=(1,)`), which reads worse than a long line."""
+    if isinstance(node, gast.Constant) and is_literal(node.value):
+        return repr(node.value)
+    tree = gast.gast_to_ast(node)
+    return astor.to_source(tree, pretty_source="".join).rstrip("\n")
+
+
+def op_source(op):
+    return source(Printer().statement(op))
