@@ -282,8 +282,8 @@ class _Derivative(read.Derivative):
 
     @property
     def source(self):
-        """The generated adjoint the last call ran; before a call, the one a call with
-        arguments of the declared kinds would run (`_declared_mode`)."""
+        """The generated derivative (adjoint or tangent) the last call ran; before a call,
+        the one a call with arguments of the declared kinds would run (`_declared_mode`)."""
         if self._last is None:
             return _derived(self._fn, (), {}, self._declared_mode(), self._wrt).listing
         return self._last.listing
@@ -475,12 +475,8 @@ class _JVP(_Derivative):
         return tuple(seed_like(values[p], t, names[p], self._where)
                      for p, t in zip(self._positions, tangents))
 
-    @property
-    def source(self):
-        """The generated tangent: of the last call's specialisation, else the generic one."""
-        if self._last is None:
-            return source(self._fn, wrt=self._wrt, mode="forward")
-        return self._last.listing
+    def _declared_mode(self):
+        return "forward"
 
 
 def seed_like(value, tangent, name, where=(None, None)):
