@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.api import derived as api
+from s2sad.api import derivative
 from util import numeric_grad
 
 
@@ -317,7 +317,7 @@ def test_keyword_calls_keep_a_bounded_number_of_shapes(gen):
     for n in range(1, 2000):
         x = np.ones(n)
         np.testing.assert_array_equal(derived(x=x), 2.0 * x)
-    assert len(derived._by_type) <= api._KEYS
+    assert len(derived._by_type) <= derivative._KEYS
     assert len(derived._specialisations) <= 2
 
 

@@ -6,8 +6,8 @@ binds the call, asks `pipeline.derive` for the derivative of the arguments' kind
 and runs it; dispatch.py writes the fast path that skips all of that on a repeated call.
 """
 from .check import Check, CheckError, check_grads
-from .derived import compiled, grad, jvp, source, value_and_grad, vjp
 from .jacobian import jacobian
+from .public import compiled, grad, jvp, source, value_and_grad, vjp
 from .userrules import RuleError, check_rule, defrule
 
 __all__ = ["Check", "CheckError", "RuleError", "check_grads", "check_rule", "compiled",

@@ -20,7 +20,8 @@ import numpy as np
 from ..errors import Error, UsageError, shown
 from ..frontend import read
 from ..ir import kinds as K
-from .derived import _positions, jvp, vjp
+from .binding import positions
+from .public import jvp, vjp
 
 MODES = ("forward", "reverse")
 _SHRINK = 1.4      # step ratio between rows of the tableau
@@ -78,7 +79,7 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
     args = tuple(args)
     rng = np.random.default_rng(seed)
     checks = []
-    for position in _positions(fn, wrt):
+    for position in positions(fn, wrt):
         if position >= len(args):
             raise UsageError(f"wrt names '{names[position]}' (argument {position}), but "
                              f"args holds {len(args)} value(s): pass it in args.")

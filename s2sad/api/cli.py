@@ -11,7 +11,7 @@ import numpy as np
 
 from ..version import __version__
 from ..errors import Error
-from .derived import MODES, source
+from .public import MODES, source
 
 _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther

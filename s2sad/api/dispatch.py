@@ -69,7 +69,7 @@ class Dispatcher:
                           "ndarray": np.ndarray, "float": float, "type": type, "len": len,
                           "tuple": tuple, **names}
         self.branches = {}
-        self.calls = {}   # slow calls per specialisation (id of api._Seen)
+        self.calls = {}   # slow calls per specialisation (id of derivative._Seen)
         self.fresh = "True"   # what must hold for any branch to be taken
 
     def ripe(self, specialisation):
@@ -152,7 +152,7 @@ def _length_guards(a, shape, lengths):
 
 def seed_guards(values, positions, seeds):
     """Conditions under which the tangents named `seeds` (one per position) pass
-    `api.seed_like` unchanged: a float for a number, an array of the argument's shape and
+    `values.seed_like` unchanged: a float for a number, an array of the argument's shape and
     dtype for an array. Use after `argument_guards`, which tests the arguments."""
     guards = []
     for p, t in zip(positions, seeds):

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..errors import UnsupportedError, UsageError, shown
 from ..ir import kinds as K
-from .derived import _Derivative, result_tangent
+from .derivative import DerivedFunction
+from .values import result_tangent
 
 MODES = ("auto", "forward", "reverse")
 
@@ -26,7 +27,7 @@ def choose(inputs, outputs):
     return "forward" if inputs <= outputs else "reverse"
 
 
-class _Jacobian(_Derivative):
+class _Jacobian(DerivedFunction):
     def __init__(self, fn, wrt, what, mode):
         if mode not in MODES:
             raise UsageError(f"mode={shown(mode)} is not one of "

@@ -1,0 +1,169 @@
+"""A derived function: what `grad`, `value_and_grad`, `vjp`, `jvp` and `jacobian` have in
+common, and the derivative `source` and `compiled` show.
+
+A call is bound (binding.py), then specialised: a cheap key of the arguments' types and
+shapes finds the derivative generated for their kinds, which is derived and compiled
+(pipeline.py) on the first call with new kinds; the result is checked and shaped like the
+arguments (values.py). After a slow call the subclass may teach the fast path (fastpath.py)
+to do the same for later calls with no binding and no key.
+"""
+import collections
+import functools
+import inspect
+
+import numpy as np
+
+from .. import pipeline
+from ..errors import UsageError
+from ..frontend import read
+from ..ir import kinds as K
+from . import binding
+from .fastpath import FastPath
+from .values import all_float64, like, real
+
+# what each derived function may return: only a scalar, or any float value
+_ANY_OUTPUT = ("vjp", "jvp", "jacobian")
+
+# a specialisation a derived function has run: its derivative, the argument kinds, the mode
+_Seen = collections.namedtuple("_Seen", "derived kinds mode")
+# argument types and shapes a derived function remembers the specialisation of
+_KEYS = 256
+
+
+class DerivedFunction(binding.Binding, FastPath, read.Derivative):
+    """A function derived from `fn`: binds arguments, specialises, calls generated code."""
+
+    def __init__(self, fn, wrt, what):
+        fn = read.target(fn)
+        pipeline.front(fn)
+        self._fn = fn
+        self._wrt = wrt
+        self._take_signature()
+        self._what = what
+        self._now = [None]      # the last call's _Seen, shared with the dispatcher
+        self._by_type = {}
+        self._specialisations = {}
+        self._dispatcher = None
+        self._own_class = None
+        pipeline.on_forget(self)
+        functools.update_wrapper(self, fn)
+        self.__name__ = f"{what}_{fn.__name__}"
+
+    def __call__(self, *args, **kwargs):
+        return self._slow(*args, **kwargs)
+
+    @property
+    def _last(self):
+        """The derivative the last call ran (None before the first call): for `grad` of a
+        function known to return a number, the adjoint that returns the gradients alone,
+        so that `source` shows the code that runs."""
+        seen = self._now[0]
+        return None if seen is None else seen.derived
+
+    def _derive(self, values, mode="reverse"):
+        """The derivative for these values; a cheap key of types and shapes finds it again
+        without recomputing kinds. Keys last until what the derivatives were built from
+        changes (stamps.py) or `pipeline.forget()` drops them (a user rule changed); at
+        most `_KEYS` of them are kept, the oldest dropped first."""
+        key = (mode,) + tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v)
+                               for v in values])
+        seen = self._by_type.get(key)
+        if seen is not None and not seen.derived.fresh():
+            self.forgotten()
+            seen = None
+        if seen is None:
+            names = list(self._signature.parameters)
+            kinds = K.of_arguments(values, self._positions, names, self._where)
+            derived = pipeline.derive(self._fn, kinds, self._positions, mode,
+                                      float64=all_float64(values))
+            out_kind = derived.spec.out_kind
+            if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
+                                            and out_kind.is_array):
+                raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
+            with pipeline.cache.LOCK:
+                # one record per derivative, however many shapes share it
+                seen = self._specialisations.get(id(derived))
+                if seen is None:
+                    seen = self._specialisations[id(derived)] = _Seen(derived, kinds, mode)
+                while len(self._by_type) >= _KEYS:
+                    del self._by_type[next(iter(self._by_type))]
+                self._by_type[key] = seen
+        self._now[0] = seen
+        return seen.derived
+
+    def forgotten(self):
+        """The pipeline dropped its derivatives, or what they were built from changed:
+        drop the keys and the fast path too."""
+        with pipeline.cache.LOCK:
+            self._by_type.clear()
+            self._specialisations.clear()
+            self._unlearn()
+
+    def _run(self, values, seed):
+        derived = self._derive(values)
+        value, grads = derived.function(*values, seed)
+        if type(value) is not float:
+            real(value, self._fn)
+        if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \
+                and np.ndim(value):
+            raise self._not_scalar(f"an array of shape {np.shape(value)}")
+        return value, self._shape_like(values, grads)
+
+    def _not_scalar(self, what):
+        if self._what in _ANY_OUTPUT:
+            return UsageError(f"{self._what}({self._fn.__name__}) needs a function that "
+                              f"returns a number or a float array, but it returns {what}.")
+        advice = ("return a float or a NumPy array" if what == K.OTHER
+                  else "use s2sad.vjp for a vector-Jacobian product")
+        return UsageError(
+            f"{self._what}({self._fn.__name__}) needs a function that returns a scalar, but "
+            f"it returns {what}; {advice}.")
+
+    def _shape_like(self, values, grads):
+        """Each gradient as the type of its argument: float for a float, array for an array."""
+        positions = self._positions
+        if len(positions) == 1:
+            grads = like(values[positions[0]], grads, self._fn)
+            return (grads,) if isinstance(self._wrt, tuple) else grads
+        return tuple(like(values[p], g, self._fn) for p, g in zip(positions, grads))
+
+    @property
+    def source(self):
+        """The generated derivative (adjoint or tangent) the last call ran; before a call,
+        the one a call with arguments of the declared kinds would run (`_declared_mode`)."""
+        if self._last is None:
+            return derivative_for(self._fn, (), {}, self._declared_mode(), self._wrt).listing
+        return self._last.listing
+
+    def _declared_mode(self):
+        return "reverse"
+
+
+def derivative_for(fn, args, kwargs, mode, wrt):
+    """The derivative `source` shows: for the kinds of example arguments, else of the
+    declared ones."""
+    positions = binding.positions(fn, wrt)
+    signature = read.signature(fn)
+    if args or kwargs:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise UsageError(f"source({fn.__name__}, ...): {exc}") from None
+        bound.apply_defaults()
+        values = tuple(bound.arguments.values())
+        kinds = K.of_arguments(values, positions, list(bound.arguments))
+        float64 = all_float64(values)
+    else:
+        kinds = tuple(_declared_kind(p, i in positions)
+                      for i, p in enumerate(signature.parameters.values()))
+        float64 = True
+    return pipeline.derive(fn, kinds, positions, mode, float64=float64)
+
+
+def _declared_kind(parameter, differentiated):
+    kind = K.from_annotation(parameter.annotation)
+    if kind == K.UNKNOWN and parameter.default is not inspect.Parameter.empty:
+        kind = K.of_value(parameter.default)
+    if differentiated and kind == K.INT:
+        kind = K.SCALAR
+    return kind

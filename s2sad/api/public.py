@@ -1,0 +1,104 @@
+"""The public functions that make derived functions (`grad`, `value_and_grad`, `vjp`,
+`jvp`) and show the generated derivative (`source`, `compiled`).
+
+They are what users call, so their signatures and docstrings are the documentation; the
+work is in the classes they make (modes.py) and in `derivative_for` (derivative.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import pipeline
+from ..errors import UsageError, shown
+from ..frontend import read
+from .derivative import derivative_for
+from .modes import JVP, VJP, Grad, ValueAndGrad
+
+MODES = ("reverse", "gradient", "forward", "vector", "wengert")
+
+
+def _decorator(cls, what, fn, wrt):
+    if fn is None:
+        return lambda f: cls(f, wrt, what)
+    return cls(fn, wrt, what)
+
+
+def grad(fn: Callable[..., Any] | None = None,
+         wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
+    """The gradient of scalar-valued `fn` with respect to the argument(s) `wrt`.
+
+    `wrt` is a position or parameter name, or a tuple of them (then a tuple of gradients
+    is returned). Usable as `@grad` and `@grad(wrt=(0, 1))`.
+
+    >>> import math
+    >>> def f(x1, x2):
+    ...     return math.log(x1) + x1 * x2 - math.sin(x2)
+    >>> grad(f, wrt=(0, 1))(2.0, 5.0)  # doctest: +SKIP
+    (5.5, 1.7163378145367738)
+    """
+    return _decorator(Grad, "grad", fn, wrt)
+
+
+def value_and_grad(fn: Callable[..., Any] | None = None,
+                   wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
+    """Like `grad`, but returns `(fn(*args), gradient)` from one forward sweep."""
+    return _decorator(ValueAndGrad, "value_and_grad", fn, wrt)
+
+
+def vjp(fn: Callable[..., Any] | None = None,
+        wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
+    """`g(*args, cotangent) -> (fn(*args), cotangent . J)` for any output shape."""
+    return _decorator(VJP, "vjp", fn, wrt)
+
+
+def jvp(fn: Callable[..., Any] | None = None,
+        wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
+    """`g(*args, tangent) -> (fn(*args), J . tangent)`, the Jacobian-vector product by
+    forward mode, for any output shape.
+
+    `tangent` has the shape of the argument `wrt` (a float for a number); when `wrt` is a
+    tuple, pass a tuple of tangents, one per argument. The result's tangent has the shape
+    of the result."""
+    return _decorator(JVP, "jvp", fn, wrt)
+
+
+def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
+           wrt: int | str | tuple[int | str, ...] = 0, **kwargs: Any) -> str:
+    """The generated Python source of `fn`'s derivative.
+
+    With example arguments, the version specialised for their kinds (float, array rank);
+    without, kinds come from annotations (`x: float`) and default values, else the
+    generic version that works for any kind. `mode="reverse"` shows the adjoint,
+    `mode="gradient"` the adjoint that returns the gradient alone (what `grad` runs when
+    the result is a number: no statement only the value needs), `mode="forward"` the
+    tangent, `mode="vector"` the tangent in several directions at
+    once (what `jacobian` runs), `mode="wengert"` the Wengert list.
+    """
+    if mode not in MODES:
+        raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
+    fn = read.target(fn)
+    pipeline.front(fn)
+    if mode == "wengert":
+        return pipeline.wengert_source(fn)
+    return derivative_for(fn, args, kwargs, mode, wrt).listing
+
+
+def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
+             wrt: int | str | tuple[int | str, ...] = 0, **kwargs: Any) -> Callable[..., Any]:
+    """The generated derivative that `source(fn, *args, ...)` prints, as the function
+    s2sad compiled from it: ordinary Python, called with no argument binding, checks or
+    dispatch, for arguments of the kinds of the examples (the generic version without
+    examples). It takes and returns what its source shows: the adjoint `(*args, seed=1.0)
+    -> (value, gradients)`, the gradient alone `(*args) -> gradients` (a number's), the
+    tangent `(*args, *tangents) -> (value, tangent)`. Gradients and tangents come as the
+    generated code computes them (a NumPy scalar stays one, an adjoint may have fewer
+    axes than its argument where it broadcasts); `grad`, `jvp` and the others check the
+    arguments, pick the version for their kinds and shape the results."""
+    if mode not in MODES or mode == "wengert":
+        modes = ", ".join(repr(m) for m in MODES if m != "wengert")
+        raise UsageError(f"mode={shown(mode)} is not one of {modes} (the Wengert list is not "
+                         "a derivative: s2sad.source(f, mode='wengert') prints it).")
+    fn = read.target(fn)
+    pipeline.front(fn)
+    return derivative_for(fn, args, kwargs, mode, wrt).function
