@@ -6,7 +6,7 @@ code (`s2sad.source(f)`), compiled and cached per argument kind.
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
                   jacobian, jvp, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
-from .version import __version__
+from .version import __version__  # noqa: F401
 
 __all__ = [
            "ArgumentError",
