@@ -3,7 +3,9 @@
 The advice follows what the called object is (a builtin, a class, a library function, an
 object around a function of the user's), never its repr (which may show an address):
 INSTEAD for the builtins and NumPy callables that need words of their own, `no_rule` for
-the rest. The lowering raises the refusal at the call (lower_calls.py).
+the rest. The lowering raises the refusal at the call (lower_calls.py); the advice for an
+attribute or a method it does not read, next to that lowering, names NumPy's function of
+the same name where there is one (`numpy_instead`).
 """
 import ast
 import builtins
@@ -22,7 +24,7 @@ _LIST = ("keep the values in a NumPy array: pass a list display straight to the 
          "that takes it (`np.array([a, b])`, `np.stack([a, b])`).")
 _LOOP = "loop with `for i in range(len(x))` and index the values."
 SORT = ("sort an array by its indices, `x[np.argsort(x)]`: the indices carry no "
-         "derivative, the values they pick do.")
+        "derivative, the values they pick do.")
 # builtins and NumPy callables that need advice of their own: what the call is, and what
 # to write instead
 INSTEAD = {
@@ -124,7 +126,6 @@ def no_rule(text, value):
             "differentiates your own functions from their source, never a library's). "
             "Write the computation with functions s2sad knows (docs/functions.md), or "
             + rule)
-
 
 
 def written(node):

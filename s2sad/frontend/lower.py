@@ -42,13 +42,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
         self.env = {name: ir.Var(name) for name in self.params}
         self.locals = assigned_names(parsed.node) | set(self.params)
-        try:
-            self.statements = exits.normalize(parsed.node.body)
-        except exits.TooLarge:
-            raise self.error(parsed.node, "this many early exits (`return`, `break`, "
-                             "`continue`) inside nested branches", "set a flag variable "
-                             "instead of exiting early, and test it after the branch.") \
-                from None
+        self.statements = exits.normalized_body(parsed)
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
@@ -66,13 +60,6 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.line = parsed.where.first_line
 
     def run(self):
-        node = self.parsed.node
-        if exits.falls_through(self.statements):
-            if not any(isinstance(n, gast.Return) for n in gast.walk(node)):
-                raise self.error(node, "a function without a `return` of a value",
-                                 "return the value to differentiate.")
-            raise self.error(node, "a path through the function that ends without `return`",
-                             "return a value on every path.")
         if any(isinstance(n, gast.Return) for s in self.statements
                if not isinstance(s, gast.Return) for n in gast.walk(s)):
             self.result_var = ir.Var(self.namer.fresh(self.parsed.name))
@@ -92,8 +79,6 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
 
     def error(self, node, construct, advice):
         return self.where.unsupported(node, construct, advice)
-
-    # blocks
 
     def lower_block(self, statements):
         """Inside a loop each statement may reuse only intermediates computed before the
@@ -214,4 +199,3 @@ def _atoms_key(item):
     if isinstance(item, ir.Slice):
         return ("slice", _atoms_key((item.lower, item.upper, item.step)))
     return item
-

@@ -149,7 +149,7 @@ def _method_problem(node):
         return "the method `.sort()`", advice.SORT
     if hasattr(np.ndarray, name):
         instead = advice.numpy_instead(name, advice.written(node.func.value),
-                                 bool(node.args or node.keywords))
+                                       bool(node.args or node.keywords))
         return (f"the method `.{name}()`",
                 (f"use {instead} instead; " if instead else
                  "compute it with NumPy functions or operators instead; ")

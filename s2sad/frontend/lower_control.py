@@ -57,9 +57,6 @@ class ControlLowering:
                        isinstance(t, gast.Name) and t.id == name for t in child.targets))
 
     def stmt_For(self, node):
-        if not isinstance(node.target, gast.Name):
-            raise self.error(node, "a `for` loop with several targets",
-                             "use `for i in range(len(x))` and index the values.")
         name = node.target.id
         line = self.line
         it = node.iter

@@ -12,6 +12,8 @@ import gast
 import numpy as np
 
 from .. import ir
+from ..syntax.operators import BINARY
+from . import fence
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -20,45 +22,28 @@ FRESH_ARRAYS = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_lik
                 np.identity, np.linspace}
 
 
-
 class StatementLowering:
     """Statements lowered one by one; an assignment defines a fresh SSA name unless its
     variable is mutable, when it overwrites it."""
 
     def statement(self, node):
-        handler = getattr(self, "stmt_" + type(node).__name__, None)
-        if handler is None:
-            raise self.error(node, f"a `{type(node).__name__}` statement",
-                             "use assignments, `if`, `for`, `while` and `return`.")
-        handler(node)
+        """Lower a statement of a kind the fence lets through (fence.py)."""
+        getattr(self, "stmt_" + type(node).__name__)(node)
 
     def stmt_Pass(self, node):
         pass
 
     def stmt_Expr(self, node):
-        if isinstance(node.value, gast.Constant) and isinstance(node.value.value, str):
-            return
-        raise self.error(node, "an expression statement whose value is discarded",
-                         "remove it (calls for side effects such as `print` are not "
-                         "differentiated).")
+        """A string standing alone (a docstring): the fence refuses any other value
+        discarded."""
 
     def stmt_Return(self, node):
-        if self.loop_kinds:
-            raise self.error(node, "a `return` inside a loop",
-                             "store the value in a variable, `break`, and return it after "
-                             "the loop.")
-        if node.value is None:
-            raise self.error(node, "a bare `return`", "return the value to differentiate.")
-        if isinstance(node.value, gast.Tuple):
-            raise self.error(node, "returning a tuple",
-                             "return one scalar or array (e.g. `np.stack` the outputs).")
         if self.result_var is not None:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
         if isinstance(self.result, tuple):
-            raise self.error(node, "returning a tuple",
-                             "return one scalar or array (e.g. `np.stack` the outputs).")
+            raise self.error(node, *fence.RETURNING_TUPLE)
 
     def stmt_Assign(self, node):
         target = node.targets[0]
@@ -150,7 +135,7 @@ class StatementLowering:
             self.emit(var, ir.COPY, (atom,))
 
     def stmt_AugAssign(self, node):
-        prim = self.binary_prim(node.op, node)
+        prim = BINARY[type(node.op)]
         if isinstance(node.target, gast.Subscript):
             base = self.expr(node.target.value)
             index = self.index(node.target.slice)
@@ -168,9 +153,6 @@ class StatementLowering:
 
     def set_item(self, node, target, value, index=None):
         base = target.value
-        if not isinstance(base, gast.Name):
-            raise self.error(node, "assignment to an element of an expression",
-                             "assign to an element of a named array: `y[i] = ...`.")
         if base.id not in self.fresh_arrays:
             raise self.error(
                 node, f"writing into `{base.id}`, which may share memory with an argument "
