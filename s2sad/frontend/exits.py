@@ -4,11 +4,33 @@ The backward sweep replays the path the forward sweep took, branch by branch, an
 simplest when no statement follows an exit on the same path. So `if c: return a` followed
 by `rest` becomes `if c: return a` / `else: rest`: the statements after an `if` that may
 exit move into the branches that fall through, and a `continue` that ends a loop body is
-then a no-op.
+then a no-op. A function whose exits would take too many copies to move, or with a path
+that ends without a `return`, is refused here.
 """
 import gast
 
 _EXITS = (gast.Return, gast.Break, gast.Continue)
+
+
+def normalized_body(parsed):
+    """The body of a parsed function with its exits moved to the ends of paths; refused
+    when that would copy too much code, or when some path ends without a `return`."""
+    node = parsed.node
+    try:
+        body = normalize(node.body)
+    except TooLarge:
+        raise parsed.where.unsupported(
+            node, "this many early exits (`return`, `break`, `continue`) inside nested "
+            "branches", "set a flag variable instead of exiting early, and test it after "
+            "the branch.") from None
+    if falls_through(body):
+        if not any(isinstance(n, gast.Return) for n in gast.walk(node)):
+            raise parsed.where.unsupported(node, "a function without a `return` of a value",
+                                           "return the value to differentiate.")
+        raise parsed.where.unsupported(
+            node, "a path through the function that ends without `return`",
+            "return a value on every path.")
+    return body
 
 
 class TooLarge(Exception):

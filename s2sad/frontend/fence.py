@@ -1,9 +1,15 @@
 """Reject, once and up front, every construct the transformation does not handle.
 
 Each entry of the table below says what the construct is and what to write instead; the
-first offending node (in source order) is reported with its file and line.
+first offending node (in source order) is reported with its file and line. What a node's
+type alone does not say (an operator, an assignment's target, a `return` inside a loop,
+`and`/`or` used as a value) is checked below, by the syntax alone: a refusal that needs
+what a name means lives next to the lowering that needs it (lower_*.py). A branch's or
+loop's condition is kept as written rather than lowered, so only the table applies there.
 """
 import gast
+
+from ..syntax.operators import BINARY, COMPARE, UNARY
 
 UNSUPPORTED = {
     gast.Try: ("try/except", "move error handling outside the differentiated function."),
@@ -38,6 +44,15 @@ UNSUPPORTED = {
     gast.AnnAssign: ("an annotated assignment", "drop the annotation: `x = ...`."),
 }
 
+# what the lowering lowers (lower_*.py): any other statement or expression is refused
+_STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gast.For,
+               gast.While, gast.Pass, gast.Break, gast.Continue)
+_EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
+                gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
+                gast.Tuple, gast.List)
+RETURNING_TUPLE = ("returning a tuple",
+                   "return one scalar or array (e.g. `np.stack` the outputs).")
+
 
 def check(parsed):
     """Raise `UnsupportedError` at the first construct s2sad cannot handle in `parsed`."""
@@ -50,39 +65,100 @@ def check(parsed):
     if getattr(args, "posonlyargs", None):
         raise where.unsupported(node, "positional-only parameters",
                                 "remove the `/` from the signature.")
+    conditions = {id(child) for test in gast.walk(node)
+                  if isinstance(test, (gast.If, gast.While, gast.IfExp))
+                  for child in gast.walk(test.test)}
+    looped = {id(child) for loop in gast.walk(node) if isinstance(loop, (gast.For, gast.While))
+              for child in gast.walk(loop) if isinstance(child, gast.Return)}
     for statement in node.body:
         for child in gast.walk(statement):
-            entry = UNSUPPORTED.get(type(child))
-            if entry is not None:
-                raise where.unsupported(child, *entry)
-            _check_node(where, child)
+            problem = UNSUPPORTED.get(type(child)) or _problem(child, conditions, looped)
+            if problem is not None:
+                raise where.unsupported(child, *problem)
 
 
-def _check_node(where, node):
+def _problem(node, conditions, looped):
+    """The construct and the advice for `node`, or None; `conditions` holds the nodes
+    kept as written, `looped` the `return`s inside a loop."""
+    if isinstance(node, gast.stmt):
+        return _statement_problem(node, id(node) in looped)
+    if isinstance(node, gast.Call) and any(keyword.arg is None for keyword in node.keywords):
+        return ("`**` unpacking in a call", "pass keyword arguments by name.")
+    if isinstance(node, gast.expr) and id(node) not in conditions:
+        return _value_problem(node)
+    return None
+
+
+def _statement_problem(node, in_loop):
+    """The construct and the advice for a statement s2sad does not lower, or None."""
+    if not isinstance(node, _STATEMENTS):
+        return (f"a `{type(node).__name__}` statement",
+                "use assignments, `if`, `for`, `while` and `return`.")
     if isinstance(node, (gast.Assign, gast.AugAssign)):
-        targets = node.targets if isinstance(node, gast.Assign) else [node.target]
-        for target in targets:
-            for part in (target.elts if isinstance(target, gast.Tuple) else [target]):
-                if isinstance(part, gast.Subscript) and isinstance(target, gast.Tuple):
-                    raise where.unsupported(node, "assigning elements in a tuple assignment",
-                                            "assign each element in its own statement.")
-                if isinstance(part, gast.Subscript):
-                    continue
-                if isinstance(part, gast.Attribute):
-                    raise where.unsupported(
-                        node, "assignment to an attribute",
+        return _assignment_problem(node)
+    if isinstance(node, (gast.For, gast.While)) and node.orelse:
+        return ("an `else` clause on a loop",
+                "use a flag set before `break`, and test it after the loop.")
+    if isinstance(node, gast.For) and not isinstance(node.target, gast.Name):
+        return ("a `for` loop with several targets",
+                "use `for i in range(len(x))` and index the values.")
+    if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)
+                                            and isinstance(node.value.value, str)):
+        return ("an expression statement whose value is discarded",
+                "remove it (calls for side effects such as `print` are not differentiated).")
+    if isinstance(node, gast.Return):
+        if in_loop:
+            return ("a `return` inside a loop",
+                    "store the value in a variable, `break`, and return it after the loop.")
+        if node.value is None:
+            return ("a bare `return`", "return the value to differentiate.")
+        if isinstance(node.value, gast.Tuple):
+            return RETURNING_TUPLE
+    return None
+
+
+def _assignment_problem(node):
+    targets = node.targets if isinstance(node, gast.Assign) else [node.target]
+    for target in targets:
+        for part in (target.elts if isinstance(target, gast.Tuple) else [target]):
+            if isinstance(part, gast.Subscript) and isinstance(target, gast.Tuple):
+                return ("assigning elements in a tuple assignment",
+                        "assign each element in its own statement.")
+            if isinstance(part, gast.Attribute):
+                return ("assignment to an attribute",
                         "return the value instead of storing it on an object.")
-                if not isinstance(part, gast.Name):
-                    raise where.unsupported(node, "this assignment target",
-                                            "assign to plain names.")
-        if isinstance(node, gast.Assign) and len(node.targets) > 1:
-            raise where.unsupported(node, "chained assignment (`a = b = ...`)",
-                                    "assign each name separately.")
-    elif isinstance(node, (gast.For, gast.While)) and node.orelse:
-        raise where.unsupported(node, "an `else` clause on a loop",
-                                "use a flag set before `break`, and test it after the loop.")
-    elif isinstance(node, gast.Call):
-        for keyword in node.keywords:
-            if keyword.arg is None:
-                raise where.unsupported(node, "`**` unpacking in a call",
-                                        "pass keyword arguments by name.")
+            if not isinstance(part, (gast.Name, gast.Subscript)):
+                return ("this assignment target", "assign to plain names.")
+    if isinstance(node, gast.Assign) and len(node.targets) > 1:
+        return ("chained assignment (`a = b = ...`)", "assign each name separately.")
+    if isinstance(node, gast.AugAssign) and type(node.op) not in BINARY:
+        return _operator_problem(node.op)
+    if isinstance(targets[0], gast.Subscript) and not isinstance(targets[0].value, gast.Name):
+        return ("assignment to an element of an expression",
+                "assign to an element of a named array: `y[i] = ...`.")
+    return None
+
+
+def _value_problem(node):
+    """The construct and the advice for an expression lowered to a value that s2sad does
+    not lower, or None."""
+    if not isinstance(node, _EXPRESSIONS):
+        return (f"the expression `{gast.unparse(node)}`" if hasattr(gast, "unparse")
+                else "this expression", "rewrite it with arithmetic, math and NumPy calls.")
+    if isinstance(node, gast.BoolOp):
+        return ("`and`/`or` on values",
+                "use them in conditions only; write `a if cond else b` for a value.")
+    if isinstance(node, gast.BinOp) and type(node.op) not in BINARY:
+        return _operator_problem(node.op)
+    if isinstance(node, gast.UnaryOp) and type(node.op) not in UNARY:
+        return ("the operator `~`", "use arithmetic on numbers.")
+    if isinstance(node, gast.Compare) and len(node.ops) != 1:
+        return ("a chained comparison", "compare two values at a time.")
+    if isinstance(node, gast.Compare) and type(node.ops[0]) not in COMPARE:
+        return (f"the comparison `{type(node.ops[0]).__name__}`", "use <, <=, >, >=, == or !=.")
+    return None
+
+
+def _operator_problem(op):
+    return (f"the operator `{type(op).__name__}`",
+            "use arithmetic, `**` or `@` on numbers and arrays.")

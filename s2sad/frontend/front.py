@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .. import cache, ir, rules
 from ..ir.naming import Namer
 from ..syntax.compile import copy_calling_itself
-from . import fence, lower, read, stamps
+from . import fence, lower, names, read, stamps
 
 
 @dataclass
@@ -48,12 +48,12 @@ def front(fn):
 def _lowered(fn):
     parsed = read.parse(fn)
     fence.check(parsed)
-    identifiers = lower.identifiers(parsed.node)
+    identifiers = names.identifiers(parsed.node)
     namer = Namer(identifiers)
     scope = read.Scope(parsed.fn)
     function = lower.lower(parsed, namer, scope)
     modules = {}
-    for word in sorted(identifiers - lower.assigned_names(parsed.node) - set(function.params)):
+    for word in sorted(identifiers - names.assigned_names(parsed.node) - set(function.params)):
         found, value = scope.lookup(word, log=False)
         if found and isinstance(value, types.ModuleType):
             scope.lookup(word)  # generated code names the module by this word

@@ -1,0 +1,167 @@
+"""Lowering expressions: names, attributes, operators, subscripts.
+
+A mixin of the lowerer (lower.py), whose state it reads and writes. A name is read from
+the variables in scope or, failing that, from the function's module; an attribute of a
+variable is lowered only for the array attributes s2sad reads (VALUE_ATTRIBUTES). Calls
+are lowered in lower_calls.py, conditional expressions in lower_control.py.
+"""
+import operator
+
+import gast
+import numpy as np
+
+from .. import ir
+from ..syntax.operators import BINARY, COMPARE, UNARY
+from . import advice, read
+
+VALUE_ATTRIBUTES = {"T", "shape", "ndim", "size", "dtype", "real"}
+
+
+class ExpressionLowering:
+    """Expressions lowered to atoms: each intermediate named, module-level values kept as
+    `ir.Global`s, a tuple display as a tuple of atoms."""
+
+    def expr(self, node, target=None):
+        """Lower `node`, returning the atom that holds its value; the fence let through
+        only the kinds of expression lowered here (fence.py)."""
+        return getattr(self, "expr_" + type(node).__name__)(node, target)
+
+    def expr_Constant(self, node, target):
+        return ir.Const(node.value)
+
+    def expr_Name(self, node, target):
+        return self.read(node)
+
+    def read(self, node):
+        name = node.id
+        if name in self.env:
+            return self.env[name]
+        if name in self.mutable and self.in_loop:
+            return ir.Var(name)
+        if name in self.locals:
+            raise self.error(node, f"reading '{name}' before it is assigned",
+                             "assign it before use.")
+        found, value = self.scope.lookup(name)
+        if self.is_itself(name, found, value):
+            return ir.Global(name, self.parsed.fn)
+        if not found:
+            raise self.error(node, f"the undefined name '{name}'",
+                             "define it at module level or pass it as an argument.")
+        return ir.Global(name, value)
+
+    def is_itself(self, name, found, value):
+        """Whether the name a recursive function calls itself by means the function: also
+        once a derivative of it is bound to that name (`rec = s2sad.grad(rec)`, or the
+        decorator `@s2sad.grad`, which binds it after this runs)."""
+        if name != self.parsed.node.name or (found and value is self.parsed.fn):
+            return False
+        if not found or (isinstance(value, read.Derivative)
+                         and value._fn is self.parsed.fn):
+            self.rebound = True
+            return True
+        return False
+
+    def resolve(self, node):
+        """The module-level object a dotted name denotes, or None."""
+        if isinstance(node, gast.Name):
+            if node.id in self.locals:
+                return None
+            found, value = self.scope.lookup(node.id)
+            return value if found else None
+        if isinstance(node, gast.Attribute):
+            base = self.resolve(node.value)
+            return self.scope.attribute(base, node.attr)[1] if base is not None else None
+        return None
+
+    def expr_Attribute(self, node, target):
+        value = self.expr(node.value)
+        if isinstance(value, ir.Global):
+            found, attribute = self.scope.attribute(value.value, node.attr)
+            if not found:
+                raise self.error(node, f"`{value.text}.{node.attr}`",
+                                 f"`{value.text}` has no attribute '{node.attr}'.")
+            return ir.Global(f"{value.text}.{node.attr}", attribute)
+        if node.attr not in VALUE_ATTRIBUTES:
+            raise self.error(node, *_attribute_problem(node))
+        return self.emit(target, ir.Attr(node.attr), (value,))
+
+    def expr_BinOp(self, node, target):
+        left = self.expr(node.left)
+        right = self.expr(node.right)
+        return self.emit(target, BINARY[type(node.op)], (left, right))
+
+    def expr_UnaryOp(self, node, target):
+        operand = self.expr(node.operand)
+        if isinstance(node.op, gast.USub) and isinstance(operand, ir.Const) \
+                and isinstance(operand.value, (int, float)):
+            return ir.Const(-operand.value)
+        return self.emit(target, UNARY[type(node.op)], (operand,))
+
+    def expr_Compare(self, node, target):
+        args = (self.expr(node.left), self.expr(node.comparators[0]))
+        return self.emit(target, COMPARE[type(node.ops[0])], args)
+
+    def expr_Tuple(self, node, target):
+        return tuple(self.expr(elt) for elt in node.elts)
+
+    def expr_Subscript(self, node, target):
+        if isinstance(node.slice, gast.Constant) and type(node.slice.value) is int \
+                and self.part_call(node.value, node.slice.value + 1):
+            return self.part(node.value, node.slice.value, target)
+        value = self.expr(node.value)
+        index = self.index(node.slice)
+        if isinstance(value, tuple):
+            part = constant_part(value, index)
+            if part is OUT_OF_RANGE:
+                raise self.error(node, f"an index out of range of a tuple of {len(value)} "
+                                 "values", "index within the tuple.")
+            if part is not None:
+                return part
+        return self.emit(target, operator.getitem, (value, index))
+
+    def index(self, node):
+        if isinstance(node, gast.Slice):
+            return ir.Slice(*(None if part is None else self.expr(part)
+                              for part in (node.lower, node.upper, node.step)))
+        if isinstance(node, gast.Tuple):
+            return tuple(self.index(elt) for elt in node.elts)
+        return self.expr(node)
+
+
+_READ = ", ".join(f"`.{name}`" for name in sorted(VALUE_ATTRIBUTES))
+
+
+def _attribute_problem(node):
+    """The construct and the advice for reading an attribute s2sad does not read on a
+    variable: an array's own, or an attribute of some other object (an argument holding
+    parameters, say), which only the caller can unpack."""
+    text, owner = advice.written(node), advice.written(node.value)
+    if hasattr(np.ndarray, node.attr):
+        instead = advice.numpy_instead(node.attr, owner)
+        return (f"the array attribute `{text}`",
+                f"s2sad reads {_READ} of an array; "
+                + (f"use {instead} instead." if instead else
+                   "compute it with the functions in docs/functions.md instead."))
+    return (f"the attribute `{text}`",
+            f"a variable's attributes are read only for arrays ({_READ}); pass `{text}` "
+            "to the function as an argument of its own (attributes of a module-level "
+            "object are read as constants).")
+
+
+OUT_OF_RANGE = object()
+
+
+def constant_part(items, index):
+    """`p[0]`, `p[-1]` or `p[1:]` of a tuple known while lowering (a display, or one
+    held in a variable): its element or elements; None for an index known only at run
+    time."""
+    def number(atom):
+        return atom.value if isinstance(atom, ir.Const) and type(atom.value) is int else None
+    if number(index) is not None:
+        inside = -len(items) <= number(index) < len(items)
+        return items[number(index)] if inside else OUT_OF_RANGE
+    if isinstance(index, ir.Slice):
+        parts = (index.lower, index.upper, index.step)
+        if all(part is None or number(part) is not None for part in parts):
+            return items[slice(*(None if p is None else number(p) for p in parts))]
+    return None
