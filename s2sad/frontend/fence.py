@@ -70,11 +70,47 @@ def check(parsed):
                   for child in gast.walk(test.test)}
     looped = {id(child) for loop in gast.walk(node) if isinstance(loop, (gast.For, gast.While))
               for child in gast.walk(loop) if isinstance(child, gast.Return)}
+    live = {id(child) for statement in _live(node.body) for child in _own(statement)}
     for statement in node.body:
         for child in gast.walk(statement):
-            problem = UNSUPPORTED.get(type(child)) or _problem(child, conditions, looped)
+            problem = UNSUPPORTED.get(type(child)) or (
+                _problem(child, conditions, looped) if id(child) in live else None)
             if problem is not None:
                 raise where.unsupported(child, *problem)
+
+
+_EXITS = (gast.Return, gast.Break, gast.Continue)
+
+
+def _live(block):
+    """The statements of `block` that can run, nested ones included: none after an exit
+    on every path, since exits.py drops those before anything is lowered."""
+    for statement in block:
+        yield statement
+        for field in ("body", "orelse"):
+            nested = getattr(statement, field, None)
+            if isinstance(nested, list):
+                yield from _live(nested)
+        if _exits(statement):
+            return
+
+
+def _exits(statement):
+    """Whether every path through `statement` ends in a `return`, `break` or `continue`."""
+    if isinstance(statement, gast.If):
+        return any(map(_exits, statement.body)) and any(map(_exits, statement.orelse))
+    return isinstance(statement, _EXITS)
+
+
+def _own(statement):
+    """`statement` and the nodes of its expressions, not those of the blocks it holds."""
+    yield statement
+    for field, value in gast.iter_fields(statement):
+        if field in ("body", "orelse") and isinstance(value, list):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, gast.AST):
+                yield from gast.walk(item)
 
 
 def _problem(node, conditions, looped):
