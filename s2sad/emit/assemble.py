@@ -20,9 +20,13 @@ from ..frontend.front import front
 from ..optimize import inplace
 from ..optimize.batching import batch_outer_products
 from ..optimize.constants import floats, propagate
+from ..optimize.forward_folding import fold_forward
 from ..optimize.linear import fold_linear
-from ..optimize.peephole import (factor_scalars, factor_shared, fold_forward, fold_negations,
-                                 reuse_quotients, write_into)
+from ..optimize.negations import fold_negations
+from ..optimize.quotients import reuse_quotients
+from ..optimize.scalar_factors import factor_scalars
+from ..optimize.shared_factors import factor_shared
+from ..optimize.write_into import write_into
 from ..syntax.compile import compile_function
 from ..syntax.printer import Printer, assign, name, source, tuple_of
 from ..syntax.template import const

@@ -31,7 +31,7 @@ import numpy as np
 from ..ir import kinds as K
 from ..syntax.printer import assign, assigns, store
 from ..syntax.template import name
-from .peephole import _counts, _names
+from .statements import name_counts, names_in
 
 _BINARY = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide"}
 _COMMUTATIVE = (gast.Add, gast.Mult)
@@ -79,7 +79,7 @@ def rewrite(statements, shapes, bounds, floating, numbers, numpy, readers=(),
     name NumPy goes by; `readers`: other code that may read the names; `helpers`: names
     of other functions that apply elementwise (`sigmoid`)."""
     context = _Context(dict(shapes), bounds, floating, numbers, numpy, set(helpers),
-                       _counts(list(statements) + list(readers)))
+                       name_counts(list(statements) + list(readers)))
     _refine(statements, context)
     return _block(statements, context)
 
@@ -237,7 +237,7 @@ def _without_outer(statements, index, context):
     product = step.value.id
     for position in range(index - 1, -1, -1):
         earlier = statements[position]
-        if (product, "store") in _names(earlier):
+        if (product, "store") in names_in(earlier):
             break
     else:
         return index
@@ -273,7 +273,7 @@ def _steps(statement, context):
     if not all(isinstance(c.func, gast.Attribute) and isinstance(c.func.value, gast.Name)
                and c.func.value.id == context.numpy for c in calls):
         return None
-    if target not in context.floating or (target, "load") in _names(statement.value):
+    if target not in context.floating or (target, "load") in names_in(statement.value):
         return None
     spine = _spine(statement.value, context)
     if spine is None or len(spine) < 2:
