@@ -47,6 +47,18 @@ _OTHER_DTYPES = {"astype", "dtype", "view", "float32", "float16", "half", "singl
                  "clongdouble", "complex", "frombuffer"}
 
 
+def run(statements, context):
+    """The pass over the backward sweep, once the forward sweep is printed: only where
+    every floating-point argument is float64 (`context.float64`) and `allowed` finds no
+    other dtype in either sweep."""
+    if not (context.float64 and allowed(list(context.forward) + statements,
+                                        context.bindings, context.callees)):
+        return statements
+    return rewrite(statements, context.shapes, context.bounds, context.floats | context.arrays,
+                   context.numbers, context.handles["np"], [context.returned],
+                   {context.handles["sigmoid"]})
+
+
 def allowed(statements, bindings, callees):
     """Whether the generated statements, given the float64 arguments, hold float64 in every
     floating-point value: no call into other generated code (`callees`), no bound constant

@@ -15,6 +15,13 @@ from .statements import called, name_counts, names_in
 from .substitution import reader, substituted
 
 
+def run(statements, context):
+    """The pass over the backward sweep: `unbroadcast` is linear and may be moved."""
+    unbroadcast = context.handles["unbroadcast"]
+    return fold_negations(statements, context.arrays, context.readers, linear={unbroadcast},
+                          pure=context.pure, numbers=context.numbers)
+
+
 def fold_negations(statements, arrays, readers=(), linear=(), pure=(), numbers=()):
     """`statements` with each single-use `v = -e` (`v` in `arrays`: a number's negation
     costs next to nothing, and keeps its name in code people read next to the Wengert

@@ -11,6 +11,11 @@ import gast
 from .statements import names_in, nested
 
 
+def run(statements, context):
+    """The pass over the backward sweep."""
+    return reuse_quotients(statements, context.number_bars)
+
+
 def reuse_quotients(statements, numbers):
     """After `q = g / b`, a later `g * x / b` is `q * x` while `q`, `g` and `b` keep their
     values: the quotient rule's two adjoints share one division, `x1_bar = t1_bar / x2`

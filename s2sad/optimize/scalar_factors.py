@@ -14,6 +14,11 @@ from ..syntax.simplify import neg
 from .statements import name_counts, names_in
 
 
+def run(statements, context):
+    """The pass over the backward sweep."""
+    return factor_scalars(statements, context.number_bars)
+
+
 def factor_scalars(statements, numbers):
     """Number adjoints that only feed one sum, each the incoming adjoint times a partial,
     are folded into it with the incoming adjoint taken out (the example above). Only in loop

@@ -12,6 +12,11 @@ from ..syntax.simplify import binop, number
 from .statements import calls_only, names_in, nested
 
 
+def run(statements, context):
+    """The pass over the backward sweep."""
+    return factor_shared(statements, context.arrays, context.pure)
+
+
 def factor_shared(statements, arrays, pure=()):
     """Each `v = a * e` (v in `arrays`, `a` a number) whose next mention is `v += f * b * g`
     or `v -= ...` with `b` a number of the size of `a`, as one `v = a * (e + f * g)` (or

@@ -20,6 +20,12 @@ _UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
 _FRESH = ("empty_like", "zeros_like", "empty", "zeros")
 
 
+def run(statements, context):
+    """The pass over the backward sweep."""
+    return write_into(statements, context.arrays, context.handles["np"], context.pure,
+                      context.readers)
+
+
 def write_into(statements, arrays, numpy, pure=(), readers=()):
     """`v = a * b` whose one reader is `x[s] = v`, with `x` a new array (`np.empty_like`
     between them), as `np.multiply(a, b, out=x[s])`: the product is computed into the
