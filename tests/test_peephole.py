@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.optimize.peephole import factor_shared, fold_negations
+from s2sad.optimize.negations import fold_negations
+from s2sad.optimize.shared_factors import factor_shared
 from s2sad.syntax.printer import source
 
 
@@ -76,7 +77,7 @@ def test_generated_code_negates_the_small_result_not_the_large_intermediate():
 def factor(text, numbers=("x_bar", "t1_bar", "t2_bar", "y_bar")):
     loop = gast.parse("for i in range(3):\n" + "".join(
         "    " + line + "\n" for line in text.split("\n"))).body
-    from s2sad.optimize.peephole import factor_scalars
+    from s2sad.optimize.scalar_factors import factor_scalars
     return "\n".join(source(s).strip() for s in factor_scalars(loop, set(numbers))[0].body)
 
 
@@ -97,14 +98,14 @@ def test_factoring_needs_one_incoming_adjoint_single_uses_and_numbers():
 
 
 def test_straight_line_code_keeps_its_named_adjoints():
-    from s2sad.optimize.peephole import factor_scalars
+    from s2sad.optimize.scalar_factors import factor_scalars
     text = "t1_bar = x_bar * t2\nt2_bar = x_bar * t1\nx_bar = t1_bar * 3.9 - t2_bar"
     out = factor_scalars(gast.parse(text).body, {"x_bar", "t1_bar", "t2_bar"})
     assert "\n".join(source(s).strip() for s in out) == text
 
 
 def forward(text, numbers=("t1", "t2", "t3"), needed=()):
-    from s2sad.optimize.peephole import fold_forward
+    from s2sad.optimize.forward_folding import fold_forward
     loop = gast.parse("for i in range(3):\n" + "".join(
         "    " + line + "\n" for line in text.split("\n"))).body
     return "\n".join(source(s).strip()
@@ -131,7 +132,7 @@ PURE = {"np.tanh", "np.exp", "np.zeros", "push"}
 
 
 def arrays_back(text, arrays=("t1", "t2", "t3"), needed=(), numbers=()):
-    from s2sad.optimize.peephole import fold_forward
+    from s2sad.optimize.forward_folding import fold_forward
     statements = fold_forward(gast.parse(text).body, set(numbers), set(needed), PURE,
                               arrays=set(arrays))
     return lines(statements)
@@ -275,7 +276,7 @@ def test_rosenbrock_scales_its_shared_factor_once():
 
 
 def quotients(text, numbers=("q", "x1_bar", "x2_bar")):
-    from s2sad.optimize.peephole import reuse_quotients
+    from s2sad.optimize.quotients import reuse_quotients
     statements = reuse_quotients(gast.parse(text).body, set(numbers))
     return lines(statements)
 
@@ -316,7 +317,7 @@ def test_a_quotients_derivatives_divide_once():
 
 
 def into(text, arrays=("v", "x_bar"), readers=""):
-    from s2sad.optimize.peephole import write_into
+    from s2sad.optimize.write_into import write_into
     statements = write_into(gast.parse(text).body, set(arrays), "np",
                             {"np.empty_like", "np.exp"}, gast.parse(readers).body)
     return lines(statements)

@@ -17,15 +17,12 @@ from ..analysis import infer, tape
 from ..analysis.specialise import Spec
 from ..frontend import calls, stamps
 from ..frontend.front import front
-from ..optimize import inplace
-from ..optimize.batching import batch_outer_products
-from ..optimize.constants import floats, propagate
-from ..optimize.linear import fold_linear
-from ..optimize.peephole import (factor_scalars, factor_shared, fold_forward, fold_negations,
-                                 reuse_quotients, write_into)
+from ..optimize import passes
+from ..optimize.constants import floats
+from ..optimize.forward_folding import fold_forward
+from ..optimize.inplace import shapes_of
 from ..syntax.compile import compile_function
-from ..syntax.printer import Printer, assign, name, source, tuple_of
-from ..syntax.template import const
+from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter
 from .primal import PrimalPrinter
 from .tangent import TangentEmitter
@@ -226,30 +223,12 @@ class AdjointBuilder(_Builder):
         if self.spec.out_kind.is_scalar:
             numbers.add(seed)
         fixed_seed = self.mode == "gradient" and self.spec.out_kind.is_scalar
-        if fixed_seed:
-            backward = propagate([assign(seed, const(1.0))] + backward,
-                                 lambda x: emitter.fill("np.copy(x)", x=x),
-                                 kept + [returned], numbers, floats(function, self._checked()))
-        unbroadcast = self.handles["unbroadcast"]
-        backward = fold_negations(backward, arrays, kept + [returned], linear={unbroadcast},
-                                  pure=self._pure() | {unbroadcast}, numbers=numbers)
-        backward = factor_shared(backward, arrays, self._pure() | {unbroadcast})
-        backward = write_into(backward, arrays, self.handles["np"],
-                              self._pure() | {unbroadcast}, kept + [returned])
-        backward = reuse_quotients(backward, number_bars)
-        backward = factor_scalars(backward, number_bars)
-        backward = fold_linear(backward, numbers, kept + [returned])
-        vectors = {v for v, k in kinds.items() if k.is_array and k.ndim == 1}
-        backward = batch_outer_products(backward, vectors | {bar(v) for v in vectors},
-                                        self.handles["np"], self.namer.fresh)
-        forward = self.forward(kept + backward + [returned], emitter, pushed) + kept
-        if self.float64 and inplace.allowed(forward + backward, self.bindings, self.callees):
-            shapes, bounds = inplace.shapes_of(kinds, bar)
-            floating = floats(function, self._checked()) | {
-                bar(v) for v, k in kinds.items() if k.is_array}
-            backward = inplace.rewrite(backward, shapes, bounds, floating, numbers,
-                                       self.handles["np"], [returned],
-                                       {self.handles["sigmoid"]})
+        context = self._context(emitter, kept, returned, arrays, numbers, number_bars,
+                                seed if fixed_seed else None)
+
+        def print_forward(statements):
+            return self.forward(kept + statements + [returned], emitter, pushed) + kept
+        forward, backward = passes.optimize(backward, context, print_forward)
         params = function.params + (() if fixed_seed else (seed,))
         header = f"def {self.def_name}({', '.join(params)}"
         if self.top and self.spec.out_kind.is_scalar and not fixed_seed:
@@ -285,6 +264,22 @@ class AdjointBuilder(_Builder):
         """Calls an expression may make and still be moved to where it is read."""
         modules = (self.handles["np"], self.handles["math"])
         return {f"{module}.{f}" for module in modules for f in _PURE}
+
+    def _context(self, emitter, kept, returned, arrays, numbers, number_bars, fixed_seed):
+        """What the optimization passes know of this adjoint (`fixed_seed`: the seed's name
+        when `grad` fixes it at 1.0)."""
+        kinds, bar = self.spec.kinds, self.namer.bar
+        vectors = {v for v, k in kinds.items() if k.is_array and k.ndim == 1}
+        shapes, bounds = shapes_of(kinds, bar)
+        return passes.Context(
+            arrays=frozenset(arrays), numbers=frozenset(numbers),
+            number_bars=frozenset(number_bars),
+            vectors=frozenset(vectors | {bar(v) for v in vectors}),
+            floats=frozenset(floats(self.spec.function, self._checked())), shapes=shapes,
+            bounds=bounds, pure=frozenset(self._pure() | {self.handles["unbroadcast"]}),
+            kept=tuple(kept), returned=returned, handles=self.handles, fresh=self.namer.fresh,
+            copy=lambda x: emitter.fill("np.copy(x)", x=x), fixed_seed=fixed_seed,
+            float64=self.float64, bindings=self.bindings, callees=self.callees)
 
 
 _PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "where",

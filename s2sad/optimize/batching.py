@@ -25,6 +25,12 @@ import gast
 from ..syntax.printer import assign, assigns, name, store, updated_in_place
 
 
+def run(statements, context):
+    """The pass over the backward sweep."""
+    return batch_outer_products(statements, context.vectors, context.handles["np"],
+                                context.fresh)
+
+
 def batch_outer_products(statements, vectors, np_name, fresh):
     """`statements` with the loops rewritten; `vectors`: names that hold 1-D arrays,
     `np_name`: NumPy's name in the generated code, `fresh(hint)`: a new name."""

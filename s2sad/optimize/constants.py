@@ -16,7 +16,8 @@ import gast
 import numpy as np
 
 from .. import ir
-from ..syntax.printer import assigns, bound_names, targets, updated_in_place, viewed
+from ..syntax.printer import (assign, assigns, bound_names, targets, updated_in_place,
+                              viewed)
 from ..syntax.simplify import number, simplify
 from ..syntax.template import const
 
@@ -29,6 +30,15 @@ _FLOATING = {operator.truediv} | {getattr(module, f) for module in (np, math) fo
 # operators whose result is floating point when one operand is
 _FOLLOWING = {operator.add, operator.sub, operator.mul, operator.pow, operator.neg,
               operator.pos, operator.matmul}
+
+
+def run(statements, context):
+    """The pass over the backward sweep, when `grad` fixes the seed (`context.fixed_seed`,
+    its name): the seed assigned 1.0 first, and carried forward."""
+    if context.fixed_seed is None:
+        return statements
+    return propagate([assign(context.fixed_seed, const(1.0))] + statements, context.copy,
+                     context.readers, context.numbers, context.floats)
 
 
 def propagate(statements, copy, readers=(), numbers=(), floats=()):

@@ -31,7 +31,7 @@ import numpy as np
 from ..ir import kinds as K
 from ..syntax.printer import assign, assigns, store
 from ..syntax.template import name
-from .peephole import _counts, _names
+from .statements import name_counts, names_in
 
 _BINARY = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide"}
 _COMMUTATIVE = (gast.Add, gast.Mult)
@@ -45,6 +45,18 @@ _FLOATING = {"exp", "log", "sin", "cos", "tanh", "sqrt", "log1p", "expm1", "loga
 _OTHER_DTYPES = {"astype", "dtype", "view", "float32", "float16", "half", "single",
                  "longdouble", "complex64", "complex128", "csingle", "cdouble",
                  "clongdouble", "complex", "frombuffer"}
+
+
+def run(statements, context):
+    """The pass over the backward sweep, once the forward sweep is printed: only where
+    every floating-point argument is float64 (`context.float64`) and `allowed` finds no
+    other dtype in either sweep."""
+    if not (context.float64 and allowed(list(context.forward) + statements,
+                                        context.bindings, context.callees)):
+        return statements
+    return rewrite(statements, context.shapes, context.bounds, context.floats | context.arrays,
+                   context.numbers, context.handles["np"], [context.returned],
+                   {context.handles["sigmoid"]})
 
 
 def allowed(statements, bindings, callees):
@@ -79,7 +91,7 @@ def rewrite(statements, shapes, bounds, floating, numbers, numpy, readers=(),
     name NumPy goes by; `readers`: other code that may read the names; `helpers`: names
     of other functions that apply elementwise (`sigmoid`)."""
     context = _Context(dict(shapes), bounds, floating, numbers, numpy, set(helpers),
-                       _counts(list(statements) + list(readers)))
+                       name_counts(list(statements) + list(readers)))
     _refine(statements, context)
     return _block(statements, context)
 
@@ -237,7 +249,7 @@ def _without_outer(statements, index, context):
     product = step.value.id
     for position in range(index - 1, -1, -1):
         earlier = statements[position]
-        if (product, "store") in _names(earlier):
+        if (product, "store") in names_in(earlier):
             break
     else:
         return index
@@ -273,7 +285,7 @@ def _steps(statement, context):
     if not all(isinstance(c.func, gast.Attribute) and isinstance(c.func.value, gast.Name)
                and c.func.value.id == context.numpy for c in calls):
         return None
-    if target not in context.floating or (target, "load") in _names(statement.value):
+    if target not in context.floating or (target, "load") in names_in(statement.value):
         return None
     spine = _spine(statement.value, context)
     if spine is None or len(spine) < 2:

@@ -19,6 +19,11 @@ from ..syntax.template import const, name
 _SHORT = 8
 
 
+def run(statements, context):
+    """The pass over the backward sweep."""
+    return fold_linear(statements, context.numbers, context.readers)
+
+
 def fold_linear(statements, numbers, readers=()):
     """`statements` with the loop bodies' linear number expressions collected; `numbers`:
     the names that hold numbers; `readers`: code that follows and may read the names."""
