@@ -22,7 +22,8 @@ list already holding it.
 """
 import gast
 
-from ..syntax.printer import assign, assigns, name, store, updated_in_place
+from ..syntax import queries
+from ..syntax.printer import assign, name, store
 
 
 def run(statements, context):
@@ -48,7 +49,7 @@ def batch_outer_products(statements, vectors, np_name, fresh):
 
 
 def _batched(loop, vectors, np_name, fresh):
-    updated = updated_in_place([loop])
+    updated = queries.updated_in_place([loop])
     if any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(loop)):
         return [loop]
     lists, kept, products = [], [], []
@@ -84,7 +85,7 @@ def _batched(loop, vectors, np_name, fresh):
 def _kept_list(loop, kept, vector, index):
     """A list the loop already appends `vector` to, with the same value as at `index`."""
     for where, kept_vector, list_ in kept:
-        if kept_vector == vector and not assigns(
+        if kept_vector == vector and not queries.assigns(
                 _flat(loop.body[min(where, index) + 1:max(where, index)]), {vector}):
             return list_
     return None

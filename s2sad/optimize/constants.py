@@ -16,8 +16,8 @@ import gast
 import numpy as np
 
 from .. import ir
-from ..syntax.printer import (assign, assigns, bound_names, targets, updated_in_place,
-                              viewed)
+from ..syntax import queries
+from ..syntax.printer import assign
 from ..syntax.simplify import number, simplify
 from ..syntax.template import const
 
@@ -55,7 +55,7 @@ def propagate(statements, copy, readers=(), numbers=(), floats=()):
     read_after = {key[0] for key in _stores(readers) if isinstance(key, tuple)}
     for identifier in read_after:
         stores[identifier] = None
-    shared = updated_in_place(statements) | read_after
+    shared = queries.updated_in_place(statements) | read_after
     aliases = _Aliases(shared, set(numbers), set(floats), copy)
     while True:
         found = _first(statements, lambda *at: _constant(*at, stores))
@@ -121,7 +121,7 @@ def _copy(block, index, stores, shared):
     identifier = _assigned_once(block, index, stores,
                                 lambda value: isinstance(value, gast.Name))
     other = block[index].value.id if identifier else None
-    if other is None or {identifier, other} & shared or assigns(block[index + 1:], {other}):
+    if other is None or {identifier, other} & shared or queries.assigns(block[index + 1:], {other}):
         return None
     return identifier, other
 
@@ -151,8 +151,8 @@ def _names(statements):
     for statement in statements:
         bound, nodes = set(), list(gast.walk(statement))
         for node in nodes:
-            for target in targets(node):
-                for name in bound_names(target):
+            for target in queries.targets(node):
+                for name in queries.bound_names(target):
                     bound.add(id(name))
                     found.append((name, True))
                     if isinstance(node, gast.AugAssign):
@@ -175,10 +175,10 @@ def _substitute(statement, identifier, value, aliases):
                 if isinstance(inner, gast.stmt):
                     _substitute(inner, identifier, value, aliases)
         elif isinstance(old, gast.expr) and _mentions(old, identifier) and not (
-                field == "target" and bound_names(old)):
+                field == "target" and queries.bound_names(old)):
             replaced = _replaced(old, identifier, value)
             new = simplify(replaced)
-            base = viewed(new) if viewed(old) is None else None
+            base = queries.viewed(new) if queries.viewed(old) is None else None
             if base is not None and base not in aliases.numbers:
                 if base not in aliases.floats:
                     new = replaced

@@ -11,7 +11,7 @@ line comes back:
 """
 import gast
 
-from .statements import calls_only, name_counts
+from ..syntax import queries
 from .substitution import reader, substituted
 
 
@@ -25,7 +25,7 @@ def fold_forward(statements, numbers, needed, pure=(), arrays=()):
     reusing a large temporary in place, so `hidden = np.tanh(X @ W + b)` stays one line.
     `numbers`: names that hold numbers; `needed`: names the code after the forward sweep
     reads."""
-    counts = name_counts(statements)
+    counts = queries.counts(statements)
 
     def single(names):
         return {n for n in names if n not in needed and counts.get((n, "store")) == 1
@@ -52,7 +52,7 @@ def _forward_block(statements, looped, anywhere, pure, in_loop):
         if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
                 and isinstance(statement.targets[0], gast.Name)
                 and statement.targets[0].id in candidates
-                and calls_only(statement.value, pure)):
+                and queries.calls_only(statement.value, pure)):
             index += 1
             continue
         name = statement.targets[0].id

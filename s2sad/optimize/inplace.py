@@ -29,9 +29,9 @@ import gast
 import numpy as np
 
 from ..ir import kinds as K
-from ..syntax.printer import assign, assigns, store
+from ..syntax import queries
+from ..syntax.printer import assign, store
 from ..syntax.template import name
-from .statements import name_counts, names_in
 
 _BINARY = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide"}
 _COMMUTATIVE = (gast.Add, gast.Mult)
@@ -91,7 +91,7 @@ def rewrite(statements, shapes, bounds, floating, numbers, numpy, readers=(),
     name NumPy goes by; `readers`: other code that may read the names; `helpers`: names
     of other functions that apply elementwise (`sigmoid`)."""
     context = _Context(dict(shapes), bounds, floating, numbers, numpy, set(helpers),
-                       name_counts(list(statements) + list(readers)))
+                       queries.counts(list(statements) + list(readers)))
     _refine(statements, context)
     return _block(statements, context)
 
@@ -249,7 +249,7 @@ def _without_outer(statements, index, context):
     product = step.value.id
     for position in range(index - 1, -1, -1):
         earlier = statements[position]
-        if (product, "store") in names_in(earlier):
+        if (product, "store") in queries.uses(earlier):
             break
     else:
         return index
@@ -263,7 +263,7 @@ def _without_outer(statements, index, context):
                     for a in call.args)):
         return index
     left, right = call.args
-    if assigns(statements[position + 1:index], {left.id, right.id}):
+    if queries.assigns(statements[position + 1:index], {left.id, right.id}):
         return index
     column = gast.Subscript(value=left, slice=gast.Tuple(elts=[
         gast.Slice(lower=None, upper=None, step=None), gast.Constant(value=None, kind=None)],
@@ -285,7 +285,7 @@ def _steps(statement, context):
     if not all(isinstance(c.func, gast.Attribute) and isinstance(c.func.value, gast.Name)
                and c.func.value.id == context.numpy for c in calls):
         return None
-    if target not in context.floating or (target, "load") in names_in(statement.value):
+    if target not in context.floating or (target, "load") in queries.uses(statement.value):
         return None
     spine = _spine(statement.value, context)
     if spine is None or len(spine) < 2:

@@ -12,7 +12,7 @@ import copy
 
 import gast
 
-from ..syntax.printer import assigns
+from ..syntax import queries
 from ..syntax.template import const, name
 
 
@@ -82,7 +82,7 @@ def _temporaries(statements, index, counts, numbers):
         inputs = {n.id for n in gast.walk(statement.value) if isinstance(n, gast.Name)}
         if target in reads and target in numbers and counts.get(target) == 2 and \
                 _linear(statement.value, numbers) is not None and \
-                not assigns(statements[position + 1:index], inputs | {target}):
+                not queries.assigns(statements[position + 1:index], inputs | {target}):
             found[target] = position
     return found
 

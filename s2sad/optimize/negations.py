@@ -10,8 +10,8 @@ statement that reads it can subtract instead, it does:
 """
 import gast
 
+from ..syntax import queries
 from ..syntax.simplify import neg
-from .statements import called, name_counts, names_in
 from .substitution import reader, substituted
 
 
@@ -31,7 +31,7 @@ def fold_negations(statements, arrays, readers=(), linear=(), pure=(), numbers=(
     first argument (`f(-a, b)` is `-f(a, b)`); `pure`: the functions `e` may call and
     still be moved. A negation `v = -w` of a single-use `w = a * x` with `a` a number
     (`numbers`: names that hold numbers) becomes `v = -a * x`, negating the number."""
-    counts = name_counts(list(statements) + list(readers))
+    counts = queries.counts(list(statements) + list(readers))
     counts.update(((name, "store"), 0) for name, kind in list(counts)
                   if kind == "store" and name not in arrays)
     return _block(statements, counts, set(linear), set(pure), set(numbers))
@@ -78,12 +78,12 @@ def _scaled_negation(statements, index, counts, pure, numbers):
             continue
         value = earlier.value
         parent = _number_factor(value, numbers)
-        if parent is None or any(isinstance(n, gast.Call) and called(n) not in pure
+        if parent is None or any(isinstance(n, gast.Call) and queries.called(n) not in pure
                                  for n in gast.walk(value)):
             return index
-        reads = {n for n, _ in names_in(value)}
+        reads = {n for n, _ in queries.uses(value)}
         for between in statements[position + 1:index]:
-            if reads & {n for n, ctx in names_in(between) if ctx == "store"}:
+            if reads & {n for n, ctx in queries.uses(between) if ctx == "store"}:
                 return index
         parent.left = neg(parent.left)
         statement.value = value
@@ -116,7 +116,7 @@ def _negation(statement, counts, pure):
             and isinstance(statement.targets[0], gast.Name)):
         return None
     if not _negated(statement.value) or any(
-            isinstance(n, gast.Call) and called(n) not in pure
+            isinstance(n, gast.Call) and queries.called(n) not in pure
             for n in gast.walk(statement.value)):
         return None
     target = statement.targets[0].id
@@ -150,7 +150,7 @@ def _outward(node, linear):
         if _negated(node.right):
             return neg(_outward(gast.BinOp(left=node.left, op=node.op,
                                            right=node.right.operand), linear))
-    if isinstance(node, gast.Call) and called(node) in linear and node.args \
+    if isinstance(node, gast.Call) and queries.called(node) in linear and node.args \
             and _negated(node.args[0]) and not node.keywords:
         node.args[0] = node.args[0].operand
         return neg(node)

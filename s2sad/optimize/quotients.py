@@ -8,7 +8,8 @@ second reads the first:
 """
 import gast
 
-from .statements import names_in, nested
+from ..syntax import queries
+from .blocks import nested
 
 
 def run(statements, context):
@@ -39,7 +40,7 @@ def reuse_quotients(statements, numbers):
             if not isinstance(later, (gast.Assign, gast.AugAssign)):
                 break
             later.value = _Quotient(quotient, g, b).visit(later.value)
-            if {quotient, g, b} & {n for n, c in names_in(later) if c == "store"}:
+            if {quotient, g, b} & {n for n, c in queries.uses(later) if c == "store"}:
                 break
     return statements
 

@@ -10,8 +10,8 @@ instead, two multiplications and two names go per trip:
 """
 import gast
 
+from ..syntax import queries
 from ..syntax.simplify import neg
-from .statements import name_counts, names_in
 
 
 def run(statements, context):
@@ -24,7 +24,7 @@ def factor_scalars(statements, numbers):
     are folded into it with the incoming adjoint taken out (the example above). Only in loop
     bodies, where that time is spent: straight-line code keeps one named adjoint per Wengert
     variable, as the notes write them. `numbers`: the adjoint names that hold numbers."""
-    counts = name_counts(statements)
+    counts = queries.counts(statements)
     return _factor_block(statements, counts, set(numbers), False)
 
 
@@ -64,8 +64,8 @@ def _factor_at(statements, index, counts, numbers):
         sources.append((position, sign, partial, scale))
     written = set()
     for position in range(min(p for p, *_ in sources), index):
-        written |= {n for n, ctx in names_in(statements[position]) if ctx == "store"}
-    reads = {common} | {n for _, _, p, _ in sources for n, ctx in names_in(p)}
+        written |= {n for n, ctx in queries.uses(statements[position]) if ctx == "store"}
+    reads = {common} | {n for _, _, p, _ in sources for n, ctx in queries.uses(p)}
     if reads & (written - {term for _, term, _ in terms}):
         return index
     total = None

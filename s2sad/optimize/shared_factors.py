@@ -8,8 +8,9 @@ is passed over once fewer:
 """
 import gast
 
+from ..syntax import queries
 from ..syntax.simplify import binop, number
-from .statements import calls_only, names_in, nested
+from .blocks import nested
 
 
 def run(statements, context):
@@ -40,24 +41,24 @@ def _shared_factor(statements, index, arrays, pure):
             and number(first.value.left)):
         return False
     target, scale, scaled = first.targets[0].id, number(first.value.left), first.value.right
-    if not calls_only(scaled, pure):
+    if not queries.calls_only(scaled, pure):
         return False
-    reads = {n for n, _ in names_in(scaled)}
+    reads = {n for n, _ in queries.uses(scaled)}
     for position in range(index + 1, len(statements)):
         statement = statements[position]
-        names = names_in(statement)
+        names = queries.uses(statement)
         if (target, "load") in names or (target, "store") in names:
             break
         if not isinstance(statement, gast.Assign) or reads & {n for n, c in names
                                                               if c == "store"} \
                 or not all(isinstance(t, gast.Name) for t in statement.targets) \
-                or not calls_only(statement, pure):
+                or not queries.calls_only(statement, pure):
             return False
     else:
         return False
     if not (isinstance(statement, gast.AugAssign) and isinstance(statement.target, gast.Name)
             and statement.target.id == target and isinstance(statement.op, (gast.Add, gast.Sub))
-            and (target, "load") not in names_in(statement.value)):
+            and (target, "load") not in queries.uses(statement.value)):
         return False
     factors = _factors(statement.value)
     for k, factor in enumerate(factors):

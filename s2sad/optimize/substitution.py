@@ -7,7 +7,7 @@ changes between the two.
 """
 import gast
 
-from .statements import calls_only, names_in
+from ..syntax import queries
 
 
 def reader(statements, index, target, pushes=False, pure=None):
@@ -18,12 +18,12 @@ def reader(statements, index, target, pushes=False, pure=None):
     names, and they and the reader may only call `pure` functions (the tape's push
     among them): then nothing can change the array in place before the reader
     evaluates the expression."""
-    reads = {n for n, ctx in names_in(statements[index].value)}
+    reads = {n for n, ctx in queries.uses(statements[index].value)}
     for position in range(index + 1, len(statements)):
         statement = statements[position]
-        names = names_in(statement)
+        names = queries.uses(statement)
         stored = {n for n, ctx in names if ctx == "store"}
-        if pure is not None and not calls_only(statement, pure):
+        if pure is not None and not queries.calls_only(statement, pure):
             return None
         if (target, "load") in names:
             # the reader's own assignment comes after it evaluates what it reads

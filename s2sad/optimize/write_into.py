@@ -13,7 +13,7 @@ import copy as copy_module
 
 import gast
 
-from .statements import called, calls_only, name_counts, names_in
+from ..syntax import queries
 
 _UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
            gast.Div: "divide"}
@@ -34,7 +34,7 @@ def write_into(statements, arrays, numpy, pure=(), readers=()):
     that hold arrays; `numpy`: the name NumPy goes by; `readers`: other code that may
     read the names. Only assignments to names calling `pure` functions, and element
     writes into the new array, may come between."""
-    counts = name_counts(list(statements) + list(readers))
+    counts = queries.counts(list(statements) + list(readers))
     out = list(statements)
     index = 0
     while index < len(out):
@@ -48,30 +48,30 @@ def _written_into(statements, index, arrays, numpy, pure, counts):
     if not (isinstance(first, gast.Assign) and len(first.targets) == 1
             and isinstance(first.targets[0], gast.Name) and first.targets[0].id in arrays
             and isinstance(first.value, gast.BinOp) and type(first.value.op) in _UFUNCS
-            and calls_only(first, pure)):
+            and queries.calls_only(first, pure)):
         return False
     target = first.targets[0].id
     if counts.get((target, "store")) != 1 or counts.get((target, "load")) != 1:
         return False
-    reads, fresh = {n for n, _ in names_in(first.value)}, set()
+    reads, fresh = {n for n, _ in queries.uses(first.value)}, set()
     for position in range(index + 1, len(statements)):
         statement = statements[position]
         if not isinstance(statement, gast.Assign) or len(statement.targets) != 1 \
-                or not calls_only(statement, pure):
+                or not queries.calls_only(statement, pure):
             return False
         left, value = statement.targets[0], statement.value
         if isinstance(left, gast.Subscript) and isinstance(left.value, gast.Name) \
                 and left.value.id in fresh:
             if isinstance(value, gast.Name) and value.id == target:
                 break
-            if (target, "load") in names_in(statement):
+            if (target, "load") in queries.uses(statement):
                 return False
             continue
-        if not isinstance(left, gast.Name) or (target, "load") in names_in(statement) \
+        if not isinstance(left, gast.Name) or (target, "load") in queries.uses(statement) \
                 or left.id in reads:
             return False
         fresh.discard(left.id)
-        if isinstance(value, gast.Call) and called(value) in {
+        if isinstance(value, gast.Call) and queries.called(value) in {
                 f"{numpy}.{f}" for f in _FRESH}:
             fresh.add(left.id)
     else:

@@ -46,58 +46,6 @@ def augment(target, value):
     return gast.AugAssign(target=target, op=gast.Add(), value=value)
 
 
-def targets(node):
-    """What a node assigns: an assignment's targets, an augmented assignment's or a for
-    loop's target; nothing for other nodes."""
-    if isinstance(node, gast.Assign):
-        return node.targets
-    if isinstance(node, (gast.AugAssign, gast.For)):
-        return [node.target]
-    return []
-
-
-def bound_names(target):
-    """The Name nodes an assignment target binds (`a`, `a, b`, `*a`); an element or
-    attribute target binds none."""
-    if isinstance(target, gast.Name):
-        return [target]
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [found for item in target.elts for found in bound_names(item)]
-    if isinstance(target, gast.Starred):
-        return bound_names(target.value)
-    return []
-
-
-def assigns(statements, names):
-    """Whether any of `statements`, nested ones included, assigns one of `names`."""
-    return any(found.id in names for statement in statements
-               for node in gast.walk(statement) for target in targets(node)
-               for found in bound_names(target))
-
-
-def viewed(node):
-    """The name `node` reads or reads a view of (`x`, `x[1:]`, `x.T`), else None."""
-    while isinstance(node, (gast.Subscript, gast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
-
-
-def updated_in_place(statements):
-    """Names that `statements`, nested ones included, change in place: `v += ...`,
-    `v[i] = ...`, `np.add.at(v, ...)`. Read off the statements' structure, since
-    generated code does not always set the nodes' `ctx`."""
-    found = set()
-    for statement in statements:
-        for node in gast.walk(statement):
-            for target in targets(node):
-                if isinstance(node, gast.AugAssign) or not bound_names(target):
-                    found.add(viewed(target))
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                    and node.func.attr == "at" and node.args:
-                found.add(viewed(node.args[0]))
-    return found - {None}
-
-
 def tuple_of(items, ctx=None):
     return gast.Tuple(elts=list(items), ctx=ctx or gast.Load())
 
