@@ -4,6 +4,8 @@ What comes in is a `Spec`. tangent.py writes the forward-mode statements beside 
 primal ones; adjoint.py writes the backward sweep, statement by statement in reverse,
 accumulating adjoints incrementally; primal.py writes the primal statements (the forward
 sweep of the adjoint, with its pushes), and composites.py fuses runs of operations whose
-adjoint is cheaper as a whole. assemble.py puts a derivative function together from them,
-runs the optimization passes over it and compiles it. What goes out is a `Derived`.
+adjoint is cheaper as a whole. control.py holds how the two sweeps agree on the path
+taken through branches and loops, values.py what the emitters know of the values they
+write. assemble.py puts a derivative function together from them, runs the optimization
+passes over it and compiles it. What goes out is a `Derived`.
 """

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import gast
 
 from .. import ir, rules
+from ..analysis import flow
 from ..analysis.infer import consts, kind_of
+from ..analysis.views import written_views
 from ..errors import located
 from ..frontend import calls
 from ..ir import kinds as K
@@ -27,11 +29,8 @@ from ..syntax.printer import assign, augment, name, store, tuple_of
 from ..syntax.simplify import binop, number
 from ..syntax.template import const, fill
 from . import composites
-
-# NumPy functions whose result may share memory with an argument: their result is not an
-# array the adjoint may update in place.
-_VIEWS = {"expand_dims", "broadcast_to", "reshape", "transpose", "squeeze", "swapaxes",
-          "ravel", "asarray"}
+from .control import loop_saves, range_call, retrace
+from .values import element_is_scalar, loaded, new_array
 
 
 @dataclass
@@ -41,17 +40,6 @@ class Record:
     the group assigned."""
     reads: set
     out_used: bool = False
-
-
-@dataclass
-class Control:
-    """How the backward sweep finds the path the forward sweep took through a statement:
-    an `if` re-evaluates its test ("reeval"), reads a flag variable ("flag") or pops a
-    flag the forward sweep pushed ("pushed"); a loop replays a trip count (`counter`)
-    when it may stop early."""
-    mode: str = None
-    flag: str = None
-    counter: str = None
 
 
 class AdjointEmitter:
@@ -82,15 +70,15 @@ class AdjointEmitter:
         self.records = {}
         self.controls = {}
         self.saves = {}
-        self.local = _block_local(spec.function)
+        self.local = flow.block_local(spec.function)
         self.views = written_views(spec.function, self.kinds)
         self.indexed = {s.target.name for s in ir.walk(spec.function.body)
                         if isinstance(s, ir.SetItem)} | {
             s.args[0].name for s in ir.walk(spec.function.body)
             if isinstance(s, ir.Op) and s.prim is operator.getitem
             and isinstance(s.args[0], ir.Var)}
-        self.undefined = _maybe_undefined(spec.function)
-        self.reaching = _reaching(spec.function)
+        self.undefined = flow.maybe_undefined(spec.function)
+        self.reaching = flow.reaching(spec.function)
         self.templates = _templates(spec.function, self.kinds)
         self.uses = composites.reads(spec.function)
         # arrays whose adjoint is, for now, a number standing for itself broadcast
@@ -179,21 +167,21 @@ class AdjointEmitter:
             return
         temps = {op.target.name for op in group
                  if isinstance(op, ir.Op) and op.target.name not in self.mutable}
-        out_used = out in _loaded(body)
+        out_used = out in loaded(body)
         restore = []
         if key in self.pushed:
             if out_used:
                 restore.append(assign(out, name(final.target.name)))
             restore.append(self.pop(final, key, depth))
         if depth:
-            early = self.recompute(group, temps, _loaded(restore), set())
-            rest = self.recompute(group, temps, _loaded(body), set(early))
+            early = self.recompute(group, temps, loaded(restore), set())
+            rest = self.recompute(group, temps, loaded(body), set(early))
             body = [self.printer.statement(op) for op in early] + restore + \
                 [self.printer.statement(op) for op in rest] + body
-            reads = _loaded(body) - _stored(body)
+            reads = loaded(body) - _stored(body)
         else:
             body = restore + body
-            reads = _loaded(body)
+            reads = loaded(body)
         reads &= set(self.kinds)
         for read in list(reads):
             reads |= self.views.get(read, set())
@@ -238,7 +226,7 @@ class AdjointEmitter:
         # first assigned by the branch on every path (or left by `break`): the adjoint
         # of an older value, which is zero, needs no variable before the branch
         fresh = {v for v in self.touched([statement])
-                 if v not in self.state and _first([statement], v) == "set"}
+                 if v not in self.state and flow.first([statement], v) == "set"}
         touched = [v for v in self.touched([statement])
                    if v in self.state or (depth or v in reach) and v not in fresh]
         self.materialize(touched)
@@ -273,7 +261,7 @@ class AdjointEmitter:
             return
         control = self.control(statement, depth)
         touched = [v for v in self.touched([statement])
-                   if v in self.state or _first(statement.body, v) != "set"]
+                   if v in self.state or flow.first(statement.body, v) != "set"]
         self.materialize(touched)
         if control.counter and depth:
             self.statements.append(assign(control.counter, self.fill("pop()")))
@@ -303,23 +291,9 @@ class AdjointEmitter:
         """How the backward sweep retraces `statement` (decided once, shared with the
         forward sweep)."""
         key = id(statement)
-        if key in self.controls:
-            return self.controls[key]
-        control = Control()
-        if isinstance(statement, ir.If):
-            test = statement.test
-            written = ir.writes(statement.body + statement.orelse)
-            if not test.calls and not {v.name for v in test.reads} & written:
-                control.mode = "reeval"
-            elif depth:
-                control.mode = "pushed"
-            else:
-                control.mode = "flag"
-                control.flag = self.namer.numbered("branch")
-        elif isinstance(statement, ir.While) or breaks(statement.body):
-            control.counter = self.namer.fresh("trips")
-        self.controls[key] = control
-        return control
+        if key not in self.controls:
+            self.controls[key] = retrace(statement, depth, self.namer)
+        return self.controls[key]
 
     def active_in(self, block):
         """Whether a block has backward code: adjoints, or values to restore."""
@@ -566,7 +540,7 @@ class AdjointEmitter:
         if not isinstance(contribution, rules.Add) or contribution.reduce:
             return contribution
         bars = {self.bar(v) for v in self.narrow}
-        arrays = {n for n in _loaded([contribution.value])
+        arrays = {n for n in loaded([contribution.value])
                   if n not in bars and not self.kinds.get(n, K.SCALAR).is_scalar}
         if arrays:
             return contribution
@@ -578,7 +552,7 @@ class AdjointEmitter:
         operation fewer in the loop bodies of scalar code."""
         last = self.statements[-1] if self.statements else None
         if not (isinstance(last, gast.Assign) and isinstance(last.targets[0], gast.Name)
-                and last.targets[0].id == bar) or bar in _loaded([value]):
+                and last.targets[0].id == bar) or bar in loaded([value]):
             return False
         first = last.value
         if isinstance(first, gast.UnaryOp) and isinstance(first.op, gast.USub):
@@ -679,183 +653,6 @@ def _complement(index):
     if index.upper is not None:
         rest.append(gast.Slice(lower=index.upper, upper=None, step=None))
     return rest
-
-
-def new_array(value, handles):
-    """Whether `value` is certainly a new array the adjoint may update in place."""
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        return True
-    if isinstance(value, gast.Call):
-        func = value.func
-        if isinstance(func, gast.Name):
-            return func.id != handles["unbroadcast"] and func.id in handles.values()
-        return isinstance(func, gast.Attribute) and func.attr not in _VIEWS
-    return False
-
-
-def loop_saves(loop, pushed):
-    """Keys of the variables saved once around `loop`, in saving order."""
-    return sorted(key for key in pushed
-                  if isinstance(key, tuple) and key[:2] == ("save", id(loop)))
-
-
-def range_call(printer, loop):
-    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop."""
-    parts = [loop.start, loop.stop, loop.step]
-    if parts[2] == ir.Const(1):
-        parts.pop()
-        if parts[0] == ir.Const(0):
-            parts.pop(0)
-    return gast.Call(func=name("range"), args=[printer.atom(p) for p in parts], keywords=[])
-
-
-def element_is_scalar(statement, kinds):
-    """Whether `y[index]` of an element write is one number (saved without a copy)."""
-    kind = kinds[statement.target.name]
-    parts = statement.index if isinstance(statement.index, tuple) else (statement.index,)
-    return kind.ndim is not None and len(parts) == kind.ndim and all(
-        kind_of(p, kinds) == K.INT if not isinstance(p, ir.Const)
-        else type(p.value) is int for p in parts)
-
-
-def breaks(block):
-    """Whether a `break` leaves this loop (one inside an inner loop does not)."""
-    for statement in block:
-        if isinstance(statement, ir.Break):
-            return True
-        if isinstance(statement, ir.If) and (breaks(statement.body)
-                                             or breaks(statement.orelse)):
-            return True
-    return False
-
-
-def written_views(function, kinds):
-    """Variables that may be NumPy views of arrays written element by element, mapped to
-    those arrays: reading a view reads the arrays' current elements."""
-    written = {s.target.name for s in ir.walk(function.body) if isinstance(s, ir.SetItem)}
-    views = {}
-    for op in ir.walk(function.body):
-        if isinstance(op, ir.Op) and op.args and isinstance(op.args[0], ir.Var) \
-                and rules.may_view(op, kinds):
-            source = op.args[0].name
-            bases = ({source} | views.get(source, set())) & written
-            if bases:
-                views[op.target.name] = views.get(op.target.name, set()) | bases
-    return views
-
-
-def _maybe_undefined(function):
-    """Variables first assigned inside a branch or loop: on some paths they may not exist
-    when the backward sweep needs a zero adjoint for them."""
-    defined = set(function.params) | {s.target.name for s in function.body
-                                      if isinstance(s, ir.Op)}
-    return {s.target.name for s in ir.walk(function.body)} - defined
-
-
-def _reaching(function):
-    """For each `if`, the variables some path from the function's entry to it reads or
-    assigns: their adjoints must exist after the branch. A use in an earlier sibling
-    branch does not count (after early returns are moved, the code that follows an `if`
-    is copied into its branches, so the first use in the text may be on another path)."""
-    found = {}
-
-    def visit(block, seen):
-        for statement in block:
-            if isinstance(statement, (ir.Op, ir.SetItem)):
-                seen |= {v.name for v in statement.vars()}
-                if isinstance(statement, ir.Op):
-                    seen.add(statement.target.name)
-            elif isinstance(statement, ir.If):
-                found[id(statement)] = set(seen)
-                seen = visit(statement.body, set(seen)) | visit(statement.orelse, set(seen))
-            elif isinstance(statement, (ir.For, ir.While)):
-                if isinstance(statement, ir.For):
-                    seen.add(statement.target.name)
-                seen = visit(statement.body, visit(statement.body, set(seen)))
-        return seen
-    visit(function.body, set(function.params))
-    return found
-
-
-def _block_local(function):
-    """Mutable variables used in one block only, assigned there before any read: their
-    adjoint lives and dies within one pass over that block, like a temporary's."""
-    blocks, first = {}, {}
-
-    def note(names, block, defines=None):
-        for var in names:
-            blocks.setdefault(var, set()).add(id(block))
-            first.setdefault(var, var == defines)
-
-    def visit(block):
-        for statement in block:
-            reads = ir.reads(statement)
-            if isinstance(statement, ir.Op):
-                target = statement.target.name
-                note(reads, block)
-                note([target], block, None if target in reads else target)
-            elif isinstance(statement, ir.SetItem):
-                note(reads, block)
-            elif not isinstance(statement, ir.Break):
-                note(reads, block)
-                if isinstance(statement, ir.For):
-                    note([statement.target.name], block, statement.target.name)
-                for inner in (statement.body, getattr(statement, "orelse", [])):
-                    visit(inner)
-    visit(function.body)
-    result = function.result.name if isinstance(function.result, ir.Var) else None
-    return {var for var, found in blocks.items()
-            if len(found) == 1 and first[var] and var not in function.params
-            and var != result}
-
-
-def _first(block, var):
-    """What a pass through `block` does to `var` first on every path: "set" (assigns it,
-    or breaks out of the loop, before any read), "read" (on some path), or None (no path
-    touches it, the code after the block decides). A loop body that gives "set" passes
-    no value of `var` from one trip to the next."""
-    for statement in block:
-        if isinstance(statement, ir.Break):
-            return "set"
-        if isinstance(statement, ir.Op):
-            if var in {v.name for v in statement.vars()}:
-                return "read"
-            if statement.target.name == var:
-                return "set"
-        elif isinstance(statement, ir.SetItem):
-            if var in {v.name for v in statement.vars()}:
-                return "read"
-        elif isinstance(statement, ir.For):
-            if statement.target.name == var:
-                return "set"
-            if var in {v.name for v in ir.atom_vars(
-                    (statement.start, statement.stop, statement.step))}:
-                return "read"
-            if any(var in {v.name for v in s.vars()} for s in ir.walk(statement.body)):
-                return "read"
-        elif isinstance(statement, ir.While):
-            if var in {v.name for v in statement.test.reads} or any(
-                    var in {v.name for v in s.vars()} | {s.target.name}
-                    for s in ir.walk(statement.body)):
-                return "read"
-        elif isinstance(statement, ir.If):
-            if var in {v.name for v in statement.test.reads}:
-                return "read"
-            branches = {_first(statement.body, var), _first(statement.orelse, var)}
-            if "read" in branches:
-                return "read"
-            if None not in branches:
-                return "set"
-    return None
-
-
-def _blocks(statement):
-    return statement.body + (statement.orelse if isinstance(statement, ir.If) else [])
-
-
-def _loaded(statements):
-    return {n.id for s in statements for n in gast.walk(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _stored(statements):

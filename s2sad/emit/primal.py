@@ -19,7 +19,8 @@ import gast
 
 from .. import ir, rules
 from ..syntax.printer import assign, name, store
-from .adjoint import Control, breaks, element_is_scalar, loop_saves, range_call
+from .control import Control, breaks, loop_saves, range_call
+from .values import element_is_scalar
 
 
 class PrimalPrinter:
