@@ -12,34 +12,50 @@ was saved (`tape.plan` decides), then recomputes the temporaries its adjoint rea
 its inputs, then applies the recursion. Assigning a variable ends the life of its old
 value, so its adjoint restarts from zero: `x = f(x)` gives `x_bar = f'(x) * x_bar`.
 
-This module walks the structure (groups, branches, loops); accumulator.py keeps the
-adjoints and writes what adds to them, operations.py writes the adjoint of one
-statement.
+This module walks the structure (groups, branches, loops) and settles the backward sweep
+with the saves it needs (`backward_sweep`); accumulator.py keeps the adjoints and writes
+what adds to them, operations.py writes the adjoint of one statement.
 """
 import copy
-from dataclasses import dataclass
 
 import gast
 
 from .. import ir
-from ..analysis import flow
+from ..analysis import flow, tape
 from ..analysis.views import written_views
 from ..frontend import calls
 from ..syntax.printer import assign, name, store
 from . import composites
 from .accumulator import Accumulator
-from .control import loop_saves, range_call, retrace
+from .control import range_call, retrace
 from .operations import OperationAdjoints
 from .values import loaded
 
 
-@dataclass
-class Record:
-    """What the backward code of one group reads of the primal, for `tape.plan`: the
-    variables it needs as they were before the group ran, and whether it needs the value
-    the group assigned."""
-    reads: set
-    out_used: bool = False
+def backward_sweep(function, begin):
+    """The backward sweep of `function` together with what the forward sweep saves for it:
+    `(emitter, statements)` of the trial whose saves are those it asks for.
+
+    What must be saved (`tape.plan`) depends on what the backward sweep reads, and what
+    it reads depends on what is saved: a value popped back is no longer read from before
+    its group, the temporaries recomputed after the pop differ, and a branch or loop with
+    values to restore gets backward code of its own. So the backward sweep is emitted
+    saving nothing, planned, and emitted again saving all that was planned so far, until
+    the plan asks for nothing new. The saves only grow, and there are finitely many, so
+    this ends. `begin(pushed)` starts a
+    trial: an `AdjointEmitter` that names from the same point as every other trial, so
+    that the last trial's names are the code's. Without mutable variables nothing is
+    overwritten and one trial is the adjoint."""
+    pushed = frozenset()
+    while True:
+        emitter = begin(pushed)
+        statements = emitter.backward()
+        if not function.mutable:
+            return emitter, statements
+        planned = tape.plan(function, emitter.records, emitter.controls)
+        if planned <= pushed:
+            return emitter, statements
+        pushed = pushed | planned
 
 
 class AdjointEmitter:
@@ -48,7 +64,7 @@ class AdjointEmitter:
     `spec` carries the Wengert list, kinds and active set; `handles` gives the names the
     generated code uses for modules and helpers; `callee_adjoint(op, arguments,
     positions)` returns the name of a user function's own generated adjoint; `pushed`
-    holds the keys of the writes whose overwritten values the forward sweep saves.
+    holds the saves (`tape.Overwritten`, `tape.LoopEntry`) the forward sweep makes.
 
     What the forward sweep needs from it is in `records` (what each group reads, for the
     tape plan), `controls` (how each branch and loop is retraced) and `saves` (the
@@ -134,7 +150,7 @@ class AdjointEmitter:
                     self.operations.call_adjoint(statement)
                 else:
                     self.operations.rule_adjoint(statement, out if last else None)
-        save = id(final)
+        save = tape.Overwritten(id(final))
         if not body and save not in self.pushed:
             return
         temps = {op.target.name for op in group
@@ -157,7 +173,7 @@ class AdjointEmitter:
         reads &= set(self.kinds)
         for read in list(reads):
             reads |= self.views.get(read, set())
-        self.records[save] = Record(reads, out_used)
+        self.records[id(final)] = tape.Record(reads, out_used)
         if save not in self.pushed and out_used:
             body = _rename(body, out, final.target.name)
         self.adjoints.statements.extend(body)
@@ -253,10 +269,10 @@ class AdjointEmitter:
         if body:
             adjoints.statements.append(gast.For(target=store(target), iter=header, body=body,
                                                 orelse=[], type_comment=None))
-        for key in reversed(loop_saves(statement, self.pushed)):
-            saved = self.saved(key, depth, key[2])
+        for save in reversed(tape.entries(statement, self.pushed)):
+            saved = self.saved(save, depth, save.name)
             value = name(saved) if saved else self.fill("pop()")
-            adjoints.statements.append(assign(key[2], value))
+            adjoints.statements.append(assign(save.name, value))
 
     def control(self, statement, depth):
         """How the backward sweep retraces `statement` (decided once, shared with the
@@ -270,9 +286,10 @@ class AdjointEmitter:
         """Whether a block has backward code: adjoints, or values to restore."""
         for statement in ir.statements(block):
             if isinstance(statement, (ir.Op, ir.SetItem)) and (
-                    statement.target.name in self.active or id(statement) in self.pushed):
+                    statement.target.name in self.active
+                    or tape.Overwritten(id(statement)) in self.pushed):
                 return True
-            if loop_saves(statement, self.pushed):
+            if tape.entries(statement, self.pushed):
                 return True
         return False
 

@@ -56,12 +56,6 @@ def breaks(block):
     return False
 
 
-def loop_saves(loop, pushed):
-    """Keys of the variables saved once around `loop`, in saving order."""
-    return sorted(key for key in pushed
-                  if isinstance(key, tuple) and key[:2] == ("save", id(loop)))
-
-
 def range_call(printer, loop):
     """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop."""
     parts = [loop.start, loop.stop, loop.step]
