@@ -6,14 +6,49 @@ in `required` is recorded: the forward sweep pushes the old value on the stack a
 backward sweep pops it back just before it needs it. A value used only linearly, or
 never overwritten, is not recorded. Loops make `required` a fixed point, since a trip's
 backward sweep reads what the next trip may overwrite.
+
+The plan reads what the backward sweep reads (a `Record` per group) and how it retraces
+branches and loops; what it gives back is a set of saves, `Overwritten` and `LoopEntry`.
 """
+from dataclasses import dataclass
+
 from .. import ir
 
 
+@dataclass
+class Record:
+    """What the backward code of one group reads of the primal: the variables it needs
+    as they were before the group ran, and whether it needs the value the group
+    assigned."""
+    reads: set
+    out_used: bool = False
+
+
+@dataclass(frozen=True)
+class Overwritten:
+    """The value the write `statement` (the `id` of a group's last statement) overwrites:
+    saved just before the write, restored before the backward code of its group."""
+    statement: int
+
+
+@dataclass(frozen=True, order=True)
+class LoopEntry:
+    """The value `name` has when `loop` (its `id`) starts: saved once before the loop,
+    restored after the loop's backward sweep, where code before the loop needs it."""
+    loop: int
+    name: str
+
+
 def plan(function, records, controls):
-    """Keys of the recorded writes: `id(statement)` of a group's last statement, or
-    `("save", id(loop), name)` for a variable saved once around a loop."""
+    """The saves the backward sweep needs, given what its groups read (`records`, keyed by
+    the `id` of each group's last statement) and how it retraces branches and loops
+    (`controls`, keyed by statement `id`)."""
     return _Planner(function, records, controls).run()
+
+
+def entries(loop, saves):
+    """The `LoopEntry` saves of `loop`, in saving order."""
+    return sorted(s for s in saves if isinstance(s, LoopEntry) and s.loop == id(loop))
 
 
 class _Planner:
@@ -50,12 +85,12 @@ class _Planner:
         written = final.target.name
         if isinstance(final, ir.SetItem):
             if written in required:
-                self.pushed.add(id(final))
+                self.pushed.add(Overwritten(id(final)))
             return
         if written not in self.function.mutable:
             return
         if written in required:
-            self.pushed.add(id(final))
+            self.pushed.add(Overwritten(id(final)))
             required.discard(written)
         if record is not None and record.out_used:
             self.need(required, seen, {written})
@@ -70,7 +105,7 @@ class _Planner:
         in_place = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.SetItem)}
         outside = required & (written | {target}) - in_place
         for name in outside:
-            self.pushed.add(("save", id(loop), name))
+            self.pushed.add(LoopEntry(id(loop), name))
         inner_seen = set()
         entry = set(required) - outside
         while True:

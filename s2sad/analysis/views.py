@@ -4,6 +4,9 @@ A NumPy view shares memory with its base, so a later element write to the base c
 the view behind the derivative's back; an augmented assignment to an array another name
 also holds changes both. Neither is visible in the Wengert list's data flow, so these
 programs are refused with the line to change.
+
+What the derivative can see is kept: `written_views` maps the views of arrays written
+element by element to those arrays, so that reading a view counts as reading them.
 """
 import linecache
 import operator
@@ -86,3 +89,18 @@ def _viewed(op, written, kinds):
 
 def _line(statement, default):
     return getattr(statement, "line", 0) or default.line
+
+
+def written_views(function, kinds):
+    """Variables that may be NumPy views of arrays written element by element, mapped to
+    those arrays: reading a view reads the arrays' current elements."""
+    written = {s.target.name for s in ir.walk(function.body) if isinstance(s, ir.SetItem)}
+    views = {}
+    for op in ir.walk(function.body):
+        if isinstance(op, ir.Op) and op.args and isinstance(op.args[0], ir.Var) \
+                and rules.may_view(op, kinds):
+            source = op.args[0].name
+            bases = ({source} | views.get(source, set())) & written
+            if bases:
+                views[op.target.name] = views.get(op.target.name, set()) | bases
+    return views

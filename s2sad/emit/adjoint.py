@@ -11,56 +11,64 @@ list of one assignment) first gets back the value its assignment overwrote, if t
 was saved (`tape.plan` decides), then recomputes the temporaries its adjoint reads from
 its inputs, then applies the recursion. Assigning a variable ends the life of its old
 value, so its adjoint restarts from zero: `x = f(x)` gives `x_bar = f'(x) * x_bar`.
+
+This module walks the structure (groups, branches, loops) and settles the backward sweep
+with the saves it needs (`backward_sweep`); accumulator.py keeps the adjoints and writes
+what adds to them, operations.py writes the adjoint of one statement.
 """
 import copy
-import operator
-from dataclasses import dataclass
 
 import gast
 
-from .. import ir, rules
-from ..analysis.infer import consts, kind_of
-from ..errors import located
+from .. import ir
+from ..analysis import flow, tape
+from ..analysis.views import written_views
 from ..frontend import calls
-from ..ir import kinds as K
-from ..syntax.printer import assign, augment, name, store, tuple_of
-from ..syntax.simplify import binop, number
-from ..syntax.template import const, fill
+from ..syntax.printer import assign, name, store
 from . import composites
-
-# NumPy functions whose result may share memory with an argument: their result is not an
-# array the adjoint may update in place.
-_VIEWS = {"expand_dims", "broadcast_to", "reshape", "transpose", "squeeze", "swapaxes",
-          "ravel", "asarray"}
-
-
-@dataclass
-class Record:
-    """What the backward code of one group reads of the primal, for `tape.plan`: the
-    variables it needs as they were before the group ran, and whether it needs the value
-    the group assigned."""
-    reads: set
-    out_used: bool = False
+from .accumulator import Accumulator
+from .control import range_call, retrace
+from .operations import OperationAdjoints
+from .values import loaded
 
 
-@dataclass
-class Control:
-    """How the backward sweep finds the path the forward sweep took through a statement:
-    an `if` re-evaluates its test ("reeval"), reads a flag variable ("flag") or pops a
-    flag the forward sweep pushed ("pushed"); a loop replays a trip count (`counter`)
-    when it may stop early."""
-    mode: str = None
-    flag: str = None
-    counter: str = None
+def backward_sweep(function, begin):
+    """The backward sweep of `function` together with what the forward sweep saves for it:
+    `(emitter, statements)` of the trial whose saves are those it asks for.
+
+    What must be saved (`tape.plan`) depends on what the backward sweep reads, and what
+    it reads depends on what is saved: a value popped back is no longer read from before
+    its group, the temporaries recomputed after the pop differ, and a branch or loop with
+    values to restore gets backward code of its own. So the backward sweep is emitted
+    saving nothing, planned, and emitted again saving all that was planned so far, until
+    the plan asks for nothing new. The saves only grow, and there are finitely many, so
+    this ends. `begin(pushed)` starts a
+    trial: an `AdjointEmitter` that names from the same point as every other trial, so
+    that the last trial's names are the code's. Without mutable variables nothing is
+    overwritten and one trial is the adjoint."""
+    pushed = frozenset()
+    while True:
+        emitter = begin(pushed)
+        statements = emitter.backward()
+        if not function.mutable:
+            return emitter, statements
+        planned = tape.plan(function, emitter.records, emitter.controls)
+        if planned <= pushed:
+            return emitter, statements
+        pushed = pushed | planned
 
 
 class AdjointEmitter:
     """Builds the backward sweep of one specialisation.
 
     `spec` carries the Wengert list, kinds and active set; `handles` gives the names the
-    generated code uses for modules and helpers; `callee_adjoint(op, positions)` returns
-    the name of a user function's own generated adjoint; `pushed` holds the keys of the
-    writes whose overwritten values the forward sweep saves on the stack.
+    generated code uses for modules and helpers; `callee_adjoint(op, arguments,
+    positions)` returns the name of a user function's own generated adjoint; `pushed`
+    holds the saves (`tape.Overwritten`, `tape.LoopEntry`) the forward sweep makes.
+
+    What the forward sweep needs from it is in `records` (what each group reads, for the
+    tape plan), `controls` (how each branch and loop is retraced) and `saves` (the
+    variable a value saved outside any loop is kept in).
     """
 
     def __init__(self, spec, namer, printer, handles, callee_adjoint, pushed=frozenset(),
@@ -69,34 +77,21 @@ class AdjointEmitter:
         self.namer = namer
         self.printer = printer
         self.handles = handles
-        self.callee_adjoint = callee_adjoint
         self.pushed = pushed
         self.kinds = spec.kinds
         self.active = spec.active
         self.mutable = spec.function.mutable
-        self.state = {}
-        self.current = {}
-        self.statements = []
-        # adjoints of mutable variables are assigned again later, so nothing may alias them
-        self.reused = {namer.bar(v) for v in self.mutable & self.active}
+        self.adjoints = Accumulator(spec, namer, printer, handles)
+        # the value is not returned: partials that do not read an operation's result
+        self.operations = OperationAdjoints(spec, self.adjoints, printer, handles,
+                                            callee_adjoint, lean)
         self.records = {}
         self.controls = {}
         self.saves = {}
-        self.local = _block_local(spec.function)
+        self.local = flow.block_local(spec.function)
         self.views = written_views(spec.function, self.kinds)
-        self.indexed = {s.target.name for s in ir.walk(spec.function.body)
-                        if isinstance(s, ir.SetItem)} | {
-            s.args[0].name for s in ir.walk(spec.function.body)
-            if isinstance(s, ir.Op) and s.prim is operator.getitem
-            and isinstance(s.args[0], ir.Var)}
-        self.undefined = _maybe_undefined(spec.function)
-        self.reaching = _reaching(spec.function)
-        self.templates = _templates(spec.function, self.kinds)
+        self.reaching = flow.reaching(spec.function)
         self.uses = composites.reads(spec.function)
-        # arrays whose adjoint is, for now, a number standing for itself broadcast
-        self.narrow = set()
-        # the value is not returned: partials that do not read an operation's result
-        self.lean = lean
 
     # public
 
@@ -105,43 +100,23 @@ class AdjointEmitter:
         base = result.name if isinstance(result, ir.Var) else self.spec.function.name
         return self.namer.bar(base)
 
-    def bar(self, var):
-        """The name the adjoint of `var` currently lives in: its own `var_bar`, or the
-        adjoint it equals (`t3_bar = f_bar` is not emitted, `f_bar` is read instead)."""
-        return self.current.get(var, self.namer.bar(var))
-
     def backward(self):
         """The backward sweep statements; afterwards `gradients()` names each wrt adjoint."""
         result = self.spec.function.result
         if isinstance(result, ir.Var) and result.name in self.active:
-            self.state[result.name] = "alias"
+            self.adjoints.state[result.name] = "alias"
         self.block(self.spec.function.body, 0)
-        return self.statements
+        return self.adjoints.statements
 
     def gradients(self, private=True):
         """Names of the adjoints of the wrt parameters, zero-initialising unreached ones.
 
         With `private`, an array adjoint that may share memory with another (or with the
         caller's cotangent) is copied, so the caller may update each gradient in place."""
-        names = []
-        shared = {self.seed_name()}
-        self.widen(self.spec.wrt)
-        for param in self.spec.wrt:
-            bar = self.namer.bar(param)
-            scalar = self.kinds[param].is_scalar
-            if param not in self.state:
-                zero = "0.0" if scalar else "np.zeros_like(x)"
-                self.statements.append(assign(bar, self.fill(zero, x=param)))
-            elif private and not scalar and self.state[param] == "alias" and (
-                    param not in self.current or self.current[param] in shared):
-                self.statements.append(assign(bar, self.fill("np.copy(x)", x=self.bar(param))))
-                self.current.pop(param, None)
-            elif param in self.current:
-                shared.add(self.current[param])
-                self.statements.append(assign(bar, name(self.current.pop(param))))
-            shared.add(self.bar(param))
-            names.append(bar)
-        return names
+        return self.adjoints.gradients(self.spec.wrt, self.seed_name(), private)
+
+    def fill(self, text, **subs):
+        return self.adjoints.fill(text, **subs)
 
     # structure
 
@@ -155,52 +130,53 @@ class AdjointEmitter:
                 self.loop(item, depth)
 
     def group(self, group, depth):
-        outer, self.statements = self.statements, []
+        """The backward code of one group: the value its last statement overwrote back
+        (if saved), the temporaries it reads recomputed (inside a loop), its adjoints."""
         final = group[-1]
         out = None
         fused = composites.fuse(group, self.uses)
-        for statement in reversed(fused):
-            if isinstance(statement, ir.SetItem):
-                self.set_item(statement)
-                continue
-            target = statement.target.name
-            if target not in self.active or target not in self.state:
-                continue
-            last = statement is fused[-1]
-            if last and target in self.mutable:
-                out = self.namer.fresh(target + "_new")
-            if calls.is_user_function(statement.prim):
-                self.call_adjoint(statement)
-            else:
-                self.rule_adjoint(statement, out if last else None)
-        body, self.statements = self.statements, outer
-        key = id(final)
-        if not body and key not in self.pushed:
+        with self.adjoints.apart() as body:
+            for statement in reversed(fused):
+                if isinstance(statement, ir.SetItem):
+                    self.operations.set_item(statement)
+                    continue
+                target = statement.target.name
+                if target not in self.active or target not in self.adjoints.state:
+                    continue
+                last = statement is fused[-1]
+                if last and target in self.mutable:
+                    out = self.namer.fresh(target + "_new")
+                if calls.is_user_function(statement.prim):
+                    self.operations.call_adjoint(statement)
+                else:
+                    self.operations.rule_adjoint(statement, out if last else None)
+        save = tape.Overwritten(id(final))
+        if not body and save not in self.pushed:
             return
         temps = {op.target.name for op in group
                  if isinstance(op, ir.Op) and op.target.name not in self.mutable}
-        out_used = out in _loaded(body)
+        out_used = out in loaded(body)
         restore = []
-        if key in self.pushed:
+        if save in self.pushed:
             if out_used:
                 restore.append(assign(out, name(final.target.name)))
-            restore.append(self.pop(final, key, depth))
+            restore.append(self.pop(final, save, depth))
         if depth:
-            early = self.recompute(group, temps, _loaded(restore), set())
-            rest = self.recompute(group, temps, _loaded(body), set(early))
+            early = self.recompute(group, temps, loaded(restore), set())
+            rest = self.recompute(group, temps, loaded(body), set(early))
             body = [self.printer.statement(op) for op in early] + restore + \
                 [self.printer.statement(op) for op in rest] + body
-            reads = _loaded(body) - _stored(body)
+            reads = loaded(body) - _stored(body)
         else:
             body = restore + body
-            reads = _loaded(body)
+            reads = loaded(body)
         reads &= set(self.kinds)
         for read in list(reads):
             reads |= self.views.get(read, set())
-        self.records[key] = Record(reads, out_used)
-        if key not in self.pushed and out_used:
+        self.records[id(final)] = tape.Record(reads, out_used)
+        if save not in self.pushed and out_used:
             body = _rename(body, out, final.target.name)
-        self.statements.extend(body)
+        self.adjoints.statements.extend(body)
 
     def recompute(self, group, temps, loaded, done):
         """The group's forward operations that compute temporaries read by `loaded`,
@@ -212,17 +188,17 @@ class AdjointEmitter:
         return [op for op in group if isinstance(op, ir.Op) and op.target.name in needed
                 and op not in done]
 
-    def saved(self, key, depth, base):
-        """Where a recorded value is kept: on the stack inside a loop, else (it is saved
-        at most once) in a variable of its own."""
+    def saved(self, save, depth, base):
+        """Where a saved value is kept: on the stack inside a loop, else (it is saved at
+        most once) in a variable of its own."""
         if depth:
             return None
-        if key not in self.saves:
-            self.saves[key] = self.namer.fresh(base + "_saved")
-        return self.saves[key]
+        if save not in self.saves:
+            self.saves[save] = self.namer.fresh(base + "_saved")
+        return self.saves[save]
 
-    def pop(self, statement, key, depth):
-        saved = self.saved(key, depth, statement.target.name)
+    def pop(self, statement, save, depth):
+        saved = self.saved(save, depth, statement.target.name)
         value = name(saved) if saved else self.fill("pop()")
         if isinstance(statement, ir.SetItem):
             target = gast.Subscript(value=name(statement.target.name),
@@ -233,28 +209,27 @@ class AdjointEmitter:
     def branch(self, statement, depth):
         if not self.active_in(statement.body + statement.orelse):
             return
+        adjoints = self.adjoints
         control = self.control(statement, depth)
         reach = self.reaching[id(statement)]
         # first assigned by the branch on every path (or left by `break`): the adjoint
         # of an older value, which is zero, needs no variable before the branch
         fresh = {v for v in self.touched([statement])
-                 if v not in self.state and _first([statement], v) == "set"}
+                 if v not in adjoints.state and flow.first([statement], v) == "set"}
         touched = [v for v in self.touched([statement])
-                   if v in self.state or (depth or v in reach) and v not in fresh]
-        self.materialize(touched)
+                   if v in adjoints.state or (depth or v in reach) and v not in fresh]
+        adjoints.materialize(touched)
         later = [v for v in touched if depth or v in reach]
-        before = (dict(self.state), dict(self.current))
+        before = (dict(adjoints.state), dict(adjoints.current))
         bodies = []
         for block in (statement.body, statement.orelse):
-            self.state, self.current = dict(before[0]), dict(before[1])
-            outer, self.statements = self.statements, []
-            self.block(block, depth)
-            self.materialize(later)
-            bodies.append(self.statements or [gast.Pass()])
-            self.statements = outer
+            adjoints.state, adjoints.current = dict(before[0]), dict(before[1])
+            with adjoints.apart() as statements:
+                self.block(block, depth)
+                adjoints.materialize(later)
+            bodies.append(statements or [gast.Pass()])
         for var in set(touched) - set(later) | fresh:
-            self.state.pop(var, None)
-            self.current.pop(var, None)
+            adjoints.forget(var)
         if control.mode == "reeval":
             test = copy.deepcopy(statement.test.node)
         elif control.mode == "flag":
@@ -266,21 +241,21 @@ class AdjointEmitter:
             orelse = []
         elif isinstance(body[0], gast.Pass):
             test, body, orelse = gast.UnaryOp(op=gast.Not(), operand=test), orelse, []
-        self.statements.append(gast.If(test=test, body=body, orelse=orelse))
+        adjoints.statements.append(gast.If(test=test, body=body, orelse=orelse))
 
     def loop(self, statement, depth):
         if not self.active_in([statement]):
             return
+        adjoints = self.adjoints
         control = self.control(statement, depth)
         touched = [v for v in self.touched([statement])
-                   if v in self.state or _first(statement.body, v) != "set"]
-        self.materialize(touched)
+                   if v in adjoints.state or flow.first(statement.body, v) != "set"]
+        adjoints.materialize(touched)
         if control.counter and depth:
-            self.statements.append(assign(control.counter, self.fill("pop()")))
-        outer, self.statements = self.statements, []
-        self.block(statement.body, depth + 1)
-        self.materialize(touched)
-        body, self.statements = self.statements, outer
+            adjoints.statements.append(assign(control.counter, self.fill("pop()")))
+        with adjoints.apart() as body:
+            self.block(statement.body, depth + 1)
+            adjoints.materialize(touched)
         if isinstance(statement, ir.For):
             trips = range_call(self.printer, statement)
             if control.counter:
@@ -292,42 +267,29 @@ class AdjointEmitter:
             header = gast.Call(func=name("range"), args=[name(control.counter)], keywords=[])
             target = self.namer.fresh("_")
         if body:
-            self.statements.append(gast.For(target=store(target), iter=header, body=body,
-                                            orelse=[], type_comment=None))
-        for key in reversed(loop_saves(statement, self.pushed)):
-            saved = self.saved(key, depth, key[2])
+            adjoints.statements.append(gast.For(target=store(target), iter=header, body=body,
+                                                orelse=[], type_comment=None))
+        for save in reversed(tape.entries(statement, self.pushed)):
+            saved = self.saved(save, depth, save.name)
             value = name(saved) if saved else self.fill("pop()")
-            self.statements.append(assign(key[2], value))
+            adjoints.statements.append(assign(save.name, value))
 
     def control(self, statement, depth):
         """How the backward sweep retraces `statement` (decided once, shared with the
         forward sweep)."""
         key = id(statement)
-        if key in self.controls:
-            return self.controls[key]
-        control = Control()
-        if isinstance(statement, ir.If):
-            test = statement.test
-            written = ir.writes(statement.body + statement.orelse)
-            if not test.calls and not {v.name for v in test.reads} & written:
-                control.mode = "reeval"
-            elif depth:
-                control.mode = "pushed"
-            else:
-                control.mode = "flag"
-                control.flag = self.namer.numbered("branch")
-        elif isinstance(statement, ir.While) or breaks(statement.body):
-            control.counter = self.namer.fresh("trips")
-        self.controls[key] = control
-        return control
+        if key not in self.controls:
+            self.controls[key] = retrace(statement, depth, self.namer)
+        return self.controls[key]
 
     def active_in(self, block):
         """Whether a block has backward code: adjoints, or values to restore."""
         for statement in ir.statements(block):
             if isinstance(statement, (ir.Op, ir.SetItem)) and (
-                    statement.target.name in self.active or id(statement) in self.pushed):
+                    statement.target.name in self.active
+                    or tape.Overwritten(id(statement)) in self.pushed):
                 return True
-            if loop_saves(statement, self.pushed):
+            if tape.entries(statement, self.pushed):
                 return True
         return False
 
@@ -342,520 +304,6 @@ class AdjointEmitter:
                 if statement.target.name not in self.mutable:
                     local.add(statement.target.name)
         return sorted((found - local - self.local) & self.active)
-
-    def materialize(self, names):
-        """Make each adjoint in `names` a variable of its own that may be added to."""
-        self.widen(names)
-        for var in names:
-            state = self.state.get(var)
-            bar = self.namer.bar(var)
-            scalar = self.kinds[var].is_scalar
-            if state is None:
-                self.statements.append(assign(bar, self.zero(var)))
-            elif state == "alias" and not scalar:
-                self.statements.append(assign(bar, self.fill("np.copy(x)", x=self.bar(var))))
-            elif var in self.current:
-                self.statements.append(assign(bar, name(self.current[var])))
-            self.state[var] = "owned"
-            self.current.pop(var, None)
-
-    def zero(self, var):
-        """A zero adjoint for `var`: `0.0` for a number, or for an array that may not
-        exist yet on this path and is only ever added to; else an array of its shape."""
-        kind = self.kinds[var]
-        if kind.is_scalar or (var in self.undefined and var not in self.indexed):
-            return gast.Constant(value=0.0, kind=None)
-        if not kind.known:
-            return self.fill("np.zeros(np.shape(x))", x=var)
-        return self.fill("np.zeros_like(x)", x=var)
-
-    def set_item(self, statement):
-        """`y[i] = v` backward: `v_bar += y_bar[i]`, then `y_bar[i] = 0` (the old element's
-        adjoint starts from zero)."""
-        array = statement.target.name
-        if array not in self.active or array not in self.state:
-            return
-        self.widen([array])
-        if self.state[array] != "owned" or array in self.current:
-            self.statements.append(assign(self.namer.bar(array),
-                                          self.fill("np.copy(x)", x=self.bar(array))))
-            self.state[array] = "owned"
-            self.current.pop(array, None)
-        index = self.printer.atom(statement.index)
-        element = gast.Subscript(value=name(self.namer.bar(array)), slice=index,
-                                 ctx=gast.Load())
-        scalar = element_is_scalar(statement, self.kinds)
-        if not scalar:
-            element = self.fill("np.copy(v)", v=element)
-        value_kind = kind_of(statement.value, self.kinds)
-        self.contribute(statement.value, rules.Add(element, reduce=not (
-            scalar and value_kind.is_scalar)), None)
-        target = gast.Subscript(value=name(self.namer.bar(array)), slice=copy.deepcopy(index),
-                                ctx=gast.Store())
-        self.statements.append(assign(target, gast.Constant(value=0.0, kind=None)))
-
-    # contributions
-
-    def rule_adjoint(self, op, out=None):
-        rule = op.prim.rule if isinstance(op.prim, composites.Fused) else rules.lookup(op.prim)
-        arg_kinds = [kind_of(a, self.kinds) for a in op.args]
-        out_kind = self.op_kind(op, rule, arg_kinds)
-        narrow = op.target.name in self.narrow
-        if narrow and not (isinstance(rule, rules.Elementwise) and all(
-                K.same_shape(kind, out_kind) for a, kind in zip(op.args, arg_kinds)
-                if isinstance(a, ir.Var) and a.name in self.active)):
-            self.widen([op.target.name])
-            narrow = False
-        lib = rule.lib if isinstance(rule, rules.Elementwise) else None
-        if lib is None:
-            lib = "math" if all(k.is_scalar for k in arg_kinds) else "np"
-        site = rules.Site(
-            args=[self.printer.atom(a) for a in op.args], kinds=arg_kinds,
-            out=name(out or op.target.name), out_kind=out_kind,
-            g=name(self.bar(op.target.name)),
-            lib=self.handles[lib], handles=self.handles,
-            active=[isinstance(a, ir.Var) and a.name in self.active for a in op.args],
-            consts=consts(op, rule, self.kinds), bind=self.printer.bind,
-            like=[self.like(a) for a in op.args], lean=self.lean)
-        differentiable = any(rule.differentiable(i) for i in range(len(op.args)))
-        with located(self.spec.function.filename, op.line):
-            contributions = rule.adjoint(site).items() if differentiable else ()
-        if narrow:
-            contributions = [(p, self.narrowed(c)) for p, c in contributions]
-        target = op.target.name
-        if target not in self.mutable:
-            for position, contribution in contributions:
-                self.contribute(op.args[position], contribution, out_kind)
-            return
-        own = [c for position, c in contributions if op.args[position] == op.target]
-        for position, contribution in contributions:
-            if op.args[position] != op.target:
-                self.contribute(op.args[position], contribution, out_kind)
-        self.reassign(op.target, own)
-
-    def op_kind(self, op, rule, arg_kinds):
-        """The kind of what this operation computes: a variable assigned in a loop has a
-        kind that covers all its values (`h` of any length), but `h = np.tanh(t9)` has
-        the lengths of `t9`, so its adjoint needs no `unbroadcast`."""
-        kind = self.kinds[op.target.name]
-        if kind.is_array and op.target.name in self.mutable:
-            own = rule.out_kind(arg_kinds, consts(op, rule, self.kinds))
-            if own.is_array and own.ndim == kind.ndim and K.lengths(own) is not None:
-                return own
-        return kind
-
-    def reassign(self, target, own):
-        """After the adjoint of an assignment to `target`: its adjoint now belongs to the
-        old value, which is `sum(own)` (the contributions from reading itself) or zero."""
-        var = target.name
-        before = (self.state.pop(var, None), self.current.pop(var, None))
-        total = None
-        for contribution in own:
-            if isinstance(contribution, rules.Scatter):
-                held = self.namer.fresh(self.namer.bar(var) + "_part")
-                self.statements.append(assign(held, contribution.value))
-                self.scatter(target, rules.Scatter(contribution.index, name(held),
-                                                   contribution.basic))
-                continue
-            value = contribution.value
-            if contribution.reduce:
-                value = self.reduce(value, target, self.kinds[var])
-            total = value if total is None else binop(total, gast.Add(), value)
-        if total is None:
-            return
-        if isinstance(total, gast.Name) and total.id == self.namer.bar(var):
-            self.state[var] = before[0]
-            if before[1] is not None:
-                self.current[var] = before[1]
-            return
-        self.contribute(target, rules.Add(total), None)
-
-    def call_adjoint(self, op):
-        self.widen([op.target.name])
-        arguments = calls.bound_arguments(op)
-        positions = tuple(i for i, a in enumerate(arguments)
-                          if isinstance(a, ir.Var) and a.name in self.active)
-        if not positions:
-            self.reassign(op.target, [])
-            return
-        callee = self.callee_adjoint(op, arguments, positions)
-        call = gast.Call(func=name(callee),
-                         args=[self.printer.atom(a) for a in arguments]
-                         + [name(self.bar(op.target.name))], keywords=[])
-        if op.target.name in self.mutable:
-            self.state.pop(op.target.name, None)
-            self.current.pop(op.target.name, None)
-        if len(positions) == 1:
-            self.contribute(arguments[positions[0]], rules.Add(call), None)
-            return
-        targets, pending = [], []
-        for position in positions:
-            var = arguments[position].name
-            if var not in self.state and var not in (t for t, _ in pending):
-                targets.append(self.namer.bar(var))
-                pending.append((var, None))
-            else:
-                part = self.namer.fresh(self.namer.bar(var) + "_part")
-                targets.append(part)
-                pending.append((var, part))
-        self.statements.append(assign(tuple_of([name(t) for t in targets], gast.Store()), call))
-        for var, part in pending:
-            if part is None:
-                self.state[var] = "alias"
-            else:
-                self.contribute(ir.Var(var), rules.Add(name(part)), None)
-
-    def contribute(self, atom, contribution, out_kind):
-        """Add one contribution to the adjoint of `atom` (if it is active)."""
-        if not isinstance(atom, ir.Var) or atom.name not in self.active:
-            return
-        if isinstance(contribution, rules.Scatter):
-            self.scatter(atom, contribution)
-            return
-        value = contribution.value
-        kind = self.kinds[atom.name]
-        if contribution.reduce:
-            value = self.reduce(value, atom, kind, out_kind)
-        bar = self.namer.bar(atom.name)
-        state = self.state.get(atom.name)
-        narrow = contribution.narrow
-        if narrow and kind.is_array and state is None and atom.name not in self.mutable:
-            self.narrow.add(atom.name)
-        elif narrow and (state is None or not kind.is_array):
-            value = self.fill("np.full_like(t, v)", t=self.like(atom), v=value)
-            self.narrow.discard(atom.name)
-        elif not narrow:
-            self.narrow.discard(atom.name)
-        if state is None and isinstance(value, gast.Name) and value.id in self.reused:
-            copy = "x" if kind.is_scalar or atom.name in self.narrow else "np.copy(x)"
-            self.statements.append(assign(bar, self.fill(copy, x=value.id)))
-            self.state[atom.name] = "owned"
-        elif state is None and isinstance(value, gast.Name):
-            self.current[atom.name] = value.id
-            self.state[atom.name] = "alias"
-        elif state is None:
-            self.statements.append(assign(bar, value))
-            self.state[atom.name] = "owned" if new_array(value, self.handles) else "alias"
-        elif kind.is_scalar and atom.name not in self.current and self.merge(bar, value):
-            pass
-        elif (kind.is_scalar or state == "owned") and atom.name not in self.current:
-            self.statements.append(augment(bar, value))
-        else:
-            total = binop(name(self.bar(atom.name)), gast.Add(), value)
-            self.statements.append(assign(bar, total))
-            self.current.pop(atom.name, None)
-            self.state[atom.name] = "owned"
-
-    def widen(self, names):
-        """Make each narrow adjoint among `names` the array it stands for."""
-        for var in [v for v in names if v in self.narrow]:
-            self.narrow.discard(var)
-            bar, last = self.namer.bar(var), self.statements[-1] if self.statements else None
-            value = name(self.bar(var))
-            if var not in self.current and isinstance(last, gast.Assign) and \
-                    isinstance(last.targets[0], gast.Name) and last.targets[0].id == bar:
-                value = self.statements.pop().value
-            self.statements.append(assign(bar, self.fill(
-                "np.full_like(t, v)", t=self.like(ir.Var(var)), v=value)))
-            self.state[var] = "owned"
-            self.current.pop(var, None)
-
-    def narrowed(self, contribution):
-        """A contribution computed from a narrow adjoint is narrow too when it reads no
-        array (`g * 100.0`, not `g * 2 * t7`)."""
-        if not isinstance(contribution, rules.Add) or contribution.reduce:
-            return contribution
-        bars = {self.bar(v) for v in self.narrow}
-        arrays = {n for n in _loaded([contribution.value])
-                  if n not in bars and not self.kinds.get(n, K.SCALAR).is_scalar}
-        if arrays:
-            return contribution
-        return rules.Add(contribution.value, narrow=True)
-
-    def merge(self, bar, value):
-        """Fold a number's second contribution into the statement that assigned its first,
-        just before (`x_bar = b - a` for `x_bar = -a; x_bar += b`): one statement and one
-        operation fewer in the loop bodies of scalar code."""
-        last = self.statements[-1] if self.statements else None
-        if not (isinstance(last, gast.Assign) and isinstance(last.targets[0], gast.Name)
-                and last.targets[0].id == bar) or bar in _loaded([value]):
-            return False
-        first = last.value
-        if isinstance(first, gast.UnaryOp) and isinstance(first.op, gast.USub):
-            last.value = binop(value, gast.Sub(), first.operand)
-        else:
-            last.value = binop(first, gast.Add(), value)
-        return True
-
-    def scatter(self, atom, contribution):
-        self.widen([atom.name])
-        bar = self.namer.bar(atom.name)
-        state = self.state.get(atom.name)
-        rest = _complement(contribution.index) if state is None and contribution.basic \
-            else None
-        if rest is not None:
-            self.statements.append(assign(bar, self.fill("np.empty_like(x)", x=atom.name)))
-            for index in rest:
-                self.statements.append(assign(gast.Subscript(
-                    value=name(bar), slice=index, ctx=gast.Store()), const(0.0)))
-            self.statements.append(assign(gast.Subscript(
-                value=name(bar), slice=contribution.index, ctx=gast.Store()),
-                contribution.value))
-            self.state[atom.name] = "owned"
-            return
-        if state is None:
-            self.statements.append(assign(bar, self.fill("np.zeros_like(x)", x=atom.name)))
-        elif state == "alias":
-            self.statements.append(assign(bar, self.fill("x.copy()", x=self.bar(atom.name))))
-        self.current.pop(atom.name, None)
-        self.state[atom.name] = "owned"
-        if contribution.basic:
-            target = gast.Subscript(value=name(bar), slice=contribution.index, ctx=gast.Store())
-            self.statements.append(augment(target, contribution.value))
-        else:
-            call = self.fill("np.add.at(x, i, v)", x=bar, i=contribution.index,
-                             v=contribution.value)
-            self.statements.append(gast.Expr(value=call))
-
-    def reduce(self, value, atom, kind, out_kind=None):
-        """Sum a result-shaped contribution back to the shape of operand `atom`: over the
-        leading axes when the lengths say that is all broadcasting added (`np.sum(g,
-        axis=0)` for a bias added to every row), else by `unbroadcast` at run time."""
-        if kind.is_scalar:
-            return self.fill("np.sum(v)", v=value)
-        ours, theirs = K.lengths(kind), out_kind and K.lengths(out_kind)
-        if ours is not None and theirs is not None and len(theirs) > len(ours) and \
-                tuple(theirs[len(theirs) - len(ours):]) == tuple(ours):
-            leading = len(theirs) - len(ours)
-            axis = const(0) if leading == 1 else gast.Tuple(
-                elts=[const(i) for i in range(leading)], ctx=gast.Load())
-            return self.fill("np.sum(v, axis=k)", v=value, k=axis)
-        return self.fill("unbroadcast(v, x)", v=value, x=self.like(atom))
-
-    def like(self, atom):
-        """A value shaped like `atom` that the backward sweep reads at no cost (an array
-        argument, or a slice of one): where an adjoint needs only the shape of an
-        intermediate array, the forward sweep then need not keep that array alive."""
-        kind = self.kinds.get(atom.name) if isinstance(atom, ir.Var) else None
-        if kind is None or not kind.is_array or atom.name in self.mutable:
-            return self.printer.atom(atom)
-        return name(self.templates.get(kind.shape, atom.name))
-
-    def fill(self, text, **subs):
-        return fill(text, **{**self.handles, **subs})
-
-
-def _templates(function, kinds):
-    """For each shape token, the first array parameter or top-level slice of one that has
-    it: always defined when the backward sweep runs, and cheap to keep (a view)."""
-    found = {}
-    candidates = [p for p in function.params if p not in function.mutable]
-    candidates += [s.target.name for s in function.body
-                   if isinstance(s, ir.Op) and s.prim is operator.getitem
-                   and isinstance(s.args[0], ir.Var) and s.args[0].name in candidates
-                   and isinstance(s.args[1], ir.Slice) and s.target.name not in function.mutable]
-    for candidate in candidates:
-        kind = kinds.get(candidate)
-        if kind is not None and kind.is_array and isinstance(kind.shape, tuple) \
-                and kind.shape[:1] != ("mutable",):
-            found.setdefault(kind.shape, candidate)
-    return found
-
-
-def _complement(index):
-    """For a slice `lower:upper` of the first axis with literal bounds, the slices that
-    with it cover the axis (`:lower` and `upper:`), so that the first write of an adjoint
-    is an assignment into an empty array and zeros go only where it does not write,
-    instead of a pass filling zeros and another adding into them; else None. (Where
-    the bounds cross, the slice is empty and the two cover the axis.)"""
-    if not isinstance(index, gast.Slice) or index.step is not None:
-        return None
-    bounds = (index.lower, index.upper)
-    if any(b is not None and not isinstance(number(b), int) for b in bounds):
-        return None
-    rest = []
-    if index.lower is not None:
-        rest.append(gast.Slice(lower=None, upper=index.lower, step=None))
-    if index.upper is not None:
-        rest.append(gast.Slice(lower=index.upper, upper=None, step=None))
-    return rest
-
-
-def new_array(value, handles):
-    """Whether `value` is certainly a new array the adjoint may update in place."""
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        return True
-    if isinstance(value, gast.Call):
-        func = value.func
-        if isinstance(func, gast.Name):
-            return func.id != handles["unbroadcast"] and func.id in handles.values()
-        return isinstance(func, gast.Attribute) and func.attr not in _VIEWS
-    return False
-
-
-def loop_saves(loop, pushed):
-    """Keys of the variables saved once around `loop`, in saving order."""
-    return sorted(key for key in pushed
-                  if isinstance(key, tuple) and key[:2] == ("save", id(loop)))
-
-
-def range_call(printer, loop):
-    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop."""
-    parts = [loop.start, loop.stop, loop.step]
-    if parts[2] == ir.Const(1):
-        parts.pop()
-        if parts[0] == ir.Const(0):
-            parts.pop(0)
-    return gast.Call(func=name("range"), args=[printer.atom(p) for p in parts], keywords=[])
-
-
-def element_is_scalar(statement, kinds):
-    """Whether `y[index]` of an element write is one number (saved without a copy)."""
-    kind = kinds[statement.target.name]
-    parts = statement.index if isinstance(statement.index, tuple) else (statement.index,)
-    return kind.ndim is not None and len(parts) == kind.ndim and all(
-        kind_of(p, kinds) == K.INT if not isinstance(p, ir.Const)
-        else type(p.value) is int for p in parts)
-
-
-def breaks(block):
-    """Whether a `break` leaves this loop (one inside an inner loop does not)."""
-    for statement in block:
-        if isinstance(statement, ir.Break):
-            return True
-        if isinstance(statement, ir.If) and (breaks(statement.body)
-                                             or breaks(statement.orelse)):
-            return True
-    return False
-
-
-def written_views(function, kinds):
-    """Variables that may be NumPy views of arrays written element by element, mapped to
-    those arrays: reading a view reads the arrays' current elements."""
-    written = {s.target.name for s in ir.walk(function.body) if isinstance(s, ir.SetItem)}
-    views = {}
-    for op in ir.walk(function.body):
-        if isinstance(op, ir.Op) and op.args and isinstance(op.args[0], ir.Var) \
-                and rules.may_view(op, kinds):
-            source = op.args[0].name
-            bases = ({source} | views.get(source, set())) & written
-            if bases:
-                views[op.target.name] = views.get(op.target.name, set()) | bases
-    return views
-
-
-def _maybe_undefined(function):
-    """Variables first assigned inside a branch or loop: on some paths they may not exist
-    when the backward sweep needs a zero adjoint for them."""
-    defined = set(function.params) | {s.target.name for s in function.body
-                                      if isinstance(s, ir.Op)}
-    return {s.target.name for s in ir.walk(function.body)} - defined
-
-
-def _reaching(function):
-    """For each `if`, the variables some path from the function's entry to it reads or
-    assigns: their adjoints must exist after the branch. A use in an earlier sibling
-    branch does not count (after early returns are moved, the code that follows an `if`
-    is copied into its branches, so the first use in the text may be on another path)."""
-    found = {}
-
-    def visit(block, seen):
-        for statement in block:
-            if isinstance(statement, (ir.Op, ir.SetItem)):
-                seen |= {v.name for v in statement.vars()}
-                if isinstance(statement, ir.Op):
-                    seen.add(statement.target.name)
-            elif isinstance(statement, ir.If):
-                found[id(statement)] = set(seen)
-                seen = visit(statement.body, set(seen)) | visit(statement.orelse, set(seen))
-            elif isinstance(statement, (ir.For, ir.While)):
-                if isinstance(statement, ir.For):
-                    seen.add(statement.target.name)
-                seen = visit(statement.body, visit(statement.body, set(seen)))
-        return seen
-    visit(function.body, set(function.params))
-    return found
-
-
-def _block_local(function):
-    """Mutable variables used in one block only, assigned there before any read: their
-    adjoint lives and dies within one pass over that block, like a temporary's."""
-    blocks, first = {}, {}
-
-    def note(names, block, defines=None):
-        for var in names:
-            blocks.setdefault(var, set()).add(id(block))
-            first.setdefault(var, var == defines)
-
-    def visit(block):
-        for statement in block:
-            reads = ir.reads(statement)
-            if isinstance(statement, ir.Op):
-                target = statement.target.name
-                note(reads, block)
-                note([target], block, None if target in reads else target)
-            elif isinstance(statement, ir.SetItem):
-                note(reads, block)
-            elif not isinstance(statement, ir.Break):
-                note(reads, block)
-                if isinstance(statement, ir.For):
-                    note([statement.target.name], block, statement.target.name)
-                for inner in (statement.body, getattr(statement, "orelse", [])):
-                    visit(inner)
-    visit(function.body)
-    result = function.result.name if isinstance(function.result, ir.Var) else None
-    return {var for var, found in blocks.items()
-            if len(found) == 1 and first[var] and var not in function.params
-            and var != result}
-
-
-def _first(block, var):
-    """What a pass through `block` does to `var` first on every path: "set" (assigns it,
-    or breaks out of the loop, before any read), "read" (on some path), or None (no path
-    touches it, the code after the block decides). A loop body that gives "set" passes
-    no value of `var` from one trip to the next."""
-    for statement in block:
-        if isinstance(statement, ir.Break):
-            return "set"
-        if isinstance(statement, ir.Op):
-            if var in {v.name for v in statement.vars()}:
-                return "read"
-            if statement.target.name == var:
-                return "set"
-        elif isinstance(statement, ir.SetItem):
-            if var in {v.name for v in statement.vars()}:
-                return "read"
-        elif isinstance(statement, ir.For):
-            if statement.target.name == var:
-                return "set"
-            if var in {v.name for v in ir.atom_vars(
-                    (statement.start, statement.stop, statement.step))}:
-                return "read"
-            if any(var in {v.name for v in s.vars()} for s in ir.walk(statement.body)):
-                return "read"
-        elif isinstance(statement, ir.While):
-            if var in {v.name for v in statement.test.reads} or any(
-                    var in {v.name for v in s.vars()} | {s.target.name}
-                    for s in ir.walk(statement.body)):
-                return "read"
-        elif isinstance(statement, ir.If):
-            if var in {v.name for v in statement.test.reads}:
-                return "read"
-            branches = {_first(statement.body, var), _first(statement.orelse, var)}
-            if "read" in branches:
-                return "read"
-            if None not in branches:
-                return "set"
-    return None
-
-
-def _blocks(statement):
-    return statement.body + (statement.orelse if isinstance(statement, ir.If) else [])
-
-
-def _loaded(statements):
-    return {n.id for s in statements for n in gast.walk(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _stored(statements):

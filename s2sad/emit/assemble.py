@@ -23,7 +23,7 @@ from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
 from ..syntax.compile import compile_function
 from ..syntax.printer import Printer, name, source, tuple_of
-from .adjoint import AdjointEmitter
+from .adjoint import AdjointEmitter, backward_sweep
 from .primal import PrimalPrinter
 from .tangent import TangentEmitter
 
@@ -177,29 +177,17 @@ class AdjointBuilder(_Builder):
         function the API calls, which refuses integer and boolean arrays there."""
         return self.spec.wrt if self.top else ()
 
-    def emitter(self, pushed):
+    def emitter(self, pushed, start):
+        """A trial of the backward sweep (see `adjoint.backward_sweep`), naming from `start`."""
+        self.namer = start.copy()
         return AdjointEmitter(self.spec, self.namer, self.printer, self.handles,
                               self.callee, pushed, lean=self.mode == "gradient")
 
     def build(self):
         function = self.spec.function
-        pushed = frozenset()
-        emitter = None
-        if function.mutable:
-            names = self.namer.copy()
-            while True:
-                self.namer = names.copy()
-                trial = self.emitter(pushed)
-                statements = trial.backward()
-                planned = tape.plan(function, trial.records, trial.controls)
-                if planned <= pushed:
-                    # emitted with what it saves: the last trial is the adjoint
-                    emitter, backward = trial, statements
-                    break
-                pushed = pushed | planned
-        if emitter is None:
-            emitter = self.emitter(pushed)
-            backward = emitter.backward()
+        start = self.namer.copy()
+        emitter, backward = backward_sweep(function, lambda pushed: self.emitter(pushed, start))
+        pushed = emitter.pushed
         seed = emitter.seed_name()
         gradients = [name(g) for g in emitter.gradients(private=self.top)]
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
@@ -247,7 +235,7 @@ class AdjointBuilder(_Builder):
         """Primal statements the backward sweep or the result read, in order."""
         needed = _exposed(later, set())
         # values saved once around a loop are copied by the forward sweep itself
-        needed |= {key[2] for key in pushed if isinstance(key, tuple) and key[0] == "save"}
+        needed |= {save.name for save in pushed if isinstance(save, tape.LoopEntry)}
         printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
                                 pushed, emitter.controls, emitter.fill, emitter.saves)
         statements = printer.undefined() + printer.block(self.spec.function.body)

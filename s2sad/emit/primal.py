@@ -18,12 +18,19 @@ import operator
 import gast
 
 from .. import ir, rules
+from ..analysis import tape
 from ..syntax.printer import assign, name, store
-from .adjoint import Control, breaks, element_is_scalar, loop_saves, range_call
+from .control import Control, breaks, range_call
+from .values import element_is_scalar
 
 
 class PrimalPrinter:
-    """`needed`: names the rest of the generated code reads (None: keep everything)."""
+    """`needed`: names the rest of the generated code reads (None: keep everything).
+
+    For the forward sweep of an adjoint, `pushed` holds the saves the backward sweep
+    needs (`tape.Overwritten`, `tape.LoopEntry`), `controls` how it retraces each branch
+    and loop, and `saves` the variable a save outside any loop goes to (else: the stack).
+    """
 
     def __init__(self, function, printer, kinds=None, needed=None, pushed=frozenset(),
                  controls=None, fill=None, saves=None):
@@ -56,7 +63,7 @@ class PrimalPrinter:
         """What `statement` reads, with the old value of its target when it saves that
         (on the stack or in a variable) for the backward sweep."""
         reads = ir.reads(statement)
-        if id(statement) in self.pushed and isinstance(statement, (ir.Op, ir.SetItem)):
+        if self.overwrites(statement) and isinstance(statement, (ir.Op, ir.SetItem)):
             reads = set(reads) | {statement.target.name}
         return reads
 
@@ -67,7 +74,7 @@ class PrimalPrinter:
     def wanted(self, statement, needed, keep):
         if isinstance(statement, (ir.Op, ir.SetItem)):
             # an overwrite that saves the old value feeds the backward sweep's pop
-            return bool(self.defines(statement) & needed) or id(statement) in self.pushed \
+            return bool(self.defines(statement) & needed) or self.overwrites(statement) \
                 or id(statement) in self.raising
         if isinstance(statement, ir.Break):
             return True
@@ -87,12 +94,16 @@ class PrimalPrinter:
         them to None first, so that saving their value before the first assignment (a
         value no derivative reads) cannot fail."""
         saved = {s.target.name for s in ir.statements(self.function.body)
-                 if isinstance(s, ir.Op) and id(s) in self.pushed}
+                 if isinstance(s, ir.Op) and self.overwrites(s)}
         first = set(self.function.params)
         for statement in self.function.body:
             if isinstance(statement, ir.Op):
                 first.add(statement.target.name)
         return [assign(v, gast.Constant(value=None, kind=None)) for v in sorted(saved - first)]
+
+    def overwrites(self, statement):
+        """Whether the forward sweep saves the value `statement` overwrites."""
+        return tape.Overwritten(id(statement)) in self.pushed
 
     def kept(self, statement):
         return self.keep is None or id(statement) in self.keep
@@ -108,25 +119,27 @@ class PrimalPrinter:
     def print_Op(self, op, depth):
         if self.only_raises(op):
             return [gast.Expr(value=self.printer.op(op))]
-        save = [self.push(name(op.target.name), id(op))] if id(op) in self.pushed else []
-        return save + [self.printer.statement(op)]
+        out = []
+        if self.overwrites(op):
+            out.append(self.push(name(op.target.name), tape.Overwritten(id(op))))
+        return out + [self.printer.statement(op)]
 
     def only_raises(self, op):
         """Whether `op` is kept only because it may raise: nothing reads its value."""
         return id(op) in self.raising and self.needed is not None and \
-            op.target.name not in self.needed and id(op) not in self.pushed
+            op.target.name not in self.needed and not self.overwrites(op)
 
     def print_SetItem(self, statement, depth):
         index = self.printer.atom(statement.index)
         target = gast.Subscript(value=name(statement.target.name), slice=index,
                                 ctx=gast.Store())
         out = []
-        if id(statement) in self.pushed:
+        if self.overwrites(statement):
             old = gast.Subscript(value=name(statement.target.name), slice=copy.deepcopy(index),
                                  ctx=gast.Load())
             if not element_is_scalar(statement, self.kinds):
                 old = self.fill("np.copy(v)", v=old)
-            out.append(self.push(old, id(statement)))
+            out.append(self.push(old, tape.Overwritten(id(statement))))
         out.append(assign(target, self.printer.atom(statement.value)))
         return out
 
@@ -160,8 +173,8 @@ class PrimalPrinter:
         control = self.controls.get(id(statement), Control())
         body = self.block(statement.body, depth + 1)
         out = []
-        for key in loop_saves(statement, self.pushed):
-            out.append(self.push(name(key[2]), key))
+        for save in tape.entries(statement, self.pushed):
+            out.append(self.push(name(save.name), save))
         if not body and not control.counter and trips is not None and \
                 self.needed is not None and statement.target.name not in self.needed:
             return out  # a loop left with nothing to do (its trips are recounted backward)
@@ -179,9 +192,11 @@ class PrimalPrinter:
             out.append(self.push(name(control.counter)))
         return out
 
-    def push(self, value, key=None):
-        if key in self.saves:
-            return assign(self.saves[key], value)
+    def push(self, value, save=None):
+        """Save `value` for the backward sweep: in its own variable if the save has one,
+        else on the stack."""
+        if save in self.saves:
+            return assign(self.saves[save], value)
         return gast.Expr(value=self.fill("push(v)", v=value))
 
 

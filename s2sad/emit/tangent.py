@@ -26,14 +26,15 @@ import gast
 
 from .. import ir, rules
 from ..analysis.infer import consts, kind_of
+from ..analysis.views import written_views
 from ..errors import located
 from ..frontend import calls
 from ..rules.arrays import directions_first
 from ..rules.base import rank
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders
-from .adjoint import new_array, written_views
 from .primal import PrimalPrinter
+from .values import new_array
 
 _OUT = "_s2sad_out_"
 

@@ -1,0 +1,66 @@
+"""How the two sweeps of an adjoint agree on the path the primal took.
+
+The backward sweep runs a branch the way the forward sweep went and a loop's trips in
+reverse, so both sweeps print the same loop header and agree on how each `if` and loop is
+retraced: the backward emitter decides (`retrace`) and the forward sweep instruments the
+primal accordingly (a flag assigned or pushed, a trip counter).
+"""
+from dataclasses import dataclass
+
+import gast
+
+from .. import ir
+from ..syntax.printer import name
+
+
+@dataclass
+class Control:
+    """How the backward sweep finds the path the forward sweep took through a statement:
+    an `if` re-evaluates its test ("reeval"), reads a flag variable ("flag") or pops a
+    flag the forward sweep pushed ("pushed"); a loop replays a trip count (`counter`)
+    when it may stop early."""
+    mode: str = None
+    flag: str = None
+    counter: str = None
+
+
+def retrace(statement, depth, namer):
+    """How the backward sweep retraces the `if` or loop `statement` at loop depth `depth`:
+    an `if` whose test reads nothing its branches write is re-evaluated; else its outcome
+    is kept, in a flag variable outside loops and on the stack inside them. A loop that
+    may stop early counts its trips."""
+    control = Control()
+    if isinstance(statement, ir.If):
+        test = statement.test
+        written = ir.writes(statement.body + statement.orelse)
+        if not test.calls and not {v.name for v in test.reads} & written:
+            control.mode = "reeval"
+        elif depth:
+            control.mode = "pushed"
+        else:
+            control.mode = "flag"
+            control.flag = namer.numbered("branch")
+    elif isinstance(statement, ir.While) or breaks(statement.body):
+        control.counter = namer.fresh("trips")
+    return control
+
+
+def breaks(block):
+    """Whether a `break` leaves this loop (one inside an inner loop does not)."""
+    for statement in block:
+        if isinstance(statement, ir.Break):
+            return True
+        if isinstance(statement, ir.If) and (breaks(statement.body)
+                                             or breaks(statement.orelse)):
+            return True
+    return False
+
+
+def range_call(printer, loop):
+    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop."""
+    parts = [loop.start, loop.stop, loop.step]
+    if parts[2] == ir.Const(1):
+        parts.pop()
+        if parts[0] == ir.Const(0):
+            parts.pop(0)
+    return gast.Call(func=name("range"), args=[printer.atom(p) for p in parts], keywords=[])
