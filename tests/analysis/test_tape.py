@@ -12,7 +12,7 @@ import s2sad
 from s2sad import runtime
 from util import assert_close
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "samples"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "samples"))
 import loops  # noqa: E402
 
 

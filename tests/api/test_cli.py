@@ -23,7 +23,7 @@ from s2sad.api.cli import main
 
 import bad_functions as bad
 
-BAD_FILE = str(Path(__file__).resolve().parent / "bad_functions.py")
+BAD_FILE = str(Path(__file__).resolve().parents[1] / "bad_functions.py")
 GUARD_ADVICE = 'put that code under `if __name__ == "__main__":`.'
 
 

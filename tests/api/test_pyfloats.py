@@ -12,7 +12,7 @@ import numpy as np
 import s2sad
 from s2sad.api.pyfloats import returns_floats
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "samples"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "samples"))
 from loops import logistic_map  # noqa: E402
 from seeds import griewank_walther  # noqa: E402
 

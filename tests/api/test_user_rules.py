@@ -164,7 +164,7 @@ def test_user_rule_sample():
     """samples/user_rule.py checks its two rules, fits a probit model with a scipy.special
     function inside and compares its gradients with central differences (in a separate
     process: its rules are global)."""
-    sample = Path(__file__).resolve().parent.parent / "samples" / "user_rule.py"
+    sample = Path(__file__).resolve().parents[2] / "samples" / "user_rule.py"
     out = subprocess.run([sys.executable, str(sample)], capture_output=True, text=True,
                          check=True).stdout
     assert "both rules agree" in out

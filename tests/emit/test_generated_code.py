@@ -10,7 +10,7 @@ import pytest
 
 import s2sad
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "samples"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "samples"))
 import seeds  # noqa: E402
 from util import numeric_grad
 

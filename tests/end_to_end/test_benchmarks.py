@@ -10,7 +10,7 @@ import pytest
 
 import s2sad
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 from benchmarks import cases, check, ours  # noqa: E402
 
 SMALL = cases.cases(small=True)
@@ -80,7 +80,7 @@ def test_a_worker_process_reports_the_ratios_it_measured():
     """What `run.py --processes N` reads from each further process it starts."""
     import json
     import subprocess
-    run = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "run.py")
+    run = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "run.py")
     done = subprocess.run([sys.executable, run, "--worker", "--quick", "--only", "seed 000"],
                           capture_output=True, text=True, check=True)
     found = json.loads(done.stdout)

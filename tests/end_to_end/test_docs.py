@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"<!-- s2sad (?P<args>[^>]*) -->\n```python\n(?P<code>.*?)```", re.S)
 
 

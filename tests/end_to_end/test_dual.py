@@ -13,10 +13,10 @@ import dual
 import numpy as np
 import pytest
 import test_control_flow as control
-import test_forward as forward
-import test_regressions as regressions
+import test_forward_mode as forward
+import test_regression_programs as regressions
 import test_seeds as seeds
-import test_straightline as straight
+import test_straight_line as straight
 from util import numeric_grad
 
 import s2sad

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 import test_control_flow as control
-import test_regressions as regressions
-import test_straightline as straight
+import test_regression_programs as regressions
+import test_straight_line as straight
 from util import assert_close, numeric_jvp, random_tangents
 
 import s2sad
@@ -256,7 +256,7 @@ def test_forward_sample_prints_matching_derivatives():
     import subprocess
     import sys
     from pathlib import Path
-    sample = Path(__file__).resolve().parent.parent / "samples" / "forward.py"
+    sample = Path(__file__).resolve().parents[2] / "samples" / "forward.py"
     out = subprocess.run([sys.executable, str(sample)], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr

@@ -13,7 +13,7 @@ import pytest
 
 import s2sad
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent / "samples"))
 import loops  # noqa: E402
 import seeds  # noqa: E402

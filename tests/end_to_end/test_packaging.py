@@ -10,7 +10,7 @@ from pathlib import Path
 
 import s2sad
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_FUNCTIONS = ["check_grads", "check_rule", "compiled", "defrule", "grad", "jacobian",
                     "jvp", "source", "value_and_grad", "vjp"]
 

@@ -16,7 +16,7 @@ from util import numeric_grad
 
 import s2sad
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "samples"))
 import elman  # noqa: E402
 import evaluation_trace  # noqa: E402

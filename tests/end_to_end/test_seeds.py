@@ -9,7 +9,7 @@ import pytest
 import s2sad
 from util import assert_close, numeric_grad
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "samples"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "samples"))
 from evaluation_trace import f as gw_trace  # noqa: E402
 
 

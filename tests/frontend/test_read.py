@@ -122,7 +122,7 @@ def clashed(x):
 
 
 def test_a_wrapper_variable_named_like_a_wrapped_parameter_is_refused_at_its_line():
-    with pytest.raises(UnsupportedError, match=r"test_frontend.py:\d+: .*`x`.*Rename"):
+    with pytest.raises(UnsupportedError, match=r"test_read.py:\d+: .*`x`.*Rename"):
         s2sad.grad(clashed)(1.0)
 
 

@@ -117,7 +117,7 @@ def check_ptp(gen):
 
 
 def check_nansum(gen):
-    # (NaN inputs, which central differences cannot take, are in test_rules_reductions.py)
+    # (NaN inputs, which central differences cannot take, are in test_reductions.py)
     _check_reduction(gen, "np.nansum")
 
 

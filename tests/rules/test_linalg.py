@@ -1,4 +1,4 @@
-"""The linear-algebra rules beyond the table test (tests/cases_linalg.py): the norms'
+"""The linear-algebra rules beyond the table test (tests/rules/cases_linalg.py): the norms'
 policies at their non-differentiable points (exact values, both modes), the determinant
 at singular matrices, `slogdet` unpacked, the errors for what has no rule, and the
 generated code's form.

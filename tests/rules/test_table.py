@@ -18,8 +18,8 @@ from rulecheck import (call_text, check_forward, check_grad, check_vjp, describe
 from util import assert_close, numeric_grad, numeric_vjp
 
 def _family_cases():
-    """Each rule family keeps its cases in tests/cases_<family>.py: `CASES` (custom rows)
-    and `NONDIFF` (non-differentiable rows), merged into this one table test."""
+    """Each rule family keeps its cases in tests/rules/cases_<family>.py: `CASES` (custom
+    rows) and `NONDIFF` (non-differentiable rows), merged into this one table test."""
     custom, nondiff = {}, {}
     for path in sorted(pathlib.Path(__file__).parent.glob("cases_*.py")):
         module = importlib.import_module(path.stem)
