@@ -77,3 +77,21 @@ def test_one_derivative_per_pattern_and_the_fast_path_checks_the_pattern():
             np.testing.assert_allclose(g, numeric_grad(counted, args, position), rtol=1e-6,
                                        atol=1e-9)
     assert len(pipeline.derivatives(counted)) == count + 4
+
+
+def doubled(v):
+    return v * 2.0
+
+
+def broadcast_with_a_helper_result(a, b):
+    return np.sum(a + doubled(b))
+
+
+def test_a_helper_result_has_its_own_shape_not_the_callers_first_argument():
+    """A helper numbers shapes from its own arguments: its result, shaped like its first
+    argument `b`, must not be taken for the caller's first argument `a`'s shape (which
+    would leave out the sum that undoes broadcasting)."""
+    a, b = np.ones((2, 1)), np.arange(3.0)
+    ga, gb = s2sad.grad(broadcast_with_a_helper_result, wrt=(0, 1))(a, b)
+    assert ga.shape == (2, 1) and np.all(ga == 3.0)
+    assert gb.shape == (3,) and np.all(gb == 4.0)

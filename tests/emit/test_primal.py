@@ -76,3 +76,22 @@ def test_numpy_values_are_not_kept():
     text = s2sad.source(numpy_log, np.ones(3), mode="gradient")
     assert "np.log" not in text
     np.testing.assert_allclose(s2sad.grad(numpy_log)(np.array([0.5, 2.0])), [2.0, 0.5])
+
+
+def swap_twice(x, n):
+    a = x * 2.0
+    for i in range(n):
+        a *= 0.5
+    a, x = x, math.atan(x)
+    a, x = x, math.cos(a)
+    return x + a
+
+
+def test_gradient_alone_keeps_the_value_an_overwrite_saves():
+    """The adjoint without the value keeps only what the backward sweep reads; the value a
+    straight-line overwrite saves for it (`a_saved = a`) counts as read, so the earlier
+    assignment of `a` stays (it was dropped: UnboundLocalError; found by the fuzzer)."""
+    x = 1.016
+    want = -math.sin(x) + 1 / (1 + x * x)
+    assert s2sad.grad(swap_twice)(x, 2) == pytest.approx(want, rel=1e-14)
+    assert s2sad.value_and_grad(swap_twice)(x, 2)[1] == pytest.approx(want, rel=1e-14)

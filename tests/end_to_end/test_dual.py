@@ -12,7 +12,7 @@ import math
 import dual
 import numpy as np
 import pytest
-import test_control_flow as control
+from programs import control_flow as control
 import test_forward_mode as forward
 import test_regression_programs as regressions
 import test_seeds as seeds

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-import test_control_flow as control
+from programs import control_flow as control
 import test_regression_programs as regressions
 import test_straight_line as straight
 from util import assert_close, numeric_jvp, random_tangents
