@@ -1,4 +1,4 @@
-"""Functions s2sad must reject with a clear `s2sad.Error`, for tests/test_errors.py.
+"""Functions s2sad must reject with a clear `s2sad.Error`, for tests/frontend/test_errors.py.
 
 Every function named `bad_*` contains exactly one construct s2sad does not support; the
 line s2sad must report carries the marker comment `# HERE` (for problems of the whole

@@ -2,7 +2,7 @@
 importing small generated functions, and checking a derivative in both modes against
 central differences and against the other mode.
 
-The table test (test_rule_table.py) and the case modules of each rule family
+The table test (rules/test_table.py) and the case modules of each rule family
 (cases_*.py) use it; a case is a function of the `gen` fixture that calls `check_grad`
 or `check_vjp` on functions built with it.
 """

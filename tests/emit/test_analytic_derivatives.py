@@ -1,0 +1,89 @@
+"""Derivatives through loops and branches against exact answers, independent of finite
+differences: products of step derivatives, Fibonacci coefficients, powers of two, zero-trip
+loops, the branch taken at each call."""
+import math
+
+import numpy as np
+
+import s2sad
+from programs.control_flow.data import A, anyv
+from programs.control_flow.for_loops import for_range_int_args, for_range_n
+from programs.control_flow.loop_carried import accum_product, accum_sq, fib_like, logistic
+from programs.control_flow.loops_in_branches import branch_in_loop
+from programs.control_flow.returns import ret_elif_chain
+from programs.control_flow.while_loops import while_counter, while_halve
+from util import assert_close
+
+
+def test_logistic_map_is_product_of_step_derivatives():
+    """d x_n / d x_0 = prod_k 3.9 (1 - 2 x_k); compared for several trip counts with one
+    derived function (the trip count is data, not part of the specialisation)."""
+    g = s2sad.value_and_grad(logistic)
+    for n in (0, 1, 2, 5, 12):
+        x, d = 0.3, 1.0
+        for _ in range(n):
+            d *= 3.9 * (1.0 - 2.0 * x)
+            x = 3.9 * x * (1.0 - x)
+        value, got = g(0.3, n)
+        assert_close(got, d, rtol=1e-10, atol=0)
+        assert_close(value, x, rtol=1e-12, atol=0)
+
+
+def test_fibonacci_swap_is_linear():
+    """a, b = b, a + b n times: a_n * b_n with a_n = F(n-1) a + F(n) b,
+    b_n = F(n) a + F(n+1) b."""
+    fib = [0, 1]
+    while len(fib) < 12:
+        fib.append(fib[-1] + fib[-2])
+    a, b = 0.7, 1.1
+    for n in (1, 2, 5, 9):
+        an = fib[n - 1] * a + fib[n] * b
+        bn = fib[n] * a + fib[n + 1] * b
+        want = (fib[n - 1] * bn + fib[n] * an, fib[n] * bn + fib[n + 1] * an)
+        assert_close(s2sad.grad(fib_like, wrt=(0, 1))(a, b, n), want, rtol=1e-12)
+
+
+def test_accumulated_square_and_product():
+    x = anyv(6)
+    assert_close(s2sad.grad(accum_sq)(x), 2.0 * x, rtol=1e-13)
+    want = np.array([np.prod(np.delete(x, i)) for i in range(len(x))])
+    assert_close(s2sad.grad(accum_product)(x), want, rtol=1e-12)
+
+
+def test_while_halving_derivative_is_power_of_two():
+    # y = x / 2**k with k trips; d(y*y + x)/dx = 2 y / 2**k + 1
+    for x, k in ((5.0, 3), (0.6, 0), (1.7, 1), (100.0, 7)):
+        y = x / 2.0 ** k
+        value, got = s2sad.value_and_grad(while_halve)(x)
+        assert_close(got, 2.0 * y / 2.0 ** k + 1.0, rtol=1e-13)
+        assert_close(value, y * y + x, rtol=1e-13)
+
+
+def test_zero_trip_loops():
+    """A loop that never runs passes values through unchanged."""
+    assert_close(s2sad.value_and_grad(for_range_n)(0.7, 0), (0.7, 1.0))
+    assert_close(s2sad.value_and_grad(fib_like, wrt=(0, 1))(0.7, 1.1, 0), (0.77, (1.1, 0.7)))
+    assert_close(s2sad.grad(accum_sq)(np.zeros(0)), np.zeros(0))
+    assert_close(s2sad.value_and_grad(while_counter)(0.4, 0), (0.4, 1.0))
+
+
+def test_one_derivative_follows_the_branch_taken_at_each_call():
+    g = s2sad.grad(ret_elif_chain)
+    for x, want in ((-1.5, -3.0), (-0.5, math.cos(-0.5)), (0.5, math.exp(0.5)),
+                    (1.5, 3 * 1.5 ** 2)):
+        assert_close(g(x), want, rtol=1e-13)
+
+
+def test_branch_in_loop_gradient_elementwise():
+    x = A([0.7, -0.3, -0.8, 0.4])
+    # s = ((0.49 + 0.3) * -0.8) + 0.16: differentiate by hand
+    s1 = 0.49 + 0.3
+    want = A([2 * 0.7 * -0.8, -1.0 * -0.8, s1, 2 * 0.4])
+    assert_close(s2sad.grad(branch_in_loop)(x), want, rtol=1e-13)
+
+
+def test_integer_argument_trip_count_does_not_need_respecialising():
+    g = s2sad.grad(for_range_int_args)
+    for a, b in ((0, 0), (0, 3), (2, 6), (5, 3)):
+        want = sum(-k * math.sin(k * 0.7) for k in range(a, b))
+        assert_close(g(0.7, a, b), want, rtol=1e-12, atol=1e-14)

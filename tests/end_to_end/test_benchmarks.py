@@ -1,0 +1,91 @@
+"""The benchmark's hand-written derivatives are right: they agree with s2sad's on small
+inputs, so a benchmark run that compares against them compares like with like (the run
+itself checks again, on the full inputs, before it times anything). No peer is imported
+and nothing is timed."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import s2sad
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+from benchmarks import cases, check, ours  # noqa: E402
+
+SMALL = cases.cases(small=True)
+
+
+@pytest.mark.parametrize("case", SMALL, ids=[c.fn.__name__ for c in SMALL])
+def test_hand_written_gradient_agrees_with_s2sad(case):
+    by_s2sad = s2sad.grad(case.fn, wrt=case.wrt)(*case.args)
+    for hand in filter(None, (case.hand_gradient, case.hand_restructured)):
+        by_hand = hand(case.args)(*case.args)
+        assert len(by_hand) == len(case.wrt)
+        for mine, theirs in zip(by_hand, by_s2sad):
+            assert np.shape(mine) == np.shape(theirs)
+            assert check.relative_error(mine, theirs) <= 1e-12
+
+
+@pytest.mark.parametrize("case", [c for c in SMALL if c.scalar],
+                         ids=[c.fn.__name__ for c in SMALL if c.scalar])
+def test_hand_written_tangent_agrees_with_s2sad(case):
+    seeds = case.seeds()
+    value, tangent = case.hand_tangent(*case.args, *seeds)
+    expected_value, expected = s2sad.jvp(case.fn, wrt=case.wrt)(*case.args, seeds)
+    assert value == pytest.approx(expected_value, rel=1e-14)
+    assert tangent == pytest.approx(expected, rel=1e-12)
+
+
+def test_hand_written_gradients_return_new_arrays():
+    """The NumPy gradients reuse their work arrays, but what they return is the caller's:
+    a second call leaves the first call's gradients as they were."""
+    for case, hand in [(case, hand) for case in SMALL
+                       for hand in (case.hand_gradient, case.hand_restructured) if hand]:
+        gradient = hand(case.args)
+        first = gradient(*case.args)
+        kept = [np.copy(g) for g in first]
+        second = gradient(*[a * 2 if i in case.wrt else a for i, a in enumerate(case.args)])
+        for a, b, c in zip(first, kept, second):
+            assert not np.shares_memory(a, c)
+            np.testing.assert_array_equal(a, b)
+
+
+def test_a_wrong_gradient_stops_the_benchmark():
+    with pytest.raises(check.Disagreement, match="with respect to x by wrong"):
+        check.check("f", (np.ones(3),), {"wrong": (np.ones(3) * (1 + 1e-6),)}, ["x"])
+    check.check("f", (np.ones(3),), {"close": (np.ones(3) * (1 + 1e-12),)}, ["x"])
+
+
+def test_logistic_map_adjoint_pushes_one_float_per_trip():
+    case = next(c for c in SMALL if c.fn.__name__ == "logistic_map")
+    pushed = ours.pushes(case)
+    assert len(pushed) == case.args[1] and all(type(v) is float for v in pushed)
+
+
+def test_ratios_are_medians_over_processes():
+    """s2sad's and the hand-written ratios become medians over the processes; a peer's
+    ratio, measured in the first process only, stays as it was."""
+    from benchmarks import measure
+    first = measure.Measured("f", False, 1.0, {"s2sad grad()": 1.5, "by hand": 1.2,
+                                                "torch": 9.0}, (0.01, 0.01))
+    others = [{"f": {"f": 3.0, "s2sad grad()": 1.1, "by hand": 1.3}},
+              {"f": {"f": 2.0, "s2sad grad()": 1.2, "by hand": 1.0}}]
+    measure.take_medians([first], others)
+    assert first.cells == {"s2sad grad()": 1.2, "by hand": 1.2, "torch": 9.0}
+    assert first.f_seconds == 2.0 and first.processes == 3
+
+
+def test_a_worker_process_reports_the_ratios_it_measured():
+    """What `run.py --processes N` reads from each further process it starts."""
+    import json
+    import subprocess
+    run = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "run.py")
+    done = subprocess.run([sys.executable, run, "--worker", "--quick", "--only", "seed 000"],
+                          capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout)
+    (label, ratios), = found.items()
+    assert label.startswith("seed 000")
+    assert set(ratios) == {"f", "s2sad grad()", "s2sad adjoint", "s2sad jvp()",
+                           "s2sad tangent", "by hand", "by hand tangent"}
+    assert 0 < ratios["f"] < 1e-3 and all(0.5 < r < 50 for k, r in ratios.items() if k != "f")

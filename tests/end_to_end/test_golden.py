@@ -1,0 +1,65 @@
+"""Golden tests: the generated adjoints and tangents of a few representative functions,
+pinned.
+
+A change to the emitted code shows up here as a diff to review, not as a surprise. To
+accept a deliberate change, run with S2SAD_UPDATE_GOLDEN=1 and review the files.
+"""
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import s2sad
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT.parent / "samples"))
+import loops  # noqa: E402
+import seeds  # noqa: E402
+
+
+def logistic_nll(w, b, x, y):
+    z = x @ w + b
+    p = 1 / (1 + np.exp(-z))
+    return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+CASES = {
+    "griewank_walther": lambda: s2sad.source(seeds.griewank_walther, 1.5, 0.5, wrt=(0, 1)),
+    "neg_log_sigmoid": lambda: s2sad.source(seeds.neg_log_sigmoid, 1.5, 0.5, wrt=(0, 1)),
+    "logistic_nll": lambda: s2sad.source(
+        logistic_nll, np.ones(3), 0.5, np.ones((4, 3)), np.ones(4), wrt=(0, 1)),
+    "logistic_map": lambda: s2sad.source(loops.logistic_map, 0.3, 10, wrt=0),
+    "cumulative_product": lambda: s2sad.source(loops.cumulative_product, np.ones(4)),
+    "elman": lambda: s2sad.source(
+        loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
+        np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3)),
+    "power": lambda: s2sad.source(loops.power, 1.5, 3),
+    "griewank_walther_tangent": lambda: s2sad.source(
+        seeds.griewank_walther, 1.5, 0.5, wrt=(0, 1), mode="forward"),
+    "logistic_map_tangent": lambda: s2sad.source(loops.logistic_map, 0.3, 10,
+                                                 mode="forward"),
+    "cumulative_product_tangent": lambda: s2sad.source(loops.cumulative_product, np.ones(4),
+                                                       mode="forward"),
+    "elman_tangent": lambda: s2sad.source(
+        loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
+        np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3), mode="forward"),
+    "power_tangent": lambda: s2sad.source(loops.power, 1.5, 3, mode="forward"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_generated_source_is_pinned(name):
+    path = ROOT / "golden" / f"{name}.py.txt"
+    generated = CASES[name]()
+    if os.environ.get("S2SAD_UPDATE_GOLDEN"):
+        path.write_text(generated)
+    assert generated == path.read_text()
+
+
+def test_generation_is_deterministic():
+    from s2sad import pipeline
+    first = CASES["logistic_nll"]()
+    pipeline.forget()
+    assert CASES["logistic_nll"]() == first

@@ -1,0 +1,339 @@
+"""The runnable samples: each runs as a script and prints what it promises, and the
+numbers its main() returns agree with references that do not come from s2sad (the
+lecture notes' tables, analytic gradients, central differences, SciPy)."""
+import itertools
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import rosen, rosen_der
+from util import numeric_grad
+
+import s2sad
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "samples"))
+import elman  # noqa: E402
+import evaluation_trace  # noqa: E402
+import logistic_regression  # noqa: E402
+import rosenbrock  # noqa: E402
+import sum_of_squares  # noqa: E402
+import two_layer_network  # noqa: E402
+
+
+def run_sample(name):
+    """Run samples/<name>.py as a script from the repository root; return its output."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    out = subprocess.run([sys.executable, f"samples/{name}.py"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    return out.stdout
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ---------------------------------------------------------------- seed 000's evaluation trace
+
+# The notes' table at (1.5, 0.5), x_dot = (1, 0), to the digits the notes give. The notes
+# round every step, so their y = v6 = 2.0167 is 2.016647 to more digits.
+SEED_VALUES = {"x1": 1.5, "x2": 0.5, "v1": 3.0, "v2": 0.1411, "v3": 1.6487, "v4": 1.3513,
+               "v5": 1.4924, "v6": 2.0167}
+SEED_TANGENTS = {"x1": 1.0, "x2": 0.0, "v1": 2.0, "v2": -1.98, "v3": 0.0, "v4": 2.0,
+                 "v5": 0.02, "v6": 3.0118}
+TANGENT_DIGITS = {"v2": 2, "v5": 2}
+
+
+def perturbed_trace(name, delta):
+    """y of the notes' trace with `delta` added to v_name as soon as it is computed."""
+    v = {"x1": 1.5, "x2": 0.5}
+    steps = [("v1", lambda: v["x1"] / v["x2"]), ("v2", lambda: math.sin(v["v1"])),
+             ("v3", lambda: math.exp(v["x2"])), ("v4", lambda: v["v1"] - v["v3"]),
+             ("v5", lambda: v["v2"] + v["v4"]), ("v6", lambda: v["v5"] * v["v4"])]
+    if name in v:
+        v[name] += delta
+    for key, step in steps:
+        v[key] = step() + (delta if key == name else 0.0)
+    return v["v6"]
+
+
+def seed_adjoint(name, h=1e-6):
+    """The notes' definition v_bar = dy/dv: how y moves when v alone is perturbed."""
+    return (perturbed_trace(name, h) - perturbed_trace(name, -h)) / (2 * h)
+
+
+@pytest.fixture(scope="module")
+def trace():
+    return evaluation_trace.main()
+
+
+def test_trace_values_match_the_notes(trace):
+    assert set(trace["value"]) == set(SEED_VALUES)
+    for name, want in SEED_VALUES.items():
+        if name == "v6":
+            assert trace["value"][name] == pytest.approx(want, abs=1e-4)
+        else:
+            assert round(trace["value"][name], 4) == want, name
+
+
+def test_trace_tangents_match_the_notes(trace):
+    assert set(trace["dot"]) == set(SEED_TANGENTS)
+    for name, want in SEED_TANGENTS.items():
+        assert round(trace["dot"][name], TANGENT_DIGITS.get(name, 4)) == want, name
+
+
+def test_trace_adjoints_are_the_sensitivities_of_y(trace):
+    bars = trace["bar"]
+    assert {"x1", "x2", "v1", "v6"} <= set(bars) and len(bars) >= 6, sorted(bars)
+    for name, got in bars.items():
+        assert got == pytest.approx(seed_adjoint(name), rel=1e-8, abs=1e-8), name
+    # one backward sweep gives the notes' forward-mode result as its first component
+    assert round(bars["x1"], 4) == SEED_TANGENTS["v6"]
+
+
+def test_trace_of_the_one_line_formula(trace):
+    values = trace["formula_value"]
+    assert values["formula"] == pytest.approx(evaluation_trace.formula(1.5, 0.5), rel=1e-15)
+    rounded = {round(value, 4) for value in values.values()}
+    assert {3.0, 0.1411, 1.6487, 1.3513, 1.4924} <= rounded
+
+
+def test_trace_script_prints_the_tables():
+    out = run_sample("evaluation_trace")
+    rows = {}
+    for line in out.splitlines():
+        match = re.match(r"(x1|x2|v\d) +(.+?) +(-?\d+\.\d{4}) +(-?\d+\.\d{4}) +(\S+)$", line)
+        if match:
+            rows[match.group(1)] = match.groups()[1:]
+    assert set(rows) == set(SEED_VALUES)
+    assert rows["v3"][0] == "math.exp(x2)"
+    for name, (_, value, dot, bar) in rows.items():
+        if name != "v6":
+            assert float(value) == SEED_VALUES[name], name
+        assert round(float(dot), TANGENT_DIGITS.get(name, 4)) == SEED_TANGENTS[name], name
+        if bar != "-":
+            assert float(bar) == pytest.approx(seed_adjoint(name), abs=5e-5), name
+    assert "t1 = x1 / x2" in out and "# = 3.0000" in out
+    assert "dy/dx1 = y_dot = x1_bar = 3.0118" in out
+
+
+# ---------------------------------------------------------------- seed 000's sum of squares
+
+def test_sum_of_squares_ad_is_exact_and_differences_are_not():
+    result = sum_of_squares.main()
+    x = result["x"]
+    assert np.array_equal(x, np.arange(1, 1001))
+    assert result["reverse"].dtype == x.dtype and np.array_equal(result["reverse"], 2 * x)
+    assert float(result["forward_e1"]) == 2.0
+    worst = {h: np.max(np.abs(g / (2 * x) - 1)) for h, g in result["central"].items()}
+    assert all(error > 0 for error in worst.values())
+    assert worst[1e-2] < 1e-5  # a large step is nearly right: f is a quadratic
+    assert worst[1e-6] > 1e-3  # a small one loses digits to rounding
+    assert worst[max(worst)] < worst[min(worst)]
+    assert worst[min(worst)] >= 0.5  # h = sqrt(eps): no correct digit for df/dx1
+
+
+def test_sum_of_squares_script():
+    out = run_sample("sum_of_squares")
+    assert "equals 2*x bit for bit: True" in out
+    assert "df/dx1 = 2.0, exact: True" in out
+    errors = [float(line.split()[3]) for line in out.splitlines() if line.strip().startswith("h =")]
+    assert len(errors) == 4 and errors[-1] >= 0.5
+
+
+# ---------------------------------------------------------------- logistic regression
+
+def logistic_gradient(w, X, y):
+    """By hand: d/dw of mean log(1 + exp(-s x.w)) is X^T (sigmoid(X w) - y) / n."""
+    return X.T @ (sigmoid(X @ w) - y) / len(y)
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    return logistic_regression.main()
+
+
+def test_logistic_gradient_is_the_analytic_one(logistic):
+    X, y, grad = logistic["X"], logistic["y"], logistic["grad"]
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        w = rng.normal(scale=2.0, size=X.shape[1])
+        np.testing.assert_allclose(grad(w, X, y), logistic_gradient(w, X, y),
+                                   rtol=1e-11, atol=1e-14)
+
+
+def test_logistic_both_optimizers_reach_the_minimum(logistic):
+    X, y, bfgs, w_gd = logistic["X"], logistic["y"], logistic["bfgs"], logistic["gd"]
+    nll = logistic_regression.nll
+    assert bfgs.success
+    assert np.max(np.abs(logistic_gradient(bfgs.x, X, y))) < 1e-7
+    assert np.max(np.abs(logistic_gradient(w_gd, X, y))) < 1e-5
+    assert nll(w_gd, X, y) == pytest.approx(bfgs.fun, abs=1e-9)
+    assert nll(logistic["w0"], X, y) == pytest.approx(math.log(2))
+    np.testing.assert_allclose(w_gd, bfgs.x, atol=1e-4)
+    for w in (w_gd, bfgs.x):
+        assert np.mean((X @ w > 0) == (y == 1)) > 0.85
+
+
+def test_logistic_script():
+    out = run_sample("logistic_regression")
+    rows = [line for line in out.splitlines() if line.startswith(("gradient descent", "BFGS"))]
+    assert len(rows) == 2
+    nlls = [float(row[28:38]) for row in rows]
+    accuracies = [float(row[38:48]) for row in rows]
+    assert nlls[0] == pytest.approx(nlls[1], abs=1e-6) and nlls[0] < 0.5
+    assert min(accuracies) > 0.85
+    assert float(out.rsplit(":", 1)[1]) < 1e-6
+
+
+# ---------------------------------------------------------------- seed 001's two-layer network
+
+@pytest.fixture(scope="module")
+def network():
+    return two_layer_network.main()
+
+
+def test_network_gradient_agrees_with_central_differences(network):
+    X, y = network["X"], network["y"]
+    w0, W = network["start"]
+    numeric = numeric_grad(two_layer_network.nll, (w0, W, X, y), wrt=1)
+    assert network["dW12"] == pytest.approx(numeric[0, 1], rel=1e-6)
+    assert network["dW12_numeric"] == pytest.approx(numeric[0, 1], rel=1e-6)
+    # every weight, at the trained weights too
+    for weights in (network["start"], network["end"]):
+        g_w0, g_W = s2sad.grad(two_layer_network.nll, wrt=(0, 1))(*weights, X, y)
+        n_w0, n_W = numeric_grad(two_layer_network.nll, (*weights, X, y), wrt=(0, 1))
+        np.testing.assert_allclose(g_w0, n_w0, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(g_W, n_W, rtol=1e-5, atol=1e-6)
+
+
+def test_network_learns_the_moons(network):
+    losses = [loss for _, loss, _ in network["losses"]]
+    assert all(later < earlier for earlier, later in itertools.pairwise(losses))
+    assert losses[-1] < 0.8 * losses[0]
+    assert losses[-1] > network["floor"]
+    w0, W = network["end"]
+    assert losses[-1] == pytest.approx(two_layer_network.nll(w0, W, network["X"], network["y"]),
+                                       rel=1e-3)
+    accuracy = np.mean(two_layer_network.predict(w0, W, network["X"]) == (network["y"] == 1))
+    assert accuracy >= 0.9
+    assert network["losses"][0][2] < 0.7  # the random start is no better than a guess
+
+
+def test_network_script():
+    out = run_sample("two_layer_network")
+    s2, numeric = [float(line.split()[-1]) for line in out.splitlines()
+                   if line.strip().startswith(("s2sad", "central differences"))]
+    assert s2 == pytest.approx(numeric, rel=1e-6)
+    steps = [line.split() for line in out.splitlines() if re.match(r" +\d+ +\d+\.\d{3} ", line)]
+    assert [int(s[0]) for s in steps] == [0, 500, 1000, 1500, 2000]
+    assert float(steps[-1][1]) < float(steps[0][1]) and float(steps[-1][2]) >= 0.9
+
+
+# ---------------------------------------------------------------- Elman network
+
+@pytest.fixture(scope="module")
+def recurrent():
+    return elman.main()
+
+
+def test_elman_gradient_at_start_agrees_with_central_differences(recurrent):
+    x, z = recurrent["x"], recurrent["z"]
+    params = elman.initial_weights()
+    numeric = numeric_grad(elman.elman_loss, (*params, x, z), wrt=(0, 1, 2, 3))
+    for got, want in zip(recurrent["grads"], numeric):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+        assert np.max(np.abs(want)) > 0.1
+
+
+def test_elman_training_lowers_the_loss(recurrent):
+    losses = [loss for _, loss in recurrent["losses"]]
+    assert losses[-1] < losses[0] / 100
+    assert all(later < earlier for earlier, later in itertools.pairwise(losses))
+    final = elman.elman_loss(*recurrent["params"], recurrent["x"], recurrent["z"])
+    assert final < losses[-1]  # one more step after the last recorded loss
+
+
+def test_elman_script():
+    out = run_sample("elman")
+    assert "push(h)" in out and "h = pop()" in out
+    differences = [float(line.split("|difference|")[1].split()[0])
+                   for line in out.splitlines() if "|difference|" in line]
+    assert len(differences) == 4 and max(differences) < 1e-6
+    assert int(out.rsplit("factor of", 1)[1]) >= 100
+
+
+# ---------------------------------------------------------------- Rosenbrock
+
+def rosenbrock_gradient(x):
+    """By hand: x_i appears in term i (as x_i) and term i - 1 (as x_{i+1})."""
+    g = np.zeros_like(x)
+    g[:-1] = -400 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2 * (1 - x[:-1])
+    g[1:] += 200 * (x[1:] - x[:-1] ** 2)
+    return g
+
+
+@pytest.mark.parametrize("n", [2, 3, 10, 50])
+def test_rosenbrock_gradient_is_the_analytic_one(n):
+    gradient = s2sad.grad(rosenbrock.rosenbrock)
+    rng = np.random.default_rng(n)
+    for _ in range(3):
+        x = rng.uniform(-2, 2, n)
+        assert rosenbrock.rosenbrock(x) == pytest.approx(rosen(x), rel=1e-14)
+        np.testing.assert_allclose(gradient(x), rosen_der(x), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(gradient(x), rosenbrock_gradient(x), rtol=1e-12, atol=1e-12)
+
+
+def test_rosenbrock_bfgs_converges_to_ones():
+    result = rosenbrock.main()
+    np.testing.assert_allclose(result["gradient"](np.ones(10)), np.zeros(10), atol=0)
+    for name, (exact, estimated) in result["results"].items():
+        assert exact.success, name
+        assert np.max(np.abs(exact.x - 1)) < 1e-6, name
+        assert np.max(np.abs(rosen_der(exact.x))) < 1e-8, name
+        assert exact.nfev < estimated.nfev, name
+        assert np.max(np.abs(exact.x - 1)) < np.max(np.abs(estimated.x - 1)), name
+
+
+def test_rosenbrock_script():
+    out = run_sample("rosenbrock")
+    rows = [line.split()[-5:] for line in out.splitlines()
+            if re.search(r" (s2sad|estimated) +\d+ +\d+ +\d+ ", line)]
+    assert [row[0] for row in rows] == ["s2sad", "estimated"] * 2
+    for method, _, nfev, _, error in rows:
+        assert (float(error) < 1e-8) == (method == "s2sad")
+    assert "10-D minimum found" in out
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+@pytest.mark.parametrize("name", ["loops", "seeds"])
+def test_scripts_that_compare_with_derivatives_worked_out_by_hand(name):
+    """Each line of these scripts prints s2sad's derivative, then `by hand` and the value
+    derived on paper: the numbers on the two sides agree."""
+    compared = 0
+    for line in run_sample(name).splitlines():
+        if "by hand" not in line:
+            continue
+        left, right = line.split("by hand")
+        theirs = [float(x) for x in NUMBER.findall(right)]
+        ours = [float(x) for x in NUMBER.findall(left)][-len(theirs):]
+        assert theirs and len(ours) == len(theirs), line
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, err_msg=line)
+        compared += 1
+    assert compared == {"loops": 7, "seeds": 1}[name]
+
+
+def test_seed_script_prints_the_notes_gradient():
+    out = run_sample("seeds")
+    assert "gradient = (3.0118, -13.7240)" in out
+    assert "gradient equals 2*x exactly: True" in out
