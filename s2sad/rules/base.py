@@ -29,7 +29,7 @@ import gast
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import binop, neg, number, simplify, times
-from ..syntax.template import const, fill
+from ..syntax.template import const, fill, name
 
 TABLE = {}
 
@@ -115,6 +115,11 @@ class Site:
         names.update(zip("abcd", self.args), out=self.out, g=self.g, lib=self.lib)
         names.update(subs)
         return fill(text, **names)
+
+    def helper(self, fn, *args):
+        """A call `fn(*args)` of a run-time helper bound only where it is called
+        (`runtime.BOUND_ON_USE`), by its name in the generated code."""
+        return gast.Call(func=name(self.bind(fn, fn.__name__)), args=list(args), keywords=[])
 
     def aligned(self, position):
         """The tangent of argument `position` ready to combine elementwise with the

@@ -5,10 +5,10 @@
 The products are linear in each operand, so a tangent is the same product with one
 operand replaced by its tangent, and an adjoint is another contraction of the result's
 adjoint with the other operands. `inv` and `solve` reuse their result in their
-derivatives; `det` uses the cofactor matrix (`cofactor`, called by name from generated
-code), which needs no inverse and so holds at singular matrices too. The norms' policies
-where they are not differentiable are in the doc of their row: a zero vector's norm has
-gradient 0, never NaN. Where the derivative's formula needs ranks that are not known when
+derivatives; `det` uses the cofactor matrix (`runtime.cofactor`, called by name from
+generated code), which needs no inverse and so holds at singular matrices too. The
+norms' policies where they are not differentiable are in the doc of their row: a zero
+vector's norm has gradient 0, never NaN. Where the derivative's formula needs ranks that are not known when
 it is generated, or a case has no exact rule, the rule raises an `UnsupportedError`
 saying what to write instead.
 """
@@ -24,7 +24,8 @@ from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import binop, neg, times
-from ..syntax.template import const, name
+from ..runtime import cofactor
+from ..syntax.template import const
 from .arrays import _PRODUCT_ADJOINTS, _literal, _shift
 from .base import Add, Custom, NonDifferentiable, TABLE, bilinear, rank, register, total
 from .elementwise import MULTIPLY
@@ -846,23 +847,6 @@ def _det_kind(arg_kinds, consts):
     return K.UNKNOWN if ndim is None else K.array(ndim - 2)
 
 
-def cofactor(a):
-    """The cofactor matrix of `a` (of each matrix of a stack): det(a) * inv(a).T where
-    `a` is invertible, and the derivative of `np.linalg.det` everywhere, singular `a`
-    included. From the SVD a = u @ diag(s) @ vt, it is det(u) det(vt) u diag(s~) vt with
-    s~_i the product of the other singular values: no inverse, no division."""
-    u, s, vt = np.linalg.svd(a)
-    ones = np.ones_like(s[..., :1])
-    before = np.cumprod(np.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
-    after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    sign = np.linalg.det(u) * np.linalg.det(vt)
-    return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vt
-
-
-def _helper(site, fn, *args):
-    """A call of a helper of this module, by the name it is bound to in generated code."""
-    return gast.Call(func=name(site.bind(fn, fn.__name__)), args=list(args), keywords=[])
-
 
 def _per_matrix(site, scale, matrix, ndim):
     """`scale` (one number per matrix) times `matrix` (a stack of them)."""
@@ -882,12 +866,12 @@ def _over_matrices(site, value, ndim):
 
 def _det_adjoint(site):
     ndim = _square_kind(site.kinds[0], "np.linalg.det")
-    return {0: Add(_per_matrix(site, site.g, _helper(site, cofactor, site.args[0]), ndim))}
+    return {0: Add(_per_matrix(site, site.g, site.helper(cofactor, site.args[0]), ndim))}
 
 
 def _det_tangent(site):
     ndim = _square_kind(site.kinds[0], "np.linalg.det")
-    product = binop(_helper(site, cofactor, site.args[0]), gast.Mult(), site.dots[0])
+    product = binop(site.helper(cofactor, site.args[0]), gast.Mult(), site.dots[0])
     return _over_matrices(site, product, ndim)
 
 

@@ -4,9 +4,9 @@ products, the builtin `sum`, `math.fsum` and `math.prod`, and the array methods.
 Every reduction takes `axis` (None, an int, a negative int, a tuple where NumPy allows
 one) and `keepdims` as constants, known when the derivative is generated. Derivatives
 that no short NumPy expression states well (the product of all other elements, the
-first maximum's position, the cumulative product's adjoint) are computed by the small
-functions at the top of this module, which the generated code calls by name; each
-works for any rank and, in forward mode, for tangents with leading axes of directions.
+first maximum's position, the cumulative product's adjoint) are computed by small
+functions of the runtime module, which the generated code calls by name; each works for
+any rank and, in forward mode, for tangents with leading axes of directions.
 """
 import builtins
 import dataclasses
@@ -21,129 +21,11 @@ from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import binop
-from ..syntax.template import const, name
+from ..runtime import cumprod_adjoint, cumprod_tangent, first_max, first_min, prod_others
+from ..syntax.template import const
 from .arrays import (_axis, _literal, _reduction_kind, _shift, nonempty_count, reduced_count,
                      reduction_keywords)
 from .base import Add, Custom, NonDifferentiable, Scatter, TABLE, rank, register, total
-
-# ---------------------------------------------------------------- run-time helpers
-# Called by name from generated code (bound through `Site.bind`).
-
-
-def prod_others(a, axis=None):
-    """For each element of `a`, the product of the other elements of its slice along
-    `axis` (None: of all of `a`): the derivative of `np.prod(a, axis)`.
-
-    Computed without dividing by the element, so it is exact where `a` has zeros: the
-    product of the elements before each one (an exclusive cumulative product) times the
-    product of those after it (the same from the other end). O(n) per slice."""
-    def others(x):
-        ones = np.ones_like(x[..., :1])
-        before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
-        after = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)
-        return before * after[..., ::-1]
-    return _per_slice(others, a, axis)
-
-
-def first_max(a, axis=None):
-    """A boolean mask of `a`'s shape, True at the first maximal element of each slice
-    along `axis` (None: of all of `a`), the one `np.argmax` picks: where the derivative of
-    `np.max` goes, ties included."""
-    return _per_slice(lambda x: _one_hot(np.argmax(x, axis=-1), x.shape[-1]), a, axis)
-
-
-def first_min(a, axis=None):
-    """Like `first_max`, at the first minimal element (`np.argmin`)."""
-    return _per_slice(lambda x: _one_hot(np.argmin(x, axis=-1), x.shape[-1]), a, axis)
-
-
-def cumprod_tangent(d, a, axis=None):
-    """The tangent of `np.cumprod(a, axis)` for the tangent `d` of `a` (`d` may have
-    leading axes of directions).
-
-    Along the axis, out[i] = out[i-1] * a[i], so the tangent obeys the linear recurrence
-    t[i] = a[i] * t[i-1] + out[i-1] * d[i], with out[i-1] the product of the elements
-    before i (an exclusive cumulative product, 1 for the first). No division: zeros in `a`
-    are exact. The recurrence is solved in log2(n) vectorised steps (`_linear_scan`)."""
-    a, d = np.asarray(a), np.asarray(d)
-    extra = d.ndim - a.ndim
-    if axis is None or a.ndim == 0:
-        d = d.reshape(d.shape[:extra] + (a.size,))
-        a, axis = a.reshape(-1), 0
-    axis %= a.ndim
-    x = np.moveaxis(a, axis, -1)
-    t = _linear_scan(_exclusive_cumprod(x) * np.moveaxis(d, axis + extra, -1), x)
-    return np.moveaxis(t, -1, axis + extra)
-
-
-def cumprod_adjoint(g, a, axis=None):
-    """The adjoint of `a` in `out = np.cumprod(a, axis)`, given the adjoint `g` of `out`.
-
-    a_bar[k] = sum over i >= k of g[i] * d out[i] / d a[k]
-             = before[k] * s[k], where before[k] is the product of the elements before k
-    and s[k] = g[k] + a[k+1] * s[k+1] (the sum of g[i] times the product of a[k+1..i]).
-    Neither factor divides by an element, so zeros in `a` (one or several) are exact,
-    unlike the textbook `reverse_cumsum(g * out) / a`. The recurrence for s runs from the
-    end: it is solved on the reversed axis in log2(n) vectorised steps (`_linear_scan`),
-    O(n log n) in all."""
-    a = np.asarray(a)
-    shape = a.shape
-    if axis is None or a.ndim == 0:
-        g = np.reshape(g, -1)
-        a, axis = a.reshape(-1), 0
-    axis %= a.ndim
-    x = np.moveaxis(a, axis, -1)
-    later = np.concatenate([np.ones_like(x[..., :1]), x[..., :0:-1]], axis=-1)
-    s = _linear_scan(np.moveaxis(g, axis, -1)[..., ::-1], later)[..., ::-1]
-    return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis).reshape(shape)
-
-
-def _exclusive_cumprod(x):
-    """The product of the elements before each one along the last axis (1 for the first)."""
-    return np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1),
-                      axis=-1)
-
-
-def _linear_scan(b, c):
-    """t with t[i] = b[i] + c[i] * t[i-1] along the last axis (t[0] = b[0]); `b` may have
-    more leading axes than `c`.
-
-    Recursive doubling: after the step with shift s, t[i] holds the recurrence summed over
-    the 2s indices ending at i and c[i] the product of the coefficients over them, so
-    log2(n) steps of vectorised arithmetic replace n Python-level steps."""
-    t = np.array(b, dtype=np.result_type(b, c))
-    c = np.array(c)
-    n = t.shape[-1]
-    shift = 1
-    while shift < n:
-        t[..., shift:] += c[..., shift:] * t[..., :-shift]
-        c[..., shift:] = c[..., shift:] * c[..., :-shift]
-        shift *= 2
-    return t
-
-
-def _one_hot(index, n):
-    return np.arange(n) == index[..., None]
-
-
-def _per_slice(function, a, axis):
-    """`function` applied along the last axis of `a` with the axes of `axis` moved last
-    and merged into one, the result given back `a`'s layout."""
-    a = np.asarray(a)
-    if axis is None:
-        axes = tuple(range(a.ndim))
-    else:
-        axes = tuple(sorted(i % a.ndim for i in (axis if isinstance(axis, tuple) else
-                                                  (axis,)))) if a.ndim else ()
-    ends = tuple(range(a.ndim - len(axes), a.ndim))
-    moved = np.moveaxis(a, axes, ends)
-    kept = moved.shape[:a.ndim - len(axes)]
-    merged = moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
-    return np.moveaxis(function(merged).reshape(moved.shape), ends, axes)
-
-
-HELPERS = {fn.__name__: fn for fn in (prod_others, first_max, first_min, cumprod_tangent,
-                                       cumprod_adjoint)}
 
 # ---------------------------------------------------------------- shared pieces
 
@@ -174,15 +56,11 @@ def _checked(kind_of, names):
     return kind
 
 
-def _helper(site, fn, *args):
-    """A call `fn(*args)` of a helper of this module, by its bound name."""
-    return gast.Call(func=name(site.bind(fn, fn.__name__)), args=list(args), keywords=[])
-
 
 def _with_axis(site, fn, *args):
     """`fn(*args, axis)`, the axis left out when it is None."""
     axis = _axis(site.consts)
-    return _helper(site, fn, *args, *(() if axis is None else (_literal(axis),)))
+    return site.helper(fn, *args, *(() if axis is None else (_literal(axis),)))
 
 
 def _expand(site, value):
@@ -566,8 +444,8 @@ class Fold:
                 # a start array may widen the result: each row gets its share
                 g = site.fill("unbroadcast(g, a[0])")
             if self.op == "prod":
-                others = _helper(site, prod_others, site.args[0],
-                                 *(() if kind.ndim == 1 else (const(0),)))
+                others = site.helper(prod_others, site.args[0],
+                                     *(() if kind.ndim == 1 else (const(0),)))
                 value = binop(g, gast.Mult(), others)
             elif kind.is_array and kind.ndim == 1 or self.op == "fsum":
                 value = site.fill("np.full_like(a, v)", v=g)
@@ -611,8 +489,8 @@ class Fold:
         kind = site.kinds[0]
         dot = site.dots[0]
         if self.op == "prod":
-            dot = binop(dot, gast.Mult(), _helper(site, prod_others, site.args[0],
-                                                  *(() if kind.ndim == 1 else (const(0),))))
+            dot = binop(dot, gast.Mult(), site.helper(prod_others, site.args[0],
+                                                      *(() if kind.ndim == 1 else (const(0),))))
         call = site.fill("np.sum(d)", d=dot)
         if site.vector or not (self.op == "fsum" or kind.ndim == 1):
             call.keywords = [gast.keyword(arg="axis", value=const(1 if site.vector else 0))]
