@@ -18,9 +18,11 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import binop
 from ..syntax.template import const
+from .axes import shift
 from .base import Add, Custom, Scatter, bilinear, rank, register, total
 from .elementwise import MULTIPLY
 from .indices import index_parts
+from .literals import literal
 
 
 def _axis(consts):
@@ -82,7 +84,7 @@ def reduced_count(site):
     axes = axis if isinstance(axis, tuple) else (axis,)
     if not axes:
         return const(1)
-    terms = [site.fill("t.shape[k]", k=_literal(k), t=site.template(0)) for k in axes]
+    terms = [site.fill("t.shape[k]", k=literal(k), t=site.template(0)) for k in axes]
     return functools.reduce(lambda left, right: binop(left, gast.Mult(), right), terms)
 
 
@@ -122,29 +124,15 @@ def reduction_keywords(site, vector):
     a tangent in vector mode."""
     axis = _axis(site.consts)
     if vector:
-        axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
+        axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else shift(axis)
         if isinstance(axis, tuple) and len(axis) == 1:
             axis = axis[0]
     keywords = []
     if axis is not None:
-        keywords.append(gast.keyword(arg="axis", value=_literal(axis)))
+        keywords.append(gast.keyword(arg="axis", value=literal(axis)))
     if site.consts.get("keepdims"):
         keywords.append(gast.keyword(arg="keepdims", value=const(True)))
     return keywords
-
-
-def _shift(axis):
-    if isinstance(axis, tuple):
-        return tuple(_shift(a) for a in axis)
-    return axis + 1 if axis >= 0 else axis
-
-
-def _literal(value):
-    if isinstance(value, tuple):
-        return gast.Tuple(elts=[_literal(v) for v in value], ctx=gast.Load())
-    if value < 0:
-        return gast.UnaryOp(op=gast.USub(), operand=const(-value))
-    return const(value)
 
 
 _REDUCTION = ("a", "axis", "dtype", "out", "keepdims")

@@ -434,3 +434,13 @@ class Custom(Rule):
 
     def tangent(self, site):
         return self.tangent_of(site)
+
+
+@dataclass(frozen=True)
+class Sequence(Custom):
+    """A custom rule whose first argument may be a list or tuple display: its elements
+    arrive as the leading arguments (`packs`), each differentiable."""
+    packs = True
+
+    def differentiable(self, position):
+        return True

@@ -23,12 +23,14 @@ import numpy as np
 from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
-from ..syntax.simplify import binop, neg, times
 from ..runtime import cofactor
+from ..syntax.simplify import binop, neg, times
 from ..syntax.template import const
-from .arrays import _PRODUCT_ADJOINTS, _literal, _shift
+from .arrays import _PRODUCT_ADJOINTS
+from .axes import shift
 from .base import Add, Custom, NonDifferentiable, TABLE, bilinear, rank, register, total
 from .elementwise import MULTIPLY
+from .literals import literal
 
 
 def _known_ranks(site, positions, what):
@@ -57,7 +59,7 @@ def _call(site, template, keywords=(), **subs):
 
 def _pair(first, second):
     """The literal `((first...), (second...))`: the pairs of axes np.tensordot takes."""
-    return gast.Tuple(elts=[_literal(tuple(first)), _literal(tuple(second))], ctx=gast.Load())
+    return gast.Tuple(elts=[literal(tuple(first)), literal(tuple(second))], ctx=gast.Load())
 
 
 def _no_scalars(arg_kinds, what, instead):
@@ -246,7 +248,7 @@ def _tensordot_kind(arg_kinds, consts):
 def _transposed(site, expr, perm):
     if list(perm) == sorted(perm):
         return expr
-    return site.fill("np.transpose(v, p)", v=expr, p=_literal(tuple(perm)))
+    return site.fill("np.transpose(v, p)", v=expr, p=literal(tuple(perm)))
 
 
 def _tensordot_adjoint(site):
@@ -495,7 +497,7 @@ def _trace_adjoint(site):
     kind = site.kinds[0]
     ndim = kind.ndim if kind.is_array else None
     offset, axis1, axis2 = _trace_axes(site.consts, ndim)
-    keywords = [("k", _literal(offset))] if offset else []
+    keywords = [("k", literal(offset))] if offset else []
     keywords.append(("dtype", site.fill("a.dtype")))
     eye = _call(site, "np.eye(a.shape[i], a.shape[j])", keywords,
                 i=const(axis1), j=const(axis2))
@@ -506,14 +508,14 @@ def _trace_adjoint(site):
         return {0: Add(times(site.g, site.fill("e.T", e=eye)))}
     value = site.fill("np.multiply.outer(e, g)", e=eye)
     if (axis1, axis2) != (0, 1):
-        value = site.fill("np.moveaxis(v, (0, 1), k)", v=value, k=_literal((axis1, axis2)))
+        value = site.fill("np.moveaxis(v, (0, 1), k)", v=value, k=literal((axis1, axis2)))
     return {0: Add(value)}
 
 
 def _trace_tangent(site):
     kind = site.kinds[0]
     offset, axis1, axis2 = _trace_axes(site.consts, kind.ndim if kind.is_array else None)
-    keywords = [("offset", _literal(offset))] if offset else []
+    keywords = [("offset", literal(offset))] if offset else []
     if site.vector:
         rank(kind)  # known (the axes were normalised), or an error
         axis1, axis2 = axis1 + 1, axis2 + 1
@@ -649,7 +651,7 @@ def _expanded(site, plan, value):
     """A value shaped like the norm, with the reduced axes put back (length one)."""
     if plan.keepdims or plan.axis is None:
         return value
-    return site.fill("np.expand_dims(v, k)", v=value, k=_literal(plan.axis))
+    return site.fill("np.expand_dims(v, k)", v=value, k=literal(plan.axis))
 
 
 def _safe(site, value):
@@ -670,7 +672,7 @@ def _norm_partial(site, plan):
     if plan.axis is None:
         return site.fill(f"np.sign(a) * (np.arange(a.size) == {pick}(np.abs(a)))")
     return site.fill(f"np.sign(a) * (np.indices(a.shape, sparse=True)[k] == "
-                     f"{pick}(np.abs(a), axis=k, keepdims=True))", k=_literal(plan.axis))
+                     f"{pick}(np.abs(a), axis=k, keepdims=True))", k=literal(plan.axis))
 
 
 def _norm_adjoint(site):
@@ -691,10 +693,10 @@ def _norm_tangent(site):
         return None
     axis = plan.axis
     if site.vector:
-        axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else _shift(axis)
+        axis = tuple(range(1, rank(site.kinds[0]) + 1)) if axis is None else shift(axis)
         if isinstance(axis, tuple) and len(axis) == 1:
             axis = axis[0]
-    keywords = [] if axis is None else [("axis", _literal(axis))]
+    keywords = [] if axis is None else [("axis", literal(axis))]
     if plan.keepdims:
         keywords.append(("keepdims", const(True)))
     if plan.how == "two":

@@ -23,9 +23,11 @@ from ..ir import kinds as K
 from ..syntax.simplify import binop
 from ..runtime import cumprod_adjoint, cumprod_tangent, first_max, first_min, prod_others
 from ..syntax.template import const
-from .arrays import (_axis, _literal, _reduction_kind, _shift, nonempty_count, reduced_count,
-                     reduction_keywords)
-from .base import Add, Custom, NonDifferentiable, Scatter, TABLE, rank, register, total
+from .arrays import _axis, _reduction_kind, nonempty_count, reduced_count, reduction_keywords
+from .axes import shift
+from .base import (Add, Custom, NonDifferentiable, Scatter, Sequence, TABLE, rank, register,
+                   total)
+from .literals import literal
 
 # ---------------------------------------------------------------- shared pieces
 
@@ -60,7 +62,7 @@ def _checked(kind_of, names):
 def _with_axis(site, fn, *args):
     """`fn(*args, axis)`, the axis left out when it is None."""
     axis = _axis(site.consts)
-    return site.helper(fn, *args, *(() if axis is None else (_literal(axis),)))
+    return site.helper(fn, *args, *(() if axis is None else (literal(axis),)))
 
 
 def _expand(site, value):
@@ -69,7 +71,7 @@ def _expand(site, value):
     axis = _axis(site.consts)
     if axis is None or site.consts.get("keepdims"):
         return value
-    return site.fill("np.expand_dims(v, k)", v=value, k=_literal(axis))
+    return site.fill("np.expand_dims(v, k)", v=value, k=literal(axis))
 
 
 def _summed(site, value):
@@ -189,7 +191,7 @@ def _deviation(site):
     axis = _axis(site.consts)
     if axis is None:
         return site.fill("a - np.mean(a)")
-    return site.fill("a - np.mean(a, axis=k, keepdims=True)", k=_literal(axis))
+    return site.fill("a - np.mean(a, axis=k, keepdims=True)", k=literal(axis))
 
 
 def _divisor(site):
@@ -283,7 +285,7 @@ def _cumsum_adjoint(site):
             value = site.fill("np.reshape(v, s)", v=value, s=site.fill(
                 "a.shape" if kind.is_array else "np.shape(a)"))
     else:
-        value = site.fill("np.flip(np.cumsum(np.flip(g, k), axis=k), k)", k=_literal(axis))
+        value = site.fill("np.flip(np.cumsum(np.flip(g, k), axis=k), k)", k=literal(axis))
     return {0: Add(value, reduce=not kind.is_array)}
 
 
@@ -298,10 +300,10 @@ def _cumsum_tangent(site):
                 dot = site.fill("np.reshape(d, (len(d), -1))", d=dot)
             axis = 1
         else:
-            axis = _shift(axis)
+            axis = shift(axis)
     call = site.fill("np.cumsum(d)", d=dot)
     if axis is not None:
-        call.keywords = [gast.keyword(arg="axis", value=_literal(axis))]
+        call.keywords = [gast.keyword(arg="axis", value=literal(axis))]
     return call
 
 
@@ -346,16 +348,6 @@ class ArgExtremum(NonDifferentiable):
 
 # ---------------------------------------------------------------- builtins.sum, math.fsum,
 # math.prod
-
-
-@dataclass(frozen=True)
-class Sequence(Custom):
-    """A custom rule whose first argument may be a list or tuple display: its elements
-    arrive as the leading arguments (`packs`), each differentiable."""
-    packs = True
-
-    def differentiable(self, position):
-        return True
 
 
 @dataclass(frozen=True)

@@ -14,84 +14,14 @@ from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
+from .axes import int_or_tuple, normalized, shift
 from .base import Add, Custom, Scatter, rank, register
+from .literals import MISSING, constant, literal
 
 # ---------------------------------------------------------------- helpers
 
-MISSING = object()
 # names for the positional arguments of methods taking varargs (`x.reshape(2, 3)`)
 _VARARGS = tuple(f"*{i}" for i in range(1, 33))
-
-
-def lit(value):
-    """A literal expression for a constant: ints (negative ones too), tuples, None..."""
-    if isinstance(value, tuple):
-        return gast.Tuple(elts=[lit(v) for v in value], ctx=gast.Load())
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        return gast.UnaryOp(op=gast.USub(), operand=const(-value))
-    return const(value)
-
-
-def evaluate(node):
-    """The value of a literal expression node (`2`, `-1`, `(0, 2)`), else MISSING."""
-    if isinstance(node, gast.Constant):
-        return node.value
-    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-        inner = evaluate(node.operand)
-        return -inner if isinstance(inner, (int, float)) else MISSING
-    if isinstance(node, gast.Tuple):
-        values = tuple(evaluate(elt) for elt in node.elts)
-        return MISSING if MISSING in values else values
-    return MISSING
-
-
-def constant(site, name, position=None, default=None):
-    """The constant argument `name`, passed at `position` or by keyword; `default` when
-    it is not passed; an error when it is computed."""
-    if name in site.consts.get("computed", ()):
-        raise UnsupportedError(f"a computed `{name}=`; pass a constant")
-    if name in site.consts:
-        return site.consts[name]
-    if position is not None and position < len(site.args):
-        value = evaluate(site.args[position])
-        if value is MISSING:
-            raise UnsupportedError(f"a computed `{name}`; pass a constant (an int or a "
-                                   "tuple of ints written in the call)")
-        return value
-    return default
-
-
-def int_or_tuple(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, tuple)) or (
-            isinstance(value, tuple) and not all(isinstance(v, int) for v in value)):
-        raise UnsupportedError(f"`{name}` must be a constant int or tuple of ints")
-    return value
-
-
-def shift(axis):
-    """An axis (or axes) of a value, numbered in its tangent with directions first."""
-    if isinstance(axis, tuple):
-        return tuple(shift(a) for a in axis)
-    return axis + 1 if axis >= 0 else axis
-
-
-def _normalized(axis, ndim):
-    if isinstance(axis, tuple):
-        return tuple(_normalized(a, ndim) for a in axis)
-    return axis + ndim if axis < 0 else axis
-
-
-def along(axis, item):
-    """The subscript applying `item` (an index or a slice node) to axis `axis` of an
-    array (`g[:, item]`, `g[..., item]`), without knowing the array's rank."""
-    if axis >= 0:
-        parts = [gast.Slice(None, None, None) for _ in range(axis)] + [item]
-    else:
-        parts = [const(Ellipsis), item] + [gast.Slice(None, None, None)
-                                           for _ in range(-axis - 1)]
-    if len(parts) == 1:
-        return parts[0]
-    return gast.Tuple(elts=parts, ctx=gast.Load())
 
 
 def subscript(value, index):
@@ -287,7 +217,7 @@ def _transpose_axes(site):
 
 def _inverse_permutation(axes, kind):
     if any(a < 0 for a in axes):
-        axes = _normalized(axes, known_rank(kind, "a transpose with negative axes"))
+        axes = normalized(axes, known_rank(kind, "a transpose with negative axes"))
     return tuple(int(i) for i in np.argsort(axes))
 
 
@@ -296,7 +226,7 @@ def _transpose_adjoint(site):
     if axes is None:
         return {0: Add(site.fill("np.transpose(g)"))}
     inverse = _inverse_permutation(axes, site.kinds[0])
-    return {0: Add(site.fill("np.transpose(g, p)", p=lit(inverse)))}
+    return {0: Add(site.fill("np.transpose(g, p)", p=literal(inverse)))}
 
 
 def _transpose_tangent(site):
@@ -304,13 +234,13 @@ def _transpose_tangent(site):
     if not site.vector:
         if axes is None:
             return site.fill("np.transpose(d)", d=dot)
-        return site.fill("np.transpose(d, p)", d=dot, p=lit(axes))
+        return site.fill("np.transpose(d, p)", d=dot, p=literal(axes))
     if axes is None:
         ndim = rank(site.kinds[0])
         if ndim <= 1:
             return dot
-        return site.fill("np.transpose(d, p)", d=dot, p=lit(_reversed_axes(ndim)))
-    return site.fill("np.transpose(d, p)", d=dot, p=lit((0,) + shift(axes)))
+        return site.fill("np.transpose(d, p)", d=dot, p=literal(_reversed_axes(ndim)))
+    return site.fill("np.transpose(d, p)", d=dot, p=literal((0,) + shift(axes)))
 
 
 TRANSPOSE = Custom("np.transpose", _transpose_kind, _transpose_adjoint, _transpose_tangent,
@@ -329,7 +259,7 @@ def _dot_transpose_tangent(site):
         return dot
     if ndim == 2:
         return site.fill("np.swapaxes(d, 1, 2)", d=dot)
-    return site.fill("np.transpose(d, axes)", d=dot, axes=lit(_reversed_axes(ndim)))
+    return site.fill("np.transpose(d, axes)", d=dot, axes=literal(_reversed_axes(ndim)))
 
 
 register(Custom(".T", _transpose_kind, lambda site: {0: Add(site.fill("g.T"))},
@@ -343,14 +273,14 @@ def _swapaxes_pair(site):
 
 def _swapaxes_adjoint(site):
     i, j = _swapaxes_pair(site)
-    return {0: Add(site.fill("np.swapaxes(g, i, j)", i=lit(i), j=lit(j)))}
+    return {0: Add(site.fill("np.swapaxes(g, i, j)", i=literal(i), j=literal(j)))}
 
 
 def _swapaxes_tangent(site):
     i, j = _swapaxes_pair(site)
     if site.vector:
         i, j = shift(i), shift(j)
-    return site.fill("np.swapaxes(d, i, j)", d=site.dots[0], i=lit(i), j=lit(j))
+    return site.fill("np.swapaxes(d, i, j)", d=site.dots[0], i=literal(i), j=literal(j))
 
 
 SWAPAXES = Custom("np.swapaxes", _same_rank, _swapaxes_adjoint, _swapaxes_tangent,
@@ -366,8 +296,8 @@ def _moveaxis_pair(site):
 
 def _moveaxis_order(source, destination, ndim):
     """The permutation `np.transpose` applies for `np.moveaxis(a, source, destination)`."""
-    source = _normalized(source if isinstance(source, tuple) else (source,), ndim)
-    destination = _normalized(destination if isinstance(destination, tuple)
+    source = normalized(source if isinstance(source, tuple) else (source,), ndim)
+    destination = normalized(destination if isinstance(destination, tuple)
                               else (destination,), ndim)
     order = [n for n in range(ndim) if n not in source]
     for dest, src in sorted(zip(destination, source)):
@@ -382,16 +312,16 @@ def _moveaxis_adjoint(site):
         # the inverse move as a permutation: np.transpose gives a view that the adjoint
         # emitter knows not to update in place
         inverse = np.argsort(_moveaxis_order(source, destination, kind.ndim))
-        return {0: Add(site.fill("np.transpose(g, p)", p=lit(tuple(map(int, inverse)))))}
-    return {0: Add(site.fill("np.moveaxis(g, d, s)", s=lit(source), d=lit(destination)))}
+        return {0: Add(site.fill("np.transpose(g, p)", p=literal(tuple(map(int, inverse)))))}
+    return {0: Add(site.fill("np.moveaxis(g, d, s)", s=literal(source), d=literal(destination)))}
 
 
 def _moveaxis_tangent(site):
     source, destination = _moveaxis_pair(site)
     if site.vector:
         source, destination = shift(source), shift(destination)
-    return site.fill("np.moveaxis(t, s, d)", t=site.dots[0], s=lit(source),
-                     d=lit(destination))
+    return site.fill("np.moveaxis(t, s, d)", t=site.dots[0], s=literal(source),
+                     d=literal(destination))
 
 
 register(Custom("np.moveaxis", _same_rank, _moveaxis_adjoint, _moveaxis_tangent,
@@ -426,7 +356,7 @@ def _squeeze_tangent(site):
                 site, site.fill("np.shape(out)")))
         return site.fill("np.squeeze(d)", d=dot)
     axis = int_or_tuple(axis, "axis")
-    return site.fill("np.squeeze(d, k)", d=dot, k=lit(shift(axis) if site.vector else axis))
+    return site.fill("np.squeeze(d, k)", d=dot, k=literal(shift(axis) if site.vector else axis))
 
 
 SQUEEZE = Custom("np.squeeze", _squeeze_kind, _reshape_adjoint, _squeeze_tangent,
@@ -452,13 +382,13 @@ def _expand_dims_adjoint(site):
     if site.kinds[0].is_scalar:
         return {0: Add(site.g, reduce=True)}
     axis = int_or_tuple(constant(site, "axis", 1), "axis")
-    return {0: Add(site.fill("np.squeeze(g, k)", k=lit(axis)))}
+    return {0: Add(site.fill("np.squeeze(g, k)", k=literal(axis)))}
 
 
 def _expand_dims_tangent(site):
     axis = int_or_tuple(constant(site, "axis", 1), "axis")
     return site.fill("np.expand_dims(d, k)", d=site.dots[0],
-                     k=lit(shift(axis) if site.vector else axis))
+                     k=literal(shift(axis) if site.vector else axis))
 
 
 register(Custom("np.expand_dims", _expand_dims_kind, _expand_dims_adjoint,
@@ -504,11 +434,11 @@ def _reverse(axes, vector):
     if all(a >= 0 for a in axes):
         parts = [gast.Slice(None, None, None) for _ in range(max(axes) + 1 + vector)]
         for a in axes:
-            parts[a + vector] = gast.Slice(None, None, lit(-1))
+            parts[a + vector] = gast.Slice(None, None, literal(-1))
     elif all(a < 0 for a in axes):
         parts = [const(Ellipsis)] + [gast.Slice(None, None, None) for _ in range(-min(axes))]
         for a in axes:
-            parts[a] = gast.Slice(None, None, lit(-1))
+            parts[a] = gast.Slice(None, None, literal(-1))
     else:
         return None
     return parts[0] if len(parts) == 1 else gast.Tuple(elts=parts, ctx=gast.Load())
@@ -543,10 +473,10 @@ def _flipped(site, value, axes, vector):
             return site.fill("np.flip(v)", v=value)
     kind = site.kinds[0]
     if kind.is_array and kind.ndim is not None:
-        axes = _normalized(axes, kind.ndim)
+        axes = normalized(axes, kind.ndim)
     index = _reverse(axes, vector)
     if index is None:
-        return site.fill("np.flip(v, k)", v=value, k=lit(shift(axes) if vector else axes))
+        return site.fill("np.flip(v, k)", v=value, k=literal(shift(axes) if vector else axes))
     return subscript(value, index)
 
 
@@ -583,7 +513,7 @@ def _triangle(function):
         k = constant(site, "k", 1, 0)
         if not isinstance(k, int):
             raise UnsupportedError(f"a computed `k` in np.{function}; pass a constant")
-        return [] if k == 0 else [("k", lit(k))]
+        return [] if k == 0 else [("k", literal(k))]
 
     # the last two axes hold the matrices, also with a direction axis in front
     return Custom(f"np.{function}", kind_of,
@@ -616,11 +546,11 @@ def _diag_adjoint(site):
     k = _diag_offset(site)
     if site.kinds[0].ndim == 1:
         # np.diag of a matrix is a read-only view: the adjoint gets a copy it may update
-        diagonal = call(site, "diag", [site.g], [("k", lit(k))] if k else [])
+        diagonal = call(site, "diag", [site.g], [("k", literal(k))] if k else [])
         return {0: Add(site.fill("v.copy()", v=diagonal))}
     steps = site.fill("np.arange(len(g))")
-    rows, cols = (steps, site.fill("s + k", s=steps, k=lit(abs(k)))) if k >= 0 else \
-        (site.fill("s + k", s=steps, k=lit(-k)), steps)
+    rows, cols = (steps, site.fill("s + k", s=steps, k=literal(abs(k)))) if k >= 0 else \
+        (site.fill("s + k", s=steps, k=literal(-k)), steps)
     if k == 0:
         cols = site.fill("np.arange(len(g))")
     return {0: Scatter(gast.Tuple(elts=[rows, cols], ctx=gast.Load()), site.g)}
@@ -628,11 +558,11 @@ def _diag_adjoint(site):
 
 def _diag_tangent(site):
     k = _diag_offset(site)
-    keywords = [("k", lit(k))] if k else []
+    keywords = [("k", literal(k))] if k else []
     if not site.vector:
         return call(site, "diag", [site.dots[0]], keywords)
     if site.kinds[0].ndim == 2:
-        return call(site, "diagonal", [site.dots[0]] + ([lit(k)] if k else []),
+        return call(site, "diagonal", [site.dots[0]] + ([literal(k)] if k else []),
                     [("axis1", const(1)), ("axis2", const(2))])
     if k:
         raise UnsupportedError("`np.diag(v, k)` of a vector with k != 0 has no rule for "
