@@ -8,7 +8,7 @@ import pytest
 
 import s2sad
 from s2sad import UnsupportedError, runtime
-from s2sad.rules import linalg
+from s2sad.rules import einsum
 from rulecheck import check_grad, check_vjp, generic_adjoint, generic_tangent
 from util import assert_close, numeric_grad
 
@@ -247,26 +247,26 @@ def test_positional_tuple_constants(gen, params, body, args, wrt, advice):
 
 
 def test_einsum_subscripts_parsing():
-    spec = linalg.parse_subscripts("ij, jk")
+    spec = einsum.parse_subscripts("ij, jk")
     assert spec.terms == ("ij", "jk") and spec.out == "ik"
-    assert linalg.parse_subscripts("Ba").out == "Ba"
-    assert linalg.parse_subscripts("ii").out == ""
-    assert linalg.parse_subscripts("ii->i").out == "i"
+    assert einsum.parse_subscripts("Ba").out == "Ba"
+    assert einsum.parse_subscripts("ii").out == ""
+    assert einsum.parse_subscripts("ii->i").out == "i"
     with pytest.raises(UnsupportedError, match="distinct"):
-        linalg.parse_subscripts("ij->ii")
+        einsum.parse_subscripts("ij->ii")
     with pytest.raises(UnsupportedError, match="distinct"):
-        linalg.parse_subscripts("ij->k")
+        einsum.parse_subscripts("ij->k")
 
 
 def test_einsum_result_kind_from_its_subscripts():
     """With the subscripts among the constants the result's rank is known."""
     from s2sad.ir import kinds as K
     matrix = K.array(2)
-    product = linalg._einsum_kind([K.OTHER, matrix, matrix], {"subscripts": "ij,jk->ik"})
+    product = einsum._einsum_kind([K.OTHER, matrix, matrix], {"subscripts": "ij,jk->ik"})
     assert product.is_array and product.ndim == 2
-    assert linalg._einsum_kind([K.OTHER, matrix], {"subscripts": "ii"}) == K.SCALAR
-    assert linalg._einsum_kind([K.OTHER, matrix], {"subscripts": "ij"}).ndim == 2
-    assert linalg._einsum_kind([K.OTHER, matrix, matrix], {}) == K.UNKNOWN
+    assert einsum._einsum_kind([K.OTHER, matrix], {"subscripts": "ii"}) == K.SCALAR
+    assert einsum._einsum_kind([K.OTHER, matrix], {"subscripts": "ij"}).ndim == 2
+    assert einsum._einsum_kind([K.OTHER, matrix, matrix], {}) == K.UNKNOWN
 
 
 # ---------------------------------------------------------------- generated code

@@ -28,7 +28,7 @@ from .. import ir, rules
 from ..analysis.infer import consts, kind_of
 from ..errors import located
 from ..frontend import calls
-from ..rules.arrays import directions_first
+from ..rules.indexing import directions_first
 from ..rules.base import rank
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders

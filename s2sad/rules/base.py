@@ -116,6 +116,14 @@ class Site:
         names.update(subs)
         return fill(text, **names)
 
+    def fill_call(self, text, keywords=(), **subs):
+        """`fill(text)`, a call, with the (name, node) pairs `keywords` appended to its
+        keyword arguments."""
+        call = self.fill(text, **subs)
+        call.keywords = list(call.keywords) + [gast.keyword(arg=key, value=value)
+                                               for key, value in keywords]
+        return call
+
     def helper(self, fn, *args):
         """A call `fn(*args)` of a run-time helper bound only where it is called
         (`runtime.BOUND_ON_USE`), by its name in the generated code."""
@@ -146,6 +154,22 @@ def rank(kind):
     raise UnsupportedError(f"the rank of {kind} is not known when the derivative is "
                            "generated, which tangents in several directions at once need; "
                            "compute one direction at a time with s2sad.jvp.")
+
+
+def known_ranks(site, positions, what):
+    """The ranks of the arguments at `positions`, which the formula of `what` needs."""
+    ranks = []
+    for position in positions:
+        kind = site.kinds[position]
+        if kind.is_array and kind.ndim is not None:
+            ranks.append(kind.ndim)
+        elif kind.is_scalar:
+            ranks.append(0)
+        else:
+            raise UnsupportedError(f"the derivative of `{what}` needs the ranks of its "
+                                   "operands; call with example arguments (or annotate the "
+                                   "arrays) so that they are known.")
+    return ranks
 
 
 def total(terms):

@@ -17,7 +17,7 @@ from ..ir import kinds as K
 from ..syntax.template import const
 from .base import Add, Custom, NonDifferentiable, register, total
 from .literals import MISSING, evaluate
-from .shapes import call
+from .structural import call
 
 # ---------------------------------------------------------------- casts
 

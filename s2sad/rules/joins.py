@@ -15,7 +15,7 @@ from .axes import along, int_or_tuple, shift
 from .base import Add, Sequence, register
 from .constructors import dtype_keyword
 from .literals import literal
-from .shapes import call, directions, known_rank, subscript
+from .structural import call, directions, known_rank, subscript
 
 
 def _packed(consts, function):
@@ -133,7 +133,7 @@ def _concatenate_tangent(site):
     dots = [_tangent_or_zero(site, i) for i in _leaves(site)]
     if not site.vector:
         return call(site, "concatenate", [_list(dots)],
-                     [] if axis == 0 else [("axis", literal(axis))])
+                    [] if axis == 0 else [("axis", literal(axis))])
     if axis is None:
         dots = [site.fill("np.reshape(d, (len(d), -1))", d=d) for d in dots]
         axis = 0
