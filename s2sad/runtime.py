@@ -8,6 +8,13 @@ element by element gets a tangent whose shape is not known to be its own, and
 `safe_divide`, `xlogy` and `xpow` for partials that are infinite where the function is
 finite (`sqrt` at 0, `a ** b` at a == 0), so that a zero derivative passing through them
 stays zero, and `sigmoid` for `logaddexp` where its result is not computed.
+
+Derivatives that no short NumPy expression states well call the rest: the product of
+the other elements (`prod_others`, for np.prod), the first extremal element
+(`first_max`, `first_min`), the cumulative product's derivatives (`cumprod_tangent`,
+`cumprod_adjoint`) and the cofactor matrix (`cofactor`, for np.linalg.det). The first
+five work for any rank and, in forward mode, for tangents with leading axes of
+directions.
 """
 import math
 
