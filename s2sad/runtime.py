@@ -8,6 +8,13 @@ element by element gets a tangent whose shape is not known to be its own, and
 `safe_divide`, `xlogy` and `xpow` for partials that are infinite where the function is
 finite (`sqrt` at 0, `a ** b` at a == 0), so that a zero derivative passing through them
 stays zero, and `sigmoid` for `logaddexp` where its result is not computed.
+
+Derivatives that no short NumPy expression states well call the rest: the product of
+the other elements (`prod_others`, for np.prod), the first extremal element
+(`first_max`, `first_min`), the cumulative product's derivatives (`cumprod_tangent`,
+`cumprod_adjoint`) and the cofactor matrix (`cofactor`, for np.linalg.det). The first
+five work for any rank and, in forward mode, for tangents with leading axes of
+directions.
 """
 import math
 
@@ -181,6 +188,137 @@ def sigmoid(x):
         return 1.0 / (1.0 + np.exp(-x))
 
 
+def prod_others(a, axis=None):
+    """For each element of `a`, the product of the other elements of its slice along
+    `axis` (None: of all of `a`): the derivative of `np.prod(a, axis)`.
+
+    Computed without dividing by the element, so it is exact where `a` has zeros: the
+    product of the elements before each one (an exclusive cumulative product) times the
+    product of those after it (the same from the other end). O(n) per slice."""
+    def others(x):
+        ones = np.ones_like(x[..., :1])
+        before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+        after = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)
+        return before * after[..., ::-1]
+    return _per_slice(others, a, axis)
+
+
+def first_max(a, axis=None):
+    """A boolean mask of `a`'s shape, True at the first maximal element of each slice
+    along `axis` (None: of all of `a`), the one `np.argmax` picks: where the derivative of
+    `np.max` goes, ties included."""
+    return _per_slice(lambda x: _one_hot(np.argmax(x, axis=-1), x.shape[-1]), a, axis)
+
+
+def first_min(a, axis=None):
+    """Like `first_max`, at the first minimal element (`np.argmin`)."""
+    return _per_slice(lambda x: _one_hot(np.argmin(x, axis=-1), x.shape[-1]), a, axis)
+
+
+def cumprod_tangent(d, a, axis=None):
+    """The tangent of `np.cumprod(a, axis)` for the tangent `d` of `a` (`d` may have
+    leading axes of directions).
+
+    Along the axis, out[i] = out[i-1] * a[i], so the tangent obeys the linear recurrence
+    t[i] = a[i] * t[i-1] + out[i-1] * d[i], with out[i-1] the product of the elements
+    before i (an exclusive cumulative product, 1 for the first). No division: zeros in `a`
+    are exact. The recurrence is solved in log2(n) vectorised steps (`_linear_scan`)."""
+    a, d = np.asarray(a), np.asarray(d)
+    extra = d.ndim - a.ndim
+    if axis is None or a.ndim == 0:
+        d = d.reshape(d.shape[:extra] + (a.size,))
+        a, axis = a.reshape(-1), 0
+    axis %= a.ndim
+    x = np.moveaxis(a, axis, -1)
+    t = _linear_scan(_exclusive_cumprod(x) * np.moveaxis(d, axis + extra, -1), x)
+    return np.moveaxis(t, -1, axis + extra)
+
+
+def cumprod_adjoint(g, a, axis=None):
+    """The adjoint of `a` in `out = np.cumprod(a, axis)`, given the adjoint `g` of `out`.
+
+    a_bar[k] = sum over i >= k of g[i] * d out[i] / d a[k]
+             = before[k] * s[k], where before[k] is the product of the elements before k
+    and s[k] = g[k] + a[k+1] * s[k+1] (the sum of g[i] times the product of a[k+1..i]).
+    Neither factor divides by an element, so zeros in `a` (one or several) are exact,
+    unlike the textbook `reverse_cumsum(g * out) / a`. The recurrence for s runs from the
+    end: it is solved on the reversed axis in log2(n) vectorised steps (`_linear_scan`),
+    O(n log n) in all."""
+    a = np.asarray(a)
+    shape = a.shape
+    if axis is None or a.ndim == 0:
+        g = np.reshape(g, -1)
+        a, axis = a.reshape(-1), 0
+    axis %= a.ndim
+    x = np.moveaxis(a, axis, -1)
+    later = np.concatenate([np.ones_like(x[..., :1]), x[..., :0:-1]], axis=-1)
+    s = _linear_scan(np.moveaxis(g, axis, -1)[..., ::-1], later)[..., ::-1]
+    return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis).reshape(shape)
+
+
+def _exclusive_cumprod(x):
+    """The product of the elements before each one along the last axis (1 for the first)."""
+    return np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1),
+                      axis=-1)
+
+
+def _linear_scan(b, c):
+    """t with t[i] = b[i] + c[i] * t[i-1] along the last axis (t[0] = b[0]); `b` may have
+    more leading axes than `c`.
+
+    Recursive doubling: after the step with shift s, t[i] holds the recurrence summed over
+    the 2s indices ending at i and c[i] the product of the coefficients over them, so
+    log2(n) steps of vectorised arithmetic replace n Python-level steps."""
+    t = np.array(b, dtype=np.result_type(b, c))
+    c = np.array(c)
+    n = t.shape[-1]
+    shift = 1
+    while shift < n:
+        t[..., shift:] += c[..., shift:] * t[..., :-shift]
+        c[..., shift:] = c[..., shift:] * c[..., :-shift]
+        shift *= 2
+    return t
+
+
+def _one_hot(index, n):
+    return np.arange(n) == index[..., None]
+
+
+def _per_slice(function, a, axis):
+    """`function` applied along the last axis of `a` with the axes of `axis` moved last
+    and merged into one, the result given back `a`'s layout."""
+    a = np.asarray(a)
+    if axis is None:
+        axes = tuple(range(a.ndim))
+    else:
+        axes = tuple(sorted(i % a.ndim for i in (axis if isinstance(axis, tuple) else
+                                                  (axis,)))) if a.ndim else ()
+    ends = tuple(range(a.ndim - len(axes), a.ndim))
+    moved = np.moveaxis(a, axes, ends)
+    kept = moved.shape[:a.ndim - len(axes)]
+    merged = moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
+    return np.moveaxis(function(merged).reshape(moved.shape), ends, axes)
+
+
+def cofactor(a):
+    """The cofactor matrix of `a` (of each matrix of a stack): det(a) * inv(a).T where
+    `a` is invertible, and the derivative of `np.linalg.det` everywhere, singular `a`
+    included. From the SVD a = u @ diag(s) @ vt, it is det(u) det(vt) u diag(s~) vt with
+    s~_i the product of the other singular values: no inverse, no division."""
+    u, s, vt = np.linalg.svd(a)
+    ones = np.ones_like(s[..., :1])
+    before = np.cumprod(np.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    sign = np.linalg.det(u) * np.linalg.det(vt)
+    return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vt
+
+
+# Every generated function reserves the names of these, whether it calls them or not.
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
            "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma}
+
+# These a rule binds by name only where it calls one (`Site.helper`): reserving them too
+# would take names such as `cumprod_adjoint`, the adjoint of a user's `cumprod`.
+BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, first_max, first_min, cumprod_tangent,
+                                           cumprod_adjoint, cofactor)}

@@ -20,7 +20,7 @@ from ..frontend import calls
 from ..ir import kinds as K
 from ..rules.catalog import spelling
 from ..rules.constructors import dtype_class
-from ..rules.shapes import MISSING
+from ..rules.literals import MISSING
 from . import infer
 
 

@@ -25,7 +25,8 @@ import numpy as np
 from .. import pipeline, rules
 from ..errors import Error, UnsupportedError, UsageError, shown
 from ..ir import kinds as K
-from ..rules.base import Add, Elementwise, Rule, register, total
+from ..rules.base import Add, Rule, register, total
+from ..rules.partials import Elementwise
 from ..syntax.template import name
 from .check import directional_derivative
 

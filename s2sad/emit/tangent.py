@@ -29,7 +29,7 @@ from ..analysis.infer import consts, kind_of
 from ..analysis.views import written_views
 from ..errors import located
 from ..frontend import calls
-from ..rules.arrays import directions_first
+from ..rules.indexing import directions_first
 from ..rules.base import rank
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders

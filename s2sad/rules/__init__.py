@@ -5,11 +5,15 @@ import numpy as np
 
 from .. import ir
 
-# each module registers its rows
-from . import arrays, constructors, elementwise, indices, joins, shapes  # noqa: F401
-from . import linalg  # noqa: F401
-from . import reductions  # noqa: F401
-from .base import TABLE, Add, Custom, Elementwise, NonDifferentiable, Rule, Scatter, Site, lookup
+# each module registers its rows, in the table's order: elementwise functions and integer
+# indices; sums, matrix products, indexing; moves, casts and joins; linear algebra; the
+# other reductions
+from . import elementwise, indices, sums, products, indexing  # noqa: F401
+from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
+from . import contractions, einsum, norms, inverses  # noqa: F401
+from . import extrema, variance, cumulative, folds  # noqa: F401
+from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
+from .partials import Elementwise
 
 __all__ = ["TABLE", "Add", "Custom", "Elementwise", "NonDifferentiable", "Rule", "Scatter",
            "Site", "lookup", "may_view"]

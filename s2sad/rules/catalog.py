@@ -13,7 +13,8 @@ import operator
 import numpy as np
 
 from .. import ir
-from .base import TABLE, Elementwise, NonDifferentiable
+from .base import TABLE, NonDifferentiable
+from .partials import Elementwise
 
 _OPERATORS = {
     operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b",

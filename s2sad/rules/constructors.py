@@ -16,7 +16,8 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
 from .base import Add, Custom, NonDifferentiable, register, total
-from .shapes import MISSING, call, evaluate
+from .literals import MISSING, evaluate
+from .structural import call
 
 # ---------------------------------------------------------------- casts
 

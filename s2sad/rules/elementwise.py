@@ -30,7 +30,7 @@ Where a function is not differentiable the rows follow one policy:
   derivative rather than multiply by 0 or 1, so an infinite derivative on the side not
   taken does not come through as NaN.
 
-base.Guarded and base.Mask implement the last three for every row that declares them.
+partials.Guarded and partials.Mask implement the last three for every row that declares them.
 """
 import builtins
 import math
@@ -43,7 +43,8 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import number
-from .base import Elementwise, Mask, NonDifferentiable, ratio, register, xlogy, xpow
+from .base import NonDifferentiable, register
+from .partials import Elementwise, Mask, ratio, xlogy, xpow
 
 
 class Checked(Elementwise):

@@ -3,8 +3,6 @@ list displays. Each operand's adjoint is its part of the result's adjoint (a sli
 the joined axis, or one element); the tangent joins the operands' tangents, with zeros
 for operands that carry none.
 """
-from dataclasses import dataclass
-
 import gast
 import numpy as np
 
@@ -13,19 +11,11 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import binop
 from ..syntax.template import const
-from .base import Add, Custom, register
+from .axes import along, int_or_tuple, shift
+from .base import Add, Sequence, register
 from .constructors import dtype_keyword
-from .shapes import along, call, directions, int_or_tuple, known_rank, lit, shift, subscript
-
-
-@dataclass(frozen=True)
-class Sequence(Custom):
-    """A rule whose first argument is a list or tuple display, flattened into the
-    operation's leading arguments, each differentiable."""
-    packs = True
-
-    def differentiable(self, position):
-        return True
+from .literals import literal
+from .structural import call, directions, known_rank, subscript
 
 
 def _packed(consts, function):
@@ -133,7 +123,7 @@ def _concatenate_adjoint(site):
     if axis is None:
         spans = [(site.fill("np.size(b)", b=site.args[i]), False) for i in _leaves(site)]
     else:
-        spans = [(site.fill("b.shape[k]", b=site.args[i], k=lit(axis)), False)
+        spans = [(site.fill("b.shape[k]", b=site.args[i], k=literal(axis)), False)
                  for i in _leaves(site)]
     return _join_adjoint(site, axis, spans)
 
@@ -143,11 +133,11 @@ def _concatenate_tangent(site):
     dots = [_tangent_or_zero(site, i) for i in _leaves(site)]
     if not site.vector:
         return call(site, "concatenate", [_list(dots)],
-                     [] if axis == 0 else [("axis", lit(axis))])
+                    [] if axis == 0 else [("axis", literal(axis))])
     if axis is None:
         dots = [site.fill("np.reshape(d, (len(d), -1))", d=d) for d in dots]
         axis = 0
-    return call(site, "concatenate", [_list(dots)], [("axis", lit(shift(axis)))])
+    return call(site, "concatenate", [_list(dots)], [("axis", literal(shift(axis)))])
 
 
 register(Sequence("np.concatenate", _concatenate_kind, _concatenate_adjoint,
@@ -179,7 +169,7 @@ def _stack_tangent(site):
     dots = [_tangent_or_zero(site, i, first) for i in _leaves(site)]
     if site.vector:
         axis = shift(axis)
-    return call(site, "stack", [_list(dots)], [] if axis == 0 else [("axis", lit(axis))])
+    return call(site, "stack", [_list(dots)], [] if axis == 0 else [("axis", literal(axis))])
 
 
 register(Sequence("np.stack", _stack_kind, _stack_adjoint, _stack_tangent,
@@ -256,7 +246,7 @@ def _stack_like(function):
                         const(None) if part is None else part for part in new],
                     ctx=gast.Load()))
             shaped.append(dot)
-        return call(site, "concatenate", [_list(shaped)], [("axis", lit(axis + 1))])
+        return call(site, "concatenate", [_list(shaped)], [("axis", literal(axis + 1))])
 
     return Sequence(f"np.{function}", kind_of, adjoint, tangent,
                     names=("tup", "dtype", "casting"), doc=_STACK_DOCS[function])
@@ -320,7 +310,7 @@ def _array_adjoint(site):
     contributions = {}
     for position, where in zip(_leaves(site), _positions(packed.layout)):
         if site.active[position]:
-            index = lit(where) if len(where) > 1 else const(where[0])
+            index = literal(where) if len(where) > 1 else const(where[0])
             contributions[position] = Add(subscript(site.g, index))
     return contributions
 

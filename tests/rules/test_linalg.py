@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import UnsupportedError
-from s2sad.rules import linalg
+from s2sad import UnsupportedError, runtime
+from s2sad.rules import einsum
 from rulecheck import check_grad, check_vjp, generic_adjoint, generic_tangent
 from util import assert_close, numeric_grad
 
@@ -109,8 +109,8 @@ def test_count_norm_has_derivative_zero(gen):
 def test_cofactor_matches_det_times_inverse():
     for a in (well(1), well(3), well(4, 2, 3, seed=5), -well(2)):
         want = np.linalg.det(a)[..., None, None] * np.swapaxes(np.linalg.inv(a), -1, -2)
-        assert_close(linalg.cofactor(a), want, rtol=1e-12, atol=1e-13)
-    assert linalg.cofactor(well(3).astype(np.float32)).dtype == np.float32
+        assert_close(runtime.cofactor(a), want, rtol=1e-12, atol=1e-13)
+    assert runtime.cofactor(well(3).astype(np.float32)).dtype == np.float32
 
 
 def test_det_gradient_at_singular_matrices(gen):
@@ -183,7 +183,7 @@ def test_generic_derivatives_agree(gen, body, args):
     """Generated without argument kinds (the ranks unknown), the derivatives give the
     same numbers."""
     fn = gen("a", body)
-    fn.__globals__["cofactor"] = linalg.cofactor  # the helper the det rule binds by name
+    fn.__globals__["cofactor"] = runtime.cofactor  # the helper the det rule binds by name
     want = s2sad.grad(fn)(*args)
     assert_close(generic_adjoint(fn, 0)(*args, 1.0)[1], want, rtol=1e-12, atol=1e-14)
     direction = np.random.default_rng(1).normal(size=np.shape(args[0]))
@@ -247,26 +247,26 @@ def test_positional_tuple_constants(gen, params, body, args, wrt, advice):
 
 
 def test_einsum_subscripts_parsing():
-    spec = linalg.parse_subscripts("ij, jk")
+    spec = einsum.parse_subscripts("ij, jk")
     assert spec.terms == ("ij", "jk") and spec.out == "ik"
-    assert linalg.parse_subscripts("Ba").out == "Ba"
-    assert linalg.parse_subscripts("ii").out == ""
-    assert linalg.parse_subscripts("ii->i").out == "i"
+    assert einsum.parse_subscripts("Ba").out == "Ba"
+    assert einsum.parse_subscripts("ii").out == ""
+    assert einsum.parse_subscripts("ii->i").out == "i"
     with pytest.raises(UnsupportedError, match="distinct"):
-        linalg.parse_subscripts("ij->ii")
+        einsum.parse_subscripts("ij->ii")
     with pytest.raises(UnsupportedError, match="distinct"):
-        linalg.parse_subscripts("ij->k")
+        einsum.parse_subscripts("ij->k")
 
 
 def test_einsum_result_kind_from_its_subscripts():
     """With the subscripts among the constants the result's rank is known."""
     from s2sad.ir import kinds as K
     matrix = K.array(2)
-    product = linalg._einsum_kind([K.OTHER, matrix, matrix], {"subscripts": "ij,jk->ik"})
+    product = einsum._einsum_kind([K.OTHER, matrix, matrix], {"subscripts": "ij,jk->ik"})
     assert product.is_array and product.ndim == 2
-    assert linalg._einsum_kind([K.OTHER, matrix], {"subscripts": "ii"}) == K.SCALAR
-    assert linalg._einsum_kind([K.OTHER, matrix], {"subscripts": "ij"}).ndim == 2
-    assert linalg._einsum_kind([K.OTHER, matrix, matrix], {}) == K.UNKNOWN
+    assert einsum._einsum_kind([K.OTHER, matrix], {"subscripts": "ii"}) == K.SCALAR
+    assert einsum._einsum_kind([K.OTHER, matrix], {"subscripts": "ij"}).ndim == 2
+    assert einsum._einsum_kind([K.OTHER, matrix, matrix], {}) == K.UNKNOWN
 
 
 # ---------------------------------------------------------------- generated code

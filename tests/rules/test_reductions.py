@@ -10,7 +10,6 @@ import pytest
 
 import s2sad
 from s2sad import UnsupportedError, runtime
-from s2sad.rules import reductions
 from rulecheck import check_forward, rand
 from util import assert_close
 
@@ -127,7 +126,7 @@ def _cumprod_adjoint_reference(g, a):
 def test_cumprod_with_zeros_against_the_definition(gen, a):
     g = np.random.default_rng(1).normal(size=a.shape)
     expected = _cumprod_adjoint_reference(g, a)
-    assert_close(reductions.cumprod_adjoint(g, a), expected, rtol=1e-12, atol=1e-14)
+    assert_close(runtime.cumprod_adjoint(g, a), expected, rtol=1e-12, atol=1e-14)
     _, got = s2sad.vjp(gen("x", "np.cumprod(x)"), 0)(a, g)
     assert_close(got, expected, rtol=1e-12, atol=1e-14)
     # the tangent's Jacobian is the adjoint's transpose
@@ -143,8 +142,8 @@ def test_cumprod_adjoint_is_fast_on_long_inputs():
     a[[10, 5000]] = 0.0
     g = np.random.default_rng(3).normal(size=n)
     start = time.perf_counter()
-    got = reductions.cumprod_adjoint(g, a)
-    tangent = reductions.cumprod_tangent(g, a)
+    got = runtime.cumprod_adjoint(g, a)
+    tangent = runtime.cumprod_tangent(g, a)
     assert time.perf_counter() - start < 5.0
     # sequential reference on a prefix: the suffix after index 5000 only feeds later terms
     m = 6000
@@ -169,24 +168,24 @@ def test_cumprod_helpers_take_leading_direction_axes():
     a = rand(3, 4)
     d = np.random.default_rng(4).normal(size=(5, 3, 4))
     for axis in (0, 1, -1, None):
-        stacked = reductions.cumprod_tangent(d, a, axis)
+        stacked = runtime.cumprod_tangent(d, a, axis)
         for k in range(5):
-            assert_close(stacked[k], reductions.cumprod_tangent(d[k], a, axis), rtol=1e-14)
+            assert_close(stacked[k], runtime.cumprod_tangent(d[k], a, axis), rtol=1e-14)
 
 
 def test_prod_others_and_first_max_shapes():
     a = rand(2, 3, 4)
     for axis in (None, 0, 1, 2, -1, (0, 2), (2, 0), (0, 1, 2)):
-        others = reductions.prod_others(a, axis)
+        others = runtime.prod_others(a, axis)
         assert others.shape == a.shape
         full = np.prod(a, axis=axis, keepdims=True)
         assert_close(others * a, np.broadcast_to(full, a.shape), rtol=1e-12)
-        mask = reductions.first_max(a, axis)
+        mask = runtime.first_max(a, axis)
         assert mask.dtype == bool and mask.shape == a.shape
         assert_close(np.sum(mask, axis=axis), np.ones_like(np.sum(a, axis=axis)))
         assert_close(np.max(np.where(mask, a, -np.inf), axis=axis), np.max(a, axis=axis))
-    assert reductions.prod_others(np.float64(3.0)) == 1.0
-    assert reductions.prod_others(np.zeros((2, 0)), 1).shape == (2, 0)
+    assert runtime.prod_others(np.float64(3.0)) == 1.0
+    assert runtime.prod_others(np.zeros((2, 0)), 1).shape == (2, 0)
 
 
 # ---------------------------------------------------------------- std and var
@@ -391,7 +390,7 @@ GENERIC = [
 def _generic(fn, mode):
     namespace = dict(fn.__globals__)
     namespace.update(runtime.HELPERS)
-    namespace.update(reductions.HELPERS)
+    namespace.update(runtime.BOUND_ON_USE)
     exec(compile(s2sad.source(fn, mode=mode), "<generic>", "exec"), namespace)
     return namespace[fn.__name__ + ("_adjoint" if mode == "reverse" else "_tangent")]
 
