@@ -16,10 +16,11 @@ import gast
 from .. import ir, rules
 from ..analysis import flow
 from ..ir import kinds as K
+from ..syntax import queries
 from ..syntax.printer import assign, augment, name
 from ..syntax.simplify import binop, number
 from ..syntax.template import const, fill
-from .values import loaded, new_array
+from .values import new_array
 
 
 class Accumulator:
@@ -187,7 +188,7 @@ class Accumulator:
         if not isinstance(contribution, rules.Add) or contribution.reduce:
             return contribution
         bars = {self.bar(v) for v in self.narrow}
-        arrays = {n for n in loaded([contribution.value])
+        arrays = {n for n in queries.loaded([contribution.value])
                   if n not in bars and not self.kinds.get(n, K.SCALAR).is_scalar}
         if arrays:
             return contribution
@@ -199,7 +200,7 @@ class Accumulator:
         operation fewer in the loop bodies of scalar code."""
         last = self.statements[-1] if self.statements else None
         if not (isinstance(last, gast.Assign) and isinstance(last.targets[0], gast.Name)
-                and last.targets[0].id == bar) or bar in loaded([value]):
+                and last.targets[0].id == bar) or bar in queries.loaded([value]):
             return False
         first = last.value
         if isinstance(first, gast.UnaryOp) and isinstance(first.op, gast.USub):

@@ -24,12 +24,12 @@ from .. import ir
 from ..analysis import flow, tape
 from ..analysis.views import written_views
 from ..frontend import calls
+from ..syntax import queries
 from ..syntax.printer import assign, name, store
 from . import composites
 from .accumulator import Accumulator
 from .control import range_call, retrace
 from .operations import OperationAdjoints
-from .values import loaded
 
 
 def backward_sweep(function, begin):
@@ -155,21 +155,21 @@ class AdjointEmitter:
             return
         temps = {op.target.name for op in group
                  if isinstance(op, ir.Op) and op.target.name not in self.mutable}
-        out_used = out in loaded(body)
+        out_used = out in queries.loaded(body)
         restore = []
         if save in self.pushed:
             if out_used:
                 restore.append(assign(out, name(final.target.name)))
             restore.append(self.pop(final, save, depth))
         if depth:
-            early = self.recompute(group, temps, loaded(restore), set())
-            rest = self.recompute(group, temps, loaded(body), set(early))
+            early = self.recompute(group, temps, queries.loaded(restore), set())
+            rest = self.recompute(group, temps, queries.loaded(body), set(early))
             body = [self.printer.statement(op) for op in early] + restore + \
                 [self.printer.statement(op) for op in rest] + body
-            reads = loaded(body) - _stored(body)
+            reads = queries.loaded(body) - queries.stored(body)
         else:
             body = restore + body
-            reads = loaded(body)
+            reads = queries.loaded(body)
         reads &= set(self.kinds)
         for read in list(reads):
             reads |= self.views.get(read, set())
@@ -304,11 +304,6 @@ class AdjointEmitter:
                 if statement.target.name not in self.mutable:
                     local.add(statement.target.name)
         return sorted((found - local - self.local) & self.active)
-
-
-def _stored(statements):
-    return {n.id for s in statements for n in gast.walk(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
 def _rename(statements, old, new):

@@ -21,6 +21,7 @@ from ..optimize import passes
 from ..optimize.constants import floats
 from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
+from ..syntax import queries
 from ..syntax.compile import compile_function
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
@@ -194,7 +195,7 @@ class AdjointBuilder(_Builder):
         result = self.printer.atom(function.result)
         kept = []
         if self.top and self.mode == "reverse" and isinstance(function.result, ir.Var) \
-                and function.result.name in _stored_names(backward):
+                and function.result.name in queries.written(backward):
             value = self.namer.fresh(function.name)
             copy = "x" if self.spec.out_kind.is_scalar else "np.copy(x)"
             kept = [gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(), annotation=None,
@@ -285,8 +286,8 @@ def _exposed(statements, assigned):
     for statement in statements:
         if isinstance(statement, (gast.For, gast.While, gast.If)):
             head = statement.iter if isinstance(statement, gast.For) else statement.test
-            found |= _names(head) - assigned
-            inner = assigned | (_names(statement.target)
+            found |= queries.names(head) - assigned
+            inner = assigned | (queries.names(statement.target)
                                 if isinstance(statement, gast.For) else set())
             found |= _exposed(statement.body, set(inner))
             found |= _exposed(statement.orelse, set(assigned))
@@ -295,20 +296,16 @@ def _exposed(statements, assigned):
             value = statement.value
             targets = statement.targets if isinstance(statement, gast.Assign) \
                 else [statement.target]
-            found |= _names(value) - assigned
+            found |= queries.names(value) - assigned
             for target in targets:
                 if isinstance(target, (gast.Name, gast.Tuple)) and \
                         not isinstance(statement, gast.AugAssign):
-                    assigned |= _names(target)
+                    assigned |= queries.names(target)
                 else:
-                    found |= _names(target) - assigned
+                    found |= queries.names(target) - assigned
             continue
-        found |= _names(statement) - assigned
+        found |= queries.names(statement) - assigned
     return found
-
-
-def _names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
 
 
 def _tape(handles, body):
@@ -330,18 +327,6 @@ def _listing(node):
     if isinstance(node, gast.Tuple):
         return ", ".join(source(elt) for elt in node.elts)
     return source(node)
-
-
-def _stored_names(statements):
-    """Names the statements assign, by name or element (`y[i] = ...` assigns `y`)."""
-    found = set()
-    for node in (n for s in statements for n in gast.walk(s)):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            found.add(node.id)
-        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
-                and isinstance(node.value, gast.Name):
-            found.add(node.value.id)
-    return found
 
 
 def _identifiers(text):

@@ -29,8 +29,9 @@ from ..analysis.infer import consts, kind_of
 from ..analysis.views import written_views
 from ..errors import located
 from ..frontend import calls
-from ..rules.indexing import directions_first
 from ..rules.base import rank
+from ..rules.indexing import directions_first
+from ..syntax import queries
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders
 from .primal import PrimalPrinter
@@ -98,7 +99,7 @@ class TangentEmitter(PrimalPrinter):
                 break
             full = now
         returned = tuple_of([self.printer.atom(self.function.result), self.result_tangent()])
-        self.needed = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
+        self.needed = queries.names(returned)
         self.keep = self.live(self.needed)
         body = self.block(self.function.body)
         return self.entry(body) + body, returned
@@ -106,7 +107,7 @@ class TangentEmitter(PrimalPrinter):
     def entry(self, body):
         """Zero tangents for parameters not differentiated that take differentiated values
         later (`a = a * x` in a loop): their tangent must exist before that."""
-        read = {n.id for s in body for n in gast.walk(s) if isinstance(n, gast.Name)}
+        read = queries.names(body)
         out = []
         for param in self.function.params:
             dot = self.namer.dot(param)
@@ -185,7 +186,7 @@ class TangentEmitter(PrimalPrinter):
             return self.zero(op)
         full = self.elementwise_full(rule, op, dots, arg_kinds) if elementwise else True
         plan = Plan(defines={target, self.namer.dot(target)})
-        if _OUT in {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}:
+        if _OUT in queries.names(expr):
             overwrites = target in {v.name for v in op.vars()}
             expr = _replace(expr, self.printer.op(op) if overwrites else name(target))
             after = not overwrites
@@ -193,8 +194,7 @@ class TangentEmitter(PrimalPrinter):
             after = False
         dot = self.namer.dot(target)
         if target in self.written and not full:
-            if not after and target in {n.id for n in gast.walk(expr)
-                                        if isinstance(n, gast.Name)}:
+            if not after and target in queries.names(expr):
                 plan.before.append(assign(dot, expr))
                 expr = name(dot)
             plan.after.append(assign(dot, self.buffer(expr, target)))
@@ -232,7 +232,7 @@ class TangentEmitter(PrimalPrinter):
             return True
         if self.kinds[target].is_scalar and not self.vector:
             return False
-        reads = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+        reads = queries.names(expr)
         return bool(reads & self.shared) and not rules.may_view(op, self.kinds)
 
     def assigned(self, op, full):
@@ -374,8 +374,7 @@ class TangentEmitter(PrimalPrinter):
 
 def _with_reads(plan):
     statements = plan.before + plan.after + ([plan.primal] if plan.primal else [])
-    plan.reads = {n.id for s in statements for n in gast.walk(s)
-                  if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    plan.reads = queries.loaded(statements)
     return plan
 
 

@@ -35,9 +35,3 @@ def element_is_scalar(statement, kinds):
     return kind.ndim is not None and len(parts) == kind.ndim and all(
         kind_of(p, kinds) == K.INT if not isinstance(p, ir.Const)
         else type(p.value) is int for p in parts)
-
-
-def loaded(statements):
-    """The names the generated `statements` read."""
-    return {n.id for s in statements for n in gast.walk(s)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}

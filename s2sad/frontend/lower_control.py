@@ -12,6 +12,7 @@ import operator
 import gast
 
 from .. import ir
+from ..syntax import queries
 from .lower_expressions import OUT_OF_RANGE, constant_part
 from .names import assigned_names, element_assigned
 
@@ -112,8 +113,7 @@ class ControlLowering:
             isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id == name
             and not any(n is loop.target for loop in self.range_loops)
             for n in gast.walk(self.parsed.node))
-        nested = any(isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
-                     and n.id == name for s in node.body for n in gast.walk(s))
+        nested = name in queries.stored(node.body)
         if elsewhere or nested:
             raise self.error(node, f"the loop variable `{name}`, which is also assigned "
                              "elsewhere", "use a name of its own for the loop variable.")

@@ -6,23 +6,17 @@ inside a branch or loop, or written element by element, is lowered as a mutable 
 """
 import gast
 
+from ..syntax import queries
+
 
 def identifiers(node):
     """Every identifier a function mentions, to keep generated names clear of them."""
-    found = {arg.id for arg in node.args.args + node.args.kwonlyargs}
-    for child in gast.walk(node):
-        if isinstance(child, gast.Name):
-            found.add(child.id)
-    return found
+    return {arg.id for arg in node.args.args + node.args.kwonlyargs} | queries.names(node)
 
 
 def assigned_names(node):
     """Every name `node` assigns (its own locals, for a function)."""
-    found = set()
-    for child in gast.walk(node):
-        if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Store):
-            found.add(child.id)
-    return found
+    return queries.stored(node)
 
 
 def compound_assigned(statements):
@@ -38,12 +32,6 @@ def compound_assigned(statements):
 def element_assigned(statements):
     """The names of arrays written element by element (`y[i] = ...`): mutable, since
     they change without being assigned."""
-    found = set()
-    for statement in statements:
-        for node in gast.walk(statement):
-            targets = node.targets if isinstance(node, gast.Assign) else \
-                [node.target] if isinstance(node, gast.AugAssign) else []
-            for target in targets:
-                if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-                    found.add(target.value.id)
-    return found
+    return {target.value.id for node in queries.walk(statements)
+            for target in queries.targets(node)
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)}

@@ -25,6 +25,7 @@ import gast
 
 from ..errors import Location, SourceError, UnsupportedError, UsageError, repr_or_none, shown
 from ..ir.naming import identifier
+from ..syntax import queries
 from . import source_match, stamps
 
 
@@ -222,7 +223,7 @@ def _forwarding(fn, node, where):
     packed = {a.id for a in (arguments.vararg, arguments.kwarg) if a is not None}
     forwards = [call for call in gast.walk(node) if isinstance(call, gast.Call)
                 and _forwards(call, arguments) and _resolves_to(fn, call.func, inner)]
-    uses = sum(isinstance(n, gast.Name) and n.id in packed for n in gast.walk(node))
+    uses = sum(queries.mentions(node, name) for name in packed)
     if not forwards or uses != len(forwards) * len(packed) + len(packed):
         return None
     inner_signature = signature(inner)

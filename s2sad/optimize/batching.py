@@ -59,7 +59,7 @@ def _batched(loop, vectors, np_name, fresh):
             continue
         target, left, right = found
         if left not in vectors or right not in vectors or {left, right} & updated or \
-                _mentions(loop, target) != 1:
+                queries.mentions(loop, target) != 1:
             continue
         loop.body[index] = []
         pair = []
@@ -128,7 +128,7 @@ def _kept_sums(loop, kept, vectors, updated):
                 and isinstance(statement.value, gast.Name)):
             continue
         target, vector = statement.target.id, statement.value.id
-        if vector not in vectors or vector in updated or _mentions(loop, target) != 1:
+        if vector not in vectors or vector in updated or queries.mentions(loop, target) != 1:
             continue
         list_ = _kept_list(loop, kept, vector, index)
         if list_ is not None:
@@ -154,10 +154,6 @@ def _outer_update(statement, np_name):
             and all(isinstance(a, gast.Name) for a in call.args)):
         return None
     return statement.target.id, call.args[0].id, call.args[1].id
-
-
-def _mentions(node, identifier):
-    return sum(1 for n in gast.walk(node) if isinstance(n, gast.Name) and n.id == identifier)
 
 
 def _append(target, value):

@@ -174,7 +174,7 @@ def _substitute(statement, identifier, value, aliases):
             for inner in old:
                 if isinstance(inner, gast.stmt):
                     _substitute(inner, identifier, value, aliases)
-        elif isinstance(old, gast.expr) and _mentions(old, identifier) and not (
+        elif isinstance(old, gast.expr) and queries.mentions(old, identifier) and not (
                 field == "target" and queries.bound_names(old)):
             replaced = _replaced(old, identifier, value)
             new = simplify(replaced)
@@ -198,10 +198,6 @@ class _Aliases:
         """Whether `target = base...` shares memory where that matters."""
         names = {base} | ({target.id} if isinstance(target, gast.Name) else set())
         return bool(names & self.shared)
-
-
-def _mentions(node, identifier):
-    return any(isinstance(n, gast.Name) and n.id == identifier for n in gast.walk(node))
 
 
 def _replaced(node, identifier, value):

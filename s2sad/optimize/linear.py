@@ -28,10 +28,8 @@ def fold_linear(statements, numbers, readers=()):
     """`statements` with the loop bodies' linear number expressions collected; `numbers`:
     the names that hold numbers; `readers`: code that follows and may read the names."""
     counts = {}
-    for statement in list(statements) + list(readers):
-        for node in gast.walk(statement):
-            if isinstance(node, gast.Name):
-                counts[node.id] = counts.get(node.id, 0) + 1
+    for (identifier, _), count in queries.counts(list(statements) + list(readers)).items():
+        counts[identifier] = counts.get(identifier, 0) + count
     return _block(statements, counts, set(numbers), False)
 
 
@@ -71,7 +69,7 @@ def _collect_at(statements, index, counts, numbers):
 def _temporaries(statements, index, counts, numbers):
     """{name: position} of the single-use number temporaries the statement at `index`
     reads, assigned earlier in the block from values that do not change in between."""
-    reads = {n.id for n in gast.walk(statements[index].value) if isinstance(n, gast.Name)}
+    reads = queries.names(statements[index].value)
     found = {}
     for position in range(index):
         statement = statements[position]
@@ -79,7 +77,7 @@ def _temporaries(statements, index, counts, numbers):
                 and isinstance(statement.targets[0], gast.Name)):
             continue
         target = statement.targets[0].id
-        inputs = {n.id for n in gast.walk(statement.value) if isinstance(n, gast.Name)}
+        inputs = queries.names(statement.value)
         if target in reads and target in numbers and counts.get(target) == 2 and \
                 _linear(statement.value, numbers) is not None and \
                 not queries.assigns(statements[position + 1:index], inputs | {target}):

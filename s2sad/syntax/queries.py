@@ -15,7 +15,7 @@ from collections import Counter
 import gast
 
 
-def _nodes(code):
+def walk(code):
     """Every node of `code`: one node or a list of them."""
     for root in (code if isinstance(code, (list, tuple)) else [code]):
         yield from gast.walk(root)
@@ -23,18 +23,18 @@ def _nodes(code):
 
 def names(code):
     """Every name `code` mentions, read or assigned."""
-    return {n.id for n in _nodes(code) if isinstance(n, gast.Name)}
+    return {n.id for n in walk(code) if isinstance(n, gast.Name)}
 
 
 def loaded(code):
     """The names `code` reads."""
-    return {n.id for n in _nodes(code) if isinstance(n, gast.Name)
+    return {n.id for n in walk(code) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load)}
 
 
 def stored(code):
     """The names `code` assigns by name (`x = ...`, `for x in ...`)."""
-    return {n.id for n in _nodes(code) if isinstance(n, gast.Name)
+    return {n.id for n in walk(code) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Store)}
 
 
@@ -55,18 +55,18 @@ def _use(node):
 
 def uses(code):
     """(name, "load" or "store") pairs; an element write `y[i] = v` stores `y`."""
-    return {_use(n) for n in _nodes(code)} - {None}
+    return {_use(n) for n in walk(code)} - {None}
 
 
 def counts(code):
     """How often each name is read and assigned by name: (name, "load"/"store") -> count,
     a plain dict (callers set entries)."""
-    return dict(Counter(_use(n) for n in _nodes(code) if isinstance(n, gast.Name)))
+    return dict(Counter(_use(n) for n in walk(code) if isinstance(n, gast.Name)))
 
 
 def mentions(code, identifier):
     """How many times `code` mentions the name `identifier`."""
-    return sum(1 for n in _nodes(code) if isinstance(n, gast.Name) and n.id == identifier)
+    return sum(1 for n in walk(code) if isinstance(n, gast.Name) and n.id == identifier)
 
 
 def called(call):
@@ -82,7 +82,7 @@ def called(call):
 
 def calls_only(code, pure):
     """Whether `code` calls nothing but the `pure` functions (dotted names)."""
-    return all(called(n) in pure for n in _nodes(code) if isinstance(n, gast.Call))
+    return all(called(n) in pure for n in walk(code) if isinstance(n, gast.Call))
 
 
 def targets(node):
@@ -109,7 +109,7 @@ def bound_names(target):
 
 def assigns(statements, names):
     """Whether any of `statements`, nested ones included, assigns one of `names`."""
-    return any(found.id in names for node in _nodes(statements)
+    return any(found.id in names for node in walk(statements)
                for target in targets(node) for found in bound_names(target))
 
 
@@ -125,7 +125,7 @@ def updated_in_place(statements):
     `v[i] = ...`, `np.add.at(v, ...)`. Read off the statements' structure, since
     generated code does not always set the nodes' `ctx`."""
     found = set()
-    for node in _nodes(statements):
+    for node in walk(statements):
         for target in targets(node):
             if isinstance(node, gast.AugAssign) or not bound_names(target):
                 found.add(viewed(target))

@@ -8,6 +8,8 @@ import functools
 
 import gast
 
+from . import queries
+
 
 @functools.lru_cache(maxsize=None)
 def _parse(text):
@@ -16,7 +18,7 @@ def _parse(text):
 
 def placeholders(text):
     """The names a template mentions."""
-    return {n.id for n in gast.walk(_parse(text)) if isinstance(n, gast.Name)}
+    return queries.names(_parse(text))
 
 
 def name(identifier):
