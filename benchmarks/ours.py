@@ -64,7 +64,8 @@ class _Recording(list):
 
 def pushes(case):
     """What the generated adjoint's forward sweep pushes: its source (as
-    tests/test_tape.py does) run with a stack that records, on the case's arguments."""
+    tests/analysis/test_tape.py does) run with a stack that records, on the case's
+    arguments."""
     fn = case.fn
     text = s2sad.source(fn, *case.args, wrt=case.wrt).split("\n\n\n")[0]
     if "stack = []" not in text:
