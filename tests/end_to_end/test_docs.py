@@ -55,3 +55,33 @@ def test_every_documented_rule_says_what_it_does():
                      if catalog.spelling(prim, rule) is not None and not rule.doc
                      and not isinstance(rule, (Elementwise, NonDifferentiable)))
     assert not missing, f"rules without a doc: {missing}"
+
+
+PAGES = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md", ROOT / "tests" / "README.md"]
+PATH = re.compile(r"(?<![\w/.])((?:s2sad|tests|samples|benchmarks|docs)/[\w/.*<>-]*\w)")
+MODULE = re.compile(r"`([\w*]+\.py)`")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_paths_the_docs_name_exist(page):
+    """A file or folder the docs name (`s2sad/emit/adjoint.py`, `tests/optimize/`) is
+    there: the tree moves, and a guide to it must move with it."""
+    missing = [path for path in PATH.findall(page.read_text())
+               if not _placeholder(path) and not list(ROOT.glob(path))]
+    assert not missing, f"{page.name} names paths that do not exist: {missing}"
+
+
+def _placeholder(path):
+    """`tests/rules/cases_<family>.py`, `samples/NAME.py`: a pattern, not a path."""
+    return "<" in path or any(part.split(".")[0].isupper() for part in path.split("/"))
+
+
+@pytest.mark.parametrize("name", ["how-it-works.md", "contributing.md"])
+def test_modules_the_pipeline_pages_name_exist(name):
+    """The pages that say where each stage lives name modules by file name alone
+    (`accumulator.py`): each is a file of the package, a test, a sample or a benchmark."""
+    text = (ROOT / "docs" / name).read_text()
+    missing = [module for module in MODULE.findall(text)
+               if not any(ROOT.glob(f"{folder}/**/{module}")
+                          for folder in ("s2sad", "tests", "samples", "benchmarks"))]
+    assert not missing, f"{name} names modules that do not exist: {missing}"
