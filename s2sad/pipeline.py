@@ -16,7 +16,7 @@ import weakref
 from . import cache, ir
 from .analysis.specialise import specialise
 from .emit.assemble import AdjointBuilder, Pending, TangentBuilder, indented
-from .emit.primal import PrimalPrinter
+from .emit.primal import PrimalEmitter
 from .frontend import calls, read
 from .frontend.front import front
 from .frontend.stamps import Stamp
@@ -152,6 +152,6 @@ def wengert_source(fn):
     function = front(fn).function
     printer = Printer()
     lines = [f"def {function.name}({', '.join(function.params)}):"]
-    lines += indented(PrimalPrinter(function, printer).block(function.body))
+    lines += indented(PrimalEmitter(function, printer).block(function.body))
     lines.append("    return " + source(printer.atom(function.result)))
     return "\n".join(lines) + "\n"

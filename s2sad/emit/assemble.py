@@ -25,7 +25,7 @@ from ..syntax import queries
 from ..syntax.compile import compile_function
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
-from .primal import PrimalPrinter
+from .primal import PrimalEmitter
 from .tangent import TangentEmitter
 
 
@@ -237,9 +237,9 @@ class AdjointBuilder(_Builder):
         needed = _exposed(later, set())
         # values saved once around a loop are copied by the forward sweep itself
         needed |= {save.name for save in pushed if isinstance(save, tape.LoopEntry)}
-        printer = PrimalPrinter(self.spec.function, self.printer, self.spec.kinds, needed,
-                                pushed, emitter.controls, emitter.fill, emitter.saves)
-        statements = printer.undefined() + printer.block(self.spec.function.body)
+        primal = PrimalEmitter(self.spec.function, self.printer, self.spec.kinds, needed,
+                               pushed, emitter.controls, emitter.fill, emitter.saves)
+        statements = primal.undefined() + primal.block(self.spec.function.body)
         temps = {v for v, k in self.spec.kinds.items()
                  if k.tag in ("array", "shape", "int")} & self.namer.temps
         return fold_forward(statements, self._numbers(), needed,

@@ -24,7 +24,7 @@ from .control import Control, breaks, range_call
 from .values import element_is_scalar
 
 
-class PrimalPrinter:
+class PrimalEmitter:
     """`needed`: names the rest of the generated code reads (None: keep everything).
 
     For the forward sweep of an adjoint, `pushed` holds the saves the backward sweep

@@ -34,7 +34,7 @@ from ..rules.indexing import directions_first
 from ..syntax import queries
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders
-from .primal import PrimalPrinter
+from .primal import PrimalEmitter
 from .values import new_array
 
 _OUT = "_s2sad_out_"
@@ -51,7 +51,7 @@ class Plan:
     defines: set = field(default_factory=set)
 
 
-class TangentEmitter(PrimalPrinter):
+class TangentEmitter(PrimalEmitter):
     """Builds the tangent function body of one specialisation.
 
     `callee_tangent(op, arguments, positions)` returns the name of a user function's own
