@@ -54,8 +54,9 @@ def check_views(function, kinds):
             elif write and view in ir.reads(later):
                 raise UnsupportedError(
                     f"{_view_of(function, op, base)} shares memory with `{base}` (a NumPy "
-                    f"view) and is used after line {write.line} writes into `{base}`; write `.copy()` "
-                    f"where you take it (`{base}[...].copy()`) or use it before the write",
+                    f"view) and is used after line {write.line} writes into `{base}`; "
+                    f"write `.copy()` where you take it (`{base}[...].copy()`) or use it "
+                    f"before the write",
                     function.filename, _line(later, op))
         if write and function.result == ir.Var(view):
             raise UnsupportedError(

@@ -42,10 +42,9 @@ def backward_sweep(function, begin):
     values to restore gets backward code of its own. So the backward sweep is emitted
     saving nothing, planned, and emitted again saving all that was planned so far, until
     the plan asks for nothing new. The saves only grow, and there are finitely many, so
-    this ends. `begin(pushed)` starts a
-    trial: an `AdjointEmitter` that names from the same point as every other trial, so
-    that the last trial's names are the code's. Without mutable variables nothing is
-    overwritten and one trial is the adjoint."""
+    this ends. `begin(pushed)` starts a trial: an `AdjointEmitter` that names from the
+    same point as every other trial, so that the last trial's names are the code's.
+    Without mutable variables nothing is overwritten and one trial is the adjoint."""
     pushed = frozenset()
     while True:
         emitter = begin(pushed)
