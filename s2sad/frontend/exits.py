@@ -9,7 +9,7 @@ that ends without a `return`, is refused here.
 """
 import gast
 
-_EXITS = (gast.Return, gast.Break, gast.Continue)
+EXITS = (gast.Return, gast.Break, gast.Continue)
 
 
 def normalized_body(parsed):
@@ -49,7 +49,7 @@ def normalize(block, budget=None):
         raise TooLarge()
     out = []
     for position, statement in enumerate(block):
-        if isinstance(statement, _EXITS):
+        if isinstance(statement, EXITS):
             out.append(statement)
             return out
         if isinstance(statement, (gast.For, gast.While)):
@@ -76,7 +76,7 @@ def falls_through(block):
     if not block:
         return True
     last = block[-1]
-    if isinstance(last, _EXITS):
+    if isinstance(last, EXITS):
         return False
     if isinstance(last, gast.If):
         return falls_through(last.body) or falls_through(last.orelse)

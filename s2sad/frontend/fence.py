@@ -10,6 +10,7 @@ loop's condition is kept as written rather than lowered, so only the table appli
 import gast
 
 from ..syntax.operators import BINARY, COMPARE, UNARY
+from .exits import EXITS
 
 UNSUPPORTED = {
     gast.Try: ("try/except", "move error handling outside the differentiated function."),
@@ -79,9 +80,6 @@ def check(parsed):
                 raise where.unsupported(child, *problem)
 
 
-_EXITS = (gast.Return, gast.Break, gast.Continue)
-
-
 def _live(block):
     """The statements of `block` that can run, nested ones included: none after an exit
     on every path, since exits.py drops those before anything is lowered."""
@@ -99,7 +97,7 @@ def _exits(statement):
     """Whether every path through `statement` ends in a `return`, `break` or `continue`."""
     if isinstance(statement, gast.If):
         return any(map(_exits, statement.body)) and any(map(_exits, statement.orelse))
-    return isinstance(statement, _EXITS)
+    return isinstance(statement, EXITS)
 
 
 def _own(statement):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .. import cache, ir, rules
 from ..ir.naming import Namer
+from ..syntax import queries
 from ..syntax.compile import copy_calling_itself
 from . import fence, lower, names, read, stamps
 
@@ -53,7 +54,7 @@ def _lowered(fn):
     scope = read.Scope(parsed.fn)
     function = lower.lower(parsed, namer, scope)
     modules = {}
-    for word in sorted(identifiers - names.assigned_names(parsed.node) - set(function.params)):
+    for word in sorted(identifiers - queries.stored(parsed.node) - set(function.params)):
         found, value = scope.lookup(word, log=False)
         if found and isinstance(value, types.ModuleType):
             scope.lookup(word)  # generated code names the module by this word

@@ -15,12 +15,13 @@ and calls (lower_calls.py).
 import gast
 
 from .. import ir, rules
+from ..syntax import queries
 from . import exits
 from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
-from .names import assigned_names, compound_assigned, element_assigned
+from .names import compound_assigned, element_assigned
 
 
 def lower(parsed, namer, scope):
@@ -41,7 +42,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         args = parsed.node.args
         self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
         self.env = {name: ir.Var(name) for name in self.params}
-        self.locals = assigned_names(parsed.node) | set(self.params)
+        self.locals = queries.stored(parsed.node) | set(self.params)
         self.statements = exits.normalized_body(parsed)
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]

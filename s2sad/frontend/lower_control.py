@@ -14,7 +14,7 @@ import gast
 from .. import ir
 from ..syntax import queries
 from .lower_expressions import OUT_OF_RANGE, constant_part
-from .names import assigned_names, element_assigned
+from .names import element_assigned
 
 
 class ControlLowering:
@@ -47,7 +47,7 @@ class ControlLowering:
         self.compound(ir.While(test, body, line), [(body, fresh)])
 
     def enter_loop(self, node):
-        assigned = assigned_names(node) | element_assigned(node.body)
+        assigned = queries.stored(node) | element_assigned(node.body)
         self.forget(assigned)
         self.fresh_arrays -= {name for name in assigned if not self.always_fresh(node, name)}
         self.loop_kinds.append("loop")
@@ -86,7 +86,7 @@ class ControlLowering:
                 return
             length = self.emit(None, builtins.len, (sequence,), callee="len")
             bounds = [ir.Const(0), length, ir.Const(1)]
-        rebound = assigned_names(node)
+        rebound = queries.stored(node)
         bounds = [self.stable(atom, rebound) for atom in bounds]
         if sequence is not None:
             sequence = self.stable(sequence, rebound)

@@ -14,18 +14,13 @@ def identifiers(node):
     return {arg.id for arg in node.args.args + node.args.kwonlyargs} | queries.names(node)
 
 
-def assigned_names(node):
-    """Every name `node` assigns (its own locals, for a function)."""
-    return queries.stored(node)
-
-
 def compound_assigned(statements):
     """The names assigned inside a branch or loop: mutable, since which value they hold
     depends on the path taken."""
     found = set()
     for statement in statements:
         if isinstance(statement, (gast.If, gast.For, gast.While)):
-            found |= assigned_names(statement)
+            found |= queries.stored(statement)
     return found
 
 
