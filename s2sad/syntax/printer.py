@@ -130,7 +130,3 @@ def source(node):
         return repr(node.value)
     tree = gast.gast_to_ast(node)
     return astor.to_source(tree, pretty_source="".join).rstrip("\n")
-
-
-def op_source(op):
-    return source(Printer().statement(op))
