@@ -25,7 +25,14 @@ class Entry:
         self.owner = weakref.ref(fn)
         self.generation = _generation
         self.front = None
+        # the fronts lowered for parameters that are containers, by their layouts
+        self.shaped = {}
         self.derived = {}
+
+
+def front_of(found, layouts):
+    """The front of cache entry `found` for these parameter layouts (None: plain)."""
+    return found.front if layouts is None else found.shaped.get(layouts)
 
 
 def entry(fn):

@@ -14,11 +14,12 @@ import types
 import weakref
 
 from . import cache, ir
+from .errors import UnsupportedError
 from .analysis.specialise import specialise
 from .emit.assemble import AdjointBuilder, Pending, TangentBuilder, indented
 from .emit.primal import PrimalEmitter
 from .frontend import calls, read
-from .frontend.front import front
+from .frontend.front import checked, front
 from .frontend.stamps import Stamp
 from .ir import kinds as K
 from .ir.naming import identifier
@@ -47,20 +48,20 @@ def derivatives(fn):
     return cache.entry(read.target(fn)).derived
 
 
-def _built_from(fn):
+def _built_from(fn, layouts=None):
     """Each user function the derivative of `fn` was built from (`fn`, the functions it
-    calls, theirs, ...) with its front."""
+    calls, theirs, ...) with its front (`fn`'s for these parameter layouts)."""
     found = {}
 
-    def visit(f):
+    def visit(f, shaped=None):
         if f in found:
             return
-        found[f] = cache.entry(f).front
+        found[f] = cache.front_of(cache.entry(f), shaped)
         for op in found[f].function.ops():
             if isinstance(op, ir.Op) and calls.is_user_function(op.prim):
                 visit(op.prim)
-    visit(fn)
-    return tuple(found.items())
+    visit(fn, layouts)
+    return tuple((f, built, layouts if f is fn else None) for f, built in found.items())
 
 
 _depth = 0
@@ -92,40 +93,51 @@ MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
          "forward": ("tangent", "jvp"), "vector": ("tangents", "jvps")}
 
 
-def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False):
+def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None):
     """The generated derivative of `fn` for these kinds and positions (cached): the
     adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
     primal statements only the value needed are left out), the tangent ("forward") or the
     tangent in several directions at once ("vector"). `float64`: every floating-point
     argument is float64 (`inplace` may then compute array statements in place).
 
+    `layouts`: how each parameter is laid out when some are containers (ir/layouts.py);
+    `arg_kinds` and `positions` are then those of the leaves, the generated code's own
+    parameters.
+
     While a recursive function's derivative is being built, a call back into it gets a
     `Pending` one: its name and the cell the compiled function will be put in."""
     if mode == "gradient" and not top:
         mode = "reverse"
     float64 = float64 and mode in ("reverse", "gradient")
-    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64)
+    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts)
     with _building_once():
-        front(fn)
+        front(fn, layouts)
         derived = cache.entry(fn).derived
         if key in derived and not derived[key].fresh():
             del derived[key]
         if key not in derived:
             if (fn, key) in _building:
                 return _building[(fn, key)]
-            spec = specialise(fn, arg_kinds, positions)
+            spec = specialise(fn, arg_kinds, positions, layouts)
+            if not top and spec.function.layout is not None:
+                raise UnsupportedError(
+                    f"`{fn.__name__}` returns a container and is called from another "
+                    "differentiated function in a way that needs a derivative of its own; "
+                    "unpack its result where you call it (`a, b = "
+                    f"{fn.__name__}(...)`).", spec.function.filename,
+                    spec.function.first_line)
             pending = Pending(_variant_name(fn, derived, top, mode), types.CellType())
             _building[(fn, key)] = pending
             builder = AdjointBuilder if mode in ("reverse", "gradient") else TangentBuilder
             try:
-                building = builder(fn, spec, top, pending.name, mode, derive)
+                building = builder(fn, spec, top, pending.name, mode, derive, layouts)
                 building.float64 = float64
                 made = building.build()
             finally:
                 del _building[(fn, key)]
-            made.built_from = _built_from(fn)
-            made.stamp = Stamp(check for _, built in made.built_from
-                                      for check in built.stamp.checks)
+            made.built_from = _built_from(fn, layouts)
+            made.stamp = Stamp(check for _, built, _ in made.built_from
+                               for check in built.stamp.checks)
             pending.cell.cell_contents = made.function
             derived[key] = made
         return derived[key]

@@ -269,9 +269,9 @@ def bad_bare_return(x):
     return  # HERE
 
 
-def bad_return_tuple(x):
-    y = x * 2.0
-    return y, x  # HERE
+def bad_tuple_arithmetic(x):
+    t = (x, 2.0 * x)
+    return t * x  # HERE
 
 
 # ---------------------------------------------------------------- expressions
@@ -298,10 +298,10 @@ def bad_generator_expression(x):
     return sum(y * i for i in range(3))  # HERE
 
 
-def bad_dict_literal(x):
+def bad_dict_computed_key(x):
     y = x * 2.0
-    d = {"y": y}  # HERE
-    return y
+    d = {y: x}  # HERE
+    return d[y]
 
 
 def bad_list_literal(x):

@@ -56,9 +56,7 @@ def analyse(function, wrt, callee_varies):
     for op in ops:
         if isinstance(op, ir.Op):
             _check_keywords(op, varied, function)
-    useful = set()
-    if isinstance(function.result, ir.Var):
-        useful.add(function.result.name)
+    useful = {v.name for v in ir.atom_vars(function.result)}
     changed = True
     while changed:
         changed = False

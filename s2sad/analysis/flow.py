@@ -68,10 +68,10 @@ def block_local(function):
                 for inner in (statement.body, getattr(statement, "orelse", [])):
                     visit(inner)
     visit(function.body)
-    result = function.result.name if isinstance(function.result, ir.Var) else None
+    results = {v.name for v in ir.atom_vars(function.result)}
     return {var for var, found in blocks.items()
             if len(found) == 1 and first[var] and var not in function.params
-            and var != result}
+            and var not in results}
 
 
 def first(block, var):

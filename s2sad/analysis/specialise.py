@@ -25,6 +25,8 @@ class Spec:
     out_kind: K.Kind
     wrt: tuple
     active: set
+    # the kinds of the returned leaves when the function returns a container
+    out_kinds: tuple = None
 
 
 _in_progress = []
@@ -56,9 +58,9 @@ def _recursive(fn):
 _assumed = {}
 
 
-def infer_kinds(fn, arg_kinds):
+def infer_kinds(fn, arg_kinds, layouts=None):
     """Kinds of `fn`'s variables; a recursive call's result kind is a fixed point."""
-    function = front(fn).function
+    function = front(fn, layouts).function
     key = (fn, K.canonical(arg_kinds))
     _assumed[key] = K.SCALAR if all(k.is_scalar for k in arg_kinds) else K.UNKNOWN
     try:
@@ -120,9 +122,11 @@ def _in_caller(kind, arg_kinds):
     return K.array(kind.ndim)
 
 
-def specialise(fn, arg_kinds, positions):
-    """The `Spec` of `fn` for argument kinds and differentiated parameter positions."""
-    function, kinds = infer_kinds(fn, arg_kinds)
+def specialise(fn, arg_kinds, positions, layouts=None):
+    """The `Spec` of `fn` for argument kinds and differentiated parameter positions
+    (`layouts`: of the parameters, when some are containers; kinds and positions are then
+    those of the leaves)."""
+    function, kinds = infer_kinds(fn, arg_kinds, layouts)
     check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)
 
@@ -130,12 +134,14 @@ def specialise(fn, arg_kinds, positions):
         if _recursive(op.prim):
             return True
         callee = specialise(op.prim, _call_kinds(op, kinds), varied_positions)
-        return isinstance(callee.function.result, ir.Var) and \
-            callee.function.result.name in callee.active
+        return any(v.name in callee.active for v in ir.atom_vars(callee.function.result))
 
     with _transforming(fn):
         varied, active = activity.analyse(function, wrt, callee_varies)
     soundness.check(function, kinds, varied)
+    if function.layout is not None:
+        out_kinds = tuple(infer.kind_of(leaf, kinds) for leaf in function.result)
+        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds)
     out_kind = infer.kind_of(function.result, kinds)
     return Spec(function, kinds, out_kind, wrt, active)
 

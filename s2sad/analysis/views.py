@@ -58,7 +58,7 @@ def check_views(function, kinds):
                     f"write `.copy()` where you take it (`{base}[...].copy()`) or use it "
                     f"before the write",
                     function.filename, _line(later, op))
-        if write and function.result == ir.Var(view):
+        if write and ir.Var(view) in ir.atom_vars(function.result):
             raise UnsupportedError(
                 f"the returned part or view of `{base}` shares its memory (a NumPy view), "
                 f"which line {write.line} writes into; return a copy (`.copy()`)",

@@ -17,7 +17,7 @@ from .. import pipeline
 from ..errors import UsageError
 from ..frontend import read
 from ..ir import kinds as K
-from . import binding
+from . import binding, structured
 from .fastpath import FastPath
 from .values import all_float64, like, real
 
@@ -35,7 +35,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def __init__(self, fn, wrt, what):
         fn = read.target(fn)
-        pipeline.front(fn)
+        pipeline.checked(fn)
         self._fn = fn
         self._wrt = wrt
         self._take_signature()
@@ -76,10 +76,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
             kinds = K.of_arguments(values, self._positions, names, self._where)
             derived = pipeline.derive(self._fn, kinds, self._positions, mode,
                                       float64=all_float64(values))
-            out_kind = derived.spec.out_kind
-            if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT
-                                            and out_kind.is_array):
-                raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
+            self._check_result(derived)
             with pipeline.cache.LOCK:
                 # one record per derivative, however many shapes share it
                 seen = self._specialisations.get(id(derived))
@@ -90,6 +87,32 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
                 self._by_type[key] = seen
         self._now[0] = seen
         return seen.derived
+
+    def _check_result(self, derived):
+        """`grad` needs a number; the others any float value or container of them."""
+        out_kind, layout = derived.spec.out_kind, derived.spec.function.layout
+        if layout is not None:
+            if self._what not in _ANY_OUTPUT:
+                raise self._not_scalar(f"a {layout.form} of {layout.count} values")
+            return
+        if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT and out_kind.is_array):
+            raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
+
+    def _structured(self, values, mode):
+        """(flat call, derivative) for a call with containers among its arguments or
+        its result (structured.py); None for a plain call, which takes the usual path."""
+        if not structured.has_containers(values):
+            if mode == "gradient" or self._derive(values, mode).spec.function.layout is None:
+                return None
+        flat = structured.take_apart(values, self._positions, list(self._signature.parameters),
+                                     self._where)
+        derived = structured.derive(self, flat, mode)
+        self._check_result(derived)
+        self._now[0] = _Seen(derived, None, mode)
+        return flat, derived
+
+    def _gradients(self, flat, grads):
+        return structured.gradients(flat, grads, self._wrt, self._positions, self._fn)
 
     def forgotten(self):
         """The pipeline dropped its derivatives, or what they were built from changed:
@@ -151,6 +174,13 @@ def derivative_for(fn, args, kwargs, mode, wrt):
             raise UsageError(f"source({fn.__name__}, ...): {exc}") from None
         bound.apply_defaults()
         values = tuple(bound.arguments.values())
+        if structured.has_containers(values):
+            flat = structured.take_apart(values, positions, list(bound.arguments),
+                                         (None, None))
+            kinds = K.of_arguments(flat.leaves, flat.positions, flat.names)
+            return pipeline.derive(fn, kinds, flat.positions, mode,
+                                   float64=all_float64(flat.leaves),
+                                   layouts=structured.layouts_of(flat))
         kinds = K.of_arguments(values, positions, list(bound.arguments))
         float64 = all_float64(values)
     else:

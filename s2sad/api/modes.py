@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..ir import kinds as K
-from . import dispatch
+from . import dispatch, structured
 from .derivative import DerivedFunction, derivative_for
 from .fastpath import python_types
 from .values import all_float64, result_tangent, seed_like
@@ -21,6 +21,15 @@ class Grad(DerivedFunction):
         """Runs the adjoint that returns the gradients alone when the result is known to
         be a scalar; else the one that returns the value too, to check it is one."""
         values = self._bind(args, kwargs)
+        shaped = self._structured(values, "gradient")
+        if shaped is not None:
+            flat, derived = shaped
+            if derived.spec.out_kind.is_scalar:
+                return self._gradients(flat, derived.function(*flat.leaves))
+            value, grads = derived.function(*flat.leaves, 1.0)
+            if np.ndim(value):
+                raise self._not_scalar(f"an array of shape {np.shape(value)}")
+            return self._gradients(flat, grads)
         derived = self._derive(values, "gradient")
         if not derived.spec.out_kind.known:
             return self._run(values, 1.0)[1]
@@ -41,6 +50,13 @@ class Grad(DerivedFunction):
 class ValueAndGrad(DerivedFunction):
     def _slow(self, *args, **kwargs):
         values = self._bind(args, kwargs)
+        shaped = self._structured(values, "reverse")
+        if shaped is not None:
+            flat, derived = shaped
+            value, grads = derived.function(*flat.leaves, 1.0)
+            if np.ndim(value):
+                raise self._not_scalar(f"an array of shape {np.shape(value)}")
+            return value, self._gradients(flat, grads)
         value, grads = self._run(values, 1.0)
         derived = self._last
         if derived.spec.out_kind.is_scalar:
@@ -59,6 +75,12 @@ class VJP(DerivedFunction):
             raise UsageError(f"{self.__name__} takes the function's arguments followed by "
                              "the cotangent of its result.")
         values, cotangent = self._bind(args[:-1], kwargs), args[-1]
+        shaped = self._structured(values, "reverse")
+        if shaped is not None:
+            flat, derived = shaped
+            seeds = structured.cotangent_leaves(derived, cotangent, self._fn)
+            value, grads = derived.function(*flat.leaves, *seeds)
+            return structured.value_of(derived, value), self._gradients(flat, grads)
         K.check_differentiable(cotangent, "cotangent")
         if isinstance(cotangent, np.ndarray) and cotangent.ndim == 0:
             cotangent = cotangent[()]
@@ -98,6 +120,14 @@ class JVP(DerivedFunction):
             raise UsageError(f"{self.__name__} takes the function's arguments followed by "
                              "the tangent of the differentiated argument(s).")
         values = self._bind(args[:-1], kwargs)
+        shaped = self._structured(values, "forward")
+        if shaped is not None:
+            flat, derived = shaped
+            seeds = structured.tangent_leaves(flat, args[-1], self._wrt, self._positions,
+                                              self.__name__)
+            value, tangent = derived.function(*flat.leaves, *seeds)
+            return (structured.value_of(derived, value),
+                    structured.tangent_of(derived, value, tangent, seeds, self._fn))
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
         value, tangent = derived.function(*values, *seeds)

@@ -78,7 +78,7 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     if mode not in MODES:
         raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
     fn = read.target(fn)
-    pipeline.front(fn)
+    pipeline.checked(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
     return derivative_for(fn, args, kwargs, mode, wrt).listing
@@ -100,5 +100,5 @@ def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
         raise UsageError(f"mode={shown(mode)} is not one of {modes} (the Wengert list is not "
                          "a derivative: s2sad.source(f, mode='wengert') prints it).")
     fn = read.target(fn)
-    pipeline.front(fn)
+    pipeline.checked(fn)
     return derivative_for(fn, args, kwargs, mode, wrt).function

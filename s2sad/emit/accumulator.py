@@ -75,14 +75,14 @@ class Accumulator:
         self.state.pop(var, None)
         self.current.pop(var, None)
 
-    def gradients(self, wrt, seed, private):
+    def gradients(self, wrt, seeds, private):
         """Names of the adjoints of the parameters `wrt`, zero-initialising unreached ones.
 
         With `private`, an array adjoint that may share memory with another (or with the
-        caller's cotangent `seed`) is copied, so the caller may update each gradient in
+        caller's cotangents `seeds`) is copied, so the caller may update each gradient in
         place."""
         names = []
-        shared = {seed}
+        shared = set(seeds)
         self.widen(wrt)
         for param in wrt:
             bar = self.namer.bar(param)

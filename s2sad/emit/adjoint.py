@@ -99,11 +99,18 @@ class AdjointEmitter:
         base = result.name if isinstance(result, ir.Var) else self.spec.function.name
         return self.namer.bar(base)
 
+    def seed_names(self):
+        """The cotangent parameters: one, or one per returned leaf when the function
+        returns a container (each leaf is a variable of its own, lower.returned_leaves)."""
+        if self.spec.function.layout is None:
+            return [self.seed_name()]
+        return [self.namer.bar(leaf.name) for leaf in self.spec.function.result]
+
     def backward(self):
         """The backward sweep statements; afterwards `gradients()` names each wrt adjoint."""
-        result = self.spec.function.result
-        if isinstance(result, ir.Var) and result.name in self.active:
-            self.adjoints.state[result.name] = "alias"
+        for leaf in ir.atom_vars(self.spec.function.result):
+            if leaf.name in self.active:
+                self.adjoints.state[leaf.name] = "alias"
         self.block(self.spec.function.body, 0)
         return self.adjoints.statements
 
@@ -112,7 +119,7 @@ class AdjointEmitter:
 
         With `private`, an array adjoint that may share memory with another (or with the
         caller's cotangent) is copied, so the caller may update each gradient in place."""
-        return self.adjoints.gradients(self.spec.wrt, self.seed_name(), private)
+        return self.adjoints.gradients(self.spec.wrt, self.seed_names(), private)
 
     def fill(self, text, **subs):
         return self.adjoints.fill(text, **subs)

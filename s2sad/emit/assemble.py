@@ -45,8 +45,9 @@ class Derived:
     def fresh(self):
         """Whether everything it was built from still holds: no function's code changed
         and no name it read means something else."""
-        return self.stamp.holds() and all(cache.entry(fn).front is built
-                                          for fn, built in self.built_from)
+        return self.stamp.holds() and all(
+            cache.front_of(cache.entry(fn), layouts) is built
+            for fn, built, layouts in self.built_from)
 
     @property
     def listing(self):
@@ -83,13 +84,13 @@ class _Builder:
     functions it calls."""
     float64 = False
 
-    def __init__(self, fn, spec, top, def_name, mode, derive):
+    def __init__(self, fn, spec, top, def_name, mode, derive, layouts=None):
         self.fn = fn
         self.derive = derive
         self.spec = spec
         self.top = top
         self.mode = mode
-        base = front(fn)
+        base = front(fn, layouts)
         self.namer = base.namer.copy()
         self.bindings = {}
         self.handles = {}
@@ -189,28 +190,33 @@ class AdjointBuilder(_Builder):
         start = self.namer.copy()
         emitter, backward = backward_sweep(function, lambda pushed: self.emitter(pushed, start))
         pushed = emitter.pushed
-        seed = emitter.seed_name()
+        seeds = emitter.seed_names()
+        seed = seeds[0]
         gradients = [name(g) for g in emitter.gradients(private=self.top)]
         grads = gradients[0] if len(gradients) == 1 else tuple_of(gradients)
-        result = self.printer.atom(function.result)
-        kept = []
-        if self.top and self.mode == "reverse" and isinstance(function.result, ir.Var) \
-                and function.result.name in queries.written(backward):
-            value = self.namer.fresh(function.name)
-            copy = "x" if self.spec.out_kind.is_scalar else "np.copy(x)"
-            kept = [gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(), annotation=None,
-                                                   type_comment=None)],
-                                value=emitter.fill(copy, x=function.result.name),
-                                type_comment=None)]
-            result = name(value)
+        kept, results = [], []
+        leaves = function.result if function.layout is not None else (function.result,)
+        out_kinds = self.spec.out_kinds or (self.spec.out_kind,)
+        for leaf, kind in zip(leaves, out_kinds):
+            result = self.printer.atom(leaf)
+            if self.top and self.mode == "reverse" and isinstance(leaf, ir.Var) \
+                    and leaf.name in queries.written(backward):
+                value = self.namer.fresh(leaf.name if function.layout else function.name)
+                copy = "x" if kind.is_scalar else "np.copy(x)"
+                kept.append(gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(),
+                                                           annotation=None, type_comment=None)],
+                                        value=emitter.fill(copy, x=leaf.name),
+                                        type_comment=None))
+                result = name(value)
+            results.append(result)
+        result = results[0] if function.layout is None else tuple_of(results)
         returned = tuple_of([result, grads]) if self.top and self.mode == "reverse" \
             else grads
         kinds, bar = self.spec.kinds, self.namer.bar
         arrays = {bar(v) for v, k in kinds.items() if k.is_array}
         number_bars = {bar(v) for v, k in kinds.items() if k.is_scalar}
         numbers = self._numbers() | number_bars
-        if self.spec.out_kind.is_scalar:
-            numbers.add(seed)
+        numbers.update(s for s, kind in zip(seeds, out_kinds) if kind.is_scalar)
         fixed_seed = self.mode == "gradient" and self.spec.out_kind.is_scalar
         context = self._context(emitter, kept, returned, arrays, numbers, number_bars,
                                 seed if fixed_seed else None)
@@ -218,7 +224,7 @@ class AdjointBuilder(_Builder):
         def print_forward(statements):
             return self.forward(kept + statements + [returned], emitter, pushed) + kept
         forward, backward = passes.optimize(backward, context, print_forward)
-        params = function.params + (() if fixed_seed else (seed,))
+        params = function.params + (() if fixed_seed else tuple(seeds))
         header = f"def {self.def_name}({', '.join(params)}"
         if self.top and self.spec.out_kind.is_scalar and not fixed_seed:
             header += "=1.0"

@@ -43,8 +43,7 @@ def reads(function):
             uses.update(v.name for v in statement.vars())
         else:
             uses.update(ir.reads(statement))
-    if isinstance(function.result, ir.Var):
-        uses[function.result.name] += 1
+    uses.update(v.name for v in ir.atom_vars(function.result))
     return uses
 
 

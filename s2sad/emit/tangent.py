@@ -333,7 +333,13 @@ class TangentEmitter(PrimalEmitter):
         return _with_reads(plan)
 
     def result_tangent(self):
-        result = self.function.result
+        """The returned tangent: of the result, or a tuple of one per returned leaf when
+        the function returns a container."""
+        if self.function.layout is not None:
+            return tuple_of([self.leaf_tangent(leaf) for leaf in self.function.result])
+        return self.leaf_tangent(self.function.result)
+
+    def leaf_tangent(self, result):
         dot = self.dot(result)
         kind = kind_of(result, self.kinds)
         if dot is None:

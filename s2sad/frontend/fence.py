@@ -37,7 +37,6 @@ UNSUPPORTED = {
     gast.DictComp: ("a dict comprehension", "use a NumPy operation instead."),
     gast.GeneratorExp: ("a generator expression", "use a NumPy operation instead."),
     gast.Set: ("a set display", "use a NumPy array instead."),
-    gast.Dict: ("a dict display", "pass the values as separate arguments."),
     gast.JoinedStr: ("an f-string", "format strings outside the differentiated function."),
     gast.Starred: ("star-unpacking (`*args`)", "pass the arguments one by one."),
     gast.NamedExpr: ("an assignment expression (`:=`)", "use a plain assignment statement."),
@@ -50,9 +49,7 @@ _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gas
                gast.While, gast.Pass, gast.Break, gast.Continue)
 _EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
                 gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
-                gast.Tuple, gast.List)
-RETURNING_TUPLE = ("returning a tuple",
-                   "return one scalar or array (e.g. `np.stack` the outputs).")
+                gast.Tuple, gast.List, gast.Dict)
 
 
 def check(parsed):
@@ -146,8 +143,6 @@ def _statement_problem(node, in_loop):
                     "store the value in a variable, `break`, and return it after the loop.")
         if node.value is None:
             return ("a bare `return`", "return the value to differentiate.")
-        if isinstance(node.value, gast.Tuple):
-            return RETURNING_TUPLE
     return None
 
 

@@ -8,7 +8,10 @@ stamp no longer holds.
 import types
 from dataclasses import dataclass
 
+import gast
+
 from .. import cache, ir, rules
+from ..errors import UnsupportedError
 from ..ir.naming import Namer
 from ..syntax import queries
 from ..syntax.compile import copy_calling_itself
@@ -33,26 +36,66 @@ class Front:
         return self.copy
 
 
-def front(fn):
+def front(fn, layouts=None):
     """Parse, fence and lower `fn`: once, and again when what it was built from changed
-    (then its derivatives go too)."""
+    (then its derivatives go too). `layouts`: how each parameter is laid out when some
+    are containers (ir/layouts.py), a front of its own for each."""
     fn = read.target(fn)
     with cache.LOCK:
         entry = cache.entry(fn)
-        if entry.front is None or not entry.front.stamp.holds():
-            entry.front = None
-            entry.derived.clear()
-            entry.front = _lowered(fn)
-        return entry.front
+        if layouts is None:
+            if entry.front is None or not entry.front.stamp.holds():
+                entry.front = None
+                entry.derived.clear()
+                entry.front = _lowered(fn)
+            return entry.front
+        shaped = entry.shaped.get(layouts)
+        if shaped is None or not shaped.stamp.holds():
+            shaped = entry.shaped[layouts] = _lowered(fn, layouts)
+        return shaped
 
 
-def _lowered(fn):
+def checked(fn):
+    """Lower `fn` as called with plain values, to report what s2sad refuses in it when
+    a derivative is made rather than when it is first called. A function whose
+    parameters are containers (`params["W"]`) is lowered for them when it is called; for
+    it, only what the fence refuses is reported now."""
+    try:
+        front(fn)
+    except UnsupportedError as error:
+        parsed = read.parse(read.target(fn))
+        fence.check(parsed)
+        if not _reads_containers(parsed):
+            raise error
+
+
+def _reads_containers(parsed):
+    """Whether a parameter is read as a container: subscripted by a string, unpacked,
+    its attributes or methods read."""
+    arguments = {arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs}
+
+    def parameter(node):
+        return isinstance(node, gast.Name) and node.id in arguments
+    for node in gast.walk(parsed.node):
+        if isinstance(node, gast.Attribute) and parameter(node.value):
+            return True
+        if isinstance(node, gast.Subscript) and parameter(node.value):
+            return True
+        if isinstance(node, (gast.Assign, gast.For)) and isinstance(
+                getattr(node, "targets", [getattr(node, "target", None)])[0], gast.Tuple):
+            return True
+        if isinstance(node, gast.Call) and any(parameter(arg) for arg in node.args):
+            return True
+    return False
+
+
+def _lowered(fn, layouts=None):
     parsed = read.parse(fn)
     fence.check(parsed)
     identifiers = names.identifiers(parsed.node)
     namer = Namer(identifiers)
     scope = read.Scope(parsed.fn)
-    function = lower.lower(parsed, namer, scope)
+    function = lower.lower(parsed, namer, scope, layouts)
     modules = {}
     for word in sorted(identifiers - queries.stored(parsed.node) - set(function.params)):
         found, value = scope.lookup(word, log=False)

@@ -15,8 +15,9 @@ and calls (lower_calls.py).
 import gast
 
 from .. import ir, rules
+from ..ir import layouts as ir_layouts
 from ..syntax import queries
-from . import exits
+from . import exits, records
 from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
@@ -24,25 +25,26 @@ from .lower_statements import StatementLowering
 from .names import compound_assigned, element_assigned
 
 
-def lower(parsed, namer, scope):
+def lower(parsed, namer, scope, layouts=None):
     """The `ir.Function` of a parsed (and fenced) function; `scope` resolves its names
-    (and logs what they meant)."""
-    return _Lowerer(parsed, namer, scope).run()
+    (and logs what they meant). `layouts`: how each parameter is laid out (ir/layouts.py)
+    when some are containers, whose leaves then become the function's parameters."""
+    return _Lowerer(parsed, namer, scope, layouts).run()
 
 
 class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed."""
 
-    def __init__(self, parsed, namer, scope):
+    def __init__(self, parsed, namer, scope, layouts=None):
         self.parsed = parsed
         self.where = parsed.where
         self.namer = namer
         self.scope = scope
         args = parsed.node.args
-        self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
-        self.env = {name: ir.Var(name) for name in self.params}
-        self.locals = queries.stored(parsed.node) | set(self.params)
+        self.arguments = tuple(arg.id for arg in args.args + args.kwonlyargs)
+        self.env, self.params = _bound(self.arguments, layouts, namer)
+        self.locals = queries.stored(parsed.node) | set(self.arguments)
         self.statements = exits.normalized_body(parsed)
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]
@@ -57,8 +59,12 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.inplace = []
         self.result = None
         self.result_var = None
+        # the leaf variables of each name that holds a container and is overwritten
+        self.components = {}
+        self.depth = 0
         self.rebound = False
         self.line = parsed.where.first_line
+        self.node = parsed.node
 
     def run(self):
         if any(isinstance(n, gast.Return) for s in self.statements
@@ -69,9 +75,28 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.lower_block(self.statements)
         for loop in _loops(self.block):
             _mark_crossing(loop.body, self.mutable)
-        return ir.Function(self.parsed.name, self.params, self.block, self.result,
+        result, layout = self.result, None
+        if self.result_var is not None and self.result_var.name in self.components:
+            result = self.components[self.result_var.name]
+        if records.is_structure(result):
+            result, layout = self.returned_leaves(result)
+        return ir.Function(self.parsed.name, self.params, self.block, result,
                            self.where.filename, self.where.first_line, self.parsed,
-                           frozenset(self.mutable), tuple(self.inplace), self.rebound)
+                           frozenset(self.mutable), tuple(self.inplace), self.rebound,
+                           layout)
+
+    def returned_leaves(self, structure):
+        """The leaves of a returned structure, each a variable of its own that no other
+        leaf and no parameter is (each gets a cotangent of its own), and its layout."""
+        leaves, layout = records.flatten(structure)
+        seen, distinct = set(), []
+        for leaf in leaves:
+            if not isinstance(leaf, ir.Var) or leaf.name in seen or \
+                    leaf.name in self.params or leaf.name in self.mutable:
+                leaf = self.emit(ir.Var(self.namer.fresh(self.parsed.name)), ir.COPY, (leaf,))
+            seen.add(leaf.name)
+            distinct.append(leaf)
+        return tuple(distinct), layout
 
     @property
     def in_loop(self):
@@ -86,6 +111,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         block (and not overwritten since): its own temporaries then stay its own."""
         start = dict(self.computed)
         for statement in statements:
+            self.node = statement
             if self.in_loop:
                 self.computed = {key: entry for key, entry in start.items()
                                  if self.computed.get(key) == entry}
@@ -96,7 +122,11 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         """The block `lower()` appends, lowered apart from the current one."""
         outer, memo, fresh = self.block, dict(self.computed), set(self.fresh_arrays)
         self.block = []
-        lower()
+        self.depth += 1
+        try:
+            lower()
+        finally:
+            self.depth -= 1
         inner = self.block
         self.block, self.computed = outer, memo
         after = self.fresh_arrays
@@ -111,12 +141,15 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
 
     def new_var(self, name):
         """The SSA variable for the next value of the user's variable `name`."""
-        if name in self.env or name in self.params:
+        if name in self.env or name in self.arguments:
             return ir.Var(self.namer.version(name))
         return ir.Var(name)
 
     def emit(self, target, prim, args, kwargs=(), callee=None, packed=None):
         """Append `target = prim(args)`; an intermediate computed before is reused."""
+        if any(isinstance(a, records.Record) for a in args + tuple(v for _, v in kwargs)):
+            raise self.error(self.node, "passing a dict or an object to a function",
+                             "pass the values it holds (`d[\"k\"]`, `p.x`) instead.")
         key = _key(prim, args, kwargs, packed)
         if target is None and key in self.computed:
             return self.computed[key][0]
@@ -134,6 +167,21 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         """Drop reusable intermediates that read or live in variables being overwritten."""
         self.computed = {key: (target, reads) for key, (target, reads) in self.computed.items()
                          if target.name not in names and not reads & names}
+
+
+def _bound(arguments, layouts, namer):
+    """The `env` binding each parameter to its value, and the function's parameters: a
+    container's leaves (records.bind) in place of the container."""
+    env, params = {}, []
+    for position, argument in enumerate(arguments):
+        layout = layouts[position] if layouts else ir_layouts.LEAF
+        if isinstance(layout, ir_layouts.Leaf):
+            env[argument] = ir.Var(argument)
+            params.append(argument)
+        else:
+            env[argument], names = records.bind(argument, layout, namer)
+            params += names
+    return env, tuple(params)
 
 
 def _loops(block):

@@ -11,7 +11,10 @@ import numpy as np
 
 from .. import ir, rules
 from ..errors import UnsupportedError
-from . import advice, calls, read
+from . import advice, calls, read, records
+
+# builtins that take a container known while lowering apart, with nothing to run
+_ON_CONTAINERS = (builtins.len, builtins.list, builtins.tuple, builtins.dict)
 
 
 class CallLowering:
@@ -20,6 +23,8 @@ class CallLowering:
     def expr_Call(self, node, target):
         if isinstance(node.func, gast.Attribute):
             value = self.expr(node.func.value)
+            if records.is_structure(value):
+                return self.container_method(node, value)
             if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
                 return self.method_call(node, value, target)
         func = self.expr(node.func)
@@ -28,6 +33,10 @@ class CallLowering:
                              "call functions by their module-level name.")
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
+        if func.value in _ON_CONTAINERS and len(node.args) == 1 and not node.keywords:
+            held = self.expr(node.args[0])
+            if records.is_structure(held):
+                return self.container_call(node, func.value, held)
         func = self.callable(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
@@ -46,6 +55,39 @@ class CallLowering:
         if isinstance(func.value, (staticmethod,) + read.TRANSPARENT):
             return ir.Global(func.text, read.target(func.value))
         return func
+
+    def container_method(self, node, held):
+        """`d.get("k", 0.0)`, `d.items()`, `d.values()`, `d.keys()` of a dict known here:
+        a leaf, or a tuple of them (which a loop unrolls)."""
+        name = node.func.attr
+        record = held if isinstance(held, records.Record) else None
+        if record is not None and record.form == "dict" and not node.keywords:
+            if name == "get" and 1 <= len(node.args) <= 2:
+                key = self.key(node.args[0], advice.written(node.func.value))
+                if key in record.fields:
+                    return record.fields[key]
+                return self.expr(node.args[1]) if len(node.args) == 2 else ir.Const(None)
+            if not node.args and name in ("keys", "values", "items"):
+                return records.view(record, name)
+        what = "a tuple" if record is None else f"the {record.describe()}"
+        raise self.error(node, f"the method `.{name}()` of {what} "
+                         f"`{advice.written(node.func.value)}`",
+                         "dicts known while lowering offer `d[key]`, `d.get(key, default)`, "
+                         "`.keys()`, `.values()` and `.items()`; call a function defined "
+                         "with `def` for anything else.")
+
+    def container_call(self, node, func, held):
+        """`len`, `list`, `tuple` and `dict` of a container known here."""
+        items = held.values() if isinstance(held, records.Record) else held
+        if func is builtins.len:
+            return ir.Const(len(items))
+        if func is builtins.dict and isinstance(held, records.Record) and held.form == "dict":
+            return records.Record("dict", dict(held.fields), dict)
+        if func in (builtins.tuple, builtins.list):
+            return records.view(held, "keys") if isinstance(held, records.Record) \
+                and held.form == "dict" else tuple(items)
+        raise self.error(node, f"`{func.__name__}` of a container",
+                         "use `len`, `list`, `tuple` or `dict` of it.")
 
     def method_call(self, node, value, target):
         """`x.sum(axis=0)`: the method's own rule, with `x` as the first argument."""

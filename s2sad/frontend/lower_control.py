@@ -13,6 +13,7 @@ import gast
 
 from .. import ir
 from ..syntax import queries
+from . import records
 from .lower_expressions import OUT_OF_RANGE, constant_part
 from .names import element_assigned
 
@@ -81,6 +82,8 @@ class ControlLowering:
                              "use `for i in range(len(x))` and index the values.")
         else:
             sequence = self.expr(it)
+            if isinstance(sequence, records.Record):
+                sequence = records.view(sequence, "values" if sequence.sequence else "keys")
             if isinstance(sequence, tuple):
                 self.unroll(node, name, sequence)
                 return
@@ -109,7 +112,7 @@ class ControlLowering:
     def check_counter(self, node, name):
         """A `range` loop's variable is restored by the backward sweep's own loop header,
         so nothing else may assign it."""
-        elsewhere = name in self.params or any(
+        elsewhere = name in self.arguments or any(
             isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id == name
             and not any(n is loop.target for loop in self.range_loops)
             for n in gast.walk(self.parsed.node))
@@ -140,8 +143,10 @@ class ControlLowering:
         self.loop_kinds.append("unrolled")
         for value in values:
             self.fresh_arrays.discard(name)
-            self.emit(ir.Var(name), ir.COPY, (value,))
-            self.env[name] = ir.Var(name)
+            if isinstance(value, ir.Var):
+                self.emit(ir.Var(name), ir.COPY, (value,))
+                value = ir.Var(name)
+            self.env[name] = value
             self.lower_block(node.body)
         self.loop_kinds.pop()
 
@@ -183,15 +188,28 @@ class ControlLowering:
                 return gast.copy_location(written(lowerer.read(name), name), name)
 
             def visit_Subscript(self, subscript):
-                """`t[1]` of a tuple held in a variable reads its element (`y`)."""
+                """`t[1]` of a tuple held in a variable reads its element (`y`), and
+                `d["k"]` of a dict its leaf."""
                 if isinstance(subscript.value, gast.Name) and \
                         isinstance(subscript.slice, gast.Constant):
                     held = lowerer.read(subscript.value)
-                    part = constant_part(held, ir.Const(subscript.slice.value)) \
-                        if isinstance(held, tuple) else None
+                    if isinstance(held, records.Record):
+                        part = lowerer.entry(subscript, held, ir.Const(subscript.slice.value))
+                    else:
+                        part = constant_part(held, ir.Const(subscript.slice.value)) \
+                            if isinstance(held, tuple) else None
                     if part is not None and part is not OUT_OF_RANGE:
                         return gast.copy_location(written(part, subscript), subscript)
                 return self.generic_visit(subscript)
+
+            def visit_Attribute(self, attribute):
+                """`hyper.flag` of a record held in a variable reads its leaf."""
+                if isinstance(attribute.value, gast.Name):
+                    held = lowerer.read(attribute.value)
+                    if records.is_structure(held):
+                        part = lowerer.field(attribute, held, attribute.attr)
+                        return gast.copy_location(written(part, attribute), attribute)
+                return self.generic_visit(attribute)
 
             def visit_Call(self, call):
                 calls.append(call)

@@ -11,8 +11,9 @@ import gast
 import numpy as np
 
 from .. import ir
+from ..errors import ArgumentError
 from ..syntax.operators import BINARY, COMPARE, UNARY
-from . import advice, read
+from . import advice, read, records
 
 VALUE_ATTRIBUTES = {"T", "shape", "ndim", "size", "dtype", "real"}
 
@@ -75,6 +76,8 @@ class ExpressionLowering:
 
     def expr_Attribute(self, node, target):
         value = self.expr(node.value)
+        if records.is_structure(value):
+            return self.field(node, value, node.attr)
         if isinstance(value, ir.Global):
             found, attribute = self.scope.attribute(value.value, node.attr)
             if not found:
@@ -88,10 +91,41 @@ class ExpressionLowering:
     def expr_BinOp(self, node, target):
         left = self.expr(node.left)
         right = self.expr(node.right)
+        if isinstance(node.op, gast.Add) and isinstance(left, tuple) and \
+                isinstance(right, tuple):
+            return left + right
+        self.no_containers(node, (left, right))
         return self.emit(target, BINARY[type(node.op)], (left, right))
+
+    def no_containers(self, node, atoms):
+        """Arithmetic on a tuple, list or dict is refused here, at the user's line: the
+        container holds several values (an argument may be one: `grad(f)([1.0, 2.0])`)."""
+        for atom in atoms:
+            if isinstance(atom, records.Record) or isinstance(atom, tuple) and (
+                    not atom or not all(isinstance(a, ir.Const) for a in atom)):
+                what = atom.describe() if isinstance(atom, records.Record) else "tuple or list"
+                argument = self.argument_of(atom)
+                if argument is not None:
+                    raise ArgumentError(
+                        f"argument '{argument}' is a {what}, which `{self.parsed.fn.__name__}` "
+                        f"computes with as a number (`{advice.written(node)}`); pass a "
+                        "float or a float NumPy array.", self.where.filename,
+                        self.where.line(node))
+                raise self.error(node, f"arithmetic on a {what}",
+                                 "compute with its elements (`p[0] * x`), or make an "
+                                 "array of it first (`np.array(p)`).")
+
+    def argument_of(self, structure):
+        """The parameter whose container `structure` is, or None."""
+        for name in self.arguments:
+            held = self.env.get(name)
+            if held is structure and records.is_structure(held):
+                return name
+        return None
 
     def expr_UnaryOp(self, node, target):
         operand = self.expr(node.operand)
+        self.no_containers(node, (operand,))
         if isinstance(node.op, gast.USub) and isinstance(operand, ir.Const) \
                 and isinstance(operand.value, (int, float)):
             return ir.Const(-operand.value)
@@ -99,6 +133,7 @@ class ExpressionLowering:
 
     def expr_Compare(self, node, target):
         args = (self.expr(node.left), self.expr(node.comparators[0]))
+        self.no_containers(node, args)
         return self.emit(target, COMPARE[type(node.ops[0])], args)
 
     def expr_Tuple(self, node, target):
@@ -109,6 +144,8 @@ class ExpressionLowering:
                 and self.part_call(node.value, node.slice.value + 1):
             return self.part(node.value, node.slice.value, target)
         value = self.expr(node.value)
+        if isinstance(value, records.Record):
+            return self.entry(node, value, self.index(node.slice))
         index = self.index(node.slice)
         if isinstance(value, tuple):
             part = constant_part(value, index)
@@ -118,6 +155,61 @@ class ExpressionLowering:
             if part is not None:
                 return part
         return self.emit(target, operator.getitem, (value, index))
+
+    def expr_Dict(self, node, target):
+        """A dict display with keys known while lowering: a record of its values."""
+        fields = {}
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                spread = self.expr(value)
+                if not isinstance(spread, records.Record) or spread.form != "dict":
+                    raise self.error(value, "`**` of a value that is not a dict known here",
+                                     "list the keys in the display.")
+                fields.update(spread.fields)
+            else:
+                fields[self.key(key)] = self.snapshot(self.expr(value), None)
+        return records.Record("dict", fields, dict)
+
+    def key(self, node, name=None):
+        """A dict key, which must be known while lowering (a literal or a constant)."""
+        atom = self.expr(node)
+        if isinstance(atom, ir.Const) and _hashable(atom.value):
+            return atom.value
+        if isinstance(atom, ir.Global) and isinstance(atom.value, (str, int)):
+            return atom.value
+        where = f" of `{name}`" if name else ""
+        raise self.error(node, f"a dict key{where} computed at run time",
+                         "use string or number literals as keys, or a NumPy array indexed "
+                         "by integers.")
+
+    def field(self, node, held, attribute):
+        """`p.lam` of a namedtuple, dataclass or object known here: its leaf."""
+        if isinstance(held, records.Record) and held.by_attribute:
+            if attribute in held.fields:
+                return held.fields[attribute]
+            raise self.error(node, f"the attribute `{advice.written(node)}`",
+                             f"the {held.describe()} has the fields "
+                             f"{', '.join(map(str, held.fields))}; methods and class "
+                             "attributes are read from module level.")
+        what = "a dict" if isinstance(held, records.Record) else "a tuple"
+        raise self.error(node, f"the attribute `{advice.written(node)}` of {what}",
+                         "read a dict with `d[\"key\"]` and a tuple by position.")
+
+    def entry(self, node, record, index):
+        """`d["k"]` of a dict, `p[0]` of a namedtuple, known here: its leaf."""
+        if record.sequence and isinstance(index, ir.Const) and type(index.value) is int:
+            part = constant_part(record.values(), index)
+            if part is not OUT_OF_RANGE:
+                return part
+        if record.form == "dict" and isinstance(index, (ir.Const, ir.Global)) and \
+                _hashable(index.value):
+            if index.value in record.fields:
+                return record.fields[index.value]
+            raise self.error(node, f"the key {index.value!r}, which `{advice.written(node.value)}` "
+                             "does not have", f"its keys are {', '.join(map(repr, record.fields))}.")
+        raise self.error(node, f"indexing the {record.describe()} `{advice.written(node.value)}` "
+                         "by a value computed at run time", "index it by literal keys; "
+                         "for numbers indexed at run time use a NumPy array.")
 
     def index(self, node):
         if isinstance(node, gast.Slice):
@@ -165,3 +257,11 @@ def constant_part(items, index):
         if all(part is None or number(part) is not None for part in parts):
             return items[slice(*(None if p is None else number(p) for p in parts))]
     return None
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

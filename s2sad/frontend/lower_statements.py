@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import ir
 from ..syntax.operators import BINARY
-from . import fence
+from . import records
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -42,8 +42,6 @@ class StatementLowering:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
-        if isinstance(self.result, tuple):
-            raise self.error(node, *fence.RETURNING_TUPLE)
 
     def stmt_Assign(self, node):
         target = node.targets[0]
@@ -64,16 +62,20 @@ class StatementLowering:
             self.aliased.add(name)
         if name in self.mutable:
             self.into(value, ir.Var(name))
-            self.env[name] = ir.Var(name)
         else:
             self.env[name] = self.snapshot(self.expr(value, self.new_var(name)), name)
 
     def snapshot(self, atom, name):
         """`atom`, or a copy of it under a new SSA name if it is a mutable variable: the
         name must keep this value when the variable is overwritten later (so must each
-        element of a tuple)."""
+        element of a tuple or namedtuple). A dict or an object is shared, as in Python."""
         if isinstance(atom, tuple):
             return tuple(self.snapshot(item, None) for item in atom)
+        if isinstance(atom, records.Record):
+            if atom.form != "namedtuple":
+                return atom
+            return records.Record(atom.form, {key: self.snapshot(item, None)
+                                              for key, item in atom.fields.items()}, atom.cls)
         if isinstance(atom, ir.Var) and atom.name in self.mutable and atom.name != name:
             target = self.new_var(name) if name else None
             return self.emit(target, ir.COPY, (atom,))
@@ -129,10 +131,60 @@ class StatementLowering:
                                      for e in elements) == 1
 
     def into(self, node, var):
-        """Lower `node` so that its value ends up in variable `var`."""
+        """Lower `node` so that its value ends up in variable `var` (a structure: in the
+        variables that hold its leaves, `store_structure`)."""
         atom = self.expr(node, var)
+        if records.is_structure(atom):
+            self.store_structure(var.name, atom, node)
+            return
+        if records.is_structure(self.env.get(var.name)):
+            raise self.error(node, f"`{var.name}` holding a container on one path and a "
+                             "single value on another", "give the two values names of "
+                             "their own.")
         if atom != var:
             self.emit(var, ir.COPY, (atom,))
+        self.env[var.name] = var
+
+    def store_structure(self, name, structure, node):
+        """A container assigned to a name that is overwritten (in a loop or branch, or
+        written into): its leaves go into variables of their own, one per leaf
+        (`state_0`, `params_W`), the same ones at every assignment, so that a loop can
+        carry the container and the adjoint treats each leaf like any other variable."""
+        held = self.components.get(name)
+        if held is not None and not records.same_shape(held, structure):
+            if self.depth:
+                raise self.error(node, f"`{name}` holding containers of different shapes "
+                                 "on different paths or trips", "keep the same length and "
+                                 "keys, or use names of their own.")
+            held = None
+        if held is None:
+            held = records.rebuilt(structure, self.component_names(name, structure))
+            self.components[name] = held
+            self.mutable.update(leaf.name for leaf in records.leaves(held))
+        targets, values = records.leaves(held), records.leaves(structure)
+        overwritten = {t.name for t in targets}
+        values = [self.emit(None, ir.COPY, (v,)) if isinstance(v, ir.Var)
+                  and v.name in overwritten and v != t else v
+                  for t, v in zip(targets, values)]
+        for target, value in zip(targets, values):
+            if value != target:
+                self.emit(target, ir.COPY, (value,))
+        self.env[name] = held
+
+    def component_names(self, name, structure):
+        names = []
+
+        def visit(item, base):
+            if isinstance(item, tuple):
+                for position, part in enumerate(item):
+                    visit(part, f"{base}_{position}")
+            elif isinstance(item, records.Record):
+                for key, part in item.fields.items():
+                    visit(part, f"{base}_{records.part_name(key)}")
+            else:
+                names.append(ir.Var(self.namer.fresh(base)))
+        visit(structure, name)
+        return names
 
     def stmt_AugAssign(self, node):
         prim = BINARY[type(node.op)]
@@ -153,6 +205,13 @@ class StatementLowering:
 
     def set_item(self, node, target, value, index=None):
         base = target.value
+        held = self.env.get(base.id)
+        if isinstance(held, records.Record):
+            self.set_field(node, base.id, held, target.slice, value)
+            return
+        if isinstance(held, tuple):
+            raise self.error(node, f"writing into an element of the tuple `{base.id}`",
+                             "build a new tuple, or an array with `np.array(...)`.")
         if base.id not in self.fresh_arrays:
             raise self.error(
                 node, f"writing into `{base.id}`, which may share memory with an argument "
@@ -163,6 +222,35 @@ class StatementLowering:
             index = self.index(target.slice)
         self.block.append(ir.SetItem(array, index, value, self.line))
         self.forget({array.name})
+
+    def set_field(self, node, name, record, key_node, value):
+        """`d["k"] = v` on a dict the function made: its leaf for "k" takes the value (a
+        new key only where every path adds it: outside branches and loops)."""
+        if record.argument is not None:
+            raise self.error(node, f"writing into `{name}`, a container passed as the "
+                             f"argument `{record.argument}`", f"copy it first (`{name} = "
+                             f"dict({name})`) or build the new values in a dict of your own.")
+        if record.form != "dict":
+            raise self.error(node, f"writing into the {record.describe()} `{name}`",
+                             "build a new one with the new values.")
+        key = self.key(key_node, name)
+        if key not in record.fields and self.depth:
+            raise self.error(node, f"adding the key {key!r} to `{name}` inside a branch or "
+                             "loop", f"give `{name}` every key before (e.g. "
+                             f"`{name}[{key!r}] = 0.0`).")
+        held = record.fields.get(key)
+        if records.is_structure(value) or records.is_structure(held):
+            if self.depth:
+                raise self.error(node, f"writing a container into `{name}[{key!r}]` inside "
+                                 "a branch or loop", f"assign `{name}` as a whole there.")
+            record.fields[key] = self.snapshot(value, None)
+            return
+        if not (isinstance(held, ir.Var) and held.name in self.mutable):
+            held = ir.Var(self.namer.fresh(f"{name}_{records.part_name(key)}"))
+            self.mutable.add(held.name)
+            record.fields[key] = held
+        if value != held:
+            self.emit(held, ir.COPY, (value,))
 
     def note_fresh(self, name, value):
         if self.is_fresh_array(value):

@@ -206,6 +206,9 @@ class Function:
     # its name no longer means it (`rec = s2sad.grad(rec)`): its own calls of itself
     # must reach a copy of it, not what the name means now
     rebound: bool = False
+    # how the returned leaves `result` make the returned container (ir/layouts.py), or
+    # None when the function returns one value
+    layout: object = None
 
     def ops(self):
         return list(walk(self.body))

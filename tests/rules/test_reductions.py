@@ -468,7 +468,6 @@ ERRORS = [
     ("x", "np.cumsum(x, axis=(0, 1))", (rand(2, 3),), "one axis"),
     ("x", "np.sum(np.argmax(x, axis=(0, 1)) * x)", (rand(2, 3),), "one axis"),
     ("x", "sum(x)", (0.5,), "list display"),
-    ("t, x", "sum(t) * x", ((0.5, 1.0), 0.5), "list display"),
     ("x", "math.fsum([x, x])", (rand(3),), "np.sum"),
     ("x", "math.fsum(x)", (rand(2, 3),), "np.sum"),
     ("x", "math.prod([x, x], start=2.0)", (0.5,), "start"),

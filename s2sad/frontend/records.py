@@ -1,0 +1,123 @@
+"""Structures known while lowering: tuples, dicts, namedtuples, dataclasses and objects
+whose shape (length, keys, fields) the code fixes, held as their leaves.
+
+A tuple is held in the lowerer's `env` as a Python tuple of atoms; a dict, a namedtuple,
+a dataclass or an object as a `Record` of atoms. Reading `params["W"]`, `hyper.lam`,
+`p[0]` or `d.get("k", 0.0)` then costs nothing at run time: the Wengert list reads the
+leaf itself. This is what JAX does by tracing and what a user would write by hand with
+one variable per field; it keeps every leaf an ordinary scalar or array for the analyses
+and emitters, which never see a container.
+"""
+from ..ir import Const, Var, layouts
+from ..ir.naming import identifier
+
+
+class Record:
+    """A dict (`form` "dict") or an object read by attribute ("namedtuple", "dataclass",
+    "object") whose keys are known while lowering; `fields` maps each key to an atom or a
+    nested structure. `argument`: the name of the parameter it came from (writing into
+    it would change the caller's value). A dict display's record is shared by every name
+    that holds it, as the dict is in Python, so a write through one is seen by all."""
+
+    def __init__(self, form, fields, cls=None, argument=None):
+        self.form = form
+        self.fields = dict(fields)
+        self.cls = cls
+        self.argument = argument
+
+    @property
+    def by_attribute(self):
+        return self.form != "dict"
+
+    @property
+    def sequence(self):
+        """A namedtuple is a tuple too: indexed by position and unpacked."""
+        return self.form == "namedtuple"
+
+    def values(self):
+        return tuple(self.fields.values())
+
+    def describe(self):
+        return {"dict": "dict", "namedtuple": "namedtuple", "dataclass": "dataclass"}.get(
+            self.form, "object")
+
+
+def view(record, which):
+    """`d.keys()`, `d.values()` or `d.items()` of a record: a tuple, in the dict's order
+    (a namedtuple or an object: its fields)."""
+    keys = tuple(Const(key) for key in record.fields)
+    if which == "keys":
+        return keys
+    if which == "values":
+        return record.values()
+    return tuple(zip(keys, record.values()))
+
+
+def is_structure(value):
+    return isinstance(value, (tuple, Record))
+
+
+def bind(name, layout, namer):
+    """The structure of parameter `name` laid out as `layout`, its leaves new parameters
+    named after their paths (`params["W"]` -> `params_W`), and their names in order."""
+    names = []
+
+    def build(node, base):
+        if isinstance(node, layouts.Leaf):
+            leaf = namer.fresh(base)
+            names.append(leaf)
+            return Var(leaf)
+        items = {key: build(child, f"{base}_{part_name(key, position)}")
+                 for position, (key, child) in enumerate(zip(node.keys, node.children))}
+        if node.form in ("tuple", "list"):
+            return tuple(items.values())
+        return Record(node.form, items, node.cls, argument=name)
+    return build(layout, identifier(name)), names
+
+
+def part_name(key, position=None):
+    """The part of a leaf's name that its key gives (`W`, `0`)."""
+    text = identifier(str(key)) if isinstance(key, (str, int)) else ""
+    if text and (isinstance(key, int) or text == key):
+        return text
+    return str(position) if position is not None else text or "item"
+
+
+def flatten(structure):
+    """(leaves, layout) of a structure of atoms: what a function that returns it returns."""
+    if isinstance(structure, tuple):
+        parts = [flatten(item) for item in structure]
+        return ([leaf for found, _ in parts for leaf in found],
+                layouts.Node("tuple", tuple(range(len(parts))),
+                             tuple(layout for _, layout in parts)))
+    if isinstance(structure, Record):
+        parts = [flatten(item) for item in structure.values()]
+        form = "dict" if structure.form == "dict" else structure.form
+        return ([leaf for found, _ in parts for leaf in found],
+                layouts.Node(form, tuple(structure.fields),
+                             tuple(layout for _, layout in parts),
+                             structure.cls if form != "dict" else dict))
+    return [structure], layouts.LEAF
+
+
+def leaves(structure):
+    return flatten(structure)[0]
+
+
+def same_shape(a, b):
+    """Whether two structures have the same layout (each leaf may differ)."""
+    return flatten(a)[1] == flatten(b)[1]
+
+
+def rebuilt(structure, values):
+    """`structure` with its leaves replaced by `values`, in order."""
+    values = iter(values)
+
+    def build(item):
+        if isinstance(item, tuple):
+            return tuple(build(part) for part in item)
+        if isinstance(item, Record):
+            return Record(item.form, {key: build(part) for key, part in item.fields.items()},
+                          item.cls)
+        return next(values)
+    return build(structure)
