@@ -204,15 +204,24 @@ def prod_others(a, axis=None):
 
 
 def first_max(a, axis=None):
-    """A boolean mask of `a`'s shape, True at the first maximal element of each slice
-    along `axis` (None: of all of `a`), the one `np.argmax` picks: where the derivative of
-    `np.max` goes, ties included."""
-    return _per_slice(lambda x: _one_hot(np.argmax(x, axis=-1), x.shape[-1]), a, axis)
+    """A mask of `a`'s shape, 1.0 at the first maximal element of each slice along `axis`
+    (None: of all of `a`), the one `np.argmax` picks, 0.0 elsewhere: where the derivative
+    of `np.max` goes, ties included. It is a float array, not a boolean one: where `grad`
+    folds the seed 1.0 away, the mask is an adjoint itself, and two boolean masks would
+    add as a logical or."""
+    return _mask(_per_slice(lambda x: _one_hot(np.argmax(x, axis=-1), x.shape[-1]), a, axis),
+                 a)
 
 
 def first_min(a, axis=None):
     """Like `first_max`, at the first minimal element (`np.argmin`)."""
-    return _per_slice(lambda x: _one_hot(np.argmin(x, axis=-1), x.shape[-1]), a, axis)
+    return _mask(_per_slice(lambda x: _one_hot(np.argmin(x, axis=-1), x.shape[-1]), a, axis),
+                 a)
+
+
+def _mask(found, a):
+    dtype = np.asarray(a).dtype
+    return found.astype(dtype if dtype.kind == "f" else np.float64)
 
 
 def cumprod_tangent(d, a, axis=None):

@@ -320,3 +320,34 @@ def test_value_and_tangent(fn, args):
         value, tangent = derived(*args, direction)
         assert_close(value, fn(*args), rtol=1e-13, atol=1e-13)
         assert_close(tangent, slope, rtol=1e-6, atol=1e-8)
+
+
+def _two_maxima(X):
+    return np.max(X) + np.max(X * 1.0)
+
+
+def _max_of_columns_and_max(X):
+    return np.sum(np.max(X, axis=0)) + np.max(X)
+
+
+def _peak_to_peak(x):
+    return np.ptp(x)
+
+
+def _two_minima(X):
+    return np.min(X) + np.min(X * 1.0)
+
+
+@pytest.mark.parametrize("fn, x", [
+    (_two_maxima, np.array([[0.1, 0.9], [0.3, -0.2]])),
+    (_max_of_columns_and_max, np.array([[0.1, 0.9], [0.3, -0.2]])),
+    (_peak_to_peak, np.array([0.4, -1.2, 2.5, 0.3])),
+    (_two_minima, np.array([[0.1, 0.9], [0.3, -0.2]])),
+])
+def test_extrema_masks_add_as_numbers(fn, x):
+    """`grad` folds the seed 1.0 away, so the mask of the first extremal element was an
+    adjoint itself: two boolean masks added as a logical or (a gradient of 1 where 2 was
+    right), `+=` of a float into one and the difference of two failed."""
+    expected = numeric_grad(fn, (x,))
+    assert_close(s2sad.grad(fn)(x), expected)
+    assert_close(s2sad.value_and_grad(fn)(x)[1], expected)
