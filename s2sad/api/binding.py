@@ -10,9 +10,20 @@ from ..errors import UsageError, shown
 from ..frontend import read
 
 
-def positions(fn, wrt):
-    """`wrt` (a position, a parameter name, or a tuple of them) as a tuple of positions."""
+def positions(fn, wrt, skip=0):
+    """`wrt` (a position, a parameter name, or a tuple of them) as a tuple of positions.
+    `skip`: parameters before those the caller passes (a bound method's `self`), which
+    only a name selects (`wrt="self"`)."""
     params = list(read.signature(fn).parameters)
+    if skip:
+        items = wrt if isinstance(wrt, tuple) else (wrt,)
+        shifted = tuple(item + skip if type(item) is int and item >= 0 else item
+                        for item in items)
+        return _positions(fn, params, shifted if isinstance(wrt, tuple) else shifted[0])
+    return _positions(fn, params, wrt)
+
+
+def _positions(fn, params, wrt):
     items = wrt if isinstance(wrt, tuple) else (wrt,)
     positions = []
     for item in items:
@@ -52,17 +63,19 @@ class Binding:
     `forgotten()`, which drops whatever was derived for the old one."""
 
     _trailing = 0   # arguments a call passes after the function's own (a cotangent)
+    _self = read.NOTHING   # the object a bound method is bound to
 
     def _take_signature(self):
         """The signature calls are bound with and the positions `wrt` names, taken again
         whenever the code or defaults they come from change: autoreload replaces both in
         place, and a new default or parameter must reach the next call."""
         self._binding = _binding(self._fn)
-        self._positions = positions(self._fn, self._wrt)
+        skip = self._self is not read.NOTHING
+        self._positions = positions(self._fn, self._wrt, skip)
         self._signature = read.signature(self._fn)
         params = self._signature.parameters.values()
         self._nparams = len(params)
-        if any(p.kind != p.POSITIONAL_OR_KEYWORD for p in params):
+        if skip or any(p.kind != p.POSITIONAL_OR_KEYWORD for p in params):
             self._nparams = -1
         # positional arguments of a call the fast path takes
         self._arity = self._nparams + self._trailing if self._nparams >= 0 else -1
@@ -78,6 +91,8 @@ class Binding:
                 now is not then for now, then in zip(binding, self._binding)):
             self.forgotten()
             self._take_signature()
+        if self._self is not read.NOTHING:
+            args = (self._self,) + tuple(args)
         if not kwargs and len(args) == self._nparams:
             return args
         try:

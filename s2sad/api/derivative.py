@@ -34,6 +34,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     """A function derived from `fn`: binds arguments, specialises, calls generated code."""
 
     def __init__(self, fn, wrt, what):
+        fn, self._self = read.bound(fn)
         fn = read.target(fn)
         pipeline.checked(fn)
         self._fn = fn

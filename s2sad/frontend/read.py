@@ -81,6 +81,24 @@ def target(obj):
                      "Pass a function defined with `def`.", *_where_defined(obj))
 
 
+NOTHING = object()
+
+
+def bound(obj):
+    """(function, the object it is bound to) for a bound method (`model.loss`) or a
+    callable object (`model`, whose class defines `__call__`): s2sad differentiates the
+    method's function with the object as its first argument, a container of parameters
+    like any other (ir/layouts.py). (obj, NOTHING) for anything else."""
+    if isinstance(obj, types.MethodType) and isinstance(obj.__func__, types.FunctionType) \
+            and not isinstance(obj.__self__, type):
+        return obj.__func__, obj.__self__
+    call = getattr(type(obj), "__call__", None)
+    if not isinstance(obj, (types.FunctionType, type, Derivative) + TRANSPARENT) and \
+            isinstance(call, types.FunctionType) and library(call) is None:
+        return call, obj
+    return obj, NOTHING
+
+
 def library(fn):
     """The library `fn` comes from ("NumPy", "SciPy", "s2sad", "the standard library",
     "Python's builtins"), or None for the user's own code. A module installed in
@@ -122,7 +140,7 @@ def _described(obj):
     if isinstance(obj, type):
         return f"the class `{obj.__qualname__}`"
     if isinstance(obj, types.MethodType):
-        return f"the bound method `{obj.__qualname__}` (methods are not supported yet)"
+        return f"the method `{obj.__qualname__}` bound to a class (a classmethod)"
     if isinstance(obj, (classmethod, functools.partial)):
         return f"a {kind} object"
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
