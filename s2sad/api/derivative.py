@@ -156,6 +156,9 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         """The generated derivative (adjoint or tangent) the last call ran; before a call,
         the one a call with arguments of the declared kinds would run (`_declared_mode`)."""
         if self._last is None:
+            if self._self is not read.NOTHING:
+                return derivative_for(self._fn, (self._self,), {}, self._declared_mode(),
+                                      self._wrt, 1).listing
             return derivative_for(self._fn, (), {}, self._declared_mode(), self._wrt).listing
         return self._last.listing
 
@@ -163,10 +166,10 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         return "reverse"
 
 
-def derivative_for(fn, args, kwargs, mode, wrt):
+def derivative_for(fn, args, kwargs, mode, wrt, skip=0):
     """The derivative `source` shows: for the kinds of example arguments, else of the
-    declared ones."""
-    positions = binding.positions(fn, wrt)
+    declared ones (`skip`: a bound method's object, first among `args`)."""
+    positions = binding.positions(fn, wrt, skip)
     signature = read.signature(fn)
     if args or kwargs:
         try:

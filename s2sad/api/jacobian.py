@@ -15,6 +15,8 @@ import numpy as np
 
 from ..errors import UnsupportedError, UsageError, shown
 from ..ir import kinds as K
+from ..ir import layouts as L
+from . import structured
 from .derivative import DerivedFunction
 from .values import result_tangent
 
@@ -37,6 +39,8 @@ class _Jacobian(DerivedFunction):
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
+        if structured.has_containers(values) or self._returns_container(values):
+            return self._structured_jacobian(values)
         names = list(self._signature.parameters)
         for p in self._positions:
             K.check_differentiable(values[p], names[p], self._where)
@@ -49,6 +53,59 @@ class _Jacobian(DerivedFunction):
         else:
             blocks = self._reverse(values, inputs)
         return blocks if isinstance(self._wrt, tuple) else blocks[0]
+
+    def _returns_container(self, values):
+        try:
+            return self._derive(values, "forward").spec.function.layout is not None
+        except UnsupportedError:
+            return False
+
+    def _structured_jacobian(self, values):
+        """The Jacobian of a function whose arguments or result are containers, in
+        JAX's layout: the result's structure, each leaf holding the arguments'
+        structures of blocks (result leaf shape + argument leaf shape). All input
+        directions go in one vector tangent sweep."""
+        flat = structured.take_apart(values, self._positions, list(self._signature.parameters),
+                                     self._where)
+        leaves = [flat.leaves[i] for i in flat.positions]
+        sizes = [int(np.size(x)) for x in leaves]
+        count = sum(sizes)
+        dtype = np.result_type(*[_dtype(x) for x in leaves]) if leaves else np.float64
+        unit = np.eye(count, dtype=dtype)
+        seeds, start = [], 0
+        for x, size in zip(leaves, sizes):
+            seeds.append(unit[:, start:start + size].reshape((count,) + np.shape(x)))
+            start += size
+        derived = structured.derive(self, flat, "vector")
+        value, tangents = derived.function(*flat.leaves, *seeds)
+        layout = derived.spec.function.layout
+        outputs = value if layout is not None else (value,)
+        tangents = tangents if layout is not None else (tangents,)
+        columns = {}
+        start = 0
+        for index, size in zip(flat.positions, sizes):
+            columns[index] = (start, size)
+            start += size
+        per_output = []
+        for out, tangent in zip(outputs, tangents):
+            tangent = result_tangent(out, tangent, seeds, directions=count, fn=self._fn)
+            moved = np.moveaxis(tangent, 0, -1)
+            blocks = []
+            for position in self._positions:
+                parts = []
+                for index in flat.leaves_of(position):
+                    leaf = flat.leaves[index]
+                    if index in columns:
+                        begin, size = columns[index]
+                        block = moved[..., begin:begin + size].reshape(
+                            np.shape(out) + np.shape(leaf))
+                        parts.append(_plain(block, out, leaf))
+                    else:
+                        parts.append(structured.zero(np.zeros(np.shape(out) + np.shape(leaf)))
+                                     if np.ndim(out) or np.ndim(leaf) else 0.0)
+                blocks.append(L.rebuild(flat.layouts[position], parts, flat.values[position]))
+            per_output.append(tuple(blocks) if isinstance(self._wrt, tuple) else blocks[0])
+        return per_output[0] if layout is None else L.rebuild(layout, per_output)
 
     def _forward(self, values, inputs):
         """All columns from one sweep: the seed of the k-th input direction is the k-th

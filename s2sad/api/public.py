@@ -77,11 +77,11 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     """
     if mode not in MODES:
         raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
-    fn = read.target(fn)
+    fn, args, skip = _unbound(fn, args)
     pipeline.checked(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
-    return derivative_for(fn, args, kwargs, mode, wrt).listing
+    return derivative_for(fn, args, kwargs, mode, wrt, skip).listing
 
 
 def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
@@ -99,6 +99,16 @@ def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
         modes = ", ".join(repr(m) for m in MODES if m != "wengert")
         raise UsageError(f"mode={shown(mode)} is not one of {modes} (the Wengert list is not "
                          "a derivative: s2sad.source(f, mode='wengert') prints it).")
-    fn = read.target(fn)
+    fn, args, skip = _unbound(fn, args)
     pipeline.checked(fn)
-    return derivative_for(fn, args, kwargs, mode, wrt).function
+    return derivative_for(fn, args, kwargs, mode, wrt, skip).function
+
+
+def _unbound(fn, args):
+    """A bound method's function, with the object it is bound to as the first of the
+    example arguments (and `wrt` shifted past it)."""
+    fn, bound_to = read.bound(fn)
+    fn = read.target(fn)
+    if bound_to is read.NOTHING:
+        return fn, args, 0
+    return fn, (bound_to,) + args, 1
