@@ -71,13 +71,13 @@ def _replaced(x, path, new):
 def _leaf_gradient(f, leaf, place):
     """Central differences of `f(place(v))` at each element of `leaf`."""
     base = np.array(leaf, dtype=np.float64)
+    as_leaf = (lambda a: a) if isinstance(leaf, np.ndarray) else float
     out = np.zeros(base.shape)
     for i in np.ndindex(base.shape):
         h = STEP * max(1.0, abs(float(base[i])))
         plus, minus = base.copy(), base.copy()
         plus[i] += h
         minus[i] -= h
-        as_leaf = (lambda a: a) if isinstance(leaf, np.ndarray) else float
         out[i] = ((float(f(place(as_leaf(plus)))) - float(f(place(as_leaf(minus)))))
                   / (plus[i] - minus[i]))
     return out if isinstance(leaf, np.ndarray) else float(out)
