@@ -34,7 +34,7 @@ def parse(argv):
     parser.add_argument("--only", action="append", metavar="WORD",
                         help="only the programs whose name contains WORD (repeatable)")
     parser.add_argument("--width", type=int, default=70, metavar="N",
-                        help="cut refusal messages to N characters in the text table")
+                        help="cut messages to N characters in the text table (0: whole)")
     return parser.parse_args(argv)
 
 
@@ -54,7 +54,7 @@ def rows(results, width):
         cells = [program.name, ", ".join(program.constructs) or "-"]
         for mode in verdict.MODES:
             v = verdicts[mode]
-            detail = v.detail if width is None or len(v.detail) <= width \
+            detail = v.detail if not width or len(v.detail) <= width \
                 else v.detail[:width - 3] + "..."
             cells.append(f"{v.status}: {detail}" if detail else v.status)
         out.append(cells)
