@@ -33,6 +33,8 @@ class CallLowering:
                              "call functions by their module-level name.")
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
+        if records.record_class(func.value) is not None:
+            return self.construct(node, func)
         if func.value in _ON_CONTAINERS and len(node.args) == 1 and not node.keywords:
             held = self.expr(node.args[0])
             if records.is_structure(held):
@@ -61,6 +63,15 @@ class CallLowering:
         a leaf, or a tuple of them (which a loop unrolls)."""
         name = node.func.attr
         record = held if isinstance(held, records.Record) else None
+        if record is not None and record.form == "namedtuple" and name == "_replace" \
+                and not node.args:
+            fields = dict(record.fields)
+            for keyword in node.keywords:
+                if keyword.arg not in fields:
+                    raise self.error(node, f"`_replace` of the field `{keyword.arg}`",
+                                     f"the fields are {', '.join(fields)}.")
+                fields[keyword.arg] = self.snapshot(self.expr(keyword.value), None)
+            return records.Record("namedtuple", fields, record.cls)
         if record is not None and record.form == "dict" and not node.keywords:
             if name == "get" and 1 <= len(node.args) <= 2:
                 key = self.key(node.args[0], advice.written(node.func.value))
@@ -75,6 +86,29 @@ class CallLowering:
                          "dicts known while lowering offer `d[key]`, `d.get(key, default)`, "
                          "`.keys()`, `.values()` and `.items()`; call a function defined "
                          "with `def` for anything else.")
+
+    def construct(self, node, func):
+        """`State(x, v)` of a namedtuple or dataclass: a record of its fields, bound as
+        the class binds its arguments (defaults included)."""
+        cls = func.value
+        names, defaults = records.record_class(cls)
+        args = [self.snapshot(self.expr(arg), None) for arg in node.args]
+        keywords = {kw.arg: self.snapshot(self.expr(kw.value), None) for kw in node.keywords}
+        if len(args) > len(names) or set(keywords) - set(names) or \
+                set(names[:len(args)]) & set(keywords):
+            raise self.error(node, f"this call of `{func.text}`",
+                             f"pass at most the fields {', '.join(names)}, each once.")
+        fields = dict(zip(names, args))
+        for name in names[len(args):]:
+            if name in keywords:
+                fields[name] = keywords[name]
+            elif name in defaults:
+                fields[name] = defaults[name]
+            else:
+                raise self.error(node, f"`{func.text}(...)` without its field `{name}`",
+                                 f"pass `{name}`.")
+        form = "namedtuple" if issubclass(cls, tuple) else "dataclass"
+        return records.Record(form, fields, cls)
 
     def container_call(self, node, func, held):
         """`len`, `list`, `tuple` and `dict` of a container known here."""

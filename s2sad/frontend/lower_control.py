@@ -23,6 +23,7 @@ class ControlLowering:
     forgotten after it."""
 
     def stmt_If(self, node):
+        self.promote_fields(node)
         test = self.test(node.test)
         body, fresh_body = self.nested(lambda: self.lower_block(node.body))
         orelse, fresh_else = self.nested(lambda: self.lower_block(node.orelse))
@@ -40,6 +41,7 @@ class ControlLowering:
         return var
 
     def stmt_While(self, node):
+        self.promote_fields(node)
         test = self.test(node.test)
         line = self.line
         self.enter_loop(node)
@@ -89,6 +91,7 @@ class ControlLowering:
                 return
             length = self.emit(None, builtins.len, (sequence,), callee="len")
             bounds = [ir.Const(0), length, ir.Const(1)]
+        self.promote_fields(node)
         rebound = queries.stored(node)
         bounds = [self.stable(atom, rebound) for atom in bounds]
         if sequence is not None:

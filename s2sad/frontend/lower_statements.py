@@ -12,6 +12,7 @@ import gast
 import numpy as np
 
 from .. import ir
+from ..syntax import queries
 from ..syntax.operators import BINARY
 from . import records
 
@@ -61,6 +62,10 @@ class StatementLowering:
         elif _may_be_view(value):
             self.aliased.add(name)
         if name in self.mutable:
+            held = self.read(value) if isinstance(value, gast.Name) else None
+            if isinstance(held, records.Record) and held.form in ("dict", "object"):
+                self.env[name] = held   # another name for the same dict, as in Python
+                return
             self.into(value, ir.Var(name))
         else:
             self.env[name] = self.snapshot(self.expr(value, self.new_var(name)), name)
@@ -222,6 +227,31 @@ class StatementLowering:
             index = self.index(target.slice)
         self.block.append(ir.SetItem(array, index, value, self.line))
         self.forget({array.name})
+
+    def promote_fields(self, node):
+        """Before a branch or loop: each dict entry it writes (`d["k"] = ...`) gets a
+        variable of its own, which the branch or loop then overwrites (a write through
+        a second name for the dict included)."""
+        for child in gast.walk(node):
+            for target in queries.targets(child) if isinstance(
+                    child, (gast.Assign, gast.AugAssign)) else ():
+                if not (isinstance(target, gast.Subscript) and
+                        isinstance(target.value, gast.Name)):
+                    continue
+                held = self.env.get(target.value.id)
+                if not isinstance(held, records.Record) or held.argument is not None \
+                        or not isinstance(target.slice, gast.Constant):
+                    continue
+                key = target.slice.value
+                current = held.fields.get(key)
+                if current is None or records.is_structure(current) or \
+                        isinstance(current, ir.Var) and current.name in self.mutable:
+                    continue
+                field = ir.Var(self.namer.fresh(
+                    f"{target.value.id}_{records.part_name(key)}"))
+                self.mutable.add(field.name)
+                self.emit(field, ir.COPY, (current,))
+                held.fields[key] = field
 
     def set_field(self, node, name, record, key_node, value):
         """`d["k"] = v` on a dict the function made: its leaf for "k" takes the value (a

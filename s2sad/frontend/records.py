@@ -8,6 +8,8 @@ leaf itself. This is what JAX does by tracing and what a user would write by han
 one variable per field; it keeps every leaf an ordinary scalar or array for the analyses
 and emitters, which never see a container.
 """
+import dataclasses
+
 from ..ir import Const, Var, layouts
 from ..ir.naming import identifier
 
@@ -51,6 +53,22 @@ def view(record, which):
     if which == "values":
         return record.values()
     return tuple(zip(keys, record.values()))
+
+
+def record_class(cls):
+    """(field names, defaults as constants) of a namedtuple or dataclass class, whose
+    calls the lowering turns into records; None for anything else."""
+    if not isinstance(cls, type):
+        return None
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        defaults = getattr(cls, "_field_defaults", {})
+        return tuple(cls._fields), {k: Const(v) for k, v in defaults.items()}
+    if dataclasses.is_dataclass(cls) and all(f.init for f in dataclasses.fields(cls)):
+        fields = dataclasses.fields(cls)
+        return tuple(f.name for f in fields), {
+            f.name: Const(f.default) for f in fields
+            if f.default is not dataclasses.MISSING}
+    return None
 
 
 def is_structure(value):
