@@ -19,7 +19,7 @@ from .analysis.specialise import specialise
 from .emit.assemble import AdjointBuilder, Pending, TangentBuilder, indented
 from .emit.primal import PrimalEmitter
 from .frontend import calls, read
-from .frontend.front import checked, front
+from .frontend.front import front
 from .frontend.stamps import Stamp
 from .ir import kinds as K
 from .ir.naming import identifier

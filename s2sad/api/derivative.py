@@ -16,6 +16,7 @@ import numpy as np
 from .. import pipeline
 from ..errors import UsageError
 from ..frontend import read
+from ..frontend.front import checked
 from ..ir import kinds as K
 from . import binding, structured
 from .fastpath import FastPath
@@ -36,7 +37,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     def __init__(self, fn, wrt, what):
         fn, self._self = read.bound(fn)
         fn = read.target(fn)
-        pipeline.checked(fn)
+        checked(fn)
         self._fn = fn
         self._wrt = wrt
         self._take_signature()

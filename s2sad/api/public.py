@@ -12,6 +12,7 @@ from typing import Any
 from .. import pipeline
 from ..errors import UsageError, shown
 from ..frontend import read
+from ..frontend.front import checked
 from .derivative import derivative_for
 from .modes import JVP, VJP, Grad, ValueAndGrad
 
@@ -78,7 +79,7 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     if mode not in MODES:
         raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
     fn, args, skip = _unbound(fn, args)
-    pipeline.checked(fn)
+    checked(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
     return derivative_for(fn, args, kwargs, mode, wrt, skip).listing
@@ -100,7 +101,7 @@ def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
         raise UsageError(f"mode={shown(mode)} is not one of {modes} (the Wengert list is not "
                          "a derivative: s2sad.source(f, mode='wengert') prints it).")
     fn, args, skip = _unbound(fn, args)
-    pipeline.checked(fn)
+    checked(fn)
     return derivative_for(fn, args, kwargs, mode, wrt, skip).function
 
 

@@ -39,6 +39,7 @@ class Flat:
     starts: list
     positions: tuple
     names: list
+    arguments: list
 
     def leaves_of(self, position):
         start = self.starts[position]
@@ -63,7 +64,8 @@ def take_apart(values, positions, names, where):
                               if differentiable(leaf))
         leaves.extend(found)
         leaf_names.extend(paths)
-    return Flat(tuple(values), tuple(layouts), leaves, starts, tuple(wanted), leaf_names)
+    return Flat(tuple(values), tuple(layouts), leaves, starts, tuple(wanted), leaf_names,
+                list(names))
 
 
 def differentiable(leaf):
@@ -122,11 +124,11 @@ def tangent_leaves(flat, tangent, wrt, positions, name):
         layout = flat.layouts[position]
         mismatch = L.describe(given) if not isinstance(layout, L.Leaf) else L.LEAF
         if _shape_of(mismatch) != _shape_of(layout):
-            raise UsageError(f"{name}: the tangent of '{flat.names[position]}' is laid out as "
+            raise UsageError(f"{name}: the tangent of '{flat.arguments[position]}' is laid out as "
                              f"{_show(mismatch)} but the argument as {_show(layout)}; pass a "
                              "tangent of the argument's structure.")
         parts = L.leaves(given, mismatch)
-        paths = L.paths(layout, flat.names[position])
+        paths = L.paths(layout, flat.arguments[position])
         for index, part, path in zip(flat.leaves_of(position), parts, paths):
             if index in flat.positions:
                 seeds[index] = seed_like(flat.leaves[index], part, path)
