@@ -41,12 +41,12 @@ import numpy as np
 from ..errors import ArgumentError, shown
 
 
-@dataclasses.dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """What a value's structure is, without its leaves: hashable and comparable, so it
     can be part of a cache key. Equal for two values with the same containers (same
     classes) and the same keys in the same order, whatever their leaves hold; a leaf's
-    kind (float, array, int) is left to the kinds of the cache key.
+    kind (float, array, int) is left to the kinds of the cache key. A tuple, so that
+    making, hashing and comparing one costs little on every call.
 
     `kind`: "leaf", "dict", "list", "tuple", "namedtuple", "dataclass" or "object";
     `cls`: the container's class; `keys`: a dict's keys, a namedtuple's, dataclass's or
@@ -106,28 +106,48 @@ def flatten(value, root=""):
     is refused, naming the place by its path from `root`: read through the back
     reference, its fields would be constants and their derivative lost."""
     leaves = []
-    return leaves, _flatten(value, leaves, [], {}, root)
+    try:
+        return leaves, _flatten(value, leaves, set())
+    except _Cycle:
+        _refuse_cycle(value, [], {}, root)
+        raise
 
 
-def _flatten(value, leaves, path, open_ids, root):
+class _Cycle(Exception):
+    """A container met again inside itself; `_refuse_cycle` finds where, for the message."""
+
+
+def _flatten(value, leaves, inside):
     node = _node(value)
     if node is None:
         leaves.append(value)
         return LEAF
     kind, keys, children = node
-    if id(value) in open_ids:
-        outer = root + _text(path[:open_ids[id(value)]]) or "the structure"
+    if id(value) in inside:
+        raise _Cycle
+    inside.add(id(value))
+    shape = Shape(kind, type(value), keys,
+                  tuple([_flatten(child, leaves, inside) for child in children]))
+    inside.discard(id(value))
+    return shape
+
+
+def _refuse_cycle(value, path, inside, root):
+    node = _node(value)
+    if node is None:
+        return
+    kind, keys, children = node
+    if id(value) in inside:
+        outer = root + _text(path[:inside[id(value)]]) or "the structure"
         raise ArgumentError(
             f"{root}{_text(path)} is {outer} again: a parameter structure cannot hold "
             "itself; pass the parameters without the back reference.")
-    open_ids[id(value)] = len(path)
-    shapes = []
+    inside[id(value)] = len(path)
     for i, child in enumerate(children):
         path.append((kind, keys[i] if keys else i))
-        shapes.append(_flatten(child, leaves, path, open_ids, root))
+        _refuse_cycle(child, path, inside, root)
         path.pop()
-    del open_ids[id(value)]
-    return Shape(kind, type(value), keys, tuple(shapes))
+    del inside[id(value)]
 
 
 def rebuild(like, leaves):

@@ -10,6 +10,7 @@ import enum
 import functools
 import math
 import types
+import typing
 
 import numpy as np
 import pytest
@@ -128,21 +129,26 @@ def test_dataclass_keeps_attributes_outside_its_fields():
     assert rebuild(layer, [np.zeros(2), 0.0]).cache == "kept"
 
 
-def test_slotted_dataclass_and_subclasses_of_dict_and_list():
-    @dataclasses.dataclass(slots=True)
+def test_slotted_dataclass_typed_namedtuple_and_subclasses_of_dict_and_list():
+    @dataclasses.dataclass(frozen=True, slots=True)
     class Slotted:
         x: float
         y: list
+
+    class Typed(typing.NamedTuple):
+        u: float
+        v: float
 
     class Params(list):
         pass
 
     tree = {"s": Slotted(1.0, [2.0]), "d": collections.defaultdict(list, a=3.0),
-            "p": Params([4.0, 5.0])}
+            "p": Params([4.0, 5.0]), "t": Typed(6.0, 7.0)}
     leaves, _ = flatten(tree)
-    assert leaves == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert leaves == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
     back = rebuild(tree, [10 * leaf for leaf in leaves])
     assert type(back["s"]) is Slotted and back["s"].y == [20.0]
+    assert type(back["t"]) is Typed and back["t"] == (60.0, 70.0)
     assert type(back["d"]) is collections.defaultdict and back["d"]["b"] == []
     assert type(back["p"]) is Params and back["p"] == [40.0, 50.0]
 
