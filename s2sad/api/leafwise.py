@@ -31,14 +31,15 @@ def _zero(leaf):
     return leaf.dtype.type(0) if isinstance(leaf, np.generic) else 0.0
 
 
-def map_leaves(f, *trees):
-    """`f` applied to the leaves at the same place in each of `trees`, rebuilt in the
-    structure of the first; `s2sad.ArgumentError` if the trees' structures differ."""
-    flat = [flatten(tree) for tree in trees]
-    for i in range(1, len(trees)):
-        if flat[i][1] != flat[0][1]:
-            check_same(trees[0], trees[i], "the first tree", f"tree {i}")
-    return rebuild(trees[0], [f(*leaves) for leaves in zip(*(leaves for leaves, _ in flat))])
+def map_leaves(f, tree, *others):
+    """`f` applied to the leaves at the same place in `tree` and each of `others`,
+    rebuilt in the structure of `tree`; `s2sad.ArgumentError` if another's structure
+    differs."""
+    flat = [flatten(tree)] + [flatten(other) for other in others]
+    for i, (_, shape) in enumerate(flat[1:], 1):
+        if shape != flat[0][1]:
+            check_same(tree, others[i - 1], "the first tree", f"tree {i}")
+    return rebuild(tree, [f(*leaves) for leaves in zip(*(leaves for leaves, _ in flat))])
 
 
 def add(a, b):

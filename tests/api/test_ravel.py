@@ -4,6 +4,8 @@ leaf's type, shape and dtype kept and the constants left out; and the use it is 
 differences of the raveled loss and the optimum against the least-squares solution."""
 import collections
 import dataclasses
+import doctest
+import importlib
 
 import numpy as np
 import pytest
@@ -26,6 +28,11 @@ def params():
     return Params([Layer(np.arange(6.0).reshape(2, 3), np.float32(0.5)),
                    Layer(np.ones(3, np.float32), 2.0)],
                   1.5, {"steps": 3, "activation": "tanh", "mask": np.array([1, 0])})
+
+
+def test_the_module_examples_hold():
+    result = doctest.testmod(importlib.import_module("s2sad.api.ravel"))
+    assert result.failed == 0 and result.attempted
 
 
 def test_the_vector_holds_the_float_leaves_in_order():

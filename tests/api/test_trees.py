@@ -6,6 +6,7 @@ agrees with the same sums written out by hand."""
 import collections
 import copy
 import dataclasses
+import doctest
 import enum
 import functools
 import math
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from s2sad.api import leafwise, trees
 from s2sad.api.leafwise import add, map_leaves, vdot, zeros_like
 from s2sad.api.trees import LEAF, check_same, differentiable, flatten, paths, rebuild
 
@@ -83,6 +85,12 @@ def same(a, b):
 
 
 # ------------------------------------------------------------------ flatten and rebuild
+
+def test_the_module_examples_hold():
+    for module in (trees, leafwise):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted
+
 
 def test_leaves_come_depth_first_in_key_field_and_item_order():
     leaves, _ = flatten({"b": [1.0, Pair(2.0, 3)], "a": Layer(np.ones(1), 4.0)})
