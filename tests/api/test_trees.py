@@ -177,6 +177,8 @@ def test_a_structure_that_holds_itself_is_refused():
     with pytest.raises(s2sad.ArgumentError, match=r'model\.layers\[0\]\["owner"\] is model '
                        "again: a parameter structure cannot hold itself"):
         flatten(model, "model")
+    with pytest.raises(s2sad.ArgumentError, match="cannot hold itself"):
+        check_same(model, model, "params", "the tangent")
 
 
 def test_shared_leaves_and_containers_are_separate_places():
