@@ -4,7 +4,7 @@ Reads a function's source, lowers it to a Wengert list, and emits readable deriv
 code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
-                  jacobian, jvp, source, value_and_grad, vjp)
+                  jacobian, jvp, ravel, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
 from .version import __version__  # noqa: F401
 
@@ -24,6 +24,7 @@ __all__ = [
            "grad",
            "jacobian",
            "jvp",
+           "ravel",
            "source",
            "value_and_grad",
            "vjp",

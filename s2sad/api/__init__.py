@@ -8,7 +8,8 @@ and runs it; dispatch.py writes the fast path that skips all of that on a repeat
 from .check import Check, CheckError, check_grads
 from .jacobian import jacobian
 from .public import compiled, grad, jvp, source, value_and_grad, vjp
+from .ravel import ravel
 from .userrules import RuleError, check_rule, defrule
 
 __all__ = ["Check", "CheckError", "RuleError", "check_grads", "check_rule", "compiled",
-           "defrule", "grad", "jacobian", "jvp", "source", "value_and_grad", "vjp"]
+           "defrule", "grad", "jacobian", "jvp", "ravel", "source", "value_and_grad", "vjp"]

@@ -12,7 +12,7 @@ import s2sad
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_FUNCTIONS = ["check_grads", "check_rule", "compiled", "defrule", "grad", "jacobian",
-                    "jvp", "source", "value_and_grad", "vjp"]
+                    "jvp", "ravel", "source", "value_and_grad", "vjp"]
 
 
 def test_public_functions_are_annotated():
