@@ -22,7 +22,6 @@ from .frontend import calls, read
 from .frontend.front import front
 from .frontend.stamps import Stamp
 from .ir import kinds as K
-from .ir.naming import identifier
 from .syntax.printer import Printer, source
 
 
@@ -151,7 +150,7 @@ def _variant_name(fn, cache, top, mode):
     `f_vjp2`, ... (`f_jvp`, `f_jvps`) for the variants called from other generated code,
     one per kinds and differentiated positions."""
     whole, called = MODES[mode]
-    base = identifier(fn.__name__)
+    base = read.base_name(fn)
     if top:
         return f"{base}_{whole}"
     count = 1 + sum(1 for key in cache if not key[3] and key[2] == mode) + sum(

@@ -20,8 +20,10 @@ import numpy as np
 from ..errors import Error, UsageError, shown
 from ..frontend import read
 from ..ir import kinds as K
+from ..ir import trees
 from .binding import positions
 from .public import jvp, vjp
+from .ravel import ravel
 
 MODES = ("forward", "reverse")
 _SHRINK = 1.4      # step ratio between rows of the tableau
@@ -74,17 +76,20 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
     if not modes or any(not isinstance(m, str) or m not in MODES for m in modes):
         raise UsageError(f"modes={shown(given)}: give one or both of 'forward' and "
                          "'reverse'.")
-    fn = read.target(f)
+    fn, bound_to = read.bound(f)
+    fn = read.target(fn)
+    skip = bound_to is not read.NOTHING
     names = list(read.signature(fn).parameters)
-    args = tuple(args)
+    args = ((bound_to,) if skip else ()) + tuple(args)
     rng = np.random.default_rng(seed)
     checks = []
-    for position in positions(fn, wrt):
+    for position in positions(fn, wrt, skip):
         if position >= len(args):
-            raise UsageError(f"wrt names '{names[position]}' (argument {position}), but "
-                             f"args holds {len(args)} value(s): pass it in args.")
-        K.check_differentiable(args[position], names[position],
-                               (fn.__code__.co_filename, fn.__code__.co_firstlineno))
+            raise UsageError(f"wrt names '{names[position]}' (argument {position - skip}), "
+                             f"but args holds {len(args) - skip} value(s): pass it in args.")
+        if not trees.is_container(args[position]):
+            K.check_differentiable(args[position], names[position],
+                                   (fn.__code__.co_filename, fn.__code__.co_firstlineno))
         point = _in_double(args, position)
         label = f"'{names[position]}' (argument {position})"
         checks += _check_one(fn, point, position, label, modes, rtol, dot_rtol, rng)
@@ -95,28 +100,52 @@ def _in_double(args, position):
     """The arguments with the checked one in double precision: divided differences in
     float32 would have only about three correct digits to compare with."""
     x = args[position]
+    if trees.is_container(x):
+        return args   # its float leaves are checked in their own precision
     x = np.asarray(x, dtype=np.float64) if isinstance(x, np.ndarray) else float(x)
     return (*args[:position], x, *args[position + 1:])
 
 
+def _flat(value):
+    """`value` (a number, an array or a structure of them) as one float64 vector, the
+    space the checks compare in."""
+    if trees.is_container(value):
+        return np.asarray(ravel(value)[0], dtype=np.float64)
+    return np.asarray(value, dtype=np.float64)
+
+
 def _check_one(fn, args, position, label, modes, rtol, dot_rtol, rng):
-    value = np.asarray(fn(*args), dtype=np.float64)
-    direction = _direction(args[position], rng)
+    """A structured argument or result is checked in the space of its float leaves
+    (`s2sad.ravel`): a direction there is a structure of tangents."""
+    result = fn(*args)
+    value = _flat(result)
+    x = args[position]
+    if trees.is_container(x):
+        vector, unravel = ravel(x)
+        step = _direction(vector.astype(np.float64), rng)
+        direction, flat_direction = unravel(step), step
+    else:
+        direction = _direction(x, rng)
+        flat_direction = direction
     numeric, uncertainty = directional_derivative(fn, args, position, direction)
     cotangent = rng.standard_normal(value.shape)
     cotangent = cotangent if value.shape else float(cotangent)
+    if trees.is_container(result):
+        cotangent = ravel(result)[1](cotangent)
     checks = []
     if "forward" in modes:
         _, tangent = jvp(fn, wrt=position)(*args, direction)
-        tangent = np.asarray(tangent, dtype=np.float64)
+        tangent = _flat(tangent)
         checks.append(_compare(fn, label, "tangent vs divided differences", tangent,
                                numeric, uncertainty, rtol))
+        cotangent_flat = _flat(cotangent)
     if "reverse" in modes:
         _, adjoint = vjp(fn, wrt=position)(*args, cotangent)
-        terms = np.asarray(adjoint, dtype=np.float64) * direction
+        terms = _flat(adjoint) * flat_direction
+        cotangent = _flat(cotangent)
         right = float(np.sum(terms))
         if "forward" in modes:
-            products = tangent * cotangent
+            products = tangent * cotangent_flat
             size = float(np.sum(np.abs(products)) + np.sum(np.abs(terms)))
             checks.append(_compare(fn, label, "adjoint vs tangent (dot-product test)",
                                    right, float(np.sum(products)), 0.0, dot_rtol, size))
@@ -185,12 +214,16 @@ def _largest(difference):
 
 def _evaluate(fn, args, position, direction, h):
     moved = list(args)
-    moved[position] = args[position] + h * direction
-    if not isinstance(args[position], np.ndarray):
-        moved[position] = float(moved[position])
+    if trees.is_container(args[position]):
+        vector, unravel = ravel(args[position])
+        moved[position] = unravel(vector + h * ravel(direction)[0])
+    else:
+        moved[position] = args[position] + h * direction
+        if not isinstance(args[position], np.ndarray):
+            moved[position] = float(moved[position])
     try:
         with np.errstate(all="ignore"):
-            value = np.asarray(fn(*moved), dtype=np.float64)
+            value = _flat(fn(*moved))
     except (ArithmeticError, ValueError) as exc:
         raise _Outside from exc
     if not np.all(np.isfinite(value)):

@@ -95,7 +95,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         out_kind, layout = derived.spec.out_kind, derived.spec.function.layout
         if layout is not None:
             if self._what not in _ANY_OUTPUT:
-                raise self._not_scalar(f"a {layout.form} of {layout.count} values")
+                raise self._not_scalar(f"a {layout.kind} of {layout.size} values")
             return
         if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT and out_kind.is_array):
             raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import UnsupportedError, UsageError, shown
 from ..ir import kinds as K
-from ..ir import layouts as L
+from ..ir import trees
 from . import structured
 from .derivative import DerivedFunction
 from .values import result_tangent
@@ -90,22 +90,14 @@ class _Jacobian(DerivedFunction):
         for out, tangent in zip(outputs, tangents):
             tangent = result_tangent(out, tangent, seeds, directions=count, fn=self._fn)
             moved = np.moveaxis(tangent, 0, -1)
-            blocks = []
-            for position in self._positions:
-                parts = []
-                for index in flat.leaves_of(position):
-                    leaf = flat.leaves[index]
-                    if index in columns:
-                        begin, size = columns[index]
-                        block = moved[..., begin:begin + size].reshape(
-                            np.shape(out) + np.shape(leaf))
-                        parts.append(_plain(block, out, leaf))
-                    else:
-                        parts.append(structured.zero(np.zeros(np.shape(out) + np.shape(leaf)))
-                                     if np.ndim(out) or np.ndim(leaf) else 0.0)
-                blocks.append(L.rebuild(flat.layouts[position], parts, flat.values[position]))
+            parts = {}
+            for index, (begin, size) in columns.items():
+                leaf = flat.leaves[index]
+                block = moved[..., begin:begin + size].reshape(np.shape(out) + np.shape(leaf))
+                parts[index] = _plain(block, out, leaf)
+            blocks = [flat.rebuilt(position, parts) for position in self._positions]
             per_output.append(tuple(blocks) if isinstance(self._wrt, tuple) else blocks[0])
-        return per_output[0] if layout is None else L.rebuild(layout, per_output)
+        return per_output[0] if layout is None else trees.construct(layout, per_output)
 
     def _forward(self, values, inputs):
         """All columns from one sweep: the seed of the k-th input direction is the k-th

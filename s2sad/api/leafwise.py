@@ -12,7 +12,7 @@ absence of a derivative, so it adds as nothing and contributes nothing to a dot 
 """
 import numpy as np
 
-from .trees import check_same, differentiable, flatten, rebuild
+from ..ir.trees import check_same, differentiable, flatten, rebuild
 
 
 def zeros_like(tree):

@@ -78,7 +78,7 @@ class VJP(DerivedFunction):
         shaped = self._structured(values, "reverse")
         if shaped is not None:
             flat, derived = shaped
-            seeds = structured.cotangent_leaves(derived, cotangent, self._fn)
+            seeds = structured.cotangent_leaves(derived, cotangent)
             value, grads = derived.function(*flat.leaves, *seeds)
             return structured.value_of(derived, value), self._gradients(flat, grads)
         K.check_differentiable(cotangent, "cotangent")

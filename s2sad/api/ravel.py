@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ArgumentError, shown
-from .trees import differentiable, flatten, paths, rebuild
+from ..ir.trees import differentiable, flatten, paths, rebuild
 
 
 def ravel(tree: Any) -> tuple[np.ndarray, Callable[[Any], Any]]:

@@ -1,38 +1,37 @@
 """Calls whose arguments or result are containers: dicts, lists, tuples, namedtuples,
-dataclasses and objects of numbers and arrays, nested.
+dataclasses and objects of numbers and arrays, nested (ir/trees.py).
 
 The generated code never sees a container: a parameter `params` that is a dict of two
-arrays is two parameters of the derivative, `params_W` and `params_b` (frontend/records.py),
-and a function that returns `(dx, dy)` returns two values. This module takes a call
-apart into those leaves and puts the results together again: the gradient of `params`
-comes back as a dict with the same keys, a tuple cotangent seeds one adjoint per element,
-a tangent comes back shaped like the result. Numbers and float arrays are differentiated;
-every other leaf (integers, flags, strings, None) is a constant that the generated code
-reads, and its entry in a gradient or tangent is a zero (None for a leaf that is not a
-number).
+arrays is two parameters of the derivative, `params_W` and `params_b`
+(frontend/records.py), and a function that returns `(dx, dy)` returns two values. This
+module takes a call apart into those leaves and puts the results together again: the
+gradient of `params` comes back as a dict with the same keys, a tuple cotangent seeds one
+adjoint per element, a tangent comes back shaped like the result. Float leaves are
+differentiated; every other leaf (integers, flags, strings, None) is a constant that the
+generated code reads, and its place in a gradient or tangent holds None (trees.py says
+why).
 
 These calls take the slow path every time (binding, flattening, a dictionary lookup):
 about as long as a small function's evaluation, nothing against a real model's.
 """
 from dataclasses import dataclass
 
-import numpy as np
-
 from .. import pipeline
 from ..errors import UsageError
 from ..ir import kinds as K
-from ..ir import layouts as L
+from ..ir import trees
 from .values import all_float64, like, result_tangent, seed_like
 
 
 def has_containers(values):
-    return any(L.is_container(value) for value in values)
+    return any(trees.is_container(value) for value in values)
 
 
 @dataclass
 class Flat:
-    """A call taken apart: the leaves of every argument, their layouts, the positions of
-    the differentiated leaves among them, and where each argument's leaves start."""
+    """A call taken apart: the leaves of every argument, their shapes, the positions of
+    the differentiated leaves among them, where each argument's leaves start, each
+    leaf's path and each argument's name."""
     values: tuple
     layouts: tuple
     leaves: list
@@ -40,39 +39,43 @@ class Flat:
     positions: tuple
     names: list
     arguments: list
+    # per argument, for each of its leaves in order: its index in `leaves`, or None for a
+    # constant (a function it holds), which the shape holds instead
+    slots: list
 
     def leaves_of(self, position):
         start = self.starts[position]
-        return range(start, start + self.layouts[position].count)
+        return range(start, start + self.layouts[position].size)
+
+    def rebuilt(self, position, values):
+        """Argument `position`'s structure holding `values[i]` at leaf i, None at its
+        constants."""
+        return trees.rebuild(self.values[position],
+                             [None if i is None else values.get(i) for i in self.slots[position]])
 
 
 def take_apart(values, positions, names, where):
     """The `Flat` call of `values`, differentiated in the arguments at `positions`."""
-    layouts, leaves, starts, wanted, leaf_names = [], [], [], [], []
+    layouts, leaves, starts, wanted, leaf_names, slots = [], [], [], [], [], []
     for position, value in enumerate(values):
-        layout = L.describe(value)
-        layouts.append(layout)
+        every, shape = trees.flatten(value, names[position])
+        shape, found = trees.with_constants(shape, every)
+        layouts.append(shape)
         starts.append(len(leaves))
-        found = L.leaves(value, layout)
-        paths = L.paths(layout, names[position])
+        kept = iter(range(len(leaves), len(leaves) + len(found)))
+        slots.append([None if trees.is_constant(leaf) and shape.kind != "leaf" else next(kept)
+                      for leaf in every])
         if position in positions:
-            if isinstance(layout, L.Leaf):
+            if shape.kind == "leaf":
                 K.check_differentiable(value, names[position], where)
                 wanted.append(len(leaves))
             else:
                 wanted.extend(len(leaves) + i for i, leaf in enumerate(found)
-                              if differentiable(leaf))
+                              if trees.differentiable(leaf))
         leaves.extend(found)
-        leaf_names.extend(paths)
+        leaf_names.extend(path.text for path in trees.paths(shape, names[position]))
     return Flat(tuple(values), tuple(layouts), leaves, starts, tuple(wanted), leaf_names,
-                list(names))
-
-
-def differentiable(leaf):
-    """A float or a float array: differentiated when its container is."""
-    if type(leaf) is float or isinstance(leaf, np.floating):
-        return True
-    return isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f"
+                list(names), slots)
 
 
 def derive(derived_function, flat, mode):
@@ -83,35 +86,22 @@ def derive(derived_function, flat, mode):
 
 
 def layouts_of(flat):
-    return None if all(isinstance(layout, L.Leaf) for layout in flat.layouts) \
-        else flat.layouts
-
-
-def zero(leaf):
-    """The entry of a gradient or tangent for a leaf that is not differentiated."""
-    if isinstance(leaf, np.ndarray):
-        return np.zeros(leaf.shape, dtype=leaf.dtype if leaf.dtype.kind == "f" else float)
-    if isinstance(leaf, (int, float, np.number)):
-        return 0.0
-    return None
+    return None if all(shape.kind == "leaf" for shape in flat.layouts) else flat.layouts
 
 
 def gradients(flat, grads, wrt, positions, fn):
     """Each differentiated argument's gradient in its argument's structure; `grads` are
     the generated code's, one per differentiated leaf."""
     grads = grads if len(flat.positions) != 1 else (grads,)
-    by_leaf = dict(zip(flat.positions, grads))
-    out = []
-    for position in positions:
-        parts = [like(flat.leaves[i], by_leaf[i], fn) if i in by_leaf else zero(flat.leaves[i])
-                 for i in flat.leaves_of(position)]
-        out.append(L.rebuild(flat.layouts[position], parts, flat.values[position]))
+    by_leaf = {i: like(flat.leaves[i], g, fn) for i, g in zip(flat.positions, grads)}
+    out = [flat.rebuilt(position, by_leaf) for position in positions]
     return tuple(out) if isinstance(wrt, tuple) else out[0]
 
 
 def tangent_leaves(flat, tangent, wrt, positions, name):
     """The generated code's tangent seeds (one per differentiated leaf) from the user's
-    tangent of each differentiated argument, shaped like the argument."""
+    tangent of each differentiated argument, structured like the argument (None, or
+    anything, at its constants)."""
     if isinstance(wrt, tuple):
         if not isinstance(tangent, (tuple, list)) or len(tangent) != len(positions):
             raise UsageError(f"{name}: wrt names {len(positions)} arguments, so pass a tuple "
@@ -121,37 +111,31 @@ def tangent_leaves(flat, tangent, wrt, positions, name):
         tangents = (tangent,)
     seeds = {}
     for position, given in zip(positions, tangents):
-        layout = flat.layouts[position]
-        mismatch = L.describe(given) if not isinstance(layout, L.Leaf) else L.LEAF
-        if _shape_of(mismatch) != _shape_of(layout):
-            raise UsageError(f"{name}: the tangent of '{flat.arguments[position]}' is laid out as "
-                             f"{_show(mismatch)} but the argument as {_show(layout)}; pass a "
-                             "tangent of the argument's structure.")
-        parts = L.leaves(given, mismatch)
-        paths = L.paths(layout, flat.arguments[position])
-        for index, part, path in zip(flat.leaves_of(position), parts, paths):
+        argument = flat.arguments[position]
+        if flat.layouts[position].kind != "leaf":
+            trees.check_same(flat.values[position], given, f"'{argument}'",
+                             f"{name}: the tangent of '{argument}'")
+        parts = trees.flatten(given)[0] if flat.layouts[position].kind != "leaf" else [given]
+        for index, part in zip(flat.slots[position], parts):
             if index in flat.positions:
-                seeds[index] = seed_like(flat.leaves[index], part, path)
+                seeds[index] = seed_like(flat.leaves[index], part, flat.names[index])
     return [seeds[i] for i in flat.positions]
 
 
-def cotangent_leaves(derived, cotangent, fn):
+def cotangent_leaves(derived, cotangent):
     """The generated code's cotangent seeds from the user's cotangent of the result."""
     layout = derived.spec.function.layout
     if layout is None:
         return [cotangent]
-    given = L.describe(cotangent)
-    if _shape_of(given) != _shape_of(layout):
-        raise UsageError(f"the cotangent is laid out as {_show(given)} but "
-                         f"{fn.__name__} returns {_show(layout)}: pass a cotangent of the "
-                         "result's structure.")
-    return [_float(leaf) for leaf in L.leaves(cotangent, given)]
+    found, given = trees.flatten(cotangent)
+    if given != layout:
+        trees.check_same(trees.construct(layout, [0.0] * layout.size), cotangent,
+                         "the result", "the cotangent")
+    return [_float(leaf) for leaf in found]
 
 
 def _float(leaf):
-    if isinstance(leaf, np.ndarray) and leaf.ndim == 0:
-        return float(leaf)
-    if isinstance(leaf, (int, np.integer)):
+    if isinstance(leaf, (int,)) or getattr(leaf, "ndim", None) == 0:
         return float(leaf)
     return leaf
 
@@ -159,31 +143,16 @@ def _float(leaf):
 def value_of(derived, value):
     """The function's value as the user's code returns it: a container rebuilt."""
     layout = derived.spec.function.layout
-    return value if layout is None else L.rebuild(layout, value)
+    return value if layout is None else trees.construct(layout, value)
 
 
 def tangent_of(derived, value, tangent, seeds, fn):
-    """The result's tangent, in the result's structure."""
+    """The result's tangent, in the result's structure (None at a leaf that is not a
+    float)."""
     layout = derived.spec.function.layout
     if layout is None:
         return result_tangent(value, tangent, seeds, fn=fn)
-    parts = [result_tangent(v, t, seeds, fn=fn) if t is not None else zero(v)
+    parts = [result_tangent(v, t, seeds, fn=fn) if trees.differentiable(v)
+             or isinstance(v, (int, float)) and not isinstance(v, bool) else None
              for v, t in zip(value, tangent)]
-    return L.rebuild(layout, parts)
-
-
-def _shape_of(layout):
-    """A layout without its classes: a tuple cotangent may stand for a namedtuple."""
-    if isinstance(layout, L.Leaf):
-        return "leaf"
-    form = "sequence" if layout.sequence else layout.form
-    keys = layout.keys if form != "sequence" else len(layout.keys)
-    return (form, keys, tuple(_shape_of(child) for child in layout.children))
-
-
-def _show(layout):
-    if isinstance(layout, L.Leaf):
-        return "one value"
-    if layout.sequence:
-        return f"a {layout.form} of {len(layout.keys)} values"
-    return f"a {layout.form} with keys {list(layout.keys)}"
+    return trees.construct(layout, parts)

@@ -106,6 +106,7 @@ class _Builder:
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []
+        self.bindings.update(spec.function.constants)
         for op in spec.function.ops():
             if isinstance(op, ir.Op) and calls.is_user_function(op.prim) \
                     and op.callee.isidentifier():

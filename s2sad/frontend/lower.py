@@ -15,7 +15,7 @@ and calls (lower_calls.py).
 import gast
 
 from .. import ir, rules
-from ..ir import layouts as ir_layouts
+from ..ir import trees
 from ..syntax import queries
 from . import exits, records
 from .lower_calls import CallLowering
@@ -43,7 +43,8 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.scope = scope
         args = parsed.node.args
         self.arguments = tuple(arg.id for arg in args.args + args.kwonlyargs)
-        self.env, self.params = _bound(self.arguments, layouts, namer)
+        self.constants = {}
+        self.env, self.params = _bound(self.arguments, layouts, namer, self.constants)
         self.locals = queries.stored(parsed.node) | set(self.arguments)
         self.statements = exits.normalized_body(parsed)
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
@@ -83,7 +84,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         return ir.Function(self.parsed.name, self.params, self.block, result,
                            self.where.filename, self.where.first_line, self.parsed,
                            frozenset(self.mutable), tuple(self.inplace), self.rebound,
-                           layout)
+                           layout, tuple(self.constants.items()))
 
     def returned_leaves(self, structure):
         """The leaves of a returned structure, each a variable of its own that no other
@@ -169,17 +170,18 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
                          if target.name not in names and not reads & names}
 
 
-def _bound(arguments, layouts, namer):
+def _bound(arguments, layouts, namer, constants):
     """The `env` binding each parameter to its value, and the function's parameters: a
-    container's leaves (records.bind) in place of the container."""
+    container's leaves (records.bind) in place of the container; its constants go into
+    `constants` by the name the generated code reads them by."""
     env, params = {}, []
     for position, argument in enumerate(arguments):
-        layout = layouts[position] if layouts else ir_layouts.LEAF
-        if isinstance(layout, ir_layouts.Leaf):
+        layout = layouts[position] if layouts else trees.LEAF
+        if layout.kind == "leaf":
             env[argument] = ir.Var(argument)
             params.append(argument)
         else:
-            env[argument], names = records.bind(argument, layout, namer)
+            env[argument], names = records.bind(argument, layout, namer, constants)
             params += names
     return env, tuple(params)
 

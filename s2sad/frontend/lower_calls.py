@@ -23,11 +23,17 @@ class CallLowering:
     def expr_Call(self, node, target):
         if isinstance(node.func, gast.Attribute):
             value = self.expr(node.func.value)
+            if isinstance(value, records.Record) and value.by_attribute and \
+                    isinstance(value.fields.get(node.func.attr), ir.Global):
+                return self.call_of(node, value.fields[node.func.attr], target)
             if records.is_structure(value):
                 return self.container_method(node, value)
             if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
                 return self.method_call(node, value, target)
-        func = self.expr(node.func)
+        return self.call_of(node, self.expr(node.func), target)
+
+    def call_of(self, node, func, target):
+        """A call of `func`, what the called expression denotes."""
         if not isinstance(func, ir.Global):
             raise self.error(node, "calling a computed value",
                              "call functions by their module-level name.")

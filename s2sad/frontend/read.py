@@ -57,7 +57,17 @@ class Parsed:
     @property
     def name(self):
         """The function's name as an identifier, for the names generated from it."""
-        return identifier(self.fn.__name__)
+        return base_name(self.fn)
+
+
+def base_name(fn):
+    """What generated names are made from for `fn`: its name, or for a special method
+    (`__call__`) its class's name and the method's (`Layer_call`)."""
+    name = fn.__name__
+    if name.startswith("__") and name.endswith("__"):
+        owner = fn.__qualname__.rpartition(".")[0].rpartition(".")[2]
+        return identifier(f"{owner}_{name.strip('_')}" if owner else name.strip("_"))
+    return identifier(name)
 
 
 def target(obj):

@@ -10,7 +10,7 @@ and emitters, which never see a container.
 """
 import dataclasses
 
-from ..ir import Const, Var, layouts
+from ..ir import Const, Global, Var, trees
 from ..ir.naming import identifier
 
 
@@ -75,22 +75,29 @@ def is_structure(value):
     return isinstance(value, (tuple, Record))
 
 
-def bind(name, layout, namer):
-    """The structure of parameter `name` laid out as `layout`, its leaves new parameters
-    named after their paths (`params["W"]` -> `params_W`), and their names in order."""
+def bind(name, shape, namer, constants):
+    """The structure of parameter `name` of `shape` (ir/trees.py), its leaves new
+    parameters named after their paths (`params["W"]` -> `params_W`), and their names in
+    order. A constant it holds (a function) is read by a name of its own, entered in
+    `constants`."""
     names = []
 
     def build(node, base):
-        if isinstance(node, layouts.Leaf):
+        if node.kind == "constant":
+            word = namer.fresh(base)
+            constants[word] = node.cls
+            return Global(word, node.cls)
+        if node.kind == "leaf":
             leaf = namer.fresh(base)
             names.append(leaf)
             return Var(leaf)
+        keys = node.keys or range(len(node.children))
         items = {key: build(child, f"{base}_{part_name(key, position)}")
-                 for position, (key, child) in enumerate(zip(node.keys, node.children))}
-        if node.form in ("tuple", "list"):
+                 for position, (key, child) in enumerate(zip(keys, node.children))}
+        if node.kind in ("tuple", "list"):
             return tuple(items.values())
-        return Record(node.form, items, node.cls, argument=name)
-    return build(layout, identifier(name)), names
+        return Record(node.kind, items, node.cls, argument=name)
+    return build(shape, identifier(name)), names
 
 
 def part_name(key, position=None):
@@ -102,20 +109,19 @@ def part_name(key, position=None):
 
 
 def flatten(structure):
-    """(leaves, layout) of a structure of atoms: what a function that returns it returns."""
+    """(leaves, shape) of a structure of atoms: what a function that returns it returns,
+    the shape as ir/trees.py describes values."""
     if isinstance(structure, tuple):
         parts = [flatten(item) for item in structure]
         return ([leaf for found, _ in parts for leaf in found],
-                layouts.Node("tuple", tuple(range(len(parts))),
-                             tuple(layout for _, layout in parts)))
+                trees.Shape("tuple", tuple, (), tuple(shape for _, shape in parts)))
     if isinstance(structure, Record):
         parts = [flatten(item) for item in structure.values()]
-        form = "dict" if structure.form == "dict" else structure.form
+        keys = tuple(structure.fields)
         return ([leaf for found, _ in parts for leaf in found],
-                layouts.Node(form, tuple(structure.fields),
-                             tuple(layout for _, layout in parts),
-                             structure.cls if form != "dict" else dict))
-    return [structure], layouts.LEAF
+                trees.Shape(structure.form, structure.cls or dict, keys,
+                            tuple(shape for _, shape in parts)))
+    return [structure], trees.LEAF
 
 
 def leaves(structure):

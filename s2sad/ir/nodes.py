@@ -209,6 +209,9 @@ class Function:
     # how the returned leaves `result` make the returned container (ir/layouts.py), or
     # None when the function returns one value
     layout: object = None
+    # (identifier, value) of each constant a container argument held (a function in an
+    # object's field), which the generated code reads by that name
+    constants: tuple = ()
 
     def ops(self):
         return list(walk(self.body))

@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.api import leafwise, trees
+from s2sad.api import leafwise
+from s2sad.ir import trees
 from s2sad.api.leafwise import add, map_leaves, vdot, zeros_like
-from s2sad.api.trees import LEAF, check_same, differentiable, flatten, paths, rebuild
+from s2sad.ir.trees import LEAF, check_same, differentiable, flatten, paths, rebuild
 
 Pair = collections.namedtuple("Pair", "a b")
 Other = collections.namedtuple("Other", "a b")

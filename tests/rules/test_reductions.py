@@ -181,7 +181,7 @@ def test_prod_others_and_first_max_shapes():
         full = np.prod(a, axis=axis, keepdims=True)
         assert_close(others * a, np.broadcast_to(full, a.shape), rtol=1e-12)
         mask = runtime.first_max(a, axis)
-        assert mask.dtype == bool and mask.shape == a.shape
+        assert mask.dtype == a.dtype and mask.shape == a.shape
         assert_close(np.sum(mask, axis=axis), np.ones_like(np.sum(a, axis=axis)))
         assert_close(np.max(np.where(mask, a, -np.inf), axis=axis), np.max(a, axis=axis))
     assert runtime.prod_others(np.float64(3.0)) == 1.0

@@ -58,7 +58,9 @@ class Shape(NamedTuple):
 
     @property
     def size(self):
-        """How many leaves a value of this shape has."""
+        """How many leaves a value of this shape has (a constant: none)."""
+        if self.kind == "constant":
+            return 0
         return 1 if self.kind == "leaf" else sum(child.size for child in self.children)
 
 
@@ -67,7 +69,9 @@ LEAF = Shape("leaf")
 _LEAF_TYPES = frozenset((float, int, bool, complex, str, bytes, type(None), np.ndarray))
 _OPAQUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
            types.MethodType, functools.partial, enum.Enum, numbers.Number, io.IOBase,
-           np.generic, np.dtype)
+           np.generic, np.dtype, np.ufunc)
+# libraries whose objects are leaves whatever they hold (a NumPy ufunc has a `__dict__`)
+_LIBRARIES = ("numpy", "scipy")
 
 
 def _node(value):
@@ -89,15 +93,54 @@ def _node(value):
                 f"a parameter structure holds a `{cls.__name__}`, a tuple subclass that is "
                 "not a namedtuple, which s2sad cannot rebuild: pass a tuple or a namedtuple.")
         return "namedtuple", tuple(cls._fields), tuple(value)
-    if isinstance(value, _OPAQUE) or hasattr(value, "__array__"):
+    if isinstance(value, _OPAQUE) or hasattr(value, "__array__") or \
+            str(getattr(cls, "__module__", "")).partition(".")[0] in _LIBRARIES:
         return None
     if dataclasses.is_dataclass(value):
         names = tuple(field.name for field in dataclasses.fields(value))
         return "dataclass", names, tuple(getattr(value, name) for name in names)
     if not hasattr(value, "__dict__"):
         return None
-    fields = vars(value)
+    fields = {name: field for name, field in vars(value).items() if _parameter(name)}
     return "object", tuple(fields), tuple(fields.values())
+
+
+def _parameter(name):
+    """Whether an object's attribute is one of its values: not what `functools.wraps`
+    copies onto a callable object (`__name__`, `__doc__`, `__wrapped__`) nor s2sad's
+    own cache."""
+    return not (name.startswith("__") and name.endswith("__")) and name != "_s2sad_cache"
+
+
+def is_constant(value):
+    """A leaf the code calls or reads attributes of rather than computes with: a function,
+    a class, a module (`self.activation = np.tanh`). The generated code reads it by a
+    name of its own, and it is part of the shape (a different function is different
+    code)."""
+    return isinstance(value, (type, types.ModuleType, types.FunctionType,
+                              types.BuiltinFunctionType, np.ufunc, functools.partial))
+
+
+def with_constants(shape, leaves):
+    """`shape` and `leaves` with each constant leaf (`is_constant`) moved into the shape as
+    a `Shape("constant", value)`, which holds no leaf."""
+    leaves = iter(leaves)
+    kept = []
+
+    def visit(node):
+        if node.kind == "leaf":
+            leaf = next(leaves)
+            if is_constant(leaf):
+                return Shape("constant", leaf)
+            kept.append(leaf)
+            return node
+        return node._replace(children=tuple(visit(child) for child in node.children))
+    return visit(shape), kept
+
+
+def is_container(value):
+    """Whether `value` is taken apart into leaves."""
+    return _node(value) is not None
 
 
 def flatten(value, root=""):
@@ -211,6 +254,33 @@ _MAKE = {"dict": _make_dict, "list": _make_list, "tuple": lambda like, keys, new
          "dataclass": _make_fields, "object": _make_fields}
 
 
+def construct(shape, leaves):
+    """A new value of `shape` whose leaves are `leaves`, made from the shape alone: what a
+    function returns (its gradient has no argument to copy). A dataclass or object is
+    made without running `__init__`, its fields set as `rebuild` sets them."""
+    leaves = iter(leaves)
+
+    def make(node):
+        if node.kind == "leaf":
+            return next(leaves)
+        if node.kind == "constant":
+            return node.cls
+        items = [make(child) for child in node.children]
+        if node.kind in ("dataclass", "object"):
+            made = object.__new__(node.cls)
+            for key, item in zip(node.keys, items):
+                object.__setattr__(made, key, item)
+            return made
+        if node.kind == "dict":
+            return dict(zip(node.keys, items)) if node.cls is dict else \
+                node.cls(zip(node.keys, items))
+        if node.kind == "namedtuple":
+            return node.cls._make(items)
+        return node.cls(items) if node.cls not in (list, tuple) else \
+            (items if node.cls is list else tuple(items))
+    return make(shape)
+
+
 class LeafPath(NamedTuple):
     """Where a leaf is: `text` as Python would reach it (`params["W"]`, `model.scale`,
     `p[0].b`) for messages, `identifier` as a base for a generated variable's name
@@ -228,6 +298,8 @@ def paths(shape, root):
 
 
 def _paths(shape, steps, root, out):
+    if shape.kind == "constant":
+        return
     if shape.kind == "leaf":
         parts = [root] + [_word(step) for _, step in steps]
         out.append(LeafPath(root + _text(steps), "_".join(part for part in parts if part)))
