@@ -18,6 +18,8 @@ from .. import ir, rules
 from ..syntax import queries
 from . import exits
 from .lower_calls import CallLowering
+from .comprehensions import ComprehensionLowering
+from .iteration import IterationLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
@@ -30,7 +32,8 @@ def lower(parsed, namer, scope):
     return _Lowerer(parsed, namer, scope).run()
 
 
-class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLowering):
+class _Lowerer(StatementLowering, ControlLowering, IterationLowering, ComprehensionLowering,
+               ExpressionLowering, CallLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed."""
 
@@ -44,8 +47,8 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.env = {name: ir.Var(name) for name in self.params}
         self.locals = queries.stored(parsed.node) | set(self.params)
         self.statements = exits.normalized_body(parsed)
-        self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
-                            and isinstance(n.target, gast.Name)]
+        self.loop_names = {}   # a comprehension's variables: the names they have in the IR
+        self.known_elements = {}   # comprehensions a fold lowered to a tuple of atoms
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
         self.fresh_arrays = set()
         self.block = []

@@ -1,0 +1,363 @@
+"""Lowering `for` loops: what a loop runs over, and how its targets are bound.
+
+A mixin of the lowerer (lower.py), whose state it reads and writes. A loop runs over a
+*sequence*, which is either known while lowering (a tuple of atoms: a display, a tuple
+held in a variable, a comprehension over one) and then unrolled, its body lowered once per
+element; or known only at run time, a `Counted` sequence, and then lowered to the one IR
+loop there is, a counter over a range with the items read by index:
+
+    for i, (a, b) in enumerate(zip(x, y)):     for i in range(min(len(x), len(y))):
+        ...                               ->        a = x[i]
+                                                    b = y[i]
+                                                    ...
+
+`enumerate`, `zip` (stopping at the shortest) and `reversed` combine both kinds; a loop
+target may be a tuple of targets, unpacked from a tuple element or, element by element,
+from an array row. Comprehensions (comprehensions.py) loop over the same sequences.
+"""
+import builtins
+import itertools
+import operator
+from dataclasses import dataclass
+
+import gast
+
+from .. import ir
+from ..syntax import queries
+from . import advice
+from .names import element_assigned
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A sequence known only at run time: the items `item(counter)` for the counter
+    running over `range(start, stop, step)`. `item` is None for a plain range (the items
+    are the counter itself); `hint` names the counter."""
+    start: object
+    stop: object
+    step: object
+    item: object = None
+    hint: str = "index"
+
+    def at(self, counter):
+        return counter if self.item is None else self.item(counter)
+
+
+@dataclass(frozen=True)
+class Read:
+    """The item `sequence[index]`, read when a target is bound to it (straight into the
+    target's variable: `v = x[i]`)."""
+    sequence: object
+    index: object
+
+
+ZERO, ONE = ir.Const(0), ir.Const(1)
+
+
+class IterationLowering:
+    """`for` loops over ranges, arrays, tuples and their `enumerate`, `zip` and
+    `reversed`, unrolled or lowered to a counter loop."""
+
+    def stmt_For(self, node):
+        rebound = queries.stored(node)
+        if isinstance(node.target, gast.Name) and self.is_range(node.iter):
+            self.check_counter(node, node.target.id)
+        sequence = self.sequence(node.iter, rebound)
+        if isinstance(sequence, tuple):
+            self.unroll(node, sequence)
+            return
+        assigned = rebound | element_assigned(node.body)
+        self.counted_loop(sequence, node.target, lambda: self.lower_block(node.body),
+                          assigned, self.loop_counter(node, sequence), node)
+
+    def is_range(self, node):
+        return isinstance(node, gast.Call) and self.resolve(node.func) is builtins.range
+
+    def loop_counter(self, node, sequence):
+        """The counter of a loop over `sequence`: the loop variable of a `range` loop, the
+        index of `enumerate(x)` over an array when nothing else assigns it, else a new
+        name."""
+        target = node.target
+        if isinstance(target, gast.Name) and sequence.item is None:
+            return target.id
+        if isinstance(target, gast.Tuple) and isinstance(target.elts[0], gast.Name) \
+                and getattr(sequence, "enumerated", False):
+            name = target.elts[0].id
+            if not self.counter_elsewhere(node, name):
+                return name
+        leaves = [n.id for n in gast.walk(target) if isinstance(n, gast.Name)]
+        return self.namer.fresh((leaves[0] if leaves else "") + "_index")
+
+    def counted_loop(self, sequence, target, body, assigned, counter, node=None):
+        """An IR loop over a run-time sequence: `target` bound to each item, then `body()`
+        lowered; `assigned` are the names the loop may overwrite."""
+        line = self.line
+        counter = ir.Var(counter)
+        bounds = [self.stable(atom, assigned) for atom in
+                  (sequence.start, sequence.stop, sequence.step)]
+        self.mutable.add(counter.name)
+        self.env[counter.name] = counter
+        self.enter_loop(assigned, node if isinstance(node, gast.For) else None)
+
+        def lowered():
+            self.bind(target, sequence.at(counter), node)
+            body()
+        block, fresh = self.nested(lowered)
+        self.loop_kinds.pop()
+        self.compound(ir.For(counter, *bounds, block, line), [(block, fresh)])
+
+    def enter_loop(self, assigned, node=None):
+        self.forget(assigned)
+        self.fresh_arrays -= {name for name in assigned
+                              if node is None or not self.always_fresh(node, name)}
+        self.loop_kinds.append("loop")
+
+    def check_counter(self, node, name):
+        """A `range` loop's variable is restored by the backward sweep's own loop header,
+        so nothing else may assign it."""
+        if self.counter_elsewhere(node, name):
+            raise self.error(node, f"the loop variable `{name}`, which is also assigned "
+                             "elsewhere", "use a name of its own for the loop variable.")
+
+    def counter_elsewhere(self, node, name):
+        """Whether `name`, a loop's counter, is a parameter, assigned inside the loop, or
+        assigned anywhere other than as another loop's counter."""
+        counters = {id(loop_target(loop)) for loop in gast.walk(self.parsed.node)
+                    if isinstance(loop, gast.For) and loop_target(loop) is not None}
+        elsewhere = name in self.params or any(
+            isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id == name
+            and id(n) not in counters for n in gast.walk(self.parsed.node))
+        return elsewhere or name in queries.stored(node.body)
+
+    def stable(self, atom, assigned):
+        """`atom`, or a copy of it if the loop overwrites it (the loop header reads it once,
+        and so does the backward sweep's)."""
+        if isinstance(atom, ir.Var) and atom.name in assigned:
+            copy_ = ir.Var(self.namer.temp())
+            self.mutable.add(copy_.name)
+            self.emit(copy_, ir.COPY, (atom,))
+            return copy_
+        return atom
+
+    def unroll(self, node, elements):
+        """`for v in (a, b, c)` (or a tuple held in a variable): the body once per
+        element, the elements evaluated first."""
+        values = [self.steady(element) for element in elements]
+        self.loop_kinds.append("unrolled")
+        for value in values:
+            self.bind(node.target, value, node, copy=True)
+            self.lower_block(node.body)
+        self.loop_kinds.pop()
+
+    def steady(self, value):
+        """An element of an unrolled sequence, copied if it lives in a variable the loop
+        may overwrite."""
+        if isinstance(value, tuple):
+            return tuple(self.steady(item) for item in value)
+        if isinstance(value, ir.Var) and value.name in self.mutable:
+            return self.stable(value, {value.name})
+        return value
+
+    # sequences
+
+    def sequence(self, node, rebound=frozenset()):
+        """What `node` iterates over: a tuple of atoms if known while lowering, else a
+        `Counted` sequence whose atoms `rebound` (names the loop assigns) cannot change."""
+        if isinstance(node, gast.Call) and not isinstance(node.func, gast.Attribute):
+            func = self.resolve(node.func)
+            if func in _SEQUENCES:
+                return getattr(self, _SEQUENCES[func])(node, rebound)
+            if getattr(func, "__module__", None) == "itertools" or func is itertools:
+                raise self.error(node, f"a loop over `{advice.written(node.func)}(...)`",
+                                 "write the loops out with `range`, `enumerate` and `zip`.")
+        value = self.expr(node)
+        if isinstance(value, tuple):
+            return value
+        if isinstance(value, dict):
+            raise self.error(node, "a loop over a dict", "loop over `d.items()`, "
+                             "`d.values()` or `d.keys()`.")
+        value = self.stable(value, rebound)
+        length = self.emit(None, builtins.len, (value,), callee="len")
+        return Counted(ZERO, length, ONE, lambda i: Read(value, i))
+
+    def range_sequence(self, node, rebound):
+        if node.keywords or not 1 <= len(node.args) <= 3:
+            raise self.error(node, "this call to `range`",
+                             "call range with one to three positional arguments.")
+        bounds = [self.expr(arg) for arg in node.args]
+        if len(bounds) == 1:
+            bounds = [ZERO] + bounds
+        if len(bounds) == 2:
+            bounds.append(ONE)
+        return Counted(*(self.stable(atom, rebound) for atom in bounds))
+
+    def enumerate_sequence(self, node, rebound):
+        start = self.call_parts(node, "enumerate", ("iterable", "start"))
+        inner = self.sequence(node.args[0], rebound)
+        first = self.expr(start) if start is not None else ZERO
+        if isinstance(inner, tuple):
+            return tuple((self.plus(first, ir.Const(i)), item) for i, item in enumerate(inner))
+        length, item = self.from_zero(inner)
+        if first == ZERO:
+            return _Enumerated(ZERO, length, ONE, lambda i: (i, item(i)))
+        first = self.stable(first, rebound)
+        return Counted(ZERO, length, ONE, lambda i: (self.plus(i, first), item(i)))
+
+    def zip_sequence(self, node, rebound):
+        if node.keywords:
+            raise self.error(node, "`zip` with keywords (`strict=`)",
+                             "check the lengths before the loop and call `zip(a, b)`.")
+        parts = [self.sequence(arg, rebound) for arg in node.args]
+        if all(isinstance(part, tuple) for part in parts):
+            return tuple(zip(*parts))
+        if any(isinstance(part, tuple) for part in parts):
+            raise self.error(node, "`zip` of a tuple and a sequence known only at run time",
+                             "zip sequences of one kind: arrays and ranges, or tuples.")
+        zeroed = [self.from_zero(part) for part in parts]
+        length = zeroed[0][0]
+        for other, _ in zeroed[1:]:
+            length = self.emit(None, builtins.min, (length, other), callee="min")
+        return Counted(ZERO, length, ONE, lambda i: tuple(item(i) for _, item in zeroed))
+
+    def reversed_sequence(self, node, rebound):
+        self.call_parts(node, "reversed", ("sequence",))
+        inner = self.sequence(node.args[0], rebound)
+        if isinstance(inner, tuple):
+            return inner[::-1]
+        if inner.item is None:
+            return self.reversed_range(node, inner)
+        if (inner.start, inner.step) != (ZERO, ONE) or isinstance(inner, _Enumerated):
+            raise self.error(node, "`reversed` of `enumerate` or `zip`",
+                             "Python cannot reverse them either: reverse the arrays or "
+                             "the range inside them.")
+        last = self.plus(inner.stop, ir.Const(-1))
+        return Counted(last, ir.Const(-1), ir.Const(-1), inner.item)
+
+    def reversed_range(self, node, inner):
+        """`reversed(range(a, b, s))` as a range: the same numbers, last first."""
+        start, stop, step = inner.start, inner.stop, inner.step
+        if all(isinstance(atom, ir.Const) for atom in (start, stop, step)):
+            back = range(start.value, stop.value, step.value)[::-1]
+            return Counted(ir.Const(back.start), ir.Const(back.stop), ir.Const(back.step))
+        if not (isinstance(step, ir.Const) and type(step.value) is int):
+            raise self.error(node, "`reversed` of a range whose step is known only at run "
+                             "time", "write the reversed range: `range(last, first - 1, -1)`.")
+        sign = 1 if step.value > 0 else -1
+        if step.value == sign:
+            last = self.plus(stop, ir.Const(-sign))
+        else:
+            # the last number of the range: a + ((b - a - sign) // s) * s
+            span = self.plus(self.emit(None, operator.sub, (stop, start)), ir.Const(-sign))
+            trips = self.emit(None, operator.floordiv, (span, step))
+            last = self.plus(self.emit(None, operator.mul, (trips, step)), start)
+        return Counted(last, self.plus(start, ir.Const(-sign)), ir.Const(-step.value))
+
+    def from_zero(self, sequence):
+        """`(length, item)` of a run-time sequence, its items `item(k)` for k counted from
+        0 (what `zip` and `enumerate` need)."""
+        start, stop, step = sequence.start, sequence.stop, sequence.step
+        if (start, step) == (ZERO, ONE):
+            return stop, sequence.at
+        # the length of range(a, b, s) is -((a - b) // s) (zero or less: no trip)
+        length = self.emit(None, operator.sub, (start, stop))
+        length = self.emit(None, operator.floordiv, (length, step))
+        length = self.emit(None, operator.neg, (length,))
+
+        def item(k):
+            return sequence.at(self.plus(start, self.emit(None, operator.mul, (k, step))))
+        return length, item
+
+    def plus(self, atom, other):
+        """`atom + other`, folded when both are known or one is zero."""
+        if other == ZERO:
+            return atom
+        if atom == ZERO:
+            return other
+        if isinstance(atom, ir.Const) and isinstance(other, ir.Const):
+            return ir.Const(atom.value + other.value)
+        if isinstance(other, ir.Const) and isinstance(other.value, int) and other.value < 0:
+            return self.emit(None, operator.sub, (atom, ir.Const(-other.value)))
+        return self.emit(None, operator.add, (atom, other))
+
+    def call_parts(self, node, name, names):
+        """The optional second argument of `enumerate(x, start)` (by position or keyword);
+        any other argument is refused."""
+        given = list(node.args) + [keyword.value for keyword in node.keywords]
+        keywords = [keyword.arg for keyword in node.keywords]
+        if not node.args or len(given) > len(names) or \
+                any(word not in names[len(node.args):] for word in keywords):
+            raise self.error(node, f"this call to `{name}`",
+                             f"call it as `{name}({', '.join(names)})`"
+                             if len(names) > 1 else "call it with one sequence.")
+        return given[1] if len(given) > 1 else None
+
+    # targets
+
+    def bind(self, target, value, node, copy=False, static=False):
+        """Bind a loop target (a name or a tuple of targets) to an item: a tuple is
+        unpacked element by element, an atom (an array row) by index. `copy`: an atom is
+        copied into the name's variable; `static`: nothing is assigned, the names just
+        hold the values (a comprehension known while lowering)."""
+        if isinstance(target, gast.Tuple):
+            if isinstance(value, tuple):
+                if len(value) != len(target.elts):
+                    raise self.error(node, f"unpacking {len(value)} values into "
+                                     f"{len(target.elts)} targets",
+                                     "unpack as many targets as values.")
+            else:
+                whole = self.read_item(value)
+                value = [Read(whole, ir.Const(i)) for i in range(len(target.elts))]
+            for part, item in zip(target.elts, value):
+                self.bind(part, item, node, copy, static)
+            return
+        if not isinstance(target, gast.Name):
+            raise self.error(node, "this loop target", "loop over plain names.")
+        if static:
+            self.env[target.id] = self.read_item(value)
+        else:
+            self.bind_name(target.id, value, copy)
+
+    def bind_name(self, name, value, copy):
+        """`name` holds `value` from here on: a tuple stays a tuple, an item read by index
+        is read straight into the name's variable (`copy`: so is an atom)."""
+        var = ir.Var(self.loop_names.get(name, name))
+        if isinstance(value, tuple):
+            self.env[name] = value
+        elif isinstance(value, Read):
+            self.emit(var, operator.getitem, (value.sequence, value.index))
+            self.env[name] = var
+        elif value != var and (copy or isinstance(value, ir.Var)
+                               and value.name in self.mutable):
+            self.fresh_arrays.discard(name)
+            self.emit(var, ir.COPY, (value,))
+            self.env[name] = var
+        else:
+            self.env[name] = value
+        if isinstance(self.env[name], ir.Var) and self.env[name] == var:
+            self.mutable.add(var.name)
+
+    def read_item(self, value):
+        if isinstance(value, Read):
+            return self.emit(None, operator.getitem, (value.sequence, value.index))
+        return value
+
+
+class _Enumerated(Counted):
+    """`enumerate(x)` over a run-time sequence: its index may be the loop's counter."""
+    enumerated = True
+
+
+def loop_target(loop):
+    """The Name node that may be a `for` loop's counter: its target, or the index of an
+    `enumerate`."""
+    if isinstance(loop.target, gast.Name):
+        return loop.target
+    if isinstance(loop.target, gast.Tuple) and loop.target.elts and \
+            isinstance(loop.target.elts[0], gast.Name) and isinstance(loop.iter, gast.Call) \
+            and isinstance(loop.iter.func, gast.Name) and loop.iter.func.id == "enumerate":
+        return loop.target.elts[0]
+    return None
+
+
+_SEQUENCES = {builtins.range: "range_sequence", builtins.enumerate: "enumerate_sequence",
+              builtins.zip: "zip_sequence", builtins.reversed: "reversed_sequence"}
