@@ -163,7 +163,7 @@ class IterationLowering:
     def sequence(self, node, rebound=frozenset()):
         """What `node` iterates over: a tuple of atoms if known while lowering, else a
         `Counted` sequence whose atoms `rebound` (names the loop assigns) cannot change."""
-        if isinstance(node, gast.Call) and not isinstance(node.func, gast.Attribute):
+        if isinstance(node, gast.Call):
             func = self.resolve(node.func)
             if func in _SEQUENCES:
                 return getattr(self, _SEQUENCES[func])(node, rebound)
@@ -287,7 +287,7 @@ class IterationLowering:
         if not node.args or len(given) > len(names) or \
                 any(word not in names[len(node.args):] for word in keywords):
             raise self.error(node, f"this call to `{name}`",
-                             f"call it as `{name}({', '.join(names)})`"
+                             f"call it as `{name}({', '.join(names)})`."
                              if len(names) > 1 else "call it with one sequence.")
         return given[1] if len(given) > 1 else None
 
