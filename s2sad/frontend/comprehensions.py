@@ -95,25 +95,45 @@ class ComprehensionLowering:
         return total
 
     def extreme(self, comprehension, func, target):
-        """`max(e for ...)`: a flag says whether an element came yet; the first is taken,
-        each later one through `max(m, e)`; none at all fails like Python."""
+        """`max(e for ...)`: the first element is taken, each later one through
+        `max(m, e)`; none at all fails like Python. Over one sequence without conditions
+        the first trip is the loop's first count; else a flag says whether an element
+        came yet."""
         extreme = self.accumulator(target, "largest" if func.value is builtins.max
                                    else "smallest")
+        message = f"{func.text}() arg is an empty sequence"
+
+        def take(later):
+            value = self.expr(comprehension.elt)
+            rest, fresh_rest = self.nested(lambda: self.emit(
+                extreme, func.value, (extreme, value), callee=func.text))
+            first, fresh_first = self.nested(lambda: self.emit(extreme, ir.COPY, (value,)))
+            self.compound(ir.If(later, rest, first, self.line),
+                          [(rest, fresh_rest), (first, fresh_first)])
+        generator = comprehension.generators[0]
+        if len(comprehension.generators) == 1 and not generator.ifs:
+            with self.comprehension_scope(comprehension, static=False):
+                sequence = self.sequence(generator.iter)
+                step = sequence.step
+                if isinstance(step, ir.Const) and isinstance(step.value, int):
+                    counter = self.comprehension_counter(generator.target, sequence)
+                    order = "<" if step.value > 0 else ">"
+                    self.block.append(ir.Assert(compare(sequence.start, order, sequence.stop),
+                                                message, self.line))
+                    later = compare(ir.Var(counter), "!=", sequence.start)
+                    assigned = set(self.loop_names.values()) | {extreme.name}
+                    self.counted_loop(sequence, generator.target, lambda: take(later),
+                                      assigned, counter, comprehension)
+                    return extreme
         found = ir.Var(self.namer.fresh("found"))
         self.mutable.add(found.name)
         self.emit(found, ir.COPY, (ir.Const(False),))
 
-        def take():
-            value = self.expr(comprehension.elt)
-            later, fresh_later = self.nested(lambda: self.emit(
-                extreme, func.value, (extreme, value), callee=func.text))
-            first, fresh_first = self.nested(lambda: self.emit(extreme, ir.COPY, (value,)))
-            self.compound(ir.If(flag_test(found), later, first, self.line),
-                          [(later, fresh_later), (first, fresh_first)])
+        def flagged():
+            take(compare(found))
             self.emit(found, ir.COPY, (ir.Const(True),))
-        self.generate(comprehension, take, {extreme.name, found.name})
-        self.block.append(ir.Assert(flag_test(found), f"{func.text}() arg is an empty "
-                                    "sequence", self.line))
+        self.generate(comprehension, flagged, {extreme.name, found.name})
+        self.block.append(ir.Assert(compare(found), message, self.line))
         return extreme
 
     def accumulator(self, target, hint):
@@ -185,8 +205,7 @@ class ComprehensionLowering:
         """Lower the loops and conditions of a comprehension with `leaf()` innermost;
         `assigned` are the variables `leaf` overwrites."""
         with self.comprehension_scope(node, static=False):
-            names = set(self.loop_names.values()) | assigned
-            self.generator(node, 0, leaf, names)
+            self.generator(node, 0, leaf, assigned)
 
     def generator(self, node, position, leaf, assigned):
         if position == len(node.generators):
@@ -205,7 +224,9 @@ class ComprehensionLowering:
                 inner()
             self.loop_kinds.pop()
             return
-        self.counted_loop(sequence, generator.target, inner, assigned,
+        inside = {self.loop_names[n.id] for later in node.generators[position:]
+                  for n in gast.walk(later.target) if isinstance(n, gast.Name)}
+        self.counted_loop(sequence, generator.target, inner, assigned | inside,
                           self.comprehension_counter(generator.target, sequence), node)
 
     def comprehension_counter(self, target, sequence):
@@ -231,6 +252,17 @@ class ComprehensionLowering:
 
     def comprehension_scope(self, node, static):
         return _Scope(self, node, static)
+
+    def numpy_name(self, node, name):
+        """How the generated code calls `np.name` for the user: as their module spells
+        NumPy."""
+        for spelling in ("np", "numpy"):
+            found, value = self.scope.lookup(spelling)
+            if found and value is np:
+                return f"{spelling}.{name}"
+        raise self.error(node, "a list comprehension given to NumPy in a module that does "
+                         "not import NumPy as `np` or `numpy`",
+                         "add `import numpy as np` to the module.")
 
 
 class _Scope:
@@ -266,10 +298,22 @@ def _uses(node, name):
     return sum(isinstance(n, gast.Name) and n.id == name for n in gast.walk(node))
 
 
-def flag_test(flag):
-    """The condition that reads the flag variable `flag`."""
-    return ir.Test(gast.Name(id=flag.name, ctx=gast.Load(), annotation=None,
-                             type_comment=None), (flag,), False)
+def compare(left, order=None, right=None):
+    """The condition `left order right` of atoms (`left` alone: its truth)."""
+    def written(atom):
+        if isinstance(atom, ir.Var):
+            return gast.Name(id=atom.name, ctx=gast.Load(), annotation=None,
+                             type_comment=None)
+        return gast.Constant(value=atom.value, kind=None)
+    reads = tuple(dict.fromkeys(a for a in (left, right) if isinstance(a, ir.Var)))
+    if order is None:
+        return ir.Test(written(left), reads, False)
+    node = gast.Compare(left=written(left), ops=[_ORDERS[order]()],
+                        comparators=[written(right)])
+    return ir.Test(node, reads, False)
+
+
+_ORDERS = {"<": gast.Lt, ">": gast.Gt, "!=": gast.NotEq}
 
 
 def _operation(node):

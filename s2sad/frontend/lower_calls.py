@@ -131,7 +131,8 @@ class CallLowering:
         if isinstance(node, gast.ListComp) and numpy:
             leaves = []
             packed = self.pack(self.expr(node), leaves)
-            return self.emit(None, np.array, leaves, callee="np.array", packed=packed)
+            return self.emit(None, np.array, leaves, callee=self.numpy_name(node, "array"),
+                             packed=packed)
         return self.expr(node)
 
     def part_call(self, node, count):
