@@ -282,7 +282,7 @@ class _Scope:
         if not self.static:
             for name in dict.fromkeys(bound):
                 own = name not in lowerer.params and name not in lowerer.loop_names and \
-                    _uses(lowerer.parsed.node, name) == _uses(self.node, name)
+                    not _free_uses(lowerer.parsed.node, name)
                 lowerer.loop_names[name] = name if own else lowerer.namer.fresh(name)
 
     def __exit__(self, *exc):
@@ -294,8 +294,15 @@ class _Scope:
         self.lowerer.loop_names = self.names
 
 
-def _uses(node, name):
-    return sum(isinstance(n, gast.Name) and n.id == name for n in gast.walk(node))
+def _free_uses(node, name):
+    """Whether `name` occurs in `node` outside every comprehension that binds it."""
+    if isinstance(node, gast.Name):
+        return node.id == name
+    if isinstance(node, COMPREHENSIONS + (gast.SetComp, gast.DictComp)) and any(
+            isinstance(n, gast.Name) and n.id == name
+            for generator in node.generators for n in gast.walk(generator.target)):
+        return False
+    return any(_free_uses(child, name) for child in gast.iter_child_nodes(node))
 
 
 def compare(left, order=None, right=None):

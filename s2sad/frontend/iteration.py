@@ -121,13 +121,13 @@ class IterationLowering:
 
     def counter_elsewhere(self, node, name):
         """Whether `name`, a loop's counter, is a parameter, assigned inside the loop, or
-        assigned anywhere other than as another loop's counter."""
+        assigned anywhere other than as another loop's counter (a comprehension's
+        variables are its own: comprehensions.py renames them)."""
         counters = {id(loop_target(loop)) for loop in gast.walk(self.parsed.node)
                     if isinstance(loop, gast.For) and loop_target(loop) is not None}
         elsewhere = name in self.params or any(
-            isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id == name
-            and id(n) not in counters for n in gast.walk(self.parsed.node))
-        return elsewhere or name in queries.stored(node.body)
+            n.id == name and id(n) not in counters for n in _assigned(self.parsed.node))
+        return elsewhere or any(n.id == name for n in _assigned(node.body))
 
     def stable(self, atom, assigned):
         """`atom`, or a copy of it if the loop overwrites it (the loop header reads it once,
@@ -345,6 +345,14 @@ class IterationLowering:
 class _Enumerated(Counted):
     """`enumerate(x)` over a run-time sequence: its index may be the loop's counter."""
     enumerated = True
+
+
+def _assigned(code):
+    """The Name nodes `code` assigns, but for a comprehension's variables."""
+    own = {id(n) for generator in queries.walk(code)
+           if isinstance(generator, gast.comprehension) for n in gast.walk(generator.target)}
+    return [n for n in queries.walk(code) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Store) and id(n) not in own]
 
 
 def loop_target(loop):

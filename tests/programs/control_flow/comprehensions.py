@@ -126,6 +126,40 @@ def co_reversed(x):
     return sum(v * i for i, v in enumerate(reversed(x)))
 
 
+def co_clashing_counter(x):
+    s = 0.0
+    for i in range(len(x)):
+        s = s + x[i] * sum(x[i] for i in range(i + 1))
+    return s
+
+
+def co_filtered_tuple(a, b, c):
+    return sum(v * v for v in (a, b, c) if v > 0) + max(v for v in (a, b, c) if v < 1.0)
+
+
+def co_nested_runtime(x, n):
+    i = 3
+    t = sum(sum(x[i] * x[j] for j in range(i)) for i in range(n))
+    return t * i
+
+
+def co_max_in_loop(x):
+    s = 0.0
+    for i in range(len(x)):
+        s = s + max(x[j] * x[i] for j in range(i + 1))
+    return s
+
+
+def co_static_shadowed(a, b):
+    g = np.array([[i * j for i in (a, b)] for j in (b, a * a)])
+    i = a + 1.0
+    return np.sum(g) * i
+
+
+def co_rows(X):
+    return sum(a * b for a, b in X) + min(np.sum(row) for row in X)
+
+
 CASES = [
     (co_sum_range, (anyv(5), 4), 0),
     (co_sum_filtered, (np.array([0.3, -0.5, 0.6, 0.95, -0.2]),), 0),
@@ -150,4 +184,11 @@ CASES = [
     (co_in_branch, (np.array([0.3, -0.5, 0.7]), -1.0), 0),
     (co_helper, (anyv(3), anyv(3)), (0, 1)),
     (co_reversed, (pos(4),), 0),
+    (co_clashing_counter, (anyv(4),), 0),
+    (co_filtered_tuple, (0.3, 0.7, -0.4), (0, 1, 2)),
+    (co_filtered_tuple, (1.3, 0.7, 0.4), (0, 1, 2)),
+    (co_nested_runtime, (anyv(4), 3), 0),
+    (co_max_in_loop, (np.array([0.3, 0.5, -0.2, 0.9]),), 0),
+    (co_static_shadowed, (0.3, 0.7), (0, 1)),
+    (co_rows, (anyv(3, 2),), 0),
 ]
