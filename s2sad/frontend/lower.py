@@ -9,8 +9,9 @@ and is overwritten as in the original, which is what lets a loop carry it.
 The `_Lowerer` here holds the state of one lowering: the block being built, what each
 name holds, which variables are mutable, the intermediates it may reuse. What each kind
 of node lowers to is a job of its own, a mixin each: statements and assignments
-(lower_statements.py), control flow (lower_control.py), expressions (lower_expressions.py)
-and calls (lower_calls.py).
+(lower_statements.py), control flow (lower_control.py), `for` loops (iteration.py) and
+what they run over (sequences.py), comprehensions (comprehensions.py) and their folds
+(folds.py), expressions (lower_expressions.py) and calls (lower_calls.py).
 """
 import gast
 
@@ -19,10 +20,12 @@ from ..syntax import queries
 from . import exits
 from .lower_calls import CallLowering
 from .comprehensions import ComprehensionLowering
+from .folds import FoldLowering
 from .iteration import IterationLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
+from .sequences import SequenceLowering
 from .names import compound_assigned, element_assigned
 
 
@@ -32,8 +35,8 @@ def lower(parsed, namer, scope):
     return _Lowerer(parsed, namer, scope).run()
 
 
-class _Lowerer(StatementLowering, ControlLowering, IterationLowering, ComprehensionLowering,
-               ExpressionLowering, CallLowering):
+class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLowering,
+               ComprehensionLowering, FoldLowering, ExpressionLowering, CallLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed."""
 
