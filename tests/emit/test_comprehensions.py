@@ -1,8 +1,6 @@
 """Comprehensions and iteration beyond the control-flow table: what central differences
 cannot check (ties, failing checks, empty sequences), a fold the dual-number oracle does
 not know (`math.fsum`), and `reversed(range(...))` over many bounds against Python's own."""
-import math
-
 import numpy as np
 import pytest
 

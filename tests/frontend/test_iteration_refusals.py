@@ -73,8 +73,7 @@ def set_comprehension(x):
 
 
 def dict_comprehension(x):
-    d = {k: x for k in ("a", "b")}  # HERE
-    return x
+    return x * len({k: x for k in ("a", "b")})  # HERE
 
 
 def comprehension_in_condition(x):
