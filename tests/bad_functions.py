@@ -125,7 +125,7 @@ def bad_raise(x):
 
 def bad_assert(x):
     y = x * 2.0
-    assert x > 0.0  # HERE
+    assert x > 0.0, "x is " + "negative"  # HERE
     return y
 
 
@@ -136,10 +136,10 @@ def bad_return_in_loop(x):
         x = x * 2.0
     return x
 
-def bad_for_enumerate(x):
+def bad_for_zip_strict(x):
     y = 0.0
-    for i, v in enumerate((x, x)):  # HERE
-        y = y + v
+    for a, b in zip(x, x, strict=True):  # HERE
+        y = y + a * b
     return y
 
 def bad_loop_else(x):
@@ -295,7 +295,8 @@ def bad_list_comprehension(x):
 
 def bad_generator_expression(x):
     y = x * 2.0
-    return sum(y * i for i in range(3))  # HERE
+    g = (y * i for i in range(3))  # HERE
+    return sum(g)
 
 
 def bad_dict_computed_key(x):

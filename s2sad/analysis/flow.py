@@ -61,6 +61,8 @@ def block_local(function):
                 note([target], block, None if target in reads else target)
             elif isinstance(statement, ir.SetItem):
                 note(reads, block)
+            elif isinstance(statement, ir.Assert):
+                note(reads, block)
             elif not isinstance(statement, ir.Break):
                 note(reads, block)
                 if isinstance(statement, ir.For):
@@ -97,6 +99,9 @@ def first(block, var):
                     (statement.start, statement.stop, statement.step))}:
                 return "read"
             if any(var in {v.name for v in s.vars()} for s in ir.walk(statement.body)):
+                return "read"
+        elif isinstance(statement, ir.Assert):
+            if var in {v.name for v in statement.test.reads}:
                 return "read"
         elif isinstance(statement, ir.While):
             if var in {v.name for v in statement.test.reads} or any(

@@ -102,7 +102,8 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def _structured(self, values, mode):
         """(flat call, derivative) for a call with containers among its arguments or
-        its result (structured.py); None for a plain call, which takes the usual path."""
+        its result (structured.py); None for a plain call, which takes the usual path.
+        `_now` records the derivative, for `source`."""
         if not structured.has_containers(values):
             if mode == "gradient" or self._derive(values, mode).spec.function.layout is None:
                 return None

@@ -26,6 +26,8 @@ class Grad(DerivedFunction):
             flat, derived = shaped
             if derived.spec.out_kind.is_scalar:
                 return self._gradients(flat, derived.function(*flat.leaves))
+            # the result's kind is known only when it runs: the adjoint that returns it
+            derived = structured.derive(self, flat, "reverse")
             value, grads = derived.function(*flat.leaves, 1.0)
             if np.ndim(value):
                 raise self._not_scalar(f"an array of shape {np.shape(value)}")

@@ -76,7 +76,7 @@ class PrimalEmitter:
             # an overwrite that saves the old value feeds the backward sweep's pop
             return bool(self.defines(statement) & needed) or self.overwrites(statement) \
                 or id(statement) in self.raising
-        if isinstance(statement, ir.Break):
+        if isinstance(statement, (ir.Break, ir.Assert)):
             return True
         if isinstance(statement, ir.For) and statement.target.name in needed:
             return True
@@ -145,6 +145,11 @@ class PrimalEmitter:
 
     def print_Break(self, statement, depth):
         return [gast.Break()]
+
+    def print_Assert(self, statement, depth):
+        message = None if statement.message is None else \
+            gast.Constant(value=statement.message, kind=None)
+        return [gast.Assert(test=copy.deepcopy(statement.test.node), msg=message)]
 
     def print_If(self, statement, depth):
         control = self.controls.get(id(statement), Control())

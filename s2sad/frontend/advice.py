@@ -23,6 +23,8 @@ _THROUGH = ", which s2sad does not differentiate through"
 _LIST = ("keep the values in a NumPy array: pass a list display straight to the function "
          "that takes it (`np.array([a, b])`, `np.stack([a, b])`).")
 _LOOP = "loop with `for i in range(len(x))` and index the values."
+_ITERATE = ("use it in a `for` loop's header (`for i, (a, b) in enumerate(zip(x, y))`) or "
+            "in a comprehension reduced by `sum`, `max` or `min`.")
 SORT = ("sort an array by its indices, `x[np.argsort(x)]`: the indices carry no "
         "derivative, the values they pick do.")
 # builtins and NumPy callables that need advice of their own: what the call is, and what
@@ -36,8 +38,8 @@ INSTEAD = {
     builtins.dict: ("makes a dict" + _THROUGH, "pass the values as separate arguments."),
     builtins.set: ("makes a set" + _THROUGH, "keep the values in a NumPy array."),
     builtins.frozenset: ("makes a set" + _THROUGH, "keep the values in a NumPy array."),
-    builtins.zip: ("makes an iterator" + _THROUGH, _LOOP),
-    builtins.enumerate: ("makes an iterator" + _THROUGH, _LOOP),
+    builtins.zip: ("makes an iterator" + _THROUGH, _ITERATE),
+    builtins.enumerate: ("makes an iterator" + _THROUGH, _ITERATE),
     builtins.map: ("makes an iterator" + _THROUGH, "apply NumPy functions to the whole "
                    "array (`np.sin(x)`), or " + _LOOP),
     builtins.filter: ("makes an iterator" + _THROUGH,

@@ -31,11 +31,9 @@ UNSUPPORTED = {
     gast.Import: ("an import inside the function", "import at module level."),
     gast.ImportFrom: ("an import inside the function", "import at module level."),
     gast.Raise: ("a `raise` statement", "check inputs before calling the derivative."),
-    gast.Assert: ("an `assert` statement", "check inputs before calling the derivative."),
-    gast.ListComp: ("a list comprehension", "use a NumPy operation instead."),
-    gast.SetComp: ("a set comprehension", "use a NumPy operation instead."),
-    gast.DictComp: ("a dict comprehension", "use a NumPy operation instead."),
-    gast.GeneratorExp: ("a generator expression", "use a NumPy operation instead."),
+    gast.SetComp: ("a set comprehension", "use a list comprehension, or a NumPy array."),
+    gast.DictComp: ("a dict comprehension", "build the values as a list comprehension or "
+                    "pass them as separate arguments."),
     gast.Set: ("a set display", "use a NumPy array instead."),
     gast.JoinedStr: ("an f-string", "format strings outside the differentiated function."),
     gast.Starred: ("star-unpacking (`*args`)", "pass the arguments one by one."),
@@ -46,10 +44,10 @@ UNSUPPORTED = {
 
 # what the lowering lowers (lower_*.py): any other statement or expression is refused
 _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gast.For,
-               gast.While, gast.Pass, gast.Break, gast.Continue)
+               gast.While, gast.Pass, gast.Break, gast.Continue, gast.Assert)
 _EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
                 gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
-                gast.Tuple, gast.List, gast.Dict)
+                gast.Tuple, gast.List, gast.Dict, gast.ListComp, gast.GeneratorExp)
 
 
 def check(parsed):
@@ -64,8 +62,10 @@ def check(parsed):
         raise where.unsupported(node, "positional-only parameters",
                                 "remove the `/` from the signature.")
     conditions = {id(child) for test in gast.walk(node)
-                  if isinstance(test, (gast.If, gast.While, gast.IfExp))
-                  for child in gast.walk(test.test)}
+                  if isinstance(test, (gast.If, gast.While, gast.IfExp, gast.Assert))
+                  for child in gast.walk(test.test)} | {
+        id(child) for generator in gast.walk(node) if isinstance(generator, gast.comprehension)
+        for test in generator.ifs for child in gast.walk(test)}
     looped = {id(child) for loop in gast.walk(node) if isinstance(loop, (gast.For, gast.While))
               for child in gast.walk(loop) if isinstance(child, gast.Return)}
     live = {id(child) for statement in _live(node.body) for child in _own(statement)}
@@ -130,9 +130,8 @@ def _statement_problem(node, in_loop):
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         return ("an `else` clause on a loop",
                 "use a flag set before `break`, and test it after the loop.")
-    if isinstance(node, gast.For) and not isinstance(node.target, gast.Name):
-        return ("a `for` loop with several targets",
-                "use `for i in range(len(x))` and index the values.")
+    if isinstance(node, gast.For) and not _plain_target(node.target):
+        return ("this `for` loop target", "loop over names (`for a, (b, c) in ...`).")
     if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)
                                             and isinstance(node.value.value, str)):
         return ("an expression statement whose value is discarded",
@@ -144,6 +143,12 @@ def _statement_problem(node, in_loop):
         if node.value is None:
             return ("a bare `return`", "return the value to differentiate.")
     return None
+
+
+def _plain_target(target):
+    """A name, or a tuple of plain targets."""
+    return isinstance(target, gast.Name) or isinstance(target, gast.Tuple) and \
+        all(_plain_target(elt) for elt in target.elts)
 
 
 def _assignment_problem(node):

@@ -9,8 +9,9 @@ and is overwritten as in the original, which is what lets a loop carry it.
 The `_Lowerer` here holds the state of one lowering: the block being built, what each
 name holds, which variables are mutable, the intermediates it may reuse. What each kind
 of node lowers to is a job of its own, a mixin each: statements and assignments
-(lower_statements.py), control flow (lower_control.py), expressions (lower_expressions.py)
-and calls (lower_calls.py).
+(lower_statements.py), control flow (lower_control.py), `for` loops (iteration.py) and
+what they run over (sequences.py), comprehensions (comprehensions.py) and their folds
+(folds.py), expressions (lower_expressions.py) and calls (lower_calls.py).
 """
 import gast
 
@@ -19,9 +20,13 @@ from ..ir import trees
 from ..syntax import queries
 from . import exits, records
 from .lower_calls import CallLowering
+from .comprehensions import ComprehensionLowering
+from .folds import FoldLowering
+from .iteration import IterationLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
+from .sequences import SequenceLowering
 from .names import compound_assigned, element_assigned
 
 
@@ -32,7 +37,8 @@ def lower(parsed, namer, scope, layouts=None):
     return _Lowerer(parsed, namer, scope, layouts).run()
 
 
-class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLowering):
+class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLowering,
+               ComprehensionLowering, FoldLowering, ExpressionLowering, CallLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed."""
 
@@ -47,8 +53,8 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.env, self.params = _bound(self.arguments, layouts, namer, self.constants)
         self.locals = queries.stored(parsed.node) | set(self.arguments)
         self.statements = exits.normalized_body(parsed)
-        self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
-                            and isinstance(n.target, gast.Name)]
+        self.loop_names = {}   # a comprehension's variables: the names they have in the IR
+        self.known_elements = {}   # comprehensions a fold lowered to a tuple of atoms
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
         self.fresh_arrays = set()
         self.block = []
@@ -148,7 +154,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
 
     def emit(self, target, prim, args, kwargs=(), callee=None, packed=None):
         """Append `target = prim(args)`; an intermediate computed before is reused."""
-        if any(isinstance(a, records.Record) for a in args + tuple(v for _, v in kwargs)):
+        if any(isinstance(a, records.Record) for a in tuple(args) + tuple(v for _, v in kwargs)):
             raise self.error(self.node, "passing a dict or an object to a function",
                              "pass the values it holds (`d[\"k\"]`, `p.x`) instead.")
         key = _key(prim, args, kwargs, packed)

@@ -12,6 +12,7 @@ import numpy as np
 from .. import ir, rules
 from ..errors import UnsupportedError
 from . import advice, calls, read, records
+from .comprehensions import COMPREHENSIONS, is_numpy
 
 # builtins that take a container known while lowering apart, with nothing to run
 _ON_CONTAINERS = (builtins.len, builtins.list, builtins.tuple, builtins.dict)
@@ -37,6 +38,9 @@ class CallLowering:
         if not isinstance(func, ir.Global):
             raise self.error(node, "calling a computed value",
                              "call functions by their module-level name.")
+        folded = self.fold(node, func, target)
+        if folded is not None:
+            return folded
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
         if records.record_class(func.value) is not None:
@@ -146,10 +150,13 @@ class CallLowering:
         if getattr(rules.lookup(prim), "packs", False) and args:
             if isinstance(args[0], (gast.List, gast.Tuple)):
                 packed = self.pack(args.pop(0), leading)
+            elif isinstance(args[0], COMPREHENSIONS):
+                packed = self.pack(self.expr(args.pop(0)), leading)
             elif isinstance(args[0], gast.Name) and isinstance(self.read(args[0]), tuple):
                 packed = self.pack(self.read(args.pop(0)), leading)
-        atoms = tuple(leading) + tuple(self.argument(arg) for arg in args)
-        kwargs = tuple((kw.arg, self.argument(kw.value)) for kw in node.keywords)
+        numpy = is_numpy(prim)
+        atoms = tuple(leading) + tuple(self.argument(arg, numpy) for arg in args)
+        kwargs = tuple((kw.arg, self.argument(kw.value, numpy)) for kw in node.keywords)
         return atoms, kwargs, packed
 
     def pack(self, display, leaves):
@@ -170,15 +177,24 @@ class CallLowering:
         args = node.args
         if len(args) == 1 and isinstance(args[0], (gast.List, gast.Tuple)):
             args = args[0].elts
+        elif len(args) == 1 and isinstance(args[0], (gast.Name,) + COMPREHENSIONS) \
+                and not node.keywords:
+            held = self.expr(args[0])
+            args = held if isinstance(held, tuple) else args
+            if not args:
+                raise self.error(node, f"`{func.text}` of an empty sequence",
+                                 "give it at least one value.")
+            if len(args) == 1:
+                return args[0]
         if node.keywords or len(args) < 2:
             raise self.error(node, f"`{func.text}` of one sequence or with keywords",
                              f"list the values: `{func.text}(a, b)`; for the elements of an "
                              f"array use `np.{func.text}(x)`.")
-        result = self.expr(args[0])
+        result = self.argument(args[0])
         for position, arg in enumerate(args[1:], 2):
             last = position == len(args)
             result = self.emit(target if last else None, func.value,
-                               (result, self.expr(arg)), callee=func.text)
+                               (result, self.argument(arg)), callee=func.text)
         return result
 
     def expr_List(self, node, target):
@@ -186,11 +202,19 @@ class CallLowering:
                          "pass the list straight to the function that takes it "
                          "(`np.array([a, b])`, `np.stack([a, b])`), or use a NumPy array.")
 
-    def argument(self, node):
+    def argument(self, node, numpy=False):
         """An argument atom; a list display there is a shape or other constant tuple
-        (`np.zeros([n, 3])`)."""
+        (`np.zeros([n, 3])`); a list comprehension, given to NumPy, is made an array
+        (what NumPy makes of it). An atom lowered already is itself."""
+        if not isinstance(node, gast.AST):
+            return node
         if isinstance(node, gast.List):
             return tuple(self.argument(elt) for elt in node.elts)
+        if isinstance(node, gast.ListComp) and numpy:
+            leaves = []
+            packed = self.pack(self.expr(node), leaves)
+            return self.emit(None, np.array, leaves, callee=self.numpy_name(node, "array"),
+                             packed=packed)
         return self.expr(node)
 
     def part_call(self, node, count):

@@ -1,13 +1,11 @@
-"""Lowering control flow: `if` statements and expressions, loops, and their conditions.
+"""Lowering control flow: `if` statements and expressions, `while` loops, `break`,
+`continue`, `assert`, and their conditions.
 
-A mixin of the lowerer (lower.py), whose state it reads and writes. A `for` loop over
-`range(...)` or a sequence becomes an IR loop; one over a tuple is unrolled, its body
-lowered once per element. A condition is kept as written, its names renamed to what they
+A mixin of the lowerer (lower.py), whose state it reads and writes (`for` loops are
+lowered in iteration.py). A condition is kept as written, its names renamed to what they
 hold, so that the backward sweep can replay the path the forward sweep took.
 """
-import builtins
 import copy
-import operator
 
 import gast
 
@@ -44,114 +42,15 @@ class ControlLowering:
         self.promote_fields(node)
         test = self.test(node.test)
         line = self.line
-        self.enter_loop(node)
+        self.enter_loop(queries.stored(node) | element_assigned(node.body), node)
         body, fresh = self.nested(lambda: self.lower_block(node.body))
         self.loop_kinds.pop()
         self.compound(ir.While(test, body, line), [(body, fresh)])
-
-    def enter_loop(self, node):
-        assigned = queries.stored(node) | element_assigned(node.body)
-        self.forget(assigned)
-        self.fresh_arrays -= {name for name in assigned if not self.always_fresh(node, name)}
-        self.loop_kinds.append("loop")
 
     def always_fresh(self, node, name):
         return all(self.is_fresh_array(child.value) for child in gast.walk(node)
                    if isinstance(child, gast.Assign) and any(
                        isinstance(t, gast.Name) and t.id == name for t in child.targets))
-
-    def stmt_For(self, node):
-        name = node.target.id
-        line = self.line
-        it = node.iter
-        if isinstance(it, (gast.Tuple, gast.List)):
-            self.unroll(node, name, it.elts)
-            return
-        if isinstance(it, gast.Call) and self.resolve(it.func) is builtins.range:
-            self.check_counter(node, name)
-            if it.keywords or not 1 <= len(it.args) <= 3:
-                raise self.error(it, "this call to `range`",
-                                 "call range with one to three positional arguments.")
-            bounds = [self.expr(arg) for arg in it.args]
-            if len(bounds) == 1:
-                bounds = [ir.Const(0)] + bounds
-            if len(bounds) == 2:
-                bounds.append(ir.Const(1))
-            sequence = None
-        elif isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
-                and self.resolve(it.func) in (builtins.enumerate, builtins.zip):
-            raise self.error(it, f"a loop over `{it.func.id}(...)`",
-                             "use `for i in range(len(x))` and index the values.")
-        else:
-            sequence = self.expr(it)
-            if isinstance(sequence, records.Record):
-                sequence = records.view(sequence, "values" if sequence.sequence else "keys")
-            if isinstance(sequence, tuple):
-                self.unroll(node, name, sequence)
-                return
-            length = self.emit(None, builtins.len, (sequence,), callee="len")
-            bounds = [ir.Const(0), length, ir.Const(1)]
-        self.promote_fields(node)
-        rebound = queries.stored(node)
-        bounds = [self.stable(atom, rebound) for atom in bounds]
-        if sequence is not None:
-            sequence = self.stable(sequence, rebound)
-            counter = ir.Var(self.namer.fresh(name + "_index"))
-        else:
-            counter = ir.Var(name)
-        self.mutable.add(counter.name)
-        self.env[counter.name] = counter
-        self.enter_loop(node)
-
-        def body():
-            if sequence is not None:
-                self.emit(ir.Var(name), operator.getitem, (sequence, counter))
-                self.env[name] = ir.Var(name)
-            self.lower_block(node.body)
-        block, fresh = self.nested(body)
-        self.loop_kinds.pop()
-        self.compound(ir.For(counter, *bounds, block, line), [(block, fresh)])
-
-    def check_counter(self, node, name):
-        """A `range` loop's variable is restored by the backward sweep's own loop header,
-        so nothing else may assign it."""
-        elsewhere = name in self.arguments or any(
-            isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store) and n.id == name
-            and not any(n is loop.target for loop in self.range_loops)
-            for n in gast.walk(self.parsed.node))
-        nested = name in queries.stored(node.body)
-        if elsewhere or nested:
-            raise self.error(node, f"the loop variable `{name}`, which is also assigned "
-                             "elsewhere", "use a name of its own for the loop variable.")
-
-    def stable(self, atom, assigned):
-        """`atom`, or a copy of it if the loop overwrites it (the loop header reads it once,
-        and so does the backward sweep's)."""
-        if isinstance(atom, ir.Var) and atom.name in assigned:
-            copy_ = ir.Var(self.namer.temp())
-            self.mutable.add(copy_.name)
-            self.emit(copy_, ir.COPY, (atom,))
-            return copy_
-        return atom
-
-    def unroll(self, node, name, elements):
-        """`for name in (a, b, c)` (or a tuple held in a variable): the body once per
-        element, the tuple evaluated first."""
-        values = []
-        for element in elements:
-            value = self.expr(element) if isinstance(element, gast.AST) else element
-            if isinstance(value, ir.Var) and value.name in self.mutable:
-                value = self.stable(value, {value.name})
-            values.append(value)
-        self.loop_kinds.append("unrolled")
-        for value in values:
-            self.fresh_arrays.discard(name)
-            if isinstance(value, ir.Var):
-                self.emit(ir.Var(name), ir.COPY, (value,))
-                value = ir.Var(name)
-            self.env[name] = value
-            self.lower_block(node.body)
-        self.loop_kinds.pop()
 
     def stmt_Continue(self, node):
         if self.loop_kinds[-1] == "unrolled":
@@ -164,8 +63,22 @@ class ControlLowering:
                              "loop over `range(...)` or an array instead.")
         self.block.append(ir.Break(self.line))
 
+    def stmt_Assert(self, node):
+        """A check kept where it is, its condition like a branch's."""
+        message = node.msg
+        if message is not None and not (isinstance(message, gast.Constant)
+                                        and isinstance(message.value, str)):
+            raise self.error(message, "an `assert` message computed from values",
+                             "write the message as a plain string.")
+        self.block.append(ir.Assert(self.test(node.test), message and message.value,
+                                    self.line))
+
     def test(self, node):
         """A branch or loop condition, kept as written with its names renamed."""
+        for child in gast.walk(node):
+            if isinstance(child, (gast.ListComp, gast.GeneratorExp)):
+                raise self.error(child, "a comprehension in a condition",
+                                 "compute its value into a variable before the condition.")
         reads, calls = [], []
         lowerer = self
 

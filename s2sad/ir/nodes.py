@@ -189,6 +189,16 @@ class Break:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Assert:
+    """`assert test, message`: a check the primal runs where the user wrote it (and so
+    does the forward sweep of an adjoint, and a tangent); passive like a branch's test,
+    never differentiated. `message` is a string or None."""
+    test: Test
+    message: str = None
+    line: int = 0
+
+
 @dataclass
 class Function:
     """A lowered function: parameters, its body, the returned atom, and the variables that
@@ -237,7 +247,7 @@ def reads(statement):
     """Names one statement reads itself (a compound statement: its test or bounds)."""
     if isinstance(statement, (Op, SetItem)):
         return {v.name for v in statement.vars()}
-    if isinstance(statement, (If, While)):
+    if isinstance(statement, (If, While, Assert)):
         return {v.name for v in statement.test.reads}
     if isinstance(statement, For):
         return {v.name for v in atom_vars((statement.start, statement.stop, statement.step))}

@@ -283,7 +283,7 @@ def test_name_that_is_not_a_function(capsys, name, what):
 
 @pytest.mark.parametrize("fn, construct", [
     (bad.bad_return_in_loop, r"return"),
-    (bad.bad_for_enumerate, r"for"),
+    (bad.bad_for_zip_strict, r"zip"),
     (bad.bad_lambda, r"lambda"),
     (bad.bad_no_return, r"return"),
     (bad.bad_call_without_rule, r"eigh"),

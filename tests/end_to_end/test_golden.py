@@ -25,6 +25,10 @@ def logistic_nll(w, b, x, y):
     return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
+def positive_energy(x, w):
+    return sum(c * v ** 2 for v, c in zip(x, w) if v > 0)
+
+
 CASES = {
     "griewank_walther": lambda: s2sad.source(seeds.griewank_walther, 1.5, 0.5, wrt=(0, 1)),
     "neg_log_sigmoid": lambda: s2sad.source(seeds.neg_log_sigmoid, 1.5, 0.5, wrt=(0, 1)),
@@ -46,6 +50,10 @@ CASES = {
         loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
         np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3), mode="forward"),
     "power_tangent": lambda: s2sad.source(loops.power, 1.5, 3, mode="forward"),
+    "positive_energy": lambda: s2sad.source(positive_energy, np.ones(3), np.ones(3),
+                                            wrt=(0, 1)),
+    "positive_energy_tangent": lambda: s2sad.source(positive_energy, np.ones(3), np.ones(3),
+                                                    wrt=(0, 1), mode="forward"),
 }
 
 

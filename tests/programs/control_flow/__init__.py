@@ -9,12 +9,15 @@ from . import branches, conditional_expressions, returns, for_loops
 from . import while_loops, break_continue, nested_loops, loops_in_branches
 from . import loop_carried, augmented_assignment, element_writes, integers_and_flags
 from . import helper_calls, elman
+from . import iteration, comprehensions
 from . import containers
 from .branches import br_elif
 from .break_continue import brk_first_above
-from .data import A, anyv
+from .data import A, MIXED, anyv
+from .comprehensions import co_sum_filtered, co_max
 from .element_writes import prefix_sum
 from .elman import ELMAN_ARGS
+from .iteration import it_enumerate_zip
 from .loop_carried import accum_sq, logistic
 from .returns import ret_early
 from .while_loops import while_halve
@@ -23,7 +26,7 @@ CASES = (branches.CASES + conditional_expressions.CASES + returns.CASES + for_lo
          + while_loops.CASES + break_continue.CASES + nested_loops.CASES
          + loops_in_branches.CASES + loop_carried.CASES + augmented_assignment.CASES
          + element_writes.CASES + integers_and_flags.CASES + helper_calls.CASES
-         + containers.CASES)
+         + iteration.CASES + comprehensions.CASES + containers.CASES)
 
 # The version generated without example arguments is checked on these.
 GENERIC_CASES = [
@@ -35,4 +38,7 @@ GENERIC_CASES = [
     (brk_first_above, (A([0.3, -0.5, 0.6, 0.95, 0.2]),), 0),
     (while_halve, (5.0,), 0),
     (elman.elman, ELMAN_ARGS, (1, 2, 3)),
+    (it_enumerate_zip, (anyv(4), anyv(4)), (0, 1)),
+    (co_sum_filtered, (MIXED,), 0),
+    (co_max, (MIXED,), 0),
 ]
