@@ -45,6 +45,14 @@ class CallLowering:
             return self.extremum(node, func, target)
         if records.record_class(func.value) is not None:
             return self.construct(node, func)
+        if func.value is builtins.dict and len(node.args) <= 1 and \
+                all(kw.arg is not None for kw in node.keywords):
+            base = self.expr(node.args[0]) if node.args else records.Record("dict", {}, dict)
+            if isinstance(base, records.Record) and base.form == "dict":
+                fields = dict(base.fields)
+                fields.update((kw.arg, self.snapshot(self.expr(kw.value), None))
+                              for kw in node.keywords)
+                return records.Record("dict", fields, dict)
         if func.value in _ON_CONTAINERS and len(node.args) == 1 and not node.keywords:
             held = self.expr(node.args[0])
             if records.is_structure(held):

@@ -110,3 +110,12 @@ CASES = [
     (arrays_in_dict, (anyv(5),), 0),
     (dict_display, (float(pos(1)[0]), 0.4), (0, 1)),
 ]
+
+
+def dict_by_keywords(x, y):
+    d = dict(a=x, b=y * y)
+    e = dict(d, c=x * y)
+    return e["a"] * e["b"] + e["c"]
+
+
+CASES += [(dict_by_keywords, (0.7, 1.3), (0, 1))]
