@@ -15,6 +15,7 @@ import s2sad
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent / "samples"))
+import dict_network  # noqa: E402
 import loops  # noqa: E402
 import seeds  # noqa: E402
 
@@ -54,6 +55,8 @@ CASES = {
                                             wrt=(0, 1)),
     "positive_energy_tangent": lambda: s2sad.source(positive_energy, np.ones(3), np.ones(3),
                                                     wrt=(0, 1), mode="forward"),
+    "dict_network": lambda: s2sad.source(dict_network.loss, dict_network.initial(),
+                                         np.ones((4, 2)), np.ones(4)),
 }
 
 
