@@ -102,6 +102,7 @@ class _Builder:
             self.handles[role] = self.namer.fresh(role)
         self.def_name = def_name
         self.namer.reserve(self.def_name)
+        self.bindings.update(spec.function.bindings)
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []

@@ -9,30 +9,39 @@ and is overwritten as in the original, which is what lets a loop carry it.
 The `_Lowerer` here holds the state of one lowering: the block being built, what each
 name holds, which variables are mutable, the intermediates it may reuse. What each kind
 of node lowers to is a job of its own, a mixin each: statements and assignments
-(lower_statements.py), control flow (lower_control.py), expressions (lower_expressions.py)
-and calls (lower_calls.py).
+(lower_statements.py), control flow (lower_control.py), expressions (lower_expressions.py),
+calls (lower_calls.py), calls inlined (inline.py) and functions as values
+(lower_functions.py).
 """
 import gast
 
 from .. import ir, rules
-from ..syntax import queries
+from ..errors import UnsupportedError
 from . import exits
+from .inline import Callee, InlineLowering, State, nested_return
 from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
+from .lower_functions import FunctionLowering
 from .lower_statements import StatementLowering
-from .names import compound_assigned, element_assigned
+from .names import compound_assigned, element_assigned, local_names
 
 
 def lower(parsed, namer, scope):
-    """The `ir.Function` of a parsed (and fenced) function; `scope` resolves its names
-    (and logs what they meant)."""
-    return _Lowerer(parsed, namer, scope).run()
+    """The `ir.Function` of a parsed (and fenced) function, and what inlining its calls
+    used (`inline.State`: the scopes of the helpers, the names of their values); `scope`
+    resolves its own names (and logs what they meant)."""
+    lowerer = _Lowerer(parsed, namer, scope)
+    function = lowerer.run()
+    return function, lowerer.inlining
 
 
-class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLowering):
+class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLowering,
+               InlineLowering, FunctionLowering):
     """One lowering of one function: the state its mixins share, the block being built,
-    and the reuse of intermediates already computed."""
+    and the reuse of intermediates already computed. The state of the function whose body
+    is being lowered (its names, scope and result: inline.FRAME) is set aside while a
+    call is inlined."""
 
     def __init__(self, parsed, namer, scope):
         self.parsed = parsed
@@ -42,7 +51,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         args = parsed.node.args
         self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
         self.env = {name: ir.Var(name) for name in self.params}
-        self.locals = queries.stored(parsed.node) | set(self.params)
+        self.locals = set(local_names(parsed.node))
         self.statements = exits.normalized_body(parsed)
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]
@@ -59,10 +68,12 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.result_var = None
         self.rebound = False
         self.line = parsed.where.first_line
+        self.result_target = None
+        self.definer = None
+        self.inlining = State(parsed, scope)
 
     def run(self):
-        if any(isinstance(n, gast.Return) for s in self.statements
-               if not isinstance(s, gast.Return) for n in gast.walk(s)):
+        if nested_return(self.statements):
             self.result_var = ir.Var(self.namer.fresh(self.parsed.name))
             self.mutable.add(self.result_var.name)
             self.result = self.result_var
@@ -71,7 +82,8 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
             _mark_crossing(loop.body, self.mutable)
         return ir.Function(self.parsed.name, self.params, self.block, self.result,
                            self.where.filename, self.where.first_line, self.parsed,
-                           frozenset(self.mutable), tuple(self.inplace), self.rebound)
+                           frozenset(self.mutable), tuple(self.inplace), self.rebound,
+                           tuple(self.inlining.bindings.items()))
 
     @property
     def in_loop(self):
@@ -112,7 +124,7 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
     def new_var(self, name):
         """The SSA variable for the next value of the user's variable `name`."""
         if name in self.env or name in self.params:
-            return ir.Var(self.namer.version(name))
+            return ir.Var(self.namer.version(self.inlining.originals.get(name, name)))
         return ir.Var(name)
 
     def emit(self, target, prim, args, kwargs=(), callee=None, packed=None):
@@ -120,6 +132,14 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         key = _key(prim, args, kwargs, packed)
         if target is None and key in self.computed:
             return self.computed[key][0]
+        for atom in tuple(args) + tuple(value for _, value in kwargs):
+            if isinstance(atom, Callee):
+                what = "a lambda" if atom.name == "lambda" else f"the function `{atom.name}`"
+                raise UnsupportedError(
+                    f"{what} used as a value (chosen by a condition, assigned in a branch or "
+                    "loop, or passed to a function s2sad does not inline) is not supported. "
+                    "Call each function where it is chosen, or pass it straight to a "
+                    "function of yours that calls it.", self.where.filename, self.line)
         target = target or ir.Var(self.namer.temp())
         if target.name in self.mutable:
             self.forget({target.name})

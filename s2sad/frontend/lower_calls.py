@@ -10,8 +10,9 @@ import gast
 import numpy as np
 
 from .. import ir, rules
-from ..errors import UnsupportedError
-from . import advice, calls, read
+from ..errors import UnsupportedError, located
+from . import advice, calls, callees, read
+from .callees import Callee
 
 
 class CallLowering:
@@ -23,14 +24,32 @@ class CallLowering:
             if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
                 return self.method_call(node, value, target)
         func = self.expr(node.func)
+        if isinstance(func, Callee):
+            args, kwargs, _ = self.call_arguments(node, None)
+            return self.inline(func, args, kwargs, node, target)
         if not isinstance(func, ir.Global):
             raise self.error(node, "calling a computed value",
-                             "call functions by their module-level name.")
+                             "call functions by their name (a module-level function, a "
+                             "nested `def` or a lambda assigned to a name); to choose "
+                             "between two, call each in its own branch.")
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
+        if func.value is builtins.map:
+            raise self.error(node, "a `map(...)` iterator used as a value",
+                             "build a tuple (`tuple(map(f, xs))`), unpack it (`a, b = "
+                             "map(f, xs)`) or loop over it; over an array, use NumPy "
+                             "functions on the whole array (`np.sin(x)`).")
+        if func.value in (builtins.tuple, builtins.list) and len(node.args) == 1 \
+                and not node.keywords and self.is_map(node.args[0]):
+            return self.mapped(node.args[0])
         func = self.callable(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
+        if calls.is_user_function(func.value):
+            with located(self.where.filename, self.where.line(node)):
+                bound = calls.bound_atoms(func.value, args, kwargs, func.text)
+            if callees.wanted(func.value, bound):
+                return self.inline_function(func.value, args, kwargs, node, target)
         return self.emit(target, func.value, args, kwargs, callee=func.text, packed=packed)
 
     def callable(self, node, func):
@@ -61,12 +80,18 @@ class CallLowering:
         leading arguments, each differentiable on its own."""
         args = list(node.args)
         packed, leading = None, []
+        first = ()
         if getattr(rules.lookup(prim), "packs", False) and args:
             if isinstance(args[0], (gast.List, gast.Tuple)):
                 packed = self.pack(args.pop(0), leading)
             elif isinstance(args[0], gast.Name) and isinstance(self.read(args[0]), tuple):
                 packed = self.pack(self.read(args.pop(0)), leading)
-        atoms = tuple(leading) + tuple(self.argument(arg) for arg in args)
+            elif isinstance(args[0], gast.Call):
+                # a call that gives a tuple: a helper's values, `list(map(f, xs))`
+                first = (self.argument(args.pop(0)),)
+                if isinstance(first[0], tuple):
+                    packed, first = self.pack(first[0], leading), ()
+        atoms = tuple(leading) + first + tuple(self.argument(arg) for arg in args)
         kwargs = tuple((kw.arg, self.argument(kw.value)) for kw in node.keywords)
         return atoms, kwargs, packed
 

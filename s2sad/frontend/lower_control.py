@@ -64,6 +64,9 @@ class ControlLowering:
         if isinstance(it, (gast.Tuple, gast.List)):
             self.unroll(node, name, it.elts)
             return
+        if self.is_map(it):
+            self.unroll(node, name, self.mapped(it))
+            return
         if isinstance(it, gast.Call) and self.resolve(it.func) is builtins.range:
             self.check_counter(node, name)
             if it.keywords or not 1 <= len(it.args) <= 3:
@@ -176,6 +179,8 @@ class ControlLowering:
             if isinstance(atom, tuple):
                 return gast.Tuple(elts=[written(item, name) for item in atom],
                                   ctx=gast.Load())
+            lowerer.check_plain(atom, name, "called in a condition", "compute the value "
+                                "before the test: `c = f(x)`, then `if c:`.")
             return name
 
         class Rename(gast.NodeTransformer):

@@ -36,18 +36,20 @@ class ExpressionLowering:
         name = node.id
         if name in self.env:
             return self.env[name]
-        if name in self.mutable and self.in_loop:
+        if name in self.mutable and name in self.locals and self.in_loop:
             return ir.Var(name)
         if name in self.locals:
             raise self.error(node, f"reading '{name}' before it is assigned",
                              "assign it before use.")
+        if self.definer is not None:
+            return self.read_enclosing(node)
         found, value = self.scope.lookup(name)
         if self.is_itself(name, found, value):
             return ir.Global(name, self.parsed.fn)
         if not found:
             raise self.error(node, f"the undefined name '{name}'",
                              "define it at module level or pass it as an argument.")
-        return ir.Global(name, value)
+        return ir.Global(self.spelled(name, value), value)
 
     def is_itself(self, name, found, value):
         """Whether the name a recursive function calls itself by means the function: also
@@ -64,7 +66,7 @@ class ExpressionLowering:
     def resolve(self, node):
         """The module-level object a dotted name denotes, or None."""
         if isinstance(node, gast.Name):
-            if node.id in self.locals:
+            if node.id in self.locals or self.encloses(node.id):
                 return None
             found, value = self.scope.lookup(node.id)
             return value if found else None
@@ -102,7 +104,10 @@ class ExpressionLowering:
         return self.emit(target, COMPARE[type(node.ops[0])], args)
 
     def expr_Tuple(self, node, target):
-        return tuple(self.expr(elt) for elt in node.elts)
+        items = tuple(self.expr(elt) for elt in node.elts)
+        for elt, item in zip(node.elts, items):
+            self.check_plain(item, elt, "stored in a tuple or list")
+        return items
 
     def expr_Subscript(self, node, target):
         if isinstance(node.slice, gast.Constant) and type(node.slice.value) is int \

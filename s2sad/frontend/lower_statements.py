@@ -14,6 +14,7 @@ import numpy as np
 from .. import ir
 from ..syntax.operators import BINARY
 from . import fence
+from .callees import as_def
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -38,16 +39,28 @@ class StatementLowering:
         discarded."""
 
     def stmt_Return(self, node):
+        if self.parsed is not self.inlining.root:
+            return self.inlined_return(node)
         if self.result_var is not None:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
         if isinstance(self.result, tuple):
             raise self.error(node, *fence.RETURNING_TUPLE)
+        self.check_plain(self.result, node, "returned")
 
     def stmt_Assign(self, node):
         target = node.targets[0]
-        if isinstance(target, gast.Name):
+        if isinstance(target, gast.Name) and isinstance(node.value, gast.Lambda):
+            if target.id in self.mutable:
+                raise self.error(node, f"a lambda assigned to `{target.id}` in a branch or "
+                                 "loop", "assign each lambda to a name of its own, or "
+                                 "define the function with `def`.")
+            self.env[target.id] = self.closure(as_def(node.value, target.id), target.id)
+        elif isinstance(target, gast.Name):
+            if self.is_map(node.value):
+                raise self.error(node.value, "a `map(...)` iterator kept in a variable",
+                                 f"build a tuple: `{target.id} = tuple(map(...))`.")
             self.assign(target.id, node.value)
         elif isinstance(target, gast.Subscript):
             self.set_item(node, target, self.expr(node.value))
@@ -102,7 +115,7 @@ class StatementLowering:
             parts = [self.part(value, i, ir.Var(self.namer.temp()) if name in self.mutable
                                else self.new_var(name)) for i, name in enumerate(names)]
         else:
-            whole = self.expr(value)
+            whole = self.mapped(value) if self.is_map(value) else self.expr(value)
             if mutable and isinstance(whole, ir.Var):
                 self.mutable.add(whole.name)
             if isinstance(whole, tuple):
@@ -131,6 +144,10 @@ class StatementLowering:
     def into(self, node, var):
         """Lower `node` so that its value ends up in variable `var`."""
         atom = self.expr(node, var)
+        if isinstance(atom, tuple):
+            raise self.error(node, "a tuple assigned to a variable that is assigned inside a "
+                             "branch or loop", "assign its values to names of their own: "
+                             "`a, b = ...`.")
         if atom != var:
             self.emit(var, ir.COPY, (atom,))
 

@@ -206,6 +206,9 @@ class Function:
     # its name no longer means it (`rec = s2sad.grad(rec)`): its own calls of itself
     # must reach a copy of it, not what the name means now
     rebound: bool = False
+    # (name, object) the generated code reads by a name of its own: a module-level value
+    # of an inlined helper from another module, which the caller's module may lack
+    bindings: tuple = ()
 
     def ops(self):
         return list(walk(self.body))

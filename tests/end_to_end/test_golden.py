@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent / "samples"))
 import loops  # noqa: E402
 import seeds  # noqa: E402
+from programs.control_flow import helpers_inlined  # noqa: E402
 
 
 def logistic_nll(w, b, x, y):
@@ -46,6 +47,9 @@ CASES = {
         loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
         np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3), mode="forward"),
     "power_tangent": lambda: s2sad.source(loops.power, 1.5, 3, mode="forward"),
+    "inlined_pair": lambda: s2sad.source(helpers_inlined.inl_in_branch, 0.8, 0.6, wrt=(0, 1)),
+    "inlined_pair_tangent": lambda: s2sad.source(helpers_inlined.inl_in_branch, 0.8, 0.6,
+                                                 wrt=(0, 1), mode="forward"),
 }
 
 
