@@ -50,9 +50,10 @@ _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gas
 _EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
                 gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
                 gast.Tuple, gast.List, gast.Lambda)
-RETURNING_TUPLE = ("returning a tuple from the differentiated function",
-                   "return one scalar or array (e.g. `np.stack` the outputs); a helper it "
-                   "calls may return a tuple.")
+RETURNING_TUPLE = ("returning a tuple from a function differentiated on its own",
+                   "return one scalar or array (e.g. `np.stack` the outputs). A helper may "
+                   "return several values when a `return` shows them (`return a, b`): "
+                   "s2sad then inlines it into its caller.")
 
 
 def check(parsed, inlined=False):

@@ -133,7 +133,10 @@ class CallLowering:
         """An argument atom; a list display there is a shape or other constant tuple
         (`np.zeros([n, 3])`)."""
         if isinstance(node, gast.List):
-            return tuple(self.argument(elt) for elt in node.elts)
+            items = tuple(self.argument(elt) for elt in node.elts)
+            for elt, item in zip(node.elts, items):
+                self.check_plain(item, elt, "stored in a tuple or list")
+            return items
         return self.expr(node)
 
     def part_call(self, node, count):

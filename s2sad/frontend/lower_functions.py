@@ -42,6 +42,8 @@ class FunctionLowering:
                 else inspect.Parameter.KEYWORD_ONLY
             value = inspect.Parameter.empty if default is None else self.argument(default)
             self.check_plain(value, default)
+            # the value now, as Python keeps it, whatever the variable holds later
+            value = self.snapshot(value, None)
             parameters.append(inspect.Parameter(arg.id, kind, default=value))
         where = Placed(self.where.filename, self.where.first_line, name)
         return Callee(node, name, node, where, self.scope, inspect.Signature(parameters),

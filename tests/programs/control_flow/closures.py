@@ -101,6 +101,30 @@ def clo_nested_in_nested(x):
     return outer(x) * outer(2.0)
 
 
+def make_and_use(x):
+    k = x * 2.0
+    g = lambda t: t * k  # noqa: E731
+    return g(x), g(1.0)
+
+
+def clo_inside_an_inlined_helper(x):
+    a, b = make_and_use(x)
+    return a * b
+
+
+def clo_default_read_at_the_def(x, n):
+    a = x
+
+    def g(t, k=a):
+        return t * k + a
+
+    s = 0.0
+    for i in range(n):
+        a = a * 1.5
+        s = s + g(x)
+    return s
+
+
 CASES = [
     (clo_nested_def, (0.8, 0.6), (0, 1)),
     (clo_late_binding, (0.7,), 0),
@@ -114,4 +138,6 @@ CASES = [
     (clo_module_lambda, (0.7,), 0),
     (clo_returns_pair, (0.7,), 0),
     (clo_nested_in_nested, (0.7,), 0),
+    (clo_inside_an_inlined_helper, (0.7,), 0),
+    (clo_default_read_at_the_def, (0.7, 3), 0),
 ]

@@ -130,6 +130,37 @@ def inl_stacked(x, y):
     return np.sum(np.stack(polar(x, y)) ** 2)
 
 
+def swap(p):
+    return p[1], p[0]
+
+
+def inl_swapped_tuples(x, y):
+    a, b = swap((x, y * 3.0))
+    c, d = swap(swap((a, b)))
+    return a * c + math.sin(b) * d
+
+
+def relax(y, n):
+    for i in range(n):
+        y = y * 0.5 + math.sin(y)
+    return y, n
+
+
+def inl_parameter_assigned_in_a_loop(x):
+    y, m = relax(x, 3)
+    return y * m + x
+
+
+def keyword_only(x, *, scale=2.0, power=2):
+    return scale * x ** power, x
+
+
+def inl_keyword_only(x):
+    a, b = keyword_only(x, power=3)
+    c, d = keyword_only(b, scale=x)
+    return a + c * d
+
+
 CASES = [
     (inl_unpack, (0.8, 0.6), (0, 1)),
     (inl_index, (0.8, -0.6), (0, 1)),
@@ -145,4 +176,7 @@ CASES = [
     (inl_arrays_in_loop, (anyv(5),), 0),
     (inl_helpers_of_helpers, (0.8, 0.6), (0, 1)),
     (inl_stacked, (0.8, 0.6), (0, 1)),
+    (inl_swapped_tuples, (0.8, 0.6), (0, 1)),
+    (inl_parameter_assigned_in_a_loop, (0.7,), 0),
+    (inl_keyword_only, (0.7,), 0),
 ]
