@@ -263,22 +263,26 @@ class InlineLowering:
         return False
 
     def spelled(self, name, value):
-        """The name the generated code reads a module-level value by: the callee's own
-        where the caller's module means the same by it, else a name bound to it."""
+        """The name the generated code reads a module-level value by: the callee's own,
+        read from the caller's module where that means the same, or bound to the value
+        where the caller's function does not use the word; else a new name bound to it."""
         state = self.inlining
         if self.scope is state.root_scope:
             return name
         key = (name, id(value))
         if key not in state.spelled:
             found, there = state.root_scope.lookup(name)
-            if name in state.plain and found and there is value \
-                    and name not in state.root_locals:
-                state.spelled[key] = name
+            free = name in state.plain and state.values.get(name, value) is value
+            if free and found and there is value and name not in state.root_locals \
+                    and name not in state.bindings:
+                word = name
             else:
-                state.spelled[key] = self.namer.fresh(name)
-                state.bindings[state.spelled[key]] = value
+                word = name if free and name not in state.root_identifiers \
+                    else self.namer.fresh(name)
+                state.bindings[word] = value
                 state.scopes[id(self.scope)][1].add(name)
-            state.values[state.spelled[key]] = value
+            state.spelled[key] = word
+            state.values[word] = value
         return state.spelled[key]
 
 

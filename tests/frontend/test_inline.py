@@ -131,7 +131,38 @@ def test_a_helper_reads_its_own_modules_names(tmp_path):
     """)
     for fn in (caller.f, caller.g):
         both_modes(fn, (0.7,))
-    assert s2sad.grad(caller.f)(0.7) == pytest.approx(numeric_grad(caller.f, (0.7,), 0))
+    assert "t1 = onp.sin(x)\n" in s2sad.source(caller.f, 0.7)
+    assert "y = t1 * SCALE\n" in s2sad.source(caller.f, 0.7)
+    assert "y = t1 * SCALE_1\n" in s2sad.source(caller.g, 0.7)
+
+
+def test_two_modules_constants_of_one_name_stay_apart(tmp_path):
+    module_from(tmp_path, "inline_first", """
+        C = 2.0
+
+
+        def scaled(x, k=1):
+            return C * x, k
+    """)
+    module_from(tmp_path, "inline_second", """
+        C = 5.0
+
+
+        def shifted(x, k=1):
+            return x + C, k
+    """)
+    caller = module_from(tmp_path, "inline_both", """
+        from inline_first import scaled
+        from inline_second import shifted
+
+
+        def f(x):
+            a, _ = scaled(x)
+            b, _ = shifted(x)
+            return a * b
+    """)
+    both_modes(caller.f, (0.7,))
+    assert s2sad.grad(caller.f)(0.7) == pytest.approx(2.0 * (0.7 + 5.0) + 2.0 * 0.7)
 
 
 def test_redefining_an_inlined_helper_makes_the_derivative_again(tmp_path):
