@@ -107,12 +107,15 @@ def as_def(node, name):
 _CHOOSING = (bool, int, str, type(None), tuple)
 
 
-def wanted(fn, arguments):
+def wanted(fn, arguments, known):
     """Whether a call of the module-level user function `fn` with these bound argument
-    atoms is inlined (see the module's docstring)."""
+    atoms is inlined (see the module's docstring); `known`: `returns_tuple` of the
+    functions asked already."""
     if is_lambda(fn) or any(_static(atom) for atom in arguments):
         return True
-    return returns_tuple(fn, set())
+    if fn not in known:
+        known[fn] = returns_tuple(fn, set())
+    return known[fn]
 
 
 def _static(atom):

@@ -97,6 +97,7 @@ class State:
         self.originals = {}
         self.callees = {}
         self.values = {}
+        self.several = {}
 
     def named(self, word):
         """The module-level value the generated code reads by `word`."""

@@ -10,8 +10,8 @@ import gast
 import numpy as np
 
 from .. import ir, rules
-from ..errors import UnsupportedError, located
-from . import advice, calls, callees, read
+from ..errors import UnsupportedError
+from . import advice, calls, read
 from .callees import Callee
 
 
@@ -45,11 +45,9 @@ class CallLowering:
         func = self.callable(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
-        if calls.is_user_function(func.value):
-            with located(self.where.filename, self.where.line(node)):
-                bound = calls.bound_atoms(func.value, args, kwargs, func.text)
-            if callees.wanted(func.value, bound):
-                return self.inline_function(func.value, args, kwargs, node, target)
+        inlined = self.inlined_call(func, args, kwargs, node, target)
+        if inlined is not None:
+            return inlined
         return self.emit(target, func.value, args, kwargs, callee=func.text, packed=packed)
 
     def callable(self, node, func):

@@ -66,12 +66,21 @@ class FunctionLowering:
             return self.inline(func, args, kwargs, node, target)
         func = self.callable(node, func)
         self.check_callable(node, func)
-        if calls.is_user_function(func.value):
-            with located(self.where.filename, self.where.line(node)):
-                bound = calls.bound_atoms(func.value, args, kwargs, func.text)
-            if wanted(func.value, bound):
-                return self.inline_function(func.value, args, kwargs, node, target)
+        inlined = self.inlined_call(func, args, kwargs, node, target)
+        if inlined is not None:
+            return inlined
         return self.emit(target, func.value, args, kwargs, callee=func.text)
+
+    def inlined_call(self, func, args, kwargs, node, target):
+        """The result of a call of a module-level function inlined (callees.wanted),
+        or None: the call is one operation."""
+        if not calls.is_user_function(func.value):
+            return None
+        with located(self.where.filename, self.where.line(node)):
+            bound = calls.bound_atoms(func.value, args, kwargs, func.text)
+        if not wanted(func.value, bound, self.inlining.several):
+            return None
+        return self.inline_function(func.value, args, kwargs, node, target)
 
     def mapped(self, node):
         """`map(f, xs, ...)` over tuples known while lowering: the tuple of the calls."""
