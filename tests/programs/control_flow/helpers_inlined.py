@@ -161,6 +161,23 @@ def inl_keyword_only(x):
     return a + c * d
 
 
+def activation(x, mode="tanh", mask=None):
+    if mode == "tanh":
+        y = math.tanh(x)
+    else:
+        y = x * x
+    if mask is not None:
+        y = y * mask
+    return y if mode != "none" else x
+
+
+def inl_flags_decided_while_lowering(x, y):
+    s = activation(x) + activation(y, "square") + activation(x, mask=y)
+    for i in range(2):
+        s = s + activation(s * 0.5, mode="none" if i == 5 else "tanh")
+    return s
+
+
 CASES = [
     (inl_unpack, (0.8, 0.6), (0, 1)),
     (inl_index, (0.8, -0.6), (0, 1)),
@@ -179,4 +196,5 @@ CASES = [
     (inl_swapped_tuples, (0.8, 0.6), (0, 1)),
     (inl_parameter_assigned_in_a_loop, (0.7,), 0),
     (inl_keyword_only, (0.7,), 0),
+    (inl_flags_decided_while_lowering, (0.7, -0.4), (0, 1)),
 ]
