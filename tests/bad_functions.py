@@ -115,11 +115,10 @@ def bad_map_kept(x):
 
 
 def bad_tuple_in_loop(x):
-    s = 0.0
+    p = x
     for i in range(3):
-        p = (s, x)  # HERE
-        s = s + p[0] * p[1]
-    return s
+        p = (p, x)  # HERE
+    return p[0]
 
 
 def bad_star_args(*args):  # HERE

@@ -68,6 +68,8 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.result_var = None
         self.rebound = False
         self.line = parsed.where.first_line
+        self.held = {}  # a name assigned tuples in a branch or loop: its elements' variables
+        self.read_in_loop = set()
         self.result_target = None
         self.definer = None
         self.inlining = State(parsed, scope)

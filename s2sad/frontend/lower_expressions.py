@@ -37,6 +37,7 @@ class ExpressionLowering:
         if name in self.env:
             return self.env[name]
         if name in self.mutable and name in self.locals and self.in_loop:
+            self.read_in_loop.add(name)
             return ir.Var(name)
         if name in self.locals:
             raise self.error(node, f"reading '{name}' before it is assigned",

@@ -76,10 +76,45 @@ class StatementLowering:
         elif _may_be_view(value):
             self.aliased.add(name)
         if name in self.mutable:
-            self.into(value, ir.Var(name))
+            atom = self.expr(value, ir.Var(name))
+            if isinstance(atom, tuple):
+                self.env[name] = self.held_tuple(value, name, atom)
+                return
+            if name in self.held:
+                raise self.error(value, f"`{name}` holding a tuple on one path and a single "
+                                 "value on another", "give each a name of its own.")
+            if atom != ir.Var(name):
+                self.check_plain(atom, value)
+                self.emit(ir.Var(name), ir.COPY, (atom,))
             self.env[name] = ir.Var(name)
         else:
             self.env[name] = self.snapshot(self.expr(value, self.new_var(name)), name)
+
+    def held_tuple(self, node, name, items):
+        """A tuple assigned to a name assigned inside a branch or loop (`p = h(x)` in a
+        loop): one variable per element (`p0`, `p1`), the same ones on every path and
+        every trip, overwritten like any variable assigned there."""
+        elements = self.held.get(name)
+        if elements is None:
+            if name in self.env or name in self.read_in_loop:
+                raise self.error(node, f"`{name}` holding a tuple on one path and a single "
+                                 "value on another", "give each a name of its own.")
+            elements = tuple(ir.Var(self.namer.fresh(f"{name}{i}")) for i in range(len(items)))
+            self.mutable.update(element.name for element in elements)
+            self.held[name] = elements
+        if len(elements) != len(items) or any(isinstance(i, tuple) for i in items):
+            raise self.error(node, f"`{name}` holding tuples of other lengths or nested "
+                             "tuples on different paths or trips", "unpack the values into "
+                             "names of their own: `a, b = ...`.")
+        for item in items:
+            self.check_plain(item, node, "stored in a tuple")
+        # what the tuple's own elements hold now, before any of them is overwritten
+        items = [self.emit(None, ir.COPY, (item,)) if item in elements and item != element
+                 else item for element, item in zip(elements, items)]
+        for element, item in zip(elements, items):
+            if item != element:
+                self.emit(element, ir.COPY, (item,))
+        return elements
 
     def snapshot(self, atom, name):
         """`atom`, or a copy of it under a new SSA name if it is a mutable variable: the
@@ -145,9 +180,10 @@ class StatementLowering:
         """Lower `node` so that its value ends up in variable `var`."""
         atom = self.expr(node, var)
         if isinstance(atom, tuple):
-            raise self.error(node, "a tuple assigned to a variable that is assigned inside a "
-                             "branch or loop", "assign its values to names of their own: "
-                             "`a, b = ...`.")
+            raise self.error(node, "a tuple where a single value is expected (the value of "
+                             "a conditional expression, or returned by the function)",
+                             "assign the tuple in an `if` statement (`if c: p = (a, b)`), "
+                             "or return one scalar or array.")
         if atom != var:
             self.emit(var, ir.COPY, (atom,))
 

@@ -108,7 +108,7 @@ CONSTRUCTS = [
     (bad.bad_closure_returned, UnsupportedError, r"function `scaled` returned"),
     (bad.bad_map_over_array, UnsupportedError, r"`map` over an array"),
     (bad.bad_map_kept, UnsupportedError, r"`map\(\.\.\.\)` iterator kept"),
-    (bad.bad_tuple_in_loop, UnsupportedError, r"tuple assigned to a variable"),
+    (bad.bad_tuple_in_loop, UnsupportedError, r"`p` holding a tuple on one path"),
     (bad.bad_star_args, UnsupportedError, r"\*args|star"),
     (bad.bad_star_kwargs, UnsupportedError, r"\*\*kwargs|star"),
     (bad.bad_del, UnsupportedError, r"\bdel\b"),

@@ -178,6 +178,29 @@ def inl_flags_decided_while_lowering(x, y):
     return s
 
 
+def inl_held_in_loop(x, y, n):
+    p = polar(x, y)
+    for i in range(n):
+        p = polar(p[0] * 0.9, p[1] + y)
+    return p[0] * p[1]
+
+
+def inl_held_swapped_in_loop(x, y, n):
+    p = (x, y)
+    for i in range(n):
+        p = (p[1], p[0] * 1.5)
+    return p[0] * p[1] + p[1]
+
+
+def inl_held_in_branch(x, y):
+    if x > y:
+        p = polar(x, y)
+    else:
+        p = (y, x * 2.0)
+    a, b = p
+    return a * b
+
+
 CASES = [
     (inl_unpack, (0.8, 0.6), (0, 1)),
     (inl_index, (0.8, -0.6), (0, 1)),
@@ -197,4 +220,8 @@ CASES = [
     (inl_parameter_assigned_in_a_loop, (0.7,), 0),
     (inl_keyword_only, (0.7,), 0),
     (inl_flags_decided_while_lowering, (0.7, -0.4), (0, 1)),
+    (inl_held_in_loop, (0.8, 0.6, 3), (0, 1)),
+    (inl_held_swapped_in_loop, (0.8, 0.6, 3), (0, 1)),
+    (inl_held_in_branch, (0.8, 0.6), (0, 1)),
+    (inl_held_in_branch, (0.6, 0.8), (0, 1)),
 ]
