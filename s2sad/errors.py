@@ -29,6 +29,7 @@ class Error(Exception):
     """Base of every error s2sad raises on purpose."""
 
     def __init__(self, message, filename=None, line=None):
+        filename = getattr(line, "filename", None) or filename
         self.filename = filename
         self.line = line
         if filename is not None and line is not None:
@@ -50,6 +51,20 @@ class UsageError(Error):
 
 class ArgumentError(Error):
     """A value passed at call time cannot be differentiated, e.g. a string or an int array."""
+
+
+class Line(int):
+    """A line number that knows its file: a statement of a helper inlined into its
+    caller (frontend/inline.py) keeps the helper's line, which an error names with the
+    helper's file, whatever function the statement now belongs to."""
+
+    def __new__(cls, number, filename):
+        line = super().__new__(cls, number)
+        line.filename = filename
+        return line
+
+    def __reduce__(self):
+        return Line, (int(self), self.filename)
 
 
 class Location:

@@ -69,11 +69,13 @@ bad_nonlocal = make_bad_nonlocal()
 
 def bad_nested_def(x):
     y = x * 2.0
+    if y > 0:
 
-    def helper(z):  # HERE
-        return z * z
+        def helper(z):  # HERE
+            return z * z
 
-    return helper(y)
+        y = helper(y)
+    return y
 
 
 def bad_class_def(x):
@@ -86,8 +88,37 @@ def bad_class_def(x):
 
 
 def bad_lambda(x):
-    square = lambda z: z * z  # HERE
-    return square(x)
+    pair = (lambda z: z * z, x)  # HERE
+    return pair[1]
+
+
+def bad_computed_function(x):
+    f = (lambda t: t * t) if x > 0 else (lambda t: -t)  # HERE
+    return f(x)
+
+
+def bad_closure_returned(x):
+    def scaled(t):
+        return t * x
+
+    return scaled  # HERE
+
+
+def bad_map_over_array(x):
+    y = x * np.ones(3)
+    return np.sum(np.array(list(map(math.sin, y))))  # HERE
+
+
+def bad_map_kept(x):
+    ys = map(math.sin, (x, 2.0 * x))  # HERE
+    return sum(ys)
+
+
+def bad_tuple_in_loop(x):
+    p = x
+    for i in range(3):
+        p = (p, x)  # HERE
+    return p[0]
 
 
 def bad_star_args(*args):  # HERE

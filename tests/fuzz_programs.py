@@ -27,8 +27,8 @@ written from
 
 About one program in ten is refused on purpose (`Program.refused` says what the error
 must mention, a `# refused` comment marks its line): a run-time index into a tuple of
-differentiated values (`t[n % 2]`, `t[i]` in a loop), such a tuple passed whole to a
-helper, `np.r_[...]` or `np.c_[...]` of differentiated values, or a call of a derivative
+differentiated values (`t[n % 2]`, `t[i]` in a loop), `np.r_[...]` or `np.c_[...]` of
+differentiated values, or a call of a derivative
 made by s2sad (`g = s2sad.grad(h1)` at module level). Its value reaches the result.
 About one valid program in five comes with a second cell (`Program.cell`), run in the
 module's namespace after the derivatives were taken, as a notebook does: it redefines a
@@ -97,7 +97,7 @@ EXPLICIT = ("fn(p, q, k) * math.cos(p)", "fn(math.sin(p), q, k) + 0.5 * q",
 # what a second cell may change
 CHANGES = ("factor", "helper", "code", "constant")
 # the refused constructs, and what the error must mention
-REFUSED = {"index": "tuple", "whole": "tuple", "r_": "np.r_[", "c_": "np.c_[",
+REFUSED = {"index": "tuple", "r_": "np.r_[", "c_": "np.c_[",
            "derived": "higher order"}
 
 
@@ -144,7 +144,7 @@ class Writer:
         self.pinned = set()  # parameters never assigned: a refused construct reads them
         self.refusal = None  # the refused construct still to write
         self.refused_name = None  # the name holding its value, which the result reads
-        self.whole = self.derived = None  # what the refused construct calls
+        self.derived = None  # what the refused construct calls
         self.exits_allowed = False
         self.in_loop = 0
         self.early = False  # an early return was written in this function
@@ -527,15 +527,13 @@ class Writer:
         r, kind = self.fresh("r"), self.refusal
         self.refusal, self.refused_name = None, r
         here, c = "  # refused", self.pick(CONSTANTS)
-        if kind in ("index", "whole"):
+        if kind == "index":
             t = self.fresh("t")
             if self.with_arrays and kind == "index" and self.chance(0.5):
                 items, use = ["v", self.array(1)], "np.sum({0})"
             else:
                 items, use = [self.active(), self.scalar(1)], "{0}"
             lines = [f"{indent}{t} = ({', '.join(self.draw(st.permutations(items)))})"]
-            if kind == "whole":
-                return lines + [f"{indent}{r} = {self.whole}({t}, {self.scalar(1)}, 1){here}"]
             if self.chance(0.5):
                 return lines + [f"{indent}{r} = {use.format(f'{t}[n % 2]')} * {c}{here}"]
             i = self.fresh("i")
@@ -713,10 +711,6 @@ def _module(draw, writer, params, helpers, array_result):
     cell = not refused and writer.chance(0.2) and \
         (draw(st.permutations(CHANGES)), writer.chance(0.3), writer.chance(0.7))
     blocks = [writer.add_helper() for _ in range(helpers)]
-    if writer.refusal == "whole":
-        writer.whole = writer.fresh("h")
-        blocks.append([f"def {writer.whole}(p, q, k):",
-                       "    return p[0] * q + math.sin(p[-1])"])
     if writer.refusal == "derived":
         if not writer.helpers:
             blocks.append(writer.add_helper())

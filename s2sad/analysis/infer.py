@@ -176,7 +176,8 @@ def _is_int(atom, kinds):
 def _written(function, op):
     """` (in `line`)`: the user's source line of an operation, for a message; the
     Wengert list's temporaries are never shown."""
-    text = linecache.getline(function.filename, op.line).strip()
+    filename = getattr(op.line, "filename", function.filename)  # an inlined helper's
+    text = linecache.getline(filename, op.line).strip()
     return f" (in `{text}`)" if text else ""
 
 

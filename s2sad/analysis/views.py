@@ -68,7 +68,8 @@ def check_views(function, kinds):
 def _view_of(function, op, base):
     """What a message calls the view `op` takes of `base`, with the user's line."""
     kind = "part" if op.prim is operator.getitem else "view"
-    text = linecache.getline(function.filename, op.line).strip()
+    filename = getattr(op.line, "filename", function.filename)  # an inlined helper's
+    text = linecache.getline(filename, op.line).strip()
     return f"a {kind} of `{base}` taken on line {op.line}" + (f" (`{text}`)" if text else "")
 
 

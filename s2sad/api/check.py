@@ -91,7 +91,8 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
             K.check_differentiable(args[position], names[position],
                                    (fn.__code__.co_filename, fn.__code__.co_firstlineno))
         point = _in_double(args, position)
-        label = f"'{names[position]}' (argument {position})"
+        label = f"'{names[position]}' (" + (f"argument {position - skip})" if position >= skip
+                                            else "the object the method is bound to)")
         checks += _check_one(fn, point, position, label, modes, rtol, dot_rtol, rng)
     return checks
 

@@ -24,7 +24,9 @@ from .values import all_float64, like, result_tangent, seed_like
 
 
 def has_containers(values):
-    return any(trees.is_container(value) for value in values)
+    """Whether a call takes the structured path: a container among its arguments, or a
+    constant the code calls or reads attributes of (a function, a class)."""
+    return any(trees.is_container(value) or trees.is_constant(value) for value in values)
 
 
 @dataclass

@@ -103,10 +103,10 @@ class _Builder:
             self.handles[role] = self.namer.fresh(role)
         self.def_name = def_name
         self.namer.reserve(self.def_name)
+        self.bindings.update(spec.function.bindings)
         self.printer = Printer(self.bind)
         self.callees = {}
         self.derived_callees = []
-        self.bindings.update(spec.function.constants)
         for op in spec.function.ops():
             if isinstance(op, ir.Op) and calls.is_user_function(op.prim) \
                     and op.callee.isidentifier():

@@ -15,11 +15,24 @@ def is_user_function(prim):
 
 def bound_arguments(op):
     """The call's arguments as atoms in the callee's parameter order, defaults filled in."""
+    return bound_atoms(op.prim, op.args, op.kwargs, op.callee)
+
+
+def bound_atoms(fn, args, kwargs, text):
+    """Atoms bound to `fn`'s parameters as Python binds them, in order, with the defaults
+    of the others."""
+    called = signature(fn)
     try:
-        bound = signature(op.prim).bind(*op.args, **dict(op.kwargs))
+        bound = called.bind(*args, **dict(kwargs))
     except TypeError as exc:
-        raise UnsupportedError(f"the call `{op.callee}(...)` does not match its signature: "
+        raise UnsupportedError(f"the call `{text}(...)` does not match its signature: "
                                f"{exc}.") from None
-    bound.apply_defaults()
-    return tuple(value if isinstance(value, (ir.Var, ir.Const, ir.Global, tuple))
-                 else ir.Const(value) for value in bound.arguments.values())
+    return tuple(bound.arguments[name] if name in bound.arguments else constant(p.default)
+                 for name, p in called.parameters.items())
+
+
+def constant(value):
+    """The atom of a default value: a tuple as a tuple of atoms."""
+    if type(value) is tuple:
+        return tuple(constant(item) for item in value)
+    return ir.Const(value)

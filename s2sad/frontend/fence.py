@@ -11,6 +11,7 @@ import gast
 
 from ..syntax.operators import BINARY, COMPARE, UNARY
 from .exits import EXITS
+from .names import SCOPES, own_walk
 
 UNSUPPORTED = {
     gast.Try: ("try/except", "move error handling outside the differentiated function."),
@@ -22,11 +23,9 @@ UNSUPPORTED = {
     gast.Yield: ("a generator (`yield`)", "return the value instead of yielding it."),
     gast.YieldFrom: ("a generator (`yield from`)", "return the value instead of yielding it."),
     gast.Global: ("a `global` statement", "pass the value as an argument and return results."),
-    gast.Nonlocal: ("a `nonlocal` statement", "pass the value as an argument and return results."),
+    gast.Nonlocal: ("a `nonlocal` statement", "return the new value from the nested function "
+                    "and assign it in the enclosing one: `scale = update(x)`."),
     gast.ClassDef: ("a class definition", "define the class outside the differentiated function."),
-    gast.FunctionDef: ("a nested function definition",
-                       "define the helper at module level; s2sad differentiates calls to it."),
-    gast.Lambda: ("a lambda", "define the helper with `def` at module level."),
     gast.Delete: ("a `del` statement", "leave the variable unused instead."),
     gast.Import: ("an import inside the function", "import at module level."),
     gast.ImportFrom: ("an import inside the function", "import at module level."),
@@ -44,37 +43,68 @@ UNSUPPORTED = {
 
 # what the lowering lowers (lower_*.py): any other statement or expression is refused
 _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gast.For,
-               gast.While, gast.Pass, gast.Break, gast.Continue, gast.Assert)
+               gast.While, gast.Pass, gast.Break, gast.Continue, gast.Assert, gast.FunctionDef)
 _EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
                 gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
-                gast.Tuple, gast.List, gast.Dict, gast.ListComp, gast.GeneratorExp)
+                gast.Tuple, gast.List, gast.Dict, gast.ListComp, gast.GeneratorExp, gast.Lambda)
 
 
 def check(parsed):
     """Raise `UnsupportedError` at the first construct s2sad cannot handle in `parsed`."""
     where = parsed.where
     node = parsed.node
-    args = node.args
-    if args.vararg or args.kwarg:
-        raise where.unsupported(node, "star-arguments (`*args`/`**kwargs`) in the signature",
-                                "list the parameters one by one.")
-    if getattr(args, "posonlyargs", None):
-        raise where.unsupported(node, "positional-only parameters",
-                                "remove the `/` from the signature.")
+    problem = _signature_problem(node)
+    if problem is not None:
+        raise where.unsupported(node, *problem)
     conditions = {id(child) for test in gast.walk(node)
                   if isinstance(test, (gast.If, gast.While, gast.IfExp, gast.Assert))
                   for child in gast.walk(test.test)} | {
         id(child) for generator in gast.walk(node) if isinstance(generator, gast.comprehension)
         for test in generator.ifs for child in gast.walk(test)}
     looped = {id(child) for loop in gast.walk(node) if isinstance(loop, (gast.For, gast.While))
-              for child in gast.walk(loop) if isinstance(child, gast.Return)}
+              for child in own_walk(loop) if isinstance(child, gast.Return)}
+    placed = {id(statement) for scope in [node] + nested_scopes_all(node)
+              if isinstance(scope, gast.FunctionDef) for statement in scope.body}
     live = {id(child) for statement in _live(node.body) for child in _own(statement)}
     for statement in node.body:
         for child in gast.walk(statement):
             problem = UNSUPPORTED.get(type(child)) or (
-                _problem(child, conditions, looped) if id(child) in live else None)
+                _problem(child, conditions, (looped, placed)) if id(child) in live
+                else None)
             if problem is not None:
                 raise where.unsupported(child, *problem)
+
+
+def nested_scopes_all(node):
+    """Every `def` and `lambda` inside `node`, however deep."""
+    return [child for child in gast.walk(node) if isinstance(child, SCOPES) and child is not node]
+
+
+def _signature_problem(node):
+    """The construct and the advice for a signature s2sad does not bind, or None."""
+    args = node.args
+    if args.vararg or args.kwarg:
+        return ("star-arguments (`*args`/`**kwargs`) in the signature",
+                "list the parameters one by one.")
+    if getattr(args, "posonlyargs", None):
+        return "positional-only parameters", "remove the `/` from the signature."
+    return None
+
+
+def _nested_problem(node, placed):
+    """The construct and the advice for a nested `def` or `lambda` s2sad does not
+    inline, or None."""
+    problem = _signature_problem(node)
+    if problem is not None:
+        return problem
+    if isinstance(node, gast.FunctionDef) and node.decorator_list:
+        return ("a decorated nested function", "define it without the decorator, or at "
+                "module level (s2sad differentiates the wrapper as written there).")
+    if isinstance(node, gast.FunctionDef) and id(node) not in placed:
+        return ("a nested `def` inside a branch or loop",
+                "define the nested function at the top level of the function's body; "
+                "a branch may choose which one to call.")
+    return None
 
 
 def _live(block):
@@ -108,9 +138,14 @@ def _own(statement):
                 yield from gast.walk(item)
 
 
-def _problem(node, conditions, looped):
+def _problem(node, conditions, found):
     """The construct and the advice for `node`, or None; `conditions` holds the nodes
-    kept as written, `looped` the `return`s inside a loop."""
+    kept as written; `found`: the `return`s inside a loop, those returning a tuple from
+    the differentiated function, and the statements at the top level of a function's
+    body (where a nested `def` may be)."""
+    looped, placed = found
+    if isinstance(node, (gast.FunctionDef, gast.Lambda)):
+        return _nested_problem(node, placed)
     if isinstance(node, gast.stmt):
         return _statement_problem(node, id(node) in looped)
     if isinstance(node, gast.Call) and any(keyword.arg is None for keyword in node.keywords):
@@ -137,11 +172,11 @@ def _statement_problem(node, in_loop):
         return ("an expression statement whose value is discarded",
                 "remove it (calls for side effects such as `print` are not differentiated).")
     if isinstance(node, gast.Return):
+        if node.value is None:
+            return ("a bare `return`", "return the value to differentiate.")
         if in_loop:
             return ("a `return` inside a loop",
                     "store the value in a variable, `break`, and return it after the loop.")
-        if node.value is None:
-            return ("a bare `return`", "return the value to differentiate.")
     return None
 
 

@@ -92,17 +92,24 @@ def _reads_containers(parsed):
 def _lowered(fn, layouts=None):
     parsed = read.parse(fn)
     fence.check(parsed)
-    identifiers = names.identifiers(parsed.node)
+    identifiers = names.scoped_identifiers(parsed.node)
     namer = Namer(identifiers)
     scope = read.Scope(parsed.fn)
-    function = lower.lower(parsed, namer, scope, layouts)
+    function, inlined = lower.lower(parsed, namer, scope, layouts)
     modules = {}
     for word in sorted(identifiers - queries.stored(parsed.node) - set(function.params)):
         found, value = scope.lookup(word, log=False)
         if found and isinstance(value, types.ModuleType):
             scope.lookup(word)  # generated code names the module by this word
             modules.setdefault(value, word)
-    return Front(function, namer, modules, scope.stamp(_constants(function)))
+    for word in sorted(set(inlined.spelled.values())):
+        value = inlined.named(word)
+        if isinstance(value, types.ModuleType):
+            modules.setdefault(value, word)
+    constants = _constants(function)
+    checks = [check for used, bound in inlined.scopes.values()
+              for check in used.stamp(constants | bound).checks]
+    return Front(function, namer, modules, stamps.Stamp(checks))
 
 
 def _constants(function):

@@ -98,7 +98,7 @@ class IterationLowering:
         variables are its own: comprehensions.py renames them)."""
         counters = {id(loop_target(loop)) for loop in gast.walk(self.parsed.node)
                     if isinstance(loop, gast.For) and loop_target(loop) is not None}
-        elsewhere = name in self.arguments or any(
+        elsewhere = name in self.params or any(
             n.id == name and id(n) not in counters for n in _assigned(self.parsed.node))
         return elsewhere or any(n.id == name for n in _assigned(node.body))
 

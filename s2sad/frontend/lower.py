@@ -11,36 +11,47 @@ name holds, which variables are mutable, the intermediates it may reuse. What ea
 of node lowers to is a job of its own, a mixin each: statements and assignments
 (lower_statements.py), control flow (lower_control.py), `for` loops (iteration.py) and
 what they run over (sequences.py), comprehensions (comprehensions.py) and their folds
-(folds.py), expressions (lower_expressions.py) and calls (lower_calls.py).
+(folds.py), expressions (lower_expressions.py), calls (lower_calls.py), calls inlined
+(inline.py) and functions as values (lower_functions.py). Containers known while
+lowering (tuples, dicts, records) are held as their leaves (records.py).
 """
 import gast
 
 from .. import ir, rules
+from ..errors import UnsupportedError
 from ..ir import trees
-from ..syntax import queries
 from . import exits, records
-from .lower_calls import CallLowering
 from .comprehensions import ComprehensionLowering
 from .folds import FoldLowering
+from .inline import Callee, InlineLowering, State, nested_return
 from .iteration import IterationLowering
+from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
+from .lower_functions import FunctionLowering
 from .lower_statements import StatementLowering
+from .names import compound_assigned, element_assigned, local_names
 from .sequences import SequenceLowering
-from .names import compound_assigned, element_assigned
 
 
 def lower(parsed, namer, scope, layouts=None):
-    """The `ir.Function` of a parsed (and fenced) function; `scope` resolves its names
-    (and logs what they meant). `layouts`: how each parameter is laid out (ir/layouts.py)
-    when some are containers, whose leaves then become the function's parameters."""
-    return _Lowerer(parsed, namer, scope, layouts).run()
+    """The `ir.Function` of a parsed (and fenced) function, and what inlining its calls
+    used (`inline.State`: the scopes of the helpers, the names of their values); `scope`
+    resolves its own names (and logs what they meant). `layouts`: how each parameter is
+    laid out (ir/trees.py) when some are containers, whose leaves then become the
+    function's parameters."""
+    lowerer = _Lowerer(parsed, namer, scope, layouts)
+    function = lowerer.run()
+    return function, lowerer.inlining
 
 
 class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLowering,
-               ComprehensionLowering, FoldLowering, ExpressionLowering, CallLowering):
+               ComprehensionLowering, FoldLowering, ExpressionLowering, CallLowering,
+               InlineLowering, FunctionLowering):
     """One lowering of one function: the state its mixins share, the block being built,
-    and the reuse of intermediates already computed."""
+    and the reuse of intermediates already computed. The state of the function whose body
+    is being lowered (its names, scope and result: inline.FRAME) is set aside while a
+    call is inlined."""
 
     def __init__(self, parsed, namer, scope, layouts=None):
         self.parsed = parsed
@@ -48,13 +59,16 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
         self.namer = namer
         self.scope = scope
         args = parsed.node.args
-        self.arguments = tuple(arg.id for arg in args.args + args.kwonlyargs)
-        self.constants = {}
-        self.env, self.params = _bound(self.arguments, layouts, namer, self.constants)
-        self.locals = queries.stored(parsed.node) | set(self.arguments)
+        self.params = tuple(arg.id for arg in args.args + args.kwonlyargs)
+        self.inlining = State(parsed, scope)
+        self.env, self.leaf_params = _bound(self.params, layouts, namer,
+                                            self.inlining.bindings)
+        self.locals = set(local_names(parsed.node))
         self.statements = exits.normalized_body(parsed)
         self.loop_names = {}   # a comprehension's variables: the names they have in the IR
         self.known_elements = {}   # comprehensions a fold lowered to a tuple of atoms
+        self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
+                            and isinstance(n.target, gast.Name)]
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
         self.fresh_arrays = set()
         self.block = []
@@ -66,16 +80,18 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
         self.inplace = []
         self.result = None
         self.result_var = None
-        # the leaf variables of each name that holds a container and is overwritten
-        self.components = {}
-        self.depth = 0
         self.rebound = False
         self.line = parsed.where.first_line
         self.node = parsed.node
+        # the leaf variables of each name that holds a container and is overwritten
+        self.components = {}
+        self.depth = 0   # branches and loops the statement being lowered is inside
+        self.read_in_loop = set()
+        self.result_target = None
+        self.definer = None
 
     def run(self):
-        if any(isinstance(n, gast.Return) for s in self.statements
-               if not isinstance(s, gast.Return) for n in gast.walk(s)):
+        if nested_return(self.statements):
             self.result_var = ir.Var(self.namer.fresh(self.parsed.name))
             self.mutable.add(self.result_var.name)
             self.result = self.result_var
@@ -87,10 +103,10 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
             result = self.components[self.result_var.name]
         if records.is_structure(result):
             result, layout = self.returned_leaves(result)
-        return ir.Function(self.parsed.name, self.params, self.block, result,
+        return ir.Function(self.parsed.name, self.leaf_params, self.block, result,
                            self.where.filename, self.where.first_line, self.parsed,
                            frozenset(self.mutable), tuple(self.inplace), self.rebound,
-                           layout, tuple(self.constants.items()))
+                           tuple(self.inlining.bindings.items()), layout)
 
     def returned_leaves(self, structure):
         """The leaves of a returned structure, each a variable of its own that no other
@@ -98,8 +114,9 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
         leaves, layout = records.flatten(structure)
         seen, distinct = set(), []
         for leaf in leaves:
+            self.check_plain(leaf, self.node, "returned")
             if not isinstance(leaf, ir.Var) or leaf.name in seen or \
-                    leaf.name in self.params or leaf.name in self.mutable:
+                    leaf.name in self.leaf_params or leaf.name in self.mutable:
                 leaf = self.emit(ir.Var(self.namer.fresh(self.parsed.name)), ir.COPY, (leaf,))
             seen.add(leaf.name)
             distinct.append(leaf)
@@ -148,18 +165,26 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
 
     def new_var(self, name):
         """The SSA variable for the next value of the user's variable `name`."""
-        if name in self.env or name in self.arguments:
-            return ir.Var(self.namer.version(name))
+        if name in self.env or name in self.params:
+            return ir.Var(self.namer.version(self.inlining.originals.get(name, name)))
         return ir.Var(name)
 
     def emit(self, target, prim, args, kwargs=(), callee=None, packed=None):
         """Append `target = prim(args)`; an intermediate computed before is reused."""
-        if any(isinstance(a, records.Record) for a in tuple(args) + tuple(v for _, v in kwargs)):
-            raise self.error(self.node, "passing a dict or an object to a function",
-                             "pass the values it holds (`d[\"k\"]`, `p.x`) instead.")
         key = _key(prim, args, kwargs, packed)
         if target is None and key in self.computed:
             return self.computed[key][0]
+        if any(isinstance(a, records.Record) for a in tuple(args) + tuple(v for _, v in kwargs)):
+            raise self.error(self.node, "passing a dict or an object to a function",
+                             "pass the values it holds (`d[\"k\"]`, `p.x`) instead.")
+        for atom in tuple(args) + tuple(value for _, value in kwargs):
+            if isinstance(atom, Callee):
+                what = "a lambda" if atom.name == "lambda" else f"the function `{atom.name}`"
+                raise UnsupportedError(
+                    f"{what} used as a value (chosen by a condition, assigned in a branch or "
+                    "loop, or passed to a function s2sad does not inline) is not supported. "
+                    "Call each function where it is chosen, or pass it straight to a "
+                    "function of yours that calls it.", self.where.filename, self.line)
         target = target or ir.Var(self.namer.temp())
         if target.name in self.mutable:
             self.forget({target.name})
@@ -176,10 +201,10 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
                          if target.name not in names and not reads & names}
 
 
-def _bound(arguments, layouts, namer, constants):
+def _bound(arguments, layouts, namer, bindings):
     """The `env` binding each parameter to its value, and the function's parameters: a
-    container's leaves (records.bind) in place of the container; its constants go into
-    `constants` by the name the generated code reads them by."""
+    container's leaves (records.bind) in place of the container; a constant it holds goes
+    into `bindings` by the name the generated code reads it by."""
     env, params = {}, []
     for position, argument in enumerate(arguments):
         layout = layouts[position] if layouts else trees.LEAF
@@ -187,7 +212,7 @@ def _bound(arguments, layouts, namer, constants):
             env[argument] = ir.Var(argument)
             params.append(argument)
         else:
-            env[argument], names = records.bind(argument, layout, namer, constants)
+            env[argument], names = records.bind(argument, layout, namer, bindings)
             params += names
     return env, tuple(params)
 

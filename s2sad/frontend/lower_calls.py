@@ -5,6 +5,7 @@ when it has a derivative rule or runs a function of the user's own (calls.py), a
 refused here, at the user's line, otherwise (advice.py says what to write instead).
 """
 import builtins
+import types
 
 import gast
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from .. import ir, rules
 from ..errors import UnsupportedError
 from . import advice, calls, read, records
+from .callees import Callee
 from .comprehensions import COMPREHENSIONS, is_numpy
 
 # builtins that take a container known while lowering apart, with nothing to run
@@ -24,9 +26,11 @@ class CallLowering:
     def expr_Call(self, node, target):
         if isinstance(node.func, gast.Attribute):
             value = self.expr(node.func.value)
-            if isinstance(value, records.Record) and value.by_attribute and \
-                    isinstance(value.fields.get(node.func.attr), ir.Global):
-                return self.call_of(node, value.fields[node.func.attr], target)
+            if isinstance(value, records.Record) and value.by_attribute:
+                if isinstance(value.fields.get(node.func.attr), ir.Global):
+                    return self.call_of(node, value.fields[node.func.attr], target)
+                if node.func.attr not in value.fields:
+                    return self.method_of(node, value, target)
             if records.is_structure(value):
                 return self.container_method(node, value)
             if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
@@ -34,15 +38,29 @@ class CallLowering:
         return self.call_of(node, self.expr(node.func), target)
 
     def call_of(self, node, func, target):
-        """A call of `func`, what the called expression denotes."""
+        """A call of `func`, what the called expression denotes: a function of the
+        user's inlined (`Callee`), or a module-level one."""
+        if isinstance(func, Callee):
+            args, kwargs, _ = self.call_arguments(node, None)
+            return self.inline(func, args, kwargs, node, target)
         if not isinstance(func, ir.Global):
             raise self.error(node, "calling a computed value",
-                             "call functions by their module-level name.")
+                             "call functions by their name (a module-level function, a "
+                             "nested `def` or a lambda assigned to a name); to choose "
+                             "between two, call each in its own branch.")
         folded = self.fold(node, func, target)
         if folded is not None:
             return folded
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
+        if func.value is builtins.map:
+            raise self.error(node, "a `map(...)` iterator used as a value",
+                             "build a tuple (`tuple(map(f, xs))`), unpack it (`a, b = "
+                             "map(f, xs)`) or loop over it; over an array, use NumPy "
+                             "functions on the whole array (`np.sin(x)`).")
+        if func.value in (builtins.tuple, builtins.list) and len(node.args) == 1 \
+                and not node.keywords and self.is_map(node.args[0]):
+            return self.mapped(node.args[0])
         if records.record_class(func.value) is not None:
             return self.construct(node, func)
         if func.value is builtins.dict and len(node.args) <= 1 and \
@@ -60,6 +78,9 @@ class CallLowering:
         func = self.callable(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
+        inlined = self.inlined_call(func, args, kwargs, node, target)
+        if inlined is not None:
+            return inlined
         return self.emit(target, func.value, args, kwargs, callee=func.text, packed=packed)
 
     def callable(self, node, func):
@@ -75,6 +96,38 @@ class CallLowering:
         if isinstance(func.value, (staticmethod,) + read.TRANSPARENT):
             return ir.Global(func.text, read.target(func.value))
         return func
+
+    def method_of(self, node, record, target):
+        """`self.predict(x)` or `model.predict(x)`, a method of an object known here:
+        its function inlined with the object as `self` (a staticmethod without it, a
+        classmethod with the class)."""
+        name = node.func.attr
+        member = records.class_member(record.cls, name)
+        if isinstance(member, staticmethod):
+            fn, first = member.__func__, ()
+        elif isinstance(member, classmethod):
+            fn, first = member.__func__, (self.bound_class(record.cls),)
+        elif isinstance(member, types.FunctionType):
+            fn, first = member, (record,)
+        else:
+            raise self.error(node, f"the method call `{advice.written(node.func)}(...)`",
+                             f"`{record.cls.__name__}` has no method `{name}` s2sad can "
+                             "read: define it with `def` in the class.")
+        if read.library(fn) is not None:
+            raise self.error(node, f"the method `{name}` of {read.library(fn)}",
+                             "call a function with a derivative rule instead.")
+        args, kwargs, _ = self.call_arguments(node, None)
+        return self.inline_function(fn, first + args, kwargs, node, target)
+
+    def bound_class(self, cls):
+        """The class `cls` as a value the generated code reads by a name of its own (a
+        classmethod's `cls`, whose attributes it may read)."""
+        for word, value in self.inlining.bindings.items():
+            if value is cls:
+                return ir.Global(word, cls)
+        word = self.namer.fresh(cls.__name__)
+        self.inlining.bindings[word] = cls
+        return ir.Global(word, cls)
 
     def container_method(self, node, held):
         """`d.get("k", 0.0)`, `d.items()`, `d.values()`, `d.keys()` of a dict known here:
@@ -155,6 +208,7 @@ class CallLowering:
         leading arguments, each differentiable on its own."""
         args = list(node.args)
         packed, leading = None, []
+        first = ()
         if getattr(rules.lookup(prim), "packs", False) and args:
             if isinstance(args[0], (gast.List, gast.Tuple)):
                 packed = self.pack(args.pop(0), leading)
@@ -162,8 +216,13 @@ class CallLowering:
                 packed = self.pack(self.expr(args.pop(0)), leading)
             elif isinstance(args[0], gast.Name) and isinstance(self.read(args[0]), tuple):
                 packed = self.pack(self.read(args.pop(0)), leading)
+            elif isinstance(args[0], gast.Call):
+                # a call that gives a tuple: a helper's values, `list(map(f, xs))`
+                first = (self.argument(args.pop(0)),)
+                if isinstance(first[0], tuple):
+                    packed, first = self.pack(first[0], leading), ()
         numpy = is_numpy(prim)
-        atoms = tuple(leading) + tuple(self.argument(arg, numpy) for arg in args)
+        atoms = tuple(leading) + first + tuple(self.argument(arg, numpy) for arg in args)
         kwargs = tuple((kw.arg, self.argument(kw.value, numpy)) for kw in node.keywords)
         return atoms, kwargs, packed
 
@@ -217,7 +276,10 @@ class CallLowering:
         if not isinstance(node, gast.AST):
             return node
         if isinstance(node, gast.List):
-            return tuple(self.argument(elt) for elt in node.elts)
+            items = tuple(self.argument(elt) for elt in node.elts)
+            for elt, item in zip(node.elts, items):
+                self.check_plain(item, elt, "stored in a tuple or list")
+            return items
         if isinstance(node, gast.ListComp) and numpy:
             leaves = []
             packed = self.pack(self.expr(node), leaves)

@@ -5,7 +5,9 @@ A mixin of the lowerer (lower.py), whose state it reads and writes (`for` loops 
 lowered in iteration.py). A condition is kept as written, its names renamed to what they
 hold, so that the backward sweep can replay the path the forward sweep took.
 """
+import ast
 import copy
+import warnings
 
 import gast
 
@@ -23,15 +25,22 @@ class ControlLowering:
     def stmt_If(self, node):
         self.promote_fields(node)
         test = self.test(node.test)
+        chosen = known(test)
+        if chosen is not None:
+            self.lower_block(node.body if chosen else node.orelse)
+            return
         body, fresh_body = self.nested(lambda: self.lower_block(node.body))
         orelse, fresh_else = self.nested(lambda: self.lower_block(node.orelse))
         self.compound(ir.If(test, body, orelse, self.line),
                       [(body, fresh_body), (orelse, fresh_else)])
 
     def expr_IfExp(self, node, target):
+        test = self.test(node.test)
+        chosen = known(test)
+        if chosen is not None:
+            return self.expr(node.body if chosen else node.orelse, target)
         var = target if target is not None else ir.Var(self.namer.temp())
         self.mutable.add(var.name)
-        test = self.test(node.test)
         body, fresh_body = self.nested(lambda: self.into(node.body, var))
         orelse, fresh_else = self.nested(lambda: self.into(node.orelse, var))
         self.compound(ir.If(test, body, orelse, self.line),
@@ -90,13 +99,15 @@ class ControlLowering:
                 reads.append(atom)
                 return gast.Name(id=atom.name, ctx=gast.Load(), annotation=None,
                                  type_comment=None)
-            if isinstance(atom, ir.Const) and type(atom.value) in (int, float, bool, str):
+            if isinstance(atom, ir.Const) and type(atom.value) in _LITERALS:
                 return gast.Constant(value=atom.value, kind=None)
             if isinstance(atom, ir.Global):
                 return gast.parse(atom.text, mode="eval").body
             if isinstance(atom, tuple):
                 return gast.Tuple(elts=[written(item, name) for item in atom],
                                   ctx=gast.Load())
+            lowerer.check_plain(atom, name, "called in a condition", "compute the value "
+                                "before the test: `c = f(x)`, then `if c:`.")
             return name
 
         class Rename(gast.NodeTransformer):
@@ -133,3 +144,28 @@ class ControlLowering:
 
         renamed = Rename().visit(copy.deepcopy(node))
         return ir.Test(renamed, tuple(dict.fromkeys(reads)), bool(calls))
+
+
+_LITERALS = (int, float, bool, str, type(None))
+# what a condition that reads only constants may hold to be decided while lowering
+_DECIDABLE = (gast.Constant, gast.Compare, gast.BoolOp, gast.UnaryOp, gast.Tuple, gast.Load,
+              gast.And, gast.Or, gast.Not, gast.USub, gast.Eq, gast.NotEq, gast.Lt, gast.LtE,
+              gast.Gt, gast.GtE, gast.Is, gast.IsNot, gast.In, gast.NotIn)
+
+
+def known(test):
+    """The truth of a condition that reads only constants (`if mode == "tanh":` in a
+    helper inlined with `mode="tanh"`, `if mask is not None:`), else None: only the
+    branch it takes is lowered, as Python runs only that one."""
+    if test.reads or test.calls or not all(isinstance(n, _DECIDABLE)
+                                           for n in gast.walk(test.node)):
+        return None
+    expression = ast.fix_missing_locations(
+        ast.Expression(body=gast.gast_to_ast(copy.deepcopy(test.node))))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # `"tanh" is not None`
+            code = compile(expression, "<test>", "eval")
+        return bool(eval(code, {"__builtins__": {}}))
+    except Exception:  # noqa: BLE001 - a condition Python would raise on runs as written
+        return None

@@ -37,18 +37,21 @@ class ExpressionLowering:
         name = node.id
         if name in self.env:
             return self.env[name]
-        if name in self.mutable and self.in_loop:
+        if name in self.mutable and name in self.locals and self.in_loop:
+            self.read_in_loop.add(name)
             return ir.Var(name)
         if name in self.locals:
             raise self.error(node, f"reading '{name}' before it is assigned",
                              "assign it before use.")
+        if self.definer is not None:
+            return self.read_enclosing(node)
         found, value = self.scope.lookup(name)
         if self.is_itself(name, found, value):
             return ir.Global(name, self.parsed.fn)
         if not found:
             raise self.error(node, f"the undefined name '{name}'",
                              "define it at module level or pass it as an argument.")
-        return ir.Global(name, value)
+        return ir.Global(self.spelled(name, value), value)
 
     def is_itself(self, name, found, value):
         """Whether the name a recursive function calls itself by means the function: also
@@ -65,7 +68,7 @@ class ExpressionLowering:
     def resolve(self, node):
         """The module-level object a dotted name denotes, or None."""
         if isinstance(node, gast.Name):
-            if node.id in self.locals:
+            if node.id in self.locals or self.encloses(node.id):
                 return None
             found, value = self.scope.lookup(node.id)
             return value if found else None
@@ -117,7 +120,9 @@ class ExpressionLowering:
 
     def argument_of(self, structure):
         """The parameter whose container `structure` is, or None."""
-        for name in self.arguments:
+        if self.parsed is not self.inlining.root:
+            return None
+        for name in self.params:
             held = self.env.get(name)
             if held is structure and records.is_structure(held):
                 return name
@@ -137,7 +142,10 @@ class ExpressionLowering:
         return self.emit(target, COMPARE[type(node.ops[0])], args)
 
     def expr_Tuple(self, node, target):
-        return tuple(self.expr(elt) for elt in node.elts)
+        items = tuple(self.expr(elt) for elt in node.elts)
+        for elt, item in zip(node.elts, items):
+            self.check_plain(item, elt, "stored in a tuple or list")
+        return items
 
     def expr_Subscript(self, node, target):
         if isinstance(node.slice, gast.Constant) and type(node.slice.value) is int \
@@ -187,6 +195,12 @@ class ExpressionLowering:
         if isinstance(held, records.Record) and held.by_attribute:
             if attribute in held.fields:
                 return held.fields[attribute]
+            member = records.class_member(held.cls, attribute)
+            if member is not None and not callable(member) and \
+                    not isinstance(member, (staticmethod, classmethod, property)):
+                # a class attribute (`EPS = 1e-8` in the class body): a constant
+                owner = self.bound_class(held.cls)
+                return ir.Global(f"{owner.text}.{attribute}", member)
             raise self.error(node, f"the attribute `{advice.written(node)}`",
                              f"the {held.describe()} has the fields "
                              f"{', '.join(map(str, held.fields))}; methods and class "

@@ -15,6 +15,7 @@ from .. import ir
 from ..syntax import queries
 from ..syntax.operators import BINARY
 from . import records
+from .callees import as_def
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -39,14 +40,27 @@ class StatementLowering:
         discarded."""
 
     def stmt_Return(self, node):
+        if self.parsed is not self.inlining.root:
+            return self.inlined_return(node)
         if self.result_var is not None:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
+        if not records.is_structure(self.result):
+            self.check_plain(self.result, node, "returned")
 
     def stmt_Assign(self, node):
         target = node.targets[0]
-        if isinstance(target, gast.Name):
+        if isinstance(target, gast.Name) and isinstance(node.value, gast.Lambda):
+            if target.id in self.mutable:
+                raise self.error(node, f"a lambda assigned to `{target.id}` in a branch or "
+                                 "loop", "assign each lambda to a name of its own, or "
+                                 "define the function with `def`.")
+            self.env[target.id] = self.closure(as_def(node.value, target.id), target.id)
+        elif isinstance(target, gast.Name):
+            if self.is_map(node.value):
+                raise self.error(node.value, "a `map(...)` iterator kept in a variable",
+                                 f"build a tuple: `{target.id} = tuple(map(...))`.")
             self.assign(target.id, node.value)
         elif isinstance(target, gast.Subscript):
             self.set_item(node, target, self.expr(node.value))
@@ -109,7 +123,7 @@ class StatementLowering:
             parts = [self.part(value, i, ir.Var(self.namer.temp()) if name in self.mutable
                                else self.new_var(name)) for i, name in enumerate(names)]
         else:
-            whole = self.expr(value)
+            whole = self.mapped(value) if self.is_map(value) else self.expr(value)
             if mutable and isinstance(whole, ir.Var):
                 self.mutable.add(whole.name)
             if isinstance(whole, tuple):
@@ -142,10 +156,11 @@ class StatementLowering:
         if records.is_structure(atom):
             self.store_structure(var.name, atom, node)
             return
-        if records.is_structure(self.env.get(var.name)):
+        if var.name in self.components:
             raise self.error(node, f"`{var.name}` holding a container on one path and a "
                              "single value on another", "give the two values names of "
                              "their own.")
+        self.check_plain(atom, node)
         if atom != var:
             self.emit(var, ir.COPY, (atom,))
         self.env[var.name] = var
@@ -156,6 +171,12 @@ class StatementLowering:
         (`state_0`, `params_W`), the same ones at every assignment, so that a loop can
         carry the container and the adjoint treats each leaf like any other variable."""
         held = self.components.get(name)
+        for leaf in records.leaves(structure):
+            self.check_plain(leaf, node, "stored in a container")
+        if held is None and (name in self.read_in_loop or self.depth and not
+                             records.is_structure(self.env.get(name, ()))):
+            raise self.error(node, f"`{name}` holding a container on one path and a single "
+                             "value on another", "give each a name of its own.")
         if held is not None and not records.same_shape(held, structure):
             if self.depth:
                 raise self.error(node, f"`{name}` holding containers of different shapes "

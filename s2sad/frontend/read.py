@@ -99,9 +99,8 @@ def bound(obj):
     callable object (`model`, whose class defines `__call__`): s2sad differentiates the
     method's function with the object as its first argument, a container of parameters
     like any other (ir/layouts.py). (obj, NOTHING) for anything else."""
-    if isinstance(obj, types.MethodType) and isinstance(obj.__func__, types.FunctionType) \
-            and not isinstance(obj.__self__, type):
-        return obj.__func__, obj.__self__
+    if isinstance(obj, types.MethodType) and isinstance(obj.__func__, types.FunctionType):
+        return obj.__func__, obj.__self__   # a classmethod's `cls` is a constant
     call = getattr(type(obj), "__call__", None)
     if not isinstance(obj, (types.FunctionType, type, Derivative) + TRANSPARENT) and \
             isinstance(call, types.FunctionType) and library(call) is None:

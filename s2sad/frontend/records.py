@@ -9,6 +9,7 @@ one variable per field; it keeps every leaf an ordinary scalar or array for the 
 and emitters, which never see a container.
 """
 import dataclasses
+import inspect
 
 from ..ir import Const, Global, Var, trees
 from ..ir.naming import identifier
@@ -53,6 +54,18 @@ def view(record, which):
     if which == "values":
         return record.values()
     return tuple(zip(keys, record.values()))
+
+
+_MISSING = object()
+
+
+def class_member(cls, name):
+    """What the class `cls` (or its bases) defines under `name`, without running a
+    descriptor (a staticmethod stays one), or None."""
+    if cls is None:
+        return None
+    member = inspect.getattr_static(cls, name, _MISSING)
+    return None if member is _MISSING else member
 
 
 def record_class(cls):

@@ -49,6 +49,8 @@ class SequenceLowering:
     def sequence(self, node, rebound=frozenset()):
         """What `node` iterates over: a tuple of atoms if known while lowering, else a
         `Counted` sequence whose atoms `rebound` (names the loop assigns) cannot change."""
+        if self.is_map(node):
+            return self.mapped(node)
         if isinstance(node, gast.Call):
             func = self.resolve(node.func)
             if func in _SEQUENCES:

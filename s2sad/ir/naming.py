@@ -29,6 +29,10 @@ class Namer:
     def reserve(self, name):
         self._taken.add(name)
 
+    def taken(self, name):
+        """Whether `name` is an identifier of the function or a name given out already."""
+        return name in self._taken
+
     def fresh(self, base):
         """`base` itself if it is free, else `base_1`, `base_2`, ..."""
         if base not in self._taken:

@@ -216,12 +216,12 @@ class Function:
     # its name no longer means it (`rec = s2sad.grad(rec)`): its own calls of itself
     # must reach a copy of it, not what the name means now
     rebound: bool = False
-    # how the returned leaves `result` make the returned container (ir/layouts.py), or
+    # (name, object) the generated code reads by a name of its own: a module-level value
+    # of an inlined helper from another module, which the caller's module may lack
+    bindings: tuple = ()
+    # how the returned leaves `result` make the returned container (ir/trees.py), or
     # None when the function returns one value
     layout: object = None
-    # (identifier, value) of each constant a container argument held (a function in an
-    # object's field), which the generated code reads by that name
-    constants: tuple = ()
 
     def ops(self):
         return list(walk(self.body))

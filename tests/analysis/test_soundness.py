@@ -96,15 +96,6 @@ def run_time_index(a, b, c, i):
     return x[i]  # HERE
 
 
-def passed_whole(a, b):
-    p = (a, b)
-    return pair_product(p)  # HERE
-
-
-def pair_product(p):
-    return p[0] * p[1]
-
-
 def concatenated_by_index(x):
     return np.sum(np.r_[x, 1.0] ** 2)  # HERE
 
@@ -120,7 +111,6 @@ def marked(fn):
 
 @pytest.mark.parametrize("fn, args, words", [
     (run_time_index, (1.0, 2.0, 3.0, 1), "tuple"),
-    (passed_whole, (1.0, 2.0), "tuple"),
     (concatenated_by_index, (np.ones(3),), "np.concatenate"),
     (column_stacked_by_index, (np.ones(3),), "np.column_stack"),
 ], ids=lambda v: getattr(v, "__name__", None))

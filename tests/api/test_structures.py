@@ -310,3 +310,56 @@ def _half_square(x):
 
 def _wrong_sum_of_squares(params):
     return np.sum(_half_square(params["w"]))
+
+
+class Linear:
+    """A model with a method calling another, a staticmethod, a classmethod and a class
+    constant: each is read where the method is inlined."""
+    EPS = 1e-3
+
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def predict(self, x):
+        return x @ self.w + self.b
+
+    def loss(self, x, y):
+        return np.mean((self.predict(x) - y) ** 2) + self.EPS * self.penalty(self.w)
+
+    @staticmethod
+    def penalty(w):
+        return np.sum(w ** 2)
+
+    @classmethod
+    def scaled(cls, x):
+        return np.sum(cls.EPS * x * x) + cls.penalty(x)
+
+
+def linear_loss(model, x, y):
+    return np.sum((model.predict(x) - y) ** 2)
+
+
+LINEAR = Linear(rng.normal(size=3), 0.5)
+XY = (rng.normal(size=(5, 3)), rng.normal(size=5))
+METHODS = [Program(LINEAR.loss, XY, 0), Program(linear_loss, (LINEAR,) + XY, 1),
+           Program(Linear.scaled, (rng.normal(size=3),), 0)]
+
+
+@pytest.mark.parametrize("program", METHODS, ids=_ids(METHODS))
+def test_methods_staticmethods_and_classmethods(program):
+    got = s2sad.grad(program.fn, wrt=program.wrt)(*program.args)
+    reference.map_leaves(lambda a, b: assert_close(a, b, rtol=1e-5), got,
+                         reference.gradient(program))
+    assert s2sad.check_grads(program.fn, program.args, wrt=program.wrt)
+
+
+def test_the_fields_of_the_object_a_method_is_bound_to():
+    assert s2sad.check_grads(linear_loss, (LINEAR,) + XY, wrt=(0, 1))
+    g = s2sad.grad(LINEAR.loss, wrt="self")(*XY)
+    h = 1e-6
+    up, down = Linear(LINEAR.w, 0.5 + h), Linear(LINEAR.w, 0.5 - h)
+    assert_close(g.b, (up.loss(*XY) - down.loss(*XY)) / (2 * h), rtol=1e-6)
+    assert_close(g.w, 2 * XY[0].T @ (LINEAR.predict(XY[0]) - XY[1]) / 5 + 2e-3 * LINEAR.w)
+    text = s2sad.source(LINEAR.loss, *XY, wrt="self")
+    assert "Linear.EPS" in text and "def loss_adjoint(self_w, self_b, x, y" in text

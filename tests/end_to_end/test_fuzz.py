@@ -21,8 +21,7 @@ place) and called three times after, then by new ones.
 
 An s2sad error of any kind fails the test: the generator writes only what the guide
 says s2sad supports, except in the programs it marks refused (a run-time index into a
-tuple, a tuple passed whole, `np.r_`/`np.c_` of differentiated values, a call of a
-derivative), which every mode must refuse with an s2sad.UnsupportedError naming the
+tuple, `np.r_`/`np.c_` of differentiated values, a call of a derivative), which every mode must refuse with an s2sad.UnsupportedError naming the
 program's file and the construct's line; another error, or a number, fails. A failure
 shows the shrunk program's source, its cell and the point, in the assertion message and
 in hypothesis's note, ready to paste into a file.
@@ -379,7 +378,7 @@ CONSTRUCTS = {
     "stacked decorators": r"^@d\d+\n@d\d+\n", "decorated f": r"^@d\d+\ndef f\(",
     # refused: every mode raises a located error
     "run-time index into a tuple": r"t\d+\[(n % 2|i\d+)\].*# refused$",
-    "tuple passed whole": r"h\d+\(t\d+, .*# refused$", "np.r_": r"np\.r_\[.*# refused$",
+    "np.r_": r"np\.r_\[.*# refused$",
     "np.c_": r"np\.c_\[.*# refused$", "call of a derivative": r"^g\d+ = s2sad\.grad\(h\d+\)",
     # second cells
     "helper redefined": r"^# cell 2(.|\n)*^(@d\d+\n)*def h\d+\(p, q, k\)",

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT.parent / "samples"))
 import dict_network  # noqa: E402
 import loops  # noqa: E402
 import seeds  # noqa: E402
+from programs.control_flow import helpers_inlined  # noqa: E402
 
 
 def logistic_nll(w, b, x, y):
@@ -57,6 +58,9 @@ CASES = {
                                                     wrt=(0, 1), mode="forward"),
     "dict_network": lambda: s2sad.source(dict_network.loss, dict_network.initial(),
                                          np.ones((4, 2)), np.ones(4)),
+    "inlined_pair": lambda: s2sad.source(helpers_inlined.inl_in_branch, 0.8, 0.6, wrt=(0, 1)),
+    "inlined_pair_tangent": lambda: s2sad.source(helpers_inlined.inl_in_branch, 0.8, 0.6,
+                                                 wrt=(0, 1), mode="forward"),
 }
 
 

@@ -11,6 +11,7 @@ from . import loop_carried, augmented_assignment, element_writes, integers_and_f
 from . import helper_calls, elman
 from . import iteration, comprehensions
 from . import containers
+from . import helpers_inlined, closures
 from .branches import br_elif
 from .break_continue import brk_first_above
 from .data import A, MIXED, anyv
@@ -26,7 +27,8 @@ CASES = (branches.CASES + conditional_expressions.CASES + returns.CASES + for_lo
          + while_loops.CASES + break_continue.CASES + nested_loops.CASES
          + loops_in_branches.CASES + loop_carried.CASES + augmented_assignment.CASES
          + element_writes.CASES + integers_and_flags.CASES + helper_calls.CASES
-         + iteration.CASES + comprehensions.CASES + containers.CASES)
+         + iteration.CASES + comprehensions.CASES + containers.CASES
+         + helpers_inlined.CASES + closures.CASES)
 
 # The version generated without example arguments is checked on these.
 GENERIC_CASES = [
