@@ -83,6 +83,8 @@ class _Planner:
         if record is not None:
             self.need(required, seen, record.reads)
         written = final.target.name
+        if ir.updates(final):
+            return  # a list grows: its old items are all still there
         if isinstance(final, ir.SetItem):
             if written in required:
                 self.pushed.add(Overwritten(id(final)))
@@ -101,7 +103,8 @@ class _Planner:
         array the loop writes into is saved write by write instead (a saved reference would
         see the writes)."""
         target = loop.target.name if isinstance(loop, ir.For) else None
-        written = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.Op)}
+        written = {s.target.name for s in ir.walk(loop.body)
+                   if isinstance(s, ir.Op) and not ir.updates(s)}
         in_place = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.SetItem)}
         outside = required & (written | {target}) - in_place
         for name in outside:

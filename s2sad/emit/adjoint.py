@@ -29,6 +29,7 @@ from ..syntax.printer import assign, name, store
 from . import composites
 from .accumulator import Accumulator
 from .control import range_call, retrace
+from .lists import replayed
 from .operations import OperationAdjoints
 
 
@@ -91,6 +92,7 @@ class AdjointEmitter:
         self.views = written_views(spec.function, self.kinds)
         self.reaching = flow.reaching(spec.function)
         self.uses = composites.reads(spec.function)
+        self.replayed = replayed(spec.function)
 
     # public
 
@@ -142,6 +144,9 @@ class AdjointEmitter:
                 target = statement.target.name
                 if target not in self.active or target not in self.adjoints.state:
                     continue
+                if ir.updates(statement):
+                    self.adjoints.lists.append(statement)
+                    continue
                 last = statement is fused[-1]
                 if last and target in self.mutable:
                     out = self.namer.fresh(target + "_new")
@@ -150,12 +155,15 @@ class AdjointEmitter:
                 else:
                     self.operations.rule_adjoint(statement, out if last else None)
         save = tape.Overwritten(id(final))
-        if not body and save not in self.pushed:
+        replay = ir.updates(final) and final.target.name in self.replayed
+        if not body and save not in self.pushed and not replay:
             return
         temps = {op.target.name for op in group
                  if isinstance(op, ir.Op) and op.target.name not in self.mutable}
         out_used = out in queries.loaded(body)
         restore = []
+        if replay:
+            restore.append(gast.Expr(value=self.fill("x.pop()", x=final.target.name)))
         if save in self.pushed:
             if out_used:
                 restore.append(assign(out, name(final.target.name)))
@@ -286,7 +294,8 @@ class AdjointEmitter:
         for statement in ir.statements(block):
             if isinstance(statement, (ir.Op, ir.SetItem)) and (
                     statement.target.name in self.active
-                    or tape.Overwritten(id(statement)) in self.pushed):
+                    or tape.Overwritten(id(statement)) in self.pushed
+                    or ir.updates(statement) and statement.target.name in self.replayed):
                 return True
             if tape.entries(statement, self.pushed):
                 return True

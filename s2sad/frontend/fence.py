@@ -51,8 +51,9 @@ _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gas
 _EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
                 gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
                 gast.Tuple, gast.List)
-RETURNING_TUPLE = ("returning a tuple",
+RETURNING_TUPLE = ("returning a tuple or a list",
                    "return one scalar or array (e.g. `np.stack` the outputs).")
+LIST_METHODS = ("append", "extend", "pop", "insert", "remove", "sort", "reverse", "clear")
 
 
 def check(parsed):
@@ -137,7 +138,8 @@ def _statement_problem(node, in_loop):
         return ("a `for` loop with several targets",
                 "use `for i in range(len(x))` and index the values.")
     if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)
-                                            and isinstance(node.value.value, str)):
+                                            and isinstance(node.value.value, str)) \
+            and not _list_method(node.value):
         return ("an expression statement whose value is discarded",
                 "remove it (calls for side effects such as `print` are not differentiated).")
     if isinstance(node, gast.Return):
@@ -149,6 +151,13 @@ def _statement_problem(node, in_loop):
         if isinstance(node.value, gast.Tuple):
             return RETURNING_TUPLE
     return None
+
+
+def _list_method(node):
+    """`xs.append(v)` and the other methods that change a list in place, whose value a
+    statement may discard (the lowering refuses all but `append` and `extend`)."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and isinstance(node.func.value, gast.Name) and node.func.attr in LIST_METHODS
 
 
 def _assignment_problem(node):

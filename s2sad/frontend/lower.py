@@ -21,6 +21,7 @@ from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
+from .lists import ListLowering, dynamic
 from .names import compound_assigned, element_assigned
 
 
@@ -30,7 +31,8 @@ def lower(parsed, namer, scope):
     return _Lowerer(parsed, namer, scope).run()
 
 
-class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLowering):
+class _Lowerer(ListLowering, StatementLowering, ControlLowering, ExpressionLowering,
+               CallLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed."""
 
@@ -47,6 +49,10 @@ class _Lowerer(StatementLowering, ControlLowering, ExpressionLowering, CallLower
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
+        # variables holding lists built at run time, and names whose list another holds
+        self.lists = dynamic(self.statements)
+        self.mutable |= self.lists
+        self.shared = set()
         self.fresh_arrays = set()
         self.block = []
         self.computed = {}

@@ -12,6 +12,7 @@ import numpy as np
 from .. import ir, rules
 from ..errors import UnsupportedError
 from . import advice, calls, read
+from .lists import Display, list_method_problem
 
 
 class CallLowering:
@@ -21,6 +22,9 @@ class CallLowering:
         if isinstance(node.func, gast.Attribute):
             value = self.expr(node.func.value)
             if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
+                if isinstance(value, tuple) or self.is_list(value):
+                    raise self.error(node, *list_method_problem(node.func.attr,
+                                                                advice.written(node.func.value)))
                 return self.method_call(node, value, target)
         func = self.expr(node.func)
         if not isinstance(func, ir.Global):
@@ -29,6 +33,11 @@ class CallLowering:
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
         func = self.callable(node, func)
+        listed = self.list_call(node, func, target)
+        if listed is not None:
+            return listed
+        if calls.is_user_function(func.value):
+            self.check_list_arguments(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
         return self.emit(target, func.value, args, kwargs, callee=func.text, packed=packed)
@@ -80,29 +89,32 @@ class CallLowering:
             else:
                 items.append(len(leaves))
                 leaves.append(self.expr(elt) if isinstance(elt, gast.AST) else elt)
-        return ir.Packed(tuple(items), "list" if isinstance(display, gast.List) else "tuple")
+        brackets = "list" if isinstance(display, (gast.List, Display)) else "tuple"
+        return ir.Packed(tuple(items), brackets)
 
     def extremum(self, node, func, target):
         """`max(a, b, c)` and `max([a, b, c])` as a chain of two-argument calls, which
         keeps Python's choice on ties (the first of equal values)."""
         args = node.args
+        held = self.list_extremum(node, func, target)
+        if isinstance(held, ir.Var):
+            return held
+        if held is not None:
+            args = list(held)
         if len(args) == 1 and isinstance(args[0], (gast.List, gast.Tuple)):
             args = args[0].elts
         if node.keywords or len(args) < 2:
             raise self.error(node, f"`{func.text}` of one sequence or with keywords",
                              f"list the values: `{func.text}(a, b)`; for the elements of an "
                              f"array use `np.{func.text}(x)`.")
-        result = self.expr(args[0])
+        def lowered(arg):
+            return self.expr(arg) if isinstance(arg, gast.AST) else arg
+        result = lowered(args[0])
         for position, arg in enumerate(args[1:], 2):
             last = position == len(args)
             result = self.emit(target if last else None, func.value,
-                               (result, self.expr(arg)), callee=func.text)
+                               (result, lowered(arg)), callee=func.text)
         return result
-
-    def expr_List(self, node, target):
-        raise self.error(node, "a list display outside a call",
-                         "pass the list straight to the function that takes it "
-                         "(`np.array([a, b])`, `np.stack([a, b])`), or use a NumPy array.")
 
     def argument(self, node):
         """An argument atom; a list display there is a shape or other constant tuple

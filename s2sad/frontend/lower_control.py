@@ -99,7 +99,9 @@ class ControlLowering:
 
         def body():
             if sequence is not None:
-                self.emit(ir.Var(name), operator.getitem, (sequence, counter))
+                prim = ir.OnList(operator.getitem) if self.is_list(sequence) \
+                    else operator.getitem
+                self.emit(ir.Var(name), prim, (sequence, counter))
                 self.env[name] = ir.Var(name)
             self.lower_block(node.body)
         block, fresh = self.nested(body)

@@ -88,6 +88,14 @@ class ExpressionLowering:
     def expr_BinOp(self, node, target):
         left = self.expr(node.left)
         right = self.expr(node.right)
+        listed = [isinstance(side, tuple) or self.is_list(side) for side in (left, right)]
+        if any(listed) and isinstance(node.op, gast.Add):
+            return self.joined(node, left, right, target)
+        if listed[0] and isinstance(node.op, gast.Mult) and isinstance(left, tuple):
+            return self.repeated(node, left, right)
+        if any(listed):
+            raise self.error(node, f"the operator `{type(node.op).__name__}` on a list",
+                             "make it an array first: `np.array(xs)`.")
         return self.emit(target, BINARY[type(node.op)], (left, right))
 
     def expr_UnaryOp(self, node, target):
@@ -117,6 +125,8 @@ class ExpressionLowering:
                                  "values", "index within the tuple.")
             if part is not None:
                 return part
+        if isinstance(value, tuple) or self.is_list(value):
+            return self.list_item(node, value, index, target)
         return self.emit(target, operator.getitem, (value, index))
 
     def index(self, node):
@@ -163,5 +173,6 @@ def constant_part(items, index):
     if isinstance(index, ir.Slice):
         parts = (index.lower, index.upper, index.step)
         if all(part is None or number(part) is not None for part in parts):
-            return items[slice(*(None if p is None else number(p) for p in parts))]
+            return type(items)(items[slice(*(None if p is None else number(p)
+                                             for p in parts))])
     return None

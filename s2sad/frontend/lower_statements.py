@@ -33,16 +33,12 @@ class StatementLowering:
     def stmt_Pass(self, node):
         pass
 
-    def stmt_Expr(self, node):
-        """A string standing alone (a docstring): the fence refuses any other value
-        discarded."""
-
     def stmt_Return(self, node):
         if self.result_var is not None:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
-        if isinstance(self.result, tuple):
+        if isinstance(self.result, tuple) or self.is_list(self.result):
             raise self.error(node, *fence.RETURNING_TUPLE)
 
     def stmt_Assign(self, node):
@@ -56,6 +52,7 @@ class StatementLowering:
 
     def assign(self, name, value):
         self.note_fresh(name, value)
+        self.list_assigned(name, value)
         if isinstance(value, gast.Name):
             source = self.read(value)
             if isinstance(source, ir.Var):
@@ -73,7 +70,7 @@ class StatementLowering:
         name must keep this value when the variable is overwritten later (so must each
         element of a tuple)."""
         if isinstance(atom, tuple):
-            return tuple(self.snapshot(item, None) for item in atom)
+            return type(atom)(self.snapshot(item, None) for item in atom)
         if isinstance(atom, ir.Var) and atom.name in self.mutable and atom.name != name:
             target = self.new_var(name) if name else None
             return self.emit(target, ir.COPY, (atom,))
@@ -93,9 +90,11 @@ class StatementLowering:
                 self.env.update(zip(names, values))
                 return
             parts = []
-            for elt in value.elts:
+            for name, elt in zip(names, value.elts):
                 part = ir.Var(self.namer.temp())
                 self.mutable.add(part.name)
+                if name in self.lists:
+                    self.lists.add(part.name)
                 self.into(elt, part)
                 parts.append(part)
         elif self.part_call(value, len(names)):
@@ -131,7 +130,12 @@ class StatementLowering:
     def into(self, node, var):
         """Lower `node` so that its value ends up in variable `var`."""
         atom = self.expr(node, var)
-        if atom != var:
+        if var.name in self.lists and not (isinstance(atom, tuple) or self.is_list(atom)):
+            raise self.error(node, f"assigning `{var.name}` a value that is not a list, "
+                             "where it also holds a list", "give the list a name of its own.")
+        if isinstance(atom, tuple) and var.name in self.lists:
+            self.made_list(atom, var)
+        elif atom != var:
             self.emit(var, ir.COPY, (atom,))
 
     def stmt_AugAssign(self, node):
@@ -153,6 +157,10 @@ class StatementLowering:
 
     def set_item(self, node, target, value, index=None):
         base = target.value
+        if base.id in self.lists or isinstance(self.env.get(base.id), tuple):
+            raise self.error(node, f"writing into an item of the list `{base.id}`",
+                             "append the new value to a list of its own, or make an array "
+                             f"(`{base.id} = np.zeros(n)`) and write its elements.")
         if base.id not in self.fresh_arrays:
             raise self.error(
                 node, f"writing into `{base.id}`, which may share memory with an argument "

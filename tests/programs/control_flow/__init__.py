@@ -8,7 +8,7 @@ their arrays from one seeded stream (data.rng), so this order fixes the numbers.
 from . import branches, conditional_expressions, returns, for_loops
 from . import while_loops, break_continue, nested_loops, loops_in_branches
 from . import loop_carried, augmented_assignment, element_writes, integers_and_flags
-from . import helper_calls, elman
+from . import helper_calls, elman, lists
 from .branches import br_elif
 from .break_continue import brk_first_above
 from .data import A, anyv
@@ -21,7 +21,8 @@ from .while_loops import while_halve
 CASES = (branches.CASES + conditional_expressions.CASES + returns.CASES + for_loops.CASES
          + while_loops.CASES + break_continue.CASES + nested_loops.CASES
          + loops_in_branches.CASES + loop_carried.CASES + augmented_assignment.CASES
-         + element_writes.CASES + integers_and_flags.CASES + helper_calls.CASES)
+         + element_writes.CASES + integers_and_flags.CASES + helper_calls.CASES
+         + lists.CASES)
 
 # The version generated without example arguments is checked on these.
 GENERIC_CASES = [
