@@ -141,7 +141,7 @@ class ListLowering:
                              "differentiated).")
         if base.id in self.params:
             raise self.error(call, f"appending to `{base.id}`, an argument of the function",
-                             f"start a list of its own (`ys = []`) and append to that; "
+                             "start a list of its own (`ys = []`) and append to that; "
                              "the caller's list must stay as it was.")
         if base.id in self.shared:
             raise self.error(call, f"appending to `{base.id}`, a list another name also "
