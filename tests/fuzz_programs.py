@@ -25,11 +25,13 @@ written from
 - decorators written with `functools.wraps` whose wrapper changes the value, forwarding
   `*args, **kwargs` or taking `(p, q, k)`, on helpers and on `f`, maybe stacked.
 
-About one program in ten is refused on purpose (`Program.refused` says what the error
-must mention, a `# refused` comment marks its line): a run-time index into a tuple of
-differentiated values (`t[n % 2]`, `t[i]` in a loop), such a tuple passed whole to a
-helper, `np.r_[...]` or `np.c_[...]` of differentiated values, or a call of a derivative
-made by s2sad (`g = s2sad.grad(h1)` at module level). Its value reaches the result.
+About one program in ten has a construct put in on purpose, mostly refused
+(`Program.refused` says what the error must mention, a `# refused` comment marks its
+line): a tuple of differentiated values passed whole to a helper, `np.r_[...]` or
+`np.c_[...]` of differentiated values, or a call of a derivative made by s2sad (`g =
+s2sad.grad(h1)` at module level); a run-time index into such a tuple (`t[n % 2]`, `t[i]`
+in a loop), once refused, is now a valid program (the tuple becomes a run-time list).
+Its value reaches the result.
 About one valid program in five comes with a second cell (`Program.cell`), run in the
 module's namespace after the derivatives were taken, as a notebook does: it redefines a
 helper with another body, swaps a helper's `__code__` for another function's, or
@@ -96,8 +98,8 @@ EXPLICIT = ("fn(p, q, k) * math.cos(p)", "fn(math.sin(p), q, k) + 0.5 * q",
             "fn(q, p, k) - math.tanh(q)", "fn(p, q * 0.5, k) * 1.5 + math.sin(q)")
 # what a second cell may change
 CHANGES = ("factor", "helper", "code", "constant")
-# the refused constructs, and what the error must mention
-REFUSED = {"index": "tuple", "whole": "tuple", "r_": "np.r_[", "c_": "np.c_[",
+# the constructs put in on purpose, and what the error must mention ("": none, valid)
+REFUSED = {"index": "", "whole": "tuple", "r_": "np.r_[", "c_": "np.c_[",
            "derived": "higher order"}
 
 
@@ -526,7 +528,7 @@ class Writer:
         every later result reads."""
         r, kind = self.fresh("r"), self.refusal
         self.refusal, self.refused_name = None, r
-        here, c = "  # refused", self.pick(CONSTANTS)
+        here, c = "  # refused" if REFUSED[kind] else "", self.pick(CONSTANTS)
         if kind in ("index", "whole"):
             t = self.fresh("t")
             if self.with_arrays and kind == "index" and self.chance(0.5):

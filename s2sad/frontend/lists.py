@@ -62,6 +62,13 @@ def dynamic(statements):
     return found
 
 
+def displayed(statements):
+    """The names assigned a list display anywhere."""
+    return {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
+            and isinstance(node.value, gast.List) for target in node.targets
+            if isinstance(target, gast.Name)}
+
+
 def _appending(node):
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
         and isinstance(node.func.value, gast.Name) and node.func.attr in APPENDING
@@ -151,6 +158,10 @@ class ListLowering:
             raise self.error(call, f"this call to `.{method}()`",
                              f"pass `.{method}()` one value.")
         values = self.expr(call.args[0])
+        if method == "append" and isinstance(values, tuple) and not isinstance(held, tuple):
+            raise self.error(call, "appending a list or tuple to a list built at run time",
+                             "append an array, `np.array([a, b])`, and stack the list, or "
+                             "keep one list per item.")
         if method == "append":
             values = [values]
         for arg in gast.walk(call.args[0]):

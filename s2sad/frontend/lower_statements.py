@@ -14,6 +14,7 @@ import numpy as np
 from .. import ir
 from ..syntax.operators import BINARY
 from . import fence
+from .lists import displayed
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -157,7 +158,8 @@ class StatementLowering:
 
     def set_item(self, node, target, value, index=None):
         base = target.value
-        if base.id in self.lists or isinstance(self.env.get(base.id), tuple):
+        if base.id in self.lists or base.id in displayed(self.statements) or \
+                isinstance(self.env.get(base.id), tuple):
             raise self.error(node, f"writing into an item of the list `{base.id}`",
                              "append the new value to a list of its own, or make an array "
                              f"(`{base.id} = np.zeros(n)`) and write its elements.")

@@ -28,7 +28,7 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
 from .axes import int_or_tuple, shift
-from .base import Add, Custom, NonDifferentiable, Sequence, register, total
+from .base import Add, Custom, register
 from .literals import literal
 from .structural import call, subscript
 
@@ -133,7 +133,6 @@ def _getitem_tangent(site):
 register(Custom("xs[i]", _getitem_kind, _getitem_adjoint, _getitem_tangent, constants=(1,),
                 doc="the item's adjoint is added to the list's at the index"),
          ir.OnList(operator.getitem))
-register(NonDifferentiable("len(xs)", K.INT), ir.OnList(builtins.len))
 
 
 def _concat_kind(arg_kinds, consts):
@@ -297,27 +296,3 @@ for _name in ("vstack", "hstack", "concatenate"):
                     _join_tangent(_name), names=("arrays", "axis"),
                     doc="each item's adjoint is its part of the result's"),
              ir.OnList(getattr(np, _name)))
-
-
-# ---------------------------------------------------------------- sums of displays
-
-def _display_sum_kind(arg_kinds, consts):
-    kind = K.broadcast(arg_kinds) if arg_kinds else K.INT
-    return K.SCALAR if kind == K.INT else kind
-
-
-def _display_sum_adjoint(site):
-    return {i: Add(site.g, reduce=not K.same_shape(site.kinds[i], site.out_kind))
-            for i in range(len(site.args)) if site.active[i]}
-
-
-def _display_sum_tangent(site):
-    return total(d for d in site.dots if d is not None)
-
-
-register(Sequence("sum", _display_sum_kind, _display_sum_adjoint, _display_sum_tangent,
-                  names=("iterable",), doc="of a list or tuple display: each item's "
-                  "adjoint gets the sum's"), builtins.sum)
-register(Sequence("math.fsum", lambda kinds, consts: K.SCALAR, _display_sum_adjoint,
-                  _display_sum_tangent, names=("iterable",), doc="of a list or tuple "
-                  "display: each item's adjoint gets the sum's"), math.fsum)
