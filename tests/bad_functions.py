@@ -374,6 +374,12 @@ def bad_return_list(x):
     return xs  # HERE
 
 
+def bad_list_plus_tuple(x):
+    p = [x, x * 2.0]
+    q = (x,)
+    return sum(p + q)  # HERE
+
+
 def bad_list_repeated_at_run_time(x, n):
     xs = [x] * int(n)  # HERE
     return sum(xs)

@@ -65,8 +65,8 @@ def infer(function, arg_kinds, callee_kind):
 def _waits(op, kinds):
     """Whether `op` reads a list whose items' kind is not known yet (`xs = []`, appended
     to only later in the text): a later pass knows it."""
-    return isinstance(op.prim, ir.OnList) and any(
-        kind_of(a, kinds).tag == "list" and kind_of(a, kinds).item is None for a in op.args)
+    lists = [kind_of(a, kinds) for a in op.args if kind_of(a, kinds).tag == "list"]
+    return isinstance(op.prim, ir.OnList) and all(kind.item is None for kind in lists)
 
 
 def _op_kind(op, kinds, callee_kind):

@@ -44,8 +44,12 @@ class Display(tuple):
 
 def dynamic(statements):
     """The names that hold a list built at run time: appended to, or assigned a list
-    display, inside a branch or loop, or extended by a list that is not a display."""
-    found = set()
+    display, inside a branch or loop, extended by a list that is not a display, or
+    appended to and assigned another value than a display (`ys = xs + []`)."""
+    appended = names_appended(statements)
+    found = {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
+             and not isinstance(node.value, gast.List) for target in node.targets
+             if isinstance(target, gast.Name) and target.id in appended}
 
     def visit(block, compound):
         for statement in block:
@@ -67,6 +71,19 @@ def displayed(statements):
     return {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
             and isinstance(node.value, gast.List) for target in node.targets
             if isinstance(target, gast.Name)}
+
+
+def shared(statements):
+    """The names an assignment `ys = xs` makes hold one list, wherever it stands (in a
+    loop it may come after an append in the text and before it in time)."""
+    lists = displayed(statements) | names_appended(statements)
+    found = set()
+    for node in queries.walk(statements):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Name):
+            names = {t.id for t in node.targets if isinstance(t, gast.Name)} | {node.value.id}
+            if names & lists:
+                found |= names
+    return found
 
 
 def _appending(node):
@@ -111,7 +128,14 @@ class ListLowering:
     def joined(self, node, left, right, target):
         """`p + q` of lists: known ones joined now, a run-time one at run time."""
         if isinstance(left, tuple) and isinstance(right, tuple):
+            if isinstance(left, Display) != isinstance(right, Display):
+                raise self.error(node, "adding a list and a tuple", "join lists with lists "
+                                 "and tuples with tuples (Python raises a TypeError).")
             return type(left)(left + right)
+        if isinstance(left, tuple) and not isinstance(left, Display) or \
+                isinstance(right, tuple) and not isinstance(right, Display):
+            raise self.error(node, "adding a list and a tuple", "join lists with lists "
+                             "and tuples with tuples (Python raises a TypeError).")
         if isinstance(left, tuple):
             left = self.made_list(left)
         if isinstance(right, tuple):

@@ -21,7 +21,7 @@ from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
-from .lists import ListLowering, dynamic
+from .lists import ListLowering, dynamic, shared
 from .names import compound_assigned, element_assigned
 
 
@@ -52,7 +52,7 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, ExpressionLower
         # variables holding lists built at run time, and names whose list another holds
         self.lists = dynamic(self.statements)
         self.mutable |= self.lists
-        self.shared = set()
+        self.shared = shared(self.statements)
         self.fresh_arrays = set()
         self.block = []
         self.computed = {}
@@ -129,6 +129,8 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, ExpressionLower
         target = target or ir.Var(self.namer.temp())
         if target.name in self.mutable:
             self.forget({target.name})
+        if prim is ir.COPY and self.is_list(args[0]):
+            self.lists.add(target.name)
         op = ir.Op(target, prim, tuple(args), tuple(kwargs), callee, self.line, packed)
         self.block.append(op)
         reads = {v.name for v in op.vars()}

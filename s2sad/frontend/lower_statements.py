@@ -14,7 +14,7 @@ import numpy as np
 from .. import ir
 from ..syntax.operators import BINARY
 from . import fence
-from .lists import displayed
+from .lists import Display, displayed
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -134,7 +134,8 @@ class StatementLowering:
         if var.name in self.lists and not (isinstance(atom, tuple) or self.is_list(atom)):
             raise self.error(node, f"assigning `{var.name}` a value that is not a list, "
                              "where it also holds a list", "give the list a name of its own.")
-        if isinstance(atom, tuple) and var.name in self.lists:
+        if isinstance(atom, tuple) and (var.name in self.lists or isinstance(atom, Display)
+                                        and var.name in self.mutable):
             self.made_list(atom, var)
         elif atom != var:
             self.emit(var, ir.COPY, (atom,))

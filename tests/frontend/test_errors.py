@@ -143,6 +143,7 @@ CONSTRUCTS = [
     (bad.bad_list_to_helper, UnsupportedError, r"passing the list `xs` to `two_parameters`"),
     (bad.bad_return_list, UnsupportedError, r"returning a tuple or a list"),
     (bad.bad_list_repeated_at_run_time, UnsupportedError, r"repeating a list .*run time"),
+    (bad.bad_list_plus_tuple, UnsupportedError, r"adding a list and a tuple"),
     (bad.bad_fstring, UnsupportedError, r"f-string|formatted string"),
     (bad.bad_break_in_tuple_loop, UnsupportedError, r"`break` in a loop over a tuple"),
     (bad.bad_and_or, UnsupportedError, r"`and`|`or`|\band\b.*\bor\b|boolean"),

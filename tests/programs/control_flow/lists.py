@@ -188,6 +188,35 @@ def list_in_branch(x, flag):
     return p[0] * p[1] + sum(p)
 
 
+def list_while_length(x):
+    xs = [x]
+    while len(xs) < 5:
+        xs.append(math.sin(xs[-1]) + x)
+    return xs[-1] * len(xs)
+
+
+def list_two_names(x):
+    xs = [x, 2 * x]
+    ys = xs
+    return sum(ys) * xs[0]
+
+
+def list_copied_then_appended(x, n):
+    xs = []
+    for t in range(n):
+        xs.append(x * t)
+    ys = xs + []
+    ys.append(x * x)
+    return sum(ys) * sum(xs) + ys[-1]
+
+
+def list_conditional_expression(x, c):
+    a = [x, 2 * x]
+    b = [math.exp(x)]
+    z = a if c else b
+    return sum(z) * z[-1]
+
+
 def list_helper(x, n):
     return list_append_sum(x, 0.5, n) * _running_mean(x, n)
 
@@ -263,6 +292,12 @@ CASES = [
     (list_nested_loops, (0.4, 3, 4), 0),
     (list_in_branch, (0.7, True), 0),
     (list_in_branch, (0.7, False), 0),
+    (list_while_length, (0.5,), 0),
+    (list_two_names, (0.5,), 0),
+    (list_copied_then_appended, (0.5, 3), 0),
+    (list_copied_then_appended, (0.5, 0), 0),
+    (list_conditional_expression, (0.4, True), 0),
+    (list_conditional_expression, (0.4, False), 0),
     (list_helper, (0.6, 4), 0),
     (trajectory_loss, (A([3.0, 4.0]), 0.1, pos(20, 2)), (0, 1)),
     (kalman_means, (anyv(8), 0.3, 0.5), (0, 1, 2)),
