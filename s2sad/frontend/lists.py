@@ -23,72 +23,19 @@ import gast
 import numpy as np
 
 from .. import ir, rules
-from ..syntax import queries
 from . import calls
-
-# what a list display in a variable is while lowering
-APPENDING = ("append", "extend")
+from .names import APPENDING
 # calls that take a run-time list whole, each with its own rule (rules/lists.py)
 WHOLE = {builtins.sum, math.fsum, np.array, np.asarray, np.stack, np.vstack, np.hstack,
          np.concatenate, builtins.max, builtins.min}
 # reductions that take an array: a list given to one is made an array first, as NumPy does
 REDUCTIONS = {np.mean, np.sum, np.prod, np.max, np.min, np.amax, np.amin, np.std, np.var,
               np.median, np.average, np.cumsum, np.cumprod, np.linalg.norm, np.dot}
-_METHODS = ("pop", "insert", "remove", "sort", "reverse", "clear", "index", "count", "copy")
 
 
 class Display(tuple):
     """The atoms of a list display known while lowering (a tuple display is a plain
     tuple): a call that takes it prints it with brackets, as the user wrote it."""
-
-
-def dynamic(statements):
-    """The names that hold a list built at run time: appended to, or assigned a list
-    display, inside a branch or loop, extended by a list that is not a display, or
-    appended to and assigned another value than a display (`ys = xs + []`)."""
-    appended = names_appended(statements)
-    found = {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
-             and not isinstance(node.value, gast.List) for target in node.targets
-             if isinstance(target, gast.Name) and target.id in appended}
-
-    def visit(block, compound):
-        for statement in block:
-            inside = compound or isinstance(statement, (gast.If, gast.For, gast.While))
-            if isinstance(statement, gast.Expr) and _appending(statement.value) and (
-                    compound or not isinstance(statement.value.args[0], (gast.List, gast.Tuple))):
-                found.add(statement.value.func.value.id)
-            if compound and isinstance(statement, gast.Assign) and \
-                    isinstance(statement.value, gast.List):
-                found.update(t.id for t in statement.targets if isinstance(t, gast.Name))
-            for field in ("body", "orelse"):
-                visit(getattr(statement, field, []) or [], inside)
-    visit(statements, False)
-    return found
-
-
-def displayed(statements):
-    """The names assigned a list display anywhere."""
-    return {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
-            and isinstance(node.value, gast.List) for target in node.targets
-            if isinstance(target, gast.Name)}
-
-
-def shared(statements):
-    """The names an assignment `ys = xs` makes hold one list, wherever it stands (in a
-    loop it may come after an append in the text and before it in time)."""
-    lists = displayed(statements) | names_appended(statements)
-    found = set()
-    for node in queries.walk(statements):
-        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Name):
-            names = {t.id for t in node.targets if isinstance(t, gast.Name)} | {node.value.id}
-            if names & lists:
-                found |= names
-    return found
-
-
-def _appending(node):
-    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-        and isinstance(node.func.value, gast.Name) and node.func.attr in APPENDING
 
 
 class ListLowering:
@@ -347,8 +294,3 @@ def list_method_problem(method, name):
                 "`x = np.array(xs)`, then `x[np.argsort(x)]` or `x[::-1]`.")
     return (f"the method call `{name}.{method}()`", "index the list, or make it an array "
             "with `np.array(xs)` and use NumPy functions.")
-
-
-def names_appended(statements):
-    """Names `statements` call `.append` or `.extend` on."""
-    return {n.func.value.id for n in queries.walk(statements) if _appending(n)}

@@ -21,8 +21,8 @@ from .lower_calls import CallLowering
 from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_statements import StatementLowering
-from .lists import ListLowering, dynamic, shared
-from .names import compound_assigned, element_assigned
+from .lists import ListLowering
+from .names import compound_assigned, dynamic_lists, element_assigned, shared_lists
 
 
 def lower(parsed, namer, scope):
@@ -50,9 +50,9 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, ExpressionLower
                             and isinstance(n.target, gast.Name)]
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
         # variables holding lists built at run time, and names whose list another holds
-        self.lists = dynamic(self.statements)
+        self.lists = dynamic_lists(self.statements)
         self.mutable |= self.lists
-        self.shared = shared(self.statements)
+        self.shared = shared_lists(self.statements)
         self.fresh_arrays = set()
         self.block = []
         self.computed = {}

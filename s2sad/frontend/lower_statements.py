@@ -14,7 +14,8 @@ import numpy as np
 from .. import ir
 from ..syntax.operators import BINARY
 from . import fence
-from .lists import Display, displayed
+from .lists import Display
+from .names import displayed_lists
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -159,7 +160,7 @@ class StatementLowering:
 
     def set_item(self, node, target, value, index=None):
         base = target.value
-        if base.id in self.lists or base.id in displayed(self.statements) or \
+        if base.id in self.lists or base.id in displayed_lists(self.statements) or \
                 isinstance(self.env.get(base.id), tuple):
             raise self.error(node, f"writing into an item of the list `{base.id}`",
                              "append the new value to a list of its own, or make an array "

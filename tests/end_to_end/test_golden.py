@@ -25,15 +25,6 @@ def logistic_nll(w, b, x, y):
     return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
-def recorded_path(x, a, n):
-    """A logistic map's path recorded with `append`, then made an array in a loss."""
-    path = []
-    for t in range(n):
-        x = a * x * (1.0 - x)
-        path.append(x)
-    return np.sum((np.array(path) - 0.5) ** 2)
-
-
 CASES = {
     "griewank_walther": lambda: s2sad.source(seeds.griewank_walther, 1.5, 0.5, wrt=(0, 1)),
     "neg_log_sigmoid": lambda: s2sad.source(seeds.neg_log_sigmoid, 1.5, 0.5, wrt=(0, 1)),
@@ -55,9 +46,9 @@ CASES = {
         loops.elman, np.ones((3, 2)), np.ones((2, 4)), np.ones((4, 4)), np.ones(4),
         np.ones((4, 1)), np.ones((3, 1)), wrt=(1, 2, 3), mode="forward"),
     "power_tangent": lambda: s2sad.source(loops.power, 1.5, 3, mode="forward"),
-    "recorded_path": lambda: s2sad.source(recorded_path, 0.3, 3.7, 10, wrt=(0, 1)),
-    "recorded_path_tangent": lambda: s2sad.source(recorded_path, 0.3, 3.7, 10, wrt=(0, 1),
-                                                  mode="forward"),
+    "recorded_path": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10, wrt=(0, 1)),
+    "recorded_path_tangent": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10,
+                                                  wrt=(0, 1), mode="forward"),
 }
 
 

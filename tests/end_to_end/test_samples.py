@@ -330,7 +330,7 @@ def test_scripts_that_compare_with_derivatives_worked_out_by_hand(name):
         assert theirs and len(ours) == len(theirs), line
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, err_msg=line)
         compared += 1
-    assert compared == {"loops": 7, "seeds": 1}[name]
+    assert compared == {"loops": 8, "seeds": 1}[name]
 
 
 def test_seed_script_prints_the_notes_gradient():
