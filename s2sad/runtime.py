@@ -15,6 +15,10 @@ the other elements (`prod_others`, for np.prod), the first extremal element
 `cumprod_adjoint`) and the cofactor matrix (`cofactor`, for np.linalg.det). The first
 five work for any rank and, in forward mode, for tangents with leading axes of
 directions.
+
+The adjoints and tangents of lists built at run time use four: zeros shaped like a list's
+items (`list_zeros`), a new list of sums (`add_each`, `add_to_each`) and an array's parts
+back in the shapes of the items joined into it (`split_like`).
 """
 import math
 
@@ -347,10 +351,11 @@ def split_like(g, items, axis, ndmin):
 # Every generated function reserves the names of these, whether it calls them or not.
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
-           "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma}
+           "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma,
+           "list_zeros": list_zeros, "add_each": add_each, "add_to_each": add_to_each,
+           "split_like": split_like}
 
 # These a rule binds by name only where it calls one (`Site.helper`): reserving them too
 # would take names such as `cumprod_adjoint`, the adjoint of a user's `cumprod`.
 BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, first_max, first_min, cumprod_tangent,
-                                           cumprod_adjoint, cofactor, list_zeros, add_each,
-                                           add_to_each, split_like)}
+                                           cumprod_adjoint, cofactor)}

@@ -349,8 +349,8 @@ def bad_list_of_mixed_kinds(x):
     xs = []
     for t in range(3):
         xs.append(t * 1.0)
-        xs.append(np.ones(2) * np.sum(x))  # HERE
-    return np.sum(np.array(xs))
+        xs.append(np.ones(2) * t)  # HERE
+    return np.sum(np.array(xs)) * x
 
 
 def bad_list_of_lists(x):

@@ -73,6 +73,8 @@ class _Planner:
                 control = self.controls.get(id(item))
                 if control is not None and control.mode == "reeval":
                     self.need(required, seen, {v.name for v in item.test.reads})
+                if control is not None:
+                    self.need(required, seen, set(control.reads))
             elif isinstance(item, (ir.For, ir.While)):
                 required = self.loop(item, required, seen)
         return required
@@ -122,6 +124,8 @@ class _Planner:
         if isinstance(loop, ir.For) and id(loop) in self.controls:
             self.need(after, seen, {v.name for v in ir.atom_vars(
                 (loop.start, loop.stop, loop.step))})
+        if id(loop) in self.controls:
+            self.need(after, seen, set(self.controls[id(loop)].reads))
         return after
 
     @staticmethod

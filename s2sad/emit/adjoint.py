@@ -225,7 +225,7 @@ class AdjointEmitter:
                  if v not in adjoints.state and flow.first([statement], v) == "set"}
         touched = [v for v in self.touched([statement])
                    if v in adjoints.state or (depth or v in reach) and v not in fresh]
-        adjoints.materialize(touched)
+        self.materialize_at(control, touched)
         later = [v for v in touched if depth or v in reach]
         before = (dict(adjoints.state), dict(adjoints.current))
         bodies = []
@@ -257,7 +257,7 @@ class AdjointEmitter:
         control = self.control(statement, depth)
         touched = [v for v in self.touched([statement])
                    if v in adjoints.state or flow.first(statement.body, v) != "set"]
-        adjoints.materialize(touched)
+        self.materialize_at(control, touched)
         if control.counter and depth:
             adjoints.statements.append(assign(control.counter, self.fill("pop()")))
         with adjoints.apart() as body:
@@ -280,6 +280,14 @@ class AdjointEmitter:
             saved = self.saved(save, depth, save.name)
             value = name(saved) if saved else self.fill("pop()")
             adjoints.statements.append(assign(save.name, value))
+
+    def materialize_at(self, control, names):
+        """The adjoints `names` made variables of their own where the backward sweep enters
+        a branch or loop; what that reads (a list's length) is noted for the tape plan."""
+        start = len(self.adjoints.statements)
+        self.adjoints.materialize(names)
+        made = self.adjoints.statements[start:]
+        control.reads = frozenset(queries.loaded(made) & set(self.kinds))
 
     def control(self, statement, depth):
         """How the backward sweep retraces `statement` (decided once, shared with the

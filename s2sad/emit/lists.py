@@ -54,8 +54,8 @@ class ListAdjoints:
         return self.helper(runtime.list_zeros, name(var))
 
     def helper(self, fn, *args):
-        bound = self.adjoints.printer.bind(fn, fn.__name__)
-        return gast.Call(func=name(bound), args=list(args), keywords=[])
+        return gast.Call(func=name(self.adjoints.handles[fn.__name__]), args=list(args),
+                         keywords=[])
 
     def owned(self, var):
         """Make the adjoint of `var` a list of its own, that items may be added to."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from .. import ir, rules, runtime
+from .. import ir, rules
 from ..analysis.infer import consts, kind_of
 from ..analysis.views import written_views
 from ..errors import located
@@ -291,12 +291,10 @@ class TangentEmitter(PrimalEmitter):
         kind = self.kinds[var]
         if kind.tag == "list":
             if self.vector:
-                return self._fill("list_zeros(y, directions)", y=var,
-                                  list_zeros=self.printer.bind(runtime.list_zeros, "list_zeros"))
+                return self._fill("list_zeros(y, directions)", y=var)
             if kind.item is None or kind.item.is_scalar:
                 return self._fill("[0.0] * len(y)", y=var)
-            return self._fill("list_zeros(y)", y=var,
-                              list_zeros=self.printer.bind(runtime.list_zeros, "list_zeros"))
+            return self._fill("list_zeros(y)", y=var)
         scalar = self.kinds[var].is_scalar
         if self.vector:
             return self._fill("np.zeros(directions)") if scalar else \

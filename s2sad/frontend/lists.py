@@ -158,7 +158,6 @@ class ListLowering:
         if not self.is_list(values):
             raise self.error(call, "extending a list by a value that is not a list",
                              "append it: `xs.append(v)`.")
-        values = self.stable(values, {held.name, values.name})
         length = self.emit(None, builtins.len, (values,), callee="len")
         counter = ir.Var(self.namer.fresh("item_index"))
         self.mutable.add(counter.name)

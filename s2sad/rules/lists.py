@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from .. import ir, runtime
+from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
@@ -51,11 +51,15 @@ class Item:
 
 
 def item_kind(kinds, what):
-    """The one kind of the items whose kinds are `kinds` (numbers may mix with integers),
+    """The one kind of the items whose kinds are `kinds` (numbers may mix with integers,
+    and anything with an unknown kind, for a derivative made without example arguments),
     or an error for a list of numbers and arrays, or of values that are neither."""
     found = None
     for kind in kinds:
         if kind is None:
+            continue
+        if kind.tag == "unknown" or found is not None and found.tag == "unknown":
+            found = K.UNKNOWN
             continue
         if kind.tag not in ("scalar", "int", "array"):
             raise UnsupportedError(f"{what} holding {kind}; s2sad differentiates lists of "
@@ -115,7 +119,7 @@ register(Custom(".append()", _append_kind, _emitted_apart, _emitted_apart, (0, 1
 def _getitem_kind(arg_kinds, consts):
     if isinstance(consts.get("index"), ir.Slice):
         return arg_kinds[0]
-    if arg_kinds[1] != K.INT:
+    if arg_kinds[1] not in (K.INT, K.UNKNOWN):
         raise UnsupportedError(f"indexing a list with {arg_kinds[1]}; index it with an "
                                "integer or a slice")
     return _item_of(arg_kinds)
@@ -263,8 +267,7 @@ def _join_adjoint(function):
     def adjoint(site):
         axis = site.consts.get("axis", 0)
         _, axis, ndmin, _ = _join_plan(function, site.kinds[0].item or K.SCALAR, axis)
-        pieces = site.helper(runtime.split_like, site.g, site.args[0], literal(axis),
-                             const(ndmin))
+        pieces = site.fill("split_like(g, a, k, n)", k=literal(axis), n=const(ndmin))
         return {0: Each(pieces)}
     return adjoint
 

@@ -13,6 +13,7 @@ from .branches import br_elif
 from .break_continue import brk_first_above
 from .data import A, anyv
 from .element_writes import prefix_sum
+from .lists import list_append_sum, list_read_back
 from .elman import ELMAN_ARGS
 from .loop_carried import accum_sq, logistic
 from .returns import ret_early
@@ -34,4 +35,6 @@ GENERIC_CASES = [
     (brk_first_above, (A([0.3, -0.5, 0.6, 0.95, 0.2]),), 0),
     (while_halve, (5.0,), 0),
     (elman.elman, ELMAN_ARGS, (1, 2, 3)),
+    (list_append_sum, (0.3, 0.9, 5), 0),
+    (list_read_back, (0.4, 0.9, 6), (0, 1)),
 ]

@@ -217,6 +217,70 @@ def list_conditional_expression(x, c):
     return sum(z) * z[-1]
 
 
+def list_append_top_level_branch(x, c):
+    xs = [x]
+    if c > 0:
+        xs.append(x * x)
+    xs.append(math.sin(x))
+    return sum(xs) * xs[-1]
+
+
+def list_append_before_break(x):
+    xs = []
+    while True:
+        x = x * 0.7
+        if x < 0.2:
+            break
+        xs.append(x * x)
+    return math.fsum(xs) + len(xs) * x
+
+
+def list_rows_read_by_index(W, n):
+    rows = []
+    for t in range(n):
+        rows.append(W[t] * (t + 1.0))
+    total = 0.0
+    for i in range(len(rows)):
+        total = total + rows[i][0] * rows[i - 1][1]
+    return total + np.sum(np.mean(rows, axis=0))
+
+
+def list_integers_then_numbers(x, n):
+    xs = [0]
+    for t in range(n):
+        xs.append(x * t)
+    return sum(xs) * max(xs)
+
+
+def list_while_on_last(x):
+    xs = [x]
+    while xs[-1] > 0.1:
+        xs.append(xs[-1] * 0.5 + 0.01 * x)
+    return sum(xs) * xs[-2]
+
+
+def list_extend_in_loop(x, n):
+    out = []
+    for i in range(n):
+        row = []
+        for j in range(3):
+            row.append(x * (i + j))
+        out.extend(row)
+    return sum(out) * out[-1]
+
+
+def list_iterate_nested(x, n):
+    xs = []
+    ys = []
+    for t in range(n):
+        xs.append(math.cos(x * t))
+    for v in xs:
+        ys.append(v * v)
+        for w in xs:
+            ys.append(v * w)
+    return sum(ys) + ys[n] * ys[-n]
+
+
 def list_helper(x, n):
     return list_append_sum(x, 0.5, n) * _running_mean(x, n)
 
@@ -260,6 +324,25 @@ def kalman_means(y, q, r):
     return math.fsum(nll) + 0.1 * np.sum(np.array(means[1:]) ** 2) + variances[-1]
 
 
+def kalman_arrays(y, A, Q):
+    """A two-state Kalman filter keeping the lists of its means and covariances."""
+    m = np.zeros(2)
+    P = np.eye(2)
+    means = []
+    covariances = []
+    for k in range(len(y)):
+        m = A @ m
+        P = A @ P @ A.T + Q
+        S = P[0, 0] + 1.0
+        K = P[:, 0] / S
+        m = m + K * (y[k] - m[0])
+        P = P - np.outer(K, P[0])
+        means.append(m)
+        covariances.append(P)
+    M = np.stack(means)
+    return np.sum(M ** 2) + np.sum(np.array(covariances)[:, 0, 0])
+
+
 def running_errors(w, xs, ys):
     """A running list of squared errors of a linear model, summed."""
     errors = []
@@ -298,8 +381,17 @@ CASES = [
     (list_copied_then_appended, (0.5, 0), 0),
     (list_conditional_expression, (0.4, True), 0),
     (list_conditional_expression, (0.4, False), 0),
+    (list_append_top_level_branch, (0.5, 1.0), 0),
+    (list_append_top_level_branch, (0.5, -1.0), 0),
+    (list_append_before_break, (2.0,), 0),
+    (list_rows_read_by_index, (anyv(4, 3), 4), 0),
+    (list_integers_then_numbers, (0.5, 4), 0),
+    (list_while_on_last, (2.0,), 0),
+    (list_extend_in_loop, (0.3, 3), 0),
+    (list_iterate_nested, (0.4, 3), 0),
     (list_helper, (0.6, 4), 0),
     (trajectory_loss, (A([3.0, 4.0]), 0.1, pos(20, 2)), (0, 1)),
     (kalman_means, (anyv(8), 0.3, 0.5), (0, 1, 2)),
     (running_errors, (anyv(3), anyv(6, 3), anyv(6)), 0),
+    (kalman_arrays, (anyv(6), A([[1.0, 0.1], [0.0, 1.0]]), 0.1 * np.eye(2)), (0, 1, 2)),
 ]
