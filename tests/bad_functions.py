@@ -374,6 +374,15 @@ def bad_return_list(x):
     return xs  # HERE
 
 
+def bad_write_into_appended_array(x):
+    a = np.zeros(2)
+    xs = []
+    for t in range(3):
+        a[0] = x * t  # HERE
+        xs.append(a)
+    return np.sum(np.stack(xs))
+
+
 def bad_list_plus_tuple(x):
     p = [x, x * 2.0]
     q = (x,)

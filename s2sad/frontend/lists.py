@@ -25,6 +25,7 @@ import numpy as np
 from .. import ir, rules
 from . import calls
 from .names import APPENDING
+
 # calls that take a run-time list whole, each with its own rule (rules/lists.py)
 WHOLE = {builtins.sum, math.fsum, np.array, np.asarray, np.stack, np.vstack, np.hstack,
          np.concatenate, builtins.max, builtins.min}
@@ -47,10 +48,19 @@ class ListLowering:
         return isinstance(atom, ir.Var) and atom.name in self.lists
 
     def expr_List(self, node, target):
+        self.held(node.elts)
         items = Display(self.snapshot(self.expr(elt), None) for elt in node.elts)
         if target is not None and target.name in self.lists:
             return self.emit(target, ir.LIST, items)
         return items
+
+    def held(self, nodes):
+        """The values of `nodes` go into a list, which holds them too: none may change in
+        place from now on."""
+        for node in nodes:
+            if isinstance(node, gast.Name):
+                self.aliased.add(node.id)
+                self.fresh_arrays.discard(node.id)
 
     def made_list(self, items, target=None):
         """A run-time list of `items` (atoms known while lowering)."""
@@ -74,15 +84,13 @@ class ListLowering:
 
     def joined(self, node, left, right, target):
         """`p + q` of lists: known ones joined now, a run-time one at run time."""
-        if isinstance(left, tuple) and isinstance(right, tuple):
-            if isinstance(left, Display) != isinstance(right, Display):
-                raise self.error(node, "adding a list and a tuple", "join lists with lists "
-                                 "and tuples with tuples (Python raises a TypeError).")
-            return type(left)(left + right)
-        if isinstance(left, tuple) and not isinstance(left, Display) or \
-                isinstance(right, tuple) and not isinstance(right, Display):
+        if any(isinstance(side, tuple) and not isinstance(side, Display)
+               for side in (left, right)) and not all(
+                   type(side) is tuple for side in (left, right)):
             raise self.error(node, "adding a list and a tuple", "join lists with lists "
                              "and tuples with tuples (Python raises a TypeError).")
+        if isinstance(left, tuple) and isinstance(right, tuple):
+            return type(left)(left + right)
         if isinstance(left, tuple):
             left = self.made_list(left)
         if isinstance(right, tuple):
@@ -135,11 +143,7 @@ class ListLowering:
                              "keep one list per item.")
         if method == "append":
             values = [values]
-        for arg in gast.walk(call.args[0]):
-            if isinstance(arg, gast.Name):
-                # the list holds the value too: it must not change in place
-                self.aliased.add(arg.id)
-                self.fresh_arrays.discard(arg.id)
+        self.held(call.args)
         if isinstance(held, tuple):
             values = [self.snapshot(value, None) for value in values]
             self.env[base.id] = Display(held + tuple(values))
@@ -193,9 +197,17 @@ class ListLowering:
         if isinstance(value, tuple):
             if fn is builtins.len:
                 return ir.Const(len(value))
+            packs = getattr(rules.lookup(fn), "packs", False)
             if fn in REDUCTIONS or isinstance(value, Display) and fn not in WHOLE \
-                    and not getattr(rules.lookup(fn), "packs", False):
+                    and not packs:
                 return self.through_array(node, func, target, value)
+            if packs:
+                leaves = []
+                packed = self.pack(value, leaves)
+                rest, kwargs = self.rest_arguments(node)
+                self.check_callable(node, func)
+                return self.emit(target, fn, tuple(leaves) + rest, kwargs, callee=func.text,
+                                 packed=packed)
             return None
         if not self.is_list(value):
             return None
@@ -250,7 +262,7 @@ class ListLowering:
             return isinstance(held, tuple) or self.is_list(held)
         if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
             return self.holds_list(node.value)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
             return self.holds_list(node.left) or self.holds_list(node.right)
         return isinstance(node, gast.List)
 

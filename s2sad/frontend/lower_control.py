@@ -14,7 +14,7 @@ import gast
 from .. import ir
 from ..syntax import queries
 from .lower_expressions import OUT_OF_RANGE, constant_part
-from .names import element_assigned
+from .names import element_assigned, held_by_lists
 
 
 class ControlLowering:
@@ -50,6 +50,8 @@ class ControlLowering:
         assigned = queries.stored(node) | element_assigned(node.body)
         self.forget(assigned)
         self.fresh_arrays -= {name for name in assigned if not self.always_fresh(node, name)}
+        # a list may hold them from the trip before
+        self.fresh_arrays -= held_by_lists(node.body)
         self.loop_kinds.append("loop")
 
     def always_fresh(self, node, name):

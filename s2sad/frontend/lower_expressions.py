@@ -91,8 +91,10 @@ class ExpressionLowering:
         listed = [isinstance(side, tuple) or self.is_list(side) for side in (left, right)]
         if any(listed) and isinstance(node.op, gast.Add):
             return self.joined(node, left, right, target)
-        if listed[0] and isinstance(node.op, gast.Mult) and isinstance(left, tuple):
+        if isinstance(node.op, gast.Mult) and isinstance(left, tuple):
             return self.repeated(node, left, right)
+        if isinstance(node.op, gast.Mult) and isinstance(right, tuple):
+            return self.repeated(node, right, left)
         if any(listed):
             raise self.error(node, f"the operator `{type(node.op).__name__}` on a list",
                              "make it an array first: `np.array(xs)`.")

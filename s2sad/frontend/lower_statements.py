@@ -15,7 +15,7 @@ from .. import ir
 from ..syntax.operators import BINARY
 from . import fence
 from .lists import Display
-from .names import displayed_lists
+from .names import displayed_lists, held_by_lists
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -165,6 +165,10 @@ class StatementLowering:
             raise self.error(node, f"writing into an item of the list `{base.id}`",
                              "append the new value to a list of its own, or make an array "
                              f"(`{base.id} = np.zeros(n)`) and write its elements.")
+        if base.id not in self.fresh_arrays and base.id in held_by_lists(self.statements):
+            raise self.error(node, f"writing into `{base.id}`, which a list may also hold",
+                             f"append a copy (`xs.append({base.id}.copy())`), or make a new "
+                             f"array (`{base.id} = np.zeros(n)`) before writing the next item.")
         if base.id not in self.fresh_arrays:
             raise self.error(
                 node, f"writing into `{base.id}`, which may share memory with an argument "

@@ -81,6 +81,22 @@ def shared_lists(statements):
     return found
 
 
+def held_by_lists(statements):
+    """The names of values a list holds: appended (`xs.append(a)`) or written in a list
+    display (`[a, b]`); an array among them must not be written into, for the list would
+    see the write."""
+    found = set()
+    for node in queries.walk(statements):
+        items = list(node.args if _appending(node) else node.elts
+                     if isinstance(node, gast.List) else [])
+        for item in items:
+            if isinstance(item, (gast.List, gast.Tuple)):
+                items.extend(item.elts)
+            elif isinstance(item, gast.Name):
+                found.add(item.id)
+    return found
+
+
 def _appending(node):
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
         and isinstance(node.func.value, gast.Name) and node.func.attr in APPENDING

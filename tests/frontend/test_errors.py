@@ -144,6 +144,8 @@ CONSTRUCTS = [
     (bad.bad_return_list, UnsupportedError, r"returning a tuple or a list"),
     (bad.bad_list_repeated_at_run_time, UnsupportedError, r"repeating a list .*run time"),
     (bad.bad_list_plus_tuple, UnsupportedError, r"adding a list and a tuple"),
+    (bad.bad_write_into_appended_array, UnsupportedError,
+     r"writing into `a`, which a list may also hold"),
     (bad.bad_fstring, UnsupportedError, r"f-string|formatted string"),
     (bad.bad_break_in_tuple_loop, UnsupportedError, r"`break` in a loop over a tuple"),
     (bad.bad_and_or, UnsupportedError, r"`and`|`or`|\band\b.*\bor\b|boolean"),

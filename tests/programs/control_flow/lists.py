@@ -54,6 +54,13 @@ def list_static_arrays(x, y):
     return np.sum(m * m) + np.sum(s[0] * s[1]) + np.sum(h ** 3)
 
 
+def list_static_repeated(x, y):
+    p = [x] * 2
+    q = 2 * (x, x * y)
+    r = (y, 2.0) + q
+    return sum(p) * sum(q) + sum(3 * [x]) + math.fsum(r) * max(r)
+
+
 def list_static_runtime_index(x, n):
     p = [x, x * x, math.sin(x)]
     total = 0.0
@@ -281,6 +288,16 @@ def list_iterate_nested(x, n):
     return sum(ys) + ys[n] * ys[-n]
 
 
+def list_of_rows_written(x, n):
+    rows = []
+    for t in range(n):
+        row = np.zeros(2)
+        row[0] = x * t
+        row[1] = math.sin(x) * x
+        rows.append(row)
+    return np.sum(np.stack(rows) ** 2)
+
+
 def list_helper(x, n):
     return list_append_sum(x, 0.5, n) * _running_mean(x, n)
 
@@ -359,6 +376,7 @@ CASES = [
     (list_static_append, (-0.6, 1.1), (0, 1)),
     (list_static_join, (0.8, anyv(3)), (0, 1)),
     (list_static_arrays, (anyv(3), anyv(3)), (0, 1)),
+    (list_static_repeated, (0.7, 1.3), (0, 1)),
     (list_static_runtime_index, (0.9, 7), 0),
     (list_append_sum, (0.3, 0.9, 5), (0, 1)),
     (list_append_sum, (0.3, 0.9, 0), (0, 1)),
@@ -389,6 +407,7 @@ CASES = [
     (list_while_on_last, (2.0,), 0),
     (list_extend_in_loop, (0.3, 3), 0),
     (list_iterate_nested, (0.4, 3), 0),
+    (list_of_rows_written, (0.5, 3), 0),
     (list_helper, (0.6, 4), 0),
     (trajectory_loss, (A([3.0, 4.0]), 0.1, pos(20, 2)), (0, 1)),
     (kalman_means, (anyv(8), 0.3, 0.5), (0, 1, 2)),
