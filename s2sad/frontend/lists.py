@@ -132,7 +132,7 @@ class ListLowering:
         if base.id in self.shared:
             raise self.error(call, f"appending to `{base.id}`, a list another name also "
                              "holds", "append to one name only; copy a list to give it "
-                             "another name (`ys = xs + []`).")
+                             "another name (`ys = list(xs)`).")
         if call.keywords or len(call.args) != 1:
             raise self.error(call, f"this call to `.{method}()`",
                              f"pass `.{method}()` one value.")
@@ -182,6 +182,9 @@ class ListLowering:
             return None
         fn = func.value
         first = node.args[0]
+        if fn is builtins.list and len(node.args) == 1 and not node.keywords and (
+                isinstance(first, (gast.List, gast.Tuple)) or self.holds_list(first)):
+            return self.copied(self.expr(first), target)
         if isinstance(first, (gast.List, gast.Tuple)):
             if fn in REDUCTIONS or fn in (builtins.sum, math.fsum) and len(node.args) == 1:
                 return None if fn in (builtins.sum, math.fsum) else \
@@ -220,6 +223,14 @@ class ListLowering:
                                  f"call `{func.text}(xs)` alone.")
             return self.emit(target, ir.OnList(fn), (value,) + rest, kwargs, callee=func.text)
         return self.through_array(node, func, target, value)
+
+    def copied(self, value, target):
+        """`list(xs)`: a new list holding the same items."""
+        if isinstance(value, tuple):
+            return Display(self.snapshot(value, None))
+        result = self.emit(target, ir.OnList(builtins.list), (value,), callee="list")
+        self.lists.add(result.name)
+        return result
 
     def through_array(self, node, func, target, value=None):
         """`np.mean(xs)`: NumPy makes the list an array first, and so does the lowering."""

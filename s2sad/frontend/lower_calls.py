@@ -107,6 +107,7 @@ class CallLowering:
             raise self.error(node, f"`{func.text}` of one sequence or with keywords",
                              f"list the values: `{func.text}(a, b)`; for the elements of an "
                              f"array use `np.{func.text}(x)`.")
+
         def lowered(arg):
             return self.expr(arg) if isinstance(arg, gast.AST) else arg
         result = lowered(args[0])

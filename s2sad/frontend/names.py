@@ -40,7 +40,7 @@ APPENDING = ("append", "extend")
 def dynamic_lists(statements):
     """The names that hold a list built at run time: appended to, or assigned a list
     display, inside a branch or loop, extended by a list that is not a display, or
-    appended to and assigned another value than a display (`ys = xs + []`)."""
+    appended to and assigned another value than a display (`ys = list(xs)`)."""
     appended = names_appended(statements)
     found = {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
              and not isinstance(node.value, gast.List) for target in node.targets

@@ -152,6 +152,9 @@ def _concat_tangent(site):
     return site.fill("a + b", a=site.dots[0], b=site.dots[1])
 
 
+register(Custom("list(xs)", lambda kinds, consts: kinds[0], lambda site: {0: Each(site.g)},
+                lambda site: site.fill("list(d)", d=site.dots[0]),
+                doc="the copy's adjoint goes to each item"), ir.OnList(builtins.list))
 register(Custom("xs + ys", _concat_kind, _concat_adjoint, _concat_tangent, (0, 1),
                 doc="each list's adjoint is its part of the result's"),
          ir.OnList(operator.add))

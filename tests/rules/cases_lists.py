@@ -59,6 +59,15 @@ def joined(x, n):
     return zs[0] * zs[-1] + sum(zs) + sum(xs + [x])
 
 
+def copied(x, n):
+    xs = []
+    for t in range(n):
+        xs.append(x * (t + 1.5) + math.sin(x * t))
+    ys = list(xs)
+    ys.append(x)
+    return sum(ys) * ys[0] + sum(xs)
+
+
 def summed(x, n):
     xs = []
     for t in range(n):
@@ -180,6 +189,7 @@ CASES = {
     "APPEND": check_list,
     "operator.getitem(list)": check_item,
     "operator.add(list)": lambda gen: check_grad(joined, (0.4, 3)),
+    "builtins.list(list)": lambda gen: check_grad(copied, (0.4, 3)),
     "builtins.sum(list)": check_sum,
     "math.fsum(list)": check_sum,
     "builtins.max(list)": lambda gen: check_grad(extremum, (0.4, 5)),

@@ -214,7 +214,11 @@ def list_copied_then_appended(x, n):
         xs.append(x * t)
     ys = xs + []
     ys.append(x * x)
-    return sum(ys) * sum(xs) + ys[-1]
+    zs = list(ys)
+    zs.append(x)
+    p = list([x, 2.0 * x])
+    p.append(x * x)
+    return sum(ys) * sum(xs) + ys[-1] + zs[-1] * zs[0] * sum(zs) + sum(p)
 
 
 def list_conditional_expression(x, c):
