@@ -302,6 +302,50 @@ def list_of_rows_written(x, n):
     return np.sum(np.stack(rows) ** 2)
 
 
+def list_break_after(x, n):
+    xs = []
+    for t in range(n):
+        if x * t > 2.0:
+            break
+        xs.append(math.sin(x * t))
+    return sum(xs) * len(xs)
+
+
+def list_branch_on_last(x, n):
+    xs = [x]
+    for t in range(n):
+        if xs[-1] > 0.5:
+            xs.append(xs[-1] * 0.9)
+        elif t % 2 == 0:
+            xs.append(xs[-1] + x)
+    return sum(xs) * xs[-1]
+
+
+def list_of_indices(x, n):
+    idx = []
+    for t in range(n):
+        idx.append((t * 2) % len(x))
+    total = 0.0
+    for k in range(len(idx)):
+        total = total + x[idx[k]] * x[idx[-1]]
+    return total
+
+
+def list_of_ragged_arrays(x, n):
+    parts = []
+    for t in range(n):
+        parts.append(x[:t + 1] * (t + 1.0))
+    c = np.concatenate(parts)
+    return np.sum(c ** 2) + np.sum(np.hstack(parts) * c)
+
+
+def list_helper_in_loop(x, n):
+    total = 0.0
+    for i in range(n):
+        total = total + _running_mean(x * i, i + 1)
+    return total
+
+
 def list_helper(x, n):
     return list_append_sum(x, 0.5, n) * _running_mean(x, n)
 
@@ -412,6 +456,12 @@ CASES = [
     (list_extend_in_loop, (0.3, 3), 0),
     (list_iterate_nested, (0.4, 3), 0),
     (list_of_rows_written, (0.5, 3), 0),
+    (list_break_after, (0.7, 6), 0),
+    (list_branch_on_last, (0.8, 6), 0),
+    (list_branch_on_last, (0.3, 6), 0),
+    (list_of_indices, (anyv(5), 6), 0),
+    (list_of_ragged_arrays, (anyv(4), 4), 0),
+    (list_helper_in_loop, (0.5, 4), 0),
     (list_helper, (0.6, 4), 0),
     (trajectory_loss, (A([3.0, 4.0]), 0.1, pos(20, 2)), (0, 1)),
     (kalman_means, (anyv(8), 0.3, 0.5), (0, 1, 2)),
