@@ -379,6 +379,8 @@ CONSTRUCTS = {
     "wrapper with parameters": r"def wrapper\(p, q, k\)", "decorated helper": r"^@d\d+\ndef h",
     "stacked decorators": r"^@d\d+\n@d\d+\n", "decorated f": r"^@d\d+\ndef f\(",
     "run-time index into a tuple": r"t\d+\[(n % 2|i\d+)\]",
+    "list built by append": r"^\s+l\d+\.append\(", "append under an if":
+    r"^\s+if .*:\n\s+l\d+\.append\(", "list of arrays stacked": r"np\.stack\(l\d+",
     # refused: every mode raises a located error
     "tuple passed whole": r"h\d+\(t\d+, .*# refused$", "np.r_": r"np\.r_\[.*# refused$",
     "np.c_": r"np\.c_\[.*# refused$", "call of a derivative": r"^g\d+ = s2sad\.grad\(h\d+\)",
