@@ -15,6 +15,10 @@ the other elements (`prod_others`, for np.prod), the first extremal element
 `cumprod_adjoint`) and the cofactor matrix (`cofactor`, for np.linalg.det). The first
 five work for any rank and, in forward mode, for tangents with leading axes of
 directions.
+
+The adjoints and tangents of lists built at run time use four: zeros shaped like a list's
+items (`list_zeros`), a new list of sums (`add_each`, `add_to_each`) and an array's parts
+back in the shapes of the items joined into it (`split_like`).
 """
 import math
 
@@ -322,10 +326,43 @@ def cofactor(a):
     return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vt
 
 
+def list_zeros(items, directions=None):
+    """Zeros shaped like each item of the list `items` (with `directions` in front, in
+    vector mode): the adjoint or tangent of a list that no derivative has reached."""
+    if directions is None:
+        return [np.zeros_like(item) if isinstance(item, np.ndarray) else 0.0
+                for item in items]
+    return [np.zeros((directions,) + np.shape(item)) for item in items]
+
+
+def add_each(bars, values):
+    """A new list holding each of `bars` plus its value in `values` (a list, or an
+    array's rows): no item is changed in place, since one may share memory with
+    another adjoint."""
+    return [bar + value for bar, value in zip(bars, values)]
+
+
+def add_to_each(bars, value):
+    """A new list holding each of `bars` plus `value`."""
+    return [bar + value for bar in bars]
+
+
+def split_like(g, items, axis, ndmin):
+    """The parts of `g`, the adjoint of the items of a list joined along `axis` (each made
+    at least `ndmin`-dimensional first, as np.vstack and np.hstack do), each in its
+    item's shape."""
+    shapes = [np.shape(item) for item in items]
+    lengths = [((1,) * (ndmin - len(shape)) + shape)[axis] for shape in shapes]
+    parts = np.split(g, np.cumsum(lengths)[:-1], axis=axis)
+    return [np.reshape(part, shape) for part, shape in zip(parts, shapes)]
+
+
 # Every generated function reserves the names of these, whether it calls them or not.
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
-           "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma}
+           "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma,
+           "list_zeros": list_zeros, "add_each": add_each, "add_to_each": add_to_each,
+           "split_like": split_like}
 
 # These a rule binds by name only where it calls one (`Site.helper`): reserving them too
 # would take names such as `cumprod_adjoint`, the adjoint of a user's `cumprod`.

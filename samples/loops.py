@@ -87,6 +87,16 @@ def halvings(x: float):
     return x * n
 
 
+def recorded_path(x: float, a: float, n: int):
+    """A logistic map's path recorded with `append`, then made an array in a loss: the
+    list is its own tape, so the adjoint pops each item's adjoint in the backward trip."""
+    path = []
+    for t in range(n):
+        x = a * x * (1.0 - x)
+        path.append(x)
+    return np.sum((np.array(path) - 0.5) ** 2)
+
+
 def power(x: float, n: int):
     """Recursion on an integer argument."""
     if n == 0:
@@ -115,3 +125,11 @@ if __name__ == "__main__":
           (4 * x ** 3 + c * sum(j * x ** (j - 1) for j in range(1, 4))) * math.exp(c))
     print("halvings(5.0):          ", s2sad.grad(halvings)(5.0), "by hand", 3 / 8)
     print("power(1.5, 3):          ", s2sad.grad(power)(1.5, 3), "by hand", 3 * 1.5 ** 2)
+    slope, by_hand = 1.0, 0.0
+    x = 0.3
+    for _ in range(10):
+        slope *= 3.7 * (1 - 2 * x)
+        x = 3.7 * x * (1 - x)
+        by_hand += 2 * (x - 0.5) * slope
+    print("recorded_path(.3, 3.7, 10):", s2sad.grad(recorded_path)(0.3, 3.7, 10), "by hand",
+          by_hand)

@@ -318,12 +318,6 @@ def bad_double_star_call(x, options=None):
     return np.sum(y, **options)  # HERE
 
 
-def bad_list_comprehension(x):
-    y = x * 2.0
-    z = [y * i for i in range(3)]  # HERE
-    return np.sum(z)
-
-
 def bad_generator_expression(x):
     y = x * 2.0
     g = (y * i for i in range(3))  # HERE
@@ -336,10 +330,94 @@ def bad_dict_computed_key(x):
     return d[y]
 
 
-def bad_list_literal(x):
-    y = x * 2.0
-    z = [x, y]  # HERE
-    return np.sum(z)
+def bad_list_item_write(x):
+    xs = [x, x * 2.0]
+    xs[0] = x * x  # HERE
+    return sum(xs)
+
+
+def bad_list_pop(x):
+    xs = []
+    for t in range(3):
+        xs.append(x * t)
+    last = xs.pop()  # HERE
+    return last + sum(xs)
+
+
+def bad_list_insert(x):
+    xs = [x, x * 2.0]
+    xs.insert(0, x)  # HERE
+    return sum(xs)
+
+
+def bad_list_sort(x):
+    xs = []
+    for t in range(3):
+        xs.append(x * t)
+    xs.sort()  # HERE
+    return xs[0]
+
+
+def bad_append_to_argument(x, xs):
+    xs.append(x)  # HERE
+    return x
+
+
+def bad_append_to_shared_list(x):
+    xs = []
+    ys = xs
+    for t in range(3):
+        ys.append(x * t)  # HERE
+    return sum(xs)
+
+
+def bad_list_of_mixed_kinds(x):
+    xs = []
+    for t in range(3):
+        xs.append(t * 1.0)
+        xs.append(np.ones(2) * t)  # HERE
+    return np.sum(np.array(xs)) * x
+
+
+def bad_list_of_lists(x):
+    rows = []
+    for t in range(3):
+        rows.append([x, x * t])  # HERE
+    return np.sum(np.array(rows))
+
+
+def bad_list_to_helper(x):
+    xs = []
+    for t in range(3):
+        xs.append(x * t)
+    return two_parameters(xs, x)  # HERE
+
+
+def bad_return_list(x):
+    xs = []
+    for t in range(3):
+        xs.append(x * t)
+    return xs  # HERE
+
+
+def bad_write_into_appended_array(x):
+    a = np.zeros(2)
+    xs = []
+    for t in range(3):
+        a[0] = x * t  # HERE
+        xs.append(a)
+    return np.sum(np.stack(xs))
+
+
+def bad_list_plus_tuple(x):
+    p = [x, x * 2.0]
+    q = (x,)
+    return sum(p + q)  # HERE
+
+
+def bad_list_repeated_at_run_time(x, n):
+    xs = [x] * int(n)  # HERE
+    return sum(xs)
 
 
 def bad_fstring(x):

@@ -245,6 +245,12 @@ def pow(x, y):
     return lift(x) ** y
 
 
+def fsum(xs):
+    """`math.fsum`: the values summed exactly rounded, the tangents summed the same way."""
+    xs = [lift(x) for x in xs]
+    return Dual(math.fsum(x.val for x in xs), math.fsum(x.dot for x in xs))
+
+
 def cbrt(x):
     x = lift(x)
     y = math.copysign(abs(x.val) ** (1.0 / 3.0), x.val)
@@ -271,7 +277,7 @@ class _Namespace(types.SimpleNamespace):
 _FUNCTIONS = {name: _unary(name, slope) for name, slope in UNARY.items()}
 _LOG = _unary("log", lambda x, y: 1.0 / x)
 dual_math = _Namespace(math, log=log, atan2=atan2, hypot=hypot, pow=pow, cbrt=cbrt,
-                       **_FUNCTIONS)
+                       fsum=fsum, **_FUNCTIONS)
 
 # NumPy calls a ufunc's method of the same name on object elements: np.sin(d) is d.sin()
 UFUNC_METHODS = {"sin": "sin", "cos": "cos", "tan": "tan", "exp": "exp",

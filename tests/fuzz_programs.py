@@ -21,15 +21,19 @@ written from
   constant indices `t[0]`, `t[-1]`, unpacking `a, b = t` (also of a slice `t[1:]`,
   `t[::-1]`), loops `for u in t:`, `np.stack(t)` and `np.array(t)`; the names a tuple
   was built from are overwritten after it, so reading it must give the old values;
+- lists built by `append` in a `range` loop (maybe under an `if`), of numbers or of
+  arrays, read whole (`sum`, `math.fsum`, `max`, `np.array`, `np.stack`), by their last
+  item and at the loop's index;
 - module constants read as numbers, and factors read only as `array * K`;
 - decorators written with `functools.wraps` whose wrapper changes the value, forwarding
   `*args, **kwargs` or taking `(p, q, k)`, on helpers and on `f`, maybe stacked.
 
-About one program in ten is refused on purpose (`Program.refused` says what the error
-must mention, a `# refused` comment marks its line): a run-time index into a tuple of
-differentiated values (`t[n % 2]`, `t[i]` in a loop), `np.r_[...]` or `np.c_[...]` of
-differentiated values, or a call of a derivative
-made by s2sad (`g = s2sad.grad(h1)` at module level). Its value reaches the result.
+About one program in ten has a construct put in on purpose, mostly refused
+(`Program.refused` says what the error must mention, a `# refused` comment marks its
+line): `np.r_[...]` or `np.c_[...]` of differentiated values, or a call of a derivative
+made by s2sad (`g = s2sad.grad(h1)` at module level); a run-time index into a tuple of
+differentiated values (`t[n % 2]`, `t[i]` in a loop), once refused, is now a valid
+program (the tuple becomes a run-time list). Its value reaches the result.
 About one valid program in five comes with a second cell (`Program.cell`), run in the
 module's namespace after the derivatives were taken, as a notebook does: it redefines a
 helper with another body, swaps a helper's `__code__` for another function's, or
@@ -96,8 +100,15 @@ EXPLICIT = ("fn(p, q, k) * math.cos(p)", "fn(math.sin(p), q, k) + 0.5 * q",
             "fn(q, p, k) - math.tanh(q)", "fn(p, q * 0.5, k) * 1.5 + math.sin(q)")
 # what a second cell may change
 CHANGES = ("factor", "helper", "code", "constant")
-# the refused constructs, and what the error must mention
-REFUSED = {"index": "tuple", "r_": "np.r_[", "c_": "np.c_[",
+# a list built at run time read into a number ({0} is the list)
+LIST_OF_NUMBERS = ("sum({0})", "math.fsum({0}) * 0.5", "max({0}) - min({0})",
+                   "np.sum(np.array({0}) ** 2)", "{0}[-1] * len({0})",
+                   "np.mean({0}) + {0}[len({0}) // 2]")
+LIST_OF_ARRAYS = ("np.sum(np.stack({0}) ** 2)", "np.sum({0}[-1] * {0}[0])",
+                  "np.sum(sum({0}))", "np.mean(np.array({0}))",
+                  "np.sum(np.stack({0}, axis=1)[0])")
+# the constructs put in on purpose, and what the error must mention ("": none, valid)
+REFUSED = {"index": "", "r_": "np.r_[", "c_": "np.c_[",
            "derived": "higher order"}
 
 
@@ -308,6 +319,8 @@ class Writer:
             options += ["tuple"] * 3
         if self.tuples:
             options += ["unpack"] * 2 + (["tuple_var_loop"] * 2 if depth < 3 else [])
+        if depth < 3:
+            options += ["list"]
         return getattr(self, "s_" + self.pick(options))(indent)
 
     def target(self, stem, names):
@@ -408,6 +421,27 @@ class Writer:
         self.scalars.append(e)
         lines = self.loop(f"for {e} in {items}:", indent)
         self.scalars.remove(e)
+        return lines
+
+    def s_list(self, indent):
+        """A list started with one item and appended to in a `range` loop (under an `if`
+        now and then), whose items read the loop's index and the list's last item; then
+        read whole into a new number."""
+        items, i, r = self.fresh("l"), self.fresh("i"), self.fresh("a")
+        arrays = bool(self.arrays) and self.chance(0.4)
+        value = self.array if arrays else self.bounded
+        lines = [f"{indent}{items} = [{value(1)}]"]
+        self.indices.append(i)
+        last = f"{items}[-1]" if not arrays else f"np.sum({items}[-1])"
+        item = f"{value(1)} * 0.5 + {self.pick(BOUNDED).format(last)} * 0.25"
+        self.indices.remove(i)
+        body = [f"{indent}    {items}.append({item})"]
+        if self.chance(0.3):
+            body = [f"{indent}    if {self.condition()}:", "    " + body[0]]
+        lines += [f"{indent}for {i} in range({self.pick(self.bounds)}):"] + body
+        reads = (LIST_OF_ARRAYS if arrays else LIST_OF_NUMBERS)
+        lines.append(f"{indent}{r} = {self.pick(reads).format(items)}")
+        self.scalars.append(r)
         return lines
 
     def s_exit(self, indent):
@@ -526,7 +560,7 @@ class Writer:
         every later result reads."""
         r, kind = self.fresh("r"), self.refusal
         self.refusal, self.refused_name = None, r
-        here, c = "  # refused", self.pick(CONSTANTS)
+        here, c = "  # refused" if REFUSED[kind] else "", self.pick(CONSTANTS)
         if kind == "index":
             t = self.fresh("t")
             if self.with_arrays and kind == "index" and self.chance(0.5):

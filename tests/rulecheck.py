@@ -37,6 +37,8 @@ def describe(prim):
         return f".{prim.name}()"
     if isinstance(prim, ir.Part):
         return f"{describe(prim.prim)}[{prim.index}]"
+    if isinstance(prim, ir.OnList):
+        return f"{describe(prim.prim)}(list)"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
                            ("math.", math), ("np.linalg.", np.linalg), ("np.", np)):
         name = getattr(prim, "__name__", None)

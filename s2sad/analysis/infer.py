@@ -41,7 +41,7 @@ def infer(function, arg_kinds, callee_kind):
     for _ in range(10):
         before = K.settled(kinds)
         for op in ops:
-            if any(v.name not in kinds for v in op.vars()):
+            if any(v.name not in kinds for v in op.vars()) or _waits(op, kinds):
                 continue
             try:
                 kind = _op_kind(op, kinds, callee_kind)
@@ -60,6 +60,13 @@ def infer(function, arg_kinds, callee_kind):
         if isinstance(op, ir.Op):
             kinds.setdefault(op.target.name, K.UNKNOWN)
     return kinds
+
+
+def _waits(op, kinds):
+    """Whether `op` reads a list whose items' kind is not known yet (`xs = []`, appended
+    to only later in the text): a later pass knows it."""
+    lists = [kind_of(a, kinds) for a in op.args if kind_of(a, kinds).tag == "list"]
+    return isinstance(op.prim, ir.OnList) and all(kind.item is None for kind in lists)
 
 
 def _op_kind(op, kinds, callee_kind):
@@ -126,7 +133,7 @@ def consts(op, rule, kinds):
             values.setdefault("computed", set()).add(name)
     if op.args and isinstance(op.args[0], tuple):
         values["shape_rank"] = len(op.args[0])
-    if op.prim is operator.getitem:
+    if op.prim in (operator.getitem, ir.OnList(operator.getitem)):
         parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
         # a list compared by identity: a part may be an (unhashable) index array
         ints = [p for p in parts if _is_int(p, kinds)]

@@ -73,6 +73,8 @@ class _Planner:
                 control = self.controls.get(id(item))
                 if control is not None and control.mode == "reeval":
                     self.need(required, seen, {v.name for v in item.test.reads})
+                if control is not None:
+                    self.need(required, seen, set(control.reads))
             elif isinstance(item, (ir.For, ir.While)):
                 required = self.loop(item, required, seen)
         return required
@@ -83,6 +85,8 @@ class _Planner:
         if record is not None:
             self.need(required, seen, record.reads)
         written = final.target.name
+        if ir.updates(final):
+            return  # a list grows: its old items are all still there
         if isinstance(final, ir.SetItem):
             if written in required:
                 self.pushed.add(Overwritten(id(final)))
@@ -101,7 +105,8 @@ class _Planner:
         array the loop writes into is saved write by write instead (a saved reference would
         see the writes)."""
         target = loop.target.name if isinstance(loop, ir.For) else None
-        written = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.Op)}
+        written = {s.target.name for s in ir.walk(loop.body)
+                   if isinstance(s, ir.Op) and not ir.updates(s)}
         in_place = {s.target.name for s in ir.walk(loop.body) if isinstance(s, ir.SetItem)}
         outside = required & (written | {target}) - in_place
         for name in outside:
@@ -119,6 +124,8 @@ class _Planner:
         if isinstance(loop, ir.For) and id(loop) in self.controls:
             self.need(after, seen, {v.name for v in ir.atom_vars(
                 (loop.start, loop.stop, loop.step))})
+        if id(loop) in self.controls:
+            self.need(after, seen, set(self.controls[id(loop)].reads))
         return after
 
     @staticmethod

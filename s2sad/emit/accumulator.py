@@ -20,6 +20,7 @@ from ..syntax import queries
 from ..syntax.printer import assign, augment, name
 from ..syntax.simplify import binop, number
 from ..syntax.template import const, fill
+from .lists import ListAdjoints
 from .values import new_array
 
 
@@ -54,6 +55,7 @@ class Accumulator:
             and isinstance(s.args[0], ir.Var)}
         self.undefined = flow.maybe_undefined(function)
         self.templates = _templates(function, self.kinds)
+        self.lists = ListAdjoints(self)
 
     def bar(self, var):
         """The name the adjoint of `var` currently lives in: its own `var_bar`, or the
@@ -108,6 +110,9 @@ class Accumulator:
             state = self.state.get(var)
             bar = self.namer.bar(var)
             scalar = self.kinds[var].is_scalar
+            if self.kinds[var].tag == "list":
+                self.lists.owned(var)
+                continue
             if state is None:
                 self.statements.append(assign(bar, self.zero(var)))
             elif state == "alias" and not scalar:
@@ -121,6 +126,8 @@ class Accumulator:
         """A zero adjoint for `var`: `0.0` for a number, or for an array that may not
         exist yet on this path and is only ever added to; else an array of its shape."""
         kind = self.kinds[var]
+        if kind.tag == "list":
+            return self.lists.zero(var)
         if kind.is_scalar or (var in self.undefined and var not in self.indexed):
             return gast.Constant(value=0.0, kind=None)
         if not kind.known:
@@ -130,6 +137,9 @@ class Accumulator:
     def contribute(self, atom, contribution, out_kind):
         """Add one contribution to the adjoint of `atom` (if it is active)."""
         if not isinstance(atom, ir.Var) or atom.name not in self.active:
+            return
+        if self.kinds[atom.name].tag == "list":
+            self.lists.contribute(atom.name, contribution)
             return
         if isinstance(contribution, rules.Scatter):
             self.scatter(atom, contribution)

@@ -29,6 +29,7 @@ from ..syntax.printer import assign, name, store
 from . import composites
 from .accumulator import Accumulator
 from .control import range_call, retrace
+from .lists import replayed
 from .operations import OperationAdjoints
 
 
@@ -91,6 +92,7 @@ class AdjointEmitter:
         self.views = written_views(spec.function, self.kinds)
         self.reaching = flow.reaching(spec.function)
         self.uses = composites.reads(spec.function)
+        self.replayed = replayed(spec.function)
 
     # public
 
@@ -149,6 +151,9 @@ class AdjointEmitter:
                 target = statement.target.name
                 if target not in self.active or target not in self.adjoints.state:
                     continue
+                if ir.updates(statement):
+                    self.adjoints.lists.append(statement)
+                    continue
                 last = statement is fused[-1]
                 if last and target in self.mutable:
                     out = self.namer.fresh(target + "_new")
@@ -157,12 +162,15 @@ class AdjointEmitter:
                 else:
                     self.operations.rule_adjoint(statement, out if last else None)
         save = tape.Overwritten(id(final))
-        if not body and save not in self.pushed:
+        replay = ir.updates(final) and final.target.name in self.replayed
+        if not body and save not in self.pushed and not replay:
             return
         temps = {op.target.name for op in group
                  if isinstance(op, ir.Op) and op.target.name not in self.mutable}
         out_used = out in queries.loaded(body)
         restore = []
+        if replay:
+            restore.append(gast.Expr(value=self.fill("x.pop()", x=final.target.name)))
         if save in self.pushed:
             if out_used:
                 restore.append(assign(out, name(final.target.name)))
@@ -224,7 +232,7 @@ class AdjointEmitter:
                  if v not in adjoints.state and flow.first([statement], v) == "set"}
         touched = [v for v in self.touched([statement])
                    if v in adjoints.state or (depth or v in reach) and v not in fresh]
-        adjoints.materialize(touched)
+        self.materialize_at(control, touched)
         later = [v for v in touched if depth or v in reach]
         before = (dict(adjoints.state), dict(adjoints.current))
         bodies = []
@@ -256,7 +264,7 @@ class AdjointEmitter:
         control = self.control(statement, depth)
         touched = [v for v in self.touched([statement])
                    if v in adjoints.state or flow.first(statement.body, v) != "set"]
-        adjoints.materialize(touched)
+        self.materialize_at(control, touched)
         if control.counter and depth:
             adjoints.statements.append(assign(control.counter, self.fill("pop()")))
         with adjoints.apart() as body:
@@ -280,6 +288,14 @@ class AdjointEmitter:
             value = name(saved) if saved else self.fill("pop()")
             adjoints.statements.append(assign(save.name, value))
 
+    def materialize_at(self, control, names):
+        """The adjoints `names` made variables of their own where the backward sweep enters
+        a branch or loop; what that reads (a list's length) is noted for the tape plan."""
+        start = len(self.adjoints.statements)
+        self.adjoints.materialize(names)
+        made = self.adjoints.statements[start:]
+        control.reads = frozenset(queries.loaded(made) & set(self.kinds))
+
     def control(self, statement, depth):
         """How the backward sweep retraces `statement` (decided once, shared with the
         forward sweep)."""
@@ -293,7 +309,8 @@ class AdjointEmitter:
         for statement in ir.statements(block):
             if isinstance(statement, (ir.Op, ir.SetItem)) and (
                     statement.target.name in self.active
-                    or tape.Overwritten(id(statement)) in self.pushed):
+                    or tape.Overwritten(id(statement)) in self.pushed
+                    or ir.updates(statement) and statement.target.name in self.replayed):
                 return True
             if tape.entries(statement, self.pushed):
                 return True

@@ -18,10 +18,12 @@ class Control:
     """How the backward sweep finds the path the forward sweep took through a statement:
     an `if` re-evaluates its test ("reeval"), reads a flag variable ("flag") or pops a
     flag the forward sweep pushed ("pushed"); a loop replays a trip count (`counter`)
-    when it may stop early."""
+    when it may stop early. `reads`: what the backward sweep reads where it enters the
+    statement (a zero adjoint of a list's length), which must have its value there."""
     mode: str = None
     flag: str = None
     counter: str = None
+    reads: frozenset = frozenset()
 
 
 def retrace(statement, depth, namer):

@@ -127,13 +127,15 @@ class TangentEmitter(PrimalEmitter):
                 continue
             if isinstance(statement, ir.SetItem):
                 self.plans[id(statement)] = self.plan_set_item(statement)
+            elif statement.prim in (ir.LIST, ir.APPEND):
+                self.plans[id(statement)] = self.plan_list(statement)
             elif calls.is_user_function(statement.prim):
                 self.plans[id(statement)] = self.plan_call(statement)
             else:
                 self.plans[id(statement)] = self.plan_op(statement)
 
     def is_full(self, var):
-        return self.kinds[var].is_scalar or var in self.full
+        return self.kinds[var].is_scalar or var in self.full or self.kinds[var].tag == "list"
 
     def dot(self, atom):
         """The tangent of `atom` as an expression, or None when it is zero."""
@@ -172,6 +174,9 @@ class TangentEmitter(PrimalEmitter):
         dots = [self.dot(a) if elementwise else self.full_dot(a) for a in op.args]
         if not any(dots) or isinstance(rule, rules.NonDifferentiable):
             return self.zero(op)
+        if isinstance(op.prim, ir.OnList):
+            dots = [self.zero_of(a.name) if dot is None and kind.tag == "list" else dot
+                    for a, dot, kind in zip(op.args, dots, arg_kinds)]
         lib = rule.lib if elementwise else None
         if lib is None:
             lib = "math" if all(k.is_scalar for k in arg_kinds) else "np"
@@ -283,11 +288,44 @@ class TangentEmitter(PrimalEmitter):
 
     def zero_of(self, var):
         """A zero tangent of `var`'s full shape (an array's reads `var` itself)."""
+        kind = self.kinds[var]
+        if kind.tag == "list":
+            if self.vector:
+                return self._fill("list_zeros(y, directions)", y=var)
+            if kind.item is None or kind.item.is_scalar:
+                return self._fill("[0.0] * len(y)", y=var)
+            return self._fill("list_zeros(y)", y=var)
         scalar = self.kinds[var].is_scalar
         if self.vector:
             return self._fill("np.zeros(directions)") if scalar else \
                 self._fill("np.zeros((directions,) + np.shape(y))", y=var)
         return const(0.0) if scalar else self._fill("np.zeros_like(y)", y=var)
+
+    def plan_list(self, op):
+        """`xs = [a, b]` gives `xs_dot = [a_dot, b_dot]`, `xs.append(v)` gives
+        `xs_dot.append(v_dot)` first (zeros for values without a tangent)."""
+        target = op.target.name
+        dot = self.namer.dot(target)
+        values = op.args if op.prim is ir.LIST else op.args[1:]
+        dots = [self.full_dot(value) or self.zero_value(value) for value in values]
+        if op.prim is ir.LIST:
+            statement = assign(dot, gast.List(elts=dots, ctx=gast.Load()))
+        else:
+            statement = gast.Expr(value=gast.Call(func=gast.Attribute(
+                value=name(dot), attr="append", ctx=gast.Load()), args=dots, keywords=[]))
+        self.assigned(op, True)
+        return _with_reads(Plan(before=[statement], defines={target, dot}))
+
+    def zero_value(self, atom):
+        """A zero tangent for the value of an atom (a variable, a constant)."""
+        if isinstance(atom, ir.Var):
+            return self.zero_of(atom.name)
+        if kind_of(atom, self.kinds).is_scalar:
+            return self._fill("np.zeros(directions)") if self.vector else const(0.0)
+        value = self.printer.atom(atom)
+        if self.vector:
+            return self._fill("np.zeros((directions,) + np.shape(y))", y=value)
+        return self._fill("np.zeros_like(y)", y=value)
 
     def plan_set_item(self, statement):
         """`y[i] = v` gives `y_dot[i] = v_dot` first (`y_dot` is a buffer of `y`'s

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import ir
 from ..syntax.operators import BINARY, COMPARE, UNARY
+from .records import Display
 
 COMPREHENSIONS = (gast.ListComp, gast.GeneratorExp)
 _UNKNOWN = object()
@@ -28,12 +29,14 @@ class ComprehensionLowering:
         if id(node) in self.known_elements:
             return self.known_elements.pop(id(node))
         elements = self.static_elements(node)
-        if elements is None:
-            raise self.error(node, "a list comprehension over a sequence known only at "
-                             "run time", "reduce it where it is made (`sum(... for ...)`, "
-                             "`max(...)`), write the loop, or compute the values with "
-                             "NumPy operations on whole arrays.")
-        return elements
+        if elements is not None:
+            return Display(elements)
+        # over a sequence known only at run time: a list built by appends (lists.py)
+        items = self.made_list((), target if target is not None and target.name in self.lists
+                               else None)
+        self.generate(node, lambda: self.emit(items, ir.APPEND, (items, self.expr(node.elt))),
+                      {items.name})
+        return items
 
     def expr_GeneratorExp(self, node, target):
         if id(node) in self.known_elements:
@@ -150,18 +153,6 @@ class ComprehensionLowering:
 
     def comprehension_scope(self, node, static):
         return _Scope(self, node, static)
-
-    def numpy_name(self, node, name):
-        """How the generated code calls `np.name` for the user: as their module spells
-        NumPy."""
-        for spelling in ("np", "numpy"):
-            found, value = self.scope.lookup(spelling)
-            if found and value is np:
-                return f"{spelling}.{name}"
-        raise self.error(node, "a list comprehension given to NumPy in a module that does "
-                         "not import NumPy as `np` or `numpy`",
-                         "add `import numpy as np` to the module.")
-
 
 class _Scope:
     """A comprehension's variables for the time it is lowered: what the names meant

@@ -47,6 +47,7 @@ _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return, gast.If, gas
 _EXPRESSIONS = (gast.Constant, gast.Name, gast.Attribute, gast.Subscript, gast.Slice,
                 gast.Call, gast.BinOp, gast.UnaryOp, gast.Compare, gast.BoolOp, gast.IfExp,
                 gast.Tuple, gast.List, gast.Dict, gast.ListComp, gast.GeneratorExp, gast.Lambda)
+LIST_METHODS = ("append", "extend", "pop", "insert", "remove", "sort", "reverse", "clear")
 
 
 def check(parsed):
@@ -168,7 +169,8 @@ def _statement_problem(node, in_loop):
     if isinstance(node, gast.For) and not _plain_target(node.target):
         return ("this `for` loop target", "loop over names (`for a, (b, c) in ...`).")
     if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)
-                                            and isinstance(node.value.value, str)):
+                                            and isinstance(node.value.value, str)) \
+            and not _list_method(node.value):
         return ("an expression statement whose value is discarded",
                 "remove it (calls for side effects such as `print` are not differentiated).")
     if isinstance(node, gast.Return):
@@ -184,6 +186,13 @@ def _plain_target(target):
     """A name, or a tuple of plain targets."""
     return isinstance(target, gast.Name) or isinstance(target, gast.Tuple) and \
         all(_plain_target(elt) for elt in target.elts)
+
+
+def _list_method(node):
+    """`xs.append(v)` and the other methods that change a list in place, whose value a
+    statement may discard (the lowering refuses all but `append` and `extend`)."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and isinstance(node.func.value, gast.Name) and node.func.attr in LIST_METHODS
 
 
 def _assignment_problem(node):

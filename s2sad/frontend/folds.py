@@ -49,6 +49,12 @@ class FoldLowering:
                 raise self.error(node, f"`{func.text}` of a sequence with more arguments",
                                  f"pass `{func.text}` the sequence alone.")
             return self.extreme(comprehension, func, target)
+        if func.value is math.fsum and len(node.args) == 1 and not node.keywords:
+            # fsum's exact rounding needs every element: a list built by appends
+            items = self.made_list(())
+            self.generate(comprehension, lambda: self.emit(
+                items, ir.APPEND, (items, self.expr(comprehension.elt))), {items.name})
+            return self.emit(target, ir.OnList(math.fsum), (items,), callee=func.text)
         if func.value not in _FOLDS:
             raise self.error(comprehension, f"`{func.text}` of a comprehension over a "
                              "sequence known only at run time",

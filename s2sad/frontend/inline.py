@@ -169,6 +169,10 @@ class InlineLowering:
                       result=None, result_var=self.result_vars(callee, statements),
                       result_target=target, definer=callee.definer)
         self.mutable |= names.compound_assigned(statements) | names.element_assigned(statements)
+        found = names.dynamic_lists(statements)
+        self.lists |= found
+        self.mutable |= found
+        self.shared |= names.shared_lists(statements)
         self.aliased |= set(params) | {atom.name for _, atom in bound if isinstance(atom, ir.Var)}
         state.stack.append(callee.key)
         try:

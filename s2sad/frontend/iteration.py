@@ -22,7 +22,7 @@ import gast
 
 from .. import ir
 from ..syntax import queries
-from .names import element_assigned
+from .names import element_assigned, held_by_lists
 from .sequences import Read
 
 
@@ -83,6 +83,9 @@ class IterationLowering:
         self.forget(assigned)
         self.fresh_arrays -= {name for name in assigned
                               if node is None or not self.always_fresh(node, name)}
+        if node is not None:
+            # a list may hold them from the trip before
+            self.fresh_arrays -= held_by_lists(node.body)
         self.loop_kinds.append("loop")
 
     def check_counter(self, node, name):
@@ -164,7 +167,7 @@ class IterationLowering:
         if isinstance(value, tuple):
             self.env[name] = value
         elif isinstance(value, Read):
-            self.emit(var, operator.getitem, (value.sequence, value.index))
+            self.emit(var, self.item_of(value.sequence), (value.sequence, value.index))
             self.env[name] = var
         elif isinstance(value, ir.Var) and value != var and (copy or value.name in self.mutable):
             self.fresh_arrays.discard(name)
@@ -177,8 +180,14 @@ class IterationLowering:
 
     def read_item(self, value):
         if isinstance(value, Read):
-            return self.emit(None, operator.getitem, (value.sequence, value.index))
+            return self.emit(None, self.item_of(value.sequence),
+                             (value.sequence, value.index))
         return value
+
+    def item_of(self, sequence):
+        """The primitive that reads an item of `sequence`: of a list built at run time,
+        its own (rules/lists.py)."""
+        return ir.OnList(operator.getitem) if self.is_list(sequence) else operator.getitem
 
 
 def _assigned(code):

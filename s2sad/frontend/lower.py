@@ -30,7 +30,9 @@ from .lower_control import ControlLowering
 from .lower_expressions import ExpressionLowering
 from .lower_functions import FunctionLowering
 from .lower_statements import StatementLowering
-from .names import compound_assigned, element_assigned, local_names
+from .lists import ListLowering
+from .names import (compound_assigned, dynamic_lists, element_assigned, local_names,
+                    shared_lists)
 from .sequences import SequenceLowering
 
 
@@ -45,9 +47,9 @@ def lower(parsed, namer, scope, layouts=None):
     return function, lowerer.inlining
 
 
-class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLowering,
-               ComprehensionLowering, FoldLowering, ExpressionLowering, CallLowering,
-               InlineLowering, FunctionLowering):
+class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLowering,
+               SequenceLowering, ComprehensionLowering, FoldLowering, ExpressionLowering,
+               CallLowering, InlineLowering, FunctionLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed. The state of the function whose body
     is being lowered (its names, scope and result: inline.FRAME) is set aside while a
@@ -70,6 +72,10 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
         self.range_loops = [n for n in gast.walk(parsed.node) if isinstance(n, gast.For)
                             and isinstance(n.target, gast.Name)]
         self.mutable = compound_assigned(self.statements) | element_assigned(self.statements)
+        # variables holding lists built at run time, and names whose list another holds
+        self.lists = dynamic_lists(self.statements)
+        self.mutable |= self.lists
+        self.shared = shared_lists(self.statements)
         self.fresh_arrays = set()
         self.block = []
         self.computed = {}
@@ -188,6 +194,8 @@ class _Lowerer(StatementLowering, ControlLowering, IterationLowering, SequenceLo
         target = target or ir.Var(self.namer.temp())
         if target.name in self.mutable:
             self.forget({target.name})
+        if prim is ir.COPY and self.is_list(args[0]):
+            self.lists.add(target.name)
         op = ir.Op(target, prim, tuple(args), tuple(kwargs), callee, self.line, packed)
         self.block.append(op)
         reads = {v.name for v in op.vars()}

@@ -15,6 +15,8 @@ from ..errors import UnsupportedError
 from . import advice, calls, read, records
 from .callees import Callee
 from .comprehensions import COMPREHENSIONS, is_numpy
+from .lists import list_method_problem
+from .records import Display
 
 # builtins that take a container known while lowering apart, with nothing to run
 _ON_CONTAINERS = (builtins.len, builtins.list, builtins.tuple, builtins.dict)
@@ -34,6 +36,9 @@ class CallLowering:
             if records.is_structure(value):
                 return self.container_method(node, value)
             if not isinstance(value, ir.Global) or isinstance(value.value, np.ndarray):
+                if isinstance(value, tuple) or self.is_list(value):
+                    raise self.error(node, *list_method_problem(node.func.attr,
+                                                                advice.written(node.func.value)))
                 return self.method_call(node, value, target)
         return self.call_of(node, self.expr(node.func), target)
 
@@ -76,6 +81,11 @@ class CallLowering:
             if records.is_structure(held):
                 return self.container_call(node, func.value, held)
         func = self.callable(node, func)
+        listed = self.list_call(node, func, target)
+        if listed is not None:
+            return listed
+        if calls.is_user_function(func.value):
+            self.check_list_arguments(node, func)
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
         inlined = self.inlined_call(func, args, kwargs, node, target)
@@ -189,8 +199,9 @@ class CallLowering:
         if func is builtins.dict and isinstance(held, records.Record) and held.form == "dict":
             return records.Record("dict", dict(held.fields), dict)
         if func in (builtins.tuple, builtins.list):
-            return records.view(held, "keys") if isinstance(held, records.Record) \
+            found = records.view(held, "keys") if isinstance(held, records.Record) \
                 and held.form == "dict" else tuple(items)
+            return records.Display(found) if func is builtins.list else found
         raise self.error(node, f"`{func.__name__}` of a container",
                          "use `len`, `list`, `tuple` or `dict` of it.")
 
@@ -236,12 +247,18 @@ class CallLowering:
             else:
                 items.append(len(leaves))
                 leaves.append(self.expr(elt) if isinstance(elt, gast.AST) else elt)
-        return ir.Packed(tuple(items), "list" if isinstance(display, gast.List) else "tuple")
+        brackets = "list" if isinstance(display, (gast.List, Display)) else "tuple"
+        return ir.Packed(tuple(items), brackets)
 
     def extremum(self, node, func, target):
         """`max(a, b, c)` and `max([a, b, c])` as a chain of two-argument calls, which
         keeps Python's choice on ties (the first of equal values)."""
         args = node.args
+        held = self.list_extremum(node, func, target)
+        if isinstance(held, ir.Var):
+            return held
+        if held is not None:
+            args = list(held)
         if len(args) == 1 and isinstance(args[0], (gast.List, gast.Tuple)):
             args = args[0].elts
         elif len(args) == 1 and isinstance(args[0], (gast.Name,) + COMPREHENSIONS) \
@@ -257,17 +274,15 @@ class CallLowering:
             raise self.error(node, f"`{func.text}` of one sequence or with keywords",
                              f"list the values: `{func.text}(a, b)`; for the elements of an "
                              f"array use `np.{func.text}(x)`.")
-        result = self.argument(args[0])
+
+        def lowered(arg):
+            return self.argument(arg) if isinstance(arg, gast.AST) else arg
+        result = lowered(args[0])
         for position, arg in enumerate(args[1:], 2):
             last = position == len(args)
             result = self.emit(target if last else None, func.value,
-                               (result, self.argument(arg)), callee=func.text)
+                               (result, lowered(arg)), callee=func.text)
         return result
-
-    def expr_List(self, node, target):
-        raise self.error(node, "a list display outside a call",
-                         "pass the list straight to the function that takes it "
-                         "(`np.array([a, b])`, `np.stack([a, b])`), or use a NumPy array.")
 
     def argument(self, node, numpy=False):
         """An argument atom; a list display there is a shape or other constant tuple
@@ -281,10 +296,13 @@ class CallLowering:
                 self.check_plain(item, elt, "stored in a tuple or list")
             return items
         if isinstance(node, gast.ListComp) and numpy:
+            value = self.expr(node)
+            if not isinstance(value, tuple):   # a list built at run time
+                return self.emit(None, ir.OnList(np.array), (value,),
+                                 callee=self.numpy("array"))
             leaves = []
-            packed = self.pack(self.expr(node), leaves)
-            return self.emit(None, np.array, leaves, callee=self.numpy_name(node, "array"),
-                             packed=packed)
+            packed = self.pack(value, leaves)
+            return self.emit(None, np.array, leaves, callee=self.numpy("array"), packed=packed)
         return self.expr(node)
 
     def part_call(self, node, count):

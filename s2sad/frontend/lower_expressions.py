@@ -94,29 +94,47 @@ class ExpressionLowering:
     def expr_BinOp(self, node, target):
         left = self.expr(node.left)
         right = self.expr(node.right)
-        if isinstance(node.op, gast.Add) and isinstance(left, tuple) and \
-                isinstance(right, tuple):
-            return left + right
+        joining = isinstance(node.op, gast.Add) and all(
+            isinstance(side, tuple) or self.is_list(side) for side in (left, right))
+        if not joining:
+            self.no_arguments(node, (left, right))
+        listed = [isinstance(side, tuple) or self.is_list(side) for side in (left, right)]
+        if any(listed) and isinstance(node.op, gast.Add):
+            return self.joined(node, left, right, target)
+        if isinstance(node.op, gast.Mult) and isinstance(left, tuple):
+            return self.repeated(node, left, right)
+        if isinstance(node.op, gast.Mult) and isinstance(right, tuple):
+            return self.repeated(node, right, left)
         self.no_containers(node, (left, right))
+        if any(listed):
+            raise self.error(node, f"the operator `{type(node.op).__name__}` on a list",
+                             "make it an array first: `np.array(xs)`.")
         return self.emit(target, BINARY[type(node.op)], (left, right))
 
     def no_containers(self, node, atoms):
         """Arithmetic on a tuple, list or dict is refused here, at the user's line: the
         container holds several values (an argument may be one: `grad(f)([1.0, 2.0])`)."""
+        self.no_arguments(node, atoms)
         for atom in atoms:
             if isinstance(atom, records.Record) or isinstance(atom, tuple) and (
                     not atom or not all(isinstance(a, ir.Const) for a in atom)):
                 what = atom.describe() if isinstance(atom, records.Record) else "tuple or list"
-                argument = self.argument_of(atom)
-                if argument is not None:
-                    raise ArgumentError(
-                        f"argument '{argument}' is a {what}, which `{self.parsed.fn.__name__}` "
-                        f"computes with as a number (`{advice.written(node)}`); pass a "
-                        "float or a float NumPy array.", self.where.filename,
-                        self.where.line(node))
                 raise self.error(node, f"arithmetic on a {what}",
                                  "compute with its elements (`p[0] * x`), or make an "
                                  "array of it first (`np.array(p)`).")
+
+    def no_arguments(self, node, atoms):
+        """A container the caller passed where the code computes with a number: the
+        caller's mistake, an `ArgumentError` (`grad(f)([1.0, 2.0])` for `f(x) = x * x`)."""
+        for atom in atoms:
+            argument = self.argument_of(atom)
+            if argument is not None:
+                what = atom.describe() if isinstance(atom, records.Record) else \
+                    "tuple or list"
+                raise ArgumentError(
+                    f"argument '{argument}' is a {what}, which `{self.parsed.fn.__name__}` "
+                    f"computes with as a number (`{advice.written(node)}`); pass a float or "
+                    "a float NumPy array.", self.where.filename, self.where.line(node))
 
     def argument_of(self, structure):
         """The parameter whose container `structure` is, or None."""
@@ -162,6 +180,8 @@ class ExpressionLowering:
                                  "values", "index within the tuple.")
             if part is not None:
                 return part
+        if isinstance(value, tuple) or self.is_list(value):
+            return self.list_item(node, value, index, target)
         return self.emit(target, operator.getitem, (value, index))
 
     def expr_Dict(self, node, target):
@@ -269,7 +289,8 @@ def constant_part(items, index):
     if isinstance(index, ir.Slice):
         parts = (index.lower, index.upper, index.step)
         if all(part is None or number(part) is not None for part in parts):
-            return items[slice(*(None if p is None else number(p) for p in parts))]
+            return type(items)(items[slice(*(None if p is None else number(p)
+                                             for p in parts))])
     return None
 
 

@@ -16,6 +16,8 @@ from ..syntax import queries
 from ..syntax.operators import BINARY
 from . import records
 from .callees import as_def
+from .names import displayed_lists, held_by_lists
+from .records import Display
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
 # s2sad lets a function write into element by element.
@@ -35,10 +37,6 @@ class StatementLowering:
     def stmt_Pass(self, node):
         pass
 
-    def stmt_Expr(self, node):
-        """A string standing alone (a docstring): the fence refuses any other value
-        discarded."""
-
     def stmt_Return(self, node):
         if self.parsed is not self.inlining.root:
             return self.inlined_return(node)
@@ -46,6 +44,9 @@ class StatementLowering:
             self.into(node.value, self.result_var)
         else:
             self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
+        if self.is_list(self.result):
+            raise self.error(node, "returning a list built at run time",
+                             "return an array of it (`np.array(xs)`, `np.stack(xs)`).")
         if not records.is_structure(self.result):
             self.check_plain(self.result, node, "returned")
 
@@ -69,6 +70,7 @@ class StatementLowering:
 
     def assign(self, name, value):
         self.note_fresh(name, value)
+        self.list_assigned(name, value)
         if isinstance(value, gast.Name):
             source = self.read(value)
             if isinstance(source, ir.Var):
@@ -89,7 +91,7 @@ class StatementLowering:
         name must keep this value when the variable is overwritten later (so must each
         element of a tuple or namedtuple). A dict or an object is shared, as in Python."""
         if isinstance(atom, tuple):
-            return tuple(self.snapshot(item, None) for item in atom)
+            return type(atom)(self.snapshot(item, None) for item in atom)
         if isinstance(atom, records.Record):
             if atom.form != "namedtuple":
                 return atom
@@ -114,9 +116,11 @@ class StatementLowering:
                 self.env.update(zip(names, values))
                 return
             parts = []
-            for elt in value.elts:
+            for name, elt in zip(names, value.elts):
                 part = ir.Var(self.namer.temp())
                 self.mutable.add(part.name)
+                if name in self.lists:
+                    self.lists.add(part.name)
                 self.into(elt, part)
                 parts.append(part)
         elif self.part_call(value, len(names)):
@@ -153,6 +157,14 @@ class StatementLowering:
         """Lower `node` so that its value ends up in variable `var` (a structure: in the
         variables that hold its leaves, `store_structure`)."""
         atom = self.expr(node, var)
+        if var.name in self.lists and not (isinstance(atom, tuple) or self.is_list(atom)):
+            raise self.error(node, f"assigning `{var.name}` a value that is not a list, "
+                             "where it also holds a list", "give the list a name of its own.")
+        if isinstance(atom, tuple) and (var.name in self.lists or isinstance(atom, Display)
+                                        and var.name in self.mutable):
+            self.made_list(atom, var)
+            self.env[var.name] = var
+            return
         if records.is_structure(atom):
             self.store_structure(var.name, atom, node)
             return
@@ -235,9 +247,15 @@ class StatementLowering:
         if isinstance(held, records.Record):
             self.set_field(node, base.id, held, target.slice, value)
             return
-        if isinstance(held, tuple):
-            raise self.error(node, f"writing into an element of the tuple `{base.id}`",
-                             "build a new tuple, or an array with `np.array(...)`.")
+        if base.id in self.lists or base.id in displayed_lists(self.statements) or \
+                isinstance(held, tuple):
+            raise self.error(node, f"writing into an item of the list or tuple `{base.id}`",
+                             "append the new value to a list of its own, or make an array "
+                             f"(`{base.id} = np.zeros(n)`) and write its elements.")
+        if base.id not in self.fresh_arrays and base.id in held_by_lists(self.statements):
+            raise self.error(node, f"writing into `{base.id}`, which a list may also hold",
+                             f"append a copy (`xs.append({base.id}.copy())`), or make a new "
+                             f"array (`{base.id} = np.zeros(n)`) before writing the next item.")
         if base.id not in self.fresh_arrays:
             raise self.error(
                 node, f"writing into `{base.id}`, which may share memory with an argument "

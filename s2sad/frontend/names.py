@@ -2,8 +2,10 @@
 
 Generated names keep clear of every identifier the function mentions; a variable assigned
 inside a branch or loop, or written element by element, is lowered as a mutable variable
-(lower.py) rather than under fresh SSA names. A nested `def` or `lambda` has names of its
-own (`own_nodes`, `local_names`), renamed when it is inlined (inline.py).
+(lower.py) rather than under fresh SSA names; so is a list built at run time, and the
+names that share a list are known before lowering starts (lists.py). A nested `def` or
+`lambda` has names of its own (`own_nodes`, `local_names`), renamed when it is inlined
+(inline.py).
 """
 import gast
 
@@ -82,3 +84,81 @@ def scoped_identifiers(function):
     for nested in nested_scopes(function):
         found |= scoped_identifiers(nested) - set(local_names(nested))
     return found
+
+
+# list methods that add to a list
+APPENDING = ("append", "extend")
+
+
+def dynamic_lists(statements):
+    """The names that hold a list built at run time: appended to, or assigned a list
+    display, inside a branch or loop, extended by a list that is not a display, or
+    appended to and assigned another value than a display (`ys = list(xs)`)."""
+    appended = names_appended(statements)
+    found = {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
+             and not isinstance(node.value, gast.List) for target in node.targets
+             if isinstance(target, gast.Name) and target.id in appended}
+
+    def visit(block, compound):
+        for statement in block:
+            inside = compound or isinstance(statement, (gast.If, gast.For, gast.While))
+            if isinstance(statement, gast.Expr) and _appending(statement.value) and (
+                    compound or not _display_argument(statement.value)):
+                found.add(statement.value.func.value.id)
+            if compound and isinstance(statement, gast.Assign) and \
+                    isinstance(statement.value, gast.List):
+                found.update(t.id for t in statement.targets if isinstance(t, gast.Name))
+            for field in ("body", "orelse"):
+                visit(getattr(statement, field, []) or [], inside)
+    visit(statements, False)
+    return found
+
+
+def displayed_lists(statements):
+    """The names assigned a list display anywhere."""
+    return {target.id for node in queries.walk(statements) if isinstance(node, gast.Assign)
+            and isinstance(node.value, gast.List) for target in node.targets
+            if isinstance(target, gast.Name)}
+
+
+def shared_lists(statements):
+    """The names an assignment `ys = xs` makes hold one list, wherever it stands (in a
+    loop it may come after an append in the text and before it in time)."""
+    lists = displayed_lists(statements) | names_appended(statements)
+    found = set()
+    for node in queries.walk(statements):
+        if isinstance(node, gast.Assign) and isinstance(node.value, gast.Name):
+            names = {t.id for t in node.targets if isinstance(t, gast.Name)} | {node.value.id}
+            if names & lists:
+                found |= names
+    return found
+
+
+def held_by_lists(statements):
+    """The names of values a list holds: appended (`xs.append(a)`) or written in a list
+    display (`[a, b]`); an array among them must not be written into, for the list would
+    see the write."""
+    found = set()
+    for node in queries.walk(statements):
+        items = list(node.args if _appending(node) else node.elts
+                     if isinstance(node, gast.List) else [])
+        for item in items:
+            if isinstance(item, (gast.List, gast.Tuple)):
+                items.extend(item.elts)
+            elif isinstance(item, gast.Name):
+                found.add(item.id)
+    return found
+
+
+def _appending(node):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and isinstance(node.func.value, gast.Name) and node.func.attr in APPENDING
+
+
+def _display_argument(call):
+    return call.args and isinstance(call.args[0], (gast.List, gast.Tuple))
+
+
+def names_appended(statements):
+    """Names `statements` call `.append` or `.extend` on."""
+    return {n.func.value.id for n in queries.walk(statements) if _appending(n)}

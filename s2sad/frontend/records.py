@@ -15,6 +15,12 @@ from ..ir import Const, Global, Var, trees
 from ..ir.naming import identifier
 
 
+class Display(tuple):
+    """The atoms of a list display known while lowering (a tuple display is a plain
+    tuple): a call that takes it prints it with brackets, as the user wrote it, and a
+    function that returns it returns a list."""
+
+
 class Record:
     """A dict (`form` "dict") or an object read by attribute ("namedtuple", "dataclass",
     "object") whose keys are known while lowering; `fields` maps each key to an atom or a
@@ -107,7 +113,9 @@ def bind(name, shape, namer, constants):
         keys = node.keys or range(len(node.children))
         items = {key: build(child, f"{base}_{part_name(key, position)}")
                  for position, (key, child) in enumerate(zip(keys, node.children))}
-        if node.kind in ("tuple", "list"):
+        if node.kind == "list":
+            return Display(items.values())
+        if node.kind == "tuple":
             return tuple(items.values())
         return Record(node.kind, items, node.cls, argument=name)
     return build(shape, identifier(name)), names
@@ -126,8 +134,10 @@ def flatten(structure):
     the shape as ir/trees.py describes values."""
     if isinstance(structure, tuple):
         parts = [flatten(item) for item in structure]
+        kind = "list" if isinstance(structure, Display) else "tuple"
         return ([leaf for found, _ in parts for leaf in found],
-                trees.Shape("tuple", tuple, (), tuple(shape for _, shape in parts)))
+                trees.Shape(kind, list if kind == "list" else tuple, (),
+                            tuple(shape for _, shape in parts)))
     if isinstance(structure, Record):
         parts = [flatten(item) for item in structure.values()]
         keys = tuple(structure.fields)
@@ -152,7 +162,7 @@ def rebuilt(structure, values):
 
     def build(item):
         if isinstance(item, tuple):
-            return tuple(build(part) for part in item)
+            return type(item)(build(part) for part in item)
         if isinstance(item, Record):
             return Record(item.form, {key: build(part) for key, part in item.fields.items()},
                           item.cls)

@@ -25,6 +25,8 @@ class Kind:
     ndim: int = None
     shape: object = None
     what: str = None
+    # a "list": the kind of its items (None while it is known only to be empty)
+    item: object = None
 
     @property
     def is_array(self):
@@ -43,10 +45,23 @@ class Kind:
             return self.what
         if self.tag == "array":
             return "an array" + ("" if self.ndim is None else f" of rank {self.ndim}")
+        if self.tag == "list":
+            return "a list" + ("" if self.item is None else f" of {_plural(self.item)}")
         return {"scalar": "a scalar", "int": "an integer",
                 "other": "a value that is not a number (such as None, a string or a tuple)",
                 "shape": "an array shape (a tuple)",
                 "unknown": "a value of unknown kind"}[self.tag]
+
+
+def _plural(kind):
+    if kind.tag == "array":
+        return "arrays" + ("" if kind.ndim is None else f" of rank {kind.ndim}")
+    return {"scalar": "numbers", "int": "integers"}.get(kind.tag, str(kind))
+
+
+def list_of(item):
+    """The kind of a list whose items all have kind `item` (None: no item known yet)."""
+    return Kind("list", item=item)
 
 
 SCALAR = Kind("scalar", 0)
@@ -248,15 +263,24 @@ def _is_mutable(shape):
 
 def settled(kinds):
     """`kinds` with fresh shape tokens blanked: what must stop changing at a fixed point."""
-    return {name: (kind.tag, kind.ndim, None if isinstance(kind.shape, tuple)
-                   and kind.shape[:1] == ("fresh",) else kind.shape)
-            for name, kind in kinds.items()}
+    return {name: _settled(kind) for name, kind in kinds.items()}
+
+
+def _settled(kind):
+    if kind is None:
+        return None
+    return (kind.tag, kind.ndim, None if isinstance(kind.shape, tuple)
+            and kind.shape[:1] == ("fresh",) else kind.shape, _settled(kind.item))
 
 
 def join(a, b, name):
     """The kind of a variable that holds values of kinds `a` and `b` at different times."""
     if a == b:
         return a
+    if a.tag == b.tag == "list":
+        if a.item is None or b.item is None:
+            return a if b.item is None else b
+        return list_of(join(a.item, b.item, name))
     if {a.tag, b.tag} == {"int", "scalar"}:
         return SCALAR
     if a.tag == b.tag == "array" and a.ndim == b.ndim:

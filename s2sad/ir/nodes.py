@@ -100,6 +100,36 @@ class _Copy:
 COPY = _Copy()
 
 
+class _ListPrimitive:
+    """A primitive of the Python lists a function builds: `LIST` makes one from its items
+    (`xs = [a, b]`, `xs = []`), `APPEND` adds its second argument at the end of its
+    first, in place (`xs.append(v)`, an `Op` whose target is the list it updates)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+LIST = _ListPrimitive("LIST")
+APPEND = _ListPrimitive("APPEND")
+
+
+@dataclass(frozen=True)
+class OnList:
+    """The primitive of `prim` applied to a list built at run time (its first argument):
+    `sum(xs)`, `np.stack(xs)`, `xs[i]`, `xs + ys` each have a rule of their own
+    (rules/lists.py), apart from the same call on arrays or displays."""
+    prim: object
+
+
+def updates(statement):
+    """Whether `statement` changes its target in place (`xs.append(v)`) rather than
+    assigning it a new value: the old value is not saved, it is still there."""
+    return isinstance(statement, Op) and statement.prim is APPEND
+
+
 @dataclass(frozen=True)
 class Op:
     """`target = prim(*args, **kwargs)`: one elementary operation.

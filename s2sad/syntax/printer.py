@@ -86,7 +86,7 @@ class Printer:
         args = [self.atom(arg) for arg in op.args]
         if op.packed is not None:
             args = [self.display(op.packed, args)] + args[op.packed.size:]
-        prim = op.prim
+        prim = op.prim.prim if isinstance(op.prim, ir.OnList) else op.prim
         keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
         if op.callee is not None:
             func = gast.parse(op.callee, mode="eval").body
@@ -96,6 +96,11 @@ class Printer:
             return call
         if prim is ir.COPY:
             return args[0]
+        if prim is ir.LIST:
+            return gast.List(elts=args, ctx=gast.Load())
+        if prim is ir.APPEND:
+            return gast.Call(func=gast.Attribute(value=args[0], attr="append", ctx=gast.Load()),
+                             args=args[1:], keywords=[])
         if isinstance(prim, ir.Method):
             return gast.Call(func=gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load()),
                              args=args[1:], keywords=keywords)
@@ -118,6 +123,8 @@ class Printer:
         return tuple_of(items)
 
     def statement(self, op):
+        if op.prim is ir.APPEND:
+            return gast.Expr(value=self.op(op))
         return assign(op.target.name, self.op(op))
 
 

@@ -43,8 +43,17 @@ def written(code):
     return {name for name, use in uses(code) if use == "store"}
 
 
+# list methods that change their list in place
+UPDATING_METHODS = frozenset({"append", "extend", "pop"})
+
+
 def _use(node):
-    """(name, "load" or "store") for a name or an element write of one, else None."""
+    """(name, "load" or "store") for a name, an element write of one or a call that
+    changes a list in place (`xs.append(v)`, `xs_bar.pop()` store `xs`, `xs_bar`), else
+    None."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and node.func.attr in UPDATING_METHODS and isinstance(node.func.value, gast.Name):
+        return node.func.value.id, "store"
     if isinstance(node, gast.Name):
         return node.id, "store" if isinstance(node.ctx, gast.Store) else "load"
     if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
@@ -132,4 +141,6 @@ def updated_in_place(statements):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                 and node.func.attr == "at" and node.args:
             found.add(viewed(node.args[0]))
+        elif _use(node) is not None and isinstance(node, gast.Call):
+            found.add(_use(node)[0])
     return found - {None}

@@ -8,6 +8,8 @@ import numpy as np
 import s2sad
 from programs.control_flow.data import A, anyv
 from programs.control_flow.for_loops import for_range_int_args, for_range_n
+from programs.control_flow.lists import (list_append_sum, list_runtime_index,
+                                         list_static_runtime_index)
 from programs.control_flow.loop_carried import accum_product, accum_sq, fib_like, logistic
 from programs.control_flow.loops_in_branches import branch_in_loop
 from programs.control_flow.returns import ret_elif_chain
@@ -87,3 +89,37 @@ def test_integer_argument_trip_count_does_not_need_respecialising():
     for a, b in ((0, 0), (0, 3), (2, 6), (5, 3)):
         want = sum(-k * math.sin(k * 0.7) for k in range(a, b))
         assert_close(g(0.7, a, b), want, rtol=1e-12, atol=1e-14)
+
+
+def test_list_built_by_append_sums_the_step_derivatives():
+    """x_{t+1} = a x_t + sin x_t, summed: d/dx_0 = sum_t prod_{s<=t} (a + cos x_s), the
+    list's items each getting the sum's adjoint, popped trip by trip; also for no trip
+    (an empty list, a zero derivative) with the same derived function."""
+    g = s2sad.grad(list_append_sum, wrt=(0, 1))
+    for n in (0, 1, 4, 9):
+        x, a, dx, da, total_dx, total_da = 0.3, 0.9, 1.0, 0.0, 0.0, 0.0
+        for _ in range(n):
+            dx, da = (a + math.cos(x)) * dx, x + (a + math.cos(x)) * da
+            x = a * x + math.sin(x)
+            total_dx, total_da = total_dx + dx, total_da + da
+        assert_close(g(0.3, 0.9, n), (total_dx, total_da), rtol=1e-12, atol=1e-15)
+
+
+def test_list_item_at_a_run_time_index_is_the_power_rule():
+    """xs[t] = x ** (t + 1): xs[k] + xs[-k] * xs[k - n] differentiates term by term."""
+    x, n = 0.9, 6
+    for k in (1, 2, 4):
+        powers = [x ** (t + 1) for t in range(n)]
+        slopes = [(t + 1) * x ** t for t in range(n)]
+        want = slopes[k] + slopes[-k] * powers[k - n] + powers[-k] * slopes[k - n]
+        assert_close(s2sad.grad(list_runtime_index)(x, n, k), want, rtol=1e-12, atol=0)
+        _, tangent = s2sad.jvp(list_runtime_index)(x, n, k, 1.0)
+        assert_close(tangent, want, rtol=1e-12, atol=0)
+
+
+def test_tuple_at_a_run_time_index_routes_each_read_to_its_element():
+    """p = [x, x * x, sin x] read at i % 3 with weight i + 1, then at n - 8."""
+    x, n = 0.9, 7
+    slopes = [1.0, 2 * x, math.cos(x)]
+    want = sum(slopes[i % 3] * (i + 1) for i in range(n)) + slopes[n - 8]
+    assert_close(s2sad.grad(list_static_runtime_index)(x, n), want, rtol=1e-12, atol=0)

@@ -166,3 +166,19 @@ def test_first_slice_written_into_an_empty_adjoint(fn, x):
     np.testing.assert_allclose(g, numeric_grad(fn, (x,)), rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(s2sad.value_and_grad(fn)(x)[1], g, rtol=1e-15, atol=0)
     np.testing.assert_allclose(s2sad.vjp(fn)(x, 1.0)[1], g, rtol=1e-15, atol=0)
+
+
+def test_a_list_is_its_own_tape():
+    """A list built by `append` is never pushed: the backward trip pops its adjoint, and
+    the list itself only where the backward sweep reads it before undoing every append
+    (`xs[-1]` recomputed), not where all it reads comes after the appends (a sum)."""
+    from programs.control_flow.lists import (kalman_means, list_append_sum, list_of_arrays,
+                                             list_read_back)
+    summed = s2sad.source(list_append_sum, 0.3, 0.9, 5, wrt=(0, 1))
+    assert "xs_bar.pop()" in summed and "xs.pop()" not in summed
+    read_back = s2sad.source(list_read_back, 0.4, 0.9, 6, wrt=(0, 1))
+    assert "xs.pop()" in read_back and "xs_bar.pop()" in read_back
+    for text in (summed, read_back, s2sad.source(kalman_means, np.ones(4), 0.3, 0.5),
+                 s2sad.source(list_of_arrays, np.ones(3), np.ones((3, 3)), 4)):
+        assert "push(xs)" not in text and "push(means)" not in text
+        assert "push(states)" not in text and "np.copy(states" not in text

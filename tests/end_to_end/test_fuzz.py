@@ -20,9 +20,9 @@ derived functions, made and called three times before it (so their fast path is 
 place) and called three times after, then by new ones.
 
 An s2sad error of any kind fails the test: the generator writes only what the guide
-says s2sad supports, except in the programs it marks refused (a run-time index into a
-tuple, `np.r_`/`np.c_` of differentiated values, a call of a derivative), which every mode must refuse with an s2sad.UnsupportedError naming the
-program's file and the construct's line; another error, or a number, fails. A failure
+says s2sad supports, except in the programs it marks refused (`np.r_`/`np.c_` of
+differentiated values, a call of a derivative), which every mode must refuse with an
+s2sad.UnsupportedError naming the program's file and the construct's line; another error, or a number, fails. A failure
 shows the shrunk program's source, its cell and the point, in the assertion message and
 in hypothesis's note, ready to paste into a file.
 
@@ -289,14 +289,15 @@ def test_the_checker_wants_the_refusal_at_its_line(tmp_path):
     """A program marked refused whose construct s2sad differentiates, or refuses at
     another line, fails the check; refused at the marked line, it passes."""
     head = fuzz_programs.HEADER + "\n\ndef f(x, y, n):\n    t1 = (x, y * 2.0)\n"
+    r_ = "np.sum(np.r_[x, t1[1]] ** 2)"
     differentiated = head + "    r2 = t1[1] * 0.5  # refused\n    return x + r2\n"
-    elsewhere = head + "    r2 = t1[n % 2] * 0.5\n    r3 = x * 2.0  # refused\n    return r2 + r3\n"
-    refused = head + "    r2 = t1[n % 2] * 0.5  # refused\n    return x + r2\n"
+    elsewhere = head + f"    r2 = {r_}\n    r3 = x * 2.0  # refused\n    return r2 + r3\n"
+    refused = head + f"    r2 = {r_}  # refused\n    return x + r2\n"
     for source, words in [(differentiated, "instead of refusing"), (elsewhere, "wanted")]:
-        program = fuzz_programs.Program(source, (0.3, 0.7, 1), refused="tuple")
+        program = fuzz_programs.Program(source, (0.3, 0.7, 1), refused="np.r_[")
         with pytest.raises(AssertionError, match=words):
             check(program, tmp_path, _must)
-    check(fuzz_programs.Program(refused, (0.3, 0.7, 1), refused="tuple"), tmp_path, _must)
+    check(fuzz_programs.Program(refused, (0.3, 0.7, 1), refused="np.r_["), tmp_path, _must)
 
 
 CELL_PROGRAM = fuzz_programs.HEADER.replace("import math", "import functools\nimport math") + """
@@ -376,8 +377,10 @@ CONSTRUCTS = {
     "forwarding wrapper": r"def wrapper\(\*args, \*\*kwargs\)",
     "wrapper with parameters": r"def wrapper\(p, q, k\)", "decorated helper": r"^@d\d+\ndef h",
     "stacked decorators": r"^@d\d+\n@d\d+\n", "decorated f": r"^@d\d+\ndef f\(",
+    "run-time index into a tuple": r"t\d+\[(n % 2|i\d+)\]",
+    "list built by append": r"^\s+l\d+\.append\(", "append under an if":
+    r"^\s+if .*:\n\s+l\d+\.append\(", "list of arrays stacked": r"np\.stack\(l\d+",
     # refused: every mode raises a located error
-    "run-time index into a tuple": r"t\d+\[(n % 2|i\d+)\].*# refused$",
     "np.r_": r"np\.r_\[.*# refused$",
     "np.c_": r"np\.c_\[.*# refused$", "call of a derivative": r"^g\d+ = s2sad\.grad\(h\d+\)",
     # second cells

@@ -61,6 +61,9 @@ CASES = {
     "inlined_pair": lambda: s2sad.source(helpers_inlined.inl_in_branch, 0.8, 0.6, wrt=(0, 1)),
     "inlined_pair_tangent": lambda: s2sad.source(helpers_inlined.inl_in_branch, 0.8, 0.6,
                                                  wrt=(0, 1), mode="forward"),
+    "recorded_path": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10, wrt=(0, 1)),
+    "recorded_path_tangent": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10,
+                                                  wrt=(0, 1), mode="forward"),
 }
 
 

@@ -12,11 +12,13 @@ from . import helper_calls, elman
 from . import iteration, comprehensions
 from . import containers
 from . import helpers_inlined, closures
+from . import lists
 from .branches import br_elif
 from .break_continue import brk_first_above
 from .data import A, MIXED, anyv
 from .comprehensions import co_sum_filtered, co_max
 from .element_writes import prefix_sum
+from .lists import list_append_sum, list_read_back
 from .elman import ELMAN_ARGS
 from .iteration import it_enumerate_zip
 from .loop_carried import accum_sq, logistic
@@ -28,7 +30,7 @@ CASES = (branches.CASES + conditional_expressions.CASES + returns.CASES + for_lo
          + loops_in_branches.CASES + loop_carried.CASES + augmented_assignment.CASES
          + element_writes.CASES + integers_and_flags.CASES + helper_calls.CASES
          + iteration.CASES + comprehensions.CASES + containers.CASES
-         + helpers_inlined.CASES + closures.CASES)
+         + helpers_inlined.CASES + closures.CASES + lists.CASES)
 
 # The version generated without example arguments is checked on these.
 GENERIC_CASES = [
@@ -43,4 +45,6 @@ GENERIC_CASES = [
     (it_enumerate_zip, (anyv(4), anyv(4)), (0, 1)),
     (co_sum_filtered, (MIXED,), 0),
     (co_max, (MIXED,), 0),
+    (list_append_sum, (0.3, 0.9, 5), 0),
+    (list_read_back, (0.4, 0.9, 6), (0, 1)),
 ]

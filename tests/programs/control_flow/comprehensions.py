@@ -192,3 +192,40 @@ CASES = [
     (co_static_shadowed, (0.3, 0.7), (0, 1)),
     (co_rows, (anyv(3, 2),), 0),
 ]
+
+
+# lists built by comprehensions over sequences known only at run time (lists.py)
+
+def co_list_runtime(x):
+    ys = [v * v for v in x]
+    return np.sum(ys) + ys[-1] * ys[0]
+
+
+def co_list_filtered_stack(x, w):
+    rows = [np.tanh(v * w) for v in x if v > 0.0]
+    return np.sum(np.stack(rows) ** 2)
+
+
+def co_list_into_numpy(x):
+    return np.mean(np.array([math.sin(v) * v for v in x]))
+
+
+def co_fsum_runtime(x):
+    return math.fsum(v * v for v in x if v > -0.5)
+
+
+def co_list_in_loop(x, n):
+    total = 0.0
+    for k in range(n):
+        ys = [v * (k + 1.0) for v in x]
+        total = total + max(ys) * 0.5 + len(ys)
+    return total
+
+
+CASES += [
+    (co_list_runtime, (np.array([0.3, -0.5, 0.7, 0.2]),), 0),
+    (co_list_filtered_stack, (np.array([0.3, -0.5, 0.7]), np.array([0.4, -0.2])), (0, 1)),
+    (co_list_into_numpy, (np.array([0.3, -0.5, 0.7]),), 0),
+    (co_fsum_runtime, (np.array([0.3, -0.9, 0.7]),), 0),
+    (co_list_in_loop, (np.array([0.3, -0.5, 0.9]), 3), 0),
+]
