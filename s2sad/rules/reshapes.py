@@ -1,5 +1,6 @@
-"""Reshapes: np.reshape, np.ravel, np.squeeze, np.expand_dims, np.broadcast_to and the
-methods `x.reshape()`, `x.ravel()`, `x.flatten()`, `x.squeeze()`: the elements keep their
+"""Reshapes: np.reshape, np.ravel, np.squeeze, np.expand_dims, np.atleast_1d/2d/3d,
+np.broadcast_to and the methods `x.reshape()`, `x.ravel()`, `x.flatten()`, `x.squeeze()`:
+the elements keep their
 order, the shape changes. The adjoint is reshaped back to the operand's shape (summed
 over the broadcast axes for np.broadcast_to).
 """
@@ -7,6 +8,7 @@ import gast
 import numpy as np
 
 from .. import ir
+from ..errors import UnsupportedError
 from ..ir import kinds as K
 from .axes import int_or_tuple, shift
 from .base import Add, Custom, register
@@ -171,6 +173,46 @@ def _expand_dims_tangent(site):
 register(Custom("np.expand_dims", _expand_dims_kind, _expand_dims_adjoint,
                 _expand_dims_tangent, names=("a", "axis"),
                 doc="the adjoint drops the added axes"), np.expand_dims)
+
+
+# ---------------------------------------------------------------- atleast_1d, 2d, 3d
+
+
+def _atleast_kind(rank):
+    def kind_of(arg_kinds, consts):
+        if len(arg_kinds) != 1:
+            raise UnsupportedError(f"`np.atleast_{rank}d` of several arrays (it returns a "
+                                   f"list); call it once per array")
+        kind = arg_kinds[0]
+        check_numeric(kind, f"np.atleast_{rank}d")
+        if kind.is_scalar:
+            return K.array(rank)
+        if not kind.is_array or kind.ndim is None:
+            return K.array(None)
+        return kind if kind.ndim >= rank else K.array(rank)
+    return kind_of
+
+
+def _atleast_adjoint(site):
+    if site.kinds[0].is_scalar:
+        return {0: Add(site.g, reduce=True)}
+    return {0: back_to(site, site.g)}
+
+
+def _atleast_tangent(site):
+    shape = site.fill("out.shape")
+    if site.vector:
+        shape = with_directions(site, shape)
+    return site.fill("np.reshape(d, s)", d=site.aligned(0) if site.vector else site.dots[0],
+                     s=shape)
+
+
+for _rank, _where in ((1, "none"), (2, "in front"), (3, "in front and, for a vector or matrix, "
+                                                    "behind")):
+    register(Custom(f"np.atleast_{_rank}d", _atleast_kind(_rank), _atleast_adjoint,
+                    _atleast_tangent, names=("arys",),
+                    doc=f"a reshape that adds axes of length one ({_where}); the adjoint is "
+                        "reshaped back"), getattr(np, f"atleast_{_rank}d"))
 
 
 # ---------------------------------------------------------------- broadcast_to

@@ -143,6 +143,17 @@ def check_expand_dims(gen):
     check_vjp(gen("x, y", "np.expand_dims(x, 1) * y"), (rand(3), rand(4)), (0, 1))
 
 
+# ---------------------------------------------------------------- atleast_1d, 2d, 3d
+
+
+def check_atleast(gen, rank):
+    for shape in [()] + RANKS:
+        x = arg(*shape)
+        check_vjp(gen("x", f"np.atleast_{rank}d(x) ** 2"), (x,), 0)
+        check_vjp(gen("x", f"np.sum(np.atleast_{rank}d(x * 2.0)) * x"), (x,), 0)
+    check_vjp(gen("x, y", f"np.atleast_{rank}d(x) * y"), (rand(3), rand(3)), (0, 1))
+
+
 # ---------------------------------------------------------------- broadcast_to
 
 
@@ -353,6 +364,9 @@ CASES = {
     "np.squeeze": lambda gen: check_squeeze(gen, "np.squeeze({}, {})"),
     ".squeeze()": lambda gen: check_squeeze(gen, "{}.squeeze({})"),
     "np.expand_dims": check_expand_dims,
+    "np.atleast_1d": lambda gen: check_atleast(gen, 1),
+    "np.atleast_2d": lambda gen: check_atleast(gen, 2),
+    "np.atleast_3d": lambda gen: check_atleast(gen, 3),
     "np.broadcast_to": check_broadcast_to,
     "np.flip": check_flip,
     "np.fliplr": lambda gen: check_fliplr_ud(gen, "fliplr"),
