@@ -180,9 +180,10 @@ def bad_loop_else(x):
         x = x + 1.0
     return x
 
-def bad_write_into_argument(x):
-    x[0] = 2.0  # HERE
-    return np.sum(x)
+def bad_write_into_view_of_argument(x):
+    head = x[:2]
+    head[0] = 2.0  # HERE
+    return np.sum(head) * x
 
 def bad_view_after_write(x):
     y = np.zeros(3) + x

@@ -30,6 +30,10 @@ def check(function, kinds, varied):
     discrete = _discrete_arrays(function, kinds)
     for statement in ir.walk(function.body):
         if isinstance(statement, ir.SetItem):
+            if kinds.get(statement.target.name, K.UNKNOWN).is_scalar:
+                raise _error(f"writing an element of `{statement.target.name}`, which holds a "
+                             "number; write into an array (`np.zeros(n)`, `x.copy()`)",
+                             function.filename, statement.line)
             if _held(statement.value, varied) and not isinstance(statement.value, ir.Var):
                 raise _tuple_error(function, statement, statement.value, varied)
             name = statement.target.name

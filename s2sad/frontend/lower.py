@@ -101,6 +101,7 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
             self.result_var = ir.Var(self.namer.fresh(self.parsed.name))
             self.mutable.add(self.result_var.name)
             self.result = self.result_var
+        self.copy_written_arguments()
         self.lower_block(self.statements)
         for loop in _loops(self.block):
             _mark_crossing(loop.body, self.mutable)
@@ -127,6 +128,20 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
             seen.add(leaf.name)
             distinct.append(leaf)
         return tuple(distinct), layout
+
+    def copy_written_arguments(self):
+        """An argument array the function writes elements of is copied first, `x =
+        x.copy()`: the adjoint needs the values the writes overwrite, and a derivative
+        must not change the caller's array (the function itself does)."""
+        for name in self.params:
+            held = self.env.get(name)
+            if name in element_assigned(self.statements) and isinstance(held, ir.Var) \
+                    and name not in self.lists:
+                self.line = self.where.first_line
+                self.emit(ir.Var(name), ir.Method("copy"), (held,))
+                self.env[name] = ir.Var(name)
+                self.fresh_arrays.add(name)
+                self.aliased.discard(name)
 
     @property
     def in_loop(self):

@@ -4,6 +4,7 @@ loops, the branch taken at each call."""
 import math
 
 import numpy as np
+import pytest
 
 import s2sad
 from programs.control_flow.data import A, anyv
@@ -123,3 +124,24 @@ def test_tuple_at_a_run_time_index_routes_each_read_to_its_element():
     slopes = [1.0, 2 * x, math.cos(x)]
     want = sum(slopes[i % 3] * (i + 1) for i in range(n)) + slopes[n - 8]
     assert_close(s2sad.grad(list_static_runtime_index)(x, n), want, rtol=1e-12, atol=0)
+
+
+def test_a_function_that_writes_into_its_argument():
+    """`written_argument` writes into `x`: the derivative copies it first, gives the
+    derivative of what the function computes (checked element by element against the
+    formula), and leaves the caller's array as it was (the function itself changes it,
+    so every reference here is computed on copies)."""
+    from programs.control_flow.element_writes import written_argument
+    x = np.array([0.7, -0.4, 1.1])
+    kept = x.copy()
+    a, b, c = x
+    w0 = a * b
+    w2 = c + math.sin(w0)
+    # d/dx of w0^2 + b^2 + w2^2
+    dw0 = 2 * w0 + 2 * w2 * math.cos(w0)
+    expected = np.array([dw0 * b, dw0 * a + 2 * b, 2 * w2])
+    assert_close(s2sad.grad(written_argument)(x), expected, rtol=1e-12)
+    _, tangent = s2sad.jvp(written_argument)(x, np.array([1.0, 2.0, 3.0]))
+    assert tangent == pytest.approx(expected @ [1.0, 2.0, 3.0], rel=1e-12)
+    assert (x == kept).all()
+    assert "x = x.copy()" in s2sad.source(written_argument, x)

@@ -119,7 +119,7 @@ CONSTRUCTS = [
     (bad.bad_return_in_loop, UnsupportedError, r"`return` inside a loop"),
     (bad.bad_for_zip_strict, UnsupportedError, r"`zip` with keywords"),
     (bad.bad_loop_else, UnsupportedError, r"`else` clause on a loop"),
-    (bad.bad_write_into_argument, UnsupportedError, r"writing into `x`.*share memory"),
+    (bad.bad_write_into_view_of_argument, UnsupportedError, r"writing into `head`.*share memory"),
     (bad.bad_view_after_write, UnsupportedError, r"shares memory with `y`.*view"),
     (bad.bad_loop_variable_reused, UnsupportedError, r"loop variable `i`.*assigned elsewhere"),
     (bad.bad_view_read_in_writing_loop, UnsupportedError, r"loop that writes into `y`"),

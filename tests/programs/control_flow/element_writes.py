@@ -161,3 +161,13 @@ CASES = [
     (set_fresh_copy_each_trip, (A([0.3, -0.6, 0.9]),), 0),
     (set_2d_recurrence, (A([[0.3, -0.6, 0.2], [0.5, 0.1, -0.4], [0.9, 0.8, 0.7]]),), 0),
 ]
+
+
+def written_argument(x):
+    """Writes into its argument: the derivative works on a copy (`x = x.copy()` opens
+    the generated code), so the caller's array is left as it was."""
+    a = x[0]
+    b = x[1]
+    x[0] = a * b
+    x[2] += math.sin(x[0])
+    return np.sum(x * x)
