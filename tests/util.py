@@ -1,4 +1,9 @@
-"""Small numeric helpers for the tests, independent of s2sad."""
+"""Small helpers for the tests, independent of s2sad: central differences, closeness,
+and modules written to files (s2sad reads source from files)."""
+import importlib.util
+import sys
+import textwrap
+
 import numpy as np
 
 
@@ -89,3 +94,22 @@ def random_tangents(args, wrt, seed):
     rng = np.random.default_rng(seed)
     return tuple(rng.normal(size=np.shape(args[p])) if isinstance(args[p], np.ndarray)
                  else float(rng.normal()) for p in _positions(wrt))
+
+
+def module_from(tmp_path, name, source):
+    """A module written to a file (s2sad reads the source) and imported."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_in(module, tmp_path, label, source):
+    """Run more code in the module's namespace, from a file of its own (a notebook cell
+    run again)."""
+    path = tmp_path / f"{module.__name__}_{label}.py"
+    path.write_text(textwrap.dedent(source))
+    exec(compile(path.read_text(), str(path), "exec"), vars(module))

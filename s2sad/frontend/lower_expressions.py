@@ -239,8 +239,9 @@ class ExpressionLowering:
                 _hashable(index.value):
             if index.value in record.fields:
                 return record.fields[index.value]
-            raise self.error(node, f"the key {index.value!r}, which `{advice.written(node.value)}` "
-                             "does not have", f"its keys are {', '.join(map(repr, record.fields))}.")
+            owner = advice.written(node.value)
+            raise self.error(node, f"the key {index.value!r}, which `{owner}` does not have",
+                             f"its keys are {', '.join(map(repr, record.fields))}.")
         raise self.error(node, f"indexing the {record.describe()} `{advice.written(node.value)}` "
                          "by a value computed at run time", "index it by literal keys; "
                          "for numbers indexed at run time use a NumPy array.")

@@ -22,9 +22,9 @@ place) and called three times after, then by new ones.
 An s2sad error of any kind fails the test: the generator writes only what the guide
 says s2sad supports, except in the programs it marks refused (`np.r_`/`np.c_` of
 differentiated values, a call of a derivative), which every mode must refuse with an
-s2sad.UnsupportedError naming the program's file and the construct's line; another error, or a number, fails. A failure
-shows the shrunk program's source, its cell and the point, in the assertion message and
-in hypothesis's note, ready to paste into a file.
+s2sad.UnsupportedError naming the program's file and the construct's line; another
+error, or a number, fails. A failure shows the shrunk program's source, its cell and the
+point, in the assertion message and in hypothesis's note, ready to paste into a file.
 
 The examples are derandomized: CI checks the same programs on every run, so a failure
 is never a fluke of the day's random draws and reproduces by rerunning the test (with

@@ -2,10 +2,7 @@
 names resolved in its own module, its stamp, its errors at its own lines, and the calls
 refused (recursion through an inlined helper). The programs themselves are checked in
 every mode through tests/programs/control_flow/helpers_inlined.py and closures.py."""
-import importlib.util
 import re
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -13,26 +10,7 @@ import pytest
 import s2sad
 from programs.control_flow import closures, helpers_inlined
 from s2sad import UnsupportedError
-from util import assert_close, numeric_grad, numeric_jvp
-
-
-def module_from(tmp_path, name, source):
-    """A module written to a file (s2sad reads the source) and imported."""
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def run_in(module, tmp_path, label, source):
-    """Run more code in the module's namespace, from a file of its own (a notebook cell
-    run again)."""
-    path = tmp_path / f"{module.__name__}_{label}.py"
-    path.write_text(textwrap.dedent(source))
-    exec(compile(path.read_text(), str(path), "exec"), vars(module))
+from util import assert_close, module_from, numeric_grad, numeric_jvp, run_in
 
 
 def both_modes(fn, args, wrt=0):

@@ -4,11 +4,9 @@ reads mean, and the kinds of the values they hold. Caches live on the functions 
 belong to, hold a bounded number of entries, and serve threads that derive at once.
 """
 import gc
-import importlib.util
 import linecache
 import math
 import sys
-import textwrap
 import threading
 import weakref
 
@@ -17,26 +15,7 @@ import pytest
 
 import s2sad
 from s2sad.api import derivative
-from util import numeric_grad
-
-
-def module_from(tmp_path, name, source):
-    """A module written to a file (s2sad reads the source) and imported."""
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def run_in(module, tmp_path, label, source):
-    """Run more code in the module's namespace, from a file of its own (a notebook cell
-    run again)."""
-    path = tmp_path / f"{module.__name__}_{label}.py"
-    path.write_text(textwrap.dedent(source))
-    exec(compile(path.read_text(), str(path), "exec"), vars(module))
+from util import module_from, numeric_grad, run_in
 
 
 def called_often(derived, *args):
