@@ -17,6 +17,34 @@ def maybe_undefined(function):
     return {s.target.name for s in ir.walk(function.body)} - defined
 
 
+def defined_before(function):
+    """For each `if`, `for` and `while`, the variables assigned on every path from the
+    function's entry to it (parameters, and assignments earlier in its block or in the
+    blocks around it, or in both branches of an earlier `if`). Where the backward sweep
+    needs a zero adjoint at a branch or loop, these exist there and get a zero of their
+    shape; only the others (`maybe_undefined` at that point) may need a number instead."""
+    found = {}
+
+    def visit(block, defined):
+        for statement in block:
+            if isinstance(statement, ir.Op):
+                defined.add(statement.target.name)
+            elif isinstance(statement, ir.If):
+                found[id(statement)] = frozenset(defined)
+                both = visit(statement.body, set(defined)) & visit(statement.orelse,
+                                                                  set(defined))
+                defined |= both
+            elif isinstance(statement, (ir.For, ir.While)):
+                found[id(statement)] = frozenset(defined)
+                inner = set(defined)
+                if isinstance(statement, ir.For):
+                    inner.add(statement.target.name)
+                visit(statement.body, inner)
+        return defined
+    visit(function.body, set(function.params))
+    return found
+
+
 def reaching(function):
     """For each `if`, the variables some path from the function's entry to it reads or
     assigns: their adjoints must exist after the branch. A use in an earlier sibling

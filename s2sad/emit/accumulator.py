@@ -54,6 +54,8 @@ class Accumulator:
             if isinstance(s, ir.Op) and s.prim is operator.getitem
             and isinstance(s.args[0], ir.Var)}
         self.undefined = flow.maybe_undefined(function)
+        self.defined = flow.defined_before(function)
+        self.unbound = set()
         self.templates = _templates(function, self.kinds)
         self.lists = ListAdjoints(self)
 
@@ -103,8 +105,9 @@ class Accumulator:
             names.append(bar)
         return names
 
-    def materialize(self, names):
-        """Make each adjoint in `names` a variable of its own that may be added to."""
+    def materialize(self, names, at=None):
+        """Make each adjoint in `names` a variable of its own that may be added to, where
+        the backward sweep meets the branch or loop `at` (zeros are made there)."""
         self.widen(names)
         for var in names:
             state = self.state.get(var)
@@ -114,7 +117,7 @@ class Accumulator:
                 self.lists.owned(var)
                 continue
             if state is None:
-                self.statements.append(assign(bar, self.zero(var)))
+                self.statements.append(assign(bar, self.zero(var, at)))
             elif state == "alias" and not scalar:
                 self.statements.append(assign(bar, self.fill("np.copy(x)", x=self.bar(var))))
             elif var in self.current:
@@ -122,13 +125,32 @@ class Accumulator:
             self.state[var] = "owned"
             self.current.pop(var, None)
 
-    def zero(self, var):
-        """A zero adjoint for `var`: `0.0` for a number, or for an array that may not
-        exist yet on this path and is only ever added to; else an array of its shape."""
+    def zero(self, var, at=None):
+        """A zero adjoint for `var`: `0.0` for a number, else an array of its shape.
+
+        An array that may not exist yet on this path (at the branch or loop `at`: one
+        assigned before it on every path does) gets its zero from a parameter of its
+        shape or from its known lengths; else the zero is `0.0` where it is still None
+        (the forward sweep sets it to None first, `unbound`): then nothing that reads it
+        runs later in the backward sweep. A bare `0.0` would stay a number when a number
+        is added to it, and the adjoint of the operation that made the array indexes it."""
         kind = self.kinds[var]
         if kind.tag == "list":
             return self.lists.zero(var)
-        if kind.is_scalar or (var in self.undefined and var not in self.indexed):
+        if kind.is_scalar:
+            return gast.Constant(value=0.0, kind=None)
+        undefined = var in self.undefined and (at is None or var not in self.defined[id(at)])
+        if undefined and kind.is_array:
+            template, lengths = self.templates.get(kind.shape), K.lengths(kind)
+            if template is not None:
+                return self.fill("np.zeros_like(x)", x=template)
+            if lengths and all(type(n) is int for n in lengths):
+                shape = const(lengths[0]) if len(lengths) == 1 else gast.Tuple(
+                    elts=[const(n) for n in lengths], ctx=gast.Load())
+                return self.fill("np.zeros(n)", n=shape)
+            self.unbound.add(var)
+            return self.fill("0.0 if x is None else np.zeros_like(x)", x=var)
+        if undefined and var not in self.indexed:
             return gast.Constant(value=0.0, kind=None)
         if not kind.known:
             return self.fill("np.zeros(np.shape(x))", x=var)

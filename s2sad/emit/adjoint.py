@@ -232,7 +232,7 @@ class AdjointEmitter:
                  if v not in adjoints.state and flow.first([statement], v) == "set"}
         touched = [v for v in self.touched([statement])
                    if v in adjoints.state or (depth or v in reach) and v not in fresh]
-        self.materialize_at(control, touched)
+        self.materialize_at(control, touched, statement)
         later = [v for v in touched if depth or v in reach]
         before = (dict(adjoints.state), dict(adjoints.current))
         bodies = []
@@ -240,7 +240,7 @@ class AdjointEmitter:
             adjoints.state, adjoints.current = dict(before[0]), dict(before[1])
             with adjoints.apart() as statements:
                 self.block(block, depth)
-                adjoints.materialize(later)
+                adjoints.materialize(later, statement)
             bodies.append(statements or [gast.Pass()])
         for var in set(touched) - set(later) | fresh:
             adjoints.forget(var)
@@ -264,12 +264,12 @@ class AdjointEmitter:
         control = self.control(statement, depth)
         touched = [v for v in self.touched([statement])
                    if v in adjoints.state or flow.first(statement.body, v) != "set"]
-        self.materialize_at(control, touched)
+        self.materialize_at(control, touched, statement)
         if control.counter and depth:
             adjoints.statements.append(assign(control.counter, self.fill("pop()")))
         with adjoints.apart() as body:
             self.block(statement.body, depth + 1)
-            adjoints.materialize(touched)
+            adjoints.materialize(touched, statement)
         if isinstance(statement, ir.For):
             trips = range_call(self.printer, statement)
             if control.counter:
@@ -288,11 +288,12 @@ class AdjointEmitter:
             value = name(saved) if saved else self.fill("pop()")
             adjoints.statements.append(assign(save.name, value))
 
-    def materialize_at(self, control, names):
+    def materialize_at(self, control, names, statement):
         """The adjoints `names` made variables of their own where the backward sweep enters
-        a branch or loop; what that reads (a list's length) is noted for the tape plan."""
+        the branch or loop `statement`; what that reads (a list's length) is noted for the
+        tape plan."""
         start = len(self.adjoints.statements)
-        self.adjoints.materialize(names)
+        self.adjoints.materialize(names, statement)
         made = self.adjoints.statements[start:]
         control.reads = frozenset(queries.loaded(made) & set(self.kinds))
 

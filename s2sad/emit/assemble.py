@@ -246,7 +246,8 @@ class AdjointBuilder(_Builder):
         needed |= {save.name for save in pushed if isinstance(save, tape.LoopEntry)}
         primal = PrimalEmitter(self.spec.function, self.printer, self.spec.kinds, needed,
                                pushed, emitter.controls, emitter.fill, emitter.saves)
-        statements = primal.undefined() + primal.block(self.spec.function.body)
+        statements = primal.undefined(emitter.adjoints.unbound) + \
+            primal.block(self.spec.function.body)
         temps = {v for v, k in self.spec.kinds.items()
                  if k.tag in ("array", "shape", "int")} & self.namer.temps
         return fold_forward(statements, self._numbers(), needed,

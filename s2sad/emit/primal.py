@@ -89,12 +89,13 @@ class PrimalEmitter:
         return any(id(s) in keep for block in blocks for s in ir.statements(block)
                    if not isinstance(s, ir.Break))
 
-    def undefined(self):
-        """Saved variables first assigned inside a branch or loop: the forward sweep sets
-        them to None first, so that saving their value before the first assignment (a
-        value no derivative reads) cannot fail."""
+    def undefined(self, unbound=()):
+        """Saved variables first assigned inside a branch or loop, and the `unbound` ones
+        whose zero adjoint asks whether they exist yet: the forward sweep sets them to
+        None first, so that saving their value before the first assignment (a value no
+        derivative reads), or asking, cannot fail."""
         saved = {s.target.name for s in ir.statements(self.function.body)
-                 if isinstance(s, ir.Op) and self.overwrites(s)}
+                 if isinstance(s, ir.Op) and self.overwrites(s)} | set(unbound)
         first = set(self.function.params)
         for statement in self.function.body:
             if isinstance(statement, ir.Op):

@@ -26,9 +26,13 @@ class Const:
 
 @dataclass(frozen=True)
 class Global:
-    """A module-level or closure value, read by name at run time like in Python."""
+    """A module-level or closure value, read by name at run time like in Python.
+
+    Two reads of the same name are the same atom: `value` (what the name held when the
+    derivative was made, for kinds and rules) takes no part in equality or hashing, so
+    an operation that reads an array constant can be compared and kept in sets."""
     text: str
-    value: object
+    value: object = field(compare=False)
 
 
 @dataclass(frozen=True)

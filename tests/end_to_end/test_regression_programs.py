@@ -233,6 +233,7 @@ def views_read_before_the_write(x, y):
 
 
 THRESHOLD = 0.25
+WEIGHTS = np.array([0.5, 0.25, 0.75])
 
 
 def tuple_read_in_a_test(x, y):
@@ -288,6 +289,56 @@ def array_of_a_while_trip_left_by_break(x, y):
     return x * y
 
 
+def array_summed_in_a_nested_branch(x, y):
+    """The zero adjoint of `v`, made where the backward sweep enters the inner `if`, was
+    the number 0.0: `v` is first assigned inside a branch, and that was taken to mean it
+    may not exist, though it always does there. The mean's adjoint, a number, was added
+    to it and the adjoint of `np.array((x, y))` indexed it ('float' object is not
+    subscriptable). Reduced from a fuzzed program (seed 7)."""
+    b = 0.7
+    if x > 0.0:
+        v = np.array((x, y))
+        if y > 0.5:
+            b = np.mean(v) * x
+    return b * y
+
+
+def array_made_in_a_branch_read_under_another(x, y):
+    """`v` may not exist where its zero adjoint is made (before the second `if`, going
+    backward), so that zero was 0.0; a number added to it left it one, and the adjoint
+    of the first branch indexed it. Now it is 0.0 only while `v` is None."""
+    b = 0.0
+    if x > 0.0:
+        v = np.array((x, y))
+    if x > 0.5:
+        b = np.sum(v) * x
+    return b + y
+
+
+def array_made_in_a_branch_of_a_loop(x, y):
+    """The same for an array assigned twice in a branch of a loop: its zero adjoint at
+    the start of each trip going backward (when it may not exist yet)."""
+    b = 0.0
+    for i in range(3):
+        if x > 0.0:
+            v = np.array((x, y))
+            v = v * 2.0
+            if y > 0.5:
+                b = b + np.sum(v) * y
+    return b + x
+
+
+def array_constant_read_in_a_loop(x, y):
+    """An operation that reads an array module constant could not be put in a set (the
+    constant's atom hashed its value), which recomputing a loop's temporaries does:
+    TypeError: unhashable type: 'numpy.ndarray' (found as a constant a second cell
+    rebinds from a float to an array, fuzz seed 1)."""
+    s = 0.0
+    for i in range(2):
+        s = s + np.sum(np.sin(WEIGHTS * x)) * y
+    return s
+
+
 CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
          view_read_after_its_array_is_rebound, swapped_arrays_stay_writable,
          swap_then_write_into_a_copy, name_keeps_value_when_variable_is_overwritten,
@@ -299,7 +350,9 @@ CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
          break_inside_a_nested_branch, recursion_called_with_integers,
          tuple_read_in_a_test, two_names_of_a_loop_in_one_tuple,
          module_constant_copied_into_a_test, array_of_a_trip_left_by_break,
-         array_of_a_while_trip_left_by_break]
+         array_of_a_while_trip_left_by_break, array_summed_in_a_nested_branch,
+         array_made_in_a_branch_read_under_another, array_made_in_a_branch_of_a_loop,
+         array_constant_read_in_a_loop]
 
 
 @pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)

@@ -188,6 +188,36 @@ def test_a_global_that_turns_from_a_float_into_an_array(tmp_path):
     assert called_often(derived, 0.5) == pytest.approx(numeric_grad(module.h, (0.5,)))
 
 
+def test_a_global_rebound_to_an_array_read_in_a_loop(tmp_path):
+    """The derived functions noticed the new kind and rebuilt, but building failed with
+    TypeError: unhashable type: 'numpy.ndarray' (the atom of the constant hashed its value
+    while the loop's temporaries were recomputed). Reduced from a fuzzed program."""
+    module = module_from(tmp_path, "stamps_loop", """
+        import math
+        import numpy as np
+        K = 0.5
+
+        def f(x, v):
+            a = x
+            for i in range(3):
+                for e in np.sin(v * K):
+                    x, a = a, math.sin(e)
+            return 0.5 * x + x * a + np.sum(v * v)
+    """)
+    x, v, t = 0.3, np.array([0.2, 0.5, 0.9]), (0.5, np.array([1.0, -1.0, 2.0]))
+    reverse, gradient, forward = (s2sad.vjp(module.f, (0, 1)), s2sad.grad(module.f, (0, 1)),
+                                  s2sad.jvp(module.f, (0, 1)))
+    for constant in (0.5, np.array([0.5, 0.25, 0.75])):
+        module.K = constant
+        want = numeric_grad(module.f, (x, v), (0, 1))
+        for got in (called_often(reverse, x, v, 1.0)[1], called_often(gradient, x, v),
+                    s2sad.grad(module.f, (0, 1))(x, v)):
+            assert got[0] == pytest.approx(want[0], rel=1e-6, abs=1e-9)
+            np.testing.assert_allclose(got[1], want[1], rtol=1e-6)
+        slope = want[0] * t[0] + np.dot(want[1], t[1])
+        assert called_often(forward, x, v, t)[1] == pytest.approx(slope, rel=1e-6)
+
+
 def test_a_global_a_rule_reads_as_a_constant(tmp_path):
     """`axis=AXIS` is built into the derivative: a ValueError from it before."""
     module = module_from(tmp_path, "stamps_axis", """
