@@ -63,7 +63,8 @@ class Constructs:
         numbers = [k for k in keys if kinds[k] == "s"]
         for _ in range(self.draw(st.integers(0, 2))):
             k, other = self.pick(numbers), self.pick(keys)
-            step = f'{name}["{k}"] * 0.5 + {self.squash(self.use(f"{name}[{other!r}]", kinds[other]))}'
+            read = self.use(f'{name}["{other}"]', kinds[other])
+            step = f'{name}["{k}"] * 0.5 + {self.squash(read)}'
             where = self.pick(["straight", "loop", "branch"])
             if where == "straight":
                 lines.append(f'{indent}{name}["{k}"] = {self.pick([step, self.bounded()])}')
@@ -74,7 +75,6 @@ class Constructs:
             else:
                 lines += [f"{indent}if {self.condition()}:",
                           f'{indent}    {name}["{k}"] = {self.bounded()}']
-        lines = [line.replace("'", '"') for line in lines]
         read = self.pick(["key", "get", "items", "values", "keys"])
         alike = len(set(kinds.values())) == 1
         if read in ("items", "values") and alike:
@@ -188,7 +188,8 @@ class Constructs:
                    f"{self.numbers_tuple()}])"
             value = f"np.sum({made} ** 2)"
         elif form == "range":
-            bound = self.pick(["3", "n", "1, n + 2"])
+            # `n` is f's: a helper has none
+            bound = self.pick(["3", "n", "1, n + 2"] if "n" in self.bounds else ["3", "2"])
             listed = f"[{self.squash(f'{u} * {self.constant()} + {s}')} for {u} in " \
                      f"range({bound})]"
             value = self.pick([f"sum({listed})", f"sum({listed[1:-1]})"] +

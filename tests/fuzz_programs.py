@@ -869,20 +869,21 @@ def structured_programs(draw):
     second = "v" if arrays else "y"
     writer.structure_names = ("x", second)
     form = writer.pick(STRUCTURES)
+    s = second
     if form == "dict":
-        writer.packed = f'{{"x": x, "{second}": {second}}}'
-        writer.prologue = writer.pick([[f'    x = params["x"]', f'    {second} = params["{second}"]'],
-                                       [f'    x, {second} = params["x"], params.get("{second}", 0.0)']])
+        writer.packed = f'{{"x": x, "{s}": {s}}}'
+        writer.prologue = writer.pick([['    x = params["x"]', f'    {s} = params["{s}"]'],
+                                       [f'    x, {s} = params["x"], params.get("{s}", 0.0)']])
     elif form == "tuple":
-        writer.packed = f"(x, {second})"
-        writer.prologue = writer.pick([[f"    x, {second} = params"],
-                                       [f"    x = params[0]", f"    {second} = params[-1]"]])
+        writer.packed = f"(x, {s})"
+        writer.prologue = writer.pick([[f"    x, {s} = params"],
+                                       ["    x = params[0]", f"    {s} = params[-1]"]])
     else:
-        writer.records["Params"] = ("x", second)
-        writer.packed = f"Params(x, {second})"
-        writer.prologue = writer.pick([[f"    x, {second} = params.x, params.{second}"],
-                                       [f"    x, {second} = params"],
-                                       [f"    x = params[0]", f"    {second} = params.{second}"]])
+        writer.records["Params"] = ("x", s)
+        writer.packed = f"Params(x, {s})"
+        writer.prologue = writer.pick([[f"    x, {s} = params.x, params.{s}"],
+                                       [f"    x, {s} = params"],
+                                       ["    x = params[0]", f"    {s} = params.{s}"]])
     source, _, _ = _module(draw, writer, "params, n", draw(st.integers(0, 1)),
                            arrays and draw(st.booleans()))
     y = np.array([_point(draw) for _ in range(LENGTH)]) if arrays else _point(draw)

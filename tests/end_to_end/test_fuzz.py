@@ -392,9 +392,10 @@ CONSTRUCTS = {
     "dict in a loop or branch": r"^\s{8,}d\d+ = (\{|dict\()",
     "dict in a helper": r"^def (h|m)\d+\(.*:\n(    .*\n)*?\s+d\d+ = ",
     # namedtuples
-    "namedtuple class": r"^P\d+ = collections\.namedtuple\(", "namedtuple built": r"^\s+s\d+ = P\d+\(",
-    "namedtuple built by keywords": r"s\d+ = P\d+\(a=", "field by attribute": r"\bs\d+\.[abc]\b",
-    "field by position": r"\bs\d+\[-?\d\]", "namedtuple unpacked": r"^\s+u\d+, u\d+(, u\d+)? = s\d+$",
+    "namedtuple class": r"^P\d+ = collections\.namedtuple\(",
+    "namedtuple built": r"^\s+s\d+ = P\d+\(", "namedtuple built by keywords": r"s\d+ = P\d+\(a=",
+    "field by attribute": r"\bs\d+\.[abc]\b", "field by position": r"\bs\d+\[-?\d\]",
+    "namedtuple unpacked": r"^\s+u\d+, u\d+(, u\d+)? = s\d+$",
     "_replace": r"s\d+ = s\d+\._replace\([abc]=",
     "namedtuple carried by a loop": r"^\s+for i\d+ in .*:\n\s+(s\d+) = P\d+\(\1\.",
     "namedtuple in a loop or branch": r"^\s{8,}s\d+ = P\d+\(",
