@@ -264,7 +264,8 @@ class Constructs:
         outer = (self.scalars, self.arrays, self.created, self.tuples, self.bounds,
                  self.early, self.returned)
         self.scalars, self.arrays, self.created, self.tuples = ["p", "q"], [], [], {}
-        self.may_create, self.early, self.returned = False, True, self.bounded
+        self.may_create, self.early = False, True
+        self.returned = lambda: f"{self.bounded()}, {self.bounded()}"
         self.bounds = [b for b in self.bounds if "n" not in b]
         name = self.fresh("m")
         lines = [f"def {name}(p, q, scale={self.constant()}, mode=\"tanh\"):",

@@ -480,7 +480,8 @@ class Writer(Constructs):
         items, i, r = self.fresh("l"), self.fresh("i"), self.fresh("a")
         arrays = bool(self.arrays) and self.chance(0.4)
         value = self.array if arrays else self.bounded
-        lines = [f"{indent}{items} = [{value(1)}]"]
+        # a created array in a list would be written into while the list holds it
+        lines = [f"{indent}{items} = [{self.element('a') if arrays else value(1)}]"]
         self.indices.append(i)
         last = f"{items}[-1]" if not arrays else f"np.sum({items}[-1])"
         item = f"{value(1)} * 0.5 + {self.pick(BOUNDED).format(last)} * 0.25"
