@@ -198,6 +198,7 @@ class Writer(Constructs):
         self.pairs = []  # helpers returning two numbers
         self.axis_name = None  # the helper taking an `axis`
         self.prologue = []  # the first lines of `f`: its inputs taken out of a structure
+        self.swaps_code = False  # the program's second cell may swap a helper's code
 
     def pick(self, options):
         return self.draw(st.sampled_from(options))
@@ -674,8 +675,9 @@ class Writer(Constructs):
         self.returned = self.bounded
         recursive = may_recurse and self.chance(0.4)
         self.early = recursive
+        # a cell that swaps `__code__` wants a decorated helper now and then
         decorations = self.decorations(True) if not recursive and may_decorate and \
-            self.rare(0.3) else []
+            (self.rare(0.3) or self.swaps_code and self.chance(0.5)) else []
         lines = decorations + [f"def {name}(p, q, k):"]
         if recursive:
             lines += ["    if k <= 0:", f"        return {self.bounded()}"]
@@ -801,6 +803,7 @@ def _module(draw, writer, params, helpers, array_result):
     # what the cell changes is drawn now too: at the end a long program gets the same
     cell = not refused and not writer.prologue and writer.chance(0.2) and \
         (draw(st.permutations(CHANGES)), writer.chance(0.3), writer.chance(0.7))
+    writer.swaps_code = bool(cell) and "code" in cell[0][:2]
     blocks = [writer.add_helper() for _ in range(helpers)]
     blocks += [writer.pair_helper() for _ in range(writer.rare(0.3))]
     if writer.with_arrays and writer.rare(0.3):
