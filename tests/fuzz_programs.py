@@ -24,6 +24,26 @@ written from
 - lists built by `append` in a `range` loop (maybe under an `if`), of numbers or of
   arrays, read whole (`sum`, `math.fsum`, `max`, `np.array`, `np.stack`), by their last
   item and at the loop's index;
+- dict displays and `dict(a=...)` with literal keys (a number or an array per key),
+  maybe a second name for one (`o = d`), written `d["a"] = ...` straight, in a loop and
+  in a branch, read by key, `d.get("a", c)` (also of a missing key) and loops over
+  `d.items()`, `d.values()` and `d` (fuzz_constructs.py writes these and the next five);
+- namedtuples `P<j>` defined at module level, built in the function (by position or
+  keyword), `_replace`d, carried by a loop (`s = P(s.a * 0.5 + ..., ...)`), read by
+  attribute and by position and unpacked;
+- pairs carried by a loop (`p = (p[1], p[0] * 0.5 + ...)`) and set in both branches
+  of an `if`;
+- generator expressions and list comprehensions: `sum`, `max` and `min` of them over
+  tuples and arrays (with an `if` on the array's items), `np.array`/`np.stack` of
+  comprehensions over tuples, arrays and ranges, `sum` over ranges, nested `for`s;
+- loops over `enumerate`, `zip` and `reversed` of ranges, arrays and tuples;
+- helpers `m<j>(p, q, scale=c, mode="tanh")` returning two numbers, whose constant
+  `mode` chooses the code, called with defaults, keywords or positions and unpacked
+  (`u, w = m(...)`) or indexed; a helper `s<j>(z, w, axis=-1)` whose `axis` chooses the
+  reduction; a `lambda` or nested `def` closing over the function's names (at the top
+  of a body: one in a branch or loop is refused), called or mapped over a tuple
+  (`u, w = map(fn, (a, b))`, `np.array(list(map(fn, ...)))`);
+- `assert` statements that hold at every point (a bounded value below 1.75, ...);
 - module constants read as numbers, and factors read only as `array * K`;
 - decorators written with `functools.wraps` whose wrapper changes the value, forwarding
   `*args, **kwargs` or taking `(p, q, k)`, on helpers and on `f`, maybe stacked.
@@ -39,11 +59,16 @@ module's namespace after the derivatives were taken, as a notebook does: it rede
 helper with another body, swaps a helper's `__code__` for another function's, or
 rebinds a constant to another float (a factor also to an array of length 3).
 
+Each of these containers and closures may appear in straight-line code and inside loops,
+branches and helpers (the statement that writes it is drawn at every depth), and leaves
+a new number that reads it and reaches the result.
+
 The guide's unsupported constructs are left out: `break`/`continue` in a loop over a
 tuple, a loop over a view of an array its body writes into, two names for one array
-(a tuple holds a copy of a created array), writes into an argument, tuples assigned in
-a branch, in a loop or after an early return, recursion through a decorator's wrapper
-(mutual recursion). An s2sad error on a valid program is a failure.
+(a tuple holds a copy of a created array), writes into an argument, a `t<j>` tuple
+(whose items are later read one by one) assigned in a branch, in a loop or after an
+early return, a nested `def` or `lambda` in a branch or loop, recursion through a
+decorator's wrapper (mutual recursion). An s2sad error on a valid program is a failure.
 
 Everything a program computes stays bounded, so a mismatch is a wrong derivative and
 not overflow: functions are smooth on all of R (`log(1 + t*t)`, `sqrt(1 + t*t)`,
@@ -52,13 +77,18 @@ the logistic sigmoid written out, ...), each loop makes at most 3 trips, and an
 assignment in a loop either squashes its value (`tanh`, `sin`, ...) or changes it by a
 bounded amount.
 Kinks are left to the checker: `comparison_margin` runs the program with every
-comparison and `abs` watched and reports how close the point is to a tie.
+comparison, `abs`, `max` and `min` watched and reports how close the point is to a tie.
+
+`structured_programs()` writes the same programs taking their differentiated inputs as
+one structure `f(params, n)` (a dict, a tuple or a namedtuple of `x` and `y` or `v`),
+checked by test_fuzz_structures.py.
 """
 import ast
 import math
 from dataclasses import dataclass
 
 import numpy as np
+from fuzz_constructs import Constructs
 from hypothesis import strategies as st
 
 HEADER = "import math\n\nimport numpy as np\n"
@@ -123,15 +153,17 @@ class Program:
     wrt: tuple = (0, 1)
     cell: str = ""
     refused: str = ""
+    structure: str = ""  # structured_programs: `f(pack(*args[:2]), args[2])`
 
     def __repr__(self):
         extra = f", refused={self.refused!r}" if self.refused else ""
         extra += f", cell='''\n{self.cell}'''" if self.cell else ""
+        extra += f", structure={self.structure!r}" if self.structure else ""
         return (f"Program(args={self.args!r}, wrt={self.wrt!r}{extra}, "
                 f"source='''\n{self.source}''')")
 
 
-class Writer:
+class Writer(Constructs):
     """Writes one program statement by statement, knowing which names hold numbers,
     which hold arrays, which arrays the function created (only those may be written
     into), which hold tuples (and of what), the loop indices in scope, and whether
@@ -162,6 +194,11 @@ class Writer:
         self.bounds = ["3", "2", "n", "1, n", "n, 0, -1", "0, 3, 2", "1"]
         self.may_create = True
         self.returned = self.bounded
+        self.records = {}  # module-level namedtuple classes: name: fields
+        self.pairs = []  # helpers returning two numbers
+        self.axis_name = None  # the helper taking an `axis`
+        self.prologue = []  # the first lines of `f`: its inputs taken out of a structure
+        self.swaps_code = False  # the program's second cell may swap a helper's code
 
     def pick(self, options):
         return self.draw(st.sampled_from(options))
@@ -244,6 +281,12 @@ class Writer:
     def bounded(self, depth=2):
         return self.pick(BOUNDED).format(self.scalar(depth - 1))
 
+    def squash(self, expr):
+        return self.pick(BOUNDED).format(expr)
+
+    def constant(self):
+        return self.pick(CONSTANTS)
+
     def reduction(self):
         first, second = self.pick(self.arrays), self.pick(self.arrays)
         return self.pick(REDUCE).format(first, second)
@@ -320,7 +363,15 @@ class Writer:
         if self.tuples:
             options += ["unpack"] * 2 + (["tuple_var_loop"] * 2 if depth < 3 else [])
         if depth < 3:
-            options += ["list"]
+            options += ["list", "iterate"]
+        options += ["dict", "record", "carried", "comprehension", "assert"]
+        # a nested def or lambda only at the top of a body (not in a branch or loop)
+        if depth == 1 and not self.in_loop and not self.early:
+            options += ["closure"] * 2
+        if self.pairs:
+            options += ["pair_call"]
+        if self.axis_name and self.arrays:
+            options += ["axis_call"]
         return getattr(self, "s_" + self.pick(options))(indent)
 
     def target(self, stem, names):
@@ -430,7 +481,8 @@ class Writer:
         items, i, r = self.fresh("l"), self.fresh("i"), self.fresh("a")
         arrays = bool(self.arrays) and self.chance(0.4)
         value = self.array if arrays else self.bounded
-        lines = [f"{indent}{items} = [{value(1)}]"]
+        # a created array in a list would be written into while the list holds it
+        lines = [f"{indent}{items} = [{self.element('a') if arrays else value(1)}]"]
         self.indices.append(i)
         last = f"{items}[-1]" if not arrays else f"np.sum({items}[-1])"
         item = f"{value(1)} * 0.5 + {self.pick(BOUNDED).format(last)} * 0.25"
@@ -623,8 +675,9 @@ class Writer:
         self.returned = self.bounded
         recursive = may_recurse and self.chance(0.4)
         self.early = recursive
+        # a cell that swaps `__code__` wants a decorated helper now and then
         decorations = self.decorations(True) if not recursive and may_decorate and \
-            self.rare(0.3) else []
+            (self.rare(0.3) or self.swaps_code and self.chance(0.5)) else []
         lines = decorations + [f"def {name}(p, q, k):"]
         if recursive:
             lines += ["    if k <= 0:", f"        return {self.bounded()}"]
@@ -686,8 +739,9 @@ class Writer:
             lines += self.refused_lines("    ")
         lines.append(f"    return {self.result(array_result)}")
         # a wrapper taking (p, q, k) passes them on as f's (x, y, n)
-        decorations = self.decorations(not self.with_arrays) if self.rare(0.08) else []
-        return decorations + [f"def f({params}):"] + lines
+        decorations = self.decorations(not self.with_arrays) \
+            if self.rare(0.08) and not self.prologue else []
+        return decorations + [f"def f({params}):"] + self.prologue + lines
 
     def cell(self, order, two, to_array):
         """A second cell: one or two changes to what `f` reads, the first of `order`
@@ -698,6 +752,7 @@ class Writer:
         if not chosen:
             return ""
         lines = ["# cell 2: run after the derivatives were taken"]
+        records = dict(self.records)
         if {"helper", "code"} & set(chosen):
             name = self.pick([h for h in self.helpers if h in self.used] or self.helpers)
             if "code" in chosen and any(self.decorated.values()):
@@ -723,6 +778,10 @@ class Writer:
             if to_array:
                 value = f"np.array([{value}, {self.pick(CONSTANTS)}, {self.pick(CONSTANTS)}])"
             lines += ["", f"{name} = {value}"]
+        new = sorted(set(self.records) - set(records))
+        if new:
+            lines[1:1] = ["import collections", ""] + \
+                [f"{n} = collections.namedtuple({n!r}, {list(self.records[n])!r})" for n in new]
         return "\n".join(lines) + "\n"
 
     def other(self, value):
@@ -736,26 +795,36 @@ def _point(draw):
 def _module(draw, writer, params, helpers, array_result):
     """The program's source, its second cell and what its error must mention."""
     # decided first, while hypothesis has data for the program (see `rare`)
-    if writer.rare(0.12):
+    if not writer.prologue and writer.rare(0.12):
         # (the list repeated: hypothesis favours the first entries of a short one)
         writer.refusal = writer.pick(sorted(REFUSED) * 3)
         writer.pinned.add("y")
     refused = REFUSED.get(writer.refusal, "")
     # what the cell changes is drawn now too: at the end a long program gets the same
-    cell = not refused and writer.chance(0.2) and \
+    cell = not refused and not writer.prologue and writer.chance(0.2) and \
         (draw(st.permutations(CHANGES)), writer.chance(0.3), writer.chance(0.7))
+    writer.swaps_code = bool(cell) and "code" in cell[0][:2]
     blocks = [writer.add_helper() for _ in range(helpers)]
+    blocks += [writer.pair_helper() for _ in range(writer.rare(0.3))]
+    if writer.with_arrays and writer.rare(0.3):
+        blocks.append(writer.axis_helper())
     if writer.refusal == "derived":
         if not writer.helpers:
             blocks.append(writer.add_helper())
         writer.derived = writer.fresh("g")
         derived = [f"{writer.derived} = s2sad.grad({writer.pick(writer.helpers)})"]
     body = writer.function(params, array_result)
+    if writer.prologue:
+        blocks.append(structure_functions(writer))
+    records = dict(writer.records)
     cell = writer.cell(*cell) if cell else ""
-    imports = ["import functools"] * bool(writer.decorators) + \
+    imports = ["import collections"] * bool(records) + \
+        ["import functools"] * bool(writer.decorators) + \
         ["import math", "", "import numpy as np"] + ["", "import s2sad"] * bool(writer.derived)
     constants = [f"{name} = {value}" for table in (writer.constants, writer.factors)
-                 for name, value in sorted(table.items())]
+                 for name, value in sorted(table.items())] + \
+        [f"{name} = collections.namedtuple({name!r}, {list(fields)!r})"
+         for name, fields in sorted(records.items())]
     blocks = [lines for _, (_, lines) in sorted(writer.decorators.items())] + blocks + \
         ([derived] if writer.derived else []) + [body]
     source = "\n".join(imports + ([""] + constants if constants else [])) + "\n"
@@ -782,11 +851,56 @@ def array_programs(draw):
                    refused=refused)
 
 
+STRUCTURES = ("dict", "tuple", "namedtuple")
+
+
+def structure_functions(writer):
+    """`pack(x, y)`, which builds the structure `f` takes, and `f_flat(x, y, n)`, which
+    calls `f` on it: the oracle differentiates `f_flat` by its plain inputs."""
+    second = writer.structure_names[1]
+    return [f"def pack(x, {second}):", f"    return {writer.packed}", "", "",
+            f"def f_flat(x, {second}, n):", f"    return f(pack(x, {second}), n)"]
+
+
+@st.composite
+def structured_programs(draw):
+    """`f(params, n)`: a scalar or array program whose differentiated inputs come in one
+    structure, a dict, a tuple or a namedtuple (`Params`), taken apart in its first lines
+    (by key, `get`, unpacking, attribute, position); its args are `(pack(x, y), n)` once
+    the module is loaded (see `pack`), and `f_flat(x, y, n)` is `f` of plain inputs."""
+    arrays = draw(st.booleans())
+    writer = Writer(draw, with_arrays=arrays)
+    second = "v" if arrays else "y"
+    writer.structure_names = ("x", second)
+    form = writer.pick(STRUCTURES)
+    s = second
+    if form == "dict":
+        writer.packed = f'{{"x": x, "{s}": {s}}}'
+        writer.prologue = writer.pick([['    x = params["x"]', f'    {s} = params["{s}"]'],
+                                       [f'    x, {s} = params["x"], params.get("{s}", 0.0)']])
+    elif form == "tuple":
+        writer.packed = f"(x, {s})"
+        writer.prologue = writer.pick([[f"    x, {s} = params"],
+                                       ["    x = params[0]", f"    {s} = params[-1]"]])
+    else:
+        writer.records["Params"] = ("x", s)
+        writer.packed = f"Params(x, {s})"
+        writer.prologue = writer.pick([[f"    x, {s} = params.x, params.{s}"],
+                                       [f"    x, {s} = params"],
+                                       ["    x = params[0]", f"    {s} = params.{s}"]])
+    source, _, _ = _module(draw, writer, "params, n", draw(st.integers(0, 1)),
+                           arrays and draw(st.booleans()))
+    y = np.array([_point(draw) for _ in range(LENGTH)]) if arrays else _point(draw)
+    return Program(source, (_point(draw), y, draw(st.integers(0, 3))), structure=form)
+
+
 # ---------------------------------------------------------------- distance to a kink
 
 class _Watch(ast.NodeTransformer):
     """`a < b` becomes `_watch(a, b) < b` and `abs(t)` becomes `_watch(t, 0.0)`:
-    `_watch` notes how far apart the two sides are and returns the first."""
+    `_watch` notes how far apart the two sides are and returns the first. `max(...)` and
+    `min(...)` (of numbers) become `_extreme(max, ...)`, which notes how far apart the
+    two largest (smallest) are."""
 
     def visit_Compare(self, node):
         self.generic_visit(node)
@@ -799,10 +913,13 @@ class _Watch(ast.NodeTransformer):
                 isinstance(node.func, ast.Attribute) and node.func.attr == "abs":
             arg = ast.Call(ast.Name("_watch", ast.Load()), [node.args[0], ast.Constant(0.0)], [])
             return ast.Call(node.func, [arg], [])
+        if isinstance(node.func, ast.Name) and node.func.id in ("max", "min") and \
+                not node.keywords:
+            return ast.Call(ast.Name("_extreme", ast.Load()), [node.func] + node.args, [])
         return node
 
 
-def comparison_margin(source, args, cell=""):
+def comparison_margin(source, args, cell="", name="f"):
     """The smallest distance between the two sides of a comparison of floats (or the
     argument of `abs` and 0) met while running `f(*args)` (after running `cell` in the
     module's namespace): the branches taken do not change within that distance, so
@@ -813,9 +930,15 @@ def comparison_margin(source, args, cell=""):
         if isinstance(a, (float, np.ndarray)) or isinstance(b, float):
             margins.append(float(np.min(np.abs(np.asarray(a, float) - b))))
         return a
-    namespace = {"_watch": watch, "__name__": "fuzz_probe"}
+    def extreme(fold, *args):
+        values = list(args[0]) if len(args) == 1 else list(args)
+        if len(values) > 1 and all(np.ndim(v) == 0 for v in values):
+            ranked = sorted(values, reverse=fold is max)
+            margins.append(abs(float(ranked[1]) - float(ranked[0])))
+        return fold(values)
+    namespace = {"_watch": watch, "_extreme": extreme, "__name__": "fuzz_probe"}
     for code in (source, cell):
         tree = ast.fix_missing_locations(_Watch().visit(ast.parse(code)))
         exec(compile(tree, "<fuzz probe>", "exec"), namespace)  # noqa: S102 - our own program
-    namespace["f"](*args)
+    namespace[name](*args)
     return min(margins)

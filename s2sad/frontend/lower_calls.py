@@ -31,7 +31,9 @@ class CallLowering:
             if isinstance(value, records.Record) and value.by_attribute:
                 if isinstance(value.fields.get(node.func.attr), ir.Global):
                     return self.call_of(node, value.fields[node.func.attr], target)
-                if node.func.attr not in value.fields:
+                # a namedtuple's `_replace` is the record's own, not a library method
+                if node.func.attr not in value.fields and not (
+                        value.form == "namedtuple" and node.func.attr == "_replace"):
                     return self.method_of(node, value, target)
             if records.is_structure(value):
                 return self.container_method(node, value)

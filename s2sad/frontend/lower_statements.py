@@ -130,6 +130,8 @@ class StatementLowering:
             whole = self.mapped(value) if self.is_map(value) else self.expr(value)
             if mutable and isinstance(whole, ir.Var):
                 self.mutable.add(whole.name)
+            if isinstance(whole, records.Record) and whole.form == "namedtuple":
+                whole = tuple(whole.fields.values())
             if isinstance(whole, tuple):
                 if len(whole) != len(names):
                     raise self.error(value, f"unpacking a tuple of {len(whole)} values into "

@@ -380,6 +380,61 @@ CONSTRUCTS = {
     "run-time index into a tuple": r"t\d+\[(n % 2|i\d+)\]",
     "list built by append": r"^\s+l\d+\.append\(", "append under an if":
     r"^\s+if .*:\n\s+l\d+\.append\(", "list of arrays stacked": r"np\.stack\(l\d+",
+    # dicts with literal keys
+    "dict display": r'^\s+d\d+ = \{"a": ', "dict(a=...)": r"^\s+d\d+ = dict\(a=",
+    "dict read by key": r'\bd\d+\["[abc]"\]', "dict get": r'd\d+\.get\("[abc]", ',
+    "dict get of a missing key": r'd\d+\.get\("z", ', "dict write": r'^\s+d\d+\["[abc]"\] = ',
+    "dict written through a second name": r'^\s+o\d+ = d\d+\n(.|\n)*^\s+o\d+\["[abc]"\] = ',
+    "dict written in a loop": r'^\s+for i\d+ in range\(.*\):\n\s+[do]\d+\["[abc]"\] = ',
+    "dict written in a branch": r'^\s+if .*:\n\s+[do]\d+\["[abc]"\] = ',
+    "loop over items": r"for k\d+, u\d+ in d\d+\.items\(\):",
+    "loop over values": r"for u\d+ in d\d+\.values\(\):", "loop over keys": r"for k\d+ in d\d+:",
+    "dict in a loop or branch": r"^\s{8,}d\d+ = (\{|dict\()",
+    "dict in a helper": r"^def (h|m)\d+\(.*:\n(    .*\n)*?\s+d\d+ = ",
+    # namedtuples
+    "namedtuple class": r"^P\d+ = collections\.namedtuple\(",
+    "namedtuple built": r"^\s+s\d+ = P\d+\(", "namedtuple built by keywords": r"s\d+ = P\d+\(a=",
+    "field by attribute": r"\bs\d+\.[abc]\b", "field by position": r"\bs\d+\[-?\d\]",
+    "namedtuple unpacked": r"^\s+u\d+, u\d+(, u\d+)? = s\d+$",
+    "_replace": r"s\d+ = s\d+\._replace\([abc]=",
+    "namedtuple carried by a loop": r"^\s+for i\d+ in .*:\n\s+(s\d+) = P\d+\(\1\.",
+    "namedtuple in a loop or branch": r"^\s{8,}s\d+ = P\d+\(",
+    "namedtuple in a helper": r"^def (h|m)\d+\(.*:\n(    .*\n)*?\s+s\d+ = P\d+\(",
+    # tuples carried by loops and set in branches
+    "tuple carried by a loop": r"(p\d+) = \(\1\[1\], \1\[0\] \* 0\.5",
+    "tuple set in both branches": r"^\s+if .*:\n\s+(p\d+) = \(.*\n\s+else:\n\s+\1 = \(",
+    "carried tuple in a loop": r"^\s{8,}for i\d+ in .*:\n\s+(p\d+) = \(\1\[1\]",
+    # comprehensions and generator expressions
+    "sum of a generator over a tuple": r"sum\([^\[].* for u\d+ in \(",
+    "generator with a condition over an array": r" for u\d+ in \w+ if u\d+ [<>] ",
+    "max of a generator": r"max\(.* for u\d+ in ", "min of a generator": r"min\(.* for u\d+ in ",
+    "list comprehension over a tuple": r"np\.(array|stack)\(\[.* for u\d+ in \(",
+    "list comprehension over a range": r"\[.* for u\d+ in range\(",
+    "list comprehension over an array": r"np\.array\(\[.* for u\d+ in \w+\]\)",
+    "np.stack of a comprehension of arrays": r"np\.stack\(\[np\.tanh\(u\d+\)",
+    "nested comprehension": r"for u\d+ in .* for u\d+ in ",
+    "comprehension in a loop or branch": r"^\s{8,}r\d+ = .* for u\d+ in ",
+    # enumerate, zip, reversed
+    "enumerate of an array": r"for i\d+, u\d+ in enumerate\(np\.",
+    "enumerate of a tuple": r"for i\d+, u\d+ in enumerate\(\(",
+    "enumerate of a range": r"for i\d+, u\d+ in enumerate\(range\(",
+    "zip of arrays": r"in zip\(np\.", "zip of tuples": r"in zip\(\(", "zip of a range and an array":
+    r"in zip\(range\(", "reversed range": r"in reversed\(range\(",
+    "reversed array": r"in reversed\(np\.", "reversed tuple": r"in reversed\(\(",
+    "enumerate, zip or reversed in a loop": r"^\s{8,}for .* in (enumerate|zip|reversed)\(",
+    # helpers returning pairs, keywords, flags, closures, map
+    "helper returning two values": r"^def m\d+\((.|\n)*?^    return .+, ",
+    "two values from a call": r"^\s+u\d+, u\d+ = m\d+\(", "index of a call's values":
+    r"m\d+\(.*\)\[-?\d\]", "keyword arguments": r"m\d+\(.*q=.*scale=",
+    "flag argument": r'm\d+\(.*mode="sin"\)', "flag passed by position": r'm\d+\(.*, "sin"\)',
+    "helper with an axis argument": r"^def s\d+\(z, w, axis=-1\)", "axis passed":
+    r"s\d+\(np\.stack.*axis=0\)", "lambda closing over names": r"^\s+fn\d+ = lambda t, c=",
+    "nested def": r"^\s+def fn\d+\(t, c=", "map over a tuple": r"= map\(fn\d+, \(",
+    "list of a map": r"list\(map\(fn\d+", "closure in a helper":
+    r"^def (h|m)\d+\(.*:\n(    .*\n)*?    (def fn|fn\d+ = lambda)",
+    # assert
+    "assert": r"^\s+assert ", "assert with a message": r'^\s+assert .*, "',
+    "assert on an array": r"^\s+assert np\.all\(", "assert in a loop or branch": r"^\s{8,}assert ",
     # refused: every mode raises a located error
     "np.r_": r"np\.r_\[.*# refused$",
     "np.c_": r"np\.c_\[.*# refused$", "call of a derivative": r"^g\d+ = s2sad\.grad\(h\d+\)",

@@ -6,6 +6,7 @@ through the whole pipeline for its value, gradient and tangent (and in
 test_forward_mode.py and test_dual.py); a regression that one stage refuses or rewrites
 is kept with that stage's tests instead.
 """
+import collections
 import math
 
 import numpy as np
@@ -339,6 +340,27 @@ def array_constant_read_in_a_loop(x, y):
     return s
 
 
+Pair = collections.namedtuple("Pair", ["a", "b"])
+
+
+def namedtuple_replaced(x, y):
+    """`_replace` of a namedtuple the function built is the record's own: it was taken
+    for a method of the class and refused as a library function."""
+    s = Pair(x, y)
+    s = s._replace(b=math.tanh(x) * y)
+    return s.a * s.b + s[1]
+
+
+def namedtuple_unpacked(x, y):
+    """`a, b = s` of a namedtuple the function built (and a loop carried) takes its
+    fields; it was lowered as indexing an object and refused."""
+    s = Pair(x, y)
+    for i in range(2):
+        s = Pair(s.a * 0.5 + math.atan(s.b), s.b)
+    a, b = s
+    return a * b + b
+
+
 CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
          view_read_after_its_array_is_rebound, swapped_arrays_stay_writable,
          swap_then_write_into_a_copy, name_keeps_value_when_variable_is_overwritten,
@@ -352,7 +374,7 @@ CASES = [views_read_before_the_write, array_after_an_early_return_in_an_elif,
          module_constant_copied_into_a_test, array_of_a_trip_left_by_break,
          array_of_a_while_trip_left_by_break, array_summed_in_a_nested_branch,
          array_made_in_a_branch_read_under_another, array_made_in_a_branch_of_a_loop,
-         array_constant_read_in_a_loop]
+         array_constant_read_in_a_loop, namedtuple_replaced, namedtuple_unpacked]
 
 
 @pytest.mark.parametrize("fn", CASES, ids=lambda fn: fn.__name__)
