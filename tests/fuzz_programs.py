@@ -757,8 +757,11 @@ class Writer(Constructs):
             name = self.pick([h for h in self.helpers if h in self.used] or self.helpers)
             if "code" in chosen and any(self.decorated.values()):
                 name = self.pick([h for h in self.helpers if self.decorated[h]])
-            # the new body calls only the helpers written before it, and itself
+            # the new body calls only the helpers written before it, and itself: not a
+            # pair helper, written after every h<j>, which may call this one back (and
+            # with the same count, so `f` itself would never return)
             outer, self.helpers = self.helpers, self.helpers[:self.helpers.index(name)]
+            pairs, self.pairs = self.pairs, []
             if "helper" in chosen:
                 lines += ["", ""] + self.helper(name)[2]
             else:
@@ -768,7 +771,7 @@ class Writer(Constructs):
                 new[0] = new[0].replace(f"def {name}(", f"def {name}_new(")
                 lines += ["", ""] + new + ["", "", f"{name}{'.__wrapped__' * wrapped}"
                                            f".__code__ = {name}_new.__code__"]
-            self.helpers = outer
+            self.helpers, self.pairs = outer, pairs
         if "constant" in chosen:
             name = self.pick(sorted(self.constants))
             lines += ["", f"{name} = {self.other(self.constants[name])}"]
