@@ -1,10 +1,8 @@
-"""Parameter structures (s2sad/api/trees.py, leafwise.py): every container type, nested,
-comes apart into its leaves and back with its own classes and keys; its Shape is a cache
-key (equal for the same containers and keys, different for another order or class); each
-leaf has a path; a structure that does not match says where; and leafwise arithmetic
-agrees with the same sums written out by hand."""
+"""Parameter structures (s2sad/ir/trees.py): every container type, nested, comes apart
+into its leaves and back with its own classes and keys; its Shape is a cache key (equal
+for the same containers and keys, different for another order or class); each leaf has a
+path; and a structure that does not match says where."""
 import collections
-import copy
 import dataclasses
 import doctest
 import enum
@@ -17,9 +15,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.api import leafwise
 from s2sad.ir import trees
-from s2sad.api.leafwise import add, map_leaves, vdot, zeros_like
 from s2sad.ir.trees import LEAF, check_same, differentiable, flatten, paths, rebuild
 
 Pair = collections.namedtuple("Pair", "a b")
@@ -88,9 +84,8 @@ def same(a, b):
 # ------------------------------------------------------------------ flatten and rebuild
 
 def test_the_module_examples_hold():
-    for module in (trees, leafwise):
-        result = doctest.testmod(module)
-        assert result.failed == 0 and result.attempted
+    result = doctest.testmod(trees)
+    assert result.failed == 0 and result.attempted
 
 
 def test_leaves_come_depth_first_in_key_field_and_item_order():
@@ -330,67 +325,6 @@ def test_object_fields_that_differ_are_named():
 
 
 def test_matching_structures_pass_whatever_their_leaves():
-    check_same(nested(), zeros_like(nested()), "params", "the tangent")
+    tree = nested()
+    check_same(tree, rebuild(tree, [0.0] * len(flatten(tree)[0])), "params", "the tangent")
     check_same({"a": 1.0, "n": 3}, {"a": np.float32(0.5), "n": None}, "params", "the tangent")
-
-
-# ------------------------------------------------------------------ leafwise arithmetic
-
-def test_zeros_like_keeps_types_shapes_and_dtypes_and_puts_none_at_constants():
-    zero = zeros_like(nested())
-    assert zero["pairs"][0].a.dtype == np.float64 and not zero["pairs"][0].a.any()
-    assert type(zero["pairs"][0].b) is np.float32 and zero["pairs"][0].b == 0
-    assert type(zero["pairs"][1].a) is float and zero["pairs"][1].a == 0.0
-    assert zero["ordered"]["x"].dtype == np.float32
-    assert zero["layer"].extra == {"gain": 0.0, "steps": None}
-    assert (zero["frozen"].scale, zero["frozen"].n) == (0.0, None)
-    assert zero["model"].name is None and zero["flags"] == (None, None, None, None)
-
-
-def test_add_and_vdot_agree_with_the_sums_written_out():
-    tree = nested()
-    rng = np.random.default_rng(0)
-    a = map_leaves(lambda leaf: rng.standard_normal(np.shape(leaf)).astype(leaf.dtype)
-                   if isinstance(leaf, np.ndarray) and differentiable(leaf)
-                   else type(leaf)(rng.standard_normal()) if differentiable(leaf) else None,
-                   tree)
-    b = map_leaves(lambda leaf: leaf * 3 if leaf is not None else None, a)
-    total = add(a, b)
-    assert np.allclose(total["layer"].W, 4 * a["layer"].W)
-    assert total["model"].layers[0].b == pytest.approx(4 * a["model"].layers[0].b)
-    assert total["flags"] == (None, None, None, None)
-    floats = [leaf for leaf in flatten(a)[0] if leaf is not None]
-    by_hand = sum(3 * float(np.sum(np.asarray(leaf, np.float64) ** 2)) for leaf in floats)
-    assert vdot(a, b) == pytest.approx(by_hand, rel=1e-6)
-    assert type(vdot(a, b)) is float
-
-
-def test_add_treats_none_as_no_derivative():
-    assert add({"w": 1.0, "n": None}, {"w": None, "n": None}) == {"w": 1.0, "n": None}
-    assert vdot({"w": 2.0, "n": None}, {"w": 3.0, "n": 5.0}) == 6.0
-
-
-def test_map_leaves_over_several_trees():
-    params = {"w": np.array([1.0, 2.0]), "b": 0.5, "n": 3}
-    grads = {"w": np.array([0.5, 0.5]), "b": 1.0, "n": None}
-    step = map_leaves(lambda p, g: p if g is None else p - 0.1 * g, params, grads)
-    assert np.allclose(step["w"], [0.95, 1.95]) and step["b"] == pytest.approx(0.4)
-    assert step["n"] == 3
-
-
-def test_leafwise_operations_refuse_trees_of_another_structure():
-    with pytest.raises(s2sad.ArgumentError, match="tree 1 does not have the structure of the "
-                       r"first tree: it has keys \['w'\]"):
-        map_leaves(lambda x, y: x, {"w": 1.0, "b": 2.0}, {"w": 1.0})
-    with pytest.raises(s2sad.ArgumentError, match="the second tree does not have"):
-        vdot([1.0], (1.0,))
-    with pytest.raises(s2sad.ArgumentError):
-        add([1.0], [1.0, 2.0])
-
-
-def test_trees_are_not_changed_by_the_operations():
-    tree = nested()
-    before = copy.deepcopy(tree)
-    zeros_like(tree)
-    add(zeros_like(tree), zeros_like(tree))
-    same(tree, before)
