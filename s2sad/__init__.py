@@ -4,7 +4,7 @@ Reads a function's source, lowers it to a Wengert list, and emits readable deriv
 code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
-                  jacobian, jvp, ravel, source, value_and_grad, vjp)
+                  hessian, hvp, jacobian, jvp, ravel, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
 from .version import __version__  # noqa: F401
 
@@ -22,6 +22,8 @@ __all__ = [
            "compiled",
            "defrule",
            "grad",
+           "hessian",
+           "hvp",
            "jacobian",
            "jvp",
            "ravel",

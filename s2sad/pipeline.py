@@ -22,6 +22,7 @@ from .frontend import calls, read
 from .frontend.front import front
 from .frontend.stamps import Stamp
 from .ir import kinds as K
+from .ir import trees
 from .syntax.printer import Printer, source
 
 
@@ -105,6 +106,8 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
 
     While a recursive function's derivative is being built, a call back into it gets a
     `Pending` one: its name and the cell the compiled function will be put in."""
+    if isinstance(fn, read.Derivative):
+        return _derive_generated(fn, arg_kinds, positions, mode, top, float64, layouts)
     if mode == "gradient" and not top:
         mode = "reverse"
     float64 = float64 and mode in ("reverse", "gradient")
@@ -143,6 +146,21 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
 
 
 _building = {}
+
+
+def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layouts):
+    """The derivative of a derivative s2sad made (higher order): of the code it generated
+    for these kinds, read and differentiated like the user's own. It holds as long as
+    that code does."""
+    if layouts is not None and any(layout != trees.LEAF for layout in layouts):
+        raise UnsupportedError(
+            f"`{derivative.__name__}` is differentiated again with containers among its "
+            "arguments or in its result; pass arrays (s2sad.ravel flattens a structure).")
+    inner = derivative.generated(arg_kinds)
+    made = derive(inner.function, arg_kinds, positions, mode, top, float64)
+    if not isinstance(made, Pending):
+        made.within = inner
+    return made
 
 
 def _variant_name(fn, cache, top, mode):

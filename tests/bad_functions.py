@@ -506,11 +506,6 @@ def bad_method_of_argument(x, model):
     return model.forward(y)  # HERE
 
 
-def bad_derivative_called(x):
-    y = x * 2.0
-    return DERIVATIVE(y, x)  # HERE
-
-
 def bad_ufunc_without_rule(x):
     y = x * 2.0
     return np.sum(scipy.special.expit(y))  # HERE
@@ -604,7 +599,3 @@ def odd_returns_string(x):
     y = x * 2.0
     return "done"
 
-
-# a derivative made by s2sad, called by a function s2sad is asked to differentiate
-import s2sad
-DERIVATIVE = s2sad.grad(ok_scalar)

@@ -138,8 +138,7 @@ LIST_OF_ARRAYS = ("np.sum(np.stack({0}) ** 2)", "np.sum({0}[-1] * {0}[0])",
                   "np.sum(sum({0}))", "np.mean(np.array({0}))",
                   "np.sum(np.stack({0}, axis=1)[0])")
 # the constructs put in on purpose, and what the error must mention ("": none, valid)
-REFUSED = {"index": "", "r_": "np.r_[", "c_": "np.c_[",
-           "derived": "higher order"}
+REFUSED = {"index": "", "r_": "np.r_[", "c_": "np.c_["}
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,6 @@ class Writer(Constructs):
         self.pinned = set()  # parameters never assigned: a refused construct reads them
         self.refusal = None  # the refused construct still to write
         self.refused_name = None  # the name holding its value, which the result reads
-        self.derived = None  # what the refused construct calls
         self.exits_allowed = False
         self.in_loop = 0
         self.early = False  # an early return was written in this function
@@ -625,15 +623,12 @@ class Writer(Constructs):
             i = self.fresh("i")
             return lines + [f"{indent}{r} = 0.0", f"{indent}for {i} in range(2):",
                             f"{indent}    {r} = {r} + {use.format(f'{t}[{i}]')}{here}"]
-        if kind in ("r_", "c_"):
-            first = "v" if self.with_arrays else self.active()
-            # np.c_ stacks columns: an array's with a number's is a ValueError
-            second = self.array(1) if self.with_arrays and (kind == "c_" or self.chance(0.5)) \
-                else self.pick(CONSTANTS) if self.chance(0.5) else self.scalar(1)
-            parts = ", ".join(self.draw(st.permutations([first, second])))
-            return [f"{indent}{r} = np.sum(np.{kind}[{parts}] ** 2) * {c}{here}"]
-        return [f"{indent}{r} = {self.derived}({self.active()}, {self.scalar(1)}, 1) * "
-                f"{c}{here}"]
+        first = "v" if self.with_arrays else self.active()
+        # np.c_ stacks columns: an array's with a number's is a ValueError
+        second = self.array(1) if self.with_arrays and (kind == "c_" or self.chance(0.5)) \
+            else self.pick(CONSTANTS) if self.chance(0.5) else self.scalar(1)
+        parts = ", ".join(self.draw(st.permutations([first, second])))
+        return [f"{indent}{r} = np.sum(np.{kind}[{parts}] ** 2) * {c}{here}"]
 
     # ------------------------------------------------------------ helpers and the whole
     def levels(self):
@@ -811,11 +806,6 @@ def _module(draw, writer, params, helpers, array_result):
     blocks += [writer.pair_helper() for _ in range(writer.rare(0.3))]
     if writer.with_arrays and writer.rare(0.3):
         blocks.append(writer.axis_helper())
-    if writer.refusal == "derived":
-        if not writer.helpers:
-            blocks.append(writer.add_helper())
-        writer.derived = writer.fresh("g")
-        derived = [f"{writer.derived} = s2sad.grad({writer.pick(writer.helpers)})"]
     body = writer.function(params, array_result)
     if writer.prologue:
         blocks.append(structure_functions(writer))
@@ -823,13 +813,12 @@ def _module(draw, writer, params, helpers, array_result):
     cell = writer.cell(*cell) if cell else ""
     imports = ["import collections"] * bool(records) + \
         ["import functools"] * bool(writer.decorators) + \
-        ["import math", "", "import numpy as np"] + ["", "import s2sad"] * bool(writer.derived)
+        ["import math", "", "import numpy as np"]
     constants = [f"{name} = {value}" for table in (writer.constants, writer.factors)
                  for name, value in sorted(table.items())] + \
         [f"{name} = collections.namedtuple({name!r}, {list(fields)!r})"
          for name, fields in sorted(records.items())]
-    blocks = [lines for _, (_, lines) in sorted(writer.decorators.items())] + blocks + \
-        ([derived] if writer.derived else []) + [body]
+    blocks = [lines for _, (_, lines) in sorted(writer.decorators.items())] + blocks + [body]
     source = "\n".join(imports + ([""] + constants if constants else [])) + "\n"
     return source + "".join("\n\n" + "\n".join(block) + "\n" for block in blocks), cell, refused
 

@@ -12,7 +12,7 @@ from ..frontend import calls
 
 def differentiable_args(op):
     """Positions (into the op's argument tuple) through which derivatives flow."""
-    if calls.is_user_function(op.prim):
+    if calls.is_called(op.prim):
         return range(len(calls.bound_arguments(op)))
     rule = rules.lookup(op.prim)
     return [i for i in range(len(op.args)) if rule.differentiable(i)]
@@ -20,7 +20,7 @@ def differentiable_args(op):
 
 def arguments(op):
     """The op's argument atoms, bound to parameters for user functions."""
-    return calls.bound_arguments(op) if calls.is_user_function(op.prim) else op.args
+    return calls.bound_arguments(op) if calls.is_called(op.prim) else op.args
 
 
 def analyse(function, wrt, callee_varies):
@@ -49,7 +49,7 @@ def analyse(function, wrt, callee_varies):
                          if isinstance(args[i], ir.Var) and args[i].name in varied]
             if not positions:
                 continue
-            if calls.is_user_function(op.prim) and not callee_varies(op, tuple(positions)):
+            if calls.is_called(op.prim) and not callee_varies(op, tuple(positions)):
                 continue
             varied.add(op.target.name)
             changed = True
@@ -80,7 +80,7 @@ def _varies(atom, varied):
 
 
 def _check_keywords(op, varied, function):
-    if calls.is_user_function(op.prim):
+    if calls.is_called(op.prim):
         return
     for key, atom in op.kwargs:
         if any(v.name in varied for v in ir.atom_vars(atom)):

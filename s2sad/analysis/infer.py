@@ -62,15 +62,33 @@ def infer(function, arg_kinds, callee_kind):
     return kinds
 
 
+def _popped_kind(pop, kinds):
+    """A value popped off a generated derivative's stack has the kind of the variable it
+    restores; a saved branch direction is a flag; an element written back may be a
+    number or an array."""
+    if pop.flag:
+        return K.INT
+    if pop.like is None:
+        return K.UNKNOWN
+    return kinds[pop.like]
+
+
 def _waits(op, kinds):
     """Whether `op` reads a list whose items' kind is not known yet (`xs = []`, appended
-    to only later in the text): a later pass knows it."""
+    to only later in the text), or pops into a variable whose kind is not known yet: a
+    later pass knows it."""
+    if isinstance(op.prim, ir.Pop) and op.prim.like is not None:
+        return op.prim.like not in kinds
     lists = [kind_of(a, kinds) for a in op.args if kind_of(a, kinds).tag == "list"]
     return isinstance(op.prim, ir.OnList) and all(kind.item is None for kind in lists)
 
 
 def _op_kind(op, kinds, callee_kind):
-    if calls.is_user_function(op.prim):
+    if isinstance(op.prim, ir.Tape) or op.prim is ir.PUSH:
+        return K.TAPE
+    if isinstance(op.prim, ir.Pop):
+        return _popped_kind(op.prim, kinds)
+    if calls.is_called(op.prim):
         arguments = calls.bound_arguments(op)
         return callee_kind(op.prim, tuple(kind_of(a, kinds) for a in arguments))
     rule = rules.lookup(op.prim)

@@ -50,7 +50,7 @@ def check(function, kinds, varied):
 
 
 def _check_op(function, op, kinds, varied):
-    if calls.is_user_function(op.prim):
+    if calls.is_called(op.prim):
         for atom in calls.bound_arguments(op):
             if _held(atom, varied) and not isinstance(atom, ir.Var):
                 raise _tuple_error(function, op, atom, varied)
@@ -157,7 +157,7 @@ def _discrete_arrays(function, kinds):
 
 def _discrete(op, kinds):
     rule = rules.lookup(op.prim)
-    if rule is None or calls.is_user_function(op.prim):
+    if rule is None or calls.is_called(op.prim):
         return False
     try:
         dtype = dtype_class(infer.consts(op, rule, kinds).get("dtype", MISSING))

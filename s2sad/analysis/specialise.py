@@ -60,6 +60,7 @@ _assumed = {}
 
 def infer_kinds(fn, arg_kinds, layouts=None):
     """Kinds of `fn`'s variables; a recursive call's result kind is a fixed point."""
+    fn = calls.resolved(fn, arg_kinds)
     function = front(fn, layouts).function
     key = (fn, K.canonical(arg_kinds))
     _assumed[key] = K.SCALAR if all(k.is_scalar for k in arg_kinds) else K.UNKNOWN
@@ -126,6 +127,7 @@ def specialise(fn, arg_kinds, positions, layouts=None):
     """The `Spec` of `fn` for argument kinds and differentiated parameter positions
     (`layouts`: of the parameters, when some are containers; kinds and positions are then
     those of the leaves)."""
+    fn = calls.resolved(fn, arg_kinds)
     function, kinds = infer_kinds(fn, arg_kinds, layouts)
     check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)

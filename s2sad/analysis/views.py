@@ -79,7 +79,7 @@ def _viewed(op, written, kinds):
         return None
     if rules.may_view(op, kinds):
         candidates = op.args[:1]
-    elif calls.is_user_function(op.prim):
+    elif calls.is_called(op.prim):
         candidates = op.args
     else:
         return None

@@ -9,7 +9,8 @@ from .check import Check, CheckError, check_grads
 from .jacobian import jacobian
 from .public import compiled, grad, jvp, source, value_and_grad, vjp
 from .ravel import ravel
+from .second_order import hessian, hvp
 from .userrules import RuleError, check_rule, defrule
 
 __all__ = ["Check", "CheckError", "RuleError", "check_grads", "check_rule", "compiled",
-           "defrule", "grad", "jacobian", "jvp", "ravel", "source", "value_and_grad", "vjp"]
+           "defrule", "grad", "hessian", "hvp", "jacobian", "jvp", "ravel", "source", "value_and_grad", "vjp"]

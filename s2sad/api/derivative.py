@@ -14,13 +14,20 @@ import inspect
 import numpy as np
 
 from .. import pipeline
-from ..errors import UsageError
+from ..errors import UnsupportedError, UsageError
 from ..frontend import read
 from ..frontend.front import checked
 from ..ir import kinds as K
 from . import binding, structured
 from .fastpath import FastPath
 from .values import all_float64, like, real
+
+# the mode of the derivative each derived function runs, when differentiated again
+_GENERATED = {"grad": "gradient", "value_and_grad": "reverse", "vjp": "reverse",
+              "jvp": "forward"}
+# the parameter a call passes after the function's own: its name and default
+_EXTRA = {"value_and_grad": ("seed", 1.0), "vjp": ("cotangent", inspect.Parameter.empty),
+          "jvp": ("tangent", inspect.Parameter.empty)}
 
 # what each derived function may return: only a scalar, or any float value
 _ANY_OUTPUT = ("vjp", "jvp", "jacobian")
@@ -36,8 +43,9 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def __init__(self, fn, wrt, what):
         fn, self._self = read.bound(fn)
-        fn = read.target(fn)
-        checked(fn)
+        if not isinstance(fn, read.Derivative):
+            fn = read.target(fn)
+            checked(fn)
         self._fn = fn
         self._wrt = wrt
         self._take_signature()
@@ -48,11 +56,57 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         self._dispatcher = None
         self._own_class = None
         pipeline.on_forget(self)
-        functools.update_wrapper(self, fn)
+        # (not the attributes of a derivative it differentiates: they are its state)
+        functools.update_wrapper(self, fn, updated=() if isinstance(fn, read.Derivative)
+                                 else functools.WRAPPER_UPDATES)
         self.__name__ = f"{what}_{fn.__name__}"
 
     def __call__(self, *args, **kwargs):
         return self._slow(*args, **kwargs)
+
+    @property
+    def __code__(self):
+        """The code of the function it was derived from, for messages that name a line."""
+        return self._fn.__code__
+
+    def call_signature(self):
+        """The function's parameters, then what the call passes after them (a tangent,
+        a cotangent, the seed `value_and_grad` passes as 1.0)."""
+        own = self._signature
+        extra = _EXTRA.get(self._what)
+        if extra is None:
+            return own
+        word, default = extra
+        while word in own.parameters:
+            word += "_"
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        added = inspect.Parameter(word, kind, default=default)
+        if any(p.kind != kind or (p.default is not p.empty and default is p.empty)
+               for p in own.parameters.values()):
+            raise UsageError(
+                f"{self.__name__} of a function with keyword-only or default parameters "
+                "cannot be differentiated again; give the function plain parameters.")
+        return own.replace(parameters=list(own.parameters.values()) + [added])
+
+    def generated(self, kinds):
+        """The generated derivative that computes this function's value for arguments
+        of `kinds`: `grad`'s adjoint that returns the gradients, `value_and_grad`'s and
+        `vjp`'s that return the value too, `jvp`'s tangent. It is differentiated as the
+        user's code is (higher order)."""
+        mode = _GENERATED.get(self._what)
+        if mode is None or self._self is not read.NOTHING or \
+                (self._what == "jvp" and isinstance(self._wrt, tuple)):
+            what = "a bound method's derivative" if self._self is not read.NOTHING else \
+                f"{self._what}(..., wrt=<tuple>)" if mode else f"{self._what}(...)"
+            raise UsageError(
+                f"{self.__name__}: {what} cannot be differentiated again; differentiate "
+                "grad, value_and_grad, vjp or jvp (one argument) of a plain function.")
+        own = tuple(K.SCALAR if i in self._positions and k == K.INT else k
+                    for i, k in enumerate(kinds))
+        derived = pipeline.derive(self._fn, own, self._positions, mode)
+        self._check_result(derived)
+        _check_no_lists(derived)
+        return derived
 
     @property
     def _last(self):
@@ -166,6 +220,30 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def _declared_mode(self):
         return "reverse"
+
+
+def _check_no_lists(derived):
+    """A derivative whose code keeps lists built at run time (their adjoints are lists it
+    updates item by item and pops) is not differentiated again: refused at the line of
+    the user's code that builds the list."""
+    seen = set()
+
+    def visit(made):
+        if id(made) in seen:
+            return
+        seen.add(id(made))
+        function, kinds = made.spec.function, made.spec.kinds
+        for op in function.ops():
+            if kinds.get(op.target.name, K.OTHER).tag == "list":
+                raise UnsupportedError(
+                    f"`{function.name}` builds a list at run time, and the derivative of "
+                    "its derivative is not supported for such lists yet; build an array "
+                    "instead (`np.zeros(n)` written element by element, or `np.stack` of "
+                    "a list display)", function.filename, getattr(op, "line", None) or
+                    function.first_line)
+        for callee in made.callees:
+            visit(callee)
+    visit(derived)
 
 
 def derivative_for(fn, args, kwargs, mode, wrt, skip=0):

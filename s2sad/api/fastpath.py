@@ -100,7 +100,9 @@ class FastPath:
 
     def _returns_floats(self, derived, types):
         """Whether `derived` returns Python floats when its parameters have `types`."""
-        math_name = pipeline.front(self._fn).modules.get(math)
+        # (a derivative of a derivative is generated from the code the inner one runs)
+        source = self._fn if derived.within is None else derived.within.function
+        math_name = pipeline.front(source).modules.get(math)
         return pyfloats.returns_floats(derived.source, types, math_name)
 
     def _call_lines(self, dispatcher, derived, call):

@@ -79,7 +79,12 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     if mode not in MODES:
         raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
     fn, args, skip = _unbound(fn, args)
-    checked(fn)
+    if mode == "wengert" and isinstance(fn, read.Derivative):
+        raise UsageError(f"source({fn.__name__}, mode='wengert'): the Wengert list of a "
+                         "derivative is its generated code; print it with mode='gradient' "
+                         "(or 'reverse', 'forward') on the function it was derived from.")
+    if not isinstance(fn, read.Derivative):
+        checked(fn)
     if mode == "wengert":
         return pipeline.wengert_source(fn)
     return derivative_for(fn, args, kwargs, mode, wrt, skip).listing
@@ -101,7 +106,8 @@ def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
         raise UsageError(f"mode={shown(mode)} is not one of {modes} (the Wengert list is not "
                          "a derivative: s2sad.source(f, mode='wengert') prints it).")
     fn, args, skip = _unbound(fn, args)
-    checked(fn)
+    if not isinstance(fn, read.Derivative):
+        checked(fn)
     return derivative_for(fn, args, kwargs, mode, wrt, skip).function
 
 
@@ -109,6 +115,8 @@ def _unbound(fn, args):
     """A bound method's function, with the object it is bound to as the first of the
     example arguments (and `wrt` shifted past it)."""
     fn, bound_to = read.bound(fn)
+    if isinstance(fn, read.Derivative):
+        return fn, args, 0    # its derivative is of the code it generates (higher order)
     fn = read.target(fn)
     if bound_to is read.NOTHING:
         return fn, args, 0

@@ -31,6 +31,7 @@ from .accumulator import Accumulator
 from .control import range_call, retrace
 from .lists import replayed
 from .operations import OperationAdjoints
+from .tapes import TapeAdjoints
 
 
 def backward_sweep(function, begin):
@@ -93,6 +94,7 @@ class AdjointEmitter:
         self.reaching = flow.reaching(spec.function)
         self.uses = composites.reads(spec.function)
         self.replayed = replayed(spec.function)
+        self.tapes = TapeAdjoints(self)
 
     # public
 
@@ -113,6 +115,7 @@ class AdjointEmitter:
         for leaf in ir.atom_vars(self.spec.function.result):
             if leaf.name in self.active:
                 self.adjoints.state[leaf.name] = "alias"
+        self.adjoints.statements.extend(self.tapes.stacks())
         self.block(self.spec.function.body, 0)
         return self.adjoints.statements
 
@@ -148,6 +151,9 @@ class AdjointEmitter:
                 if isinstance(statement, ir.SetItem):
                     self.operations.set_item(statement)
                     continue
+                if ir.on_tape(statement):
+                    self.tapes.backward(statement)
+                    continue
                 target = statement.target.name
                 if target not in self.active or target not in self.adjoints.state:
                     continue
@@ -157,7 +163,7 @@ class AdjointEmitter:
                 last = statement is fused[-1]
                 if last and target in self.mutable:
                     out = self.namer.fresh(target + "_new")
-                if calls.is_user_function(statement.prim):
+                if calls.is_called(statement.prim):
                     self.operations.call_adjoint(statement)
                 else:
                     self.operations.rule_adjoint(statement, out if last else None)
@@ -311,7 +317,8 @@ class AdjointEmitter:
             if isinstance(statement, (ir.Op, ir.SetItem)) and (
                     statement.target.name in self.active
                     or tape.Overwritten(id(statement)) in self.pushed
-                    or ir.updates(statement) and statement.target.name in self.replayed):
+                    or ir.updates(statement) and statement.target.name in self.replayed
+                    or ir.on_tape(statement) and statement.args[0].name in self.active):
                 return True
             if tape.entries(statement, self.pushed):
                 return True
@@ -327,7 +334,8 @@ class AdjointEmitter:
                 found.add(statement.target.name)
                 if statement.target.name not in self.mutable:
                     local.add(statement.target.name)
-        return sorted((found - local - self.local) & self.active)
+        return sorted(v for v in (found - local - self.local) & self.active
+                      if self.kinds[v].tag != "tape")
 
 
 def _rename(statements, old, new):

@@ -41,13 +41,16 @@ class Derived:
     # each function it was built from, with its front then; and their stamps together
     built_from: tuple = ()
     stamp: stamps.Stamp = None
+    # the derivative whose generated code this one differentiates (higher order)
+    within: object = None
 
     def fresh(self):
         """Whether everything it was built from still holds: no function's code changed
         and no name it read means something else."""
         return self.stamp.holds() and all(
             cache.front_of(cache.entry(fn), layouts) is built
-            for fn, built, layouts in self.built_from)
+            for fn, built, layouts in self.built_from) and (
+            self.within is None or self.within.fresh())
 
     @property
     def listing(self):
@@ -108,7 +111,7 @@ class _Builder:
         self.callees = {}
         self.derived_callees = []
         for op in spec.function.ops():
-            if isinstance(op, ir.Op) and calls.is_user_function(op.prim) \
+            if isinstance(op, ir.Op) and calls.is_called(op.prim) \
                     and op.callee.isidentifier():
                 # the function it was built from, whatever the name means by now
                 self.bindings[op.callee] = op.prim

@@ -26,9 +26,11 @@ def replayed(function):
     first_read, last_append = {}, {}
     for position, top in enumerate(function.body):
         for statement in ir.statements([top]):
-            if ir.updates(statement):
+            if isinstance(statement, ir.Op) and statement.prim is ir.APPEND:
                 last_append[statement.target.name] = position
                 read = ir.atom_vars(statement.args[1:])
+            elif ir.on_tape(statement):
+                continue
             else:
                 read = [ir.Var(n) for n in ir.reads(statement)]
             for var in read:

@@ -75,7 +75,7 @@ class PrimalEmitter:
         if isinstance(statement, (ir.Op, ir.SetItem)):
             # an overwrite that saves the old value feeds the backward sweep's pop
             return bool(self.defines(statement) & needed) or self.overwrites(statement) \
-                or id(statement) in self.raising
+                or id(statement) in self.raising or ir.on_tape(statement)
         if isinstance(statement, (ir.Break, ir.Assert)):
             return True
         if isinstance(statement, ir.For) and statement.target.name in needed:
@@ -123,7 +123,7 @@ class PrimalEmitter:
         out = []
         if self.overwrites(op):
             out.append(self.push(name(op.target.name), tape.Overwritten(id(op))))
-        return out + [self.printer.statement(op)]
+        return out + self.printer.statements(op)
 
     def only_raises(self, op):
         """Whether `op` is kept only because it may raise: nothing reads its value."""

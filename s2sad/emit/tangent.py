@@ -29,6 +29,7 @@ from ..analysis.infer import consts, kind_of
 from ..analysis.views import written_views
 from ..errors import located
 from ..frontend import calls
+from ..rules import tapes
 from ..rules.base import rank
 from ..rules.indexing import directions_first
 from ..syntax import queries
@@ -119,17 +120,22 @@ class TangentEmitter(PrimalEmitter):
 
     def plan_all(self, full_mutable):
         wrt = set(self.spec.wrt) & self.active
-        self.has = wrt | (self.mutable & self.active)
+        self.has = wrt | {v for v in self.mutable & self.active if self.kinds[v].tag != "tape"}
         self.full = (set(self.spec.wrt) - self.mutable) | full_mutable | self.written
         self.plans, self.assigned_full, self.aliases = {}, {}, {}
         for statement in ir.walk(self.function.body):
+            if ir.on_tape(statement):
+                plan = self.plan_tape(statement)
+                if plan is not None:
+                    self.plans[id(statement)] = plan
+                continue
             if statement.target.name not in self.active:
                 continue
             if isinstance(statement, ir.SetItem):
                 self.plans[id(statement)] = self.plan_set_item(statement)
             elif statement.prim in (ir.LIST, ir.APPEND):
                 self.plans[id(statement)] = self.plan_list(statement)
-            elif calls.is_user_function(statement.prim):
+            elif calls.is_called(statement.prim):
                 self.plans[id(statement)] = self.plan_call(statement)
             else:
                 self.plans[id(statement)] = self.plan_op(statement)
@@ -327,6 +333,36 @@ class TangentEmitter(PrimalEmitter):
             return self._fill("np.zeros((directions,) + np.shape(y))", y=value)
         return self._fill("np.zeros_like(y)", y=value)
 
+    def plan_tape(self, op):
+        """A generated derivative's stack carries the tangent of each number or array
+        pushed, right after it: `push(x)` gives `push(x_dot)` after it (zeros for a value
+        without a tangent), `x = pop()` gives `x_dot = pop()` before it (a bare `pop()`
+        when `x` needs no tangent), so the two always pair up."""
+        stack = op.args[0].name
+        target = op.target.name
+        if stack not in self.active:
+            return None if op.prim is ir.PUSH or target not in self.active else self.zero(op)
+        call = gast.Call(func=name(op.callee), args=[], keywords=[])
+        if op.prim is ir.PUSH:
+            value = op.args[1]
+            if not tapes.differentiable(kind_of(value, self.kinds)):
+                return None
+            dot = self.full_dot(value)
+            if dot is None:
+                dot = self.zero_value(value)
+            elif queries.names(dot) & (self.shared | self.mutable_dots) and \
+                    not kind_of(value, self.kinds).is_scalar:
+                dot = self._fill("np.copy(t)", t=dot)   # a later write must not reach it
+            call.args.append(dot)
+            return _with_reads(Plan(after=[gast.Expr(value=call)], defines={stack}))
+        if not tapes.differentiable(self.kinds[target]):
+            return None
+        if target not in self.active:
+            return _with_reads(Plan(before=[gast.Expr(value=call)], defines={stack}))
+        dot = self.namer.dot(target)
+        self.assigned(op, True)
+        return _with_reads(Plan(before=[assign(dot, call)], defines={stack, target, dot}))
+
     def plan_set_item(self, statement):
         """`y[i] = v` gives `y_dot[i] = v_dot` first (`y_dot` is a buffer of `y`'s
         shape the function owns)."""
@@ -403,8 +439,9 @@ class TangentEmitter(PrimalEmitter):
         if self.only_raises(op):
             return super().print_Op(op, depth)
         if plan is None:
-            return [self.printer.statement(op)]
-        return plan.before + [plan.primal or self.printer.statement(op)] + plan.after
+            return self.printer.statements(op)
+        return plan.before + ([plan.primal] if plan.primal else
+                              self.printer.statements(op)) + plan.after
 
     def print_SetItem(self, statement, depth):
         plan = self.plans.get(id(statement))

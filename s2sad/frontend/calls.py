@@ -3,7 +3,7 @@ import types
 
 from .. import ir, rules
 from ..errors import UnsupportedError
-from .read import library, signature
+from .read import Derivative, library, signature
 
 
 def is_user_function(prim):
@@ -11,6 +11,26 @@ def is_user_function(prim):
     its source. A library's function without a rule is not: it is an error at the call."""
     return isinstance(prim, types.FunctionType) and rules.lookup(prim) is None \
         and library(prim) is None
+
+
+def is_derivative(prim):
+    """A derivative s2sad made (`grad(f)`) called like a function: differentiated from the
+    code it generates for the call's kinds (higher order)."""
+    return isinstance(prim, Derivative)
+
+
+def is_called(prim):
+    """A call differentiated through a derivative of its own (a user function's, or that
+    of a derivative's generated code), not through a rule."""
+    return is_user_function(prim) or is_derivative(prim)
+
+
+def resolved(fn, arg_kinds):
+    """The function whose code a call of `fn` runs for arguments of these kinds: `fn`,
+    or a derivative's generated code."""
+    if isinstance(fn, Derivative):
+        return fn.generated(arg_kinds).function
+    return fn
 
 
 def bound_arguments(op):

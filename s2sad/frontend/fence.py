@@ -72,8 +72,14 @@ def check(parsed):
             problem = UNSUPPORTED.get(type(child)) or (
                 _problem(child, conditions, (looped, placed)) if id(child) in live
                 else None)
-            if problem is not None:
+            if problem is not None and not (parsed.generated and _kept_call(child)):
                 raise where.unsupported(child, *problem)
+
+
+def _kept_call(node):
+    """An expression statement of generated code: `push(v)`, or an operation a derivative
+    keeps because it may raise (`math.log(x)`, `x ** 3`)."""
+    return isinstance(node, gast.Expr)
 
 
 def nested_scopes_all(node):

@@ -15,7 +15,7 @@ from ..errors import UnsupportedError
 from ..ir.naming import Namer
 from ..syntax import queries
 from ..syntax.compile import copy_calling_itself
-from . import fence, lower, names, read, stamps
+from . import fence, generated, lower, names, read, stamps
 
 
 @dataclass
@@ -91,6 +91,8 @@ def _reads_containers(parsed):
 
 def _lowered(fn, layouts=None):
     parsed = read.parse(fn)
+    if parsed.generated:
+        generated.normalise(parsed.node)
     fence.check(parsed)
     identifiers = names.scoped_identifiers(parsed.node)
     namer = Namer(identifiers)

@@ -108,6 +108,8 @@ class ListLowering:
     def stmt_Expr(self, node):
         """A string standing alone (a docstring), or `xs.append(v)` / `xs.extend(ys)`:
         the fence refuses any other value discarded."""
+        if self.generated_call(node):
+            return
         if isinstance(node.value, gast.Call):
             self.update_list(node.value)
 

@@ -34,6 +34,7 @@ from .lists import ListLowering
 from .names import (compound_assigned, dynamic_lists, element_assigned, local_names,
                     shared_lists)
 from .sequences import SequenceLowering
+from .generated import GeneratedLowering
 
 
 def lower(parsed, namer, scope, layouts=None):
@@ -49,7 +50,7 @@ def lower(parsed, namer, scope, layouts=None):
 
 class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLowering,
                SequenceLowering, ComprehensionLowering, FoldLowering, ExpressionLowering,
-               CallLowering, InlineLowering, FunctionLowering):
+               CallLowering, InlineLowering, FunctionLowering, GeneratedLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed. The state of the function whose body
     is being lowered (its names, scope and result: inline.FRAME) is set aside while a
@@ -75,6 +76,9 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
         # variables holding lists built at run time, and names whose list another holds
         self.lists = dynamic_lists(self.statements)
         self.mutable |= self.lists
+        self.tape = self.find_tape()
+        if self.tape is not None:
+            self.mutable.add(self.tape["stack"])
         self.shared = shared_lists(self.statements)
         self.fresh_arrays = set()
         self.block = []

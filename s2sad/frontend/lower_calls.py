@@ -22,6 +22,10 @@ from .records import Display
 _ON_CONTAINERS = (builtins.len, builtins.list, builtins.tuple, builtins.dict)
 
 
+# the functions of s2sad that make a derivative a function may call (higher order)
+MAKERS = ("grad", "value_and_grad", "vjp", "jvp")
+
+
 class CallLowering:
     """Calls lowered to one operation each, whose primitive is what the call runs."""
 
@@ -58,6 +62,9 @@ class CallLowering:
         folded = self.fold(node, func, target)
         if folded is not None:
             return folded
+        if getattr(func.value, "__module__", None) == "s2sad.api.public" and \
+                func.value.__name__ in MAKERS:
+            return self.derivative_made(node, func)
         if func.value in (builtins.max, builtins.min):
             return self.extremum(node, func, target)
         if func.value is builtins.map:
@@ -97,14 +104,8 @@ class CallLowering:
 
     def callable(self, node, func):
         """The function a call runs: through wrappers that run it unchanged
-        (`functools.lru_cache`); a derivative s2sad made is an error (higher order)."""
-        if isinstance(func.value, read.Derivative):
-            raise UnsupportedError(
-                f"calling `{func.text}`, a derivative made by s2sad, inside a differentiated "
-                "function: derivatives of derivatives (higher order) are not supported "
-                f"yet. Write the first derivative as a function of its own, or pass "
-                f"`{func.text}(...)`'s value as an argument.", self.where.filename,
-                self.where.line(node))
+        (`functools.lru_cache`). A derivative s2sad made is called as it is, and
+        differentiated through the code it generates (higher order)."""
         if isinstance(func.value, (staticmethod,) + read.TRANSPARENT):
             return ir.Global(func.text, read.target(func.value))
         return func
@@ -130,6 +131,29 @@ class CallLowering:
                              "call a function with a derivative rule instead.")
         args, kwargs, _ = self.call_arguments(node, None)
         return self.inline_function(fn, first + args, kwargs, node, target)
+
+    def derivative_made(self, node, func):
+        """`s2sad.grad(f)` written where it is called (`s2sad.grad(f)(x)`): made here,
+        once, from the function and the constant `wrt` it names, and read by a name of
+        its own; calling it is then a call like any other (higher order)."""
+        maker = func.value
+        if len(node.args) != 1 or any(k.arg != "wrt" for k in node.keywords):
+            raise self.error(node, f"this call of `{func.text}`",
+                             f"pass the function and a constant `wrt`: `{func.text}(f, "
+                             "wrt=0)`.")
+        fn = self.expr(node.args[0])
+        wrt = [self.expr(k.value) for k in node.keywords]
+        if not isinstance(fn, ir.Global) or not callable(fn.value) or \
+                any(not isinstance(w, (ir.Const, tuple)) for w in wrt):
+            raise self.error(node, f"`{func.text}` of a computed function or `wrt`",
+                             "differentiate a function defined with `def` at module level, "
+                             "with a constant `wrt`.")
+        wrt = [tuple(a.value for a in w) if isinstance(w, tuple) else w.value for w in wrt]
+        made = maker(fn.value, *wrt)
+        word = self.namer.fresh(f"{maker.__name__}_{read.base_name(read.innermost(fn.value))}"
+                                if isinstance(fn.value, types.FunctionType) else maker.__name__)
+        self.inlining.bindings[word] = made
+        return ir.Global(word, made)
 
     def bound_class(self, cls):
         """The class `cls` as a value the generated code reads by a name of its own (a
@@ -328,7 +352,7 @@ class CallLowering:
     def check_callable(self, node, func):
         """A call needs a rule or the source of a function of the user's own: a library
         function without a rule is refused here, at the user's line, never parsed."""
-        if rules.lookup(func.value) is not None or calls.is_user_function(func.value):
+        if rules.lookup(func.value) is not None or calls.is_called(func.value):
             return
         if rules.lookup(ir.Part(func.value, 0)) is not None:
             raise self.error(node, f"the tuple `{func.text}(...)` used whole",

@@ -84,6 +84,10 @@ class ControlLowering:
 
     def test(self, node):
         """A branch or loop condition, kept as written with its names renamed."""
+        if self.is_pop(node):
+            flag = self.popped_flag()
+            return ir.Test(gast.Name(id=flag.name, ctx=gast.Load(), annotation=None,
+                                     type_comment=None), (flag,), False)
         for child in gast.walk(node):
             if isinstance(child, (gast.ListComp, gast.GeneratorExp)):
                 raise self.error(child, "a comprehension in a condition",

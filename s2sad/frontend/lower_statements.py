@@ -51,6 +51,8 @@ class StatementLowering:
             self.check_plain(self.result, node, "returned")
 
     def stmt_Assign(self, node):
+        if self.tape_assign(node):
+            return
         target = node.targets[0]
         if isinstance(target, gast.Name) and isinstance(node.value, gast.Lambda):
             if target.id in self.mutable:

@@ -31,8 +31,18 @@ from . import source_match, stamps
 
 class Derivative:
     """Base of the callables s2sad makes (`grad(f)`, `jvp(f)`, ...). They compute another
-    function than the one they came from, so they are never unwrapped to it."""
+    function than the one they came from, so they are never unwrapped to it; what they
+    compute is the code they generate (`generated`), which is differentiated in turn."""
     __slots__ = ()
+
+    def call_signature(self):
+        """The signature a call of it is bound with."""
+        raise NotImplementedError
+
+    def generated(self, kinds):
+        """The generated derivative (a `Derived`) whose function computes what calling
+        it computes, for arguments of `kinds` bound by `call_signature`."""
+        raise NotImplementedError
 
 
 # wrappers that run the function they wrap with its arguments and return its result
@@ -59,6 +69,16 @@ class Parsed:
         """The function's name as an identifier, for the names generated from it."""
         return base_name(self.fn)
 
+    @property
+    def generated(self):
+        """Whether this is a derivative s2sad generated (being differentiated again)."""
+        return generated(self.fn)
+
+
+def generated(fn):
+    """Whether `fn` was compiled from source s2sad generated (syntax/compile.py)."""
+    return fn.__code__.co_filename.startswith("<s2sad-generated ")
+
 
 def base_name(fn):
     """What generated names are made from for `fn`: its name, or for a special method
@@ -79,8 +99,6 @@ def target(obj):
             obj = obj.__wrapped__
         else:
             break
-    if isinstance(obj, Derivative):
-        raise higher_order(obj)
     if isinstance(obj, types.FunctionType) and library(obj) is None:
         return obj
     if isinstance(obj, types.FunctionType):
@@ -130,17 +148,6 @@ def library(fn):
     if path.startswith(_STDLIB) and not _INSTALLED & set(path.split(os.sep)):
         return "the standard library"
     return None
-
-
-def higher_order(derived):
-    """The error for a derivative of a derivative, at the function it came from."""
-    fn = derived._fn
-    return UnsupportedError(
-        f"`{derived.__name__}` is a derivative made by s2sad (of `{fn.__name__}`); "
-        "derivatives of derivatives (higher order) are not supported yet. Write the "
-        "first derivative as a function of its own and differentiate that, or compute "
-        "the second derivative by central differences of s2sad.grad.",
-        fn.__code__.co_filename, fn.__code__.co_firstlineno)
 
 
 def _described(obj):
@@ -228,6 +235,8 @@ def parse(obj):
 def signature(fn):
     """The signature calls of `fn` are bound with: its own, or for a wrapper that forwards
     `*args, **kwargs` to the function it wraps, that function's."""
+    if isinstance(fn, Derivative):
+        return fn.call_signature()
     if getattr(fn, "__wrapped__", None) is None:
         return inspect.signature(fn, follow_wrapped=False)
     return parse(fn).signature

@@ -43,6 +43,14 @@ class Read:
 ZERO, ONE = ir.Const(0), ir.Const(1)
 
 
+def _first_trips(node):
+    """Whether `node` is `range(...)[:k]`."""
+    return isinstance(node, gast.Subscript) and isinstance(node.value, gast.Call) and \
+        isinstance(node.value.func, gast.Name) and node.value.func.id == "range" and \
+        isinstance(node.slice, gast.Slice) and node.slice.lower is None and \
+        node.slice.step is None and node.slice.upper is not None
+
+
 class SequenceLowering:
     """The sequences loops and comprehensions run over, lowered as the user wrote them."""
 
@@ -58,6 +66,8 @@ class SequenceLowering:
             if getattr(func, "__module__", None) == "itertools" or func is itertools:
                 raise self.error(node, f"a loop over `{advice.written(node.func)}(...)`",
                                  "write the loops out with `range`, `enumerate` and `zip`.")
+        if self.parsed.generated and _first_trips(node):
+            return self.first_trips(node, rebound)
         value = self.expr(node)
         if isinstance(value, records.Record):
             # a dict's keys, as Python iterates it; a namedtuple's values
@@ -67,6 +77,15 @@ class SequenceLowering:
         value = self.stable(value, rebound)
         length = self.emit(None, builtins.len, (value,), callee="len")
         return Counted(ZERO, length, ONE, lambda i: Read(value, i))
+
+    def first_trips(self, node, rebound):
+        """`range(a, b, s)[:k]` in generated code: the trips a loop left by `break` ran,
+        `range(a, a + k * s, s)`."""
+        inner = self.range_sequence(node.value, rebound)
+        count = self.expr(node.slice.upper)
+        span = count if inner.step == ONE else self.emit(None, operator.mul, (count, inner.step))
+        return Counted(inner.start, self.emit(None, operator.add, (inner.start, span)),
+                       inner.step)
 
     def range_sequence(self, node, rebound):
         if node.keywords or not 1 <= len(node.args) <= 3:

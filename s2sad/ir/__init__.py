@@ -7,11 +7,12 @@ kinds of values (scalar, array of a rank and shape token, int, ...) that the ana
 attach to its variables, and naming.py the one `Namer` that makes every identifier the
 generated code introduces.
 """
-from .nodes import (APPEND, LIST, Assert, Attr, Break, COPY, Const, For, Function, Global, If,
-                    Method, OnList, Op, Packed, Part, SetItem, Slice, Test, Var, While, atom_vars,
-                    reads, split, statements, updates, walk, writes)
+from .nodes import (APPEND, LIST, PUSH, Assert, Attr, Break, COPY, Const, For, Function,
+                    Global, If, Method, OnList, Op, Packed, Part, Pop, SetItem, Slice, Tape,
+                    Test, Var, While, atom_vars, on_tape, reads, split, statements, updates,
+                    walk, writes)
 
-__all__ = ["APPEND", "COPY", "LIST", "Assert", "Attr", "Break", "Const", "For", "Function",
-           "Global", "If", "Method", "OnList", "Op", "Packed", "Part", "SetItem", "Slice", "Test",
-           "Var", "While", "atom_vars", "reads", "split", "statements", "updates", "walk",
+__all__ = ["APPEND", "COPY", "LIST", "PUSH", "Assert", "Attr", "Break", "Const", "For", "Function",
+           "Global", "If", "Method", "OnList", "Op", "Packed", "Part", "Pop", "SetItem", "Slice",
+           "Tape", "Test", "Var", "While", "atom_vars", "on_tape", "reads", "split", "statements", "updates", "walk",
            "writes"]

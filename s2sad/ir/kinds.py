@@ -50,7 +50,8 @@ class Kind:
         return {"scalar": "a scalar", "int": "an integer",
                 "other": "a value that is not a number (such as None, a string or a tuple)",
                 "shape": "an array shape (a tuple)",
-                "unknown": "a value of unknown kind"}[self.tag]
+                "unknown": "a value of unknown kind",
+                "tape": "the stack of a generated derivative"}[self.tag]
 
 
 def _plural(kind):
@@ -65,6 +66,7 @@ def list_of(item):
 
 
 SCALAR = Kind("scalar", 0)
+TAPE = Kind("tape")
 INT = Kind("int", 0)
 OTHER = Kind("other")
 UNKNOWN = Kind("unknown")

@@ -128,10 +128,47 @@ class OnList:
     prim: object
 
 
+@dataclass(frozen=True)
+class Tape:
+    """The primitive of `stack = []` in code s2sad generated, which binds the stack's
+    methods to the names `push` and `pop` (either None where the code uses none): the
+    stack a derivative saves overwritten values on, read back when that derivative is
+    differentiated in turn (frontend/tapes.py)."""
+    push: str = None
+    pop: str = None
+
+
+class _Push:
+    """The primitive of `push(v)` in generated code: `Op(stack, PUSH, (stack, v))` adds
+    `v` to the stack in place, like `APPEND` a list."""
+
+    def __repr__(self):
+        return "PUSH"
+
+
+PUSH = _Push()
+
+
+@dataclass(frozen=True)
+class Pop:
+    """The primitive of `x = pop()` in generated code: `Op(x, Pop(like), (stack,))` takes
+    the last value off the stack. The stack holds values of every kind, so the popped
+    one has the kind of the variable `like` it restores (None: of an element written
+    back, `y[i] = pop()`; `flag`: a saved branch direction, `if pop():`)."""
+    like: str = None
+    flag: bool = False
+
+
 def updates(statement):
-    """Whether `statement` changes its target in place (`xs.append(v)`) rather than
-    assigning it a new value: the old value is not saved, it is still there."""
-    return isinstance(statement, Op) and statement.prim is APPEND
+    """Whether `statement` changes its target in place (`xs.append(v)`, `push(v)`) rather
+    than assigning it a new value: the old value is not saved, it is still there."""
+    return isinstance(statement, Op) and (statement.prim is APPEND or statement.prim is PUSH)
+
+
+def on_tape(statement):
+    """Whether `statement` pushes onto or pops off a generated derivative's stack."""
+    return isinstance(statement, Op) and (statement.prim is PUSH or
+                                          isinstance(statement.prim, Pop))
 
 
 @dataclass(frozen=True)

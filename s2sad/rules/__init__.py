@@ -11,7 +11,7 @@ from .. import ir
 from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
 from . import contractions, einsum, norms, inverses  # noqa: F401
-from . import extrema, variance, cumulative, folds, lists  # noqa: F401
+from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 

@@ -16,14 +16,18 @@ from ..syntax.simplify import binop
 from ..syntax.template import const, fill, name
 
 TABLE = {}
+# rules for every primitive of a type (a generated derivative's stack), outside the table
+# of functions users call
+BY_TYPE = {}
 
 
 def lookup(prim):
     """The rule registered for `prim`, or None."""
     try:
-        return TABLE.get(prim)
+        found = TABLE.get(prim)
     except TypeError:
         return None
+    return found if found is not None else BY_TYPE.get(type(prim))
 
 
 def register(rule, *prims):

@@ -88,6 +88,8 @@ class Printer:
             args = [self.display(op.packed, args)] + args[op.packed.size:]
         prim = op.prim.prim if isinstance(op.prim, ir.OnList) else op.prim
         keywords = [gast.keyword(arg=key, value=self.atom(value)) for key, value in op.kwargs]
+        if prim is ir.PUSH or isinstance(prim, ir.Pop):
+            args = args[1:]   # `push(v)`, `pop()`: methods of the stack, bound to names
         if op.callee is not None:
             func = gast.parse(op.callee, mode="eval").body
             call = gast.Call(func=func, args=args, keywords=keywords)
@@ -123,9 +125,22 @@ class Printer:
         return tuple_of(items)
 
     def statement(self, op):
-        if op.prim is ir.APPEND:
+        if op.prim is ir.APPEND or op.prim is ir.PUSH:
             return gast.Expr(value=self.op(op))
+        if isinstance(op.prim, ir.Tape):
+            return assign(op.target.name, gast.List(elts=[], ctx=gast.Load()))
         return assign(op.target.name, self.op(op))
+
+    def statements(self, op):
+        """The statements of `op`: one, or for a derivative's stack also the names its
+        methods are bound to (`push = stack.append`)."""
+        out = [self.statement(op)]
+        if isinstance(op.prim, ir.Tape):
+            stack = name(op.target.name)
+            out += [assign(bound, gast.Attribute(value=stack, attr=method, ctx=gast.Load()))
+                    for bound, method in ((op.prim.push, "append"), (op.prim.pop, "pop"))
+                    if bound is not None]
+        return out
 
 
 def source(node):

@@ -169,8 +169,6 @@ CONSTRUCTS = [
     (bad.bad_attribute_of_argument, UnsupportedError,
      r"attribute `params\.weight`.*argument of its own"),
     (bad.bad_method_of_argument, UnsupportedError, r"`model\.forward\(\.\.\.\)`"),
-    (bad.bad_derivative_called, UnsupportedError,
-     r"`DERIVATIVE`, a derivative made by s2sad.*higher order"),
     (bad.bad_ufunc_without_rule, UnsupportedError,
      r"`scipy\.special\.expit`, a ufunc.*s2sad\.defrule\(scipy\.special\.expit, "),
     (bad.bad_partial_call, UnsupportedError,

@@ -1,0 +1,73 @@
+"""`hessian` and `hvp`: second derivatives, by differentiating the generated gradient.
+
+Both are forward over reverse, as Tapenade computes them: the adjoint that `grad` runs is
+Python source, so its tangent is generated like any function's (pipeline.py reads the
+generated code back as it reads the user's). `hvp` runs that tangent once, in the
+direction `v`, for the cost of a few gradients and without forming H; `hessian` runs it
+in every direction at once (vector mode, one sweep), which is `jacobian` of `grad`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import UsageError
+from ..frontend import read
+from .jacobian import jacobian
+from .modes import JVP, Grad
+
+
+def hessian(fn: Callable[..., Any] | None = None,
+            wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
+    """The Hessian of scalar-valued `fn` with respect to the argument(s) `wrt`.
+
+    A float for a float argument; for an array `x`, an array of shape `x.shape + x.shape`;
+    for a tuple `wrt`, a tuple of tuples of blocks, `H[i][j]` of shape
+    `args[i].shape + args[j].shape` (JAX's layout). All directions go in one vector
+    tangent sweep of the generated gradient. Usable as `@hessian`.
+
+    >>> import math
+    >>> def f(x1, x2):
+    ...     return math.log(x1) + x1 * x2 - math.sin(x2)
+    >>> hessian(f, wrt=(0, 1))(2.0, 5.0)  # doctest: +SKIP
+    ((-0.25, 1.0), (1.0, -0.9589242746631385))
+    """
+    if fn is None:
+        return lambda f: hessian(f, wrt)
+    made = jacobian(Grad(fn, wrt, "grad"), wrt=wrt, mode="forward")
+    made.__name__ = f"hessian_{getattr(fn, '__name__', 'f')}"
+    return made
+
+
+def hvp(fn: Callable[..., Any] | None = None,
+        wrt: int | str | tuple[int | str, ...] = 0) -> Callable[..., Any]:
+    """`g(*args, v) -> H v`, the Hessian of scalar-valued `fn` times `v`, shaped like the
+    argument `wrt` (a tuple for a tuple `wrt`, with `v` a tuple too), by one tangent sweep
+    of the generated gradient: a few gradients' cost, and H is never formed."""
+    if fn is None:
+        return lambda f: hvp(f, wrt)
+    return _HVP(JVP(Grad(fn, wrt, "grad"), wrt, "jvp"), getattr(fn, "__name__", "f"))
+
+
+class _HVP(read.Derivative):
+    """`jvp` of the gradient, keeping the tangent alone."""
+
+    def __init__(self, product, name):
+        self._product = product
+        self.__name__ = self.__qualname__ = f"hvp_{name}"
+        self.__wrapped__ = product
+
+    def __call__(self, *args, **kwargs):
+        return self._product(*args, **kwargs)[1]
+
+    @property
+    def source(self):
+        """The generated code it runs: the tangent of the generated gradient."""
+        return self._product.source
+
+    def call_signature(self):
+        return self._product.call_signature()
+
+    def generated(self, kinds):
+        raise UsageError(f"{self.__name__} cannot be differentiated again; differentiate "
+                         "s2sad.jvp(s2sad.grad(f)), which returns the gradient and H v.")
