@@ -157,10 +157,27 @@ def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layo
             f"`{derivative.__name__}` is differentiated again with containers among its "
             "arguments or in its result; pass arrays (s2sad.ravel flattens a structure).")
     inner = derivative.generated(arg_kinds)
-    made = derive(inner.function, arg_kinds, positions, mode, top, float64)
+    try:
+        made = derive(inner.function, arg_kinds, positions, mode, top, float64)
+    except UnsupportedError as error:
+        raise _at_the_users_code(error, derivative) from None
     if not isinstance(made, Pending):
         made.within = inner
     return made
+
+
+def _at_the_users_code(error, derivative):
+    """An error met in generated code, said at the user's function it came from: the
+    generated file and its line mean nothing to the user."""
+    if not str(error.filename or "").startswith("<s2sad-generated "):
+        return error
+    message = str(error).split(": ", 1)[1] if error.line is not None else str(error)
+    fn = derivative
+    while isinstance(fn, read.Derivative):
+        fn = fn._fn
+    return UnsupportedError(
+        f"the derivative of `{derivative.__name__}` (of the code it generates) is not "
+        f"supported: {message}", fn.__code__.co_filename, fn.__code__.co_firstlineno)
 
 
 def _variant_name(fn, cache, top, mode):

@@ -50,8 +50,7 @@ written from
 
 About one program in ten has a construct put in on purpose, mostly refused
 (`Program.refused` says what the error must mention, a `# refused` comment marks its
-line): `np.r_[...]` or `np.c_[...]` of differentiated values, or a call of a derivative
-made by s2sad (`g = s2sad.grad(h1)` at module level); a run-time index into a tuple of
+line): `np.r_[...]` or `np.c_[...]` of differentiated values; a run-time index into a tuple of
 differentiated values (`t[n % 2]`, `t[i]` in a loop), once refused, is now a valid
 program (the tuple becomes a run-time list). Its value reaches the result.
 About one valid program in five comes with a second cell (`Program.cell`), run in the

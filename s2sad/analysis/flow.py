@@ -123,8 +123,7 @@ def first(block, var):
         elif isinstance(statement, ir.For):
             if statement.target.name == var:
                 return "set"
-            if var in {v.name for v in ir.atom_vars(
-                    (statement.start, statement.stop, statement.step))}:
+            if var in {v.name for v in ir.atom_vars(statement.bounds())}:
                 return "read"
             if any(var in {v.name for v in s.vars()} for s in ir.walk(statement.body)):
                 return "read"

@@ -70,7 +70,12 @@ def _popped_kind(pop, kinds):
         return K.INT
     if pop.like is None:
         return K.UNKNOWN
-    return kinds[pop.like]
+    if pop.index is None:
+        return kinds[pop.like]
+    element = ir.Op(ir.Var("_"), operator.getitem, (ir.Var(pop.like), pop.index))
+    rule = rules.lookup(operator.getitem)
+    return rule.out_kind([kinds[pop.like], kind_of(pop.index, kinds)],
+                         consts(element, rule, kinds))
 
 
 def _waits(op, kinds):
@@ -78,7 +83,8 @@ def _waits(op, kinds):
     to only later in the text), or pops into a variable whose kind is not known yet: a
     later pass knows it."""
     if isinstance(op.prim, ir.Pop) and op.prim.like is not None:
-        return op.prim.like not in kinds
+        return op.prim.like not in kinds or any(
+            v.name not in kinds for v in ir.atom_vars(op.prim.index))
     lists = [kind_of(a, kinds) for a in op.args if kind_of(a, kinds).tag == "list"]
     return isinstance(op.prim, ir.OnList) and all(kind.item is None for kind in lists)
 

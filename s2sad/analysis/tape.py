@@ -123,7 +123,7 @@ class _Planner:
         after = entry | (inner_seen - {target})
         if isinstance(loop, ir.For) and id(loop) in self.controls:
             self.need(after, seen, {v.name for v in ir.atom_vars(
-                (loop.start, loop.stop, loop.step))})
+                loop.bounds())})
         if id(loop) in self.controls:
             self.need(after, seen, set(self.controls[id(loop)].reads))
         return after

@@ -11,12 +11,13 @@ import numpy as np
 
 from ..version import __version__
 from ..errors import Error
-from .public import MODES, source
+from .public import MODES, grad, source
 
 _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther
   s2sad samples/seeds.py:griewank_walther --mode wengert
   s2sad samples/seeds.py:griewank_walther --mode forward --wrt x1,x2
+  s2sad samples/seeds.py:griewank_walther --mode hessian
   s2sad samples/networks.py:mlp_loss --args "np.ones(3), np.ones((3, 4))" --wrt x,w
 
 FILE is imported: its top-level code runs, as under `python FILE` (with FILE's folder
@@ -31,10 +32,12 @@ def parser():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("target", metavar="FILE:FUNCTION", help="the function to differentiate")
-    p.add_argument("--mode", choices=MODES, default="reverse",
+    p.add_argument("--mode", choices=MODES + ("hessian",), default="reverse",
                    help="reverse: the adjoint (default); gradient: the adjoint without the "
                         "value, what grad() runs; forward: the tangent; vector: the tangent "
-                        "in several directions at once; wengert: the Wengert list")
+                        "in several directions at once; wengert: the Wengert list; "
+                        "hessian: the tangent of the gradient, which gives H v (what "
+                        "hvp() runs; hessian() runs it in all directions at once)")
     p.add_argument("--wrt", default=None, metavar="NAME[,NAME...]",
                    help="parameters to differentiate with respect to (default: the first)")
     p.add_argument("--args", default=None, metavar="EXPR",
@@ -114,7 +117,12 @@ def main(argv=None):
         wrt = 0 if args.wrt is None else tuple(args.wrt.split(","))
         if isinstance(wrt, tuple) and len(wrt) == 1:
             wrt = wrt[0]
-        print(source(fn, *example_arguments(args.args), mode=args.mode, wrt=wrt), end="")
+        examples = example_arguments(args.args)
+        if args.mode == "hessian":
+            text = source(grad(fn, wrt), *examples, mode="forward", wrt=wrt)
+        else:
+            text = source(fn, *examples, mode=args.mode, wrt=wrt)
+        print(text, end="")
     except Error as exc:
         print(f"s2sad: error: {exc}", file=sys.stderr)
         return 1

@@ -46,6 +46,11 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         if not isinstance(fn, read.Derivative):
             fn = read.target(fn)
             checked(fn)
+        elif getattr(fn, "_self", read.NOTHING) is not read.NOTHING:
+            raise UsageError(
+                f"{what} of {fn.__name__}, a derivative of a bound method: second "
+                "derivatives take plain functions of numbers and arrays; write one that "
+                "calls the method (`def loss(w, y): return model.loss(w, y)`).")
         self._fn = fn
         self._wrt = wrt
         self._take_signature()

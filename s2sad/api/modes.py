@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import UsageError
 from ..ir import kinds as K
 from . import dispatch, structured
+from ..frontend import read
 from .derivative import DerivedFunction, derivative_for
 from .fastpath import python_types
 from .values import all_float64, result_tangent, seed_like
@@ -41,6 +42,9 @@ class Grad(DerivedFunction):
 
     def _branch(self, dispatcher, values, derived):
         return self._adjoint_branch(dispatcher, values, derived, value=False, seed=None)
+
+    def shaped(self, values, result):
+        return self._shape_like(values[:len(self._signature.parameters)], result)
 
     def _declared_mode(self):
         """As `_slow` chooses: the adjoint without the value when the declared kinds
@@ -128,14 +132,24 @@ class JVP(DerivedFunction):
             seeds = structured.tangent_leaves(flat, args[-1], self._wrt, self._positions,
                                               self.__name__)
             value, tangent = derived.function(*flat.leaves, *seeds)
-            return (structured.value_of(derived, value),
-                    structured.tangent_of(derived, value, tangent, seeds, self._fn))
+            return self._inner(values, structured.value_of(derived, value),
+                               structured.tangent_of(derived, value, tangent, seeds,
+                                                     self._fn))
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
         value, tangent = derived.function(*values, *seeds)
         result = value, result_tangent(value, tangent, seeds, fn=self._fn)
+        if isinstance(self._fn, read.Derivative):
+            return self._inner(values, *result)
         self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
         return result
+
+    def _inner(self, values, value, tangent):
+        """Of a derivative's code (higher order): its value and tangent as that
+        derivative returns its value (a gradient shaped like its argument)."""
+        if not isinstance(self._fn, read.Derivative):
+            return value, tangent
+        return self._fn.shaped(values, value), self._fn.shaped(values, tangent)
 
     def _branch(self, dispatcher, values, derived):
         """Guards on the arguments and the tangents' container, then (after unpacking a

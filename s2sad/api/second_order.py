@@ -61,6 +61,10 @@ class _HVP(read.Derivative):
         return self._product(*args, **kwargs)[1]
 
     @property
+    def __code__(self):
+        return self._product.__code__
+
+    @property
     def source(self):
         """The generated code it runs: the tangent of the generated gradient."""
         return self._product.source

@@ -276,11 +276,13 @@ class AdjointEmitter:
         with adjoints.apart() as body:
             self.block(statement.body, depth + 1)
             adjoints.materialize(touched, statement)
-        if isinstance(statement, ir.For):
-            trips = range_call(self.printer, statement)
-            if control.counter:
-                trips = gast.Subscript(value=trips, slice=gast.Slice(
-                    lower=None, upper=name(control.counter), step=None), ctx=gast.Load())
+        if isinstance(statement, ir.For) and not control.counter:
+            header = range_call(self.printer, statement, backward=True)
+            target = statement.target.name
+        elif isinstance(statement, ir.For):
+            trips = gast.Subscript(value=range_call(self.printer, statement, shown=False),
+                                   slice=gast.Slice(
+                lower=None, upper=name(control.counter), step=None), ctx=gast.Load())
             header = gast.Call(func=name("reversed"), args=[trips], keywords=[])
             target = statement.target.name
         else:

@@ -58,9 +58,21 @@ def breaks(block):
     return False
 
 
-def range_call(printer, loop):
-    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop."""
-    parts = [loop.start, loop.stop, loop.step]
+def range_call(printer, loop, backward=False, shown=True):
+    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)` for a loop, or
+    `reversed(range(...))` for one written so (unless not `shown`: a range that can be
+    sliced); `backward`: the same numbers last first, for a backward sweep."""
+    if loop.reverse_of is not None and shown:
+        forward = _range(printer, loop.reverse_of)
+        if backward:
+            return forward
+        return gast.Call(func=name("reversed"), args=[forward], keywords=[])
+    call = _range(printer, (loop.start, loop.stop, loop.step))
+    return gast.Call(func=name("reversed"), args=[call], keywords=[]) if backward else call
+
+
+def _range(printer, bounds):
+    parts = list(bounds)
     if parts[2] == ir.Const(1):
         parts.pop()
         if parts[0] == ir.Const(0):

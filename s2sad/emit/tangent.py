@@ -124,6 +124,8 @@ class TangentEmitter(PrimalEmitter):
         self.full = (set(self.spec.wrt) - self.mutable) | full_mutable | self.written
         self.plans, self.assigned_full, self.aliases = {}, {}, {}
         for statement in ir.walk(self.function.body):
+            if isinstance(statement, ir.Op) and isinstance(statement.prim, ir.Tape):
+                continue
             if ir.on_tape(statement):
                 plan = self.plan_tape(statement)
                 if plan is not None:

@@ -55,6 +55,20 @@ def _flag(statement):
 class GeneratedLowering:
     """The idioms of generated code, for the lowerer (lower.py)."""
 
+    def reassigned(self):
+        """The names generated code assigns more than once (`x_bar = ...`, then
+        `x_bar += ...`): kept as one variable, overwritten, so that the derivative of
+        the derivative reads `x_bar_dot` where the first reads `x_bar`, not a renamed
+        copy of each assignment."""
+        counts = {}
+        for node in gast.walk(gast.Module(body=self.statements, type_ignores=[])):
+            targets = node.targets if isinstance(node, gast.Assign) else \
+                [node.target] if isinstance(node, gast.AugAssign) else []
+            for target in targets:
+                if isinstance(target, gast.Name):
+                    counts[target.id] = counts.get(target.id, 0) + 1
+        return {word for word, count in counts.items() if count > 1}
+
     def generated_call(self, node):
         """An expression statement of generated code: `push(v)`; a ufunc writing into an
         array or a slice of one (`np.multiply(a, b, out=x_bar[:-1])`, optimize/
@@ -86,78 +100,121 @@ class GeneratedLowering:
         self.expr(call)
         return True
 
-    def find_tape(self):
-        """`{"stack": name, "append": name, "pop": name}` of the stack the generated
-        function binds at its top, or None (a user's function, or generated code that
-        saves nothing)."""
+    def find_tapes(self):
+        """`{method name: (stack, "append" or "pop")}` for the stacks the generated
+        function binds at its top (a derivative of a derivative has two: its own and the
+        one of the code it differentiates); empty for a user's function."""
+        found, stacks = {}, set()
         if not getattr(self.parsed, "generated", False):
-            return None
-        found = {}
+            return found
         for statement in self.statements:
             if not (isinstance(statement, gast.Assign) and len(statement.targets) == 1
                     and isinstance(statement.targets[0], gast.Name)):
                 continue
             value, target = statement.value, statement.targets[0].id
-            if isinstance(value, gast.List) and not value.elts and "stack" not in found:
-                found["stack"] = target
+            if isinstance(value, gast.List) and not value.elts:
+                stacks.add(target)
             elif isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) \
-                    and value.value.id == found.get("stack") and value.attr in ("append", "pop"):
-                found[value.attr] = target
-        return found if "stack" in found else None
+                    and value.value.id in stacks and value.attr in ("append", "pop"):
+                found[target] = (value.value.id, value.attr)
+        # a stack of adjoints, whose methods are called by attribute (`stack_bar.pop()`)
+        for stack in stacks:
+            uses = [n for n in gast.walk(self.parsed.node)
+                    if isinstance(n, gast.Name) and n.id == stack]
+            methods = [n for n in gast.walk(self.parsed.node) if isinstance(n, gast.Attribute)
+                       and isinstance(n.value, gast.Name) and n.value.id == stack]
+            if methods and all(m.attr in ("append", "pop") for m in methods) and \
+                    len(uses) == len(methods) + 1:
+                found.update({f"{stack}.{method}": (stack, method)
+                              for method in ("append", "pop")})
+        return found
+
+    def stack_of(self, node, method):
+        """The stack whose `method` the call `node` calls (`push(v)`, `pop()`), or None."""
+        if not isinstance(node, gast.Call):
+            return None
+        func = node.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+            word = f"{func.value.id}.{func.attr}"
+        elif isinstance(func, gast.Name):
+            word = func.id
+        else:
+            return None
+        stack, bound = self.tapes.get(word, (None, None))
+        return stack if bound == method else None
+
+    def method_word(self, node):
+        """How a call of a stack's method names it: `pop`, or `stack_bar.pop`."""
+        func = node.func
+        return func.id if isinstance(func, gast.Name) else f"{func.value.id}.{func.attr}"
 
     def tape_assign(self, node):
         """Lower an assignment of the idiom (`stack = []`, `push = stack.append`,
         `x = pop()`, `y[i] = pop()`); False for any other."""
-        tape = self.tape
-        if tape is None:
+        if not self.tapes:
             return False
         target, value = node.targets[0], node.value
-        if isinstance(target, gast.Name) and target.id == tape["stack"]:
-            prim = ir.Tape(tape.get("append"), tape.get("pop"))
-            self.emit(ir.Var(tape["stack"]), prim, ())
+        stacks = {stack for stack, _ in self.tapes.values()}
+        if isinstance(target, gast.Name) and target.id in stacks:
+            methods = {bound: word for word, (stack, bound) in self.tapes.items()
+                       if stack == target.id and "." not in word}
+            prim = ir.Tape(methods.get("append"), methods.get("pop"))
+            self.emit(ir.Var(target.id), prim, ())
             return True
-        if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and \
-                value.value.id == tape["stack"]:
+        if isinstance(target, gast.Name) and target.id in self.tapes:
             return True   # the method bound to a name: the stack's primitives say it
-        if not self.is_pop(value):
+        stack = self.stack_of(value, "pop")
+        if stack is None:
             return False
+        popped = (ir.Var(stack),)
         if isinstance(target, gast.Name):
             held = self.env.get(target.id)
             like = held.name if isinstance(held, ir.Var) else None
             if target.id in self.mutable:
-                self.emit(ir.Var(target.id), ir.Pop(like), (ir.Var(tape["stack"]),),
-                          callee=tape["pop"])
+                self.emit(ir.Var(target.id), ir.Pop(like), popped,
+                          callee=self.method_word(value))
             else:
-                self.env[target.id] = self.emit(self.new_var(target.id), ir.Pop(like),
-                                                (ir.Var(tape["stack"]),), callee=tape["pop"])
+                self.env[target.id] = self.emit(self.new_var(target.id), ir.Pop(like), popped,
+                                                callee=self.method_word(value))
             return True
-        if isinstance(target, gast.Subscript):
-            popped = self.emit(self.popped_var(), ir.Pop(), (ir.Var(tape["stack"]),),
-                               callee=tape["pop"])
-            self.set_item(node, target, popped)
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            base = self.env.get(target.value.id)
+            index = self.index(target.slice)
+            element = ir.Pop(base.name, index) if isinstance(base, ir.Var) else ir.Pop()
+            self.set_item(node, target, self.emit(self.popped_var(), element, popped,
+                                                  callee=self.method_word(value)), index)
             return True
         return False
 
     def tape_push(self, node):
         """Lower `push(v)`; False for any other expression statement."""
-        call = node.value
-        tape = self.tape
-        if tape is None or not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
-                                and call.func.id == tape.get("append")):
+        stack = self.stack_of(node.value, "append")
+        if stack is None:
             return False
-        stack = ir.Var(tape["stack"])
-        self.emit(stack, ir.PUSH, (stack, self.expr(call.args[0])), callee=tape["append"])
+        var = ir.Var(stack)
+        self.emit(var, ir.PUSH, (var, self.expr(node.value.args[0])),
+                  callee=self.method_word(node.value))
         return True
 
-    def is_pop(self, node):
-        return self.tape is not None and isinstance(node, gast.Call) and \
-            isinstance(node.func, gast.Name) and node.func.id == self.tape.get("pop") \
-            and not node.args
+    def note_assigned(self, node):
+        """Remember the variable an assignment of generated code sets: a value popped in
+        its right-hand side (`s_bar += stack_bar.pop()`) has its kind."""
+        target = node.targets[0] if isinstance(node, gast.Assign) else \
+            node.target if isinstance(node, gast.AugAssign) else None
+        self.assigning = target.id if isinstance(target, gast.Name) else None
 
-    def popped_flag(self):
+    def popped_value(self, node):
+        """`pop()` inside an expression: popped into a variable of its own, of the kind
+        of the variable the statement assigns."""
+        held = self.env.get(getattr(self, "assigning", None) or "")
+        like = held.name if isinstance(held, ir.Var) else None
+        return self.emit(self.popped_var(), ir.Pop(like), (ir.Var(self.stack_of(node, "pop")),),
+                         callee=self.method_word(node))
+
+    def popped_flag(self, node):
         """`if pop():` reads a saved branch direction: popped into a variable first."""
         return self.emit(self.popped_var(), ir.Pop(flag=True),
-                         (ir.Var(self.tape["stack"]),), callee=self.tape["pop"])
+                         (ir.Var(self.stack_of(node, "pop")),), callee=self.method_word(node))
 
     def popped_var(self):
         """A variable for a popped value no name holds: overwritten at each pop, like a

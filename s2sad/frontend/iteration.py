@@ -68,6 +68,9 @@ class IterationLowering:
         counter = ir.Var(counter)
         bounds = [self.stable(atom, assigned) for atom in
                   (sequence.start, sequence.stop, sequence.step)]
+        shown = getattr(sequence, "reverse_of", None)
+        if shown is not None:
+            shown = tuple(self.stable(atom, assigned) for atom in shown)
         self.mutable.add(counter.name)
         self.env[counter.name] = counter
         self.enter_loop(assigned, node if isinstance(node, gast.For) else None)
@@ -77,7 +80,7 @@ class IterationLowering:
             body()
         block, fresh = self.nested(lowered)
         self.loop_kinds.pop()
-        self.compound(ir.For(counter, *bounds, block, line), [(block, fresh)])
+        self.compound(ir.For(counter, *bounds, block, line, shown), [(block, fresh)])
 
     def enter_loop(self, assigned, node=None):
         self.forget(assigned)

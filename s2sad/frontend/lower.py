@@ -76,9 +76,12 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
         # variables holding lists built at run time, and names whose list another holds
         self.lists = dynamic_lists(self.statements)
         self.mutable |= self.lists
-        self.tape = self.find_tape()
-        if self.tape is not None:
-            self.mutable.add(self.tape["stack"])
+        self.tapes = self.find_tapes()
+        stacks = {stack for stack, _ in self.tapes.values()}
+        self.lists -= stacks
+        self.mutable |= stacks
+        self.reassigned_names = self.reassigned() if parsed.generated else set()
+        self.mutable |= self.reassigned_names
         self.shared = shared_lists(self.statements)
         self.fresh_arrays = set()
         self.block = []
@@ -127,7 +130,8 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
         for leaf in leaves:
             self.check_plain(leaf, self.node, "returned")
             if not isinstance(leaf, ir.Var) or leaf.name in seen or \
-                    leaf.name in self.leaf_params or leaf.name in self.mutable:
+                    leaf.name in self.leaf_params or leaf.name in self.mutable and \
+                    leaf.name not in self.reassigned_names:
                 leaf = self.emit(ir.Var(self.namer.fresh(self.parsed.name)), ir.COPY, (leaf,))
             seen.add(leaf.name)
             distinct.append(leaf)
@@ -276,7 +280,7 @@ def _crossing(block, mutable, owner, found):
                 if isinstance(statement, ir.Op):
                     owner.setdefault(statement.target.name, key)
         elif isinstance(item, ir.For):
-            check(ir.atom_vars((item.start, item.stop, item.step)), key)
+            check(ir.atom_vars(item.bounds()), key)
             _crossing(item.body, mutable, owner, found)
         elif isinstance(item, ir.While):
             _crossing(item.body, mutable, owner, found)

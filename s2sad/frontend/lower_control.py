@@ -84,8 +84,8 @@ class ControlLowering:
 
     def test(self, node):
         """A branch or loop condition, kept as written with its names renamed."""
-        if self.is_pop(node):
-            flag = self.popped_flag()
+        if self.stack_of(node, "pop") is not None:
+            flag = self.popped_flag(node)
             return ir.Test(gast.Name(id=flag.name, ctx=gast.Load(), annotation=None,
                                      type_comment=None), (flag,), False)
         for child in gast.walk(node):

@@ -32,6 +32,8 @@ class StatementLowering:
 
     def statement(self, node):
         """Lower a statement of a kind the fence lets through (fence.py)."""
+        if self.tapes:
+            self.note_assigned(node)
         getattr(self, "stmt_" + type(node).__name__)(node)
 
     def stmt_Pass(self, node):

@@ -44,6 +44,11 @@ class Derivative:
         it computes, for arguments of `kinds` bound by `call_signature`."""
         raise NotImplementedError
 
+    def shaped(self, values, result):
+        """`result`, computed by the generated code for the bound `values`, as a call
+        returns it (a gradient shaped like its argument)."""
+        return result
+
 
 # wrappers that run the function they wrap with its arguments and return its result
 TRANSPARENT = (functools._lru_cache_wrapper,)

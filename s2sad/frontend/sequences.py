@@ -27,6 +27,8 @@ class Counted:
     stop: object
     step: object
     item: object = None
+    # `reversed(range(...))`: the range's own bounds, as the code shows the loop
+    reverse_of: tuple = None
 
     def at(self, counter):
         return counter if self.item is None else self.item(counter)
@@ -145,7 +147,8 @@ class SequenceLowering:
         start, stop, step = inner.start, inner.stop, inner.step
         if all(isinstance(atom, ir.Const) for atom in (start, stop, step)):
             back = range(start.value, stop.value, step.value)[::-1]
-            return Counted(ir.Const(back.start), ir.Const(back.stop), ir.Const(back.step))
+            return Counted(ir.Const(back.start), ir.Const(back.stop), ir.Const(back.step),
+                           reverse_of=(start, stop, step))
         if not (isinstance(step, ir.Const) and type(step.value) is int):
             raise self.error(node, "`reversed` of a range whose step is known only at run "
                              "time", "write the reversed range: `range(last, first - 1, -1)`.")
@@ -157,7 +160,8 @@ class SequenceLowering:
             span = self.plus(self.emit(None, operator.sub, (stop, start)), ir.Const(-sign))
             trips = self.emit(None, operator.floordiv, (span, step))
             last = self.plus(self.emit(None, operator.mul, (trips, step)), start)
-        return Counted(last, self.plus(start, ir.Const(-sign)), ir.Const(-step.value))
+        return Counted(last, self.plus(start, ir.Const(-sign)), ir.Const(-step.value),
+                       reverse_of=(start, stop, step))
 
     def from_zero(self, sequence):
         """`(length, item)` of a run-time sequence, its items `item(k)` for k counted from

@@ -153,9 +153,11 @@ PUSH = _Push()
 class Pop:
     """The primitive of `x = pop()` in generated code: `Op(x, Pop(like), (stack,))` takes
     the last value off the stack. The stack holds values of every kind, so the popped
-    one has the kind of the variable `like` it restores (None: of an element written
-    back, `y[i] = pop()`; `flag`: a saved branch direction, `if pop():`)."""
+    one has the kind of the variable `like` it restores, or with `index`, of the element
+    `like[index]` it writes back (`y[i] = pop()`); `flag`: a saved branch direction
+    (`if pop():`)."""
     like: str = None
+    index: object = None
     flag: bool = False
 
 
@@ -239,13 +241,20 @@ class If:
 
 @dataclass
 class For:
-    """`for target in range(start, stop, step)`; other loops are lowered to this form."""
+    """`for target in range(start, stop, step)`; other loops are lowered to this form.
+    `reverse_of`: the (start, stop, step) of the range whose numbers it runs last first,
+    for a loop written `for i in reversed(range(n))`, which is how the code shows it."""
     target: Var
     start: object
     stop: object
     step: object
     body: list
     line: int = 0
+    reverse_of: tuple = None
+
+    def bounds(self):
+        """The atoms the loop's header reads."""
+        return self.reverse_of or (self.start, self.stop, self.step)
 
 
 @dataclass
@@ -321,7 +330,7 @@ def reads(statement):
     if isinstance(statement, (If, While, Assert)):
         return {v.name for v in statement.test.reads}
     if isinstance(statement, For):
-        return {v.name for v in atom_vars((statement.start, statement.stop, statement.step))}
+        return {v.name for v in atom_vars(statement.bounds())}
     return set()
 
 

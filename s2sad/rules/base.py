@@ -26,7 +26,7 @@ def lookup(prim):
     try:
         found = TABLE.get(prim)
     except TypeError:
-        return None
+        found = None
     return found if found is not None else BY_TYPE.get(type(prim))
 
 

@@ -469,7 +469,7 @@ CONSTRUCTS = {
     "assert on an array": r"^\s+assert np\.all\(", "assert in a loop or branch": r"^\s{8,}assert ",
     # refused: every mode raises a located error
     "np.r_": r"np\.r_\[.*# refused$",
-    "np.c_": r"np\.c_\[.*# refused$", "call of a derivative": r"^g\d+ = s2sad\.grad\(h\d+\)",
+    "np.c_": r"np\.c_\[.*# refused$",
     # second cells
     "helper redefined": r"^# cell 2(.|\n)*^(@d\d+\n)*def h\d+\(p, q, k\)",
     "code swapped": r"^h\d+(\.__wrapped__)*\.__code__ = ", "wrapped code swapped": r"__wrapped__\.__code__ = ",

@@ -64,6 +64,13 @@ CASES = {
     "recorded_path": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10, wrt=(0, 1)),
     "recorded_path_tangent": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10,
                                                   wrt=(0, 1), mode="forward"),
+    # second order: the tangent of the generated gradient (H v), and its adjoint
+    "log_sin_hessian": lambda: s2sad.source(s2sad.grad(seeds.log_sin, wrt=(0, 1)), 2.0, 5.0,
+                                            wrt=(0, 1), mode="forward"),
+    "logistic_map_hessian": lambda: s2sad.source(s2sad.grad(loops.logistic_map), 0.3, 10,
+                                                 mode="forward"),
+    "logistic_map_second_adjoint": lambda: s2sad.source(s2sad.grad(loops.logistic_map), 0.3,
+                                                        10, mode="gradient"),
 }
 
 
