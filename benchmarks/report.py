@@ -95,9 +95,9 @@ def _target(what, results, value, limit, show):
 
 def text(results, failures):
     parts = ["gradient time / function time (f: the plain function's time)",
-             _text_table(*ratio_table(results)), "",
+             text_table(*ratio_table(results)), "",
              "first call of s2sad.grad(f) (transform + compile + run)",
-             _text_table(*first_call_table(results)), "", "targets"]
+             text_table(*first_call_table(results)), "", "targets"]
     for what, measured, verdict in targets(results):
         parts.append(f"  {verdict:8} {what}: {measured}")
     parts += _failure_lines(failures)
@@ -111,7 +111,7 @@ def _failure_lines(failures):
         [f"  {label} on {case}: {why}" for (case, label), why in failures.items()]
 
 
-def _text_table(header, rows):
+def text_table(header, rows):
     widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
     lines = []
     for row in [header] + rows:

@@ -89,3 +89,49 @@ def test_a_worker_process_reports_the_ratios_it_measured():
     assert set(ratios) == {"f", "s2sad grad()", "s2sad adjoint", "s2sad jvp()",
                            "s2sad tangent", "by hand", "by hand tangent"}
     assert 0 < ratios["f"] < 1e-3 and all(0.5 < r < 50 for k, r in ratios.items() if k != "f")
+
+
+# ---------------------------------------------------------------- benchmarks/hessian.py
+
+def test_second_order_references_are_right():
+    """The hand-written logistic Hessian agrees with central differences of the
+    hand-written gradient column by column, and s2sad's products, `jvp(grad)` and Hessian
+    pass the checks the benchmark makes before it times anything."""
+    from benchmarks import second_order, second_order_cases
+    problems = second_order_cases.problems(small=True)
+    logistic = problems[-1]
+    w, X, y = logistic.args
+    columns = []
+    for k in range(len(w)):
+        e = np.zeros(len(w))
+        e[k] = 1e-6
+        plus, minus = logistic.hand_gradient(w + e, X, y), logistic.hand_gradient(w - e, X, y)
+        columns.append((plus[0] - minus[0]) / 2e-6)
+    np.testing.assert_allclose(logistic.hand_hessian(w, X, y), np.column_stack(columns),
+                               rtol=1e-7, atol=1e-10)
+    for problem in problems:
+        tools = second_order_cases.offering(problem, second_order.s2sad_tools(problem))
+        assert len(tools) == (1 if problem.hand_hessian else 2)
+        second_order_cases.checked(problem, tools)
+
+
+def test_a_wrong_product_stops_the_second_order_benchmark():
+    from benchmarks import second_order, second_order_cases
+    problem = second_order_cases.problems(small=True)[0]
+    right = second_order.s2sad_tools(problem)["s2sad"]
+    wrong = second_order.Second(right.grad, lambda: tuple(1.00001 * h for h in right.hvp()))
+    with pytest.raises(check.Disagreement, match="the H v by wrong differs"):
+        second_order_cases.checked(problem, {"wrong": wrong})
+
+
+def test_the_second_order_benchmark_prints_its_tables():
+    """`python benchmarks/hessian.py --quick --no-peers`: three tables, s2sad's rows,
+    the aim; the numbers themselves are not judged here."""
+    import subprocess
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks", "hessian.py")
+    done = subprocess.run([sys.executable, script, "--quick", "--no-peers"],
+                          capture_output=True, text=True, check=True, timeout=300)
+    out = done.stdout
+    assert out.count("H v / gradient") == 2 and out.count("Hessian / gradient") == 1
+    assert "s2sad jvp(grad)" in out and "s2sad hvp() <= 3x s2sad grad()" in out
+    assert "not installed" not in out and "peers:" not in out

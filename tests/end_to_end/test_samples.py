@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.optimize import rosen, rosen_der
+from scipy.optimize import rosen, rosen_der, rosen_hess, rosen_hess_prod
 from util import numeric_grad
 
 import s2sad
@@ -24,6 +24,7 @@ import evaluation_trace  # noqa: E402
 import kalman  # noqa: E402
 import logistic_regression  # noqa: E402
 import lotka_volterra  # noqa: E402
+import newton  # noqa: E402
 import rosenbrock  # noqa: E402
 import sum_of_squares  # noqa: E402
 import two_layer_network  # noqa: E402
@@ -399,3 +400,72 @@ def test_kalman_likelihood_built_with_lists():
     out = kalman.main()
     q, r = np.exp(out["result"].x)
     assert 0.02 < q < 0.12 and 0.35 < r < 0.7
+
+
+# ---------------------------------------------------------------- Newton-CG with s2sad.hvp
+
+
+def logistic_hessian(w, X, y, penalty):
+    """By hand: X^T diag(p (1 - p)) X / n + penalty I, p = sigmoid(X w)."""
+    p = sigmoid(X @ w)
+    return (X.T * (p * (1 - p))) @ X / len(y) + penalty * np.eye(len(w))
+
+
+def test_newton_second_derivatives_are_the_analytic_ones():
+    """The sample's Hessian-vector products, `jvp(grad(f))` and the whole Hessians against
+    SciPy's Rosenbrock Hessian and the logistic Hessian worked out by hand."""
+    rng = np.random.default_rng(22)
+    X, y = newton.dataset(rows=40, features=5)
+    for _ in range(3):
+        x, v = rng.uniform(-2, 2, 30), rng.normal(size=30)
+        np.testing.assert_allclose(s2sad.hvp(newton.rosenbrock)(x, v), rosen_hess_prod(x, v),
+                                   rtol=1e-10, atol=1e-9)
+        gradient, product = s2sad.jvp(s2sad.grad(newton.rosenbrock))(x, v)
+        np.testing.assert_allclose(gradient, rosen_der(x), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(product, rosen_hess_prod(x, v), rtol=1e-10, atol=1e-9)
+        np.testing.assert_allclose(s2sad.hessian(newton.rosenbrock)(x[:6]), rosen_hess(x[:6]),
+                                   rtol=1e-10, atol=1e-9)
+        w, u = rng.normal(size=5), rng.normal(size=5)
+        H = logistic_hessian(w, X, y, 0.1)
+        np.testing.assert_allclose(s2sad.hvp(newton.regularised_nll)(w, X, y, 0.1, u), H @ u,
+                                   rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(s2sad.hessian(newton.regularised_nll)(w, X, y, 0.1), H,
+                                   rtol=1e-10, atol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def minimized():
+    return newton.main()
+
+
+def test_newton_and_bfgs_reach_the_minimum(minimized):
+    (rosen_name, on_rosen), (logistic_name, on_logistic) = minimized.items()
+    assert rosen_name.startswith("Rosenbrock") and logistic_name.startswith("logistic")
+    for method, (result, row) in on_rosen.items():
+        assert result.success, method
+        assert np.max(np.abs(result.x - 1)) < 1e-6 and result.fun < 1e-12, method
+        assert row["value"] == result.fun and row["gradient"] > 0
+    X, y = newton.dataset()
+    w_bfgs = on_logistic["BFGS"][0].x
+    for method, (result, row) in on_logistic.items():
+        w = result.x
+        exact = logistic_gradient(w, X, y) + newton.PENALTY * w
+        assert result.success and np.linalg.norm(exact) < 1e-6, method
+        assert row["|gradient|"] == pytest.approx(np.linalg.norm(exact), rel=1e-3, abs=1e-12)
+        np.testing.assert_allclose(w, w_bfgs, atol=1e-6)
+    for by_method in minimized.values():
+        (newton_cg, newton_row), (bfgs, bfgs_row) = by_method["trust-ncg"], by_method["BFGS"]
+        assert newton_cg.nit < bfgs.nit
+        assert newton_row["hvp"] > newton_cg.nit and bfgs_row["hvp"] is None
+
+
+def test_newton_script():
+    out = run_sample("newton")
+    rows = [line.split() for line in out.splitlines()
+            if line.split()[:1] in (["trust-ncg"], ["BFGS"])]
+    assert [row[0] for row in rows] == ["trust-ncg", "BFGS"] * 2
+    for row in rows:
+        assert float(row[6]) < 1e-6
+    for newton_row, bfgs_row in (rows[:2], rows[2:]):
+        assert int(newton_row[1]) < int(bfgs_row[1]) and bfgs_row[4] == "-"
+    assert float(rows[0][5]) < 1e-12 and float(rows[2][5]) == pytest.approx(float(rows[3][5]))
