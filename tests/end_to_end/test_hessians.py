@@ -159,6 +159,33 @@ def _vector(v, value):
     return v.flatten(value if isinstance(v.wrt, tuple) else (value,))
 
 
+def test_the_checks_are_not_lenient():
+    """The judge on its own: one entry off by 1e-4 of the largest (against second
+    differences; 1e-8 against the exact references), a block transposed, an np.float64
+    where the layout has a float, or an array where it has a number, fail."""
+    v = so.Variables((np.zeros(2), np.zeros(3), 0.5), (0, 1, 2))
+    H = np.random.default_rng(0).normal(size=(6, 6))
+    H = H + H.T
+    good = v.blocks(H)
+    _same_layout(good, good)
+    assert np.array_equal(_flat(v, good), H)
+    for error, rtol in [(1e-4, 1e-5), (1e-8, 1e-10)]:
+        off = H.copy()
+        off[1, 3] += error * np.max(np.abs(H))
+        with pytest.raises(AssertionError, match="off by"):
+            _near(_flat(v, v.blocks(off)), H, rtol, np.max(np.abs(H)))
+    swapped = (good[0][:1] + (good[1][0],) + good[0][2:],) + good[1:]
+    with pytest.raises(AssertionError, match="shape"):
+        _same_layout(swapped, good)
+    numpy_float = good[:2] + ((good[2][0], good[2][1], np.float64(good[2][2])),)
+    with pytest.raises(AssertionError, match="not a float"):
+        _same_layout(numpy_float, good)
+    with pytest.raises(AssertionError, match="float64, expected float"):
+        _same_layout(np.float64(1.0), 1.0)
+    with pytest.raises(AssertionError):
+        _same_layout(np.array(1.0), 1.0)
+
+
 # ---------------------------------------------------------------- rows that work
 
 @pytest.mark.parametrize("row", HESSIAN, ids=_ids(HESSIAN))
