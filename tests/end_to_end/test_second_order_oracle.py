@@ -341,7 +341,7 @@ def floors(x, y):
 
 
 def sums(x, y):
-    return math.fsum([x * y, math.cbrt(x), y ** 2]) + math.pow(x, y)
+    return math.fsum([x * y, np.cbrt(x), y ** 2]) + math.pow(x, y)
 
 
 @pytest.mark.parametrize("fn, args", [
