@@ -1,9 +1,9 @@
 """The rows of test_hessians.py whose second derivatives s2sad refuses today, by the
 reason it gives (a fragment of the message).
 
-`REFUSED`: every second-order call (`hessian`, `hvp`, `jvp(grad(f))`) is refused. Most
-name a line of the generated gradient that the second pass cannot read back (a runtime
-helper with no derivative rule, a construct the lowering refuses in any function).
+`REFUSED`: every second-order call (`hessian`, `hvp`, `jvp(grad(f))`) is refused, naming a
+line of the user's function or of the generated gradient that the second pass reads back
+(a runtime helper with no derivative rule, a construct the lowering refuses anywhere).
 `REFUSED_HESSIAN`: `hvp` and `jvp(grad(f))` work but `hessian`, which runs all directions
 in one vector sweep, is refused. `UNLOCATED` lists the refusals that name no line, and why.
 
@@ -44,7 +44,19 @@ _REFUSED = {
         'regression/reuse_after_overwrite_in_unrolled_loop-1',
         'regression/reuse_after_overwrite_in_unrolled_loop-2',
         'regression/array_made_in_a_branch_of_a_loop-1',
-        'regression/array_made_in_a_branch_of_a_loop-2', 'realistic/pendulum_rk4-1',
+        'regression/array_made_in_a_branch_of_a_loop-2', 'copies/copy_then_write_original-1',
+        'copies/copy_then_write_original-2', 'copies/np_copy_then_write_original-1',
+        'copies/np_copy_then_write_original-2',
+        'copies/array_of_array_then_write_original_in_loop-1',
+        'copies/array_of_array_then_write_original_in_loop-2',
+        'copies/unary_plus_then_write_original-1', 'copies/unary_plus_then_write_original-2',
+        'copies/times_one_then_write_original-1', 'copies/times_one_then_write_original-2',
+        'copies/copy_of_a_transposed_view-1', 'copies/copy_of_a_transposed_view-2',
+        'copies/copy_of_a_copy_both_written-1', 'copies/copy_of_a_copy_both_written-2',
+        'copies/copy_taken_in_the_writing_loop-1', 'copies/copy_taken_in_the_writing_loop-2',
+        'copies/copy_in_a_branch_then_write_original-1',
+        'copies/copy_in_a_branch_then_write_original-2', 'copies/copy_then_write_the_copy-1',
+        'copies/copy_then_write_the_copy-2', 'realistic/pendulum_rk4-1',
         'realistic/tracking_loglik-1', 'realistic/iir_energy-1', 'realistic/attention_loss-1',
         'realistic/layer_norm_loss-1', 'realistic/batch_norm_loss-1', 'realistic/conv1d_loss-1',
         'realistic/gp_nll-1', 'realistic/spring_chain_energy-1', 'realistic/heat_step_loss-1',
@@ -91,7 +103,7 @@ _REFUSED = {
         'realistic/regularised_loss-1',),
     'of a range whose step is known only at run time': (
         'control/for_range_runtime_step-1', 'control/for_range_runtime_step-2',),
-    'gives a value that is not a number (such as None': (
+    'gives a value that is not a number': (
         'control/co_max_nested-1', 'control/inl_flags_decided_while_lowering-1',),
     's2sad has no derivative rule for `xpow`': (
         'straight/b_array_pow-1', 'straight/n_int_array_pow-1',),
@@ -103,6 +115,8 @@ _REFUSED = {
     'before it is assigned': (
         'regression/array_of_a_while_trip_left_by_break-1',
         'regression/array_of_a_while_trip_left_by_break-2',),
+    'a part of `w6` taken on line 10': (
+        'copies/element_read_then_written-1', 'copies/element_read_then_written-2',),
     'writing into `y`': (
         'control/set_fresh_copy_each_trip-1',),
     'the attribute `stack.append` of a tuple': (
@@ -168,7 +182,8 @@ def reason(message):
     fragment of the message, shared by the rows refused alike)."""
     text = re.sub(r"^(<s2sad-generated [^>]+>|\S+):\d+: ", "", message.splitlines()[0])
     text = re.sub(r"^([A-Za-z_]\w*: |`[^`]+` |reading '[^']+' )", "", text)
-    cuts = [i for i in (text.find(","), text.find(" in function"), text.find(";")) if i > 0]
+    cuts = [i for i in (text.find(","), text.find(" in function"), text.find(";"),
+                        text.find(" (")) if i > 0]
     return text[:min(cuts)] if cuts else text
 
 

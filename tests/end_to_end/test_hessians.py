@@ -4,8 +4,8 @@ that share nothing with s2sad (second_order.py, checked on its own in
 test_second_order_oracle.py).
 
 A row is a scalar-valued program of the control-flow modules, the straight-line and
-regression corpora, the seeds, the review cases or the realistic programs, at the
-arguments its own suite uses. Where s2sad differentiates it twice: its Hessian matches
+regression corpora, the seeds, the review and copy cases of forward mode or the realistic
+programs, at the arguments its own suite uses. Where s2sad differentiates it twice: its Hessian matches
 second differences of its values (Richardson-extrapolated; below 1e-6 of the Hessian's
 scale at these points, so the 1e-5 asked is honest) and is symmetric; `hvp` matches the
 second differences times `v` and is `H . v` to rounding; `jvp(grad(f))` gives the
@@ -55,6 +55,7 @@ def _rows():
               for args in [(0.37, -0.61), (0.9, 0.2)]]
     found += [("review", fn, args, wrt, True) for fn, args, wrt in forward.REVIEW_CASES
               if np.ndim(fn(*args)) == 0]
+    found += [("copies", fn, (x,), 0, True) for fn in forward.COPY_CASES for x in (0.3, -0.7)]
     found += [("seeds", fn, args, wrt, True) for fn, args, wrt in SEED_CASES]
     found += [("realistic", p.fn, p.args, p.wrt, p.dual) for p in realistic.PROGRAMS]
     seen, rows = {}, []
@@ -67,7 +68,9 @@ def _rows():
 
 SEED_CASES = [(seeds.seed002, (2.0, 5.0), (0, 1)), (seeds.griewank_walther, (1.5, 0.5), (0, 1)),
               (seeds.seed001, (0.3,), 0), (seeds.seed001_np, (1.7,), 0),
-              (seeds.logistic_loss, (-1.2, 0.7), (0, 1))]
+              (seeds.logistic_loss, (-1.2, 0.7), (0, 1)),
+              (seeds.sum_of_squares, (np.arange(1.0, 6.0),), 0),
+              (seeds.sum_of_squares_dot, (np.arange(1.0, 6.0),), 0)]
 ROWS = _rows()
 BY_NAME = {row.name: row for row in ROWS}
 
@@ -90,6 +93,7 @@ def test_every_suite_gives_rows_and_refused_names_rows():
         counts[suite] = counts.get(suite, 0) + 1
     assert counts == {"control": len(control.CASES), "straight": len(straight.CASES),
                       "regression": 2 * len(regressions.CASES), "review": 6,
+                      "copies": 2 * len(forward.COPY_CASES),
                       "seeds": len(SEED_CASES), "realistic": len(realistic.PROGRAMS)}
     assert len(forward.REVIEW_CASES) == 13
     assert set(REFUSED) <= set(BY_NAME) and set(REFUSED_HESSIAN) <= set(BY_NAME)
