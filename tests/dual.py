@@ -296,46 +296,62 @@ Dual.hypot = lambda self, other: hypot(self, other)
 
 # ---------------------------------------------------------------- NumPy on object arrays
 
-def constants(array):
+def constants(array, lift=lift):
     """A float (or mixed object) array as an object array of Duals: an element can then become a
-    Dual with a derivative, and ufuncs find their methods on every element."""
+    Dual with a derivative, and ufuncs find their methods on every element. (`lift` makes
+    the numbers of another flavour, tests/nested_dual.py's.)"""
     out = np.empty(np.shape(array), dtype=object)
     for i in np.ndindex(out.shape):
         out[i] = lift(array[i])
     return out
 
 
-def _object_array(make):
+def _object_array(make, lift):
     """A constructor whose float arrays hold constant Duals (see `constants`)."""
     def build(*args, **kwargs):
         array = make(*args, **kwargs)
-        return constants(array) if array.dtype.kind in "fO" else array
+        return constants(array, lift) if array.dtype.kind in "fO" else array
     build.__name__ = make.__name__
     return build
 
 
-def _lifting(ufunc):
+def _lifting(ufunc, lift):
     """A ufunc that first makes every element of an object array a Dual: a float may
     have been stored into one (`w[0] = 0.5`), and floats have no `sin` method."""
     def apply(x, *args, **kwargs):
         if isinstance(x, np.ndarray) and x.dtype == object:
-            x = constants(x)
+            x = constants(x, lift)
         return ufunc(x, *args, **kwargs)
     apply.__name__ = ufunc.__name__
     return apply
 
 
-dual_np = _Namespace(
-    np,
-    **{name: _object_array(getattr(np, name)) for name in (
-        "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
-        "array", "asarray", "arange", "linspace", "eye")},
-    **{name: _lifting(getattr(np, name)) for name in [*UFUNC_METHODS, "log", "cbrt"]})
+def numpy_namespace(lift):
+    """`np` whose constructors build object arrays of `lift`ed numbers and whose ufuncs
+    lift the elements of an object array first."""
+    return _Namespace(
+        np,
+        **{name: _object_array(getattr(np, name), lift) for name in (
+            "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like",
+            "array", "asarray", "arange", "linspace", "eye")},
+        **{name: _lifting(getattr(np, name), lift)
+           for name in [*UFUNC_METHODS, "log", "cbrt"]})
+
+
+dual_np = numpy_namespace(lift)
 
 
 # ---------------------------------------------------------------- running a function on Duals
 
-def dualize(fn, rebound=None):
+class Flavour(types.SimpleNamespace):
+    """What `dualize` puts in place of `math`, `np` and `float`: the dual versions here,
+    the nested ones in tests/nested_dual.py."""
+
+
+DUALS = Flavour(math=dual_math, np=dual_np, float=as_float)
+
+
+def dualize(fn, rebound=None, flavour=DUALS):
     """`fn` with `math`, `np` and `float` replaced by their dual versions in its globals,
     and the plain functions of its module it can reach rebound the same way (recursively,
     so helpers of helpers and recursive functions work), also those its closure holds: a
@@ -344,7 +360,7 @@ def dualize(fn, rebound=None):
     if fn in rebound:
         return rebound[fn]
     namespace = dict(fn.__globals__)
-    namespace["float"] = as_float
+    namespace["float"] = flavour.float
     cells = tuple(types.CellType() if _own(cell, fn) else cell
                   for cell in fn.__closure__ or ())
     new = types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__,
@@ -353,17 +369,17 @@ def dualize(fn, rebound=None):
     rebound[fn] = new
     for cell, old in zip(cells, fn.__closure__ or ()):
         if cell is not old:
-            cell.cell_contents = dualize(old.cell_contents, rebound)
+            cell.cell_contents = dualize(old.cell_contents, rebound, flavour)
     for name, item in fn.__globals__.items():
         if item is math:
-            namespace[name] = dual_math
+            namespace[name] = flavour.math
         elif item is np:
-            namespace[name] = dual_np
+            namespace[name] = flavour.np
         elif isinstance(item, types.BuiltinFunctionType) and \
                 getattr(math, item.__name__, None) is item:
-            namespace[name] = getattr(dual_math, item.__name__)
+            namespace[name] = getattr(flavour.math, item.__name__)
         elif isinstance(item, types.FunctionType) and item.__module__ == fn.__module__:
-            namespace[name] = dualize(item, rebound)
+            namespace[name] = dualize(item, rebound, flavour)
     return new
 
 
