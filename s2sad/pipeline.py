@@ -90,14 +90,16 @@ def _building_once():
 
 
 MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
-         "forward": ("tangent", "jvp"), "vector": ("tangents", "jvps")}
+         "forward": ("tangent", "jvp"), "directional": ("tangent", "jvp"),
+         "vector": ("tangents", "jvps")}
 
 
 def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None):
     """The generated derivative of `fn` for these kinds and positions (cached): the
     adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
-    primal statements only the value needed are left out), the tangent ("forward") or the
-    tangent in several directions at once ("vector"). `float64`: every floating-point
+    primal statements only the value needed are left out), the tangent ("forward"), the
+    tangent that returns the tangent alone ("directional": `hvp`), or the tangent in
+    several directions at once ("vector"). `float64`: every floating-point
     argument is float64 (`inplace` may then compute array statements in place).
 
     `layouts`: how each parameter is laid out when some are containers (ir/layouts.py);
@@ -110,6 +112,8 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
         return _derive_generated(fn, arg_kinds, positions, mode, top, float64, layouts)
     if mode == "gradient" and not top:
         mode = "reverse"
+    if mode == "directional" and not top:
+        mode = "forward"
     float64 = float64 and mode in ("reverse", "gradient")
     key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts)
     with _building_once():

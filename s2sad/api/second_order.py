@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import UsageError
-from ..frontend import read
+from . import structured
 from .jacobian import jacobian
 from .modes import JVP, Grad
 
@@ -46,31 +46,26 @@ def hvp(fn: Callable[..., Any] | None = None,
     of the generated gradient: a few gradients' cost, and H is never formed."""
     if fn is None:
         return lambda f: hvp(f, wrt)
-    return _HVP(JVP(Grad(fn, wrt, "grad"), wrt, "jvp"), getattr(fn, "__name__", "f"))
+    made = _HVP(Grad(fn, wrt, "grad"), wrt, "jvp")
+    made.__name__ = f"hvp_{getattr(fn, '__name__', 'f')}"
+    return made
 
 
-class _HVP(read.Derivative):
-    """`jvp` of the gradient, keeping the tangent alone."""
+class _HVP(JVP):
+    """`jvp` of the gradient keeping the tangent alone: its generated code returns just
+    the tangent (mode "directional"), so the statements only the gradient needs are left
+    out. It is not differentiated again (`jvp(grad(f))` is)."""
 
-    def __init__(self, product, name):
-        self._product = product
-        self.__name__ = self.__qualname__ = f"hvp_{name}"
-        self.__wrapped__ = product
-
-    def __call__(self, *args, **kwargs):
-        return self._product(*args, **kwargs)[1]
-
-    @property
-    def __code__(self):
-        return self._product.__code__
-
-    @property
-    def source(self):
-        """The generated code it runs: the tangent of the generated gradient."""
-        return self._product.source
-
-    def call_signature(self):
-        return self._product.call_signature()
+    def _slow(self, *args, **kwargs):
+        if not args:
+            raise UsageError(f"{self.__name__} takes the function's arguments followed by "
+                             "the direction v.")
+        values = self._bind(args[:-1], kwargs)
+        if structured.has_containers(values):
+            return super()._slow(*args, **kwargs)[1]
+        seeds = self._seeds(values, args[-1])
+        derived = self._derive(values, "directional")
+        return self._fn.shaped(values, derived.function(*values, *seeds))
 
     def generated(self, kinds):
         raise UsageError(f"{self.__name__} cannot be differentiated again; differentiate "

@@ -17,7 +17,7 @@ from ..analysis import infer, tape
 from ..analysis.specialise import Spec
 from ..frontend import calls, stamps
 from ..frontend.front import front
-from ..optimize import passes
+from ..optimize import passes, unread
 from ..optimize.constants import floats
 from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
@@ -161,9 +161,12 @@ class TangentBuilder(_Builder):
     def build(self):
         function = self.spec.function
         emitter = TangentEmitter(self.spec, self.namer, self.printer, self.handles,
-                                 self.callee, vector=self.mode == "vector", top=self.top)
+                                 self.callee, vector=self.mode == "vector", top=self.top,
+                                 lean=self.mode == "directional")
         seeds = emitter.seeds()
         body, returned = emitter.emit()
+        if emitter.lean:
+            body = unread.run(body, returned)
         lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
         statements = indented(body)
         text = "\n".join(statements + [source(returned)])

@@ -23,6 +23,7 @@ import operator
 from dataclasses import dataclass, field
 
 import gast
+import numpy as np
 
 from .. import ir, rules
 from ..analysis.infer import consts, kind_of
@@ -39,6 +40,8 @@ from .primal import PrimalEmitter
 from .values import new_array
 
 _OUT = "_s2sad_out_"
+# constructors of an array shaped like their first argument
+_LIKE = (np.empty_like, np.zeros_like, np.ones_like, np.full_like)
 
 
 @dataclass
@@ -57,10 +60,13 @@ class TangentEmitter(PrimalEmitter):
 
     `callee_tangent(op, arguments, positions)` returns the name of a user function's own
     generated tangent, which returns `(value, tangent)`; `top`: the result's tangent may
-    keep a smaller shape (the caller broadcasts it) instead of being made full."""
+    keep a smaller shape (the caller broadcasts it) instead of being made full; `lean`:
+    the tangent alone is returned, so statements only the value needs are left out."""
 
-    def __init__(self, spec, namer, printer, handles, callee_tangent, vector=False, top=True):
+    def __init__(self, spec, namer, printer, handles, callee_tangent, vector=False, top=True,
+                 lean=False):
         super().__init__(spec.function, printer, spec.kinds, fill=self._fill)
+        self.lean = lean
         self.spec = spec
         self.namer = namer
         self.handles = handles
@@ -99,7 +105,8 @@ class TangentEmitter(PrimalEmitter):
             if now == full:
                 break
             full = now
-        returned = tuple_of([self.printer.atom(self.function.result), self.result_tangent()])
+        returned = self.result_tangent() if self.lean else \
+            tuple_of([self.printer.atom(self.function.result), self.result_tangent()])
         self.needed = queries.names(returned)
         self.keep = self.live(self.needed)
         body = self.block(self.function.body)
@@ -289,6 +296,10 @@ class TangentEmitter(PrimalEmitter):
         plan = Plan(defines={target, dot})
         if self.kinds[target].is_scalar:
             plan.before.append(assign(dot, self.zero_of(target)))
+        elif op.prim in _LIKE and op.args and isinstance(op.args[0], ir.Var) and \
+                self.kinds[op.args[0].name] == self.kinds[target]:
+            # of the template's shape: the new array itself is then not read for it
+            plan.before.append(assign(dot, self.zero_value(op.args[0])))
         else:
             plan.after.append(assign(dot, self.zero_of(target)))
         self.assigned(op, True)

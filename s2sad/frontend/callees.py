@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import ir
 from ..errors import Error, Line, Location, SourceError
-from . import calls, fence, names, read, records
+from . import calls, fence, generated, names, read, records
 
 
 class Placed(Location):
@@ -59,6 +59,8 @@ def callee_of(lowerer, fn):
     state = lowerer.inlining
     if fn not in state.callees:
         parsed = parse_lambda(fn) if is_lambda(fn) else read.parse(fn)
+        if parsed.generated:
+            generated.normalise(parsed.node)
         fence.check(parsed)
         scope = read.Scope(parsed.fn)
         state.scopes[id(scope)] = (scope, set())

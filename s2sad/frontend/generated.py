@@ -39,8 +39,8 @@ def normalise(node):
 
 def _flag(statement):
     value = statement.value if isinstance(statement, gast.Assign) else None
-    if not (isinstance(value, (gast.BoolOp, gast.UnaryOp)) and any(
-            isinstance(child, gast.BoolOp) for child in gast.walk(value))):
+    if not (_truth(value) and any(isinstance(child, gast.BoolOp)
+                                  for child in gast.walk(value))):
         return statement
     target = statement.targets[0]
 
@@ -52,8 +52,24 @@ def _flag(statement):
                                       orelse=[set_to(False)]), statement)
 
 
+def _truth(node):
+    """Whether `node` is a truth value: `a and b`, `not ...`, a comparison."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not):
+        return True
+    return isinstance(node, (gast.BoolOp, gast.Compare))
+
+
 class GeneratedLowering:
     """The idioms of generated code, for the lowerer (lower.py)."""
+
+    def generated_frame(self):
+        """What the lowering of generated code (the function's, or an inlined callee's)
+        knows first: its stacks, and the names it assigns more than once."""
+        self.tapes = self.find_tapes()
+        stacks = {stack for stack, _ in self.tapes.values()}
+        self.lists -= stacks
+        self.reassigned_names = self.reassigned() if self.parsed.generated else set()
+        self.mutable |= stacks | self.reassigned_names
 
     def reassigned(self):
         """The names generated code assigns more than once (`x_bar = ...`, then
@@ -211,10 +227,22 @@ class GeneratedLowering:
         return self.emit(self.popped_var(), ir.Pop(like), (ir.Var(self.stack_of(node, "pop")),),
                          callee=self.method_word(node))
 
-    def popped_flag(self, node):
-        """`if pop():` reads a saved branch direction: popped into a variable first."""
-        return self.emit(self.popped_var(), ir.Pop(flag=True),
-                         (ir.Var(self.stack_of(node, "pop")),), callee=self.method_word(node))
+    def popped_flags(self, test):
+        """A test that pops saved branch directions (`if not pop():`), with each popped
+        into a variable first, which the test then reads."""
+        lowerer = self
+
+        class Popped(gast.NodeTransformer):
+            def visit_Call(self, node):
+                stack = lowerer.stack_of(node, "pop")
+                if stack is None:
+                    return self.generic_visit(node)
+                flag = lowerer.emit(lowerer.popped_var(), ir.Pop(flag=True), (ir.Var(stack),),
+                                    callee=lowerer.method_word(node))
+                lowerer.env[flag.name] = flag
+                return gast.copy_location(gast.Name(id=flag.name, ctx=gast.Load(),
+                                                    annotation=None, type_comment=None), node)
+        return Popped().visit(copy.deepcopy(test))
 
     def popped_var(self):
         """A variable for a popped value no name holds: overwritten at each pop, like a

@@ -48,7 +48,7 @@ from .callees import Callee, callee_of
 
 # what the lowering knows of the one function whose body it is lowering
 FRAME = ("parsed", "where", "scope", "params", "env", "locals", "statements", "range_loops",
-         "result", "result_var", "result_target", "definer")
+         "result", "result_var", "result_target", "definer", "tapes", "reassigned_names")
 
 
 class Frame:
@@ -167,7 +167,8 @@ class InlineLowering:
                       range_loops=[n for n in gast.walk(tree) if isinstance(n, gast.For)
                                    and isinstance(n.target, gast.Name)],
                       result=None, result_var=self.result_vars(callee, statements),
-                      result_target=target, definer=callee.definer)
+                      result_target=target, definer=callee.definer, tapes={},
+                      reassigned_names=set())
         self.mutable |= names.compound_assigned(statements) | names.element_assigned(statements)
         found = names.dynamic_lists(statements)
         self.lists |= found
@@ -177,6 +178,7 @@ class InlineLowering:
         state.stack.append(callee.key)
         try:
             with entered(self, frame):
+                self.generated_frame()
                 for name in params:
                     if name in self.mutable:
                         self.env[name] = self.emit(ir.Var(name), ir.COPY, (self.env[name],))

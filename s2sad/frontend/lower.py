@@ -76,12 +76,7 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
         # variables holding lists built at run time, and names whose list another holds
         self.lists = dynamic_lists(self.statements)
         self.mutable |= self.lists
-        self.tapes = self.find_tapes()
-        stacks = {stack for stack, _ in self.tapes.values()}
-        self.lists -= stacks
-        self.mutable |= stacks
-        self.reassigned_names = self.reassigned() if parsed.generated else set()
-        self.mutable |= self.reassigned_names
+        self.generated_frame()
         self.shared = shared_lists(self.statements)
         self.fresh_arrays = set()
         self.block = []

@@ -84,10 +84,8 @@ class ControlLowering:
 
     def test(self, node):
         """A branch or loop condition, kept as written with its names renamed."""
-        if self.stack_of(node, "pop") is not None:
-            flag = self.popped_flag(node)
-            return ir.Test(gast.Name(id=flag.name, ctx=gast.Load(), annotation=None,
-                                     type_comment=None), (flag,), False)
+        if self.tapes:
+            node = self.popped_flags(node)
         for child in gast.walk(node):
             if isinstance(child, (gast.ListComp, gast.GeneratorExp)):
                 raise self.error(child, "a comprehension in a condition",

@@ -86,8 +86,8 @@ class SequenceLowering:
         inner = self.range_sequence(node.value, rebound)
         count = self.expr(node.slice.upper)
         span = count if inner.step == ONE else self.emit(None, operator.mul, (count, inner.step))
-        return Counted(inner.start, self.emit(None, operator.add, (inner.start, span)),
-                       inner.step)
+        stop = span if inner.start == ZERO else self.emit(None, operator.add, (inner.start, span))
+        return Counted(inner.start, stop, inner.step)
 
     def range_sequence(self, node, rebound):
         if node.keywords or not 1 <= len(node.args) <= 3:
