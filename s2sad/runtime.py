@@ -25,12 +25,15 @@ import math
 import numpy as np
 
 
-def unbroadcast(g, x):
-    """Sum `g` down to the shape of `x`, undoing NumPy broadcasting."""
-    shape = np.shape(x)
+def unbroadcast(g, x, directions=None):
+    """Sum `g` down to the shape of `x`, undoing NumPy broadcasting. With `directions`
+    (a tangent in several directions, as in vector mode), `g` has the direction axis
+    first, which is kept: the result has the shape `(directions,) + np.shape(x)`."""
+    shape = np.shape(x) if directions is None else (directions,) + np.shape(x)
     if np.shape(g) == shape:
         return g
-    g = np.sum(g, axis=tuple(range(np.ndim(g) - len(shape))))
+    first = 0 if directions is None else 1
+    g = np.sum(g, axis=tuple(range(first, first + np.ndim(g) - len(shape))))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
@@ -168,6 +171,88 @@ def digamma(x):
     return float(result)
 
 
+# Bernoulli numbers B_2k, k = 1..10, for the asymptotic series of the polygamma functions
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+              43867 / 798, -174611 / 330)
+
+
+def polygamma(n, x):
+    """The polygamma function psi^(n)(x), the n-th derivative of digamma (n >= 1): the
+    derivative of `digamma` is `polygamma(1, x)` (the trigamma function), and that of
+    `polygamma(n, x)` is `polygamma(n + 1, x)`.
+
+    The recurrence psi^(n)(x) = psi^(n)(x + 1) + (-1)^(n+1) n! / x^(n+1) raises x to
+    n + 15 or more, where the asymptotic series (-1)^(n+1) [(n-1)! / x^n + n! / (2 x^(n+1))
+    + sum B_2k (2k+n-1)! / ((2k)! x^(2k+n))] is accurate to a few ulps; its terms are
+    added smallest first. Negative x reflect to 1 - x: psi^(n)(x) = (-1)^n psi^(n)(1 - x)
+    - pi^(n+1) Q_n(cot(pi x)), where Q_n is the polynomial with d^n/dx^n cot(pi x) =
+    pi^n Q_n(cot(pi x)). Poles at 0 and the negative integers: inf for odd n, signed
+    infinities at 0 and NaN elsewhere for even n. A float gives a float, an array an
+    array of its own float dtype; `n` may be an integer array (elementwise, as a ufunc)."""
+    orders = np.asarray(n)
+    if orders.dtype.kind not in "iu" or np.any(orders < 1):
+        raise ValueError(f"polygamma needs integer orders n >= 1, not {n!r}")
+    if orders.ndim:
+        values = np.asarray(x)
+        shape = np.broadcast_shapes(orders.shape, values.shape)
+        float_type = values.dtype if values.dtype.kind == "f" else np.dtype(np.float64)
+        result = np.empty(shape, float_type)
+        for order in np.unique(orders):
+            where = np.broadcast_to(orders == order, shape)
+            result[where] = polygamma(int(order), np.broadcast_to(values, shape)[where])
+        return result
+    n = int(n)
+    values = np.asarray(x, dtype=np.float64)
+    negative = values < 0
+    reflected = np.where(negative, 1.0 - values, values)
+    sign = -1.0 if n % 2 == 0 else 1.0  # (-1)^(n+1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = _polygamma_positive(n, reflected, sign)
+        if np.any(negative):
+            turn = values - np.round(values)
+            cot = 1.0 / np.tan(math.pi * turn)
+            polynomial = np.polynomial.polynomial
+            q = np.array([0.0, 1.0])
+            for _ in range(n):
+                q = -polynomial.polymul([1.0, 0.0, 1.0], polynomial.polyder(q))
+            wrapped = -sign * result - math.pi ** (n + 1) * polynomial.polyval(cot, q)
+            result = np.where(negative, wrapped, result)
+    result = np.array(result, dtype=np.float64)
+    poles = (values <= 0) & (values == np.round(values))
+    if n % 2:
+        result[poles] = np.inf
+    else:
+        result[poles] = np.nan
+        zero = values == 0
+        result[zero] = -np.copysign(np.inf, values[zero])
+    if isinstance(x, (np.ndarray, np.generic)):
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+        return result.astype(dtype) if isinstance(x, np.ndarray) else dtype.type(result)
+    return float(result)
+
+
+def _polygamma_positive(n, x, sign):
+    """psi^(n)(x) for x > 0 (an array), by the recurrence and the asymptotic series."""
+    start = n + 15.0
+    steps = int(np.max(np.ceil(start - x), initial=0.0))
+    shifted = x + np.maximum(np.ceil(start - x), 0.0)
+    factorial = math.factorial(n)
+    inverse = 1.0 / shifted
+    square = inverse * inverse
+    terms = [0.0] * len(_BERNOULLI)
+    power = inverse ** (n + 1)  # 1 / x^(2k + n) for k = 1 at the first step
+    for k, bernoulli in enumerate(_BERNOULLI, start=1):
+        power = power * (inverse if k == 1 else square)
+        terms[k - 1] = bernoulli * math.factorial(2 * k + n - 1) / math.factorial(2 * k) * power
+    series = sum(reversed(terms)) + factorial * 0.5 * inverse ** (n + 1) \
+        + math.factorial(n - 1) * inverse ** n
+    result = sign * series
+    for k in reversed(range(steps)):
+        point = x + k
+        result = result + np.where(point < shifted, sign * factorial / point ** (n + 1), 0.0)
+    return result
+
+
 def _horner(coefficients, x):
     """c0 + c1 x + c2 x^2 + ..."""
     total = 0.0
@@ -248,7 +333,8 @@ def cumprod_tangent(d, a, axis=None):
 
 
 def cumprod_adjoint(g, a, axis=None):
-    """The adjoint of `a` in `out = np.cumprod(a, axis)`, given the adjoint `g` of `out`.
+    """The adjoint of `a` in `out = np.cumprod(a, axis)`, given the adjoint `g` of `out`
+    (which may have more leading axes than `a`: one result for each).
 
     a_bar[k] = sum over i >= k of g[i] * d out[i] / d a[k]
              = before[k] * s[k], where before[k] is the product of the elements before k
@@ -257,16 +343,18 @@ def cumprod_adjoint(g, a, axis=None):
     unlike the textbook `reverse_cumsum(g * out) / a`. The recurrence for s runs from the
     end: it is solved on the reversed axis in log2(n) vectorised steps (`_linear_scan`),
     O(n log n) in all."""
-    a = np.asarray(a)
-    shape = a.shape
-    if axis is None or a.ndim == 0:
-        g = np.reshape(g, -1)
+    a, g = np.asarray(a), np.asarray(g)
+    flat = axis is None or a.ndim == 0  # then `out`, and `g`, are flat
+    extra = g.ndim - (1 if flat else a.ndim)
+    shape = g.shape[:extra] + a.shape
+    if flat:
+        g = g.reshape(g.shape[:extra] + (a.size,))
         a, axis = a.reshape(-1), 0
     axis %= a.ndim
     x = np.moveaxis(a, axis, -1)
     later = np.concatenate([np.ones_like(x[..., :1]), x[..., :0:-1]], axis=-1)
-    s = _linear_scan(np.moveaxis(g, axis, -1)[..., ::-1], later)[..., ::-1]
-    return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis).reshape(shape)
+    s = _linear_scan(np.moveaxis(g, axis + extra, -1)[..., ::-1], later)[..., ::-1]
+    return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis + extra).reshape(shape)
 
 
 def _exclusive_cumprod(x):
@@ -361,6 +449,7 @@ def split_like(g, items, axis, ndmin):
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
            "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma,
+           "polygamma": polygamma,
            "list_zeros": list_zeros, "add_each": add_each, "add_to_each": add_to_each,
            "split_like": split_like}
 

@@ -1,0 +1,221 @@
+"""Rule-table cases of s2sad's own run-time helpers (s2sad/rules/runtime_helpers.py), which
+generated derivatives call: the linear ones (`unbroadcast`, `tangent_buffer`, the
+`matmul_adjoint_*` pair, the cumulative-product pair), the masks, and the helpers whose
+derivative is refused with an error naming them.
+
+Each case calls the helper the way a derivative read again would (`runtime.name(...)`)
+and checks reverse mode against central differences, forward mode (one direction and the
+vector-mode Jacobian against the reverse one) and float32 in and out, for several shapes.
+"""
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad import runtime
+from rulecheck import check_grad, check_vjp
+from util import assert_close, numeric_grad, numeric_jvp, random_tangents
+
+
+def arr(seed, *shape):
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, shape)
+
+
+# ---------------------------------------------------------------- linear in one argument
+
+def check_unbroadcast(gen):
+    fn = gen("g, x", "runtime.unbroadcast(g * g, x)")
+    for shape in [(3,), (1, 3), (2, 1), (2, 3), (4, 1, 3), (1, 1, 3)]:
+        check_vjp(fn, (arr(1, 4, 2, 3), arr(2, *shape)), 0)
+    check_grad(gen("g, x", "runtime.unbroadcast(g * g, x)"), (arr(3, 2, 3), 0.5))
+    check_grad(gen("g", "runtime.unbroadcast(g, 1.0) * g"), (0.7,))
+    check_grad(gen("g", "np.sum(np.sin(runtime.unbroadcast(g, np.ones((2, 1)))))"),
+               (arr(4, 3, 2, 3),))
+    # with a leading axis of directions, kept (as a vector-mode tangent has it)
+    directed = gen("g, x", "runtime.unbroadcast(np.sin(g), x, 4)")
+    for shape in [(3,), (2, 1), (1, 3)]:
+        value = directed(arr(5, 4, 5, 2, 3), arr(6, *shape))
+        assert value.shape == (4,) + shape
+        check_vjp(directed, (arr(5, 4, 5, 2, 3), arr(6, *shape)), 0)
+
+
+def check_tangent_buffer(gen):
+    fn = gen("t, y", "runtime.tangent_buffer(t * t, y)")
+    for shape in [(3,), (1, 3), (2, 3), ()]:
+        check_vjp(fn, (arr(1, *shape), arr(2, 2, 3)), 0)
+    check_grad(gen("t, y", "np.sum(runtime.tangent_buffer(t, y) ** 2)"), (0.6, arr(3, 3)))
+    check_vjp(gen("t, y", "runtime.tangent_buffer(np.exp(t), y, 4)"),
+              (arr(4, 2, 1), arr(5, 2, 3)), 0)
+
+
+# ---------------------------------------------------------------- the adjoints of a @ b
+
+# (g, a, b) shapes whose product a @ b has g's shape; all of rank 2 or more
+MATRICES = [((2, 4), (2, 3), (3, 4)), ((5, 2, 4), (2, 3), (5, 3, 4)),
+            ((5, 2, 4), (5, 2, 3), (3, 4)), ((5, 2, 4), (1, 2, 3), (5, 3, 4))]
+# one operand a vector or a number (np.dot): no vector-mode tangent
+VECTORS = [((4,), (3,), (3, 4)), ((2,), (2, 3), (3,)), ((), (3,), (3,)),
+           ((5, 4), (3,), (5, 3, 4)), ((5, 2), (5, 2, 3), (3,)), ((3,), (), (3,))]
+
+
+def _matmul_cases(gen, which):
+    fn = gen("g, a, b", f"runtime.matmul_adjoint_{which}(g * g, a, b)")
+    other = 2 if which == "a" else 1
+    for seed, shapes in enumerate(MATRICES):
+        args = tuple(arr(seed + i, *shape) for i, shape in enumerate(shapes))
+        check_vjp(fn, args, (0, other))
+    for seed, shapes in enumerate(VECTORS):
+        args = tuple(arr(seed + i, *shape) if shape else 0.5 + seed for i, shape in
+                     enumerate(shapes))
+        _one_direction_checks(fn, args, (0, other))
+        with pytest.raises(s2sad.UnsupportedError, match=f"`matmul_adjoint_{which}.*rank below"):
+            s2sad.source(fn, *args, wrt=(0, other), mode="vector")
+        # the Jacobian in forward mode then takes one direction at a time
+        assert_close(s2sad.jacobian(fn, (0, other), mode="forward")(*args),
+                     s2sad.jacobian(fn, (0, other), mode="reverse")(*args))
+    # inside other operations, reading the operand it does not differentiate
+    check_grad(gen("g, b", f"np.sum(np.tanh(runtime.matmul_adjoint_{which}(g, b, b)))"),
+               (arr(7, 3, 3), arr(8, 3, 3)), (0, 1))
+
+
+def _one_direction_checks(fn, args, wrt):
+    """Reverse mode and one-direction forward mode against central differences."""
+    value = fn(*args)
+    cotangent = np.random.default_rng(5).normal(size=np.shape(value))
+
+    def weighted(*xs):
+        return np.sum(fn(*xs) * cotangent)
+    _, got = s2sad.vjp(fn, wrt)(*args, cotangent)
+    assert_close(got, numeric_grad(weighted, args, wrt))
+    tangents = random_tangents(args, wrt, 17)
+    _, tangent = s2sad.jvp(fn, wrt)(*args, tangents)
+    assert_close(tangent, numeric_jvp(fn, args, wrt, tangents))
+
+
+def check_matmul_adjoint_a(gen):
+    _matmul_cases(gen, "a")
+
+
+def check_matmul_adjoint_b(gen):
+    _matmul_cases(gen, "b")
+
+
+# ---------------------------------------------------------------- cumulative products
+
+def _with_zero(seed, *shape):
+    x = arr(seed, *shape) + 0.1
+    x.reshape(-1)[1] = 0.0
+    return x
+
+
+def _cumulative_cases(gen, helper):
+    fn = gen("d, a", f"runtime.{helper}(d * d, a)")
+    for shape in [(4,), (2, 3)]:
+        # without an axis np.cumprod's result, and so its adjoint, is flat
+        d = arr(1, *shape) if helper == "cumprod_tangent" else arr(1, int(np.prod(shape)))
+        check_vjp(fn, (d, _with_zero(2, *shape)), 0)
+    for axis in ("0", "1", "-1"):
+        check_vjp(gen("d, a", f"runtime.{helper}(np.sin(d), a, {axis})"),
+                  (arr(3, 2, 3), _with_zero(4, 2, 3)), 0)
+    # leading axes more than `a`: one result for each (a vector-mode tangent)
+    leading = arr(5, 4, 2, 3) if helper == "cumprod_tangent" else arr(5, 4, 6)  # flat `out`
+    check_vjp(gen("d, a", f"runtime.{helper}(d * d, a)"), (leading, _with_zero(6, 2, 3)), 0)
+    check_vjp(gen("d, a", f"runtime.{helper}(d * d, a, 1)"),
+              (arr(7, 4, 2, 3), _with_zero(8, 2, 3)), 0)
+    refused = gen("a, d", f"np.sum(runtime.{helper}(d, a * a))")
+    _check_refused(refused, (arr(1, 3), arr(2, 3)), helper)
+
+
+def check_cumprod_tangent(gen):
+    _cumulative_cases(gen, "cumprod_tangent")
+
+
+def check_cumprod_adjoint(gen):
+    _cumulative_cases(gen, "cumprod_adjoint")
+
+
+# ---------------------------------------------------------------- refused
+
+def check_prod_others(gen):
+    args = (arr(1, 2, 3), arr(2, 2, 3))
+    fn = gen("a, c", "np.sum(runtime.prod_others(a, 1) * c)")
+    _check_refused(fn, args, "prod_others")
+    check_grad(gen("a, c", "np.sum(runtime.prod_others(c, 1)) * np.sum(a * a)"), args, 0)
+
+
+def check_cofactor(gen):
+    args = (arr(1, 3, 3) + 3 * np.eye(3), arr(2, 3, 3))
+    fn = gen("a, c", "np.sum(runtime.cofactor(a) * c)")
+    _check_refused(fn, args, "cofactor")
+    check_grad(gen("a, c", "np.sum(runtime.cofactor(c) * a)"), args, 0)
+
+
+def _check_refused(fn, args, helper):
+    """Both modes refuse with an error that names the helper and the user's line."""
+    with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*second derivative") as error:
+        s2sad.grad(fn)(*args)
+    assert error.value.line is not None
+    with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*second derivative"):
+        s2sad.jvp(fn)(*args, np.ones_like(args[0]))
+
+
+def each_added(a, b):
+    xs = []
+    xs.append(a)
+    xs.append(b)
+    ys = runtime.add_each(xs, xs)
+    return np.sum(ys[0] * a)
+
+
+def each_added_to(a, b):
+    xs = []
+    xs.append(a)
+    xs.append(b)
+    ys = runtime.add_to_each(xs, b)
+    return np.sum(ys[1] * a)
+
+
+def split(a, b):
+    xs = []
+    xs.append(a)
+    xs.append(b)
+    ys = runtime.split_like(np.concatenate([a, b]), xs, 0, 1)
+    return np.sum(ys[0] * a)
+
+
+def _check_list_refused(fn, helper):
+    args = (arr(1, 3), arr(2, 3))
+    with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*no derivative rule") as error:
+        s2sad.grad(fn)(*args)
+    assert error.value.line is not None
+    with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*no derivative rule"):
+        s2sad.jvp(fn)(*args, np.ones(3))
+
+
+CASES = {
+    "runtime.unbroadcast": check_unbroadcast,
+    "runtime.tangent_buffer": check_tangent_buffer,
+    "runtime.matmul_adjoint_a": check_matmul_adjoint_a,
+    "runtime.matmul_adjoint_b": check_matmul_adjoint_b,
+    "runtime.cumprod_tangent": check_cumprod_tangent,
+    "runtime.cumprod_adjoint": check_cumprod_adjoint,
+    "runtime.prod_others": check_prod_others,
+    "runtime.cofactor": check_cofactor,
+}
+
+_PAIR = np.array([0.3, 1.4, 2.2, 0.9])
+# primitive key -> (parameters, body, arguments, wrt, expected gradient or None: numeric)
+NONDIFF = {
+    "runtime.first_max": ("a", "np.sum(a * runtime.first_max(a))", (_PAIR,), 0,
+                          np.array([0.0, 0.0, 1.0, 0.0])),
+    "runtime.first_min": ("a", "np.sum(a * a * runtime.first_min(a, 0))", (_PAIR,), 0,
+                          np.array([0.6, 0.0, 0.0, 0.0])),
+    "runtime.list_zeros": ("a", "np.sum(a * a) + np.sum(runtime.list_zeros([a, a])[0])",
+                           (_PAIR,), 0, 2 * _PAIR),
+    # a call is an error naming the helper (the test matches the key)
+    "runtime.add_each": ("a", "np.sum(runtime.add_each([a], [a])[0])", (_PAIR,), 0,
+                         s2sad.UnsupportedError),
+    "runtime.add_to_each": ("a", "np.sum(runtime.add_to_each([a], a)[0])", (_PAIR,), 0,
+                            s2sad.UnsupportedError),
+    "runtime.split_like": ("a", "np.sum(runtime.split_like(a, [a], 0, 1)[0])", (_PAIR,), 0,
+                           s2sad.UnsupportedError),
+}
