@@ -9,6 +9,7 @@ read of itself.
 import copy
 
 import gast
+import numpy as np
 
 from .. import ir, rules
 from ..analysis.infer import consts, kind_of
@@ -49,6 +50,9 @@ class OperationAdjoints:
         if array not in self.active or array not in adjoints.state:
             return
         adjoints.widen([array])
+        if statement.accumulate:
+            self.added_at(statement)
+            return
         bar = self.namer.bar(array)
         if adjoints.state[array] != "owned" or array in adjoints.current:
             adjoints.statements.append(assign(bar, adjoints.fill("np.copy(x)",
@@ -65,6 +69,19 @@ class OperationAdjoints:
             scalar and value_kind.is_scalar)), None)
         target = gast.Subscript(value=name(bar), slice=copy.deepcopy(index), ctx=gast.Store())
         adjoints.statements.append(assign(target, gast.Constant(value=0.0, kind=None)))
+
+    def added_at(self, statement):
+        """`np.add.at(y, i, v)` backward: `v_bar += y_bar[i]` (summed back to `v`'s
+        shape), once for each time `i` picks an element, as the gather `y_bar[i]` does;
+        `y_bar` is left as it is (the old elements stay in `y`)."""
+        adjoints = self.adjoints
+        index = self.printer.atom(statement.index)
+        element = gast.Subscript(value=name(adjoints.bar(statement.target.name)), slice=index,
+                                 ctx=gast.Load())
+        if not (element_is_scalar(statement, self.kinds) or _gathers(statement.index,
+                                                                      self.kinds)):
+            element = adjoints.fill("np.copy(v)", v=element)  # else a view of y_bar
+        adjoints.contribute(statement.value, rules.Add(element, reduce=True), None)
 
     def rule_adjoint(self, op, out=None):
         """The adjoint of an operation a rule covers; `out` names the value it assigned
@@ -181,3 +198,10 @@ class OperationAdjoints:
                 adjoints.state[var] = "alias"
             else:
                 adjoints.contribute(ir.Var(var), rules.Add(name(part)), None)
+
+
+def _gathers(index, kinds):
+    """Whether `index` holds an index array or mask, so that `x[index]` is a new array."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(getattr(part, "value", None), np.ndarray) or
+               isinstance(part, ir.Var) and kind_of(part, kinds).is_array for part in parts)

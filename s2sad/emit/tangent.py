@@ -34,7 +34,7 @@ from ..rules.indexing import directions_first
 from ..syntax import queries
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders
-from .primal import PrimalEmitter
+from .primal import PrimalEmitter, added_at
 from .values import new_array
 
 _OUT = "_s2sad_out_"
@@ -329,9 +329,12 @@ class TangentEmitter(PrimalEmitter):
 
     def plan_set_item(self, statement):
         """`y[i] = v` gives `y_dot[i] = v_dot` first (`y_dot` is a buffer of `y`'s
-        shape the function owns)."""
+        shape the function owns); `np.add.at(y, i, v)` gives `np.add.at(y_dot, i, v_dot)`
+        (nothing where `v` has no tangent)."""
         array = statement.target.name
         value = self.dot(statement.value)
+        if value is None and statement.accumulate:
+            return _with_reads(Plan(defines={array, self.namer.dot(array)}))
         if value is None:
             value = const(0.0)
         elif self.vector:
@@ -342,6 +345,12 @@ class TangentEmitter(PrimalEmitter):
                     elts=[gast.Slice(None, None, None)] + [const(None)] * missing,
                     ctx=gast.Load()), ctx=gast.Load())
         index = directions_first(self.printer.atom(statement.index), self.vector)
+        if statement.accumulate:
+            if self.vector:  # a slice outside a subscript: `np.s_[:, i]`
+                index = gast.Subscript(value=self._fill("np.s_"), slice=index, ctx=gast.Load())
+            update = gast.Expr(value=added_at(name(self.namer.dot(array)), index, value,
+                                              self._fill))
+            return _with_reads(Plan(before=[update], defines={array, self.namer.dot(array)}))
         target = gast.Subscript(value=name(self.namer.dot(array)), slice=index,
                                 ctx=gast.Store())
         return _with_reads(Plan(before=[assign(target, value)],

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import ir, rules
 from . import calls
-from .names import APPENDING
+from .names import APPENDING, adds_at
 from .records import Display
 
 # calls that take a run-time list whole, each with its own rule (rules/lists.py)
@@ -106,9 +106,12 @@ class ListLowering:
         return type(items)(items * count.value)
 
     def stmt_Expr(self, node):
-        """A string standing alone (a docstring), or `xs.append(v)` / `xs.extend(ys)`:
-        the fence refuses any other value discarded."""
-        if isinstance(node.value, gast.Call):
+        """A string standing alone (a docstring), `xs.append(v)` / `xs.extend(ys)`, or
+        `np.add.at(a, index, v)` (lower_statements.py): the fence refuses any other value
+        discarded."""
+        if adds_at(node.value):
+            self.add_at(node.value)
+        elif isinstance(node.value, gast.Call):
             self.update_list(node.value)
 
     def update_list(self, call):
