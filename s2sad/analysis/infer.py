@@ -156,7 +156,8 @@ _STRUCTURAL = {"axis", "keepdims", "ord", "axes", "ddof", "correction", "offset"
 
 def _constant(atom):
     """The value of an atom known when the derivative is generated: a literal, a
-    module-level number (`np.inf`), or a tuple of those; else `_COMPUTED`."""
+    module-level number (`np.inf`), a dtype or a ufunc, or a tuple of those; else
+    `_COMPUTED`."""
     if isinstance(atom, ir.Const):
         return atom.value
     if isinstance(atom, ir.Global) and isinstance(atom.value, (numbers.Number, str)) \
@@ -164,6 +165,8 @@ def _constant(atom):
         return atom.value
     if isinstance(atom, ir.Global) and isinstance(atom.value, (type, np.dtype)):
         return atom.value  # a dtype: `dtype=int`, `x.astype(np.float32)`
+    if isinstance(atom, ir.Global) and isinstance(atom.value, np.ufunc):
+        return atom.value  # a function passed to one: `xpow(w, a, e, np.float_power)`
     if isinstance(atom, tuple):
         items = tuple(_constant(item) for item in atom)
         return _COMPUTED if any(item is _COMPUTED for item in items) else items
