@@ -301,16 +301,16 @@ register(_refused("cofactor", "np.linalg.det", _kind_of(0)), runtime.cofactor)
 register(LikeFirst("runtime.list_zeros", doc="zeros: no derivative"), runtime.list_zeros)
 
 
-class ListHelper(NonDifferentiable):
+def _list_helper(helper):
     """A helper the adjoints of lists call, whose result is a list of adjoints: no rule
     yet, so any call is an error naming it (never a silently zero derivative)."""
-
-    def out_kind(self, arg_kinds, consts):
-        raise UnsupportedError(f"`{self.name}` (s2sad's run-time helper for the adjoints of "
+    def refuse(*args):
+        raise UnsupportedError(f"`{helper}` (s2sad's run-time helper for the adjoints of "
                                "lists) has no derivative rule yet; differentiate a function "
                                "that builds lists once only.")
+    return Custom(f"runtime.{helper}", refuse, refuse, refuse,
+                  doc="no derivative rule yet: any call is an error")
 
 
 for _helper in ("add_each", "add_to_each", "split_like"):
-    register(ListHelper(f"runtime.{_helper}", doc="no derivative rule yet: any call is an error"),
-             getattr(runtime, _helper))
+    register(_list_helper(_helper), getattr(runtime, _helper))
