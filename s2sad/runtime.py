@@ -1,7 +1,8 @@
 """The few helpers generated array code may call at run time.
 
 Scalar code calls only `digamma` (the derivative of `math.lgamma`, which neither `math`
-nor NumPy has). Array code calls `unbroadcast` only where an operand's shape is not known
+nor NumPy has) and, in a derivative differentiated again, `polygamma` (digamma's).
+Array code calls `unbroadcast` only where an operand's shape is not known
 to equal the result's, the `matmul_adjoint_*` helpers only when an operand's rank was
 unknown when the derivative was generated, `tangent_buffer` only where an array written
 element by element gets a tangent whose shape is not known to be its own, and
@@ -12,9 +13,14 @@ stays zero, and `sigmoid` for `logaddexp` where its result is not computed.
 Derivatives that no short NumPy expression states well call the rest: the product of
 the other elements (`prod_others`, for np.prod), the first extremal element
 (`first_max`, `first_min`), the cumulative product's derivatives (`cumprod_tangent`,
-`cumprod_adjoint`) and the cofactor matrix (`cofactor`, for np.linalg.det). The first
-five work for any rank and, in forward mode, for tangents with leading axes of
-directions.
+`cumprod_adjoint`, and its second derivatives `cumprod_second` and
+`cumprod_adjoint_tangent`, which a derivative differentiated again calls) and the
+cofactor matrix (`cofactor`, for np.linalg.det); the Hessians of np.prod and det applied
+to a direction (`prod_others_tangent`, `cofactor_tangent`) differentiate those. They work
+for any rank and for tangents with leading axes of directions.
+
+Every helper has a derivative rule (rules/runtime_helpers.py), so that generated code can
+be differentiated in turn; the list helpers and third derivatives are located errors.
 
 The adjoints and tangents of lists built at run time use four: zeros shaped like a list's
 items (`list_zeros`), a new list of sums (`add_each`, `add_to_each`) and an array's parts
@@ -292,6 +298,38 @@ def prod_others(a, axis=None):
     return _per_slice(others, a, axis)
 
 
+def prod_others_tangent(a, e, axis=None):
+    """The derivative of `prod_others(a, axis)` along `e` (which may have leading axes of
+    directions): for each element k, the sum over the other elements m of its slice of
+    e[m] times the product of the elements other than k and m; the Hessian of
+    `np.prod(a, axis)` applied to `e`, which is symmetric.
+
+    prod_others is the product `before[k] * after[k]` of the exclusive cumulative
+    products from either end; each has the tangent of a cumulative product, shifted by
+    one (`cumprod_tangent`'s recurrence), so no division: zeros in `a` are exact."""
+    a, e = np.asarray(a), np.asarray(e)
+    extra = e.ndim - a.ndim
+    if axis is None:
+        axes = tuple(range(a.ndim))
+    else:
+        axes = tuple(sorted(i % a.ndim for i in (axis if isinstance(axis, tuple) else
+                                                  (axis,)))) if a.ndim else ()
+    ends = tuple(range(a.ndim - len(axes), a.ndim))
+    moved = np.moveaxis(a, axes, ends)
+    kept = moved.shape[:a.ndim - len(axes)]
+    x = moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
+    lead = e.shape[:extra]
+    turned = np.moveaxis(e, tuple(i + extra for i in axes), tuple(i + extra for i in ends))
+    y = turned.reshape(lead + x.shape)
+    before = _exclusive_cumprod(x)
+    after = _exclusive_cumprod(x[..., ::-1])
+    before_dot = _shifted(_linear_scan(before * y, x))
+    after_dot = _shifted(_linear_scan(after * y[..., ::-1], x[..., ::-1]))
+    result = before_dot * after[..., ::-1] + before * after_dot[..., ::-1]
+    return np.moveaxis(result.reshape(lead + moved.shape), tuple(i + extra for i in ends),
+                       tuple(i + extra for i in axes))
+
+
 def first_max(a, axis=None):
     """A mask of `a`'s shape, 1.0 at the first maximal element of each slice along `axis`
     (None: of all of `a`), the one `np.argmax` picks, 0.0 elsewhere: where the derivative
@@ -357,6 +395,76 @@ def cumprod_adjoint(g, a, axis=None):
     return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis + extra).reshape(shape)
 
 
+def cumprod_second(d, e, a, axis=None):
+    """The second derivative of `np.cumprod(a, axis)` in the directions `d` and `e` (each
+    may have leading axes of directions): the derivative of `cumprod_tangent(d, a)` in
+    `a` along `e`, symmetric in `d` and `e`.
+
+    Differentiating t[i] = a[i] t[i-1] + out[i-1] d[i] along `e` gives the recurrence
+    b[i] = a[i] b[i-1] + d[i] u[i-1] + e[i] t[i-1], with t and u the tangents along `d`
+    and `e`: a linear scan again, with no division."""
+    a, flat, axis, (dm, em), (de, ee) = _moved(a, axis, (d, e), (False, False))
+    t = _linear_scan(_exclusive_cumprod(a) * dm, a)
+    u = _linear_scan(_exclusive_cumprod(a) * em, a)
+    second = _linear_scan(dm * _shifted(u) + em * _shifted(t), a)
+    return _moved_back(second, axis, max(de, ee), flat, None)
+
+
+def cumprod_adjoint_tangent(g, a, e, axis=None):
+    """The derivative of `cumprod_adjoint(g, a, axis)` in `a` along `e` (`g` or `e` may
+    have leading axes of directions): the Hessian of <g, np.cumprod(a)> applied to `e`,
+    which is symmetric, and the adjoint of `cumprod_second(d, e, a)` in `d`.
+
+    With s = L^T g (the reverse scan of `cumprod_adjoint`) and u the tangent along `e`,
+    it is s * u[i-1] + cumprod_adjoint(s[i+1] * e[i+1], a): the transpose of the
+    recurrence of `cumprod_second`, term by term."""
+    shape = np.shape(a)
+    a, flat, axis, (gm, em), (ge, ee) = _moved(a, axis, (g, e), (True, False))
+    s = _reverse_scan(gm, a)
+    u = _linear_scan(_exclusive_cumprod(a) * em, a)
+    later = np.concatenate([(s * em)[..., 1:], np.zeros_like((s * em)[..., :1])], axis=-1)
+    result = s * _shifted(u) + _exclusive_cumprod(a) * _reverse_scan(later, a)
+    return _moved_back(result, axis, max(ge, ee), flat, shape)
+
+
+def _moved(a, axis, values, flat_values):
+    """`a` with its cumulated axis last (flattened where `axis` is None), and each of
+    `values` the same way with its own leading axes (a value in `flat_values` is flat
+    already where `a` is flattened: an adjoint of the flat result); the leading axes of
+    each value are counted."""
+    a = np.asarray(a)
+    flat = axis is None or a.ndim == 0
+    moved, extras = [], []
+    for value, is_flat in zip(values, flat_values):
+        value = np.asarray(value)
+        extra = value.ndim - (1 if flat and is_flat else a.ndim)
+        if flat:
+            value = value.reshape(value.shape[:extra] + (a.size,))
+        extras.append(extra)
+        moved.append(value if flat else np.moveaxis(value, axis % a.ndim + extra, -1))
+    if flat:
+        return a.reshape(-1), True, 0, moved, extras
+    return np.moveaxis(a, axis % a.ndim, -1), False, axis % a.ndim, moved, extras
+
+
+def _moved_back(result, axis, extra, flat, shape):
+    """`result` back in the layout of its input: flat (`shape` None) or in `shape`."""
+    if flat:
+        return result if shape is None else result.reshape(result.shape[:extra] + shape)
+    return np.moveaxis(result, -1, axis + extra)
+
+
+def _shifted(x):
+    """x[i-1] along the last axis, 0 for the first."""
+    return np.concatenate([np.zeros_like(x[..., :1]), x[..., :-1]], axis=-1)
+
+
+def _reverse_scan(g, x):
+    """s with s[k] = g[k] + x[k+1] * s[k+1] along the last axis (s[n-1] = g[n-1])."""
+    later = np.concatenate([np.ones_like(x[..., :1]), x[..., :0:-1]], axis=-1)
+    return _linear_scan(g[..., ::-1], later)[..., ::-1]
+
+
 def _exclusive_cumprod(x):
     """The product of the elements before each one along the last axis (1 for the first)."""
     return np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1),
@@ -414,6 +522,24 @@ def cofactor(a):
     return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vt
 
 
+def cofactor_tangent(a, e):
+    """The derivative of `cofactor(a)` along `e` (which may have leading axes of
+    directions): the Hessian of np.linalg.det applied to `e`, which is symmetric.
+
+    Entry (i, j) of the cofactor matrix is (-1)^(i+j) times the determinant of the minor
+    without row i and column j; its derivative is that minor's cofactor matrix against
+    the same minor of `e`. Each minor's cofactor matrix comes from `cofactor` (no
+    inverse), so singular matrices are exact too; n^2 minors of size n - 1."""
+    a, e = np.asarray(a), np.asarray(e)
+    n = a.shape[-1]
+    if n == 1:
+        return np.zeros(np.broadcast_shapes(a.shape, e.shape), np.result_type(a, e))
+    keep = np.array([[j for j in range(n) if j != i] for i in range(n)])
+    rows, cols = keep[:, None, :, None], keep[None, :, None, :]
+    sign = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return sign * np.sum(cofactor(a[..., rows, cols]) * e[..., rows, cols], axis=(-2, -1))
+
+
 def list_zeros(items, directions=None):
     """Zeros shaped like each item of the list `items` (with `directions` in front, in
     vector mode): the adjoint or tangent of a list that no derivative has reached."""
@@ -455,5 +581,8 @@ HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": m
 
 # These a rule binds by name only where it calls one (`Site.helper`): reserving them too
 # would take names such as `cumprod_adjoint`, the adjoint of a user's `cumprod`.
-BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, first_max, first_min, cumprod_tangent,
-                                           cumprod_adjoint, cofactor)}
+BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, prod_others_tangent, first_max,
+                                           first_min, cumprod_tangent,
+                                           cumprod_adjoint, cumprod_second,
+                                           cumprod_adjoint_tangent, cofactor,
+                                           cofactor_tangent)}

@@ -107,22 +107,41 @@ def _with_zero(seed, *shape):
     return x
 
 
+# helper -> its parameters; `a` is the array whose cumulative product is differentiated
+CUMULATIVE = {"cumprod_tangent": "d, a", "cumprod_adjoint": "g, a",
+              "cumprod_second": "d, e, a", "cumprod_adjoint_tangent": "g, a, e"}
+
+
+def _cumulative_args(params, shape, axis, lead=None, seed=1):
+    """Arguments for `params` with `a` of `shape`: `g` (an adjoint of np.cumprod's result)
+    flat without an axis, `d` and `e` shaped like `a`; `lead` gets a leading axis of 4."""
+    args = []
+    for i, name in enumerate(params):
+        if name == "a":
+            args.append(_with_zero(seed + i, *shape))
+            continue
+        own = (int(np.prod(shape)),) if name == "g" and axis is None else shape
+        args.append(arr(seed + i, *(((4,) if name == lead else ()) + own)))
+    return tuple(args)
+
+
 def _cumulative_cases(gen, helper):
-    fn = gen("d, a", f"runtime.{helper}(d * d, a)")
-    for shape in [(4,), (2, 3)]:
-        # without an axis np.cumprod's result, and so its adjoint, is flat
-        d = arr(1, *shape) if helper == "cumprod_tangent" else arr(1, int(np.prod(shape)))
-        check_vjp(fn, (d, _with_zero(2, *shape)), 0)
-    for axis in ("0", "1", "-1"):
-        check_vjp(gen("d, a", f"runtime.{helper}(np.sin(d), a, {axis})"),
-                  (arr(3, 2, 3), _with_zero(4, 2, 3)), 0)
-    # leading axes more than `a`: one result for each (a vector-mode tangent)
-    leading = arr(5, 4, 2, 3) if helper == "cumprod_tangent" else arr(5, 4, 6)  # flat `out`
-    check_vjp(gen("d, a", f"runtime.{helper}(d * d, a)"), (leading, _with_zero(6, 2, 3)), 0)
-    check_vjp(gen("d, a", f"runtime.{helper}(d * d, a, 1)"),
-              (arr(7, 4, 2, 3), _with_zero(8, 2, 3)), 0)
-    refused = gen("a, d", f"np.sum(runtime.{helper}(d, a * a))")
-    _check_refused(refused, (arr(1, 3), arr(2, 3)), helper)
+    """Each linear argument (squared, so that the check sees a nonlinear function of it),
+    and `a` where its derivative is a second derivative of np.cumprod, without an axis
+    and along each axis, with leading axes of directions on one argument."""
+    params = CUMULATIVE[helper].split(", ")
+    linear = tuple(i for i, name in enumerate(params) if name != "a")
+    wrt = tuple(range(len(params))) if len(params) == 2 else linear
+    squared = ", ".join(f"{p} * {p}" if p != "a" else p for p in params)
+    for axis in (None, 0, 1, -1):
+        call = f"runtime.{helper}({squared}{'' if axis is None else f', {axis}'})"
+        shapes = [(4,), (2, 3)] if axis is None else [(2, 3)]
+        for shape in shapes:
+            check_vjp(gen(CUMULATIVE[helper], call), _cumulative_args(params, shape, axis), wrt)
+        for lead in params:
+            if lead != "a":
+                args = _cumulative_args(params, (2, 3), axis, lead, seed=5)
+                check_vjp(gen(CUMULATIVE[helper], call), args, wrt)
 
 
 def check_cumprod_tangent(gen):
@@ -133,29 +152,94 @@ def check_cumprod_adjoint(gen):
     _cumulative_cases(gen, "cumprod_adjoint")
 
 
+def check_cumprod_second(gen):
+    _cumulative_cases(gen, "cumprod_second")
+    _check_third(gen, "cumprod_second", "runtime.cumprod_second(c, c, a * a)")
+
+
+def check_cumprod_adjoint_tangent(gen):
+    _cumulative_cases(gen, "cumprod_adjoint_tangent")
+    _check_third(gen, "cumprod_adjoint_tangent", "runtime.cumprod_adjoint_tangent(c, a * a, c)")
+
+
+def _check_third(gen, helper, call):
+    """A derivative in `a` of the second-derivative helpers is a third derivative of
+    np.cumprod: an error naming the helper, in both modes."""
+    fn = gen("a, c", f"np.sum({call})")
+    args = (arr(1, 3), arr(2, 3))
+    for derive in (s2sad.grad, s2sad.jvp):
+        with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*third derivative") \
+                as error:
+            derive(fn)(*args, *((np.ones(3),) if derive is s2sad.jvp else ()))
+        assert error.value.line is not None
+
+
 # ---------------------------------------------------------------- refused
 
+def _with_zeros(seed, *shape):
+    """Values with one zero, and two in the first slice, where np.prod's derivatives are
+    the products of the other elements."""
+    x = arr(seed, *shape) + 0.1
+    x.reshape(-1)[0] = 0.0
+    if x.size > 3:
+        x.reshape(-1)[2] = 0.0
+    return x
+
+
+PRODUCT_AXES = [((4,), None), ((2, 3), None), ((2, 3), "1"), ((2, 3), "0"),
+                ((2, 3, 2), "(0, 2)"), ((2, 3, 2), "-1")]
+
+
 def check_prod_others(gen):
-    args = (arr(1, 2, 3), arr(2, 2, 3))
-    fn = gen("a, c", "np.sum(runtime.prod_others(a, 1) * c)")
-    _check_refused(fn, args, "prod_others")
-    check_grad(gen("a, c", "np.sum(runtime.prod_others(c, 1)) * np.sum(a * a)"), args, 0)
+    for shape, axis in PRODUCT_AXES:
+        tail = "" if axis is None else f", {axis}"
+        check_vjp(gen("a", f"runtime.prod_others(a * a{tail})"), (_with_zeros(1, *shape),), 0)
+    check_grad(gen("a, c", "np.sum(runtime.prod_others(c, 1)) * np.sum(a * a)"),
+               (arr(1, 2, 3), arr(2, 2, 3)), 0)
+
+
+def check_prod_others_tangent(gen):
+    for shape, axis in PRODUCT_AXES:
+        tail = "" if axis is None else f", {axis}"
+        fn = gen("e, a", f"runtime.prod_others_tangent(a, e * e{tail})")
+        check_vjp(fn, (arr(2, *shape), _with_zeros(1, *shape)), 0)
+        check_vjp(fn, (arr(2, *((3,) + shape)), _with_zeros(1, *shape)), 0)  # directions
+    fn = gen("a, c", "np.sum(runtime.prod_others_tangent(a * a, c))")
+    args = (arr(1, 3), arr(2, 3))
+    for derive in (s2sad.grad, s2sad.jvp):
+        with pytest.raises(s2sad.UnsupportedError,
+                           match="`prod_others_tangent`.*third derivative") as error:
+            derive(fn)(*args, *((np.ones(3),) if derive is s2sad.jvp else ()))
+        assert error.value.line is not None
+
+
+def _singular(seed, *shape):
+    """A (stack of) rank-deficient matrices: cofactor matrices are exact there too."""
+    m = arr(seed, *shape)
+    m[..., -1, :] = 2.0 * m[..., 0, :]
+    return m
 
 
 def check_cofactor(gen):
-    args = (arr(1, 3, 3) + 3 * np.eye(3), arr(2, 3, 3))
-    fn = gen("a, c", "np.sum(runtime.cofactor(a) * c)")
-    _check_refused(fn, args, "cofactor")
-    check_grad(gen("a, c", "np.sum(runtime.cofactor(c) * a)"), args, 0)
+    fn = gen("a", "runtime.cofactor(a * a)")
+    for shape in [(1, 1), (2, 2), (3, 3), (2, 3, 3)]:
+        check_vjp(fn, (arr(1, *shape) + 2 * np.eye(shape[-1]),), 0)
+    check_vjp(gen("a", "runtime.cofactor(np.sin(a))"), (_singular(2, 3, 3),), 0)
+    check_grad(gen("a, c", "np.sum(runtime.cofactor(c) * a)"), (arr(1, 3, 3), arr(2, 3, 3)), 0)
 
 
-def _check_refused(fn, args, helper):
-    """Both modes refuse with an error that names the helper and the user's line."""
-    with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*second derivative") as error:
-        s2sad.grad(fn)(*args)
-    assert error.value.line is not None
-    with pytest.raises(s2sad.UnsupportedError, match=f"`{helper}`.*second derivative"):
-        s2sad.jvp(fn)(*args, np.ones_like(args[0]))
+def check_cofactor_tangent(gen):
+    fn = gen("e, a", "runtime.cofactor_tangent(a, e * e)")
+    for shape in [(1, 1), (2, 2), (3, 3), (2, 3, 3)]:
+        check_vjp(fn, (arr(2, *shape), arr(1, *shape)), 0)
+        check_vjp(fn, (arr(2, *((3,) + shape)), _singular(1, *shape)), 0)  # directions
+    fn = gen("a, c", "np.sum(runtime.cofactor_tangent(a * a, c))")
+    args = (arr(1, 3, 3), arr(2, 3, 3))
+    for derive in (s2sad.grad, s2sad.jvp):
+        with pytest.raises(s2sad.UnsupportedError,
+                           match="`cofactor_tangent`.*third derivative") as error:
+            derive(fn)(*args, *((np.ones((3, 3)),) if derive is s2sad.jvp else ()))
+        assert error.value.line is not None
 
 
 def each_added(a, b):
@@ -200,8 +284,12 @@ CASES = {
     "runtime.matmul_adjoint_b": check_matmul_adjoint_b,
     "runtime.cumprod_tangent": check_cumprod_tangent,
     "runtime.cumprod_adjoint": check_cumprod_adjoint,
+    "runtime.cumprod_second": check_cumprod_second,
+    "runtime.cumprod_adjoint_tangent": check_cumprod_adjoint_tangent,
     "runtime.prod_others": check_prod_others,
+    "runtime.prod_others_tangent": check_prod_others_tangent,
     "runtime.cofactor": check_cofactor,
+    "runtime.cofactor_tangent": check_cofactor_tangent,
     # any call is an error naming the helper
     "runtime.add_each": lambda gen: _check_list_refused(each_added, "add_each"),
     "runtime.add_to_each": lambda gen: _check_list_refused(each_added_to, "add_to_each"),
