@@ -19,8 +19,9 @@ cofactor matrix (`cofactor`, for np.linalg.det); the Hessians of np.prod and det
 to a direction (`prod_others_tangent`, `cofactor_tangent`) differentiate those. They work
 for any rank and for tangents with leading axes of directions.
 
-Every helper has a derivative rule (rules/runtime_helpers.py), so that generated code can
-be differentiated in turn; the list helpers and third derivatives are located errors.
+Every helper has a derivative rule (rules/runtime_helpers.py, rules/runtime_hessians.py),
+so that generated code can be differentiated in turn; the list helpers and third
+derivatives are located errors.
 
 The adjoints and tangents of lists built at run time use four: zeros shaped like a list's
 items (`list_zeros`), a new list of sums (`add_each`, `add_to_each`) and an array's parts

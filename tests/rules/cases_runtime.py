@@ -1,7 +1,8 @@
-"""Rule-table cases of s2sad's own run-time helpers (s2sad/rules/runtime_helpers.py), which
-generated derivatives call: the linear ones (`unbroadcast`, `tangent_buffer`, the
-`matmul_adjoint_*` pair, the cumulative-product pair), the masks, and the helpers whose
-derivative is refused with an error naming them.
+"""Rule-table cases of s2sad's own run-time helpers (s2sad/rules/runtime_helpers.py and
+runtime_hessians.py), which generated derivatives call: the linear ones (`unbroadcast`,
+`tangent_buffer`, the `matmul_adjoint_*` pair), the derivatives of np.cumprod, np.prod and
+det and their own derivatives, the masks, and the helpers refused with an error naming
+them.
 
 Each case calls the helper the way a derivative read again would (`runtime.name(...)`)
 and checks reverse mode against central differences, forward mode (one direction and the
