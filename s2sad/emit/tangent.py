@@ -18,16 +18,18 @@ In vector mode each tangent carries a leading axis of directions (seed 000's
 multi-directional tangents), so one sweep gives a Jacobian's columns; an operand of lower
 rank gets its new axes after the direction axis (`x_dot[:, None]`).
 """
+import builtins
 import copy
 import operator
 from dataclasses import dataclass, field
 
 import gast
+import numpy as np
 
 from .. import ir, rules
 from ..analysis.infer import consts, kind_of
 from ..analysis.views import written_views
-from ..errors import located
+from ..errors import UnsupportedError, located
 from ..frontend import calls
 from ..rules.base import rank
 from ..rules.indexing import directions_first
@@ -344,6 +346,13 @@ class TangentEmitter(PrimalEmitter):
                 value = gast.Subscript(value=value, slice=gast.Tuple(
                     elts=[gast.Slice(None, None, None)] + [const(None)] * missing,
                     ctx=gast.Load()), ctx=gast.Load())
+        if self.vector and _held_index(statement.index, self.function):
+            with located(self.spec.function.filename, statement.line):
+                raise UnsupportedError(
+                    "writing into an array at an index held in a variable (a tuple or slice "
+                    "made at run time, such as `np.s_[i, 1:3]`) has no rule for tangents in "
+                    "several directions; write the index out (`y[i, 1:3]`), or compute one "
+                    "direction at a time with s2sad.jvp.")
         index = directions_first(self.printer.atom(statement.index), self.vector)
         if statement.accumulate:
             if self.vector:  # a slice outside a subscript: `np.s_[:, i]`
@@ -436,6 +445,20 @@ def _replace(expr, value):
         def visit_Name(self, node):
             return copy.deepcopy(value) if node.id == _OUT else node
     return Replace().visit(expr)
+
+
+def _held_index(index, function):
+    """Whether `index` is one variable holding a tuple or slice made at run time (`t =
+    np.s_[i, 1:3]`, `slice(1, 3)`): a direction axis cannot be put in front of it."""
+    if not isinstance(index, ir.Var):
+        return False
+    for op in ir.walk(function.body):
+        if isinstance(op, ir.Op) and op.target.name == index.name:
+            made = op.prim is builtins.slice or op.prim is operator.getitem and isinstance(
+                op.args[0], ir.Global) and isinstance(op.args[0].value, type(np.s_))
+            if made:
+                return True
+    return False
 
 
 def _element_kind(statement, kinds):

@@ -95,3 +95,25 @@ def test_repeated_indices_add_every_value():
     np.testing.assert_allclose(s2sad.grad(repeated)(x), [0.0, 3.0, -4.0])
     assert s2sad.jvp(repeated)(x, np.ones(3))[1] == pytest.approx(-1.0)
     np.testing.assert_allclose(s2sad.jacobian(repeated, mode="forward")(x), [0.0, 3.0, -4.0])
+
+
+def held_slice(x):
+    a = np.zeros((2, 4))
+    np.add.at(a, np.s_[IDX[:2], 1:3], x[:2, None] * x[None, 1:])
+    b = np.zeros((2, 4))
+    b[np.s_[0, 1:3]] = x[1:]
+    return np.sum(a * a) + np.sum(b * a)
+
+
+def test_an_index_held_in_a_variable_takes_one_direction_at_a_time():
+    """`np.s_[i, 1:3]` is a tuple made at run time: a vector-mode tangent cannot put its
+    direction axis in front of it, so that mode refuses at the line, and a Jacobian in
+    forward mode takes one direction at a time."""
+    x = np.array([0.5, 1.5, -2.0])
+    with pytest.raises(UnsupportedError, match=r"test_scatter_add_refusals.py:\d+: writing "
+                                               r"into an array at an index held in a variable"):
+        s2sad.source(held_slice, x, mode="vector")
+    np.testing.assert_allclose(s2sad.jacobian(held_slice, mode="forward")(x),
+                               s2sad.grad(held_slice)(x))
+    _, tangent = s2sad.jvp(held_slice)(x, np.ones(3))
+    assert tangent == pytest.approx(np.sum(s2sad.grad(held_slice)(x)))

@@ -82,6 +82,14 @@ def add_at_while(x, v):
     return np.sum(a * x)
 
 
+def add_at_slices(x, v):
+    """An index with a slice is written `np.s_[...]` outside a subscript (as s2sad's own
+    adjoints write it)."""
+    m = np.zeros((2, 4))
+    np.add.at(m, np.s_[ROWS[:3], 1:3], v * x[0])
+    return np.sum(m * m * x[1])
+
+
 CASES = [
     (add_at_repeated, (anyv(3), anyv(5)), (0, 1)),
     (add_at_onto_values, (anyv(3), anyv(5)), (0, 1)),
@@ -93,4 +101,5 @@ CASES = [
     (add_at_and_augmented, (anyv(3), anyv(5)), (0, 1)),
     (add_at_in_helper, (anyv(3), anyv(5)), (0, 1)),
     (add_at_while, (anyv(3), anyv(5)), (0, 1)),
+    (add_at_slices, (anyv(2), anyv(3, 2)), (0, 1)),
 ]
