@@ -2,8 +2,10 @@
 
 Scalar code calls only `digamma` (the derivative of `math.lgamma`, which neither `math`
 nor NumPy has) and, in a derivative differentiated again, `polygamma` (digamma's).
-Array code calls `unbroadcast` only where an operand's shape is not known
-to equal the result's, the `matmul_adjoint_*` helpers only when an operand's rank was
+Array code calls `written_last` for the adjoint of an element write with an index array
+(`y[idx] = v`, where an element picked twice keeps one value), `unbroadcast` only where
+an operand's shape is not known to equal the result's, the `matmul_adjoint_*` helpers
+only when an operand's rank was
 unknown when the derivative was generated, `tangent_buffer` only where an array written
 element by element gets a tangent whose shape is not known to be its own, and
 `safe_divide`, `xlogy` and `xpow` for partials that are infinite where the function is
@@ -71,6 +73,19 @@ def matmul_adjoint_b(g, a, b):
         # a stack of matrices times a vector
         return unbroadcast((np.swapaxes(a, -1, -2) @ g[..., None])[..., 0], b)
     return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
+
+
+def written_last(g, index):
+    """`g[index]` at the positions of `index` whose write `y[index] = v` leaves in `y`, 0 at
+    a position a later one overwrites (an index array that picks an element twice): the
+    adjoint of the values an element write writes. Which write is left is found by doing
+    one, of the positions, so it is NumPy's own choice."""
+    g = np.asarray(g)
+    picked = g[index]
+    positions = np.arange(picked.size).reshape(picked.shape)
+    owner = np.full(g.shape, -1)
+    owner[index] = positions
+    return np.where(owner[index] == positions, picked, np.zeros_like(picked))
 
 
 def tangent_buffer(t, y, directions=None):
@@ -576,7 +591,7 @@ def split_like(g, items, axis, ndmin):
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
            "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma,
-           "polygamma": polygamma,
+           "polygamma": polygamma, "written_last": written_last,
            "list_zeros": list_zeros, "add_each": add_each, "add_to_each": add_to_each,
            "split_like": split_like}
 

@@ -9,7 +9,7 @@ import operator
 
 import numpy as np
 
-from .. import ir, rules
+from .. import ir, rules, runtime
 from ..errors import UnsupportedError
 from ..frontend import calls
 from ..ir import kinds as K
@@ -87,7 +87,7 @@ def _op_kind(op, kinds, callee_kind):
 def _check_no_tuple_of_numbers(op, kinds):
     """A tuple argument holding differentiable values would carry no derivative: only
     a list or tuple display written in the call itself is taken apart (`np.stack([a, b])`)."""
-    if op.prim is operator.getitem:
+    if op.prim is operator.getitem or op.prim is runtime.written_last:
         return  # index arrays in a tuple index (`M[idx, 1:3]`) carry no derivative
     for arg in op.args + tuple(value for _, value in op.kwargs):
         if isinstance(arg, tuple) and any(
@@ -133,7 +133,8 @@ def consts(op, rule, kinds):
             values.setdefault("computed", set()).add(name)
     if op.args and isinstance(op.args[0], tuple):
         values["shape_rank"] = len(op.args[0])
-    if op.prim in (operator.getitem, ir.OnList(operator.getitem)):
+    if op.prim in (operator.getitem, ir.OnList(operator.getitem)) or \
+            op.prim is runtime.written_last:
         parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
         # a list compared by identity: a part may be an (unhashable) index array
         ints = [p for p in parts if _is_int(p, kinds)]

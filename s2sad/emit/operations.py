@@ -44,7 +44,8 @@ class OperationAdjoints:
 
     def set_item(self, statement):
         """`y[i] = v` backward: `v_bar += y_bar[i]`, then `y_bar[i] = 0` (the old element's
-        adjoint starts from zero)."""
+        adjoint starts from zero); with an index array, `written_last(y_bar, i)`: an
+        element the index picks twice keeps only the value written last."""
         adjoints = self.adjoints
         array = statement.target.name
         if array not in self.active or array not in adjoints.state:
@@ -62,7 +63,12 @@ class OperationAdjoints:
         index = self.printer.atom(statement.index)
         element = gast.Subscript(value=name(bar), slice=index, ctx=gast.Load())
         scalar = element_is_scalar(statement, self.kinds)
-        if not scalar:
+        if _gathers(statement.index, self.kinds):
+            # an element picked twice keeps the value written last: only that one has
+            # an adjoint (a new array)
+            element = adjoints.fill("written_last(x, i)", x=name(bar),
+                                    i=_outside_subscript(copy.deepcopy(index), adjoints))
+        elif not scalar:
             element = adjoints.fill("np.copy(v)", v=element)
         value_kind = kind_of(statement.value, self.kinds)
         adjoints.contribute(statement.value, rules.Add(element, reduce=not (
@@ -198,6 +204,14 @@ class OperationAdjoints:
                 adjoints.state[var] = "alias"
             else:
                 adjoints.contribute(ir.Var(var), rules.Add(name(part)), None)
+
+
+def _outside_subscript(index, adjoints):
+    """An index as an argument: `np.s_[i, 1:3]` where it holds a slice."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    if any(isinstance(part, gast.Slice) for part in parts):
+        return gast.Subscript(value=adjoints.fill("np.s_"), slice=index, ctx=gast.Load())
+    return index
 
 
 def _gathers(index, kinds):

@@ -11,7 +11,8 @@ derivative of a gradient), and let a user call them too.
   `polygamma(n + 1, a)`; `sigmoid` has `out * (1 - out)`.
 - `unbroadcast(g, x)` and `tangent_buffer(t, y)` are linear in their first argument:
   the one sums `g` down to `x`'s shape, its adjoint spreads the adjoint back; the other
-  spreads `t` to `y`'s shape, its adjoint sums back (`unbroadcast`).
+  spreads `t` to `y`'s shape, its adjoint sums back (`unbroadcast`). So is
+  `written_last(g, index)`, whose adjoint adds into the positions it read.
 - `matmul_adjoint_a(g, a, b)` is linear in `g` and in `b` (it reads only `a`'s shape):
   <c, matmul_adjoint_a(g, a, b)> = <g, c @ b>, so its adjoint in `g` is `c @ b` and
   in `b` is `matmul_adjoint_b(g, c, b)`; `matmul_adjoint_b` likewise with <g, a @ c>.
@@ -21,6 +22,8 @@ derivative of a gradient), and let a user call them too.
 - The list helpers: `list_zeros` makes zeros (no derivative); `add_each`, `add_to_each`
   and `split_like` have no rule yet: a call is a located error.
 """
+import operator
+
 import gast
 import numpy as np
 
@@ -29,7 +32,8 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import number
 from ..syntax.template import const
-from .base import Add, Custom, NonDifferentiable, known_ranks, rank, register, total
+from .base import (TABLE, Add, Custom, NonDifferentiable, Scatter, known_ranks, rank, register,
+                   total)
 from .elementwise import Checked
 from .partials import ratio, xlogy, xpow
 from .structural import directions
@@ -160,6 +164,25 @@ register(Custom("runtime.tangent_buffer", _unbroadcast_kind,
                 names=("t", "y", "directions"), constants=(1, 2),
                 doc="linear in t: its adjoint sums back to t's shape"),
          runtime.tangent_buffer)
+
+
+def _written_last_kind(arg_kinds, consts):
+    return TABLE[operator.getitem].out_kind(arg_kinds, consts)
+
+
+def _written_last_tangent(site):
+    if site.vector:
+        one_direction("written_last(g, index)")
+    return site.fill("written_last(d, b)", d=site.dots[0])
+
+
+# its adjoint `g_bar[index] += r`: with an element picked twice, NumPy adds the value of
+# the position written last, the only one whose result is not 0
+register(Custom("runtime.written_last", _written_last_kind,
+                lambda site: {0: Scatter(site.args[1], site.g)}, _written_last_tangent,
+                constants=(1,), doc="linear in g: `g[index]` where the write is the one "
+                                    "left (the last of an element picked twice), else 0"),
+         runtime.written_last)
 
 
 # ---------------------------------------------------------------- the adjoints of `a @ b`

@@ -48,6 +48,16 @@ def check_tangent_buffer(gen):
               (arr(4, 2, 1), arr(5, 2, 3)), 0)
 
 
+def check_written_last(gen):
+    """Linear in g; an index array picking an element twice, a tuple with a slice, a
+    mask; the value left by an element write is NumPy's last."""
+    for index, shape in [("np.array([0, 2, 2, 1, 2])", (3,)), ("(np.array([1, 0, 1]), 1)", (2, 3)),
+                         ("np.s_[np.array([1, 0, 1]), 1:3]", (2, 4)), ("g > 0.0", (2, 3))]:
+        check_vjp(gen("g", f"runtime.written_last(g * g, {index})"), (arr(1, *shape),), 0)
+    picked = runtime.written_last(np.arange(3.0), np.array([0, 2, 2, 1, 2]))
+    np.testing.assert_array_equal(picked, [0.0, 0.0, 0.0, 1.0, 2.0])
+
+
 # ---------------------------------------------------------------- the adjoints of a @ b
 
 # (g, a, b) shapes whose product a @ b has g's shape; all of rank 2 or more
@@ -281,6 +291,7 @@ _PAIR = np.array([0.3, 1.4, 2.2, 0.9])
 CASES = {
     "runtime.unbroadcast": check_unbroadcast,
     "runtime.tangent_buffer": check_tangent_buffer,
+    "runtime.written_last": check_written_last,
     "runtime.matmul_adjoint_a": check_matmul_adjoint_a,
     "runtime.matmul_adjoint_b": check_matmul_adjoint_b,
     "runtime.cumprod_tangent": check_cumprod_tangent,

@@ -215,6 +215,14 @@ def gathered(x, y):
     return np.sum(x[REPEATED] ** 3 * y)
 
 
+def written_twice(x, v):
+    """Its adjoint reads the values written with `written_last` (v[1], v[2] and v[4] go
+    to a[2], and only v[4] is left there)."""
+    a = x * x
+    a[REPEATED] = v * x[0]
+    return np.sum(a * a * x)
+
+
 def extremes(x):
     return np.max(x) * np.sum(x * x) + np.min(x)
 
@@ -256,6 +264,8 @@ SECOND_ORDER = [
      (0, 1)),
     (determinants, (np.array([[2.0, 0.5, 0.1], [0.3, 1.5, -0.4], [0.2, 0.7, 1.1]]),), 0),
     (gathered, (np.array([0.6, -1.3, 2.1]), np.array([1.2, 0.7, 1.9, -0.4, 0.3])), (0, 1)),
+    (written_twice, (np.array([0.6, -1.3, 2.1]), np.array([1.2, 0.7, 1.9, -0.4, 0.3])),
+     (0, 1)),
     (determinants, (np.array([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0], [0.3, -0.2, 0.9]]),), 0),
 ]
 

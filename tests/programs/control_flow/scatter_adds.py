@@ -1,7 +1,8 @@
 """`np.add.at(a, index, v)`: values added into an array in place, an element picked several
-times by the index getting each of its values (where `a[index] += v` keeps one). Straight,
-in loops and branches, through helpers, with the array read before and after (the
-backward sweep restores what it overwrote)."""
+times by the index getting each of its values. Straight, in loops and branches, through
+helpers, with the array read before and after (the backward sweep restores what it
+overwrote). And element writes with an index that picks an element several times
+(`a[index] = v`, `a[index] += v`), where the value written last is the one left."""
 import numpy as np
 
 from .data import A, anyv
@@ -90,6 +91,39 @@ def add_at_slices(x, v):
     return np.sum(m * m * x[1])
 
 
+def set_repeated(x, v):
+    """v[1] and v[2] both go to a[1], v[4] too: only v[4] is left there."""
+    a = x * x
+    a[REPEATED] = v * x[0]
+    return np.sum(a * a * x)
+
+
+def augmented_repeated(x, v):
+    """`a[index] += v` adds one value per element (the last), unlike np.add.at."""
+    a = x * x
+    b = x * 1.0
+    a[REPEATED] += v
+    np.add.at(b, REPEATED, v)
+    return np.sum(a * b * x)
+
+
+def set_repeated_in_loop(x, v):
+    a = np.zeros((3, 2))
+    for i in range(2):
+        a[REPEATED, i] = v * x[i] + a[2, 1 - i]
+    a[REPEATED[:2], :] = x[:2, None] * v[:2, None]
+    return np.sum(np.sin(a))
+
+
+def set_repeated_in_branch(x, v):
+    a = x * 1.0
+    if x[0] > 0:
+        a[REPEATED] = v
+    else:
+        a[COLS] = v[:4] * a[0]
+    return np.sum(a * a * x)
+
+
 CASES = [
     (add_at_repeated, (anyv(3), anyv(5)), (0, 1)),
     (add_at_onto_values, (anyv(3), anyv(5)), (0, 1)),
@@ -102,4 +136,9 @@ CASES = [
     (add_at_in_helper, (anyv(3), anyv(5)), (0, 1)),
     (add_at_while, (anyv(3), anyv(5)), (0, 1)),
     (add_at_slices, (anyv(2), anyv(3, 2)), (0, 1)),
+    (set_repeated, (anyv(3), anyv(5)), (0, 1)),
+    (augmented_repeated, (anyv(3), anyv(5)), (0, 1)),
+    (set_repeated_in_loop, (anyv(3), anyv(5)), (0, 1)),
+    (set_repeated_in_branch, (A([0.7, -0.4, 1.3]), anyv(5)), (0, 1)),
+    (set_repeated_in_branch, (A([-0.7, -0.4, 1.3]), anyv(5)), (0, 1)),
 ]
