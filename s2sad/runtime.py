@@ -1,8 +1,11 @@
 """The few helpers generated array code may call at run time.
 
 Scalar code calls only `digamma` (the derivative of `math.lgamma`, which neither `math`
-nor NumPy has). Array code calls `unbroadcast` only where an operand's shape is not known
-to equal the result's, the `matmul_adjoint_*` helpers only when an operand's rank was
+nor NumPy has) and, in a derivative differentiated again, `polygamma` (digamma's).
+Array code calls `written_last` for the adjoint of an element write with an index array
+(`y[idx] = v`, where an element picked twice keeps one value), `unbroadcast` only where
+an operand's shape is not known to equal the result's, the `matmul_adjoint_*` helpers
+only when an operand's rank was
 unknown when the derivative was generated, `tangent_buffer` only where an array written
 element by element gets a tangent whose shape is not known to be its own, and
 `safe_divide`, `xlogy` and `xpow` for partials that are infinite where the function is
@@ -12,9 +15,15 @@ stays zero, and `sigmoid` for `logaddexp` where its result is not computed.
 Derivatives that no short NumPy expression states well call the rest: the product of
 the other elements (`prod_others`, for np.prod), the first extremal element
 (`first_max`, `first_min`), the cumulative product's derivatives (`cumprod_tangent`,
-`cumprod_adjoint`) and the cofactor matrix (`cofactor`, for np.linalg.det). The first
-five work for any rank and, in forward mode, for tangents with leading axes of
-directions.
+`cumprod_adjoint`, and its second derivatives `cumprod_second` and
+`cumprod_adjoint_tangent`, which a derivative differentiated again calls) and the
+cofactor matrix (`cofactor`, for np.linalg.det); the Hessians of np.prod and det applied
+to a direction (`prod_others_tangent`, `cofactor_tangent`) differentiate those. They work
+for any rank and for tangents with leading axes of directions.
+
+Every helper has a derivative rule (rules/runtime_helpers.py, rules/runtime_hessians.py),
+so that generated code can be differentiated in turn; the list helpers and third
+derivatives are located errors.
 
 The adjoints and tangents of lists built at run time use four: zeros shaped like a list's
 items (`list_zeros`), a new list of sums (`add_each`, `add_to_each`) and an array's parts
@@ -25,12 +34,15 @@ import math
 import numpy as np
 
 
-def unbroadcast(g, x):
-    """Sum `g` down to the shape of `x`, undoing NumPy broadcasting."""
-    shape = np.shape(x)
+def unbroadcast(g, x, directions=None):
+    """Sum `g` down to the shape of `x`, undoing NumPy broadcasting. With `directions`
+    (a tangent in several directions, as in vector mode), `g` has the direction axis
+    first, which is kept: the result has the shape `(directions,) + np.shape(x)`."""
+    shape = np.shape(x) if directions is None else (directions,) + np.shape(x)
     if np.shape(g) == shape:
         return g
-    g = np.sum(g, axis=tuple(range(np.ndim(g) - len(shape))))
+    first = 0 if directions is None else 1
+    g = np.sum(g, axis=tuple(range(first, first + np.ndim(g) - len(shape))))
     axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
@@ -61,6 +73,19 @@ def matmul_adjoint_b(g, a, b):
         # a stack of matrices times a vector
         return unbroadcast((np.swapaxes(a, -1, -2) @ g[..., None])[..., 0], b)
     return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
+
+
+def written_last(g, index):
+    """`g[index]` at the positions of `index` whose write `y[index] = v` leaves in `y`, 0 at
+    a position a later one overwrites (an index array that picks an element twice): the
+    adjoint of the values an element write writes. Which write is left is found by doing
+    one, of the positions, so it is NumPy's own choice."""
+    g = np.asarray(g)
+    picked = g[index]
+    positions = np.arange(picked.size).reshape(picked.shape)
+    owner = np.full(g.shape, -1)
+    owner[index] = positions
+    return np.where(owner[index] == positions, picked, np.zeros_like(picked))
 
 
 def tangent_buffer(t, y, directions=None):
@@ -168,6 +193,88 @@ def digamma(x):
     return float(result)
 
 
+# Bernoulli numbers B_2k, k = 1..10, for the asymptotic series of the polygamma functions
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
+              43867 / 798, -174611 / 330)
+
+
+def polygamma(n, x):
+    """The polygamma function psi^(n)(x), the n-th derivative of digamma (n >= 1): the
+    derivative of `digamma` is `polygamma(1, x)` (the trigamma function), and that of
+    `polygamma(n, x)` is `polygamma(n + 1, x)`.
+
+    The recurrence psi^(n)(x) = psi^(n)(x + 1) + (-1)^(n+1) n! / x^(n+1) raises x to
+    n + 15 or more, where the asymptotic series (-1)^(n+1) [(n-1)! / x^n + n! / (2 x^(n+1))
+    + sum B_2k (2k+n-1)! / ((2k)! x^(2k+n))] is accurate to a few ulps; its terms are
+    added smallest first. Negative x reflect to 1 - x: psi^(n)(x) = (-1)^n psi^(n)(1 - x)
+    - pi^(n+1) Q_n(cot(pi x)), where Q_n is the polynomial with d^n/dx^n cot(pi x) =
+    pi^n Q_n(cot(pi x)). Poles at 0 and the negative integers: inf for odd n, signed
+    infinities at 0 and NaN elsewhere for even n. A float gives a float, an array an
+    array of its own float dtype; `n` may be an integer array (elementwise, as a ufunc)."""
+    orders = np.asarray(n)
+    if orders.dtype.kind not in "iu" or np.any(orders < 1):
+        raise ValueError(f"polygamma needs integer orders n >= 1, not {n!r}")
+    if orders.ndim:
+        values = np.asarray(x)
+        shape = np.broadcast_shapes(orders.shape, values.shape)
+        float_type = values.dtype if values.dtype.kind == "f" else np.dtype(np.float64)
+        result = np.empty(shape, float_type)
+        for order in np.unique(orders):
+            where = np.broadcast_to(orders == order, shape)
+            result[where] = polygamma(int(order), np.broadcast_to(values, shape)[where])
+        return result
+    n = int(n)
+    values = np.asarray(x, dtype=np.float64)
+    negative = values < 0
+    reflected = np.where(negative, 1.0 - values, values)
+    sign = -1.0 if n % 2 == 0 else 1.0  # (-1)^(n+1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = _polygamma_positive(n, reflected, sign)
+        if np.any(negative):
+            turn = values - np.round(values)
+            cot = 1.0 / np.tan(math.pi * turn)
+            polynomial = np.polynomial.polynomial
+            q = np.array([0.0, 1.0])
+            for _ in range(n):
+                q = -polynomial.polymul([1.0, 0.0, 1.0], polynomial.polyder(q))
+            wrapped = -sign * result - math.pi ** (n + 1) * polynomial.polyval(cot, q)
+            result = np.where(negative, wrapped, result)
+    result = np.array(result, dtype=np.float64)
+    poles = (values <= 0) & (values == np.round(values))
+    if n % 2:
+        result[poles] = np.inf
+    else:
+        result[poles] = np.nan
+        zero = values == 0
+        result[zero] = -np.copysign(np.inf, values[zero])
+    if isinstance(x, (np.ndarray, np.generic)):
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+        return result.astype(dtype) if isinstance(x, np.ndarray) else dtype.type(result)
+    return float(result)
+
+
+def _polygamma_positive(n, x, sign):
+    """psi^(n)(x) for x > 0 (an array), by the recurrence and the asymptotic series."""
+    start = n + 15.0
+    steps = int(np.max(np.ceil(start - x), initial=0.0))
+    shifted = x + np.maximum(np.ceil(start - x), 0.0)
+    factorial = math.factorial(n)
+    inverse = 1.0 / shifted
+    square = inverse * inverse
+    terms = [0.0] * len(_BERNOULLI)
+    power = inverse ** (n + 1)  # 1 / x^(2k + n) for k = 1 at the first step
+    for k, bernoulli in enumerate(_BERNOULLI, start=1):
+        power = power * (inverse if k == 1 else square)
+        terms[k - 1] = bernoulli * math.factorial(2 * k + n - 1) / math.factorial(2 * k) * power
+    series = sum(reversed(terms)) + factorial * 0.5 * inverse ** (n + 1) \
+        + math.factorial(n - 1) * inverse ** n
+    result = sign * series
+    for k in reversed(range(steps)):
+        point = x + k
+        result = result + np.where(point < shifted, sign * factorial / point ** (n + 1), 0.0)
+    return result
+
+
 def _horner(coefficients, x):
     """c0 + c1 x + c2 x^2 + ..."""
     total = 0.0
@@ -205,6 +312,38 @@ def prod_others(a, axis=None):
         after = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)
         return before * after[..., ::-1]
     return _per_slice(others, a, axis)
+
+
+def prod_others_tangent(a, e, axis=None):
+    """The derivative of `prod_others(a, axis)` along `e` (which may have leading axes of
+    directions): for each element k, the sum over the other elements m of its slice of
+    e[m] times the product of the elements other than k and m; the Hessian of
+    `np.prod(a, axis)` applied to `e`, which is symmetric.
+
+    prod_others is the product `before[k] * after[k]` of the exclusive cumulative
+    products from either end; each has the tangent of a cumulative product, shifted by
+    one (`cumprod_tangent`'s recurrence), so no division: zeros in `a` are exact."""
+    a, e = np.asarray(a), np.asarray(e)
+    extra = e.ndim - a.ndim
+    if axis is None:
+        axes = tuple(range(a.ndim))
+    else:
+        axes = tuple(sorted(i % a.ndim for i in (axis if isinstance(axis, tuple) else
+                                                  (axis,)))) if a.ndim else ()
+    ends = tuple(range(a.ndim - len(axes), a.ndim))
+    moved = np.moveaxis(a, axes, ends)
+    kept = moved.shape[:a.ndim - len(axes)]
+    x = moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
+    lead = e.shape[:extra]
+    turned = np.moveaxis(e, tuple(i + extra for i in axes), tuple(i + extra for i in ends))
+    y = turned.reshape(lead + x.shape)
+    before = _exclusive_cumprod(x)
+    after = _exclusive_cumprod(x[..., ::-1])
+    before_dot = _shifted(_linear_scan(before * y, x))
+    after_dot = _shifted(_linear_scan(after * y[..., ::-1], x[..., ::-1]))
+    result = before_dot * after[..., ::-1] + before * after_dot[..., ::-1]
+    return np.moveaxis(result.reshape(lead + moved.shape), tuple(i + extra for i in ends),
+                       tuple(i + extra for i in axes))
 
 
 def first_max(a, axis=None):
@@ -248,7 +387,8 @@ def cumprod_tangent(d, a, axis=None):
 
 
 def cumprod_adjoint(g, a, axis=None):
-    """The adjoint of `a` in `out = np.cumprod(a, axis)`, given the adjoint `g` of `out`.
+    """The adjoint of `a` in `out = np.cumprod(a, axis)`, given the adjoint `g` of `out`
+    (which may have more leading axes than `a`: one result for each).
 
     a_bar[k] = sum over i >= k of g[i] * d out[i] / d a[k]
              = before[k] * s[k], where before[k] is the product of the elements before k
@@ -257,16 +397,88 @@ def cumprod_adjoint(g, a, axis=None):
     unlike the textbook `reverse_cumsum(g * out) / a`. The recurrence for s runs from the
     end: it is solved on the reversed axis in log2(n) vectorised steps (`_linear_scan`),
     O(n log n) in all."""
-    a = np.asarray(a)
-    shape = a.shape
-    if axis is None or a.ndim == 0:
-        g = np.reshape(g, -1)
+    a, g = np.asarray(a), np.asarray(g)
+    flat = axis is None or a.ndim == 0  # then `out`, and `g`, are flat
+    extra = g.ndim - (1 if flat else a.ndim)
+    shape = g.shape[:extra] + a.shape
+    if flat:
+        g = g.reshape(g.shape[:extra] + (a.size,))
         a, axis = a.reshape(-1), 0
     axis %= a.ndim
     x = np.moveaxis(a, axis, -1)
     later = np.concatenate([np.ones_like(x[..., :1]), x[..., :0:-1]], axis=-1)
-    s = _linear_scan(np.moveaxis(g, axis, -1)[..., ::-1], later)[..., ::-1]
-    return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis).reshape(shape)
+    s = _linear_scan(np.moveaxis(g, axis + extra, -1)[..., ::-1], later)[..., ::-1]
+    return np.moveaxis(_exclusive_cumprod(x) * s, -1, axis + extra).reshape(shape)
+
+
+def cumprod_second(d, e, a, axis=None):
+    """The second derivative of `np.cumprod(a, axis)` in the directions `d` and `e` (each
+    may have leading axes of directions): the derivative of `cumprod_tangent(d, a)` in
+    `a` along `e`, symmetric in `d` and `e`.
+
+    Differentiating t[i] = a[i] t[i-1] + out[i-1] d[i] along `e` gives the recurrence
+    b[i] = a[i] b[i-1] + d[i] u[i-1] + e[i] t[i-1], with t and u the tangents along `d`
+    and `e`: a linear scan again, with no division."""
+    a, flat, axis, (dm, em), (de, ee) = _moved(a, axis, (d, e), (False, False))
+    t = _linear_scan(_exclusive_cumprod(a) * dm, a)
+    u = _linear_scan(_exclusive_cumprod(a) * em, a)
+    second = _linear_scan(dm * _shifted(u) + em * _shifted(t), a)
+    return _moved_back(second, axis, max(de, ee), flat, None)
+
+
+def cumprod_adjoint_tangent(g, a, e, axis=None):
+    """The derivative of `cumprod_adjoint(g, a, axis)` in `a` along `e` (`g` or `e` may
+    have leading axes of directions): the Hessian of <g, np.cumprod(a)> applied to `e`,
+    which is symmetric, and the adjoint of `cumprod_second(d, e, a)` in `d`.
+
+    With s = L^T g (the reverse scan of `cumprod_adjoint`) and u the tangent along `e`,
+    it is s * u[i-1] + cumprod_adjoint(s[i+1] * e[i+1], a): the transpose of the
+    recurrence of `cumprod_second`, term by term."""
+    shape = np.shape(a)
+    a, flat, axis, (gm, em), (ge, ee) = _moved(a, axis, (g, e), (True, False))
+    s = _reverse_scan(gm, a)
+    u = _linear_scan(_exclusive_cumprod(a) * em, a)
+    later = np.concatenate([(s * em)[..., 1:], np.zeros_like((s * em)[..., :1])], axis=-1)
+    result = s * _shifted(u) + _exclusive_cumprod(a) * _reverse_scan(later, a)
+    return _moved_back(result, axis, max(ge, ee), flat, shape)
+
+
+def _moved(a, axis, values, flat_values):
+    """`a` with its cumulated axis last (flattened where `axis` is None), and each of
+    `values` the same way with its own leading axes (a value in `flat_values` is flat
+    already where `a` is flattened: an adjoint of the flat result); the leading axes of
+    each value are counted."""
+    a = np.asarray(a)
+    flat = axis is None or a.ndim == 0
+    moved, extras = [], []
+    for value, is_flat in zip(values, flat_values):
+        value = np.asarray(value)
+        extra = value.ndim - (1 if flat and is_flat else a.ndim)
+        if flat:
+            value = value.reshape(value.shape[:extra] + (a.size,))
+        extras.append(extra)
+        moved.append(value if flat else np.moveaxis(value, axis % a.ndim + extra, -1))
+    if flat:
+        return a.reshape(-1), True, 0, moved, extras
+    return np.moveaxis(a, axis % a.ndim, -1), False, axis % a.ndim, moved, extras
+
+
+def _moved_back(result, axis, extra, flat, shape):
+    """`result` back in the layout of its input: flat (`shape` None) or in `shape`."""
+    if flat:
+        return result if shape is None else result.reshape(result.shape[:extra] + shape)
+    return np.moveaxis(result, -1, axis + extra)
+
+
+def _shifted(x):
+    """x[i-1] along the last axis, 0 for the first."""
+    return np.concatenate([np.zeros_like(x[..., :1]), x[..., :-1]], axis=-1)
+
+
+def _reverse_scan(g, x):
+    """s with s[k] = g[k] + x[k+1] * s[k+1] along the last axis (s[n-1] = g[n-1])."""
+    later = np.concatenate([np.ones_like(x[..., :1]), x[..., :0:-1]], axis=-1)
+    return _linear_scan(g[..., ::-1], later)[..., ::-1]
 
 
 def _exclusive_cumprod(x):
@@ -326,6 +538,24 @@ def cofactor(a):
     return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vt
 
 
+def cofactor_tangent(a, e):
+    """The derivative of `cofactor(a)` along `e` (which may have leading axes of
+    directions): the Hessian of np.linalg.det applied to `e`, which is symmetric.
+
+    Entry (i, j) of the cofactor matrix is (-1)^(i+j) times the determinant of the minor
+    without row i and column j; its derivative is that minor's cofactor matrix against
+    the same minor of `e`. Each minor's cofactor matrix comes from `cofactor` (no
+    inverse), so singular matrices are exact too; n^2 minors of size n - 1."""
+    a, e = np.asarray(a), np.asarray(e)
+    n = a.shape[-1]
+    if n == 1:
+        return np.zeros(np.broadcast_shapes(a.shape, e.shape), np.result_type(a, e))
+    keep = np.array([[j for j in range(n) if j != i] for i in range(n)])
+    rows, cols = keep[:, None, :, None], keep[None, :, None, :]
+    sign = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return sign * np.sum(cofactor(a[..., rows, cols]) * e[..., rows, cols], axis=(-2, -1))
+
+
 def list_zeros(items, directions=None):
     """Zeros shaped like each item of the list `items` (with `directions` in front, in
     vector mode): the adjoint or tangent of a list that no derivative has reached."""
@@ -361,10 +591,14 @@ def split_like(g, items, axis, ndmin):
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
            "safe_divide": safe_divide, "xlogy": xlogy, "xpow": xpow, "digamma": digamma,
+           "polygamma": polygamma, "written_last": written_last,
            "list_zeros": list_zeros, "add_each": add_each, "add_to_each": add_to_each,
            "split_like": split_like}
 
 # These a rule binds by name only where it calls one (`Site.helper`): reserving them too
 # would take names such as `cumprod_adjoint`, the adjoint of a user's `cumprod`.
-BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, first_max, first_min, cumprod_tangent,
-                                           cumprod_adjoint, cofactor)}
+BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, prod_others_tangent, first_max,
+                                           first_min, cumprod_tangent,
+                                           cumprod_adjoint, cumprod_second,
+                                           cumprod_adjoint_tangent, cofactor,
+                                           cofactor_tangent)}

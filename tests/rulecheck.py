@@ -40,7 +40,8 @@ def describe(prim):
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
-                           ("math.", math), ("np.linalg.", np.linalg), ("np.", np)):
+                           ("math.", math), ("np.linalg.", np.linalg), ("np.", np),
+                           ("runtime.", runtime)):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
             return prefix + name
@@ -56,7 +57,7 @@ def call_text(prim, nargs):
     module, _, name = key.partition(".")
     if module == "builtins":
         return f"{name}({', '.join(names)})"
-    if module in ("math", "np"):
+    if module in ("math", "np", "runtime"):
         return f"{key}({', '.join(names)})"
     raise AssertionError(f"no way to write {key} in source: extend call_text")
 
@@ -68,7 +69,8 @@ def make_function(tmp_path, params, body):
     """Import `def f(params): return body` from a fresh module file and return `f`."""
     name = f"s2sad_rule_case_{next(_serial)}"
     path = tmp_path / f"{name}.py"
-    path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n\n\n"
+    path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n"
+                    "from s2sad import runtime\n\n\n"
                     f"def f({params}):\n    return {body}\n")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

@@ -9,7 +9,7 @@ import operator
 
 import numpy as np
 
-from .. import ir, rules
+from .. import ir, rules, runtime
 from ..errors import UnsupportedError
 from ..frontend import calls
 from ..ir import kinds as K
@@ -111,7 +111,7 @@ def _op_kind(op, kinds, callee_kind):
 def _check_no_tuple_of_numbers(op, kinds):
     """A tuple argument holding differentiable values would carry no derivative: only
     a list or tuple display written in the call itself is taken apart (`np.stack([a, b])`)."""
-    if op.prim is operator.getitem:
+    if op.prim is operator.getitem or op.prim is runtime.written_last:
         return  # index arrays in a tuple index (`M[idx, 1:3]`) carry no derivative
     for arg in op.args + tuple(value for _, value in op.kwargs):
         if isinstance(arg, tuple) and any(
@@ -157,7 +157,8 @@ def consts(op, rule, kinds):
             values.setdefault("computed", set()).add(name)
     if op.args and isinstance(op.args[0], tuple):
         values["shape_rank"] = len(op.args[0])
-    if op.prim in (operator.getitem, ir.OnList(operator.getitem)):
+    if op.prim in (operator.getitem, ir.OnList(operator.getitem)) or \
+            op.prim is runtime.written_last:
         parts = op.args[1] if isinstance(op.args[1], tuple) else (op.args[1],)
         # a list compared by identity: a part may be an (unhashable) index array
         ints = [p for p in parts if _is_int(p, kinds)]
@@ -180,7 +181,8 @@ _STRUCTURAL = {"axis", "keepdims", "ord", "axes", "ddof", "correction", "offset"
 
 def _constant(atom):
     """The value of an atom known when the derivative is generated: a literal, a
-    module-level number (`np.inf`), or a tuple of those; else `_COMPUTED`."""
+    module-level number (`np.inf`), a dtype or a ufunc, or a tuple of those; else
+    `_COMPUTED`."""
     if isinstance(atom, ir.Const):
         return atom.value
     if isinstance(atom, ir.Global) and isinstance(atom.value, (numbers.Number, str)) \
@@ -188,6 +190,8 @@ def _constant(atom):
         return atom.value
     if isinstance(atom, ir.Global) and isinstance(atom.value, (type, np.dtype)):
         return atom.value  # a dtype: `dtype=int`, `x.astype(np.float32)`
+    if isinstance(atom, ir.Global) and isinstance(atom.value, np.ufunc):
+        return atom.value  # a function passed to one: `xpow(w, a, e, np.float_power)`
     if isinstance(atom, tuple):
         items = tuple(_constant(item) for item in atom)
         return _COMPUTED if any(item is _COMPUTED for item in items) else items

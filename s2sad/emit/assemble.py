@@ -102,6 +102,9 @@ class _Builder:
             self.handles[key] = identifier
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj
+        for obj, word in base.modules.items():
+            if any(obj is helper for helper in runtime.BOUND_ON_USE.values()):
+                self.bindings[word] = obj  # a helper the function reads by this name
         for role in ("stack", "push", "pop"):
             self.handles[role] = self.namer.fresh(role)
         self.def_name = def_name

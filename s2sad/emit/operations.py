@@ -9,6 +9,7 @@ read of itself.
 import copy
 
 import gast
+import numpy as np
 
 from .. import ir, rules
 from ..analysis.infer import consts, kind_of
@@ -43,12 +44,16 @@ class OperationAdjoints:
 
     def set_item(self, statement):
         """`y[i] = v` backward: `v_bar += y_bar[i]`, then `y_bar[i] = 0` (the old element's
-        adjoint starts from zero)."""
+        adjoint starts from zero); with an index array, `written_last(y_bar, i)`: an
+        element the index picks twice keeps only the value written last."""
         adjoints = self.adjoints
         array = statement.target.name
         if array not in self.active or array not in adjoints.state:
             return
         adjoints.widen([array])
+        if statement.accumulate:
+            self.added_at(statement)
+            return
         bar = self.namer.bar(array)
         if adjoints.state[array] != "owned" or array in adjoints.current:
             adjoints.statements.append(assign(bar, adjoints.fill("np.copy(x)",
@@ -58,13 +63,31 @@ class OperationAdjoints:
         index = self.printer.atom(statement.index)
         element = gast.Subscript(value=name(bar), slice=index, ctx=gast.Load())
         scalar = element_is_scalar(statement, self.kinds)
-        if not scalar:
+        if _gathers(statement.index, self.kinds):
+            # an element picked twice keeps the value written last: only that one has
+            # an adjoint (a new array)
+            element = adjoints.fill("written_last(x, i)", x=name(bar),
+                                    i=_outside_subscript(copy.deepcopy(index), adjoints))
+        elif not scalar:
             element = adjoints.fill("np.copy(v)", v=element)
         value_kind = kind_of(statement.value, self.kinds)
         adjoints.contribute(statement.value, rules.Add(element, reduce=not (
             scalar and value_kind.is_scalar)), None)
         target = gast.Subscript(value=name(bar), slice=copy.deepcopy(index), ctx=gast.Store())
         adjoints.statements.append(assign(target, gast.Constant(value=0.0, kind=None)))
+
+    def added_at(self, statement):
+        """`np.add.at(y, i, v)` backward: `v_bar += y_bar[i]` (summed back to `v`'s
+        shape), once for each time `i` picks an element, as the gather `y_bar[i]` does;
+        `y_bar` is left as it is (the old elements stay in `y`)."""
+        adjoints = self.adjoints
+        index = self.printer.atom(statement.index)
+        element = gast.Subscript(value=name(adjoints.bar(statement.target.name)), slice=index,
+                                 ctx=gast.Load())
+        if not (element_is_scalar(statement, self.kinds) or _gathers(statement.index,
+                                                                      self.kinds)):
+            element = adjoints.fill("np.copy(v)", v=element)  # else a view of y_bar
+        adjoints.contribute(statement.value, rules.Add(element, reduce=True), None)
 
     def rule_adjoint(self, op, out=None):
         """The adjoint of an operation a rule covers; `out` names the value it assigned
@@ -181,3 +204,18 @@ class OperationAdjoints:
                 adjoints.state[var] = "alias"
             else:
                 adjoints.contribute(ir.Var(var), rules.Add(name(part)), None)
+
+
+def _outside_subscript(index, adjoints):
+    """An index as an argument: `np.s_[i, 1:3]` where it holds a slice."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    if any(isinstance(part, gast.Slice) for part in parts):
+        return gast.Subscript(value=adjoints.fill("np.s_"), slice=index, ctx=gast.Load())
+    return index
+
+
+def _gathers(index, kinds):
+    """Whether `index` holds an index array or mask, so that `x[index]` is a new array."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(getattr(part, "value", None), np.ndarray) or
+               isinstance(part, ir.Var) and kind_of(part, kinds).is_array for part in parts)

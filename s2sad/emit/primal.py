@@ -141,6 +141,11 @@ class PrimalEmitter:
             if not element_is_scalar(statement, self.kinds):
                 old = self.fill("np.copy(v)", v=old)
             out.append(self.push(old, tape.Overwritten(id(statement))))
+        if statement.accumulate:
+            out.append(gast.Expr(value=added_at(name(statement.target.name), index,
+                                                self.printer.atom(statement.value),
+                                                self.fill)))
+            return out
         out.append(assign(target, self.printer.atom(statement.value)))
         return out
 
@@ -204,6 +209,15 @@ class PrimalEmitter:
         if save in self.saves:
             return assign(self.saves[save], value)
         return gast.Expr(value=self.fill("push(v)", v=value))
+
+
+def added_at(array, index, value, fill=None):
+    """`np.add.at(array, index, value)`, `np.` by the generated code's name for NumPy
+    (`fill`: the templates of the code being built; none for the Wengert-list listing)."""
+    if fill is not None:
+        return fill("np.add.at(a, i, v)", a=array, i=index, v=value)
+    return gast.Call(func=gast.parse("np.add.at", mode="eval").body,
+                     args=[array, index, value], keywords=[])
 
 
 def _before_break(block, statement):

@@ -18,6 +18,7 @@ In vector mode each tangent carries a leading axis of directions (seed 000's
 multi-directional tangents), so one sweep gives a Jacobian's columns; an operand of lower
 rank gets its new axes after the direction axis (`x_dot[:, None]`).
 """
+import builtins
 import copy
 import operator
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import numpy as np
 from .. import ir, rules
 from ..analysis.infer import consts, kind_of
 from ..analysis.views import written_views
-from ..errors import located
+from ..errors import UnsupportedError, located
 from ..frontend import calls
 from ..rules import tapes
 from ..rules.base import rank
@@ -36,7 +37,7 @@ from ..rules.indexing import directions_first
 from ..syntax import queries
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.template import const, fill, placeholders
-from .primal import PrimalEmitter
+from .primal import PrimalEmitter, added_at
 from .values import new_array
 
 _OUT = "_s2sad_out_"
@@ -378,9 +379,12 @@ class TangentEmitter(PrimalEmitter):
 
     def plan_set_item(self, statement):
         """`y[i] = v` gives `y_dot[i] = v_dot` first (`y_dot` is a buffer of `y`'s
-        shape the function owns)."""
+        shape the function owns); `np.add.at(y, i, v)` gives `np.add.at(y_dot, i, v_dot)`
+        (nothing where `v` has no tangent)."""
         array = statement.target.name
         value = self.dot(statement.value)
+        if value is None and statement.accumulate:
+            return _with_reads(Plan(defines={array, self.namer.dot(array)}))
         if value is None:
             value = const(0.0)
         elif self.vector:
@@ -390,7 +394,20 @@ class TangentEmitter(PrimalEmitter):
                 value = gast.Subscript(value=value, slice=gast.Tuple(
                     elts=[gast.Slice(None, None, None)] + [const(None)] * missing,
                     ctx=gast.Load()), ctx=gast.Load())
+        if self.vector and _held_index(statement.index, self.function):
+            with located(self.spec.function.filename, statement.line):
+                raise UnsupportedError(
+                    "writing into an array at an index held in a variable (a tuple or slice "
+                    "made at run time, such as `np.s_[i, 1:3]`) has no rule for tangents in "
+                    "several directions; write the index out (`y[i, 1:3]`), or compute one "
+                    "direction at a time with s2sad.jvp.")
         index = directions_first(self.printer.atom(statement.index), self.vector)
+        if statement.accumulate:
+            if self.vector:  # a slice outside a subscript: `np.s_[:, i]`
+                index = gast.Subscript(value=self._fill("np.s_"), slice=index, ctx=gast.Load())
+            update = gast.Expr(value=added_at(name(self.namer.dot(array)), index, value,
+                                              self._fill))
+            return _with_reads(Plan(before=[update], defines={array, self.namer.dot(array)}))
         target = gast.Subscript(value=name(self.namer.dot(array)), slice=index,
                                 ctx=gast.Store())
         return _with_reads(Plan(before=[assign(target, value)],
@@ -477,6 +494,20 @@ def _replace(expr, value):
         def visit_Name(self, node):
             return copy.deepcopy(value) if node.id == _OUT else node
     return Replace().visit(expr)
+
+
+def _held_index(index, function):
+    """Whether `index` is one variable holding a tuple or slice made at run time (`t =
+    np.s_[i, 1:3]`, `slice(1, 3)`): a direction axis cannot be put in front of it."""
+    if not isinstance(index, ir.Var):
+        return False
+    for op in ir.walk(function.body):
+        if isinstance(op, ir.Op) and op.target.name == index.name:
+            made = op.prim is builtins.slice or op.prim is operator.getitem and isinstance(
+                op.args[0], ir.Global) and isinstance(op.args[0].value, type(np.s_))
+            if made:
+                return True
+    return False
 
 
 def _element_kind(statement, kinds):

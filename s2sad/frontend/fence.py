@@ -11,7 +11,7 @@ import gast
 
 from ..syntax.operators import BINARY, COMPARE, UNARY
 from .exits import EXITS
-from .names import SCOPES, own_walk
+from .names import SCOPES, adds_at, own_walk
 
 UNSUPPORTED = {
     gast.Try: ("try/except", "move error handling outside the differentiated function."),
@@ -176,7 +176,7 @@ def _statement_problem(node, in_loop):
         return ("this `for` loop target", "loop over names (`for a, (b, c) in ...`).")
     if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)
                                             and isinstance(node.value.value, str)) \
-            and not _list_method(node.value):
+            and not _list_method(node.value) and not adds_at(node.value):
         return ("an expression statement whose value is discarded",
                 "remove it (calls for side effects such as `print` are not differentiated).")
     if isinstance(node, gast.Return):

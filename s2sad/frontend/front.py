@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import gast
 
-from .. import cache, ir, rules
+from .. import cache, ir, rules, runtime
 from ..errors import UnsupportedError
 from ..ir.naming import Namer
 from ..syntax import queries
@@ -101,8 +101,8 @@ def _lowered(fn, layouts=None):
     modules = {}
     for word in sorted(identifiers - queries.stored(parsed.node) - set(function.params)):
         found, value = scope.lookup(word, log=False)
-        if found and isinstance(value, types.ModuleType):
-            scope.lookup(word)  # generated code names the module by this word
+        if found and (isinstance(value, types.ModuleType) or _helper(value)):
+            scope.lookup(word)  # generated code names the module (or helper) by this word
             modules.setdefault(value, word)
     for word in sorted(set(inlined.spelled.values())):
         value = inlined.named(word)
@@ -112,6 +112,13 @@ def _lowered(fn, layouts=None):
     checks = [check for used, bound in inlined.scopes.values()
               for check in used.stamp(constants | bound).checks]
     return Front(function, namer, modules, stamps.Stamp(checks))
+
+
+def _helper(value):
+    """Whether `value` is one of s2sad's run-time helpers (a derivative's own code, read
+    again to differentiate it, calls them by their names: its derivative does too)."""
+    return any(value is helper for helpers in (runtime.HELPERS, runtime.BOUND_ON_USE)
+               for helper in helpers.values())
 
 
 def _constants(function):

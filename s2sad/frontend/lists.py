@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import ir, rules
 from . import calls
-from .names import APPENDING
+from .names import APPENDING, adds_at
 from .records import Display
 
 # calls that take a run-time list whole, each with its own rule (rules/lists.py)
@@ -106,11 +106,14 @@ class ListLowering:
         return type(items)(items * count.value)
 
     def stmt_Expr(self, node):
-        """A string standing alone (a docstring), or `xs.append(v)` / `xs.extend(ys)`:
-        the fence refuses any other value discarded."""
-        if self.generated_call(node):
+        """A string standing alone (a docstring), `xs.append(v)` / `xs.extend(ys)`,
+        `np.add.at(a, index, v)` (lower_statements.py), or what only generated code writes
+        (generated.py): the fence refuses any other value discarded."""
+        if adds_at(node.value):
+            self.add_at(node.value)
+        elif self.generated_call(node):
             return
-        if isinstance(node.value, gast.Call):
+        elif isinstance(node.value, gast.Call):
             self.update_list(node.value)
 
     def update_list(self, call):

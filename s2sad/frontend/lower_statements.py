@@ -11,7 +11,7 @@ import types
 import gast
 import numpy as np
 
-from .. import ir
+from .. import ir, runtime
 from ..syntax import queries
 from ..syntax.operators import BINARY
 from . import records
@@ -20,10 +20,11 @@ from .names import displayed_lists, held_by_lists
 from .records import Display
 
 # Constructors whose result is a new array that no other variable shares: the only arrays
-# s2sad lets a function write into element by element.
+# s2sad lets a function write into element by element (a tangent's buffer included, which
+# generated tangents write into).
 FRESH_ARRAYS = {np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
                 np.empty_like, np.full_like, np.copy, np.array, np.arange, np.eye,
-                np.identity, np.linspace}
+                np.identity, np.linspace, runtime.tangent_buffer}
 
 
 class StatementLowering:
@@ -247,7 +248,29 @@ class StatementLowering:
         target = ir.Var(name) if name in self.mutable else self.new_var(name)
         self.env[name] = self.emit(target, prim, (current, value))
 
-    def set_item(self, node, target, value, index=None):
+    def add_at(self, call):
+        """`np.add.at(a, index, v)`: `v` added into `a` at `index` in place, an element
+        picked several times (a repeated index) getting each of its values: an element
+        write that accumulates (`ir.SetItem.accumulate`), where `a[index] += v` would add
+        only one of them."""
+        func = self.expr(call.func)
+        if not (isinstance(func, ir.Global) and _is_add_at(func.value)):
+            raise self.error(call, "an expression statement whose value is discarded",
+                             "remove it (calls for side effects such as `print` are not "
+                             "differentiated).")
+        if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], gast.Name):
+            raise self.error(call, "`np.add.at` called otherwise than `np.add.at(a, index, "
+                             "v)`", "pass the array by its name, an index and the values "
+                             "to add, positionally.")
+        base, index, value = call.args
+        if isinstance(self.env.get(base.id), records.Record):
+            raise self.error(call, f"`np.add.at` into `{base.id}`, which is not an array",
+                             f"make `{base.id}` an array (`{base.id} = np.zeros(n)`) first.")
+        value = self.expr(value)
+        target = gast.Subscript(value=base, slice=index, ctx=gast.Store())
+        self.set_item(call, target, value, self.index(index), accumulate=True)
+
+    def set_item(self, node, target, value, index=None, accumulate=False):
         base = target.value
         held = self.env.get(base.id)
         if isinstance(held, records.Record):
@@ -270,7 +293,7 @@ class StatementLowering:
         array = self.read(base)
         if index is None:
             index = self.index(target.slice)
-        self.block.append(ir.SetItem(array, index, value, self.line))
+        self.block.append(ir.SetItem(array, index, value, self.line, accumulate))
         self.forget({array.name})
 
     def promote_fields(self, node):
@@ -364,3 +387,9 @@ def _may_be_view(node):
     return (isinstance(node, gast.Subscript) or (isinstance(node, gast.Attribute)
                                                  and node.attr == "T")) \
         and isinstance(node.value, gast.Name)
+
+
+def _is_add_at(value):
+    """Whether `value` is `np.add.at` (a new bound method at each attribute read)."""
+    return getattr(value, "__self__", None) is np.add and \
+        getattr(value, "__name__", None) == "at"

@@ -23,11 +23,22 @@ def compound_assigned(statements):
 
 
 def element_assigned(statements):
-    """The names of arrays written element by element (`y[i] = ...`): mutable, since
-    they change without being assigned."""
+    """The names of arrays written element by element (`y[i] = ...`, `np.add.at(y, i,
+    v)`): mutable, since they change without being assigned."""
     return {target.value.id for node in queries.walk(statements)
             for target in queries.targets(node)
-            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)}
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)} | {
+        node.args[0].id for node in queries.walk(statements)
+        if adds_at(node) and isinstance(node.args[0], gast.Name)}
+
+
+def adds_at(node):
+    """Whether `node` is written `<...>.add.at(...)`, as `np.add.at(a, index, v)` is (the
+    lowering checks that it is that function): a call whose value a statement discards
+    to add `v` into `a` in place."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and node.func.attr == "at" and isinstance(node.func.value, gast.Attribute) \
+        and node.func.value.attr == "add" and bool(node.args)
 
 
 SCOPES = (gast.FunctionDef, gast.Lambda)

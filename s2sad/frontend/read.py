@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import gast
 
-from ..errors import Location, SourceError, UnsupportedError, UsageError, repr_or_none, shown
+from ..errors import Location, SourceError, UsageError, repr_or_none, shown
 from ..ir.naming import identifier
 from ..syntax import queries
 from . import source_match, stamps

@@ -211,11 +211,13 @@ def atom_vars(arg):
 
 @dataclass(frozen=True)
 class SetItem:
-    """`target[index] = value`, in place."""
+    """`target[index] = value`, in place; with `accumulate`, `np.add.at(target, index,
+    value)`: the value is added, once for each time an index picks an element."""
     target: Var
     index: object
     value: object
     line: int = 0
+    accumulate: bool = False
 
     def vars(self):
         return [self.target] + atom_vars(self.index) + atom_vars(self.value)

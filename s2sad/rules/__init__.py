@@ -7,11 +7,12 @@ from .. import ir
 
 # each module registers its rows, in the table's order: elementwise functions and integer
 # indices; sums, matrix products, indexing; moves, casts and joins; linear algebra; the
-# other reductions
+# other reductions; s2sad's own run-time helpers
 from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
 from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
+from . import runtime_helpers, runtime_hessians  # noqa: F401
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 

@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from .. import ir
+from .. import ir, runtime
 from .base import TABLE, NonDifferentiable
 from .partials import Elementwise
 
@@ -24,9 +24,10 @@ _OPERATORS = {
     operator.gt: "a > b", operator.ge: "a >= b", operator.eq: "a == b",
     operator.ne: "a != b", operator.getitem: "x[index]",
 }
-_MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins))
+_MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins),
+            ("s2sad.runtime", runtime))
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
-            "Array methods and attributes")
+            "Array methods and attributes", "s2sad's run-time helpers")
 
 HEADER = """\
 # Supported functions
@@ -44,6 +45,10 @@ rows broadcast like NumPy and keep float32 as float32. "No derivative" rows are 
 freely (shapes, counts, comparisons, rounding): they pass no derivative on and never
 raise. What s2sad does where a function is not differentiable (`abs` at 0, ties in
 `max`, `sqrt` at 0, the norm of a zero vector) is explained in docs/rules.md.
+
+The last section lists the helpers s2sad's generated derivatives call
+(s2sad/runtime.py): with rules of their own, a derivative s2sad generates can be
+differentiated again, and a function may call them too.
 """
 
 
@@ -74,6 +79,8 @@ def section(prim):
     if isinstance(prim, (ir.Attr, ir.Method)):
         return "Array methods and attributes"
     text = spelling(prim) or ""
+    if text.startswith("s2sad.runtime."):
+        return "s2sad's run-time helpers"
     if text.startswith("np.linalg."):
         return "NumPy linear algebra"
     if text.startswith("np."):

@@ -141,7 +141,8 @@ class Elementwise(Rule):
             elif isinstance(partial, Guarded):
                 # array code gives the terms over one operand one guard:
                 # safe_divide(x_dot * x + y_dot * y, out); float code tests each tangent
-                key = position if _floats(site) else (partial.form, partial.operand)
+                key = position if _floats(site) else (partial.form, partial.operand,
+                                                      partial.exponent)
                 if key not in guarded:
                     guarded[key] = []
                     terms.append(guarded[key])  # a group, written out below

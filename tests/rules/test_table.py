@@ -89,6 +89,10 @@ DOMAINS = {
     "np.maximum": [WIDE, WIDE], "np.minimum": [WIDE, WIDE],
     "np.fmax": [WIDE, WIDE], "np.fmin": [WIDE, WIDE], "np.nan_to_num": [WIDE],
     "np.clip": [WIDE, (-1.0, -0.4), (0.4, 1.0)], "np.where": [BOOLS, WIDE, WIDE],
+    # s2sad's run-time helpers, which generated derivatives call
+    "runtime.safe_divide": [WIDE, (0.5, 2.0)], "runtime.xlogy": [WIDE, POS],
+    "runtime.xpow": [WIDE, (0.5, 2.0), (-1.5, 2.5)], "runtime.sigmoid": [WIDE],
+    "runtime.digamma": [(0.3, 6.0)], "runtime.polygamma": [range(1, 4), (0.3, 6.0)],
 }
 # other arities to test as well (math.log(x) besides math.log(x, base))
 OTHER_ARITIES = {"math.log": (1,), "math.hypot": (1, 2, 3)}
