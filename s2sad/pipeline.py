@@ -114,7 +114,7 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
         mode = "reverse"
     if mode == "directional" and not top:
         mode = "forward"
-    float64 = float64 and mode in ("reverse", "gradient")
+    float64 = float64 and mode in ("reverse", "gradient", "directional")
     key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts)
     with _building_once():
         front(fn, layouts)

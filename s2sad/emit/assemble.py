@@ -17,7 +17,7 @@ from ..analysis import infer, tape
 from ..analysis.specialise import Spec
 from ..frontend import calls, stamps
 from ..frontend.front import front
-from ..optimize import passes, unread
+from ..optimize import inplace, passes, unread
 from ..optimize.constants import floats
 from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
@@ -169,7 +169,7 @@ class TangentBuilder(_Builder):
         seeds = emitter.seeds()
         body, returned = emitter.emit()
         if emitter.lean:
-            body = unread.run(body, returned)
+            body = self._lean(body, returned)
         lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
         statements = indented(body)
         text = "\n".join(statements + [source(returned)])
@@ -179,6 +179,24 @@ class TangentBuilder(_Builder):
         lines += statements
         lines.append("    return " + _listing(returned))
         return self.finish(lines)
+
+
+    def _lean(self, body, returned):
+        """A tangent returned alone (`hvp`): without the statements only the value needed,
+        and, where every floating-point argument is float64, computed in place like an
+        adjoint (optimize/inplace.py)."""
+        body = unread.run(body, returned)
+        if not (self.float64 and inplace.allowed(body, self.bindings, self.callees)):
+            return body
+        kinds, dot = self.spec.kinds, self.namer.dot
+        shapes, bounds = shapes_of(kinds, dot)
+        wrt = self.spec.wrt
+        floating = floats(self.spec.function, wrt) | {dot(v) for v in kinds} | \
+            {v for v, k in kinds.items() if k.is_array}
+        numbers = {v for v, k in kinds.items() if k.is_scalar} | \
+            {dot(v) for v, k in kinds.items() if k.is_scalar}
+        return inplace.rewrite(body, shapes, bounds, floating, numbers, self.handles["np"],
+                               [returned], {self.handles["sigmoid"]})
 
 
 class AdjointBuilder(_Builder):

@@ -81,8 +81,10 @@ class Parsed:
 
 
 def generated(fn):
-    """Whether `fn` was compiled from source s2sad generated (syntax/compile.py)."""
-    return fn.__code__.co_filename.startswith("<s2sad-generated ")
+    """Whether `fn` was compiled from source s2sad generated (syntax/compile.py); a
+    nested function inlined has no function object, and is the user's."""
+    code = getattr(fn, "__code__", None)
+    return code is not None and code.co_filename.startswith("<s2sad-generated ")
 
 
 def base_name(fn):
