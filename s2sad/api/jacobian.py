@@ -76,8 +76,12 @@ class _Jacobian(DerivedFunction):
         for x, size in zip(leaves, sizes):
             seeds.append(unit[:, start:start + size].reshape((count,) + np.shape(x)))
             start += size
-        derived = structured.derive(self, flat, "vector")
-        value, tangents = derived.function(*flat.leaves, *seeds)
+        try:
+            derived = structured.derive(self, flat, "vector")
+            value, tangents = derived.function(*flat.leaves, *seeds)
+        except UnsupportedError:
+            derived = structured.derive(self, flat, "forward")
+            value, tangents = self._structured_columns(derived, flat, leaves, seeds)
         layout = derived.spec.function.layout
         outputs = value if layout is not None else (value,)
         tangents = tangents if layout is not None else (tangents,)
@@ -98,6 +102,19 @@ class _Jacobian(DerivedFunction):
             blocks = [flat.rebuilt(position, parts) for position in self._positions]
             per_output.append(tuple(blocks) if isinstance(self._wrt, tuple) else blocks[0])
         return per_output[0] if layout is None else trees.construct(layout, per_output)
+
+    def _structured_columns(self, derived, flat, leaves, seeds):
+        """`(value, tangents)` as a vector sweep gives them, one direction per sweep: for
+        code whose vector tangent cannot be generated."""
+        several = derived.spec.function.layout is not None
+        columns = []
+        for k in range(len(seeds[0])):
+            column = [s[k] if np.ndim(x) else float(s[k]) for s, x in zip(seeds, leaves)]
+            value, tangent = derived.function(*flat.leaves, *column)
+            pairs = zip(value, tangent) if several else [(value, tangent)]
+            columns.append([result_tangent(out, t, column, fn=self._fn) for out, t in pairs])
+        stacked = [np.asarray(c) for c in zip(*columns)]
+        return value, tuple(stacked) if several else stacked[0]
 
     def _forward(self, values, inputs):
         """All columns from one sweep: the seed of the k-th input direction is the k-th

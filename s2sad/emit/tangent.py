@@ -188,7 +188,9 @@ class TangentEmitter(PrimalEmitter):
         arg_kinds = [kind_of(a, self.kinds) for a in op.args]
         elementwise = isinstance(rule, rules.Elementwise)
         dots = [self.dot(a) if elementwise else self.full_dot(a) for a in op.args]
-        if not any(dots) or isinstance(rule, rules.NonDifferentiable):
+        # (a shape template, `x` of `unbroadcast(g, x)`, has a tangent that counts for nothing)
+        if not any(dot for position, dot in enumerate(dots) if rule.differentiable(position)) \
+                or isinstance(rule, rules.NonDifferentiable):
             return self.zero(op)
         if isinstance(op.prim, ir.OnList):
             dots = [self.zero_of(a.name) if dot is None and kind.tag == "list" else dot
