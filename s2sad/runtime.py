@@ -325,15 +325,7 @@ def prod_others_tangent(a, e, axis=None):
     one (`cumprod_tangent`'s recurrence), so no division: zeros in `a` are exact."""
     a, e = np.asarray(a), np.asarray(e)
     extra = e.ndim - a.ndim
-    if axis is None:
-        axes = tuple(range(a.ndim))
-    else:
-        axes = tuple(sorted(i % a.ndim for i in (axis if isinstance(axis, tuple) else
-                                                  (axis,)))) if a.ndim else ()
-    ends = tuple(range(a.ndim - len(axes), a.ndim))
-    moved = np.moveaxis(a, axes, ends)
-    kept = moved.shape[:a.ndim - len(axes)]
-    x = moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
+    axes, ends, moved, x = _axes_last(a, axis)
     lead = e.shape[:extra]
     turned = np.moveaxis(e, tuple(i + extra for i in axes), tuple(i + extra for i in ends))
     y = turned.reshape(lead + x.shape)
@@ -512,7 +504,14 @@ def _one_hot(index, n):
 def _per_slice(function, a, axis):
     """`function` applied along the last axis of `a` with the axes of `axis` moved last
     and merged into one, the result given back `a`'s layout."""
-    a = np.asarray(a)
+    axes, ends, moved, merged = _axes_last(np.asarray(a), axis)
+    return np.moveaxis(function(merged).reshape(moved.shape), ends, axes)
+
+
+def _axes_last(a, axis):
+    """`(axes, ends, moved, merged)`: the axes `axis` names (all for None), the last
+    positions they move to, `a` with them moved there, and that with them merged into
+    one last axis."""
     if axis is None:
         axes = tuple(range(a.ndim))
     else:
@@ -521,8 +520,7 @@ def _per_slice(function, a, axis):
     ends = tuple(range(a.ndim - len(axes), a.ndim))
     moved = np.moveaxis(a, axes, ends)
     kept = moved.shape[:a.ndim - len(axes)]
-    merged = moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
-    return np.moveaxis(function(merged).reshape(moved.shape), ends, axes)
+    return axes, ends, moved, moved.reshape(kept + (math.prod(moved.shape[len(kept):]),))
 
 
 def cofactor(a):
