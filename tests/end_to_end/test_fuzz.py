@@ -16,9 +16,9 @@ dual sweep per input direction, no s2sad involved):
 For a program returning a number, its second derivative is checked two ways that share
 no code past the first-order tangent: forward over reverse (`hvp`, the tangent of the
 generated gradient) against forward over forward (`jvp` of `jvp`), `<t, H s>` both, to
-rounding; or `hvp` is refused at a line of the program (a list built at run time, a
-recursive helper inlined in the gradient: what second derivatives do not support yet),
-never with an error of another kind. The run prints how many programs were checked each
+rounding; or one of them is refused at a line of the program (a list built at run time,
+a recursive helper inlined in the derivative: what second derivatives do not support
+yet), never with an error of another kind. The run prints how many programs were checked each
 way. A program with a second cell (a notebook's redefined helper,
 swapped `__code__`, rebound constant) is checked again once the cell ran: by the same
 derived functions, made and called three times before it (so their fast path is in
@@ -189,21 +189,33 @@ def second_order(program, path, f, where):
     rng = np.random.default_rng(len(program.source))
     s, t = (rng.normal(size=np.shape(args[p])) if np.ndim(args[p]) else
             float(rng.normal()) for _ in range(2))
-    try:
-        by_reverse = s2sad.hvp(f, p)(*args, s)
-    except s2sad.UnsupportedError as error:
-        if re.match(rf"{re.escape(path)}:\d+: ", str(error)):
-            return "refused"
-        raise AssertionError(f"hvp refused at no line of the program: {error}{where}")
-    except Exception as error:  # noqa: BLE001 - any other error fails, with the program
-        trace = "".join(traceback.format_exception(error)[-2:])
-        raise AssertionError(f"hvp raised\n{trace}{where}") from None
     inner = s2sad.jvp(f, p)
-    _, (_, by_forward) = derive("jvp of jvp", s2sad.jvp(inner, p), args + (t,), s, where)
+    by_reverse = refused("hvp", lambda: s2sad.hvp(f, p)(*args, s), path, where)
+    by_forward = refused("jvp of jvp", lambda: s2sad.jvp(inner, p)(*args, t, s)[1][1],
+                         path, where)
+    if by_reverse is REFUSED or by_forward is REFUSED:
+        return "refused"
     if not close(np.vdot(t, by_reverse), by_forward, 1e-7):
         raise AssertionError(f"second order: <t, H s> is {np.vdot(t, by_reverse)!r} by hvp "
                              f"but {by_forward!r} by jvp of jvp{where}")
     return "checked"
+
+
+REFUSED = object()
+
+
+def refused(mode, call, path, where):
+    """`call()`, or `REFUSED` where it raises an s2sad.UnsupportedError at a line of the
+    program's own file; any other error fails."""
+    try:
+        return call()
+    except s2sad.UnsupportedError as error:
+        if re.match(rf"{re.escape(path)}:\d+: ", str(error)):
+            return REFUSED
+        failure = f"{mode} refused at no line of the program: {error}"
+    except Exception as error:  # noqa: BLE001 - any other error fails, with the program
+        failure = f"{mode} raised\n" + "".join(traceback.format_exception(error)[-2:])
+    raise AssertionError(failure + where)
 
 
 def check_refused(program, path, f, where):
@@ -484,7 +496,7 @@ CONSTRUCTS = {
 def test_the_generator_writes_every_construct():
     """The generator writes every construct the module docstring of fuzz_programs.py
     lists (a program's second cell follows its source): derandomized streams of each
-    kind, generated only, are read until each construct has been seen, at most 1,500
+    kind, generated only, are read until each construct has been seen, at most 2,500
     programs of a kind, so a rare construct does not hang on the luck of a short stream."""
     missing = dict(CONSTRUCTS)
 
@@ -497,6 +509,6 @@ def test_the_generator_writes_every_construct():
     for strategy in (fuzz_programs.array_programs(), fuzz_programs.scalar_programs()):
         with contextlib.suppress(NoSuchExample):
             find(strategy, seen_all, settings=settings(
-                max_examples=1500, derandomize=True, database=None, phases=[Phase.generate],
+                max_examples=2500, derandomize=True, database=None, phases=[Phase.generate],
                 suppress_health_check=list(HealthCheck)))
     assert not missing, ", ".join(missing)
