@@ -181,7 +181,8 @@ def _at_the_users_code(error, derivative):
         fn = fn._fn
     return UnsupportedError(
         f"the derivative of `{derivative.__name__}` (of the code it generates) is not "
-        f"supported: {message}", fn.__code__.co_filename, fn.__code__.co_firstlineno)
+        f"supported: in that code, {message}", fn.__code__.co_filename,
+        fn.__code__.co_firstlineno)
 
 
 def _variant_name(fn, cache, top, mode):

@@ -110,6 +110,10 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
                     for i, k in enumerate(kinds))
         derived = pipeline.derive(self._fn, own, self._positions, mode)
         self._check_result(derived)
+        if mode == "gradient" and not derived.spec.out_kind.is_scalar:
+            # its adjoint would take the seed `grad` passes only once the value is known
+            raise self._not_scalar("a value whose rank is known only when it runs (its "
+                                   "second derivative needs a number)")
         _check_no_lists(derived)
         return derived
 
@@ -241,8 +245,9 @@ def _check_no_lists(derived):
         for op in function.ops():
             if kinds.get(op.target.name, K.OTHER).tag == "list":
                 raise UnsupportedError(
-                    f"`{function.name}` builds a list at run time, and the derivative of "
-                    "its derivative is not supported for such lists yet; build an array "
+                    f"`{function.name}` builds a list at run time (or indexes a tuple with "
+                    "a number known only when it runs), and the derivative of its "
+                    "derivative is not supported for such lists yet; build an array "
                     "instead (`np.zeros(n)` written element by element, or `np.stack` of "
                     "a list display)", function.filename, getattr(op, "line", None) or
                     function.first_line)

@@ -114,7 +114,7 @@ def reason(message):
     fragment of the message, shared by the rows refused alike)."""
     text = re.sub(r"^(<s2sad-generated [^>]+>|\S+):\d+: ", "", message.splitlines()[0])
     text = re.sub(r"^the derivative of `[^`]+` \(of the code it generates\) is not "
-                  r"supported: ", "", text)
+                  r"supported: in that code, ", "", text)
     text = re.sub(r"^([A-Za-z_]\w*: |`[^`]+` |reading '[^']+' )", "", text)
     cuts = [i for i in (text.find(","), text.find(" in function"), text.find(";"),
                         text.find(" (")) if i > 0]

@@ -357,11 +357,3 @@ def test_refused_with_a_located_error(row):
     _refused(row, lambda: s2sad.jvp(s2sad.grad(row.fn, wrt=row.wrt), wrt=row.wrt)(
         *row.args, direction), reason)
 
-
-HESSIAN_REFUSALS = [row for row in SECOND if row.name in REFUSED_HESSIAN]
-
-
-@pytest.mark.parametrize("row", HESSIAN_REFUSALS, ids=_ids(HESSIAN_REFUSALS))
-def test_hessian_refused_with_a_located_error(row):
-    """`hvp` works on these rows (the tests above check it); `hessian` is refused."""
-    _refused(row, lambda: _hessian(row), REFUSED_HESSIAN[row.name])

@@ -201,6 +201,24 @@ def test_the_third_derivative_of_a_recursive_function_is_refused_at_its_def():
     assert str(caught.value).startswith(f"{__file__}:{recursive.__code__.co_firstlineno}:")
 
 
+def rows_summed(x):
+    total = 0.0
+    for row in x:
+        total += row
+    return total
+
+
+def test_a_result_whose_rank_is_known_only_when_it_runs_is_a_usage_error():
+    """Summing a matrix's rows gives a vector: `grad` says so when it runs, and so does
+    every second derivative (its generated gradient would take a seed)."""
+    x = np.arange(4.0).reshape(2, 2)
+    for call in (lambda: s2sad.hessian(rows_summed)(x), lambda: s2sad.hvp(rows_summed)(x, x),
+                 lambda: s2sad.jvp(s2sad.grad(rows_summed))(x, x)):
+        with pytest.raises(s2sad.UsageError, match="known only when it runs"):
+            call()
+    np.testing.assert_array_equal(s2sad.hessian(rows_summed)(np.arange(3.0)), np.zeros((3, 3)))
+
+
 def lambda_free_dict(p):
     return p["a"] ** 2 * p["b"]
 
