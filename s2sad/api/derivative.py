@@ -74,6 +74,10 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         """The code of the function it was derived from, for messages that name a line."""
         return self._fn.__code__
 
+    @property
+    def single_result(self):
+        return self._what == "grad" and not isinstance(self._wrt, tuple)
+
     def call_signature(self):
         """The function's parameters, then what the call passes after them (a tangent,
         a cotangent, the seed `value_and_grad` passes as 1.0)."""

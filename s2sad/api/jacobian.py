@@ -68,14 +68,8 @@ class _Jacobian(DerivedFunction):
         flat = structured.take_apart(values, self._positions, list(self._signature.parameters),
                                      self._where)
         leaves = [flat.leaves[i] for i in flat.positions]
-        sizes = [int(np.size(x)) for x in leaves]
+        sizes, seeds = _unit_seeds(leaves)
         count = sum(sizes)
-        dtype = np.result_type(*[_dtype(x) for x in leaves]) if leaves else np.float64
-        unit = np.eye(count, dtype=dtype)
-        seeds, start = [], 0
-        for x, size in zip(leaves, sizes):
-            seeds.append(unit[:, start:start + size].reshape((count,) + np.shape(x)))
-            start += size
         try:
             derived = structured.derive(self, flat, "vector")
             value, tangents = derived.function(*flat.leaves, *seeds)
@@ -119,14 +113,8 @@ class _Jacobian(DerivedFunction):
     def _forward(self, values, inputs):
         """All columns from one sweep: the seed of the k-th input direction is the k-th
         unit vector, split among the differentiated arguments."""
-        sizes = [int(np.size(x)) for x in inputs]
+        sizes, seeds = _unit_seeds(inputs)
         count = sum(sizes)
-        dtype = np.result_type(*[_dtype(x) for x in inputs])
-        unit = np.eye(count, dtype=dtype)
-        seeds, start = [], 0
-        for x, size in zip(inputs, sizes):
-            seeds.append(unit[:, start:start + size].reshape((count,) + np.shape(x)))
-            start += size
         try:
             derived = self._derive(values, "vector")
         except UnsupportedError:
@@ -168,6 +156,21 @@ class _Jacobian(DerivedFunction):
             block = np.array([row[i] for row in rows]).reshape(shape + np.shape(x))
             blocks.append(_plain(block, value, x))
         return tuple(blocks)
+
+
+def _unit_seeds(inputs):
+    """`(sizes, seeds)`: the inputs' element counts, and for each input the seed of every
+    direction at once, the rows of the identity over all inputs' elements that fall on
+    its elements (shape `(count,) + input's shape`)."""
+    sizes = [int(np.size(x)) for x in inputs]
+    count = sum(sizes)
+    dtype = np.result_type(*[_dtype(x) for x in inputs]) if inputs else np.float64
+    unit = np.eye(count, dtype=dtype)
+    seeds, start = [], 0
+    for x, size in zip(inputs, sizes):
+        seeds.append(unit[:, start:start + size].reshape((count,) + np.shape(x)))
+        start += size
+    return sizes, seeds
 
 
 def _dtype(value):

@@ -110,6 +110,11 @@ class CallLowering:
         differentiated through the code it generates (higher order)."""
         if isinstance(func.value, (staticmethod,) + read.TRANSPARENT):
             return ir.Global(func.text, read.target(func.value))
+        if isinstance(func.value, read.Derivative) and not func.value.single_result:
+            raise self.error(node, f"calling `{func.text}`, a derivative that returns a pair "
+                             "or a tuple",
+                             "call a `grad` with one `wrt` instead, once per argument "
+                             "(`s2sad.grad(f, wrt=0)(x, y)`, `s2sad.grad(f, wrt=1)(x, y)`).")
         return func
 
     def method_of(self, node, record, target):

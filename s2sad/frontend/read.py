@@ -44,6 +44,11 @@ class Derivative:
         it computes, for arguments of `kinds` bound by `call_signature`."""
         raise NotImplementedError
 
+    @property
+    def single_result(self):
+        """Whether a call returns one value (not a pair or a tuple of gradients)."""
+        return False
+
     def shaped(self, values, result):
         """`result`, computed by the generated code for the bound `values`, as a call
         returns it (a gradient shaped like its argument)."""

@@ -162,6 +162,47 @@ def test_a_gradient_norm_penalty_is_differentiated_in_both_modes(f):
     assert s2sad.jvp(f)(w, x, y, t)[1] == pytest.approx(float(want @ t), rel=1e-6)
 
 
+def two_variables(x, y):
+    return x * x * y + math.sin(x * y)
+
+
+gradient_in_both = s2sad.grad(two_variables, wrt=(0, 1))
+value_and_gradient = s2sad.value_and_grad(two_variables)
+gradient_in_x = s2sad.grad(two_variables)
+
+
+def unpacks_a_pair_of_gradients(x, y):
+    gx, gy = gradient_in_both(x, y)  # PAIR
+    return gx * gy
+
+
+def unpacks_value_and_gradient(x, y):
+    value, gx = value_and_gradient(x, y)  # PAIR
+    return value * gx
+
+
+def slope_in_x(x, y):
+    return gradient_in_x(x, y) * y
+
+
+@pytest.mark.parametrize("f", [unpacks_a_pair_of_gradients, unpacks_value_and_gradient])
+def test_a_derivative_returning_a_pair_called_inside_is_refused_at_the_call(f):
+    with open(__file__) as source:
+        lines = [i for i, text in enumerate(source, 1) if text.endswith("# PAIR\n")]
+    with pytest.raises(s2sad.UnsupportedError, match="returns a pair or a tuple") as caught:
+        s2sad.grad(f)(0.7, 1.3)
+    assert any(str(caught.value).startswith(f"{__file__}:{line}:") for line in lines)
+
+
+def test_a_derivative_called_inside_is_differentiated_in_another_argument():
+    """d/dy of y * df/dx, with df/dx = 2xy + y cos(xy): a mixed partial through the
+    generated gradient, in both modes."""
+    x, y = 0.7, 1.3
+    want = numeric_grad(slope_in_x, (x, y), 1)
+    assert s2sad.grad(slope_in_x, wrt=1)(x, y) == pytest.approx(want, rel=1e-7)
+    assert s2sad.jvp(slope_in_x, wrt=1)(x, y, 1.0)[1] == pytest.approx(want, rel=1e-7)
+
+
 def test_source_shows_the_second_order_code_and_the_cli_prints_it(capsys):
     text = s2sad.source(s2sad.grad(iterated), 0.5, 3, mode="forward")
     assert text.startswith("def iterated_gradient_tangent(x, n, x_dot):")
