@@ -222,7 +222,7 @@ class AdjointEmitter:
         value = name(saved) if saved else self.fill("pop()")
         if isinstance(statement, ir.SetItem):
             target = gast.Subscript(value=name(statement.target.name),
-                                    slice=self.printer.atom(statement.index), ctx=gast.Store())
+                                    slice=self.printer.index(statement.index), ctx=gast.Store())
             return assign(target, value)
         return assign(statement.target.name, value)
 

@@ -60,14 +60,14 @@ class OperationAdjoints:
                                                                  x=adjoints.bar(array))))
             adjoints.state[array] = "owned"
             adjoints.current.pop(array, None)
-        index = self.printer.atom(statement.index)
+        index = self.printer.index(statement.index)
         element = gast.Subscript(value=name(bar), slice=index, ctx=gast.Load())
         scalar = element_is_scalar(statement, self.kinds)
         if _gathers(statement.index, self.kinds):
             # an element picked twice keeps the value written last: only that one has
             # an adjoint (a new array)
-            element = adjoints.fill("written_last(x, i)", x=name(bar),
-                                    i=_outside_subscript(copy.deepcopy(index), adjoints))
+            element = adjoints.fill("written_last(x, i)", x=name(bar), i=_outside_subscript(
+                self.printer.atom(statement.index), adjoints))
         elif not scalar:
             element = adjoints.fill("np.copy(v)", v=element)
         value_kind = kind_of(statement.value, self.kinds)
@@ -81,7 +81,7 @@ class OperationAdjoints:
         shape), once for each time `i` picks an element, as the gather `y_bar[i]` does;
         `y_bar` is left as it is (the old elements stay in `y`)."""
         adjoints = self.adjoints
-        index = self.printer.atom(statement.index)
+        index = self.printer.index(statement.index)
         element = gast.Subscript(value=name(adjoints.bar(statement.target.name)), slice=index,
                                  ctx=gast.Load())
         if not (element_is_scalar(statement, self.kinds) or _gathers(statement.index,
@@ -215,7 +215,8 @@ def _outside_subscript(index, adjoints):
 
 
 def _gathers(index, kinds):
-    """Whether `index` holds an index array or mask, so that `x[index]` is a new array."""
+    """Whether `index` holds an index array, a list of indices or a mask, so that
+    `x[index]` is a new array."""
     parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(getattr(part, "value", None), np.ndarray) or
+    return any(isinstance(part, tuple) or isinstance(getattr(part, "value", None), np.ndarray) or
                isinstance(part, ir.Var) and kind_of(part, kinds).is_array for part in parts)

@@ -131,7 +131,7 @@ class PrimalEmitter:
             op.target.name not in self.needed and not self.overwrites(op)
 
     def print_SetItem(self, statement, depth):
-        index = self.printer.atom(statement.index)
+        index = self.printer.index(statement.index)
         target = gast.Subscript(value=name(statement.target.name), slice=index,
                                 ctx=gast.Store())
         out = []

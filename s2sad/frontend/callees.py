@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from .. import ir
-from ..errors import Error, Line, Location, SourceError
+from ..errors import Error, Line, Location
 from . import calls, fence, generated, names, read, records
 
 
@@ -58,7 +58,7 @@ def callee_of(lowerer, fn):
     lowering, its scope logged for the caller's stamp."""
     state = lowerer.inlining
     if fn not in state.callees:
-        parsed = parse_lambda(fn) if is_lambda(fn) else read.parse(fn)
+        parsed = read.parse_lambda(fn, "lambda") if is_lambda(fn) else read.parse(fn)
         if parsed.generated:
             generated.normalise(parsed.node)
         fence.check(parsed)
@@ -72,37 +72,6 @@ def callee_of(lowerer, fn):
 
 def is_lambda(fn):
     return isinstance(fn, types.FunctionType) and fn.__code__.co_name == "<lambda>"
-
-
-def parse_lambda(fn):
-    """A module-level `lambda` as a `Parsed` one-line `def` returning its body: found in
-    the source of the statement it is written in, by its line and its parameters."""
-    code = fn.__code__
-    where = Location(code.co_filename, code.co_firstlineno, "<lambda>")
-    try:
-        lines, first = inspect.getsourcelines(code)
-        tree = gast.parse("".join(lines).strip())
-    except (OSError, TypeError, SyntaxError):
-        raise SourceError("cannot read the source of this lambda: define the function with "
-                          "`def`.", code.co_filename, code.co_firstlineno) from None
-    params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
-    found = [node for node in gast.walk(tree) if isinstance(node, gast.Lambda)
-             and node.lineno == 1 + code.co_firstlineno - first
-             and [a.id for a in node.args.args + node.args.kwonlyargs] == params]
-    if len(found) != 1:
-        raise SourceError("cannot tell this lambda from the others on its line: define the "
-                          "function with `def`.", code.co_filename, code.co_firstlineno)
-    node = as_def(found[0], "lambda")
-    where = Location(code.co_filename, first, "<lambda>")
-    return read.Parsed(fn, node, where, inspect.signature(fn))
-
-
-def as_def(node, name):
-    """A `lambda` as the `def` it stands for: `def name(args): return body`."""
-    body = gast.copy_location(gast.Return(value=node.body), node.body)
-    return gast.copy_location(gast.FunctionDef(
-        name=name, args=node.args, body=[body], decorator_list=[], returns=None,
-        type_comment=None, type_params=[]), node)
 
 
 # the types of constants that may choose code: an axis, a flag, a count, a mode

@@ -247,11 +247,18 @@ class ExpressionLowering:
                          "for numbers indexed at run time use a NumPy array.")
 
     def index(self, node):
+        index = self.axis_index(node)
+        if isinstance(index, records.Display):
+            # `x[[0, 1, 0]]` picks rows; a bare tuple index would be `x[0, 1, 0]`
+            return (tuple(index),)
+        return index
+
+    def axis_index(self, node):
         if isinstance(node, gast.Slice):
             return ir.Slice(*(None if part is None else self.expr(part)
                               for part in (node.lower, node.upper, node.step)))
         if isinstance(node, gast.Tuple):
-            return tuple(self.index(elt) for elt in node.elts)
+            return tuple(self.axis_index(elt) for elt in node.elts)
         return self.expr(node)
 
 

@@ -14,7 +14,8 @@ import gast
 from .. import ir
 from ..errors import located
 from . import calls
-from .callees import Callee, Placed, as_def, wanted
+from .callees import Callee, Placed, wanted
+from .read import as_def
 from .inline import Frame
 
 

@@ -15,7 +15,7 @@ from .. import ir, runtime
 from ..syntax import queries
 from ..syntax.operators import BINARY
 from . import records
-from .callees import as_def
+from .read import as_def
 from .names import displayed_lists, held_by_lists
 from .records import Display
 

@@ -94,8 +94,11 @@ def generated(fn):
 
 def base_name(fn):
     """What generated names are made from for `fn`: its name, or for a special method
-    (`__call__`) its class's name and the method's (`Layer_call`)."""
+    (`__call__`) its class's name and the method's (`Layer_call`); for a lambda, the name
+    it is assigned to."""
     name = fn.__name__
+    if name == "<lambda>":
+        return parse_lambda(fn).node.name
     if name.startswith("__") and name.endswith("__"):
         owner = fn.__qualname__.rpartition(".")[0].rpartition(".")[2]
         return identifier(f"{owner}_{name.strip('_')}" if owner else name.strip("_"))
@@ -205,9 +208,7 @@ def parse(obj):
     fn = target(obj)
     filename = fn.__code__.co_filename
     if fn.__code__.co_name == "<lambda>":
-        raise SourceError(
-            "lambda functions are not supported: define the function with `def`.",
-            filename, fn.__code__.co_firstlineno)
+        return parse_lambda(fn)
     try:
         # of the code object: the function's own, where inspect would unwrap a wrapper
         lines, first_line = inspect.getsourcelines(fn.__code__)
@@ -242,6 +243,41 @@ def parse(obj):
         node, called_with = forwarded
         return Parsed(fn, node, where, called_with)
     return Parsed(fn, node, where, inspect.signature(fn, follow_wrapped=False))
+
+
+def parse_lambda(fn, name=None):
+    """A `lambda` as a `Parsed` one-line `def` returning its body, found in the source of
+    the statement it is written in by its line and its parameters. The `def` takes
+    `name`, or the name the lambda is assigned to (`loss = lambda w: ...`), or
+    "anonymous", which the derivative's names are made from."""
+    code = fn.__code__
+    try:
+        lines, first = inspect.getsourcelines(code)
+        tree = gast.parse(textwrap.dedent("".join(lines)).strip())
+    except (OSError, TypeError, SyntaxError):
+        raise SourceError("cannot read the source of this lambda: define the function with "
+                          "`def`.", code.co_filename, code.co_firstlineno) from None
+    params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    found = [node for node in gast.walk(tree) if isinstance(node, gast.Lambda)
+             and node.lineno == 1 + code.co_firstlineno - first
+             and [a.id for a in node.args.args + node.args.kwonlyargs] == params]
+    if len(found) != 1:
+        raise SourceError("cannot tell this lambda from the others on its line: define the "
+                          "function with `def`.", code.co_filename, code.co_firstlineno)
+    if name is None:
+        name = next((statement.targets[0].id for statement in gast.walk(tree)
+                     if isinstance(statement, gast.Assign) and statement.value is found[0]
+                     and isinstance(statement.targets[0], gast.Name)), "anonymous")
+    where = Location(code.co_filename, first, "<lambda>")
+    return Parsed(fn, as_def(found[0], name), where, inspect.signature(fn))
+
+
+def as_def(node, name):
+    """A `lambda` as the `def` it stands for: `def name(args): return body`."""
+    body = gast.copy_location(gast.Return(value=node.body), node.body)
+    return gast.copy_location(gast.FunctionDef(
+        name=name, args=node.args, body=[body], decorator_list=[], returns=None,
+        type_comment=None, type_params=[]), node)
 
 
 def signature(fn):

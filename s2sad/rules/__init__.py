@@ -34,5 +34,16 @@ def may_view(op, kinds):
     `copy=False` (or `None`: copy only if needed). A number never does."""
     if kinds[op.target.name].is_scalar:
         return False
+    if op.prim is operator.getitem and _advanced(op.args[1], kinds):
+        return False
     copy = dict(op.kwargs).get("copy")
     return op.prim in VIEWS or isinstance(copy, ir.Const) and not copy.value
+
+
+def _advanced(index, kinds):
+    """Whether an index holds a list or an array of indices (or a mask), with which NumPy
+    copies the elements it picks."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(part, tuple) or isinstance(getattr(part, "value", None), np.ndarray)
+               or isinstance(part, ir.Var) and part.name in kinds and kinds[part.name].is_array
+               for part in parts)

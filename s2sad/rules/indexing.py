@@ -55,6 +55,10 @@ def _index_shape(parts, consts, part_kinds):
         elif _is_int_part(part, consts):
             tags.append("int")
             taken += 1
+        elif isinstance(part, tuple) and _list_rank(part, consts) is not None:
+            # a list of integers (`x[[0, 2, 0]]`): an index array of the list's rank
+            tags.append("array")
+            taken, advanced = taken + 1, max(advanced, _list_rank(part, consts))
         else:
             tags.append("array")
             value = _constant_array(part)
@@ -71,6 +75,14 @@ def _index_shape(parts, consts, part_kinds):
         if taken is None:
             return tags, None, None
     return tags, taken, added + advanced
+
+
+def _list_rank(items, consts):
+    """The rank of the index array a (nested) list of integers stands for, or None."""
+    if items and all(isinstance(item, tuple) for item in items):
+        ranks = {_list_rank(item, consts) for item in items}
+        return None if None in ranks or len(ranks) != 1 else 1 + ranks.pop()
+    return 1 if all(_is_int_part(item, consts) for item in items) else None
 
 
 def _part_kinds(arg_kinds, consts):

@@ -50,6 +50,15 @@ def tuple_of(items, ctx=None):
     return gast.Tuple(elts=list(items), ctx=ctx or gast.Load())
 
 
+def _picks(index):
+    """`x[[0, 1, 0]]` for the index `((0, 1, 0),)`, which means the same: the elements
+    along the first axis that a list picks."""
+    if isinstance(index, gast.Tuple) and len(index.elts) == 1 and \
+            isinstance(index.elts[0], gast.Tuple):
+        return gast.List(elts=index.elts[0].elts, ctx=gast.Load())
+    return index
+
+
 class Printer:
     """Builds expressions for atoms and operations; objects that have no literal form
     (a default argument that is an array, say) are handed to `bind`, which returns the
@@ -73,6 +82,10 @@ class Printer:
         if self.bind is None:
             return name(f"<{type(atom.value).__name__}>")
         return name(self.bind(atom.value))
+
+    def index(self, atom):
+        """An index as written in a subscript."""
+        return _picks(self.atom(atom))
 
     def literal(self, value):
         if isinstance(value, tuple):
@@ -107,7 +120,7 @@ class Printer:
             return gast.Call(func=gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load()),
                              args=args[1:], keywords=keywords)
         if prim is operator.getitem:
-            return gast.Subscript(value=args[0], slice=args[1], ctx=gast.Load())
+            return gast.Subscript(value=args[0], slice=_picks(args[1]), ctx=gast.Load())
         if isinstance(prim, ir.Attr):
             return gast.Attribute(value=args[0], attr=prim.name, ctx=gast.Load())
         if prim in _BINARY:

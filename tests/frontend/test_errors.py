@@ -496,17 +496,6 @@ def test_function_without_source():
     assert "file" in str(exc)
 
 
-def test_lambda_is_a_source_error():
-    square = lambda x: x * x  # LAMBDA
-    exc = raised_by(lambda: s2sad.grad(square)(1.0))
-    assert_s2sad_error(exc, SourceError)
-    line = next(i for i, text in enumerate(Path(__file__).read_text().splitlines(), 1)
-                if "# LAMBDA" in text and "square = lambda" in text)
-    assert str(exc).startswith(f"{__file__}:{line}:"), str(exc)
-    assert "lambda" in str(exc)
-    assert "def" in str(exc)
-
-
 NOT_DEF_FUNCTIONS = [math.sin, np.sin, sorted, abs, 42, "f", None,
                      functools.partial(bad.ok_scalar, 1.0), bad.Box]
 NOT_DEF_IDS = ["math.sin", "np.sin", "sorted", "abs", "int", "str", "None", "partial", "class"]

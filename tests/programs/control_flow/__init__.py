@@ -13,7 +13,7 @@ from . import iteration, comprehensions
 from . import containers
 from . import helpers_inlined, closures
 from . import lists
-from . import scatter_adds
+from . import scatter_adds, list_indices
 from .branches import br_elif
 from .break_continue import brk_first_above
 from .data import A, MIXED, anyv
@@ -31,7 +31,8 @@ CASES = (branches.CASES + conditional_expressions.CASES + returns.CASES + for_lo
          + loops_in_branches.CASES + loop_carried.CASES + augmented_assignment.CASES
          + element_writes.CASES + integers_and_flags.CASES + helper_calls.CASES
          + iteration.CASES + comprehensions.CASES + containers.CASES
-         + helpers_inlined.CASES + closures.CASES + lists.CASES + scatter_adds.CASES)
+         + helpers_inlined.CASES + closures.CASES + lists.CASES + scatter_adds.CASES
+         + list_indices.CASES)
 
 # The version generated without example arguments is checked on these.
 GENERIC_CASES = [
