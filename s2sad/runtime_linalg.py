@@ -108,10 +108,18 @@ def eigh_adjoint(g, a, part, uplo="L"):
 
 # ---------------------------------------------------------------- singular values
 
-def svd_tangent(d, a, part):
-    """The derivative of output `part` of np.linalg.svd(a, full_matrices=False) (0: U,
-    1: the singular values s, 2: Vt) along `d`, from P = U.T D V."""
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
+def _svd(a, part, full_matrices):
+    if full_matrices and part != 1 and a.shape[-1] != a.shape[-2]:
+        raise ValueError("the derivative of U or Vt of np.linalg.svd(a, full_matrices=True) "
+                         "of a matrix that is not square is not defined (the added columns "
+                         "are any basis); pass full_matrices=False")
+    return np.linalg.svd(a, full_matrices=False)
+
+
+def svd_tangent(d, a, part, full_matrices=False):
+    """The derivative of output `part` of np.linalg.svd(a) (0: U, 1: the singular values
+    s, 2: Vt) along `d`, from P = U.T D V; `full_matrices` for a square matrix only."""
+    u, s, vt = _svd(a, part, full_matrices)
     v = _t(vt)
     p = _t(u) @ d @ v
     if part == 1:
@@ -125,9 +133,9 @@ def svd_tangent(d, a, part):
     return _t(dv)
 
 
-def svd_adjoint(g, a, part):
+def svd_adjoint(g, a, part, full_matrices=False):
     """The adjoint of `svd_tangent`."""
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    u, s, vt = _svd(a, part, full_matrices)
     if part == 1:
         return (u * g[..., None, :]) @ vt
     f = _inverse_gap(s * s)
