@@ -307,8 +307,47 @@ def triangular_adjoint(g, a, x, b, position, trans=0, lower=False, unit=False):
     return _mask(_t(outer) if _transposed(trans) else outer, lower, unit)
 
 
+# ---------------------------------------------------------------- scipy.linalg.cho_solve
+
+def _factor(c, lower):
+    """The lower Cholesky factor L (A = L L.T) held in the triangle `lower` says of the
+    result `c` of scipy.linalg.cho_factor (the other triangle holds anything)."""
+    return np.tril(c) if lower else _t(np.triu(c))
+
+
+def cho_solve_tangent(d, c, lower, b, position):
+    """The derivative of x = cho_solve((c, lower), b) along the tangent `d` of `c`
+    (`position` 0) or of `b` (2): A^-1 (db - dA x), dA = dL L.T + L dL.T."""
+    low = _factor(c, lower)
+    a = low @ _t(low)
+    vector = np.ndim(b) == 1
+    if position == 2:
+        several = vector and np.ndim(d) == 2
+        solved = np.linalg.solve(a, _t(d) if several else _columns(d, vector))
+        return _t(solved) if several else (solved[..., 0] if vector else solved)
+    dl = _factor(d, lower)
+    x = np.linalg.solve(a, _columns(b, vector))
+    solved = np.linalg.solve(a, -((dl @ _t(low) + low @ _t(dl)) @ x))
+    return solved[..., 0] if vector else solved
+
+
+def cho_solve_adjoint(g, c, lower, b, position):
+    """The adjoint of `cho_solve_tangent`: b's is A^-1 g; with A's -A^-1 g x.T, the
+    factor's is (A_bar + A_bar.T) L, in the triangle of `c` that holds it."""
+    low = _factor(c, lower)
+    a = low @ _t(low)
+    vector = np.ndim(b) == 1
+    y = np.linalg.solve(a, _columns(g, vector))
+    if position == 2:
+        return y[..., 0] if vector else y
+    x = np.linalg.solve(a, _columns(b, vector))
+    a_bar = -(y @ _t(x))
+    l_bar = (a_bar + _t(a_bar)) @ low
+    return np.tril(l_bar) if lower else np.triu(_t(l_bar))
+
+
 HELPERS = {fn.__name__: fn for fn in (
     cholesky_tangent, cholesky_adjoint, eigh_tangent, eigh_adjoint, svd_tangent, svd_adjoint,
     qr_tangent, qr_adjoint, pinv_tangent, pinv_adjoint, lstsq_tangent, lstsq_adjoint,
     residuals_tangent, residuals_adjoint, expm_frechet, triangular_tangent,
-    triangular_adjoint)}
+    triangular_adjoint, cho_solve_tangent, cho_solve_adjoint)}

@@ -13,6 +13,12 @@ from . import reshapes, transposes, flips, triangles, constructors, joins  # noq
 from . import contractions, einsum, norms, inverses, decompositions  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
+try:  # SciPy is optional
+    import scipy.linalg  # noqa: F401
+except ImportError:
+    pass
+else:
+    from . import scipy_linalg  # noqa: F401
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 

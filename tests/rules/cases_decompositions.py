@@ -11,7 +11,7 @@ in every entry, so the other triangle's zero derivative is checked too. Eigenval
 singular values are distinct.
 """
 import numpy as np
-import scipy.linalg  # noqa: F401  (the generated modules call scipy.linalg.*)
+import scipy.linalg
 
 from cases_linalg import arr, well
 from rulecheck import check_grad, check_vjp
@@ -143,6 +143,63 @@ def check_lstsq_sv(gen):
     check_vjp(gen("a, b", "np.linalg.lstsq(a, b)[3]"), (arr(1, 2, 3), arr(2, 2, 2)), 0)
 
 
+# ---------------------------------------------------------------- scipy.linalg
+
+def check_scipy_cholesky(gen):
+    for call in ("scipy.linalg.cholesky(a)", "scipy.linalg.cholesky(a, lower=True)",
+                 "scipy.linalg.cholesky(a, True, check_finite=False)"):
+        check_vjp(gen("a", call), (well(3),), 0)
+    check_vjp(gen("a", "scipy.linalg.cholesky(a)"), (well(1),), 0)
+
+
+def check_solve_triangular(gen):
+    keywords = ["", ", lower=True", ", trans=1", ", trans='T', lower=True",
+                ", unit_diagonal=True", ", 1, True, True"]
+    for extra in keywords:
+        fn = gen("a, b", f"scipy.linalg.solve_triangular(a, b{extra})")
+        for b_shape in ((3,), (3, 2)):
+            args = (well(3), arr(7, *b_shape))
+            check_vjp(fn, args, (0, 1))
+            check_vjp(fn, args, 0)
+            check_vjp(fn, args, 1)
+
+
+def cho_factor_solve(a, b):
+    c, lower = scipy.linalg.cho_factor(a)
+    return scipy.linalg.cho_solve((c, lower), b)
+
+
+def cho_factor_solve_lower(a, b):
+    factor = scipy.linalg.cho_factor(a, lower=True)[0]
+    return scipy.linalg.cho_solve((factor, True), b) * np.sum(factor)
+
+
+def check_cho_factor(gen):
+    for call in ("scipy.linalg.cho_factor(a)[0]", "scipy.linalg.cho_factor(a, lower=True)[0]"):
+        check_vjp(gen("a", call), (well(3),), 0)
+
+
+def check_cho_solve(gen):
+    for b_shape in ((3,), (3, 2)):
+        args = (well(3), arr(7, *b_shape))
+        for fn in (cho_factor_solve, cho_factor_solve_lower):
+            check_vjp(fn, args, (0, 1))
+            check_vjp(fn, args, 1)
+    fn = gen("c, b", "scipy.linalg.cho_solve((c, False), b)")
+    check_vjp(fn, (np.triu(well(3)), arr(7, 3)), (0, 1))
+
+
+def check_expm(gen):
+    fn = gen("a", "scipy.linalg.expm(a)")
+    for shape in ((1, 1), (3, 3), (2, 3, 3)):
+        check_vjp(fn, (arr(1, *shape),), 0)
+    check_grad(gen("a", "np.sum(scipy.linalg.expm(a * a))"), (arr(2, 3, 3),))
+
+
+def check_scipy_alias(gen, call, args, wrt):
+    check_vjp(gen(", ".join("ab"[:len(args)]), call), args, wrt)
+
+
 CASES = {
     "np.linalg.cholesky": check_cholesky,
     "np.linalg.eigh[0]": check_eigh_values,
@@ -161,9 +218,24 @@ CASES = {
 }
 if hasattr(np.linalg, "svdvals"):
     CASES["np.linalg.svdvals"] = check_svdvals
+CASES.update({
+    "scipy.linalg.cholesky": check_scipy_cholesky,
+    "scipy.linalg.solve_triangular": check_solve_triangular,
+    "scipy.linalg.cho_factor[0]": check_cho_factor,
+    "scipy.linalg.cho_solve": check_cho_solve,
+    "scipy.linalg.expm": check_expm,
+    "scipy.linalg.inv": lambda gen: check_scipy_alias(gen, "scipy.linalg.inv(a)",
+                                                      (well(3),), 0),
+    "scipy.linalg.det": lambda gen: check_scipy_alias(gen, "scipy.linalg.det(a)",
+                                                      (well(3),), 0),
+    "scipy.linalg.solve": lambda gen: check_scipy_alias(gen, "scipy.linalg.solve(a, b)",
+                                                        (well(3), arr(7, 3, 2)), (0, 1)),
+})
 
 # primitive key -> (parameters, body, arguments, wrt, expected gradient or None: numeric)
 NONDIFF = {
     "np.linalg.lstsq[2]": ("a, b", "np.sum(np.linalg.lstsq(a, b)[0]) * np.linalg.lstsq(a, b)[2]",
                            (arr(1, 4, 2), arr(2, 4)), (0, 1), None),
+    "scipy.linalg.cho_factor[1]": ("a", "np.sum(scipy.linalg.cho_factor(a)[0] * "
+                                   "scipy.linalg.cho_factor(a)[1])", (well(3),), 0, None),
 }
