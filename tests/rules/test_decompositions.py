@@ -138,6 +138,9 @@ def test_refusals():
         s2sad.vjp(qr_complete)(np.eye(2), np.ones((2, 2)))
     with pytest.raises(s2sad.UnsupportedError, match="used whole"):
         s2sad.grad(cho_factor_whole)(np.eye(2) * 2, np.ones(2))
+    # the helpers have no rules: a second derivative is a located error
+    with pytest.raises(s2sad.UnsupportedError, match="test_decompositions.py:.*cholesky_adjoint"):
+        s2sad.hessian(cholesky_sum)(well_symmetric(3))
 
 
 def test_generated_code_calls_the_helpers_by_name():
