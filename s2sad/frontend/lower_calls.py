@@ -350,11 +350,14 @@ class CallLowering:
             return None
         return prim
 
-    def part(self, node, index, target):
+    def part(self, node, index, target, lowered=None):
+        """Output `index` of the call `node`; `lowered`: its arguments, lowered once for
+        all the outputs unpacked (`w, v = np.linalg.eigh(kernel(x))` calls `kernel` once)."""
         prim = self.resolve(node.func)
         func = self.expr(node.func)
-        args, kwargs, _ = self.call_arguments(node, prim)
-        return self.emit(target, ir.Part(prim, index), args, kwargs, callee=func.text)
+        args, kwargs, packed = lowered or self.call_arguments(node, prim)
+        return self.emit(target, ir.Part(prim, index), args, kwargs, callee=func.text,
+                         packed=packed)
 
     def check_callable(self, node, func):
         """A call needs a rule or the source of a function of the user's own: a library
