@@ -134,6 +134,9 @@ def _factor_parts(site, keys, value):
 
 
 def _factor_derivative(fn):
+    """The derivative of `c`: the factor's (from the triangle of `value` the factor uses:
+    an adjoint there only, a tangent read there by the helper), plus the rest of
+    `value` where c keeps a's entries."""
     def write(site, value, keys):
         if LEFT_BEHIND is None:
             raise UnsupportedError("scipy.linalg.cho_factor of this SciPy leaves values s2sad "
@@ -141,6 +144,7 @@ def _factor_derivative(fn):
                                    "scipy.linalg.cholesky.")
         used, rest = _factor_parts(site, keys, value)
         factor = _factor_parts(site, keys, site.out)[0]
+        used = value if fn is helpers.cholesky_tangent else used
         call = helper(site, fn, used, factor, **_lower_keyword(keys))
         return site.fill("x + y", x=call, y=rest) if LEFT_BEHIND == "a" else call
     return write

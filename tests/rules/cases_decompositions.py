@@ -145,11 +145,22 @@ def check_lstsq_sv(gen):
 
 # ---------------------------------------------------------------- scipy.linalg
 
+def batches(fn, *args):
+    """Whether this SciPy takes stacks of matrices in `fn` (1.16 and later do)."""
+    try:
+        fn(*args)
+    except ValueError:
+        return False
+    return True
+
+
 def check_scipy_cholesky(gen):
     for call in ("scipy.linalg.cholesky(a)", "scipy.linalg.cholesky(a, lower=True)",
                  "scipy.linalg.cholesky(a, True, check_finite=False)"):
         check_vjp(gen("a", call), (well(3),), 0)
     check_vjp(gen("a", "scipy.linalg.cholesky(a)"), (well(1),), 0)
+    if batches(scipy.linalg.cholesky, well(3, 2)):
+        check_vjp(gen("a", "scipy.linalg.cholesky(a, lower=True)"), (well(3, 2),), 0)
 
 
 def check_solve_triangular(gen):
@@ -162,6 +173,9 @@ def check_solve_triangular(gen):
             check_vjp(fn, args, (0, 1))
             check_vjp(fn, args, 0)
             check_vjp(fn, args, 1)
+    if batches(scipy.linalg.solve_triangular, well(3, 2), arr(7, 2, 3, 2)):
+        fn = gen("a, b", "scipy.linalg.solve_triangular(a, b, trans=1, lower=True)")
+        check_vjp(fn, (well(3, 2), arr(7, 2, 3, 2)), (0, 1))
 
 
 def cho_factor_solve(a, b):

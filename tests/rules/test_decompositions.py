@@ -63,6 +63,37 @@ def test_gaussian_process_likelihood_of_a_hyperparameter_array():
     assert_close(np.array(cho) * np.exp(theta), reference)
 
 
+def log_det(k):
+    """log det K of a symmetric positive definite K, from its Cholesky factor."""
+    return 2.0 * np.sum(np.log(np.diag(np.linalg.cholesky(k))))
+
+
+def spectra(a, steps):
+    """Decompositions inside a loop, a branch and a helper."""
+    total = 0.0
+    for i in range(steps):
+        m = a + 0.5 * i * np.eye(3)
+        if i % 2 == 0:
+            total = total + log_det(m @ m.T)
+        else:
+            w, v = np.linalg.eigh(m + m.T)
+            total = total + np.sum(w ** 2) + v[0, -1] ** 2
+        u, s, vt = np.linalg.svd(m)
+        q, r = np.linalg.qr(m * s[0])
+        total = total + s[-1] * np.sum(u[:, 0] * vt[0]) + np.sum(r[0]) + q[1, 1]
+    return total
+
+
+def test_decompositions_in_loops_branches_and_helpers():
+    a = 3 * np.eye(3) + np.random.default_rng(4).uniform(-0.4, 0.4, (3, 3))
+    reference = numeric_grad(spectra, (a, 4), 0)
+    assert_close(s2sad.grad(spectra)(a, 4), reference)
+    assert_close(s2sad.jacobian(spectra, 0, mode="forward")(a, 4), reference)
+    direction = np.random.default_rng(5).normal(size=(3, 3))
+    assert_close(s2sad.jvp(spectra)(a, 4, direction)[1],
+                 numeric_jvp(spectra, (a, 4), 0, (direction,)))
+
+
 def well_symmetric(n):
     noise = np.random.default_rng(2).uniform(-1.0, 1.0, (n, n))
     return n * np.eye(n) + 0.2 * (noise + noise.T)
