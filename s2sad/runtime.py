@@ -21,7 +21,10 @@ cofactor matrix (`cofactor`, for np.linalg.det); the Hessians of np.prod and det
 to a direction (`prod_others_tangent`, `cofactor_tangent`) differentiate those. They work
 for any rank and for tangents with leading axes of directions.
 
-Every helper has a derivative rule (rules/runtime_helpers.py, rules/runtime_hessians.py),
+The matrix decompositions' derivatives call the helpers of runtime_linalg.py (bound
+on use like these), which have no rules: a second derivative through them is an error.
+
+Every other helper has a derivative rule (rules/runtime_helpers.py, rules/runtime_hessians.py),
 so that generated code can be differentiated in turn; the list helpers and third
 derivatives are located errors.
 
@@ -32,6 +35,8 @@ back in the shapes of the items joined into it (`split_like`).
 import math
 
 import numpy as np
+
+from . import runtime_linalg
 
 
 def unbroadcast(g, x, directions=None):
@@ -600,3 +605,4 @@ BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, prod_others_tangent, fir
                                            cumprod_adjoint, cumprod_second,
                                            cumprod_adjoint_tangent, cofactor,
                                            cofactor_tangent)}
+BOUND_ON_USE.update(runtime_linalg.HELPERS)

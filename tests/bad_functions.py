@@ -471,7 +471,7 @@ def bad_read_before_assignment(x):
 
 def bad_call_without_rule(x):
     y = x * 2.0
-    values, vectors = np.linalg.eigh(y)  # HERE
+    values, vectors = np.linalg.eig(y)  # HERE
     return np.sum(values)
 
 

@@ -14,6 +14,7 @@ import operator
 import sys
 
 import numpy as np
+import scipy.linalg
 import s2sad
 from s2sad import ir, runtime
 from util import assert_close, numeric_grad, numeric_jvp, numeric_vjp, random_tangents
@@ -41,6 +42,7 @@ def describe(prim):
         return f"{describe(prim.prim)}(list)"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
                            ("math.", math), ("np.linalg.", np.linalg), ("np.", np),
+                           ("scipy.linalg.", scipy.linalg),
                            ("runtime.", runtime)):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
@@ -70,6 +72,7 @@ def make_function(tmp_path, params, body):
     name = f"s2sad_rule_case_{next(_serial)}"
     path = tmp_path / f"{name}.py"
     path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n"
+                    "import scipy.linalg\n"
                     "from s2sad import runtime\n\n\n"
                     f"def f({params}):\n    return {body}\n")
     spec = importlib.util.spec_from_file_location(name, path)

@@ -97,6 +97,10 @@ class CallLowering:
             return listed
         if calls.is_user_function(func.value):
             self.check_list_arguments(node, func)
+        count = outputs(func.value)
+        if count:
+            lowered = self.call_arguments(node, func.value)
+            return tuple(self.part(node, i, None, lowered) for i in range(count))
         self.check_callable(node, func)
         args, kwargs, packed = self.call_arguments(node, func.value)
         inlined = self.inlined_call(func, args, kwargs, node, target)
@@ -350,23 +354,34 @@ class CallLowering:
             return None
         return prim
 
-    def part(self, node, index, target):
+    def part(self, node, index, target, lowered=None):
+        """Output `index` of the call `node`; `lowered`: its arguments, lowered once for
+        all the outputs unpacked (`w, v = np.linalg.eigh(kernel(x))` calls `kernel` once)."""
         prim = self.resolve(node.func)
         func = self.expr(node.func)
-        args, kwargs, _ = self.call_arguments(node, prim)
-        return self.emit(target, ir.Part(prim, index), args, kwargs, callee=func.text)
+        args, kwargs, packed = lowered or self.call_arguments(node, prim)
+        return self.emit(target, ir.Part(prim, index), args, kwargs, callee=func.text,
+                         packed=packed)
 
     def check_callable(self, node, func):
         """A call needs a rule or the source of a function of the user's own: a library
         function without a rule is refused here, at the user's line, never parsed."""
         if rules.lookup(func.value) is not None or calls.is_called(func.value):
             return
-        if rules.lookup(ir.Part(func.value, 0)) is not None:
-            raise self.error(node, f"the tuple `{func.text}(...)` used whole",
-                             f"unpack its outputs (`a, b = {func.text}(...)`) or index it "
-                             f"with a constant (`{func.text}(...)[1]`).")
         raise UnsupportedError(advice.no_rule(func.text, func.value), self.where.filename,
                                self.where.line(node))
+
+
+def outputs(prim):
+    """The number of outputs of a function that returns a tuple whose every output has a
+    rule of its own (`ir.Part`), 0 for any other: used whole, such a call is the tuple of
+    its outputs (`factor = cho_factor(a)`, then `cho_solve(factor, b)`)."""
+    if rules.lookup(prim) is not None:
+        return 0
+    count = 0
+    while rules.lookup(ir.Part(prim, count)) is not None:
+        count += 1
+    return count
 
 
 def _method_problem(node):

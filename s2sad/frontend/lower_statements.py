@@ -129,8 +129,10 @@ class StatementLowering:
                 self.into(elt, part)
                 parts.append(part)
         elif self.part_call(value, len(names)):
+            lowered = self.call_arguments(value, self.part_call(value, len(names)))
             parts = [self.part(value, i, ir.Var(self.namer.temp()) if name in self.mutable
-                               else self.new_var(name)) for i, name in enumerate(names)]
+                               else self.new_var(name), lowered)
+                     for i, name in enumerate(names)]
         else:
             whole = self.mapped(value) if self.is_map(value) else self.expr(value)
             if mutable and isinstance(whole, ir.Var):

@@ -10,9 +10,15 @@ from .. import ir
 # other reductions; s2sad's own run-time helpers
 from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
-from . import contractions, einsum, norms, inverses  # noqa: F401
+from . import contractions, einsum, norms, inverses, decompositions  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
+try:  # SciPy is optional
+    import scipy.linalg  # noqa: F401
+except ImportError:
+    pass
+else:
+    from . import scipy_linalg  # noqa: F401
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 

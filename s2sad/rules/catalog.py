@@ -26,8 +26,13 @@ _OPERATORS = {
 }
 _MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins),
             ("s2sad.runtime", runtime))
+try:
+    import scipy.linalg
+    _MODULES += (("scipy.linalg", scipy.linalg),)
+except ImportError:
+    pass
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
-            "Array methods and attributes", "s2sad's run-time helpers")
+            "SciPy linear algebra", "Array methods and attributes", "s2sad's run-time helpers")
 
 HEADER = """\
 # Supported functions
@@ -83,6 +88,8 @@ def section(prim):
         return "s2sad's run-time helpers"
     if text.startswith("np.linalg."):
         return "NumPy linear algebra"
+    if text.startswith("scipy.linalg."):
+        return "SciPy linear algebra"
     if text.startswith("np."):
         return "NumPy"
     if text.startswith("math."):

@@ -286,7 +286,7 @@ def test_name_that_is_not_a_function(capsys, name, what):
     (bad.bad_for_zip_strict, r"zip"),
     (bad.bad_lambda, r"lambda"),
     (bad.bad_no_return, r"return"),
-    (bad.bad_call_without_rule, r"eigh"),
+    (bad.bad_call_without_rule, r"np\.linalg\.eig`"),
     (bad.bad_recursion, r"recurs"),
     (bad.bad_wrong_argument_count, r"two_parameters"),
 ], ids=lambda v: getattr(v, "__name__", "")[4:] or None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.linalg
 
 import s2sad
 
@@ -29,6 +30,13 @@ def logistic_nll(w, b, x, y):
 
 def positive_energy(x, w):
     return sum(c * v ** 2 for v, c in zip(x, w) if v > 0)
+
+
+def gaussian_process_nll(length, noise, x, y):
+    k = np.exp(-0.5 * (x[:, None] - x[None, :]) ** 2 / length ** 2) + noise * np.eye(len(x))
+    l = np.linalg.cholesky(k)
+    z = scipy.linalg.solve_triangular(l, y, lower=True)
+    return 0.5 * np.sum(z ** 2) + np.sum(np.log(np.diag(l)))
 
 
 CASES = {
@@ -64,6 +72,11 @@ CASES = {
     "recorded_path": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10, wrt=(0, 1)),
     "recorded_path_tangent": lambda: s2sad.source(loops.recorded_path, 0.3, 3.7, 10,
                                                   wrt=(0, 1), mode="forward"),
+    "gaussian_process_nll": lambda: s2sad.source(
+        gaussian_process_nll, 0.5, 0.1, np.linspace(0, 1, 4), np.ones(4), wrt=(0, 1)),
+    "gaussian_process_nll_tangent": lambda: s2sad.source(
+        gaussian_process_nll, 0.5, 0.1, np.linspace(0, 1, 4), np.ones(4), wrt=(0, 1),
+        mode="forward"),
     # second order: the tangent of the generated gradient (H v), and its adjoint
     "log_sin_hessian": lambda: s2sad.source(s2sad.grad(seeds.log_sin, wrt=(0, 1)), 2.0, 5.0,
                                             wrt=(0, 1), mode="forward"),

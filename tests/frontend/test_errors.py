@@ -158,7 +158,7 @@ CONSTRUCTS = [
     (bad.bad_method_call, UnsupportedError, r"method `\.tolist\(\)`"),
     (bad.bad_undefined_name, UnsupportedError, r"undefined_thing"),
     (bad.bad_read_before_assignment, UnsupportedError, r"['`]w['`].*before|before.*['`]w['`]"),
-    (bad.bad_call_without_rule, UnsupportedError, r"eigh"),
+    (bad.bad_call_without_rule, UnsupportedError, r"np\.linalg\.eig`"),
     (bad.bad_call_builtin_without_rule, UnsupportedError, r"sorted"),
     (bad.bad_library_function, UnsupportedError,
      r"`scipy\.special\.logsumexp`, a function of SciPy.*docs/functions\.md.*"
