@@ -59,8 +59,6 @@ _REFUSED = {
         'control/for_range_runtime_step-1', 'control/for_range_runtime_step-2',),
     'gives a value that is not a number': (
         'control/co_max_nested-1', 'control/inl_flags_decided_while_lowering-1',),
-    'a part of `a` taken on line 4': (
-        'control/add_at_and_augmented-1', 'control/augmented_repeated-1',),
     'a view of `w` taken on line 4': (
         'regression/views_read_before_the_write-1', 'regression/views_read_before_the_write-2',),
     'a view of `a` taken on line 9': (
