@@ -139,6 +139,8 @@ CONSTRUCTS = [
     (bad.bad_list_pop, UnsupportedError, r"list method `xs\.pop\(\)`.*only grow"),
     (bad.bad_list_insert, UnsupportedError, r"list method `xs\.insert\(\)`"),
     (bad.bad_list_sort, UnsupportedError, r"list method `xs\.sort\(\)`.*argsort"),
+    (bad.bad_array_sort, UnsupportedError, r"sorting `y` in place \(`y\.sort\(\)`\).*"
+     r"`y = np\.sort\(y\)`"),
     (bad.bad_append_to_argument, UnsupportedError, r"appending to `xs`, an argument"),
     (bad.bad_append_to_shared_list, UnsupportedError,
      r"appending to `ys`, a list another name also holds"),
@@ -285,7 +287,6 @@ def written_at(fn):
 BUILTINS = [
     ("np.sum(reversed(x))", r"`reversed\(\.\.\.\)` makes an iterator.*`x\[::-1\]`"),
     ("np.sum(sorted(x))", r"`sorted\(\.\.\.\)` makes a list.*`x\[np\.argsort\(x\)\]`"),
-    ("np.sum(np.sort(x))", r"`np\.sort\(\.\.\.\)`.*`x\[np\.argsort\(x\)\]`"),
     ("np.sum(list(x))", r"`list\(\.\.\.\)` makes a Python list.*`np\.array\(\[a, b\]\)`"),
     ("np.sum(tuple(x))", r"`tuple\(\.\.\.\)` makes a tuple.*`np\.stack\(\[a, b\]\)`"),
     ("np.sum(set(x))", r"`set\(\.\.\.\)`.*NumPy array"),
@@ -305,7 +306,7 @@ BUILTINS = [
     ("np.sum(np.float64(x))", r"`np\.float64\(\.\.\.\)`.*`float\(x\)`.*`x\.astype"),
     ("np.sum(np.ndarray(3) * x)", r"`np\.ndarray\(\.\.\.\)` creates an object of class "
                                   r"`ndarray`"),
-    ("np.sum(x.sort())", r"method `\.sort\(\)`.*`x\[np\.argsort\(x\)\]`"),
+    ("np.sum(x.sort())", r"method `\.sort\(\)` \(in place.*`x = np\.sort\(x\)`"),
     ("np.sum(x.clip(0.0, 1.0))", r"method `\.clip\(\)`.*Use `np\.clip\(x, \.\.\.\)` instead"),
     ("np.sum(x.imag)", r"array attribute `x\.imag`.*use `np\.imag\(x\)` instead"),
     ("np.sum(x.flat)", r"array attribute `x\.flat`.*docs/functions\.md"),
