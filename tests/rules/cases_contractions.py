@@ -1,0 +1,105 @@
+"""Rule-table cases of the contraction forms beyond cases_linalg.py: np.einsum with an
+ellipsis (broadcast too) and in the form with lists of axis numbers, and np.dot of arrays
+of rank above 2.
+"""
+import numpy as np
+import pytest
+
+import s2sad
+from rulecheck import check_grad, check_vjp
+
+
+def arr(seed, *shape):
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, shape)
+
+
+# subscripts -> operand shapes
+ELLIPSIS = [
+    ("'...ij,...jk->...ik'", [(2, 3, 4), (2, 4, 2)]),
+    ("'...ij,...jk->...ik'", [(1, 2, 3), (4, 3, 2)]),   # a length-one axis broadcast
+    ("'...ij,jk->...ik'", [(2, 2, 3), (3, 2)]),
+    ("'...ij,...jk'", [(3, 2), (5, 2, 4)]),             # implicit: '...' first
+    ("'i...->...'", [(3, 2, 2)]),
+    ("'...ii->...i'", [(2, 3, 3)]),
+    ("'ij...,j...->i...'", [(2, 3, 4), (3, 4)]),
+    ("'...,...->...'", [(2, 3), (3,)]),
+    ("'ij,jk->ik...'", [(2, 3), (3, 4)]),                # an ellipsis of no axes
+]
+
+# the same contractions in the form with lists of axis numbers
+LISTS = [
+    ("a, [0, 1], b, [1, 2], [0, 2]", [(2, 3), (3, 4)]),
+    ("a, [0, 1], b, [1, 2]", [(2, 3), (3, 4)]),
+    ("a, [0, 0]", [(3, 3)]),
+    ("a, [0, 1], b, [0, 1], [0]", [(2, 3), (2, 3)]),
+    ("a, [Ellipsis, 0, 1], b, [Ellipsis, 1, 2], [Ellipsis, 0, 2]", [(2, 2, 3), (2, 3, 4)]),
+    ("a, [0, ...], [...]", [(3, 2)]),
+]
+
+
+def _check(gen, rows, spell):
+    for text, shapes in rows:
+        names = "abc"[:len(shapes)]
+        fn = gen(", ".join(names), spell(text, names))
+        args = tuple(arr(i, *s) for i, s in enumerate(shapes))
+        check_vjp(fn, args, tuple(range(len(shapes))))
+        check_vjp(fn, args, len(shapes) - 1)
+
+
+def _batched_in_loop(a, b):
+    """An ellipsis einsum in a loop: a batch of matrices applied three times."""
+    x = b
+    for _ in range(3):
+        x = np.tanh(np.einsum("...ij,...j->...i", a, x))
+    return np.sum(x ** 2)
+
+
+def _bilinear(a, x):
+    return np.einsum(x, [Ellipsis, 0], a, [Ellipsis, 0, 1], x, [Ellipsis, 1], [Ellipsis])
+
+
+def _bilinear_in_helper(a, x):
+    return np.sum(_bilinear(a, x) ** 2)
+
+
+def check_einsum_forms(gen):
+    _check(gen, ELLIPSIS, lambda text, names: f"np.einsum({text}, {', '.join(names)})")
+    _check(gen, LISTS, lambda text, names: f"np.einsum({text})")
+    check_grad(_batched_in_loop, (arr(1, 2, 3, 3), arr(2, 2, 3)), (0, 1))
+    check_grad(_bilinear_in_helper, (arr(3, 2, 3, 3), arr(4, 2, 3)), (0, 1))
+
+
+def check_einsum_form_refusals(gen):
+    for body, message in (
+            ("np.einsum('..i->', a)", "three dots"),
+            ("np.einsum(a, [0, k])", "lists of int constants"),
+            ("np.einsum(a, [0, 60])", "from 0 to 51")):
+        with pytest.raises(s2sad.UnsupportedError, match=r"\.py:\d+: .*" + message):
+            s2sad.grad(gen("a, k", f"np.sum({body})"))(arr(0, 2, 3), 1)
+
+
+# ---------------------------------------------------------------- np.dot of rank above 2
+
+DOT_SHAPES = [((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((2, 3, 4), (2, 4, 3)),
+              ((4,), (2, 4, 3)), ((2, 3, 4), (4,)), ((2, 2, 3), (3,)), ((3, 2, 2, 3), (2, 3, 2))]
+
+
+def check_dot_high_rank(gen):
+    """np.dot sums over a's last axis and b's second to last, keeping every other axis
+    of both (not broadcasting, as @ does)."""
+    for shape_a, shape_b in DOT_SHAPES:
+        a, b = arr(1, *shape_a), arr(2, *shape_b)
+        for body in ("np.dot(a, b)", "a.dot(b)"):
+            fn = gen("a, b", body)
+            check_vjp(fn, (a, b), (0, 1))
+            check_vjp(fn, (a, b), 0)
+            check_vjp(fn, (a, b), 1)
+    check_grad(gen("a, b", "np.sum(np.sin(np.dot(a * a, b)))"), (arr(1, 2, 3, 4), arr(2, 4, 2)),
+               (0, 1))
+
+
+CASES = {
+    "np.einsum (ellipsis, lists)": lambda gen: (check_einsum_forms(gen),
+                                                check_einsum_form_refusals(gen)),
+    "np.dot (rank above 2)": check_dot_high_rank,
+}
