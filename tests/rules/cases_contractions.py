@@ -1,6 +1,7 @@
 """Rule-table cases of the contraction forms beyond cases_linalg.py: np.einsum with an
-ellipsis (broadcast too) and in the form with lists of axis numbers, and np.dot of arrays
-of rank above 2.
+ellipsis (broadcast too) and in the form with lists of axis numbers, np.dot of arrays of
+rank above 2; np.linalg.matrix_power (negative powers too) and the matrix norms through
+singular values (np.linalg.norm with ord 'nuc', 2, -2, stacked).
 """
 import numpy as np
 import pytest
@@ -98,7 +99,62 @@ def check_dot_high_rank(gen):
                (0, 1))
 
 
+# ---------------------------------------------------------------- matrix powers and norms
+
+def _well(seed, *shape):
+    """Square matrices far from singular (a negative power inverts them)."""
+    return arr(seed, *shape) + 2.5 * np.eye(shape[-1])
+
+
+def _power_in_loop(a, x):
+    for k in range(3):
+        x = np.linalg.matrix_power(a, k - 1) @ x
+    return np.sum(x ** 2)
+
+
+def check_matrix_power(gen):
+    for shape in ((3, 3), (2, 3, 3)):
+        a = _well(1, *shape)
+        for n in (0, 1, 2, 3, 5, -1, -2):
+            check_vjp(gen("a", f"np.linalg.matrix_power(a, {n})"), (a,), 0)
+        check_vjp(gen("a, n", "np.linalg.matrix_power(a * a, n)"), (a, 4), 0)
+    check_grad(_power_in_loop, (_well(2, 3, 3), arr(3, 3)), (0, 1))
+    for body, message in (("np.linalg.matrix_power(a, 1.5)", "must be an int"),
+                          ("np.linalg.matrix_power(a[0], 2)", "vector")):
+        with pytest.raises(s2sad.UnsupportedError, match=r"\.py:\d+: .*" + message):
+            s2sad.grad(gen("a", f"np.sum({body})"))(_well(1, 3, 3))
+
+
+def _spectral_in_helper(a):
+    return np.linalg.norm(a @ a.T, 2) + np.linalg.norm(a, -2)
+
+
+def check_singular_norms(gen):
+    """The nuclear and spectral norms, of matrices and stacks (axis pairs, keepdims),
+    wherever the singular values are distinct (the norm is differentiable there)."""
+    for ord in ("'nuc'", "2", "-2"):
+        for shape in ((3, 3), (2, 4), (4, 2)):
+            check_grad(gen("a", f"np.linalg.norm(a, {ord})"), (arr(5, *shape),))
+        a = arr(6, 2, 3, 4)
+        for axis in ("(1, 2)", "(2, 1)", "(0, 2)", "(-1, 0)"):
+            check_vjp(gen("a", f"np.linalg.norm(a, {ord}, axis={axis})"), (a,), 0)
+        check_vjp(gen("a", f"np.linalg.norm(a, {ord}, (1, 2), True)"), (a,), 0)
+    check_grad(_spectral_in_helper, (arr(7, 3, 3),))
+    check_grad(gen("a", "sum([np.linalg.norm(a * k, 'nuc') for k in range(1, 3)])"),
+               (arr(8, 3, 2),))
+
+
+def check_singular_norms_at_zero(gen):
+    """A zero matrix: gradient 0 (the smallest subgradient), never NaN."""
+    for ord in ("'nuc'", "2", "-2"):
+        grad = s2sad.grad(gen("a", f"np.linalg.norm(a, {ord})"))(np.zeros((2, 3)))
+        assert np.array_equal(grad, np.zeros((2, 3)))
+
+
 CASES = {
+    "np.linalg.matrix_power": check_matrix_power,
+    "np.linalg.norm (singular values)": lambda gen: (check_singular_norms(gen),
+                                                     check_singular_norms_at_zero(gen)),
     "np.einsum (ellipsis, lists)": lambda gen: (check_einsum_forms(gen),
                                                 check_einsum_form_refusals(gen)),
     "np.dot (rank above 2)": check_dot_high_rank,
