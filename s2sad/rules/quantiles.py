@@ -1,4 +1,5 @@
-"""np.quantile, np.percentile and np.median (method 'linear', the default): each result
+"""np.quantile, np.percentile and np.median (method 'linear', the default), and their
+NaN-ignoring forms (np.nanquantile, np.nanpercentile, np.nanmedian): each result
 is a blend of the two sorted values around `q * (n - 1)`, so its derivative goes to those
 two elements of each slice, with the blend's weights (`runtime_quantiles`). Ties take
 the order np.argsort(kind="stable") gives (docs/rules.md). `q` is not differentiated: a
@@ -70,19 +71,20 @@ def _q(site, fraction):
     return site.fill("np.asarray(q) / 100", q=q) if fraction == "percent" else q
 
 
-def _tail(site):
+def _tail(site, nans):
     axis = site.consts.get("axis")
-    return (literal(axis), const(bool(site.consts.get("keepdims"))))
+    tail = (literal(axis), const(bool(site.consts.get("keepdims"))))
+    return tail + (const(True),) if nans else tail
 
 
-def _rule(fraction):
+def _rule(fraction, nans=False):
     def adjoint(site):
         return {0: Add(site.helper(quantile_adjoint, site.g, site.args[0], _q(site, fraction),
-                                   *_tail(site)))}
+                                   *_tail(site, nans)))}
 
     def tangent(site):
         return site.helper(quantile_tangent, site.args[0], site.dots[0], _q(site, fraction),
-                           *_tail(site))
+                           *_tail(site, nans))
     return adjoint, tangent
 
 
@@ -97,3 +99,10 @@ register(Custom("np.median", _kind(_MEDIAN), *_rule("median"), names=_MEDIAN,
                 doc="the middle element of each sorted slice, or half to each of the two "
                     "middle ones; at ties, the order np.argsort(kind=\"stable\") gives; "
                     "`axis` an int or None"), np.median)
+_NAN_DOC = "; over the numbers of each slice, 0 at NaNs"
+register(Custom("np.nanquantile", _kind(_QUANTILE), *_rule("fraction", True), names=_QUANTILE,
+                doc=_DOC + _NAN_DOC), np.nanquantile)
+register(Custom("np.nanpercentile", _kind(_QUANTILE), *_rule("percent", True),
+                names=_QUANTILE, doc=_DOC + "; q in percent" + _NAN_DOC), np.nanpercentile)
+register(Custom("np.nanmedian", _kind(_MEDIAN), *_rule("median", True), names=_MEDIAN,
+                doc="np.median's" + _NAN_DOC), np.nanmedian)

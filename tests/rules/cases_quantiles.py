@@ -1,4 +1,5 @@
-"""Rule-table cases of np.quantile, np.percentile and np.median (s2sad/rules/quantiles.py):
+"""Rule-table cases of np.quantile, np.percentile and np.median and their NaN-ignoring forms
+(s2sad/rules/quantiles.py):
 every axis, keepdims, q a number, a list or an array, inside a loop and a helper, ties
 (the stable order), and the refusals.
 """
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from cases_nanreductions import check_with_nans
 from rulecheck import check_grad, check_vjp, rand
 
 SHAPES = {(5,): ["None", "0", "-1"], (4, 3): ["None", "0", "1", "-1"],
@@ -32,7 +34,7 @@ def check_quantile(call, qs):
         for q in qs:
             for shape, text in _calls(call, q):
                 check_vjp(gen("x", text), (rand(*shape),), 0)
-        if call != "np.median":  # q computed in the function, an array
+        if "median" not in call:  # q computed in the function, an array
             check_vjp(gen("x, q", f"{call}(x, q * 1.0, axis=0)"),
                       (rand(4, 3), np.array([0.3, 0.6])), 0)
     return check
@@ -59,7 +61,27 @@ def check_quantile_refusals(gen):
             s2sad.grad(gen("x", f"np.sum({body})"))(rand(2, 3))
 
 
+def with_nans(shape):
+    """Values with NaNs, never a slice of NaNs only along any axis of SHAPES."""
+    x = rand(*shape).copy()
+    x.reshape(-1)[1::5] = np.nan
+    return x
+
+
+def check_nan_quantile(call, qs):
+    """Without NaNs as the plain function; with NaNs, over each slice's numbers."""
+    def check(gen):
+        check_quantile(call, qs)(gen)
+        for q in qs:
+            for shape, text in _calls(call, q):
+                check_with_nans(gen("x", text), with_nans(shape))
+    return check
+
+
 CASES = {
+    "np.nanquantile": check_nan_quantile("np.nanquantile", ["0.3, ", "[0.1, 0.5, 1.0], "]),
+    "np.nanpercentile": check_nan_quantile("np.nanpercentile", ["(25, 75), "]),
+    "np.nanmedian": check_nan_quantile("np.nanmedian", [""]),
     "np.quantile": lambda gen: (check_quantile("np.quantile", ["0.3, ", "[0.1, 0.5, 1.0], "])(gen),
                                 check_quantile_refusals(gen)),
     "np.percentile": check_quantile("np.percentile", ["30.0, ", "(25, 75), "]),
