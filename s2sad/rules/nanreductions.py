@@ -41,7 +41,7 @@ def _count(site, keepdims):
     """The number of elements that are not NaN in each reduced slice, at least 1 (a slice
     of NaNs has a derivative 0, not 0 / 0); with `keepdims`, shaped to broadcast
     against the operand."""
-    call = site.fill("np.sum(~np.isnan(a))")
+    call = site.fill("np.sum(np.logical_not(np.isnan(a)))")
     call.keywords = reduction_keywords(site, vector=False)
     if keepdims and reduction_axis(site.consts) is not None \
             and not site.consts.get("keepdims"):
