@@ -62,6 +62,23 @@ def check_nan_reduction(call, scalar=True, args=None):
     return check
 
 
+def _centred(x):
+    return x - np.nanmean(x, axis=0, keepdims=True)
+
+
+def _spread_in_helper(x):
+    """NaN reductions in a helper and a loop, on an array with NaNs."""
+    total = 0.0
+    for k in range(2):
+        total = total + np.nansum(np.nanstd(_centred(x * (k + 1)), axis=1))
+    return total + np.nanmax(x) * np.nanprod(x[0])
+
+
+def check_nan_helper_and_loop(gen):
+    check_with_nans(_spread_in_helper, with_nans((4, 3)))
+    check_grad(_spread_in_helper, (rand(4, 3),))
+
+
 def check_nan_variance(call):
     def check(gen):
         check_nan_reduction(call, scalar=False)(gen)
@@ -100,7 +117,8 @@ def check_nancumulative(call, args=None):
 
 
 CASES = {
-    "np.nanmean": check_nan_reduction("np.nanmean"),
+    "np.nanmean": lambda gen: (check_nan_reduction("np.nanmean")(gen),
+                               check_nan_helper_and_loop(gen)),
     "np.nanmax": check_nan_reduction("np.nanmax"),
     "np.nanmin": check_nan_reduction("np.nanmin"),
     "np.nanprod": check_nan_reduction("np.nanprod"),
