@@ -71,8 +71,17 @@ def check_sort_in_place_refused(gen):
         s2sad.grad(fn)(rand(3))
 
 
+def check_second_derivative_refused(gen):
+    """Differentiated twice, a sort is refused at the line, naming what its derivative
+    calls (docs/higher-order.md, Limitations)."""
+    fn = gen("x", "np.sum(np.sort(x) ** 3 * np.arange(4.0))")
+    with pytest.raises(s2sad.UnsupportedError, match=r"\.py:\d+: .*take_along_axis"):
+        s2sad.hessian(fn)(rand(4))
+
+
 CASES = {
     "np.sort": lambda gen: (check_sort(gen), check_sort_ties(gen),
-                            check_sort_in_place_refused(gen)),
+                            check_sort_in_place_refused(gen),
+                            check_second_derivative_refused(gen)),
     "np.partition": check_partition,
 }
