@@ -365,6 +365,12 @@ def bad_array_sort(x):
     return np.sum(y * x)
 
 
+def bad_array_partition(x):
+    y = x * 2.0
+    y.partition(1)  # HERE
+    return np.sum(y * x)
+
+
 def bad_append_to_argument(x, xs):
     xs.append(x)  # HERE
     return x

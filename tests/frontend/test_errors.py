@@ -142,6 +142,8 @@ CONSTRUCTS = [
     (bad.bad_list_sort, UnsupportedError, r"list method `xs\.sort\(\)`.*argsort"),
     (bad.bad_array_sort, UnsupportedError, r"sorting `y` in place \(`y\.sort\(\)`\).*"
      r"`y = np\.sort\(y\)`"),
+    (bad.bad_array_partition, UnsupportedError, r"partitioning an array in place.*"
+     r"`x = np\.partition\(x, k\)`"),
     (bad.bad_append_to_argument, UnsupportedError, r"appending to `xs`, an argument"),
     (bad.bad_append_to_shared_list, UnsupportedError,
      r"appending to `ys`, a list another name also holds"),
