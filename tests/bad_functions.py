@@ -359,6 +359,18 @@ def bad_list_sort(x):
     return xs[0]
 
 
+def bad_array_sort(x):
+    y = x * 2.0
+    y.sort()  # HERE
+    return np.sum(y * x)
+
+
+def bad_array_partition(x):
+    y = x * 2.0
+    y.partition(1)  # HERE
+    return np.sum(y * x)
+
+
 def bad_append_to_argument(x, xs):
     xs.append(x)  # HERE
     return x

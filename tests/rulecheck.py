@@ -41,7 +41,8 @@ def describe(prim):
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
-                           ("math.", math), ("np.linalg.", np.linalg), ("np.", np),
+                           ("math.", math), ("np.linalg.", np.linalg),
+                           ("np.random.", np.random), ("np.", np),
                            ("scipy.linalg.", scipy.linalg),
                            ("runtime.", runtime)):
         name = getattr(prim, "__name__", None)

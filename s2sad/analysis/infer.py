@@ -185,7 +185,8 @@ def _constant(atom):
     `_COMPUTED`."""
     if isinstance(atom, ir.Const):
         return atom.value
-    if isinstance(atom, ir.Global) and isinstance(atom.value, (numbers.Number, str)) \
+    if isinstance(atom, ir.Global) and (isinstance(atom.value, (numbers.Number, str))
+                                        or atom.value is Ellipsis) \
             and not isinstance(atom.value, bool):
         return atom.value
     if isinstance(atom, ir.Global) and isinstance(atom.value, (type, np.dtype)):

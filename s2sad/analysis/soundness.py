@@ -62,6 +62,8 @@ def _check_op(function, op, kinds, varied):
             continue
         if not isinstance(atom, ir.Var):
             raise _tuple_error(function, op, atom, varied)
+        if not rule.differentiable(position) and hasattr(rule, "refusal"):
+            raise _error(rule.refusal(_called(op)), function.filename, op.line)
         if not rule.differentiable(position):
             raise _error(
                 f"s2sad has no derivative of `{_called(op)}` with respect to its argument "

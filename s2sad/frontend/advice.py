@@ -25,14 +25,13 @@ _LIST = ("keep the values in a NumPy array: pass a list display straight to the 
 _LOOP = "loop with `for i in range(len(x))` and index the values."
 _ITERATE = ("use it in a `for` loop's header (`for i, (a, b) in enumerate(zip(x, y))`) or "
             "in a comprehension reduced by `sum`, `max` or `min`.")
-SORT = ("sort an array by its indices, `x[np.argsort(x)]`: the indices carry no "
-        "derivative, the values they pick do.")
+SORT = ("sort an array with `np.sort(x)`, or by its indices, `x[np.argsort(x)]`: the "
+        "indices carry no derivative, the values they pick do.")
 # builtins and NumPy callables that need advice of their own: what the call is, and what
 # to write instead
 INSTEAD = {
     builtins.reversed: ("makes an iterator" + _THROUGH, "reverse an array with `x[::-1]`."),
     builtins.sorted: ("makes a list" + _THROUGH, SORT),
-    np.sort: ("has no derivative rule", SORT),
     builtins.list: ("makes a Python list" + _THROUGH, _LIST),
     builtins.tuple: ("makes a tuple" + _THROUGH, _LIST),
     builtins.dict: ("makes a dict" + _THROUGH, "pass the values as separate arguments."),

@@ -174,6 +174,11 @@ def _statement_problem(node, in_loop):
                 "use a flag set before `break`, and test it after the loop.")
     if isinstance(node, gast.For) and not _plain_target(node.target):
         return ("this `for` loop target", "loop over names (`for a, (b, c) in ...`).")
+    if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) \
+            and isinstance(node.value.func, gast.Attribute) \
+            and node.value.func.attr == "partition":
+        return ("partitioning an array in place (`x.partition(k)`)",
+                "write `x = np.partition(x, k)`: a new array, which s2sad differentiates.")
     if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)
                                             and isinstance(node.value.value, str)) \
             and not _list_method(node.value) and not adds_at(node.value):

@@ -122,6 +122,10 @@ class ListLowering:
         held = self.read(base)
         if method not in APPENDING and (isinstance(held, tuple) or self.is_list(held)):
             raise self.error(call, *list_method_problem(method, base.id))
+        if method == "sort":
+            raise self.error(call, f"sorting `{base.id}` in place (`{base.id}.sort()`)",
+                             f"write `{base.id} = np.sort({base.id})`: a new array, which "
+                             "s2sad differentiates.")
         if method not in APPENDING:
             raise self.error(call, "an expression statement whose value is discarded",
                              "remove it (calls for side effects such as `print` are not "

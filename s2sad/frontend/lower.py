@@ -194,8 +194,11 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
         return ir.Var(name)
 
     def emit(self, target, prim, args, kwargs=(), callee=None, packed=None):
-        """Append `target = prim(args)`; an intermediate computed before is reused."""
-        key = _key(prim, args, kwargs, packed)
+        """Append `target = prim(args)`; an intermediate computed before is reused. A
+        random draw is never reused, and its result is a variable: the backward sweep
+        saves it, never draws again."""
+        draws = getattr(rules.lookup(prim), "draws", False)
+        key = None if draws else _key(prim, args, kwargs, packed)
         if target is None and key in self.computed:
             return self.computed[key][0]
         if any(isinstance(a, records.Record) for a in tuple(args) + tuple(v for _, v in kwargs)):
@@ -210,6 +213,8 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
                     "Call each function where it is chosen, or pass it straight to a "
                     "function of yours that calls it.", self.where.filename, self.line)
         target = target or ir.Var(self.namer.temp())
+        if draws:
+            self.mutable.add(target.name)
         if target.name in self.mutable:
             self.forget({target.name})
         if prim is ir.COPY and self.is_list(args[0]):

@@ -387,8 +387,10 @@ def outputs(prim):
 def _method_problem(node):
     """The construct and the advice for a method s2sad has no rule for."""
     name = node.func.attr
-    if name == "sort":
-        return "the method `.sort()`", advice.SORT
+    if name in ("sort", "partition"):
+        return (f"the method `.{name}()` (in place, returning None)",
+                f"write `x = np.{name}(x{', kth' if name == 'partition' else ''})`: a new "
+                "array, which s2sad differentiates.")
     if hasattr(np.ndarray, name):
         instead = advice.numpy_instead(name, advice.written(node.func.value),
                                        bool(node.args or node.keywords))

@@ -12,6 +12,7 @@ from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
 from . import contractions, einsum, norms, inverses, decompositions  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
+from . import nanreductions, sorting, signals, randoms, powers, averages, quantiles  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
 try:  # SciPy is optional
     import scipy.linalg  # noqa: F401

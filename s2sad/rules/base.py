@@ -9,9 +9,11 @@ derivative at all; `Custom` rules write their own adjoint and tangent.
 from dataclasses import dataclass, field
 
 import gast
+import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
+from ..ir.nodes import Method
 from ..syntax.simplify import binop
 from ..syntax.template import const, fill, name
 
@@ -22,11 +24,16 @@ BY_TYPE = {}
 
 
 def lookup(prim):
-    """The rule registered for `prim`, or None."""
+    """The rule registered for `prim`, or None. A method of a random generator
+    (`rng.normal`, a new object at each read of a module-level `rng`) has the rule of the
+    method (`ir.Method("normal")`)."""
     try:
         found = TABLE.get(prim)
     except TypeError:
         found = None
+    if found is None and isinstance(getattr(prim, "__self__", None),
+                                    (np.random.Generator, np.random.RandomState)):
+        found = TABLE.get(Method(prim.__name__))
     return found if found is not None else BY_TYPE.get(type(prim))
 
 

@@ -24,7 +24,8 @@ _OPERATORS = {
     operator.gt: "a > b", operator.ge: "a >= b", operator.eq: "a == b",
     operator.ne: "a != b", operator.getitem: "x[index]",
 }
-_MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins),
+_MODULES = (("math", math), ("np.linalg", np.linalg), ("np.random", np.random), ("np", np),
+            ("builtins", builtins),
             ("s2sad.runtime", runtime))
 try:
     import scipy.linalg

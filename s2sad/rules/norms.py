@@ -1,5 +1,6 @@
-"""np.linalg.norm: vector norms along an axis (ord None/2, 1, inf, -inf, 0, p > 1) and the
-Frobenius norm of matrices.
+"""np.linalg.norm: vector norms along an axis (ord None/2, 1, inf, -inf, 0, p > 1), the
+Frobenius norm of matrices and the norms through their singular values (nuclear,
+spectral: ord 'nuc', 2, -2; `runtime_matrices.matrix_norm_gradient`).
 
 The policies where a norm is not differentiable are in the doc of its row: a zero
 vector's norm has gradient 0, never NaN; the inf-norms' derivative goes to the first
@@ -15,6 +16,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
+from ..runtime_matrices import matrix_norm_gradient
 from ..syntax.simplify import binop, times
 from ..syntax.template import const
 from .axes import shift
@@ -115,12 +117,17 @@ def _norm_plan(arg_kinds, consts):
         return NormPlan(how, p, axis, keepdims, ndim)
     if ord is None or ord == "fro":
         return NormPlan("two", 2, axis, keepdims, ndim)
-    if ord == "nuc":
-        raise UnsupportedError("the nuclear norm (ord='nuc') has no derivative rule yet; the "
-                               "Frobenius norm (ord=None or 'fro') has.")
+    if ord in SINGULAR:
+        return NormPlan(SINGULAR[ord], 0, axis, keepdims, ndim)
     raise UnsupportedError(f"the matrix norm with ord={ord!r} has no derivative rule; the "
-                           "Frobenius norm (ord=None or 'fro') has, and vector norms "
-                           "along one `axis` for every ord.")
+                           "Frobenius norm (ord=None or 'fro'), the nuclear norm ('nuc') and "
+                           "the spectral norms (2, -2) have, and vector norms along one "
+                           "`axis` for every ord.")
+
+
+# the matrix norms through singular values: their `how`, which is `which` of
+# runtime_matrices.matrix_norm_gradient
+SINGULAR = {"nuc": "nuc", 2: "max_singular", -2: "min_singular"}
 
 
 def _norm_kind(arg_kinds, consts):
@@ -147,6 +154,10 @@ def _norm_partial(site, plan):
     than the 2-norm. Zero where x is all zero."""
     if plan.how == "one":
         return site.fill("np.sign(a)")
+    if plan.how in SINGULAR.values():
+        which = const(plan.how.partition("_")[0])
+        args = (site.args[0], which) + (() if plan.axis is None else (literal(plan.axis),))
+        return site.helper(matrix_norm_gradient, *args)
     if plan.how == "p":
         return site.fill("np.sign(a) * (np.abs(a) / s) ** q",
                          s=_expanded(site, plan, _safe(site, site.out)), q=const(plan.p - 1))
@@ -194,6 +205,9 @@ register(Custom(
     doc="vector norms along `axis` or of a vector: ord None/2 `x / norm`; 1 `sign(x)` (0 at "
         "zero elements); inf/-inf `sign(x)` at the first element of largest/smallest |x|, 0 "
         "elsewhere; p > 1; 0 (a count) derivative 0. The Frobenius norm of matrices (`axis` "
-        "a pair, or none); `keepdims`. A zero vector's norm has gradient 0, never NaN. Other "
-        "matrix norms (nuclear, spectral, induced) are an error"),
+        "a pair, or none), and through singular values (stacked too): nuclear ('nuc') `U "
+        "V^T` over the positive singular values, spectral (2, -2) `u v^T` of the largest "
+        "(smallest) one, where tied singular values give the pair NumPy's SVD returns; "
+        "`keepdims`. A zero vector's or matrix's norm has gradient 0, never NaN. The induced "
+        "norms (ord 1, -1, inf, -inf of matrices) are an error"),
     np.linalg.norm)

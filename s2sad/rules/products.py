@@ -6,6 +6,7 @@ generated; when a rank is unknown (no example arguments), the run-time helpers
 """
 import dataclasses
 import operator
+import string
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from .base import TABLE, Add, Custom, bilinear, rank, register, total
+from .einsum import Subscripts, _einsum_call, _einsum_operand_adjoint
 from .elementwise import MULTIPLY
 
 
@@ -91,19 +93,61 @@ register(Custom("@", _product_kind, _product_adjoint, _product_tangent, (0, 1),
          operator.matmul, np.matmul)
 
 
+def _stacked_dot(arg_kinds):
+    """For `np.dot` of a matrix (or more) with an array of rank above 2, which sums over
+    a's last axis and b's second to last and keeps every other axis of both (no
+    broadcasting, unlike `@`), the einsum it is: None for other ranks, which `@` pairs
+    alike."""
+    a, b = arg_kinds
+    if not (a.is_array and b.is_array and a.ndim is not None and b.ndim is not None
+            and a.ndim >= 2 and b.ndim > 2):
+        return None
+    left = string.ascii_lowercase[:a.ndim - 1]
+    right = string.ascii_lowercase[a.ndim - 1:a.ndim + b.ndim - 3]
+    return Subscripts((left + "z", right + "zy"), left + right + "y")
+
+
 def _dot_kind(arg_kinds, consts):
     a, b = arg_kinds
-    if a.is_array and b.is_array and (a.ndim or 0) >= 2 and (b.ndim or 0) > 2:
-        raise UnsupportedError("`np.dot` of a matrix with an array of rank above 2 pairs their "
-                               "axes differently from `@` and has no derivative rule; use "
-                               "`@` (np.matmul), which pairs the last two axes and "
-                               "broadcasts the others.")
+    if a.is_array and b.is_array and (a.ndim is None or b.ndim is None) and \
+            max(a.ndim or 0, b.ndim or 0) > 2:
+        raise UnsupportedError("`np.dot` of arrays of rank above 2 needs their ranks; call "
+                               "with example arguments (or annotate the arrays).")
+    spec = _stacked_dot(arg_kinds)
+    if spec is not None:
+        return K.array(len(spec.out))
     return _product_kind(arg_kinds, consts)
 
 
-register(Custom("np.dot", _dot_kind, _product_adjoint,
-                lambda site: _product_tangent(site, dot=True), (0, 1),
-                doc="like `@`; a matrix with an array of rank above 2 is an error"), np.dot)
+def _dot_adjoint(site):
+    spec = _stacked_dot(site.kinds)
+    if spec is None:
+        return _product_adjoint(site)
+    return {k: Add(_einsum_operand_adjoint(site, spec, [0, 1], k)) for k in (0, 1)
+            if site.active[k]}
+
+
+def _dot_tangent(site):
+    spec = _stacked_dot(site.kinds)
+    if spec is None:
+        return _product_tangent(site, dot=True)
+    terms = []
+    for k in (0, 1):
+        if site.dots[k] is None:
+            continue
+        args = list(site.args)
+        args[k] = site.dots[k]
+        labels, out = list(spec.terms), spec.out
+        if site.vector:
+            labels[k], out = "Z" + labels[k], "Z" + out
+        terms.append(_einsum_call(site, spec, labels, out, args))
+    return total(terms)
+
+
+register(Custom("np.dot", _dot_kind, _dot_adjoint, _dot_tangent, (0, 1),
+                doc="like `@`; of a matrix (or more) with an array of rank above 2, the sum "
+                    "over a's last axis and b's second to last, every other axis kept: its "
+                    "adjoints and tangent are einsums"), np.dot)
 
 # `x.dot(y)` is `np.dot(x, y)`
 register(dataclasses.replace(TABLE[np.dot], name=".dot()",

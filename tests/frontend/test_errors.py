@@ -13,6 +13,7 @@ import functools
 import inspect
 import math
 import os
+import random
 import re
 import statistics
 import sys
@@ -139,6 +140,10 @@ CONSTRUCTS = [
     (bad.bad_list_pop, UnsupportedError, r"list method `xs\.pop\(\)`.*only grow"),
     (bad.bad_list_insert, UnsupportedError, r"list method `xs\.insert\(\)`"),
     (bad.bad_list_sort, UnsupportedError, r"list method `xs\.sort\(\)`.*argsort"),
+    (bad.bad_array_sort, UnsupportedError, r"sorting `y` in place \(`y\.sort\(\)`\).*"
+     r"`y = np\.sort\(y\)`"),
+    (bad.bad_array_partition, UnsupportedError, r"partitioning an array in place.*"
+     r"`x = np\.partition\(x, k\)`"),
     (bad.bad_append_to_argument, UnsupportedError, r"appending to `xs`, an argument"),
     (bad.bad_append_to_shared_list, UnsupportedError,
      r"appending to `ys`, a list another name also holds"),
@@ -285,7 +290,6 @@ def written_at(fn):
 BUILTINS = [
     ("np.sum(reversed(x))", r"`reversed\(\.\.\.\)` makes an iterator.*`x\[::-1\]`"),
     ("np.sum(sorted(x))", r"`sorted\(\.\.\.\)` makes a list.*`x\[np\.argsort\(x\)\]`"),
-    ("np.sum(np.sort(x))", r"`np\.sort\(\.\.\.\)`.*`x\[np\.argsort\(x\)\]`"),
     ("np.sum(list(x))", r"`list\(\.\.\.\)` makes a Python list.*`np\.array\(\[a, b\]\)`"),
     ("np.sum(tuple(x))", r"`tuple\(\.\.\.\)` makes a tuple.*`np\.stack\(\[a, b\]\)`"),
     ("np.sum(set(x))", r"`set\(\.\.\.\)`.*NumPy array"),
@@ -305,7 +309,7 @@ BUILTINS = [
     ("np.sum(np.float64(x))", r"`np\.float64\(\.\.\.\)`.*`float\(x\)`.*`x\.astype"),
     ("np.sum(np.ndarray(3) * x)", r"`np\.ndarray\(\.\.\.\)` creates an object of class "
                                   r"`ndarray`"),
-    ("np.sum(x.sort())", r"method `\.sort\(\)`.*`x\[np\.argsort\(x\)\]`"),
+    ("np.sum(x.sort())", r"method `\.sort\(\)` \(in place.*`x = np\.sort\(x\)`"),
     ("np.sum(x.clip(0.0, 1.0))", r"method `\.clip\(\)`.*Use `np\.clip\(x, \.\.\.\)` instead"),
     ("np.sum(x.imag)", r"array attribute `x\.imag`.*use `np\.imag\(x\)` instead"),
     ("np.sum(x.flat)", r"array attribute `x\.flat`.*docs/functions\.md"),
@@ -453,10 +457,10 @@ def test_method_of_module_level_array(gen):
 
 def test_method_of_module_level_object(gen):
     fn = gen("x", "np.sum(x) * rng.random()")
-    fn.__globals__["rng"] = np.random.default_rng(0)
+    fn.__globals__["rng"] = random.Random(0)  # (NumPy's generators have rules)
     exc = raised_by(lambda: s2sad.grad(fn)(np.ones(3)))
     assert_s2sad_error(exc, UnsupportedError)
-    assert "`rng.random` is a method of an object of type `Generator`" in str(exc)
+    assert "`rng.random` is a method of an object of type `Random`" in str(exc)
     assert "compute `rng.random(...)` outside the differentiated function" in str(exc)
     assert_readable(str(exc))
 
