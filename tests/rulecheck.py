@@ -55,7 +55,7 @@ def describe(prim):
 
 def call_text(prim, nargs):
     """Python source calling `prim` on the parameters a, b, ..."""
-    names = "abcd"[:nargs]
+    names = "abcde"[:nargs]
     if prim in OPERATORS:
         return OPERATORS[prim].format(*names)
     key = describe(prim)

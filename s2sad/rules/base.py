@@ -28,7 +28,8 @@ BY_TYPE = {}
 # rule modules for an optional library (library -> modules of s2sad.rules), loaded once
 # the program has imported that library: importing SciPy with s2sad would triple the
 # time `import s2sad` takes, and a function can only call what its module imported
-OPTIONAL = {"scipy.special": ("special", "special_reductions")}
+OPTIONAL = {"scipy.special": ("special", "special_reductions"),
+            "scipy.stats": ("distributions",)}
 
 
 def lookup(prim):

@@ -139,6 +139,9 @@ SHAPES = {
     2: [[(2, 3), (3,)], [(3, 1), (1, 3)], [None, (2, 3)], [(3,), None]],
     3: [[(2, 3), (3,), (2, 1)], [(3, 1), None, (1, 3)], [None, (2, 3), None],
         [(3,), (3,), (3,)]],
+    4: [[(2, 3), None, (3,), (2, 1)], [None, (2, 3), None, None], [(3,), (3,), (3,), (3,)]],
+    5: [[(2, 3), None, (3,), (2, 1), None], [None, None, None, (2, 3), (3,)],
+        [(3,), (3,), (3,), (3,), (3,)]],
 }
 
 
@@ -151,7 +154,7 @@ def test_elementwise_rule(prim, rule, gen):
     domains = DOMAINS[rule.name]
     rng = np.random.default_rng(sum(map(ord, rule.name)))
     for nargs in (len(domains),) + OTHER_ARITIES.get(rule.name, ()):
-        params = ", ".join("abcd"[:nargs])
+        params = ", ".join("abcde"[:nargs])
         fn = gen(params, call_text(prim, nargs))
         # every float argument, differentiable or not (a None partial must give 0)
         wrt = tuple(i for i, d in enumerate(domains[:nargs])
