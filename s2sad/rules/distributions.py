@@ -30,10 +30,10 @@ LOCATION = (("loc", 0.0), ("scale", 1.0))
 
 @dataclass(frozen=True)
 class Distribution(SciPy):
-    """A method of a distribution: `signature` names the parameters with their defaults,
-    `refused` the positions whose derivative has no closed form."""
+    """A method of a distribution: `signature` names the parameters with their defaults
+    (`parameters` their names), `refused` the positions whose derivative has no closed
+    form."""
     signature: tuple = ()
-    refused: tuple = ()
 
     def differentiable(self, position):
         return position < len(self.signature)
@@ -44,27 +44,15 @@ class Distribution(SciPy):
     def out_kind(self, arg_kinds, consts):
         required = sum(default is REQUIRED for _, default in self.signature)
         if not required <= len(arg_kinds) <= len(self.signature):
-            names = ", ".join(name for name, _ in self.signature)
-            raise UnsupportedError(f"`{self.name}` takes {names}; pass at least the first "
-                                   f"{required}.")
+            raise UnsupportedError(f"`{self.name}` takes {', '.join(self.parameters)}; pass "
+                                   f"at least the first {required}.")
         return K.broadcast(arg_kinds)
 
     def adjoint(self, site):
-        self.check(site.active)
         return super().adjoint(self.padded(site))
 
     def tangent(self, site):
-        self.check([dot is not None for dot in site.dots])
         return super().tangent(self.padded(site))
-
-    def check(self, differentiated):
-        for position in self.refused:
-            if position < len(differentiated) and differentiated[position]:
-                parameter = self.signature[position][0]
-                raise UnsupportedError(
-                    f"the derivative of `{self.name}` in `{parameter}` is not supported: it "
-                    f"has no closed form; compute `{parameter}` from values that do not "
-                    "depend on the differentiated input, or differentiate the logpdf.")
 
     def padded(self, site):
         """The site with the parameters left out as their defaults, which the partials
@@ -106,7 +94,8 @@ def rows(name, parameters, logpdf, refused=()):
         doc = DOCS[name] + (f"; the derivative in {', '.join(parameters)} is refused (no "
                             "closed form)" if no_closed_form else "")
         register(Distribution(f"scipy.stats.{name}.{method}", partials, doc=doc,
-                              signature=signature, refused=no_closed_form),
+                              signature=signature, refused=no_closed_form,
+                              parameters=tuple(p for p, _ in signature)),
                  getattr(distribution, method))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import scipy.special
 
+from ..errors import UnsupportedError
 from ..syntax.simplify import number
 from ..syntax.template import placeholders
 from .base import register
@@ -28,13 +29,33 @@ from .partials import Guarded, ratio, xlogy
 class SciPy(Checked):
     """An elementwise row whose partials may read the modules `special` (scipy.special)
     and `stats` (scipy.stats), bound in the generated code only where a partial calls
-    them."""
+    them. `refused` holds the positions whose derivative has no closed form, named by
+    `parameters`: differentiating one is an error naming it (never a zero)."""
+    refused: tuple = ()
+    parameters: tuple = ()
+
+    def differentiable(self, position):
+        return position in self.refused or super().differentiable(position)
+
+    def constant(self, position, arg_kinds):
+        return position not in self.refused and super().constant(position, arg_kinds)
 
     def adjoint(self, site):
+        self.check(site.active)
         return super().adjoint(with_scipy(site, self.partials_at(site)))
 
     def tangent(self, site):
+        self.check([dot is not None for dot in site.dots])
         return super().tangent(with_scipy(site, self.partials_at(site)))
+
+    def check(self, differentiated):
+        for position in self.refused:
+            if position < len(differentiated) and differentiated[position]:
+                parameter = self.parameters[position]
+                raise UnsupportedError(
+                    f"the derivative of `{self.name}` in `{parameter}` is not supported: it "
+                    f"has no closed form; compute `{parameter}` from values that do not "
+                    "depend on the differentiated input.")
 
 
 def with_scipy(site, partials):
@@ -64,9 +85,10 @@ class Polygamma(SciPy):
         return self.partials
 
 
-def row(name, *partials, cls=SciPy, doc=""):
+def row(name, *partials, cls=SciPy, doc="", refused=(), parameters=()):
     """Register `scipy.special.<name>` with its partials."""
-    register(cls(f"scipy.special.{name}", partials, doc=doc), getattr(scipy.special, name))
+    register(cls(f"scipy.special.{name}", partials, doc=doc, refused=refused,
+                 parameters=parameters), getattr(scipy.special, name))
 
 
 TWO_OVER_ROOT_PI = "1.1283791670955126"
@@ -101,5 +123,13 @@ row("i0e", "special.i1e(a) - lib.copysign(out, a)",
     doc="exp(-abs(a)) i0(a) has a kink at 0: " + KINK)
 row("i1e", "0.5 * (special.i0e(a) + special.ive(2, a)) - lib.fabs(out)",
     doc="smooth at 0 (i1(0) = 0)")
+ORDER = "the derivative in the order v has no closed form: refused"
+row("iv", None, "0.5 * (special.iv(a - 1, b) + special.iv(a + 1, b))", refused=(0,),
+    parameters=("v", "x"), doc=ORDER)
+row("ive", None, "0.5 * (special.ive(a - 1, b) + special.ive(a + 1, b)) - "
+    "lib.copysign(out, b)", refused=(0,), parameters=("v", "x"),
+    doc=ORDER + "; exp(-abs(x)) iv(v, x) has a kink at x = 0 (v = 0): " + KINK)
+row("zeta", None, "-a * special.zeta(a + 1, b)", refused=(0,), parameters=("x", "q"),
+    doc="the Hurwitz zeta function in q; its derivative in x has no closed form: refused")
 row("expm1", "out + 1")
 row("log1p", "1 / (1 + a)")

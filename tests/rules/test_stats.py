@@ -206,3 +206,20 @@ def test_likelihood_fit(nll, start, data):
     assert fit.success
     assert np.max(np.abs(gradient(fit.x, data))) < 1e-4
     assert len(seen) >= 4
+
+
+def cdf_terms(theta, x):
+    return np.sum(norm.logcdf(x, theta[0], np.exp(theta[1])) + gamma.cdf(x + 3.0, 2.0, theta[0]))
+
+
+@pytest.mark.parametrize("fn, theta", [(student_t_nll, np.array([0.1, 0.2, 1.0])),
+                                       (cdf_terms, np.array([0.1, 0.2]))],
+                         ids=["student_t", "cdf_terms"])
+def test_hessian(fn, theta):
+    """The partials call the distributions' own methods and special functions that have
+    rows, so the derivative is differentiated again: the Hessian against central
+    differences of the gradient."""
+    gradient = s2sad.grad(fn)
+    columns = [numeric_grad(lambda v: float(gradient(v, DATA[:8]) @ e), (theta,))
+               for e in np.eye(theta.size)]
+    assert_close(s2sad.hessian(fn)(theta, DATA[:8]), np.array(columns), rtol=1e-5, atol=1e-6)
