@@ -107,16 +107,16 @@ row("ndtri", "2.5066282746310002 * lib.exp(0.5 * out * out)", doc="infinite at a
 row("gamma", "out * special.digamma(a)", doc="undefined at the poles 0, -1, -2, ...")
 row("gammaln", "special.digamma(a)", doc="log |gamma(a)|; undefined at the poles")
 row("digamma", "special.zeta(2, a)", doc="the trigamma function; undefined at the poles")
-row("polygamma", None, "special.polygamma(a + 1, b)", cls=Polygamma,
+row("polygamma", None, "special.polygamma(a + 1, b)", cls=Polygamma, parameters=("n", "x"),
     doc="the order `n` is an integer: no derivative in it; undefined at the poles")
 row("beta", "out * (special.digamma(a) - special.digamma(a + b))",
     "out * (special.digamma(b) - special.digamma(a + b))")
 row("betaln", "special.digamma(a) - special.digamma(a + b)",
     "special.digamma(b) - special.digamma(a + b)", doc="log |beta(a, b)|")
-row("xlogy", xlogy("1", "b"), ratio("a", "b"),
-    doc="a * log(b), 0 where a == 0; the partial in b is guarded there: " + guarded("at b = 0"))
-row("xlog1py", "lib.log1p(b)", ratio("a", "1 + b"),
-    doc="a * log1p(b), 0 where a == 0; the partial in b is guarded there")
+row("xlogy", xlogy("1", "b"), ratio("a", "b"), parameters=("x", "y"),
+    doc="x * log(y), 0 where x == 0; the partial in y is guarded there: " + guarded("at y = 0"))
+row("xlog1py", "lib.log1p(b)", ratio("a", "1 + b"), parameters=("x", "y"),
+    doc="x * log1p(y), 0 where x == 0; the partial in y is guarded there")
 row("i0", "special.i1(a)")
 row("i1", "0.5 * (special.i0(a) + special.iv(2, a))", doc="(i0 + iv(2, a)) / 2: 1/2 at 0")
 row("i0e", "special.i1e(a) - lib.copysign(out, a)",
