@@ -63,13 +63,19 @@ def _weights(site):
 
 def _logsumexp_adjoint(site):
     weighted = _weighted(site.args, site.consts)
+    _, kind = _operand(site)
     shares = site.fill("g * w", g=expand(site, site.g), w=_weights(site))
+
+    def summed_back(value, position):
+        """`value`, of the broadcast operand's shape, summed to argument `position`'s."""
+        if K.same_shape(site.kinds[position], kind):
+            return value
+        return site.fill("unbroadcast(v, x)", v=value, x=site.template(position))
     found = {}
     if site.active[0]:
-        value = site.fill("v * c", v=shares) if weighted else shares
-        found[0] = Add(site.fill("unbroadcast(v, a)", v=value) if weighted else value)
+        found[0] = Add(summed_back(site.fill("v * c", v=shares) if weighted else shares, 0))
     if weighted and site.active[2]:
-        found[2] = Add(site.fill("unbroadcast(v, c)", v=shares))
+        found[2] = Add(summed_back(shares, 2))
     return found
 
 
