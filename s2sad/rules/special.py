@@ -10,7 +10,9 @@ Where SciPy computes in float32 the derivatives do too.
 Points where a row is not differentiable are stated in its doc line: `i0e` has a kink at
 0 (exp(-|x|)), taking the side of the zero's sign like `abs`; `erfinv`, `erfcinv`,
 `logit` and `ndtri` have infinite derivatives at the ends of their domains, `xlogy` and
-`xlog1py` are guarded like s2sad's own `xlogy` (0 in y where x is 0).
+`xlog1py` are guarded like s2sad's own `xlogy` (0 in y where x is 0). The derivatives of
+`iv`, `ive` and `zeta` in their order have no closed form: differentiating in it is an
+error naming the parameter (`SciPy.refused`), never a zero.
 """
 import ast
 import importlib
@@ -169,7 +171,7 @@ ORDER = "the derivative in the order v has no closed form: refused"
 row("iv", None, "0.5 * (special.iv(a - 1, b) + special.iv(a + 1, b))", refused=(0,),
     parameters=("v", "x"), doc=ORDER)
 row("ive", None, "0.5 * (special.ive(a - 1, b) + special.ive(a + 1, b)) - "
-    "lib.copysign(out, b)", refused=(0,), parameters=("v", "x"),
+    "lib.copysign(1.0, b) * out", refused=(0,), parameters=("v", "x"),
     doc=ORDER + "; exp(-abs(x)) iv(v, x) has a kink at x = 0 (v = 0): " + KINK)
 row("zeta", None, "-a * special.zeta(a + 1, b)", refused=(0,), parameters=("x", "q"),
     doc="the Hurwitz zeta function in q; its derivative in x has no closed form: refused")
