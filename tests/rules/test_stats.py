@@ -240,3 +240,13 @@ def test_every_access_of_a_method_finds_its_row():
     assert rules.lookup(scipy.stats.norm.pdf) is rules.lookup(norm.pdf) is not None
     assert rules.lookup(scipy.stats.t.pdf) is not rules.lookup(norm.pdf)
     assert rules.lookup(scipy.stats.norm.sf) is None
+
+
+def too_few(x):
+    return np.sum(t.pdf(x))
+
+
+def test_too_few_arguments():
+    with pytest.raises(s2sad.UnsupportedError, match=r"test_stats\.py:\d+: `scipy\.stats\.t\."
+                       r"pdf` takes x, df, loc, scale; pass at least the first 2"):
+        s2sad.grad(too_few)(X)
