@@ -208,8 +208,8 @@ def check_single_precision(fn, args, wrt, rule):
     _, tangent = namespace[f"{fn.__name__}_tangent"](*args, *tangents)
     # Python floats are weak: they take the arrays' dtype, as in NumPy 2
     want = np.float64 if rule.name in FLOAT64 else np.result_type(*(args[p] for p in wrt))
-    # or the value's: SciPy's ufuncs compute a Python float with a float32 array in float64
-    # (so do the SciPy calls in their partials), and polygamma computes in float64
+    # or the value's, for SciPy's rows: before SciPy 1.18 its ufuncs compute a Python float
+    # with a float32 array in float64, and polygamma and the distributions always do
     wanted = {np.dtype(want), np.result_type(value)} if rule.name.startswith("scipy.") \
         else {np.dtype(want)}
     if type(tangent) is not float:  # (a scalar argument's tangent alone)
