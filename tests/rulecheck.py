@@ -12,9 +12,12 @@ import itertools
 import math
 import operator
 import sys
+import types
 
 import numpy as np
 import scipy.linalg
+import scipy.special
+import scipy.stats
 import s2sad
 from s2sad import ir, runtime
 from util import assert_close, numeric_grad, numeric_jvp, numeric_vjp, random_tangents
@@ -40,11 +43,13 @@ def describe(prim):
         return f"{describe(prim.prim)}[{prim.index}]"
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
+    if isinstance(prim, types.MethodType) and isinstance(prim.__self__, scipy.stats.rv_continuous):
+        return f"scipy.stats.{prim.__self__.name}.{prim.__name__}"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
                            ("math.", math), ("np.linalg.", np.linalg),
                            ("np.random.", np.random), ("np.", np),
-                           ("scipy.linalg.", scipy.linalg),
-                           ("runtime.", runtime)):
+                           ("scipy.linalg.", scipy.linalg), ("runtime.", runtime),
+                           ("scipy.special.", scipy.special)):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
             return prefix + name
@@ -53,14 +58,14 @@ def describe(prim):
 
 def call_text(prim, nargs):
     """Python source calling `prim` on the parameters a, b, ..."""
-    names = "abcd"[:nargs]
+    names = "abcde"[:nargs]
     if prim in OPERATORS:
         return OPERATORS[prim].format(*names)
     key = describe(prim)
     module, _, name = key.partition(".")
     if module == "builtins":
         return f"{name}({', '.join(names)})"
-    if module in ("math", "np", "runtime"):
+    if module in ("math", "np", "runtime", "scipy"):
         return f"{key}({', '.join(names)})"
     raise AssertionError(f"no way to write {key} in source: extend call_text")
 
@@ -72,9 +77,10 @@ def make_function(tmp_path, params, body):
     """Import `def f(params): return body` from a fresh module file and return `f`."""
     name = f"s2sad_rule_case_{next(_serial)}"
     path = tmp_path / f"{name}.py"
+    scipy_modules = ("import scipy.linalg\nimport scipy.special\nimport scipy.stats\n"
+                     if "scipy." in body else "")
     path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n"
-                    "import scipy.linalg\n"
-                    "from s2sad import runtime\n\n\n"
+                    f"{scipy_modules}from s2sad import runtime\n\n\n"
                     f"def f({params}):\n    return {body}\n")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

@@ -14,12 +14,8 @@ from . import contractions, einsum, norms, inverses, decompositions  # noqa: F40
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import nanreductions, sorting, signals, randoms, powers, averages, quantiles  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
-try:  # SciPy is optional
-    import scipy.linalg  # noqa: F401
-except ImportError:
-    pass
-else:
-    from . import scipy_linalg  # noqa: F401
+# SciPy's rows (special.py, special_reductions.py, distributions.py, scipy_linalg.py) are
+# loaded once the program imports SciPy: base.OPTIONAL
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 
