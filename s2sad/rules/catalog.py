@@ -10,6 +10,7 @@ import ast
 import builtins
 import math
 import operator
+import sys
 
 import numpy as np
 
@@ -28,11 +29,6 @@ _OPERATORS = {
 _MODULES = (("math", math), ("np.linalg", np.linalg), ("np.random", np.random), ("np", np),
             ("builtins", builtins),
             ("s2sad.runtime", runtime))
-try:
-    import scipy.linalg
-    _MODULES += (("scipy.linalg", scipy.linalg),)
-except ImportError:
-    pass
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
             "SciPy linear algebra", "Array methods and attributes", "SciPy special functions",
             "SciPy distributions", "s2sad's run-time helpers")
@@ -86,7 +82,9 @@ def spelling(prim, rule=None):
     if isinstance(prim, ir.Part):
         return f"{spelling(prim.prim)}[{prim.index}]"
     name = getattr(prim, "__name__", None)
-    for label, module in _MODULES:
+    # scipy.linalg once the program has imported it (its rows are loaded then)
+    linalg = sys.modules.get("scipy.linalg")
+    for label, module in _MODULES + ((("scipy.linalg", linalg),) if linalg else ()):
         if name and getattr(module, name, None) is prim:
             call = f"{name}({arguments})"
             return call if label == "builtins" else f"{label}.{call}"
