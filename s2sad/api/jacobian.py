@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UnsupportedError, UsageError, shown
+from ..errors import ArgumentError, UnsupportedError, UsageError, shown
 from ..ir import kinds as K
 from ..ir import trees
 from . import structured
@@ -44,6 +44,11 @@ class _Jacobian(DerivedFunction):
         names = list(self._signature.parameters)
         for p in self._positions:
             K.check_differentiable(values[p], names[p], self._where)
+            if K.is_complex(values[p]):
+                raise ArgumentError(
+                    f"argument '{names[p]}' is complex; jacobian takes real arguments: "
+                    "pass the real and imaginary parts as real arrays, or use s2sad.vjp "
+                    "and s2sad.jvp", *self._where)
         inputs = [values[p] for p in self._positions]
         mode = self._mode
         if mode == "auto":

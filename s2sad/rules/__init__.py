@@ -13,11 +13,13 @@ from . import reshapes, transposes, flips, triangles, constructors, joins  # noq
 from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
-from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
+from . import complexes  # noqa: F401
+from .base import (TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup,
+                   result_kind, takes_complex)
 from .partials import Elementwise
 
 __all__ = ["TABLE", "Add", "Custom", "Elementwise", "NonDifferentiable", "Rule", "Scatter",
-           "Site", "lookup", "may_view"]
+           "Site", "lookup", "may_view", "result_kind", "takes_complex"]
 
 # primitives whose result may be a NumPy view of their first argument (`x = y` included)
 VIEWS = frozenset({

@@ -9,6 +9,7 @@ derivative at all; `Custom` rules write their own adjoint and tangent.
 from dataclasses import dataclass, field
 
 import gast
+import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
@@ -19,6 +20,9 @@ TABLE = {}
 # rules for every primitive of a type (a generated derivative's stack), outside the table
 # of functions users call
 BY_TYPE = {}
+# primitives whose rules are exact for complex operands (rules/complexes.py); any other
+# meeting a complex value that depends on the input is refused (analysis/soundness.py)
+COMPLEX = set()
 
 
 def lookup(prim):
@@ -28,6 +32,25 @@ def lookup(prim):
     except TypeError:
         found = None
     return found if found is not None else BY_TYPE.get(type(prim))
+
+
+def takes_complex(prim):
+    """Whether the rule of `prim` is exact for complex operands."""
+    try:
+        return prim in COMPLEX
+    except TypeError:
+        return False
+
+
+def result_kind(rule, arg_kinds, consts):
+    """The kind of a rule's result, with its `complex` flag: a constant `dtype=` (`np.zeros(n,
+    complex)`, `x.astype(complex)`) says, else the rule."""
+    try:
+        flag = np.dtype(consts["dtype"]).kind == "c" if consts.get("dtype") is not None \
+            else rule.complex_result(arg_kinds)
+    except (TypeError, ValueError):
+        flag = rule.complex_result(arg_kinds)
+    return K.complex_if(rule.out_kind(arg_kinds, consts), flag)
 
 
 def register(rule, *prims):
@@ -193,6 +216,11 @@ class Rule:
 
     def out_kind(self, arg_kinds, consts):
         return K.broadcast(arg_kinds)
+
+    def complex_result(self, arg_kinds):
+        """Whether the result is complex: where an operand is, unless the rule says."""
+        return any(kind.complex or kind.tag == "list" and kind.item is not None
+                   and kind.item.complex for kind in arg_kinds)
 
     def adjoint(self, site):
         raise NotImplementedError
