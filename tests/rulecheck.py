@@ -40,7 +40,8 @@ def describe(prim):
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
-                           ("math.", math), ("np.linalg.", np.linalg), ("np.", np),
+                           ("math.", math), ("np.linalg.", np.linalg), ("np.fft.", np.fft),
+                           ("np.", np),
                            ("runtime.", runtime)):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:

@@ -24,10 +24,11 @@ _OPERATORS = {
     operator.gt: "a > b", operator.ge: "a >= b", operator.eq: "a == b",
     operator.ne: "a != b", operator.getitem: "x[index]",
 }
-_MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins),
-            ("s2sad.runtime", runtime))
+_MODULES = (("math", math), ("np.linalg", np.linalg), ("np.fft", np.fft), ("np", np),
+            ("builtins", builtins), ("s2sad.runtime", runtime))
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
-            "Array methods and attributes", "s2sad's run-time helpers")
+            "NumPy Fourier transforms", "Array methods and attributes",
+            "s2sad's run-time helpers")
 
 HEADER = """\
 # Supported functions
@@ -83,6 +84,8 @@ def section(prim):
         return "s2sad's run-time helpers"
     if text.startswith("np.linalg."):
         return "NumPy linear algebra"
+    if text.startswith("np.fft."):
+        return "NumPy Fourier transforms"
     if text.startswith("np."):
         return "NumPy"
     if text.startswith("math."):

@@ -27,9 +27,7 @@ def squared_np_abs(z):
 
 
 def power_spectrum(x):
-    k = np.arange(x.shape[0])
-    dft = np.exp(-2j * np.pi * np.outer(k, k) / x.shape[0])
-    return np.sum(np.abs(dft @ x) ** 2)
+    return np.sum(np.abs(np.fft.fft(x)) ** 2)
 
 
 def test_the_gradient_of_the_squared_modulus_is_twice_the_conjugate():
@@ -44,7 +42,7 @@ def test_the_power_spectrum_of_a_real_signal_has_a_real_gradient():
     x = RNG.normal(size=8)
     got = s2sad.grad(power_spectrum)(x)
     assert got.dtype == np.float64
-    _close(got, 2 * len(x) * x)  # Parseval: sum |dft(x)|² = n sum x²
+    _close(got, 2 * len(x) * x)  # Parseval: sum |fft(x)|² = n sum x²
     check_both_modes(power_spectrum, (x,))
 
 
@@ -222,7 +220,7 @@ def test_vector_mode_tangents_of_complex_values():
     assert_close(forward, reverse, rtol=1e-10, atol=1e-12)
 
     def spectrum(x):
-        return np.abs(np.cumsum(x * (1.0 + 0.5j))) ** 2
+        return np.abs(np.fft.fft(x * (1.0 + 0.5j))) ** 2
     forward = s2sad.jacobian(spectrum, mode="forward")(x)
     reverse = s2sad.jacobian(spectrum, mode="reverse")(x)
     assert_close(forward, reverse, rtol=1e-10, atol=1e-12)
@@ -258,6 +256,18 @@ def ordered(z):
     return np.sum(np.where(z > 0, z, 0.0).imag)  # HERE
 
 
+def rfft_of_complex(z):
+    return np.sum(np.abs(np.fft.rfft(z)))  # HERE
+
+
+def repeated_axes(z):
+    return np.sum(np.abs(np.fft.fftn(z, axes=(0, 0))))  # HERE
+
+
+def computed_length(z, n):
+    return np.sum(np.abs(np.fft.fft(z, n=n)))  # HERE
+
+
 def marked(f):
     lines, first = inspect.getsourcelines(f)
     return first + next(i for i, line in enumerate(lines) if "# HERE" in line)
@@ -277,6 +287,17 @@ def test_a_rule_not_declared_exact_for_complex_values_is_refused(f, name):
         assert message.startswith(f"{__file__}:{marked(f)}:"), message
         assert f"`{name}` is not supported for complex values" in message
         assert "np.real(z)" in message
+
+
+@pytest.mark.parametrize("f, args, words", [
+    (rfft_of_complex, (crand(4),), "use `np.fft.fft` for complex values"),
+    (repeated_axes, (crand(3, 3),), "axis listed twice"),
+    (computed_length, (crand(4), 6), "a computed `n=`"),
+])
+def test_what_the_fft_rules_refuse(f, args, words):
+    with pytest.raises(UnsupportedError, match=words) as caught:
+        s2sad.grad(f)(*args)
+    assert str(caught.value).startswith(f"{__file__}:{marked(f)}:")
 
 
 def test_grad_and_jacobian_of_a_complex_result_are_refused():

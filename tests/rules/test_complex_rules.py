@@ -1,13 +1,15 @@
 """Every rule declared exact for complex operands (rules/complexes.py, `COMPLEX`) checked
-on complex values, in both modes, vector mode and complex64 (cases_complex.CALLS): a
-rule added to the declaration without a case fails here."""
+on complex values, in both modes, vector mode and complex64 (cases_complex.CALLS,
+cases_fft.CALLS): a rule added to the declaration without a case fails here."""
 import pytest
 
-from cases_complex import CALLS
+from cases_complex import CALLS as COMPLEX_CALLS
+from cases_fft import CALLS as FFT_CALLS
 from complexcheck import check_complex
 from rulecheck import describe
 from s2sad.rules.base import COMPLEX
 
+CALLS = {**COMPLEX_CALLS, **FFT_CALLS}
 KEYS = sorted(describe(prim) for prim in COMPLEX)
 
 
