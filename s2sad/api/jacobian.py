@@ -39,16 +39,17 @@ class _Jacobian(DerivedFunction):
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
-        if structured.has_containers(values) or self._returns_container(values):
-            return self._structured_jacobian(values)
         names = list(self._signature.parameters)
         for p in self._positions:
-            K.check_differentiable(values[p], names[p], self._where)
-            if K.is_complex(values[p]):
+            if p < len(values) and K.is_complex(values[p]):
                 raise ArgumentError(
-                    f"argument '{names[p]}' is complex; jacobian takes real arguments: "
-                    "pass the real and imaginary parts as real arrays, or use s2sad.vjp "
-                    "and s2sad.jvp", *self._where)
+                    f"argument '{names[p]}' is complex; jacobian and hessian take real "
+                    "arguments: pass the real and imaginary parts as real arrays, or use "
+                    "s2sad.vjp, s2sad.jvp and s2sad.hvp", *self._where)
+        if structured.has_containers(values) or self._returns_container(values):
+            return self._structured_jacobian(values)
+        for p in self._positions:
+            K.check_differentiable(values[p], names[p], self._where)
         inputs = [values[p] for p in self._positions]
         mode = self._mode
         if mode == "auto":

@@ -303,13 +303,16 @@ def test_what_the_fft_rules_refuse(f, args, words):
 def test_grad_and_jacobian_of_a_complex_result_are_refused():
     def h(z):
         return z * z
-    for call in (lambda: s2sad.grad(h)(1.0 + 1.0j), lambda: s2sad.jacobian(h)(1.0 + 1.0j),
+    def rotated(x):
+        return x * 1j
+    for call in (lambda: s2sad.grad(h)(1.0 + 1.0j), lambda: s2sad.jacobian(rotated)(1.0),
                  lambda: s2sad.value_and_grad(h)(1.0 + 1.0j)):
         with pytest.raises(UsageError, match=r"real result.*np\.real\(w\)") as caught:
             call()
         assert str(caught.value).startswith(f"{__file__}:")
-    with pytest.raises(ArgumentError, match="jacobian takes real arguments"):
-        s2sad.jacobian(squared_np_abs)(1.0 + 1.0j)
+    for derivative in (s2sad.jacobian, s2sad.hessian):
+        with pytest.raises(ArgumentError, match="jacobian and hessian take real arguments"):
+            derivative(squared_np_abs)(1.0 + 1.0j)
 
 
 def test_check_grads_says_how_to_check_a_complex_argument():
