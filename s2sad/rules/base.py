@@ -35,9 +35,10 @@ def lookup(prim):
 
 
 def takes_complex(prim):
-    """Whether the rule of `prim` is exact for complex operands."""
+    """Whether the rule of `prim` is exact for complex operands: a declared one, or a
+    generated derivative's stack, which only stores values."""
     try:
-        return prim in COMPLEX
+        return prim in COMPLEX or TABLE.get(prim) is None and type(prim) in BY_TYPE
     except TypeError:
         return False
 

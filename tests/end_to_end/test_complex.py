@@ -334,19 +334,20 @@ def rational_modulus(z):
     return np.sum(np.abs(np.sin(z) * z) ** 2 + np.real(z ** 3))
 
 
-@pytest.mark.parametrize("f, z", [
-    (squared_modulus, 0.3 + 0.4j),
-    (rational_modulus, np.array([0.3 + 0.5j, -0.7 + 0.2j])),
-    (holomorphic, np.array([0.3 + 0.5j, -0.7 + 0.2j])),
+@pytest.mark.parametrize("f, z, more", [
+    (squared_modulus, 0.3 + 0.4j, ()),
+    (rational_modulus, np.array([0.3 + 0.5j, -0.7 + 0.2j]), ()),
+    (holomorphic, np.array([0.3 + 0.5j, -0.7 + 0.2j]), ()),
+    (complex_state, 0.5 + 0.2j, (4,)),
 ])
-def test_second_derivatives_of_complex_code(f, z):
+def test_second_derivatives_of_complex_code(f, z, more):
     """hvp and the jvp of grad: the tangent of the gradient map z -> z_bar, against the
-    central difference of the gradient."""
+    central difference of the gradient (through a loop's stack too)."""
     v = direction(z)
     gradient = s2sad.grad(f)
-    want = (gradient(z + 1e-6 * v) - gradient(z - 1e-6 * v)) / 2e-6
-    _close(s2sad.hvp(f)(z, v), want)
-    _close(s2sad.jvp(gradient)(z, v)[1], want)
+    want = (gradient(z + 1e-6 * v, *more) - gradient(z - 1e-6 * v, *more)) / 2e-6
+    _close(s2sad.hvp(f)(z, *more, v), want)
+    _close(s2sad.jvp(gradient)(z, *more, v)[1], want)
 
 
 def ignores_z(x, z):
