@@ -59,7 +59,10 @@ class RealValued(Custom):
 
 
 def _same_kind(arg_kinds, consts):
-    return K.broadcast(arg_kinds[:1])
+    if len(arg_kinds) != 1:
+        raise UnsupportedError("this function is differentiated with one argument (for "
+                               "`np.angle`, in radians: no `deg`); pass the value alone.")
+    return K.broadcast(arg_kinds)
 
 
 def _real_adjoint(site):

@@ -118,8 +118,14 @@ def _node(value):
 
 
 def _check(site, spec):
-    for name in sorted(site.consts.get("computed", ())):
-        raise UnsupportedError(f"a computed `{name}=` of `{spec.name}`; pass a constant.")
+    """Lengths and norm must be constants; a computed one is missing from `consts` when
+    passed by position, and named in "computed" when passed by keyword."""
+    names = _SEVERAL if spec.several else _ONE
+    computed = sorted(site.consts.get("computed", ())) + [
+        name for name in names[1:len(site.args)] if name not in site.consts]
+    if computed:
+        raise UnsupportedError(f"a computed `{computed[0]}=` of `{spec.name}`; pass a "
+                               "constant.")
     if spec.family == "rfft" and site.kinds[0].complex:
         raise UnsupportedError(f"`{spec.name}` transforms real input; use "
                                f"`{spec.name.replace('rfft', 'fft')}` for complex values.")

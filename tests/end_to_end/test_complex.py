@@ -264,8 +264,16 @@ def repeated_axes(z):
     return np.sum(np.abs(np.fft.fftn(z, axes=(0, 0))))  # HERE
 
 
+def angle_in_degrees(z):
+    return np.sum(np.angle(z, True))  # HERE
+
+
 def computed_length(z, n):
     return np.sum(np.abs(np.fft.fft(z, n=n)))  # HERE
+
+
+def computed_norm(z, norm):
+    return np.sum(np.abs(np.fft.ifft(z, 6, -1, norm)))  # HERE
 
 
 def marked(f):
@@ -292,9 +300,11 @@ def test_a_rule_not_declared_exact_for_complex_values_is_refused(f, name):
 @pytest.mark.parametrize("f, args, words", [
     (rfft_of_complex, (crand(4),), "use `np.fft.fft` for complex values"),
     (repeated_axes, (crand(3, 3),), "axis listed twice"),
+    (angle_in_degrees, (crand(4),), "with one argument"),
     (computed_length, (crand(4), 6), "a computed `n=`"),
+    (computed_norm, (crand(4), "ortho"), "a computed `norm=`"),
 ])
-def test_what_the_fft_rules_refuse(f, args, words):
+def test_what_the_fft_and_angle_rules_refuse(f, args, words):
     with pytest.raises(UnsupportedError, match=words) as caught:
         s2sad.grad(f)(*args)
     assert str(caught.value).startswith(f"{__file__}:{marked(f)}:")
