@@ -137,7 +137,9 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
             builder = AdjointBuilder if mode in ("reverse", "gradient") else TangentBuilder
             try:
                 building = builder(fn, spec, top, pending.name, mode, derive, layouts)
-                building.float64 = float64
+                # in-place statements need float64 arrays, which complex values are not
+                building.float64 = float64 and not any(
+                    kind.complex for kind in spec.kinds.values() if kind is not None)
                 made = building.build()
             finally:
                 del _building[(fn, key)]

@@ -96,9 +96,11 @@ def written_last(g, index):
 def tangent_buffer(t, y, directions=None):
     """A new array of `y`'s shape (with `directions` in front, in vector mode) holding the
     tangent `t`, which may have fewer axes or share memory with another tangent: an
-    element write then updates only this one."""
+    element write then updates only this one. It is complex where `y` is, so a complex
+    element written later is kept whole."""
     shape = np.shape(y) if directions is None else (directions,) + np.shape(y)
-    return np.array(np.broadcast_to(t, shape))
+    return np.array(np.broadcast_to(t, shape),
+                    dtype=np.result_type(t, y) if np.iscomplexobj(y) else None)
 
 
 def _result(num, other):

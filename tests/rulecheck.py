@@ -47,7 +47,7 @@ def describe(prim):
         return f"scipy.stats.{prim.__self__.name}.{prim.__name__}"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
                            ("math.", math), ("np.linalg.", np.linalg),
-                           ("np.random.", np.random), ("np.", np),
+                           ("np.random.", np.random), ("np.fft.", np.fft), ("np.", np),
                            ("scipy.linalg.", scipy.linalg), ("runtime.", runtime),
                            ("scipy.special.", scipy.special)):
         name = getattr(prim, "__name__", None)

@@ -74,8 +74,8 @@ def _popped_kind(pop, kinds):
         return kinds[pop.like]
     element = ir.Op(ir.Var("_"), operator.getitem, (ir.Var(pop.like), pop.index))
     rule = rules.lookup(operator.getitem)
-    return rule.out_kind([kinds[pop.like], kind_of(pop.index, kinds)],
-                         consts(element, rule, kinds))
+    return rules.result_kind(rule, [kinds[pop.like], kind_of(pop.index, kinds)],
+                             consts(element, rule, kinds))
 
 
 def _waits(op, kinds):
@@ -105,7 +105,8 @@ def _op_kind(op, kinds, callee_kind):
                                "s2sad.defrule (docs/rules.md)")
     if not isinstance(rule, rules.NonDifferentiable):
         _check_no_tuple_of_numbers(op, kinds)
-    return rule.out_kind([kind_of(a, kinds) for a in op.args], consts(op, rule, kinds))
+    return rules.result_kind(rule, [kind_of(a, kinds) for a in op.args],
+                             consts(op, rule, kinds))
 
 
 def _check_no_tuple_of_numbers(op, kinds):

@@ -79,6 +79,15 @@ def _check_op(function, op, kinds, varied):
             f"`{_called(op)}`; " + _FOREIGN.get(meets[0].what, "s2sad differentiates plain "
                                                 "NumPy arrays only: use `np.asarray(...)`"),
             function.filename, op.line)
+    if (target in varied or any(_held(atom, varied) for atom in op.args)) and \
+            any(k is not None and k.complex for k in arg_kinds + [kinds.get(target)]) and \
+            not rules.takes_complex(op.prim):
+        raise _error(
+            f"`{_called(op)}` is not supported for complex values here (its derivative "
+            "for complex operands is not defined, or s2sad has no rule exact for them); "
+            "differentiate a real value instead (`np.real(z)`, `np.abs(z)`, or the real "
+            "and imaginary parts as two arrays), docs/rules.md lists what takes complex "
+            "values", function.filename, op.line)
     if target in varied and kinds.get(target) is not None and \
             kinds[target].tag in ("other", "shape"):
         raise _error(
@@ -97,10 +106,7 @@ def _held(atom, varied):
     return any(v.name in varied for v in ir.atom_vars(atom))
 
 
-_COMPLEX = ("complex numbers are not supported yet (the derivative would drop the "
-            "imaginary part): keep complex values away from the differentiated ones")
-_FOREIGN = {"a complex number": _COMPLEX, "a complex array": _COMPLEX,
-            "a `np.matrix`": "its `*` is a matrix product: use `np.asarray(...)` and `@`",
+_FOREIGN = {"a `np.matrix`": "its `*` is a matrix product: use `np.asarray(...)` and `@`",
             "a masked array": "its mask is ignored by s2sad: use `np.where` to mask"}
 # objects whose "index" builds an array, and what to write instead
 _BUILDERS = {id(np.r_): "np.concatenate([a, b])", id(np.c_): "np.column_stack([a, b])"}

@@ -112,15 +112,16 @@ def _in_caller(kind, arg_kinds):
              if theirs.is_array]
     tokens = {ours.shape: theirs.shape for ours, theirs in pairs}
     if kind.shape in tokens:
-        return K.Kind("array", kind.ndim, tokens[kind.shape])
+        return K.Kind("array", kind.ndim, tokens[kind.shape], complex=kind.complex)
     symbols = {1: 1}
     for ours, theirs in pairs:
         if K.lengths(ours) is not None and K.lengths(theirs) is not None:
             symbols.update(zip(K.lengths(ours), K.lengths(theirs)))
     found = K.lengths(kind)
     if found is not None and all(n in symbols for n in found):
-        return K.Kind("array", kind.ndim, K.dims(symbols[n] for n in found))
-    return K.array(kind.ndim)
+        return K.Kind("array", kind.ndim, K.dims(symbols[n] for n in found),
+                      complex=kind.complex)
+    return K.complex_if(K.array(kind.ndim), kind.complex)
 
 
 def specialise(fn, arg_kinds, positions, layouts=None):

@@ -90,6 +90,10 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
         if not trees.is_container(args[position]):
             K.check_differentiable(args[position], names[position],
                                    (fn.__code__.co_filename, fn.__code__.co_firstlineno))
+        if K.is_complex(args[position]):
+            raise UsageError(f"check_grads checks real arguments, and '{names[position]}' is "
+                             "complex: check a function of its real and imaginary parts, "
+                             "`lambda x, y: f(x + 1j * y)`.")
         point = _in_double(args, position)
         label = f"'{names[position]}' (" + (f"argument {position - skip})" if position >= skip
                                             else "the object the method is bound to)")
@@ -119,6 +123,9 @@ def _check_one(fn, args, position, label, modes, rtol, dot_rtol, rng):
     """A structured argument or result is checked in the space of its float leaves
     (`s2sad.ravel`): a direction there is a structure of tangents."""
     result = fn(*args)
+    if K.is_complex(result):
+        raise UsageError("check_grads checks functions with real results, and this one is "
+                         "complex: check its real and imaginary parts (`np.real(f(x))`).")
     value = _flat(result)
     x = args[position]
     if trees.is_container(x):

@@ -166,6 +166,12 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
             return
         if K.not_a_number(out_kind) or (self._what not in _ANY_OUTPUT and out_kind.is_array):
             raise self._not_scalar(K.OTHER if K.not_a_number(out_kind) else out_kind)
+        if self._what not in ("vjp", "jvp") and out_kind.complex:
+            raise UsageError(
+                f"{self._what}({self._fn.__name__}) needs a function with a real result, "
+                "but it returns a complex one; differentiate a real value of it "
+                "(`np.real(w)`, `np.abs(w) ** 2`), or use s2sad.vjp or s2sad.jvp",
+                *self._where)
 
     def _structured(self, values, mode):
         """(flat call, derivative) for a call with containers among its arguments or
@@ -195,7 +201,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     def _run(self, values, seed):
         derived = self._derive(values)
         value, grads = derived.function(*values, seed)
-        if type(value) is not float:
+        if type(value) is not float and not derived.spec.out_kind.complex:
             real(value, self._fn)
         if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \
                 and np.ndim(value):

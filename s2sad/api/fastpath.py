@@ -73,7 +73,8 @@ class FastPath:
             if len(items) == 1:
                 return f"({items[0]},)" if isinstance(self._wrt, tuple) else items[0]
             return f"({', '.join(items)})"
-        if not any(arrays):
+        complex_ = any(isinstance(values[p], (complex, np.complexfloating)) for p in positions)
+        if not any(arrays) and not complex_:
             fast = result if len(positions) > 1 else together([result])
             if floats:
                 return ["return " + returned.format(fast)]

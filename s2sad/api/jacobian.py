@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UnsupportedError, UsageError, shown
+from ..errors import ArgumentError, UnsupportedError, UsageError, shown
 from ..ir import kinds as K
 from ..ir import trees
 from . import structured
@@ -39,9 +39,15 @@ class _Jacobian(DerivedFunction):
 
     def __call__(self, *args, **kwargs):
         values = self._bind(args, kwargs)
+        names = list(self._signature.parameters)
+        for p in self._positions:
+            if p < len(values) and K.is_complex(values[p]):
+                raise ArgumentError(
+                    f"argument '{names[p]}' is complex; jacobian and hessian take real "
+                    "arguments: pass the real and imaginary parts as real arrays, or use "
+                    "s2sad.vjp, s2sad.jvp and s2sad.hvp", *self._where)
         if structured.has_containers(values) or self._returns_container(values):
             return self._structured_jacobian(values)
-        names = list(self._signature.parameters)
         for p in self._positions:
             K.check_differentiable(values[p], names[p], self._where)
         inputs = [values[p] for p in self._positions]

@@ -91,7 +91,7 @@ class VJP(DerivedFunction):
         if isinstance(cotangent, np.ndarray) and cotangent.ndim == 0:
             cotangent = cotangent[()]
         if all_float64(values) and getattr(cotangent, "dtype", None) != np.float64 and \
-                type(cotangent) is not float:
+                type(cotangent) is not float and not K.is_complex(cotangent):
             # a float64 adjoint may work in place: its seed must be float64 too
             cotangent = np.asarray(cotangent, dtype=np.float64)
             cotangent = cotangent[()] if cotangent.ndim == 0 else cotangent
@@ -138,7 +138,8 @@ class JVP(DerivedFunction):
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
         value, tangent = derived.function(*values, *seeds)
-        result = value, result_tangent(value, tangent, seeds, fn=self._fn)
+        result = value, result_tangent(value, tangent, seeds, fn=self._fn,
+                                       complex_ok=derived.spec.out_kind.complex)
         if isinstance(self._fn, read.Derivative):
             return self._inner(values, *result)
         self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
@@ -175,7 +176,8 @@ class JVP(DerivedFunction):
             body += ["v, d = r",
                      "if type(v) is float and type(d) is float:",
                      "    return r",
-                     f"return v, result_tangent(v, d, ({', '.join(seeds)},))"]
+                     f"return v, result_tangent(v, d, ({', '.join(seeds)},)"
+                     + (", complex_ok=True)" if derived.spec.out_kind.complex else ")")]
         checks = " and ".join(dispatch.seed_guards(values, self._positions, seeds))
         return guards, lines + [f"if {checks}:"] + ["    " + line for line in body]
 

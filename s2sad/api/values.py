@@ -3,9 +3,9 @@
 Generated code computes in whatever types NumPy gives (a NumPy scalar, an adjoint with
 fewer axes where its argument broadcast, a float64 gradient of a float32 argument); the
 caller gets each gradient and tangent in its argument's or result's type, shape and dtype,
-and a complex result is refused rather than cast. Tangents passed in are checked and
-converted the same way, and `all_float64` tells whether a call may use the derivative
-that works in place.
+and a complex gradient of a real argument is refused rather than cast. Tangents passed in
+are checked and converted the same way, and `all_float64` tells whether a call may use the
+derivative that works in place.
 """
 import numpy as np
 
@@ -31,9 +31,15 @@ def all_float64(values):
 def like(value, grad, fn=None):
     """A gradient has its argument's dtype: NumPy may promote a float32 computation that
     mixes in float64 values (`np.dot(0.5, x)`), the argument's precision is what counts.
-    A complex one is refused (`real`), never cast."""
+    A complex argument has a complex gradient (complex64 kept); a complex gradient of a
+    real argument is refused (`real`), never cast."""
     if type(grad) is float and type(value) is not np.ndarray:
-        return grad
+        return complex(grad) if type(value) is complex else grad
+    if K.is_complex(value):
+        dtype = np.result_type(value)
+        if isinstance(value, np.ndarray):
+            return np.array(np.broadcast_to(grad, value.shape), dtype=dtype)
+        return complex(grad) if type(value) is complex else dtype.type(grad)
     if isinstance(value, np.ndarray):
         if isinstance(grad, np.ndarray) and grad.shape == value.shape:
             return grad if grad.dtype == value.dtype else \
@@ -52,10 +58,11 @@ def real(value, fn):
         code = getattr(fn, "__code__", None)
         raise UnsupportedError(
             f"the derivative of `{getattr(fn, '__name__', 'the function')}` at these "
-            "arguments is complex: a complex value met a differentiated one while it ran "
-            "(a negative number to a fractional power is complex in Python); complex "
-            "numbers are not supported yet.", *((code.co_filename, code.co_firstlineno)
-                                                if code else ()))
+            "arguments is complex where a real one is expected: a complex value met a "
+            "differentiated one while it ran (a negative number to a fractional power is "
+            "complex in Python); pass complex arguments as complex numbers or arrays "
+            "(`x + 0j`), or take a real part (`np.real`, `np.abs`).",
+            *((code.co_filename, code.co_firstlineno) if code else ()))
     return value
 
 
@@ -66,39 +73,42 @@ def seed_like(value, tangent, name, where=(None, None)):
         return tangent
     if type(tangent) is np.ndarray and type(value) is np.ndarray and \
             tangent.shape == value.shape and tangent.dtype == value.dtype and \
-            value.dtype.kind == "f":
+            value.dtype.kind in "fc":
         return tangent
     K.check_differentiable(value, name, where)
     seed = np.asarray(tangent)
-    if seed.dtype.kind not in "fiu":
+    if seed.dtype.kind not in ("fiuc" if K.is_complex(value) else "fiu"):
         raise UsageError(f"the tangent of '{name}' is {type(tangent).__name__} "
-                         f"({shown(tangent)}); pass real numbers.")
+                         f"({shown(tangent)}); pass real numbers (a real argument moves "
+                         "along the real axis only).")
     if np.shape(seed) != np.shape(value):
         raise UsageError(f"the tangent of '{name}' has shape {np.shape(seed)} but "
                          f"'{name}' has shape {np.shape(value)}: pass a tangent of the "
                          "argument's shape.")
     if type(value) is not np.ndarray:
-        return float(seed)
+        return complex(seed) if K.is_complex(value) else float(seed)
     return seed.astype(value.dtype, copy=False)
 
 
-def result_tangent(value, tangent, seeds, directions=None, fn=None):
+def result_tangent(value, tangent, seeds, directions=None, fn=None, complex_ok=False):
     """The tangent of the result as the caller gets it: a float for a number (a NumPy
     scalar of the value's type for a NumPy scalar, so float32 stays float32), else a new
     array of the value's shape (with `directions` first): generated code may return a
-    tangent of fewer axes, or one of the seeds themselves (`f(x) = x`)."""
+    tangent of fewer axes, or one of the seeds themselves (`f(x) = x`). A complex value
+    or tangent is refused unless the kinds said the result is complex (`complex_ok`)."""
     if type(tangent) is float and type(value) is float and directions is None:
         return tangent
-    real(value, fn)
-    real(tangent, fn)
+    if not complex_ok:
+        real(value, fn)
+        real(tangent, fn)
     shape = np.shape(value)
     if directions is None and not shape and type(value) is not np.ndarray:
-        if isinstance(value, np.floating):
+        if isinstance(value, (np.floating, np.complexfloating)):
             return type(value)(tangent)
-        return float(tangent)
+        return complex(tangent) if type(value) is complex else float(tangent)
     if directions is not None:
         shape = (directions,) + shape
-    dtype = np.asarray(value).dtype if isinstance(value, (np.ndarray, np.floating)) else None
+    dtype = np.asarray(value).dtype if isinstance(value, (np.ndarray, np.inexact)) else None
     if type(tangent) is np.ndarray and tangent.shape == shape and tangent.flags.writeable \
             and (dtype is None or tangent.dtype == dtype) \
             and not any(np.may_share_memory(tangent, s) for s in seeds):

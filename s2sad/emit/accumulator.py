@@ -10,6 +10,7 @@ code that writes those statements.
 """
 import contextlib
 import operator
+from dataclasses import replace
 
 import gast
 
@@ -141,13 +142,14 @@ class Accumulator:
             return gast.Constant(value=0.0, kind=None)
         undefined = var in self.undefined and (at is None or var not in self.defined[id(at)])
         if undefined and kind.is_array:
-            template, lengths = self.templates.get(kind.shape), K.lengths(kind)
+            template, lengths = self.templates.get((kind.shape, kind.complex)), K.lengths(kind)
             if template is not None:
                 return self.fill("np.zeros_like(x)", x=template)
             if lengths and all(type(n) is int for n in lengths):
                 shape = const(lengths[0]) if len(lengths) == 1 else gast.Tuple(
                     elts=[const(n) for n in lengths], ctx=gast.Load())
-                return self.fill("np.zeros(n)", n=shape)
+                return self.fill("np.zeros(n, complex)" if kind.complex else "np.zeros(n)",
+                                 n=shape)
             self.unbound.add(var)
             return self.fill("0.0 if x is None else np.zeros_like(x)", x=var)
         if undefined and var not in self.indexed:
@@ -199,6 +201,16 @@ class Accumulator:
             self.statements.append(assign(bar, total))
             self.current.pop(atom.name, None)
             self.state[atom.name] = "owned"
+
+    def matched(self, atom, contribution, complex_op):
+        """A contribution of an operation on complex values (`complex_op`) to a real
+        variable is its real part: the adjoint of `x` in `y = x * 1j` is `real(y_bar *
+        1j)`, the derivative along the real axis, the only one `x` moves along."""
+        if not complex_op or not isinstance(atom, ir.Var) or \
+                self.kinds.get(atom.name, K.OTHER).complex or \
+                self.kinds.get(atom.name, K.OTHER).tag == "list":
+            return contribution
+        return replace(contribution, value=self.fill("np.real(v)", v=contribution.value))
 
     def widen(self, names):
         """Make each narrow adjoint among `names` the array it stands for."""
@@ -293,7 +305,7 @@ class Accumulator:
         kind = self.kinds.get(atom.name) if isinstance(atom, ir.Var) else None
         if kind is None or not kind.is_array or atom.name in self.mutable:
             return self.printer.atom(atom)
-        return name(self.templates.get(kind.shape, atom.name))
+        return name(self.templates.get((kind.shape, kind.complex), atom.name))
 
     def fill(self, text, **subs):
         return fill(text, **{**self.handles, **subs})
@@ -302,8 +314,9 @@ class Accumulator:
 
 
 def _templates(function, kinds):
-    """For each shape token, the first array parameter or top-level slice of one that has
-    it: always defined when the backward sweep runs, and cheap to keep (a view)."""
+    """For each shape token and complex flag, the first array parameter or top-level slice
+    of one that has them: always defined when the backward sweep runs, and cheap to keep (a
+    view); an adjoint made like it has its dtype."""
     found = {}
     candidates = [p for p in function.params if p not in function.mutable]
     candidates += [s.target.name for s in function.body
@@ -314,7 +327,7 @@ def _templates(function, kinds):
         kind = kinds.get(candidate)
         if kind is not None and kind.is_array and isinstance(kind.shape, tuple) \
                 and kind.shape[:1] != ("mutable",):
-            found.setdefault(kind.shape, candidate)
+            found.setdefault((kind.shape, kind.complex), candidate)
     return found
 
 

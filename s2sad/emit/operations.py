@@ -71,8 +71,9 @@ class OperationAdjoints:
         elif not scalar:
             element = adjoints.fill("np.copy(v)", v=element)
         value_kind = kind_of(statement.value, self.kinds)
-        adjoints.contribute(statement.value, rules.Add(element, reduce=not (
-            scalar and value_kind.is_scalar)), None)
+        adjoints.contribute(statement.value, adjoints.matched(
+            statement.value, rules.Add(element, reduce=not (scalar and value_kind.is_scalar)),
+            self.kinds[array].complex), None)
         target = gast.Subscript(value=name(bar), slice=copy.deepcopy(index), ctx=gast.Store())
         adjoints.statements.append(assign(target, gast.Constant(value=0.0, kind=None)))
 
@@ -87,7 +88,9 @@ class OperationAdjoints:
         if not (element_is_scalar(statement, self.kinds) or _gathers(statement.index,
                                                                       self.kinds)):
             element = adjoints.fill("np.copy(v)", v=element)  # else a view of y_bar
-        adjoints.contribute(statement.value, rules.Add(element, reduce=True), None)
+        adjoints.contribute(statement.value, adjoints.matched(
+            statement.value, rules.Add(element, reduce=True),
+            self.kinds[statement.target.name].complex), None)
 
     def rule_adjoint(self, op, out=None):
         """The adjoint of an operation a rule covers; `out` names the value it assigned
@@ -104,7 +107,7 @@ class OperationAdjoints:
             narrow = False
         lib = rule.lib if isinstance(rule, rules.Elementwise) else None
         if lib is None:
-            lib = "math" if all(k.is_scalar for k in arg_kinds) else "np"
+            lib = "math" if all(k.is_scalar and not k.complex for k in arg_kinds) else "np"
         site = rules.Site(
             args=[self.printer.atom(a) for a in op.args], kinds=arg_kinds,
             out=name(out or op.target.name), out_kind=out_kind,
@@ -118,6 +121,9 @@ class OperationAdjoints:
             contributions = rule.adjoint(site).items() if differentiable else ()
         if narrow:
             contributions = [(p, adjoints.narrowed(c)) for p, c in contributions]
+        complex_op = any(kind.complex for kind in arg_kinds + [out_kind])
+        contributions = [(p, adjoints.matched(op.args[p], c, complex_op))
+                         for p, c in contributions]
         target = op.target.name
         if target not in self.mutable:
             for position, contribution in contributions:
@@ -135,7 +141,7 @@ class OperationAdjoints:
         the lengths of `t9`, so its adjoint needs no `unbroadcast`."""
         kind = self.kinds[op.target.name]
         if kind.is_array and op.target.name in self.mutable:
-            own = rule.out_kind(arg_kinds, consts(op, rule, self.kinds))
+            own = rules.result_kind(rule, arg_kinds, consts(op, rule, self.kinds))
             if own.is_array and own.ndim == kind.ndim and K.lengths(own) is not None:
                 return own
         return kind

@@ -197,7 +197,7 @@ class TangentEmitter(PrimalEmitter):
                     for a, dot, kind in zip(op.args, dots, arg_kinds)]
         lib = rule.lib if elementwise else None
         if lib is None:
-            lib = "math" if all(k.is_scalar for k in arg_kinds) else "np"
+            lib = "math" if all(k.is_scalar and not k.complex for k in arg_kinds) else "np"
         site = rules.Site(
             args=[self.printer.atom(a) for a in op.args], kinds=arg_kinds, out=name(_OUT),
             out_kind=self.kinds[target], g=None, lib=self.handles[lib], handles=self.handles,
@@ -318,6 +318,9 @@ class TangentEmitter(PrimalEmitter):
                 return self._fill("[0.0] * len(y)", y=var)
             return self._fill("list_zeros(y)", y=var)
         scalar = self.kinds[var].is_scalar
+        if self.vector and kind.complex:
+            return self._fill("np.zeros(directions, complex)") if scalar else \
+                self._fill("np.zeros((directions,) + np.shape(y), y.dtype)", y=var)
         if self.vector:
             return self._fill("np.zeros(directions)") if scalar else \
                 self._fill("np.zeros((directions,) + np.shape(y))", y=var)

@@ -53,8 +53,6 @@ INSTEAD = {
     builtins.divmod: ("returns a tuple" + _THROUGH, "write `a // b` and `a % b`."),
     builtins.slice: ("makes a slice object" + _THROUGH,
                      "write the slice in the subscript: `x[1:3]`."),
-    builtins.complex: ("makes a complex number; s2sad differentiates real numbers",
-                       "compute with the real and imaginary parts as two real values."),
     builtins.print: ("is called for its side effect and has no value to differentiate",
                      "remove the call, or print outside the differentiated function."),
     np.vectorize: ("calls a Python function on each element, which s2sad does not look "

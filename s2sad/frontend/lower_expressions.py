@@ -15,7 +15,7 @@ from ..errors import ArgumentError
 from ..syntax.operators import BINARY, COMPARE, UNARY
 from . import advice, read, records
 
-VALUE_ATTRIBUTES = {"T", "shape", "ndim", "size", "dtype", "real"}
+VALUE_ATTRIBUTES = {"T", "shape", "ndim", "size", "dtype", "real", "imag"}
 
 
 class ExpressionLowering:

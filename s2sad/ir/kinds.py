@@ -8,7 +8,7 @@ operands' token), which is when `unbroadcast` can be left out.
 """
 import itertools
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,14 +19,16 @@ from ..errors import ArgumentError, repr_or_none, shown
 class Kind:
     """`tag` is "scalar", "array", "int" (non-differentiable number), "shape" (an array's
     shape: a tuple of `ndim` integers), "foreign" (a number or array whose arithmetic
-    s2sad does not model, described by `what`: complex values, `np.matrix`, masked
-    arrays) or "other"."""
+    s2sad does not model, described by `what`: `np.matrix`, masked arrays) or "other".
+    `complex`: a scalar or array of complex dtype, which only rules declared exact for
+    complex operands may meet (analysis/soundness.py)."""
     tag: str
     ndim: int = None
     shape: object = None
     what: str = None
     # a "list": the kind of its items (None while it is known only to be empty)
     item: object = None
+    complex: bool = False
 
     @property
     def is_array(self):
@@ -43,6 +45,8 @@ class Kind:
     def __str__(self):
         if self.tag == "foreign":
             return self.what
+        if self.complex:
+            return "a complex " + ("number" if self.is_scalar else "array")
         if self.tag == "array":
             return "an array" + ("" if self.ndim is None else f" of rank {self.ndim}")
         if self.tag == "list":
@@ -66,6 +70,7 @@ def list_of(item):
 
 
 SCALAR = Kind("scalar", 0)
+COMPLEX = Kind("scalar", 0, complex=True)
 TAPE = Kind("tape")
 INT = Kind("int", 0)
 OTHER = Kind("other")
@@ -79,6 +84,19 @@ def array(ndim=None, shape=None):
     if ndim == 0:
         return SCALAR
     return Kind("array", ndim, ("fresh", next(_tokens)) if shape is None else shape)
+
+
+def complex_if(kind, flag):
+    """`kind` with its `complex` flag set to `flag` (a number or array; any other kind
+    as it is)."""
+    if kind.tag not in ("scalar", "array") or kind.complex == flag:
+        return kind
+    return replace(kind, complex=flag)
+
+
+def is_complex(value):
+    return isinstance(value, (complex, np.complexfloating)) or \
+        isinstance(value, np.ndarray) and value.dtype.kind == "c"
 
 
 def dims(lengths):
@@ -106,19 +124,14 @@ def not_a_number(kind):
 
 
 def foreign(value):
-    """The kind of a value whose arithmetic s2sad does not model, or None: a complex
-    number or array (a derivative would drop the imaginary part), a `np.matrix` (`*` is
-    a matrix product), a masked array (the mask changes what operations compute) or
-    another subclass of `np.ndarray` (but `np.memmap`, which computes as arrays do)."""
+    """The kind of a value whose arithmetic s2sad does not model, or None: a `np.matrix`
+    (`*` is a matrix product), a masked array (the mask changes what operations compute)
+    or another subclass of `np.ndarray` (but `np.memmap`, which computes as arrays do)."""
     if isinstance(value, np.ndarray) and type(value) not in (np.ndarray, np.memmap):
         names = {np.matrix: "a `np.matrix`", np.ma.MaskedArray: "a masked array"}
         found = next((text for cls, text in names.items() if isinstance(value, cls)),
                      f"an array of the subclass `{type(value).__name__}`")
         return Kind("foreign", what=found)
-    if isinstance(value, (complex, np.complexfloating)):
-        return Kind("foreign", what="a complex number")
-    if isinstance(value, np.ndarray) and value.dtype.kind == "c":
-        return Kind("foreign", what="a complex array")
     return None
 
 
@@ -133,10 +146,14 @@ def of_value(value):
         return INT
     if isinstance(value, numbers.Real):
         return SCALAR
-    if isinstance(value, np.ndarray):
+    if isinstance(value, numbers.Complex):
+        return COMPLEX
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiubc":
         if value.ndim == 0:
-            return SCALAR
-        return Kind("array", value.ndim, ("value", value.shape))
+            return complex_if(SCALAR, value.dtype.kind == "c")
+        return Kind("array", value.ndim, ("value", value.shape), complex=value.dtype.kind == "c")
+    if isinstance(value, np.ndarray):
+        return Kind("array", value.ndim, ("value", value.shape)) if value.ndim else SCALAR
     return OTHER
 
 
@@ -147,7 +164,7 @@ def of_arguments(values, differentiated, names, where=(None, None)):
     across all arguments, and 1 for a length 1 (which broadcasts): so the derivative is
     generated once per pattern of equal lengths, not once per shape, and knows for
     instance that `x[t] @ W + h @ U + b` has the shape of `b` when the lengths agree.
-    Arguments differentiated with respect to must be real numbers or float arrays;
+    Arguments differentiated with respect to must be real or complex numbers or arrays;
     anything else is an `ArgumentError`, as is a `np.matrix` or masked array anywhere
     (`where`: the file and line of the function, for the message).
     """
@@ -161,7 +178,7 @@ def of_arguments(values, differentiated, names, where=(None, None)):
             kinds.append(SCALAR)
         elif isinstance(value, np.ndarray) and value.ndim and foreign(value) is None:
             token = dims(sizes.setdefault(n, ("d", len(sizes))) for n in value.shape)
-            kinds.append(Kind("array", value.ndim, token))
+            kinds.append(Kind("array", value.ndim, token, complex=value.dtype.kind == "c"))
         else:
             kind = of_value(value)
             if position in differentiated and kind is INT:
@@ -175,11 +192,11 @@ def check_differentiable(value, name, where=(None, None)):
         return
     check_plain(value, name, where)
     if isinstance(value, np.ndarray):
-        if np.issubdtype(value.dtype, np.floating):
+        if np.issubdtype(value.dtype, np.inexact):
             return
         problem = f"an array of dtype {value.dtype}"
         advice = "pass a float array, e.g. `x.astype(float)`."
-    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Complex):
         problem = f"a {type(value).__name__} ({shown(value)})" \
             if repr_or_none(value) is not None else shown(value)
         advice = "pass a float or a float NumPy array."
@@ -196,11 +213,10 @@ _ADVICE = {"a `np.matrix`": "its `*` is a matrix product, which s2sad would diff
 
 
 def check_plain(value, name, where=(None, None)):
-    """Refuse, in any position, an array whose arithmetic s2sad does not model (a complex
-    value is refused where it meets a differentiated one, soundness.py): `where` is
-    the (file, line) of the function it is passed to."""
+    """Refuse, in any position, an array whose arithmetic s2sad does not model: `where`
+    is the (file, line) of the function it is passed to."""
     alien = foreign(value)
-    if alien is None or alien.what.startswith("a complex"):
+    if alien is None:
         return
     raise ArgumentError(
         f"argument '{name}' is {alien.what}, which s2sad does not differentiate through: "
@@ -222,7 +238,8 @@ def same_shape(a, b):
     """Whether values of kinds `a` and `b` are known to have the same shape."""
     if a.is_scalar and b.is_scalar:
         return True
-    return a.tag == "array" and a == b and not _is_mutable(a.shape)
+    return a.tag == b.tag == "array" and (a.ndim, a.shape) == (b.ndim, b.shape) and \
+        not _is_mutable(a.shape)
 
 
 def broadcast(kinds):
@@ -230,17 +247,18 @@ def broadcast(kinds):
     alien = next((kind for kind in kinds if kind.tag == "foreign"), None)
     if alien is not None:
         return alien
+    flag = any(kind.complex for kind in kinds)
     arrays = [kind for kind in kinds if kind.tag not in ("scalar", "int")]
     if not arrays:
-        return SCALAR
+        return complex_if(SCALAR, flag)
     if any(kind.tag != "array" for kind in arrays):
         return UNKNOWN
     ndims = {kind.ndim for kind in arrays}
     ndim = None if None in ndims else max(ndims)
     shapes = {kind.shape for kind in arrays}
     if len(shapes) == 1:
-        return Kind("array", ndim, shapes.pop())
-    return array(ndim, _broadcast_lengths([lengths(kind) for kind in arrays]))
+        return Kind("array", ndim, shapes.pop(), complex=flag)
+    return complex_if(array(ndim, _broadcast_lengths([lengths(kind) for kind in arrays])), flag)
 
 
 def _broadcast_lengths(all_lengths):
@@ -272,13 +290,16 @@ def _settled(kind):
     if kind is None:
         return None
     return (kind.tag, kind.ndim, None if isinstance(kind.shape, tuple)
-            and kind.shape[:1] == ("fresh",) else kind.shape, _settled(kind.item))
+            and kind.shape[:1] == ("fresh",) else kind.shape, _settled(kind.item), kind.complex)
 
 
 def join(a, b, name):
     """The kind of a variable that holds values of kinds `a` and `b` at different times."""
     if a == b:
         return a
+    if a.complex or b.complex:
+        joined = join(complex_if(a, False), complex_if(b, False), name)
+        return complex_if(joined, True)
     if a.tag == b.tag == "list":
         if a.item is None or b.item is None:
             return a if b.item is None else b
@@ -299,8 +320,10 @@ def canonical(kinds):
     for kind in kinds:
         if kind.tag == "array" and lengths(kind) is not None:
             kind = Kind("array", kind.ndim, dims(
-                symbols.setdefault(n, ("d", len(symbols))) for n in lengths(kind)))
+                symbols.setdefault(n, ("d", len(symbols))) for n in lengths(kind)),
+                complex=kind.complex)
         elif kind.tag == "array":
-            kind = Kind("array", kind.ndim, tokens.setdefault(kind.shape, ("arg", len(tokens))))
+            kind = Kind("array", kind.ndim, tokens.setdefault(kind.shape, ("arg", len(tokens))),
+                        complex=kind.complex)
         out.append(kind)
     return tuple(out)

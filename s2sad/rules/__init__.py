@@ -13,14 +13,15 @@ from . import reshapes, transposes, flips, triangles, constructors, joins  # noq
 from . import contractions, einsum, norms, inverses, decompositions  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import nanreductions, sorting, signals, randoms, powers, averages, quantiles  # noqa: F401
-from . import runtime_helpers, runtime_hessians  # noqa: F401
+from . import runtime_helpers, runtime_hessians, complexes, fft  # noqa: F401
 # SciPy's rows (special.py, special_reductions.py, distributions.py, scipy_linalg.py) are
 # loaded once the program imports SciPy: base.OPTIONAL
-from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
+from .base import (TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup,
+                   result_kind, takes_complex)
 from .partials import Elementwise
 
 __all__ = ["TABLE", "Add", "Custom", "Elementwise", "NonDifferentiable", "Rule", "Scatter",
-           "Site", "lookup", "may_view"]
+           "Site", "lookup", "may_view", "result_kind", "takes_complex"]
 
 # primitives whose result may be a NumPy view of their first argument (`x = y` included)
 VIEWS = frozenset({

@@ -25,6 +25,9 @@ REQUIRED = object()
 # rules for every primitive of a type (a generated derivative's stack), outside the table
 # of functions users call
 BY_TYPE = {}
+# primitives whose rules are exact for complex operands (rules/complexes.py); any other
+# meeting a complex value that depends on the input is refused (analysis/soundness.py)
+COMPLEX = set()
 
 
 # rule modules for an optional library (library -> modules of s2sad.rules), loaded once
@@ -77,6 +80,26 @@ def load_optional(imported=False):
     and the tests list them all), or with `imported` of those imported by now (before a
     user's rule replaces one of them, which loading them later would undo)."""
     _load(imported)
+
+
+def takes_complex(prim):
+    """Whether the rule of `prim` is exact for complex operands: a declared one, or a
+    generated derivative's stack, which only stores values."""
+    try:
+        return prim in COMPLEX or TABLE.get(prim) is None and type(prim) in BY_TYPE
+    except TypeError:
+        return False
+
+
+def result_kind(rule, arg_kinds, consts):
+    """The kind of a rule's result, with its `complex` flag: a constant `dtype=` (`np.zeros(n,
+    complex)`, `x.astype(complex)`) says, else the rule."""
+    try:
+        flag = np.dtype(consts["dtype"]).kind == "c" if consts.get("dtype") is not None \
+            else rule.complex_result(arg_kinds)
+    except (TypeError, ValueError):
+        flag = rule.complex_result(arg_kinds)
+    return K.complex_if(rule.out_kind(arg_kinds, consts), flag)
 
 
 def register(rule, *prims):
@@ -242,6 +265,11 @@ class Rule:
 
     def out_kind(self, arg_kinds, consts):
         return K.broadcast(arg_kinds)
+
+    def complex_result(self, arg_kinds):
+        """Whether the result is complex: where an operand is, unless the rule says."""
+        return any(kind.complex or kind.tag == "list" and kind.item is not None
+                   and kind.item.complex for kind in arg_kinds)
 
     def adjoint(self, site):
         raise NotImplementedError

@@ -26,12 +26,12 @@ _OPERATORS = {
     operator.gt: "a > b", operator.ge: "a >= b", operator.eq: "a == b",
     operator.ne: "a != b", operator.getitem: "x[index]",
 }
-_MODULES = (("math", math), ("np.linalg", np.linalg), ("np.random", np.random), ("np", np),
-            ("builtins", builtins),
+_MODULES = (("math", math), ("np.linalg", np.linalg), ("np.random", np.random),
+            ("np.fft", np.fft), ("np", np), ("builtins", builtins),
             ("s2sad.runtime", runtime))
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
-            "SciPy linear algebra", "Array methods and attributes", "SciPy special functions",
-            "SciPy distributions", "s2sad's run-time helpers")
+            "NumPy Fourier transforms", "SciPy linear algebra", "Array methods and attributes",
+            "SciPy special functions", "SciPy distributions", "s2sad's run-time helpers")
 
 HEADER = """\
 # Supported functions
@@ -107,6 +107,8 @@ def section(prim):
         return "NumPy linear algebra"
     if text.startswith("scipy.linalg."):
         return "SciPy linear algebra"
+    if text.startswith("np.fft."):
+        return "NumPy Fourier transforms"
     if text.startswith("np."):
         return "NumPy"
     if text.startswith("math."):

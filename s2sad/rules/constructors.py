@@ -161,17 +161,23 @@ class Constructor(NonDifferentiable):
     kind: object = None
     ndim: int = None
     like: bool = False
+    # the parameters, so that a positional dtype is read too (`np.zeros(n, complex)`)
+    names: tuple = ()
 
     def out_kind(self, arg_kinds, consts):
         return _constructed_kind(arg_kinds, consts, self.ndim, self.like)
 
 
 for _name in ("zeros", "ones", "empty"):
-    register(Constructor(f"np.{_name}"), getattr(np, _name))
+    register(Constructor(f"np.{_name}", names=("shape", "dtype", "order", "device", "like")),
+             getattr(np, _name))
 for _name in ("zeros_like", "ones_like", "empty_like"):
-    register(Constructor(f"np.{_name}", like=True), getattr(np, _name))
-for _name in ("eye", "identity"):
-    register(Constructor(f"np.{_name}", ndim=2), getattr(np, _name))
+    register(Constructor(f"np.{_name}", like=True,
+                         names=("a", "dtype", "order", "subok", "shape", "device")),
+             getattr(np, _name))
+register(Constructor("np.eye", ndim=2,
+                     names=("N", "M", "k", "dtype", "order", "device", "like")), np.eye)
+register(Constructor("np.identity", ndim=2, names=("n", "dtype", "like")), np.identity)
 
 
 def _filled_kind(like):

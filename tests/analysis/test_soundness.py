@@ -233,55 +233,16 @@ def test_a_rule_taken_away_gives_a_located_error_not_a_zero(fn, prim, args, muta
 
 
 # ---------------------------------------------------------------- complex values
+# (complex values that kinds foresee are differentiated: tests/end_to_end/test_complex.py)
 
 COMPLEX = np.array([1.0 + 2.0j, 3.0])
-
-
-def complex_dot(x):
-    return np.dot(COMPLEX, x)  # HERE
-
-
-def complex_matmul(x):
-    return COMPLEX @ x  # HERE
-
-
-def complex_literal(x):
-    return (x * (1.0 + 1.0j)).real  # HERE
-
-
-def complex_argument(x, c):
-    return np.sum(np.real(c * x))  # HERE
-
-
-@pytest.mark.parametrize("fn, args", [
-    (complex_dot, (np.ones(2),)),
-    (complex_matmul, (np.ones(2),)),
-    (complex_literal, (2.0,)),
-    (complex_argument, (np.ones(2), np.array([1.0j, 2.0]))),
-    (complex_argument, (np.ones(2), 2.0j)),
-], ids=["dot", "matmul", "literal", "array argument", "number argument"])
-def test_a_complex_value_meeting_a_differentiated_one_is_refused(fn, args):
-    """The jvp of np.dot and @ returned only the real part (4.0), with a ComplexWarning."""
-    tangent = np.ones_like(args[0]) if isinstance(args[0], np.ndarray) else 1.0
-    calls = [lambda: s2sad.jvp(fn)(*args, tangent), lambda: s2sad.grad(fn)(*args),
-             lambda: s2sad.vjp(fn)(*args, np.ones_like(np.real(fn(*args))))]
-    for call in calls:
-        with pytest.raises(UnsupportedError, match="complex") as caught:
-            call()
-        assert str(caught.value).startswith(f"{__file__}:{marked(fn)}:")
 
 
 def negative_cube_root(x):
     return (-8.0 * x) ** (1.0 / 3.0)
 
 
-def complex_sum(x):
-    total = np.sum(COMPLEX)
-    return np.real(total * x)
-
-
-@pytest.mark.parametrize("fn", [negative_cube_root, complex_sum],
-                         ids=["negative base", "sum of a complex array"])
+@pytest.mark.parametrize("fn", [negative_cube_root], ids=["negative base"])
 def test_a_complex_value_found_while_running_is_refused_not_cast(fn):
     """Python makes a negative number to a fractional power complex, which kinds cannot
     foresee: the derivative is refused at run time instead of cast to its real part."""

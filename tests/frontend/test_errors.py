@@ -302,7 +302,6 @@ BUILTINS = [
     ("np.sum(np.array(range(3)) * x)", r"`range\(\.\.\.\)`.*`for` loop's header.*np\.arange"),
     ("np.sum(divmod(x, 2.0))", r"`divmod\(\.\.\.\)` returns a tuple.*`a // b` and `a % b`"),
     ("np.sum(x[slice(1)])", r"`slice\(\.\.\.\)`.*`x\[1:3\]`"),
-    ("np.sum(x) + complex(1.0, 2.0).real", r"`complex\(\.\.\.\)`.*real numbers"),
     ("np.sum(x) + print(x)", r"`print\(\.\.\.\)`.*side effect.*remove the call"),
     ("np.sum(x) * hasattr(x, 'shape')",
      r"`hasattr` is a Python builtin.*outside the differentiated function"),
@@ -311,7 +310,6 @@ BUILTINS = [
                                   r"`ndarray`"),
     ("np.sum(x.sort())", r"method `\.sort\(\)` \(in place.*`x = np\.sort\(x\)`"),
     ("np.sum(x.clip(0.0, 1.0))", r"method `\.clip\(\)`.*Use `np\.clip\(x, \.\.\.\)` instead"),
-    ("np.sum(x.imag)", r"array attribute `x\.imag`.*use `np\.imag\(x\)` instead"),
     ("np.sum(x.flat)", r"array attribute `x\.flat`.*docs/functions\.md"),
 ]
 
@@ -594,8 +592,8 @@ def test_wrt_errors_through_source():
     assert "'z'" in str(exc)
 
 
-@pytest.mark.parametrize("value", ["1.5", None, [1.0, 2.0], 1j, Decimal("1.5"), object()],
-                         ids=["str", "None", "list", "complex", "Decimal", "object"])
+@pytest.mark.parametrize("value", ["1.5", None, [1.0, 2.0], Decimal("1.5"), object()],
+                         ids=["str", "None", "list", "Decimal", "object"])
 def test_non_number_for_differentiated_parameter(value):
     exc = raised_by(lambda: s2sad.grad(bad.ok_scalar)(value, 2.0))
     assert_s2sad_error(exc, ArgumentError)
@@ -616,8 +614,7 @@ def test_string_passed_by_keyword_names_the_parameter():
     assert "'y'" in str(exc)
 
 
-@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_, np.complex128,
-                                   object])
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_, object])
 def test_non_float_array_for_differentiated_parameter(dtype):
     x = np.arange(3).astype(dtype)
     exc = raised_by(lambda: s2sad.grad(bad.ok_sum)(x))

@@ -87,7 +87,7 @@ DOMAINS = {
     "math.fma": [WIDE, WIDE, WIDE],
     "np.logaddexp": [WIDE, WIDE], "np.logaddexp2": [WIDE, WIDE], "np.sinc": [WIDE],
     "np.square": [WIDE], "np.reciprocal": [POS], "np.negative": [WIDE],
-    "np.positive": [WIDE], "np.conjugate": [WIDE], "np.real": [WIDE],
+    "np.positive": [WIDE],
     "np.add": [WIDE, WIDE], "np.subtract": [WIDE, WIDE], "np.multiply": [WIDE, WIDE],
     "np.divide": [WIDE, (0.5, 2.0)],
     "np.maximum": [WIDE, WIDE], "np.minimum": [WIDE, WIDE],
