@@ -64,13 +64,14 @@ def plain_name(name):
 
 class Plain:
     """Maps objects of the autograd world to the plain world; `user_folder` holds the
-    test files, whose functions are copied."""
+    test files, whose functions are copied; `modules`: the wrapping modules to index
+    (autograd.numpy, autograd.scipy and theirs by default)."""
 
-    def __init__(self, user_folder):
+    def __init__(self, user_folder, modules=None):
         self.user_folder = os.path.abspath(user_folder)
         self.memo = {}
         self.paths = {}
-        for module in _autograd_modules():
+        for module in _autograd_modules() if modules is None else modules:
             self._index(module)
 
     def _index(self, module):

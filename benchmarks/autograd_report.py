@@ -6,7 +6,10 @@ import re
 import subprocess
 from collections import Counter, defaultdict
 
-from autograd_checks import CRASH, EXACT, KINK, PLAIN_FAILS, REFUSED, WRONG
+try:
+    from .autograd_checks import CRASH, EXACT, KINK, PLAIN_FAILS, REFUSED, WRONG
+except ImportError:                         # beside autograd_suite.py run as a script
+    from autograd_checks import CRASH, EXACT, KINK, PLAIN_FAILS, REFUSED, WRONG
 
 COLUMNS = ("file", "autograd passes", "autograd only", "checks", EXACT, KINK, REFUSED, WRONG,
            CRASH, "% exact")
@@ -82,11 +85,13 @@ def _spelled(name):
 
 
 def groups(records, status):
-    """`[(cause, count, [(subject, count)...])]`, the most frequent first."""
-    found = [cause(r.message) for r in records if r.autograd_ok and r.status == status]
+    """`[(cause, count, [(subject, count)...])]`, the most frequent first; a cause that
+    names no function lists the tests it stops instead."""
     by_cause = defaultdict(Counter)
-    for name, subject in found:
-        by_cause[name][subject] += 1
+    for record in records:
+        if record.autograd_ok and record.status == status:
+            name, subject = cause(record.message)
+            by_cause[name][subject or record.test] += 1
     return sorted(((name, sum(c.values()), c.most_common()) for name, c in by_cause.items()),
                   key=lambda g: -g[1])
 
@@ -99,9 +104,7 @@ def everything(records, errors, markdown=False):
             lines += [f"{title} (checks autograd passes):", ""]
             for name, count, subjects in found:
                 lines.append(f"{count:5d}  {name}")
-                named = [f"{s} ({n})" for s, n in subjects if s]
-                if named:
-                    lines.append("       " + ", ".join(named))
+                lines.append("       " + ", ".join(f"{s} ({n})" for s, n in subjects))
             lines.append("")
     bad = [r for r in records if r.autograd_ok and r.status in (WRONG, CRASH, KINK)]
     if bad:

@@ -29,16 +29,25 @@ from itertools import product
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.dirname(_HERE)
-_early = argparse.ArgumentParser(add_help=False)
-_early.add_argument("--tree", default=_ROOT)
-_TREE = os.path.abspath(_early.parse_known_args()[0].tree)
-sys.path[:] = [_TREE] + [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + [_HERE]
+if __name__ == "__main__":
+    # the s2sad measured comes first on the path; the helpers beside this file, last
+    _early = argparse.ArgumentParser(add_help=False)
+    _early.add_argument("--tree", default=_ROOT)
+    _TREE = os.path.abspath(_early.parse_known_args()[0].tree)
+    sys.path[:] = [_TREE] + [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + \
+        [_HERE]
 
 import numpy as np  # noqa: E402
 
 import s2sad  # noqa: E402
-import autograd_checks as checks  # noqa: E402
-import autograd_report as report  # noqa: E402
+
+try:
+    from . import autograd_checks as checks
+    from . import autograd_plain, autograd_report as report
+except ImportError:                         # run as a script
+    import autograd_checks as checks
+    import autograd_plain
+    import autograd_report as report
 
 # the files about NumPy, linalg, FFT, complex numbers, SciPy, operators and containers of
 # arrays; the others test autograd itself (core, vspaces, graphs, wrappers, tracer,
@@ -211,7 +220,6 @@ def parse(argv):
 def main(argv=None):
     options = parse(argv)
     import autograd.test_util
-    import autograd_plain
     folder = tests_folder(options.autograd, options.revision)
     sys.path.insert(0, folder)
     recorder = Recorder(autograd.test_util, autograd_plain.Plain(folder),
@@ -222,7 +230,7 @@ def main(argv=None):
     started = time.time()
     for name in options.files:
         run_file(recorder, name, options.only)
-    print(report.heading(s2sad, _TREE, options, time.time() - started))
+    print(report.heading(s2sad, options.tree, options, time.time() - started))
     print(report.everything(recorder.records, recorder.errors, options.markdown))
     if options.json:
         with open(options.json, "w") as file:
