@@ -55,6 +55,11 @@ CAUSES = (
     (r"lambda functions are not supported", "a lambda given to s2sad"),
     (r"(np\.einsum) subscripts with an ellipsis", "einsum subscripts with an ellipsis"),
     (r"(np\.\w+)\[\.\.\.\]` builds an array", "np.r_ / np.c_ of differentiated values"),
+    (r"`\w+` of (np\.[\w.]+) must be", "an argument form without a rule"),
+    (r"np\.einsum is differentiated with its subscripts as the first argument",
+     "np.einsum in the sublist form (operand, axes, ...)"),
+    (r"the cotangent does not have the structure of the result", "a list result (the "
+     "vjp wants its cotangent as a tuple)"),
     (r"keyword arguments to `([^`]+)`", "keyword arguments to a rule that takes them "
      "positionally"),
     (r"`([^`(]+)(?:\(\.\.\.\))?` (?:of|has no derivative rule|makes|converts)",
@@ -127,18 +132,47 @@ def everything(records, errors, markdown=False):
     return "\n".join(lines)
 
 
-def _table(table, markdown):
+def _table(table, markdown, columns=COLUMNS):
     if markdown:
-        head = "| " + " | ".join(COLUMNS) + " |"
-        rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(COLUMNS))) + "|"
+        head = "| " + " | ".join(columns) + " |"
+        rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(columns))) + "|"
         return "\n".join([head, rule] + ["| " + " | ".join(map(str, r)) + " |" for r in table])
-    widths = [max(len(str(x)) for x in column) for column in zip(COLUMNS, *table)]
+    widths = [max(len(str(x)) for x in column) for column in zip(columns, *table)]
     return "\n".join("  ".join(str(x).rjust(w) if i else str(x).ljust(w)
                                for i, (x, w) in enumerate(zip(r, widths)))
-                     for r in [COLUMNS] + table)
+                     for r in [columns] + table)
 
 
-def dump(file, records, errors):
-    json.dump({"checks": records,
+def dump(file, records, errors, heading=""):
+    json.dump({"heading": heading, "checks": records,
                "test_errors": [dict(zip(("file", "test", "message", "traceback"), e))
                                for e in errors]}, file, indent=1, default=repr)
+
+
+def compared(runs, markdown=False):
+    """The share of checks exact by file in each run (`{label: [record dicts]}`, runs
+    over the same suite, e.g. several branches), and in their union: the checks exact in
+    at least one run, what merging them would give if they do not interfere."""
+    labels = list(runs)
+    counted = {label: {_key(r): r for r in records if r["autograd_ok"]
+                       and r["status"] != PLAIN_FAILS} for label, records in runs.items()}
+    files = list(dict.fromkeys(r["file"] for r in runs[labels[0]]))
+    table = []
+    for name in files + ["total"]:
+        keys = [k for k in counted[labels[0]] if name in ("total", k[0])]
+        exact = [{k for k in keys if counted[label].get(k, {}).get("status") == EXACT}
+                 for label in labels]
+        table.append([name, len(keys)] + [_share(len(e), len(keys)) for e in exact]
+                     + [_share(len(set().union(*exact)), len(keys))])
+    bad = ["wrong+crash", ""] + [str(sum(r["status"] in (WRONG, CRASH)
+                                         for r in counted[label].values()))
+                                 for label in labels] + [""]
+    return _table(table + [bad], markdown, ["file", "checks"] + labels + ["union"])
+
+
+def _key(record):
+    return record["file"], record["test"], record["index"]
+
+
+def _share(part, whole):
+    return f"{100 * part / whole:.1f}" if whole else "-"

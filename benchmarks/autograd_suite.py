@@ -4,6 +4,7 @@ its tests s2sad differentiates too.
     python benchmarks/autograd_suite.py --autograd CHECKOUT          # the table, by file
     python benchmarks/autograd_suite.py --autograd CHECKOUT --tree DIR --json out.json
     python benchmarks/autograd_suite.py --autograd CHECKOUT --files test_linalg --only inv
+    python benchmarks/autograd_suite.py --compare main=a.json linalg=b.json  # runs side by side
 
 CHECKOUT is a clone of HIPS/autograd (a work tree with tests/, or a bare git directory);
 the Python running this needs autograd, SciPy and pytest installed. DIR is the s2sad tree
@@ -16,6 +17,7 @@ Calls of `grad` outside `check_grads` (asserts on a value) are not checks and ar
 counted.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -204,7 +206,7 @@ def run_file(recorder, name, only=None):
 
 def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--autograd", required=True, metavar="CHECKOUT",
+    parser.add_argument("--autograd", metavar="CHECKOUT",
                         help="a clone of HIPS/autograd: a work tree or a bare git directory")
     parser.add_argument("--revision", default="HEAD", help="the commit of a bare directory")
     parser.add_argument("--tree", default=_ROOT, help="the s2sad tree to measure")
@@ -214,11 +216,28 @@ def parse(argv):
     parser.add_argument("--timeout", type=int, default=60, help="seconds a check may take")
     parser.add_argument("--json", metavar="FILE", help="write every check's record here")
     parser.add_argument("--markdown", action="store_true", help="Markdown tables")
-    return parser.parse_args(argv)
+    parser.add_argument("--compare", nargs="+", metavar="JSON",
+                        help="no run: the share exact by file in runs saved with --json "
+                        "(label=FILE or FILE), and in their union")
+    options = parser.parse_args(argv)
+    if not options.autograd and not options.compare:
+        parser.error("--autograd CHECKOUT is needed (or --compare)")
+    return options
+
+
+def compare(names, markdown):
+    runs = {}
+    for name in names:
+        label, _, path = name.rpartition("=")
+        with open(path) as file:
+            runs[label or os.path.splitext(os.path.basename(path))[0]] = json.load(file)["checks"]
+    print(report.compared(runs, markdown))
 
 
 def main(argv=None):
     options = parse(argv)
+    if options.compare:
+        return compare(options.compare, options.markdown) or 0
     import autograd.test_util
     folder = tests_folder(options.autograd, options.revision)
     sys.path.insert(0, folder)
@@ -230,11 +249,12 @@ def main(argv=None):
     started = time.time()
     for name in options.files:
         run_file(recorder, name, options.only)
-    print(report.heading(s2sad, options.tree, options, time.time() - started))
+    heading = report.heading(s2sad, options.tree, options, time.time() - started)
+    print(heading)
     print(report.everything(recorder.records, recorder.errors, options.markdown))
     if options.json:
         with open(options.json, "w") as file:
-            report.dump(file, [asdict(r) for r in recorder.records], recorder.errors)
+            report.dump(file, [asdict(r) for r in recorder.records], recorder.errors, heading)
     return 0
 
 

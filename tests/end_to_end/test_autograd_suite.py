@@ -111,3 +111,13 @@ def test_a_library_function_is_called_from_a_written_def(tmp_path):
         "def checked(x0):\n    return numpy.var(x0, ddof=1, axis=None)\n")
     outcome = autograd_checks.judge(call, writer, np.random.default_rng(0))
     assert outcome.status == autograd_checks.EXACT, outcome.message
+
+
+def test_runs_compared_side_by_side_and_in_their_union(records):
+    from dataclasses import asdict, replace
+    before = [asdict(r) for r in records]
+    after = [asdict(replace(r, status=autograd_checks.EXACT, message="")) if r.test ==
+             "test_refused" else asdict(r) for r in records]
+    text = autograd_report.compared({"before": before, "after": after})
+    total = next(line.split() for line in text.splitlines() if line.startswith("total"))
+    assert total == ["total", "3", "33.3", "66.7", "66.7"]
