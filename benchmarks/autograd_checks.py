@@ -264,9 +264,12 @@ def _mode(mode, fn, args, wrt, value, tangent, numeric, rng):
 
 
 def _same_value(found, value):
+    ours, theirs = leaves(found), leaves(value)
     try:
-        return all(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
-                   and np.shape(a) == np.shape(b) for a, b in zip(leaves(found), leaves(value)))
+        return len(ours) == len(theirs) and all(
+            np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12,
+                                                       equal_nan=True)
+            for a, b in zip(ours, theirs))
     except (TypeError, ValueError):
         return False
 
