@@ -52,7 +52,8 @@ def test_wrong():
 
 
 @pytest.fixture
-def records(tmp_path, monkeypatch):
+def records(tmp_path, monkeypatch, registered):
+    """The records of the fake suite's run (the wrong rule it gives is removed after)."""
     suite, library = tmp_path / "suite", tmp_path / "library"
     suite.mkdir()
     library.mkdir()
