@@ -2,6 +2,7 @@
 what s2sad made of them; the refusals grouped by cause; every wrong or crashed check.
 """
 import json
+import os
 import re
 import subprocess
 from collections import Counter, defaultdict
@@ -15,14 +16,21 @@ COLUMNS = ("file", "autograd passes", "autograd only", "checks", EXACT, KINK, RE
            CRASH, "% exact")
 
 
-def heading(s2sad, tree, options, seconds):
-    commit = subprocess.run(["git", "-C", tree, "log", "-1", "--format=%h %cs"],
-                            capture_output=True, text=True).stdout.strip()
-    autograd = subprocess.run(["git", "--git-dir", options.autograd, "log", "-1",
-                               "--format=%h %cs", options.revision],
-                              capture_output=True, text=True).stdout.strip()
-    return (f"s2sad {s2sad.__version__} from {tree} (commit {commit or '?'}); autograd tests "
-            f"from {options.autograd} ({autograd or 'work tree'}); {seconds:.0f} s")
+def heading(s2sad, options, seconds):
+    """Which s2sad was measured (its tree, commit, and whether it had uncommitted
+    changes), against which autograd tests, and how long the run took."""
+    tree = os.path.dirname(os.path.dirname(os.path.abspath(s2sad.__file__)))
+    commit = _git(["-C", tree, "log", "-1", "--format=%h %cs"]) or "?"
+    if _git(["-C", tree, "status", "--porcelain", "--untracked-files=no"]):
+        commit += " with uncommitted changes"
+    autograd = _git(["--git-dir", options.autograd, "log", "-1", "--format=%h %cs",
+                     options.revision]) or "work tree"
+    return (f"s2sad {s2sad.__version__} from {tree} (commit {commit}); autograd tests "
+            f"from {options.autograd} ({autograd}); {seconds:.0f} s")
+
+
+def _git(arguments):
+    return subprocess.run(["git", *arguments], capture_output=True, text=True).stdout.strip()
 
 
 def rows(records):

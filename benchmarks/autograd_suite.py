@@ -8,7 +8,7 @@ its tests s2sad differentiates too.
 
 CHECKOUT is a clone of HIPS/autograd (a work tree with tests/, or a bare git directory);
 the Python running this needs autograd, SciPy and pytest installed. DIR is the s2sad tree
-measured (default: this repository). The test files run as pytest would run them, with
+measured (default: the one on PYTHONPATH, else this repository). The test files run as pytest would run them, with
 `check_grads` and `combo_check` replaced: each check (one function, one combination of
 arguments and keywords, one set of differentiated positions) runs autograd's own check,
 then s2sad's derivatives of the same function (autograd_plain.py maps it to plain NumPy
@@ -32,12 +32,14 @@ from itertools import product
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _ROOT = os.path.dirname(_HERE)
 if __name__ == "__main__":
-    # the s2sad measured comes first on the path; the helpers beside this file, last
+    # the s2sad measured: --tree, else the one PYTHONPATH names, else this repository's;
+    # the helpers beside this file come last
     _early = argparse.ArgumentParser(add_help=False)
-    _early.add_argument("--tree", default=_ROOT)
-    _TREE = os.path.abspath(_early.parse_known_args()[0].tree)
-    sys.path[:] = [_TREE] + [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + \
-        [_HERE]
+    _early.add_argument("--tree")
+    _TREE = _early.parse_known_args()[0].tree or (None if os.environ.get("PYTHONPATH")
+                                                  else _ROOT)
+    sys.path[:] = ([os.path.abspath(_TREE)] if _TREE else []) + \
+        [p for p in sys.path if os.path.abspath(p or ".") != _HERE] + [_HERE]
 
 import numpy as np  # noqa: E402
 
@@ -209,7 +211,8 @@ def parse(argv):
     parser.add_argument("--autograd", metavar="CHECKOUT",
                         help="a clone of HIPS/autograd: a work tree or a bare git directory")
     parser.add_argument("--revision", default="HEAD", help="the commit of a bare directory")
-    parser.add_argument("--tree", default=_ROOT, help="the s2sad tree to measure")
+    parser.add_argument("--tree", help="the s2sad tree to measure (default: the one on "
+                        "PYTHONPATH, else this repository)")
     parser.add_argument("--files", nargs="*", default=FILES, help="test files (no .py)")
     parser.add_argument("--only", action="append", metavar="WORD",
                         help="only the tests whose name contains WORD (repeatable)")
@@ -249,7 +252,7 @@ def main(argv=None):
     started = time.time()
     for name in options.files:
         run_file(recorder, name, options.only)
-    heading = report.heading(s2sad, options.tree, options, time.time() - started)
+    heading = report.heading(s2sad, options, time.time() - started)
     print(heading)
     print(report.everything(recorder.records, recorder.errors, options.markdown))
     if options.json:
