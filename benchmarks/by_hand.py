@@ -225,3 +225,33 @@ def elman_restructured_gradient(args):
             delta[t - 1] += carry
         return x.T @ delta, states[:-1].T @ delta, delta.sum(axis=0), V_bar
     return gradient
+
+
+def gp_nll_gradient(args):
+    """dNLL/dθ = 1/2 tr((K⁻¹ - α αᵀ) dK/dθ) with α = K⁻¹ y, K⁻¹ from the Cholesky factor;
+    dK/dθ of each log-parameter is a multiple of the kernel's parts."""
+    log_params, X, y = args
+    squared = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    eye = np.eye(len(y))
+
+    def gradient(log_params, X, y):
+        length, signal, noise = np.exp(log_params)
+        kernel = signal * np.exp(-0.5 * squared / length ** 2)
+        L = np.linalg.cholesky(kernel + noise * eye)
+        L_inv = np.linalg.solve(L, eye)
+        K_inv = L_inv.T @ L_inv
+        alpha = K_inv @ y
+        W = K_inv - np.outer(alpha, alpha)
+        return (0.5 * np.array([np.sum(W * kernel * squared) / length ** 2,
+                                np.sum(W * kernel), noise * np.trace(W)]),)
+    return gradient
+
+
+def power_spectrum_loss_gradient(args):
+    """With X = fft(x) and g = 2 (|X|² - target) / size, the gradient is 2 Re(fft(g X̄))
+    (the DFT matrix is symmetric)."""
+    def gradient(x, target):
+        X = np.fft.fft(x, axis=-1)
+        g = (X.real ** 2 + X.imag ** 2 - target) * (2.0 / x.size)
+        return (2.0 * np.fft.fft(g * np.conj(X), axis=-1).real,)
+    return gradient

@@ -39,9 +39,10 @@ class Case:
 def cases(small=False):
     rng = np.random.default_rng(0)
     sizes = dict(trips=20, n=10, rosenbrock=20, rows=30, features=5, units=4, steps=5,
-                 inputs=3, hidden=4, outputs=2) if small else \
+                 inputs=3, hidden=4, outputs=2, points=8, signals=3, samples=16) if small else \
         dict(trips=1000, n=1000, rosenbrock=10_000, rows=10_000, features=100, units=64,
-             steps=50, inputs=8, hidden=32, outputs=4)
+             steps=50, inputs=8, hidden=32, outputs=4, points=200, signals=64,
+             samples=1024)
     s = sizes
     mlp_rows, mlp_inputs = (30, 3) if small else (1000, 10)
     return [
@@ -66,6 +67,11 @@ def cases(small=False):
              _elman_data(rng, s["steps"], s["inputs"], s["hidden"], s["outputs"]),
              (0, 1, 2, 3), by_hand.elman_gradient,
              hand_restructured=by_hand.elman_restructured_gradient),
+        Case(f"GP likelihood, {s['points']} points", functions.gp_nll,
+             _gp_data(rng, s["points"]), (0,), by_hand.gp_nll_gradient),
+        Case(f"FFT power spectrum, {s['signals']} x {s['samples']:,}",
+             functions.power_spectrum_loss, _spectrum_data(rng, s["signals"], s["samples"]),
+             (0,), by_hand.power_spectrum_loss_gradient),
     ]
 
 
@@ -91,3 +97,16 @@ def _elman_data(rng, steps, inputs, hidden, outputs):
     x = rng.normal(size=(steps, inputs))
     z = rng.uniform(size=(steps, outputs))
     return W, U, b, V, x, z
+
+
+def _gp_data(rng, points):
+    X = rng.uniform(-2.0, 2.0, size=(points, 2))
+    y = np.sin(X[:, 0]) * np.cos(X[:, 1]) + 0.1 * rng.normal(size=points)
+    return np.log(np.array([0.8, 1.2, 0.05])), X, y
+
+
+def _spectrum_data(rng, signals, samples):
+    t = np.arange(samples) / samples
+    x = np.sin(2 * np.pi * 5 * t) + 0.3 * rng.normal(size=(signals, samples))
+    target = np.abs(np.fft.fft(np.sin(2 * np.pi * 4 * t))) ** 2
+    return x, target

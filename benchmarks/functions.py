@@ -57,3 +57,22 @@ def elman(W, U, b, V, x, z):
         y = 1.0 / (1.0 + np.exp(-(h @ V)))
         loss += 0.5 * np.sum((y - z[t]) ** 2)
     return loss
+
+
+def gp_nll(log_params, X, y):
+    """Negative log marginal likelihood of a Gaussian process with a squared-exponential
+    kernel, through the Cholesky factor of its covariance; `log_params` holds the logs
+    of the length scale, the signal variance and the noise variance."""
+    length, signal, noise = np.exp(log_params[0]), np.exp(log_params[1]), np.exp(log_params[2])
+    squared = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    K = signal * np.exp(-0.5 * squared / length ** 2) + noise * np.eye(len(y))
+    L = np.linalg.cholesky(K)
+    z = np.linalg.solve(L, y)
+    return 0.5 * (z @ z) + np.sum(np.log(np.diag(L))) + 0.5 * len(y) * np.log(2 * np.pi)
+
+
+def power_spectrum_loss(x, target):
+    """Mean squared error between the power spectra of the signals (rows of `x`) and a
+    target spectrum: real signals, complex intermediates, a real loss."""
+    spectrum = np.abs(np.fft.fft(x, axis=-1)) ** 2
+    return np.sum((spectrum - target) ** 2) / x.size
