@@ -27,6 +27,7 @@ class Measured:
     pushed: Optional[tuple] = None  # (values pushed, trips) for the tape target
     failures: dict = field(default_factory=dict)
     processes: int = 1  # the processes whose median the `OWN` ratios are
+    targeted: bool = True  # the case's `targeted`
 
 
 # the columns another process measures again (see `ratios` and `take_medians`)
@@ -103,7 +104,7 @@ def measure(case, peers, quick=False, tape=False, first=True):
     cells.update({column: seconds / f_seconds for column, seconds in times.items()})
     pushed = (ours.pushes(case), case.args[1]) if tape else None
     return Measured(case.label, case.scalar, f_seconds, cells, first, jit_first, pushed,
-                    failures)
+                    failures, targeted=case.targeted)
 
 
 def _run_peer(prepare, case, limit):

@@ -52,6 +52,7 @@ def first_call_table(results, times="x"):
 
 def targets(results, times="x"):
     """[(target, measured, 'met' or 'not met')] for the issue's done-when targets."""
+    results = [r for r in results if r.targeted]
     scalar = [r for r in results if r.scalar]
     arrays = [r for r in results if not r.scalar]
     rows = []

@@ -79,8 +79,9 @@ def cholesky_adjoint(g, l, lower=True):
     read."""
     low, g = (l, g) if lower else (_t(l), _t(g))
     p = _half_lower(_t(low) @ g)
-    s = _t(np.linalg.solve(_t(low), _t(np.linalg.solve(_t(low), p))))
-    return _read_adjoint(s, lower)
+    # one inverse and two products cost half of two solves with a matrix right-hand side
+    inverse = np.linalg.inv(low)
+    return _read_adjoint(_t(inverse) @ p @ inverse, lower)
 
 
 # ---------------------------------------------------------------- symmetric eigenproblem
