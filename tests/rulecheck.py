@@ -16,6 +16,7 @@ import sys
 import numpy as np
 import s2sad
 from s2sad import ir, runtime
+from s2sad.rules.catalog import scipy_name
 from util import assert_close, numeric_grad, numeric_jvp, numeric_vjp, random_tangents
 
 OPERATORS = {
@@ -45,6 +46,8 @@ def describe(prim):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
             return prefix + name
+    if scipy_name(prim):
+        return scipy_name(prim)
     return repr(prim)
 
 
@@ -57,7 +60,7 @@ def call_text(prim, nargs):
     module, _, name = key.partition(".")
     if module == "builtins":
         return f"{name}({', '.join(names)})"
-    if module in ("math", "np", "runtime"):
+    if module in ("math", "np", "runtime", "scipy"):
         return f"{key}({', '.join(names)})"
     raise AssertionError(f"no way to write {key} in source: extend call_text")
 
@@ -70,7 +73,8 @@ def make_function(tmp_path, params, body):
     name = f"s2sad_rule_case_{next(_serial)}"
     path = tmp_path / f"{name}.py"
     path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n"
-                    "from s2sad import runtime\n\n\n"
+                    "import scipy.integrate\nimport scipy.linalg\nimport scipy.signal\n"
+                    "import scipy.special\nimport scipy.stats\nfrom s2sad import runtime\n\n\n"
                     f"def f({params}):\n    return {body}\n")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -80,18 +84,13 @@ def make_function(tmp_path, params, body):
 
 
 def generic_adjoint(fn, wrt):
-    """The derivative generated without example arguments, compiled from its source."""
-    namespace = dict(fn.__globals__)
-    namespace.update(runtime.HELPERS)
-    exec(compile(s2sad.source(fn, wrt=wrt), "<generic>", "exec"), namespace)
-    return namespace[f"{fn.__name__}_adjoint"]
+    """The derivative generated without example arguments, as s2sad compiled it (with
+    the library functions its source reads by names of their own)."""
+    return s2sad.compiled(fn, wrt=wrt)
 
 
 def generic_tangent(fn, wrt):
-    namespace = dict(fn.__globals__)
-    namespace.update(runtime.HELPERS)
-    exec(compile(s2sad.source(fn, wrt=wrt, mode="forward"), "<generic>", "exec"), namespace)
-    return namespace[f"{fn.__name__}_tangent"]
+    return s2sad.compiled(fn, wrt=wrt, mode="forward")
 
 
 def check_forward(fn, args, wrt, generic=False):

@@ -9,6 +9,7 @@ code uses, so it cannot drift (a test compares it with the file). Regenerate it 
 import builtins
 import math
 import operator
+import sys
 
 import numpy as np
 
@@ -26,8 +27,13 @@ _OPERATORS = {
 }
 _MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins),
             ("s2sad.runtime", runtime))
+# SciPy's modules with rows (each registers them only when SciPy imports), by section
+_SCIPY = {"scipy.special": "SciPy special functions", "scipy.stats": "SciPy statistics",
+          "scipy.signal": "SciPy signal processing", "scipy.linalg": "SciPy linear algebra",
+          "scipy.integrate": "SciPy integration"}
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
-            "Array methods and attributes", "s2sad's run-time helpers")
+            "Array methods and attributes") + tuple(_SCIPY.values()) + (
+            "s2sad's run-time helpers",)
 
 HEADER = """\
 # Supported functions
@@ -70,6 +76,26 @@ def spelling(prim, rule=None):
         if name and getattr(module, name, None) is prim:
             call = f"{name}({arguments})"
             return call if label == "builtins" else f"{label}.{call}"
+    if scipy_name(prim):
+        return f"{scipy_name(prim)}({arguments})"
+    return None
+
+
+def scipy_name(prim):
+    """`scipy.special.j0`, or `scipy.stats.norm.sf` for a method of a distribution object
+    (bound to it: the table keys it so); None for anything else. Only modules already
+    imported are searched, as SciPy is optional."""
+    name = getattr(prim, "__name__", None)
+    owner = getattr(prim, "__self__", None)
+    for label in _SCIPY:
+        module = sys.modules.get(label)
+        if module is None or not name:
+            continue
+        if getattr(module, name, None) is prim:
+            return f"{label}.{name}"
+        for word, value in vars(module).items():
+            if owner is not None and value is owner:
+                return f"{label}.{word}.{name}"
     return None
 
 
@@ -79,6 +105,9 @@ def section(prim):
     if isinstance(prim, (ir.Attr, ir.Method)):
         return "Array methods and attributes"
     text = spelling(prim) or ""
+    for label, title in _SCIPY.items():
+        if text.startswith(label + "."):
+            return title
     if text.startswith("s2sad.runtime."):
         return "s2sad's run-time helpers"
     if text.startswith("np.linalg."):

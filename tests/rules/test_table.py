@@ -12,20 +12,25 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import rules, runtime
+from s2sad import rules
 from rulecheck import (call_text, check_forward, check_grad, check_vjp, describe,
                        generic_adjoint, rand, single_precision)
 from util import assert_close, numeric_grad, numeric_vjp
 
 def _family_cases():
     """Each rule family keeps its cases in tests/rules/cases_<family>.py: `CASES` (custom
-    rows) and `NONDIFF` (non-differentiable rows), merged into this one table test."""
-    custom, nondiff = {}, {}
+    rows), `NONDIFF` (non-differentiable rows) and `DOMAINS` (elementwise rows, with
+    `FLOAT64`: those whose value may be float64 for float32 input, and `OTHER_ARITIES`),
+    merged into this one table test."""
+    custom, nondiff, domains, float64, arities = {}, {}, {}, set(), {}
     for path in sorted(pathlib.Path(__file__).parent.glob("cases_*.py")):
         module = importlib.import_module(path.stem)
         _merge(custom, getattr(module, "CASES", {}))
         _merge(nondiff, getattr(module, "NONDIFF", {}))
-    return custom, nondiff
+        _merge(domains, getattr(module, "DOMAINS", {}))
+        float64 |= set(getattr(module, "FLOAT64", ()))
+        _merge(arities, getattr(module, "OTHER_ARITIES", {}))
+    return custom, nondiff, domains, float64, arities
 
 
 def _merge(mine, theirs):
@@ -34,7 +39,8 @@ def _merge(mine, theirs):
     mine.update(theirs)
 
 
-FAMILY_CUSTOM, FAMILY_NONDIFF = _family_cases()
+(FAMILY_CUSTOM, FAMILY_NONDIFF, FAMILY_DOMAINS, FAMILY_FLOAT64,
+ FAMILY_ARITIES) = _family_cases()
 
 # ---------------------------------------------------------------- elementwise rows
 
@@ -94,12 +100,14 @@ DOMAINS = {
     "runtime.xpow": [WIDE, (0.5, 2.0), (-1.5, 2.5)], "runtime.sigmoid": [WIDE],
     "runtime.digamma": [(0.3, 6.0)], "runtime.polygamma": [range(1, 4), (0.3, 6.0)],
 }
+_merge(DOMAINS, FAMILY_DOMAINS)
 # other arities to test as well (math.log(x) besides math.log(x, base))
-OTHER_ARITIES = {"math.log": (1,), "math.hypot": (1, 2, 3)}
+OTHER_ARITIES = {"math.log": (1,), "math.hypot": (1, 2, 3), **FAMILY_ARITIES}
 # rows that take scalars only (besides every `math.*` row)
 SCALAR_ONLY = {"float", "max", "min"}
-# rows that compute in float64 whatever their arguments' dtype
-FLOAT64 = {"np.float_power"}
+# rows whose value may be float64 for float32 arguments (np.float_power computes in
+# float64; SciPy's functions of an integer order too): the tangent has the value's dtype
+FLOAT64 = {"np.float_power"} | FAMILY_FLOAT64
 
 
 def differentiable_elementwise(rule):
@@ -186,20 +194,17 @@ def check_single_precision(fn, args, wrt, rule):
     row that computes in float64 (np.float_power)."""
     args = single_precision(args)
     value = fn(*args)
-    namespace = dict(fn.__globals__, **runtime.HELPERS)
-    exec(compile(s2sad.source(fn, *args, wrt=wrt) + "\n"
-                 + s2sad.source(fn, *args, wrt=wrt, mode="forward"), "<float32>", "exec"),
-         namespace)
-    _, grads = namespace[f"{fn.__name__}_adjoint"](*args, np.ones_like(value))
+    _, grads = s2sad.compiled(fn, *args, wrt=wrt)(*args, np.ones_like(value))
     grads = grads if len(wrt) > 1 else (grads,)
     for position, grad in zip(wrt, grads):
         if isinstance(args[position], np.ndarray):
             want = np.result_type(args[position], value)
             assert np.asarray(grad).dtype == want, (position, np.asarray(grad).dtype, want)
     tangents = [np.ones_like(args[p]) if isinstance(args[p], np.ndarray) else 1.0 for p in wrt]
-    _, tangent = namespace[f"{fn.__name__}_tangent"](*args, *tangents)
+    _, tangent = s2sad.compiled(fn, *args, wrt=wrt, mode="forward")(*args, *tangents)
     # Python floats are weak: they take the arrays' dtype, as in NumPy 2
-    want = np.float64 if rule.name in FLOAT64 else np.result_type(*(args[p] for p in wrt))
+    want = np.result_type(value) if rule.name in FLOAT64 else \
+        np.result_type(*(args[p] for p in wrt))
     if type(tangent) is not float:  # (a scalar argument's tangent alone)
         assert np.result_type(tangent) == want, (np.result_type(tangent), want)
 
