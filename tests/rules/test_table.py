@@ -203,10 +203,12 @@ def check_single_precision(fn, args, wrt, rule):
     tangents = [np.ones_like(args[p]) if isinstance(args[p], np.ndarray) else 1.0 for p in wrt]
     _, tangent = s2sad.compiled(fn, *args, wrt=wrt, mode="forward")(*args, *tangents)
     # Python floats are weak: they take the arrays' dtype, as in NumPy 2
-    want = np.result_type(value) if rule.name in FLOAT64 else \
-        np.result_type(*(args[p] for p in wrt))
+    want = {np.result_type(*(args[p] for p in wrt))}
+    if rule.name in FLOAT64:
+        # the value's dtype; a partial that does not read the value may keep the arguments'
+        want.add(np.result_type(value))
     if type(tangent) is not float:  # (a scalar argument's tangent alone)
-        assert np.result_type(tangent) == want, (np.result_type(tangent), want)
+        assert np.result_type(tangent) in want, (np.result_type(tangent), want)
 
 
 def test_every_rule_row_is_covered():
