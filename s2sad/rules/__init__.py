@@ -14,7 +14,7 @@ from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
 from . import bessel, incomplete, distributions, multivariate  # noqa: F401
-from . import signals, matrix_functions  # noqa: F401
+from . import signals, matrix_functions, integrators  # noqa: F401
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 

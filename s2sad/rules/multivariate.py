@@ -189,12 +189,14 @@ def _entropy_tangent(site):
 
 
 def _both(name, kind, adjoint, tangent, positions, doc, method):
-    """The logpdf row and the pdf row (the same derivative times the density)."""
+    """The logpdf row and the pdf row (the same derivative times the density). Naming the
+    parameters refuses any other keyword (`allow_singular=True`)."""
+    names = ("x", "alpha") if len(positions) == 2 else ("x", "mean", "cov")
     for density, prefix in ((False, "log"), (True, "")):
         register(Custom(f"scipy.stats.{name}.{prefix}pdf", kind,
                         lambda site, density=density: adjoint(site, density),
                         lambda site, density=density: tangent(site, density), positions,
-                        doc=("out times logpdf's: " if density else "") + doc),
+                        names=names, doc=("out times logpdf's: " if density else "") + doc),
                  getattr(method, f"{prefix}pdf"))
 
 
@@ -210,6 +212,7 @@ if stats is not None:
           "non-symmetric cov too); cov positive definite (allow_singular left False)",
           stats.multivariate_normal)
     register(Custom("scipy.stats.multivariate_normal.entropy", _entropy_kind,
-                    _entropy_adjoint, _entropy_tangent, (1,), constants=(0,),
+                    _entropy_adjoint, _entropy_tangent, (1,), names=("mean", "cov"),
+                    constants=(0,),
                     doc="in cov inv(cov) / 2 onto the lower triangle SciPy reads; "
                         "independent of mean"), stats.multivariate_normal.entropy)
