@@ -51,7 +51,7 @@ if stats is not None:
 
     DF = "0.5 * (lib.log(a) - 0.6931471805599453 - digamma(b / 2))"
     CHI2 = "x and df positionally (no loc or scale); x > 0"
-    register(Calling("scipy.stats.chi2.pdf", (f"out * ((b / 2 - 1) / a - 0.5)", f"out * {DF}"),
+    register(Calling("scipy.stats.chi2.pdf", ("out * ((b / 2 - 1) / a - 0.5)", f"out * {DF}"),
                      None, CHI2), stats.chi2.pdf)
     register(Calling("scipy.stats.chi2.logpdf", ("(b / 2 - 1) / a - 0.5", DF), None, CHI2),
              stats.chi2.logpdf)
