@@ -14,7 +14,6 @@ from .base import register
 from .library_calls import Calling
 
 try:
-    import scipy.special as special
     import scipy.stats as stats
 except ImportError:  # pragma: no cover - SciPy is optional at run time
     stats = None
