@@ -24,8 +24,10 @@ def sylvester_root(s, q):
     """dS with `s dS + dS s = q`, for a leading axis of directions too; an error for a
     complex square root, which s2sad does not differentiate."""
     if np.iscomplexobj(s):
-        raise ValueError("sqrtm gave a complex square root (the matrix has an eigenvalue on "
-                         "the negative real axis), which s2sad does not differentiate.")
+        raise ValueError("sqrtm gave a complex square root, which s2sad does not "
+                         "differentiate: the matrix has an eigenvalue on the negative real "
+                         "axis, or complex eigenvalues and a SciPy older than 1.16, which "
+                         "returns their real root as a complex array.")
     if np.ndim(q) == 3:
         return np.stack([solve_sylvester(s, s, d) for d in q])
     return solve_sylvester(s, s, q)

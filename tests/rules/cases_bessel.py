@@ -18,7 +18,7 @@ DOMAINS = {
     "scipy.special.iv": [ORDER, (0.2, 4.0)], "scipy.special.ive": [ORDER, (0.2, 4.0)],
     "scipy.special.rgamma": [(0.3, 4.0)],
 }
-# an integer order array and float32 x give float64 values
+# an integer order array and float32 x may give float64 values and derivatives
 FLOAT64 = {"scipy.special.jv", "scipy.special.yn", "scipy.special.iv", "scipy.special.ive"}
 
 
