@@ -112,10 +112,13 @@ class Site:
                                                for key, value in keywords]
         return call
 
-    def helper(self, fn, *args):
+    def helper(self, fn, *args, fresh=False):
         """A call `fn(*args)` of a run-time helper bound only where it is called
-        (`runtime.BOUND_ON_USE`), by its name in the generated code."""
-        return gast.Call(func=name(self.bind(fn, fn.__name__)), args=list(args), keywords=[])
+        (`runtime.BOUND_ON_USE`), by its name in the generated code; `fresh`: it returns
+        a new array, which an adjoint may own without a copy (emit/values.new_array)."""
+        call = gast.Call(func=name(self.bind(fn, fn.__name__)), args=list(args), keywords=[])
+        call.fresh = fresh
+        return call
 
     def aligned(self, position):
         """The tangent of argument `position` ready to combine elementwise with the

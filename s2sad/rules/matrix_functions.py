@@ -106,11 +106,11 @@ def _sqrtm_kind(arg_kinds, consts):
 
 
 def _sqrtm_adjoint(site):
-    return {0: Add(site.helper(sylvester_root, site.fill("out.T"), site.g))}
+    return {0: Add(site.helper(sylvester_root, site.fill("out.T"), site.g, fresh=True))}
 
 
 def _sqrtm_tangent(site):
-    return site.helper(sylvester_root, site.out, site.dots[0])
+    return site.helper(sylvester_root, site.out, site.dots[0], fresh=True)
 
 
 # ---------------------------------------------------------------- solve_sylvester
@@ -124,7 +124,7 @@ def _sylvester_kind(arg_kinds, consts):
 
 def _sylvester_adjoint(site):
     """Y = solve_sylvester(A.T, B.T, g): Q's adjoint, -Y X.T A's, -X.T Y B's."""
-    y = site.helper(solve_sylvester, site.fill("a.T"), site.fill("b.T"), site.g)
+    y = site.helper(solve_sylvester, site.fill("a.T"), site.fill("b.T"), site.g, fresh=True)
     parts = {0: "-(y @ out.T)", 1: "-(out.T @ y)"}
     result = {position: Add(site.fill(text, y=y)) for position, text in parts.items()
               if site.active[position]}
@@ -139,7 +139,7 @@ def _sylvester_tangent(site):
              None if db is None else neg(site.fill("out @ d", d=db)), dq]
     rhs = total(term for term in terms if term is not None)
     solver = sylvester_each if site.vector else solve_sylvester
-    return site.helper(solver, site.args[0], site.args[1], rhs)
+    return site.helper(solver, site.args[0], site.args[1], rhs, fresh=True)
 
 
 # ---------------------------------------------------------------- solve_banded
@@ -158,25 +158,26 @@ def _banded_kind(arg_kinds, consts):
 
 def _banded_adjoint(site):
     bands = site.args[0]
-    v = site.helper(solve_banded_transposed, bands, site.args[1], site.g)
+    v = site.helper(solve_banded_transposed, bands, site.args[1], site.g, fresh=True)
     result = {}
     if site.active[2]:
         result[2] = Add(v)
     if site.active[1]:
-        result[1] = Add(neg(site.helper(banded_outer, bands, v, site.out)))
+        result[1] = Add(neg(site.helper(banded_outer, bands, v, site.out, fresh=True)))
     return result
 
 
 def _banded_tangent(site):
     bands = site.args[0]
     dab, db = site.dots[1:3]
-    product = None if dab is None else site.helper(banded_product, bands, dab, site.out)
+    product = None if dab is None else site.helper(banded_product, bands, dab, site.out,
+                                                   fresh=True)
     if product is None:
         rhs = db
     else:
         rhs = neg(product) if db is None else site.fill("d - p", d=db, p=product)
     solver = solve_banded_each if site.vector else solve_banded
-    return site.helper(solver, bands, site.args[1], rhs)
+    return site.helper(solver, bands, site.args[1], rhs, fresh=True)
 
 
 if sqrtm is not None:

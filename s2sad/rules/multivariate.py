@@ -163,13 +163,13 @@ def _mvn_kind(arg_kinds, consts):
 def _mvn_adjoint(site, density):
     g = times(site.g, site.out) if density else site.g
     helpers = (mvn_adjoint_x, mvn_adjoint_mean, mvn_adjoint_cov)
-    return {position: Add(site.helper(helper, g, *site.args[:3]))
+    return {position: Add(site.helper(helper, g, *site.args[:3], fresh=True))
             for position, helper in enumerate(helpers) if site.active[position]}
 
 
 def _mvn_tangent(site, density):
     dots = [const(None) if dot is None else dot for dot in site.dots[:3]]
-    tangent = site.helper(mvn_tangent, *site.args[:3], *dots)
+    tangent = site.helper(mvn_tangent, *site.args[:3], *dots, fresh=True)
     return site.fill("t * out", t=tangent) if density else tangent
 
 
@@ -181,11 +181,11 @@ def _entropy_kind(arg_kinds, consts):
 
 
 def _entropy_adjoint(site):
-    return {1: Add(site.helper(entropy_adjoint_cov, site.g, site.args[1]))}
+    return {1: Add(site.helper(entropy_adjoint_cov, site.g, site.args[1], fresh=True))}
 
 
 def _entropy_tangent(site):
-    return site.helper(entropy_tangent, site.args[1], site.dots[1])
+    return site.helper(entropy_tangent, site.args[1], site.dots[1], fresh=True)
 
 
 def _both(name, kind, adjoint, tangent, positions, doc, method):

@@ -89,9 +89,9 @@ def _adjoint(site):
     a, b = site.args[:2]
     result = {}
     if site.active[0]:
-        result[0] = Add(site.helper(convolve_adjoint_a, site.g, a, b, mode))
+        result[0] = Add(site.helper(convolve_adjoint_a, site.g, a, b, mode, fresh=True))
     if site.active[1]:
-        result[1] = Add(site.helper(convolve_adjoint_b, site.g, a, b, mode))
+        result[1] = Add(site.helper(convolve_adjoint_b, site.g, a, b, mode, fresh=True))
     return result
 
 
@@ -100,11 +100,11 @@ def _tangent(site):
     a, b = site.args[:2]
     da, db = site.dots[:2]
     if site.vector:
-        terms = (None if da is None else site.helper(convolve_each_a, da, b, mode),
-                 None if db is None else site.helper(convolve_each_b, a, db, mode))
+        terms = (None if da is None else site.helper(convolve_each_a, da, b, mode, fresh=True),
+                 None if db is None else site.helper(convolve_each_b, a, db, mode, fresh=True))
     else:
-        terms = (None if da is None else site.helper(convolve, da, b, mode),
-                 None if db is None else site.helper(convolve, a, db, mode))
+        terms = (None if da is None else site.helper(convolve, da, b, mode, fresh=True),
+                 None if db is None else site.helper(convolve, a, db, mode, fresh=True))
     return total(term for term in terms if term is not None)
 
 
