@@ -34,6 +34,8 @@ if special is not None:
          (("y0", special.y0), ("yv", special.yv)))
     _row(special.yn, (None, "(yn(a - 1, b) - yn(a + 1, b)) / 2"),
          "integer order; " + ORDER + "; defined for x > 0", (("yn", special.yn),), (0,))
+    _row(special.yv, (None, "(yv(a - 1, b) - yv(a + 1, b)) / 2"),
+         "real order; " + ORDER + "; defined for x > 0", (("yv", special.yv),), (0,))
     _row(special.iv, (None, "(iv(a - 1, b) + iv(a + 1, b)) / 2"),
          ORDER + "; x < 0 with a non-integer order gives NaN", (("iv", special.iv),), (0,))
     _row(special.ive, (None, "(ive(a - 1, b) + ive(a + 1, b)) / 2 - lib.copysign(1.0, b) * out"),

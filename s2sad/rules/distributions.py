@@ -29,21 +29,22 @@ class ByArity(Calling):
         return dict(self.arities).get(count, self.partials)
 
 
-def _location_scale(name, ends, calls, doc):
-    """A row of norm: partials in x, loc and scale from `ends(args)`: the partial in x
-    for the arguments `args` ("a", "a, b" or "a, b, c"), loc's being its negative."""
-    one, two, three = ends("a"), ends("a, b"), ends("a, b, c")
-    arities = ((1, (one,)), (2, (two, f"-({two})")),
-               (3, (three, f"-({three})", f"-({three}) * (a - b) / c")))
+def _location_scale(name, density, calls, doc):
+    """A row of norm that decreases in x: its partial in x is `-density(args)` for the
+    arguments `args` ("a", "a, b" or "a, b, c"), in loc `density(args)`, in scale that
+    times the standardized x."""
+    one, two, three = density("a"), density("a, b"), density("a, b, c")
+    arities = ((1, (f"-{one}",)), (2, (f"-{two}", two)),
+               (3, (f"-{three}", three, f"{three} * (a - b) / c")))
     register(ByArity(f"scipy.stats.norm.{name}", dict(arities)[3], None, doc, calls,
                      arities=arities), getattr(stats.norm, name))
 
 
 if stats is not None:
     SCALE = "x, loc and scale positionally (loc 0, scale 1 if left out); scale > 0"
-    _location_scale("sf", lambda args: f"-norm_pdf({args})", (("norm_pdf", stats.norm.pdf),),
+    _location_scale("sf", lambda args: f"norm_pdf({args})", (("norm_pdf", stats.norm.pdf),),
                     "1 - cdf; " + SCALE)
-    _location_scale("logsf", lambda args: f"-lib.exp(norm_logpdf({args}) - out)",
+    _location_scale("logsf", lambda args: f"lib.exp(norm_logpdf({args}) - out)",
                     (("norm_logpdf", stats.norm.logpdf),),
                     "log(1 - cdf), its partial exp(logpdf - logsf) kept finite in the far "
                     "tail; " + SCALE)
