@@ -20,6 +20,10 @@ import scipy.stats
 
 import s2sad
 from rulecheck import check_grad, check_vjp
+from scipy.linalg import sqrtm
+from scipy.special import jn
+from scipy.stats import multivariate_normal as mvn
+from scipy.stats import norm
 from util import assert_close, numeric_grad
 
 # ---------------------------------------------------------------- refusals
@@ -127,6 +131,28 @@ def test_cov_gradient_lies_in_the_lower_triangle(gen):
     got = s2sad.grad(fn)(cov)
     assert not np.any(np.triu(got, 1))
     assert_close(got, numeric_grad(fn, (cov,), 0))
+
+
+# ---------------------------------------------------------------- spellings
+
+
+def imported_names(x, cov):
+    """The rows found through names imported from SciPy's modules, and an alias: a bound
+    method equals the one the table is keyed by."""
+    return np.sum(norm.sf(x) * jn(1, x)) + mvn.logpdf(x, np.zeros(3), sqrtm(cov))
+
+
+def module_paths(x, cov):
+    return (np.sum(scipy.stats.norm.sf(x) * scipy.special.jv(1, x))
+            + scipy.stats.multivariate_normal.logpdf(x, np.zeros(3), scipy.linalg.sqrtm(cov)))
+
+
+def test_spellings_find_the_same_rows():
+    a = np.random.default_rng(2).uniform(-1.0, 1.0, (3, 3))
+    args = (np.array([0.4, 1.1, 1.9]), a @ a.T + 3 * np.eye(3))
+    check_grad(imported_names, args, (0, 1))
+    assert_close(s2sad.grad(imported_names, wrt=(0, 1))(*args),
+                 s2sad.grad(module_paths, wrt=(0, 1))(*args), rtol=1e-12, atol=0)
 
 
 # ---------------------------------------------------------------- inside loops, branches, helpers
