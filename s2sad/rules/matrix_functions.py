@@ -38,7 +38,7 @@ def sylvester_each(a, b, q):
     return np.stack([solve_sylvester(a, b, d) for d in q])
 
 
-def _rows(l_and_u, n, shift):
+def _rows(n, shift):
     """The columns j, and rows j + shift, of a band `shift` below the diagonal of an n x n
     matrix, as two slices."""
     return slice(max(0, -shift), min(n, n - shift)), slice(max(0, shift), min(n, n + shift))
@@ -52,7 +52,7 @@ def banded_product(l_and_u, ab, x):
     result = np.zeros(ab.shape[:-2] + x.shape, dtype=np.result_type(ab, x))
     trailing = (slice(None),) * (x.ndim - 1)
     for k in range(lower + upper + 1):
-        columns, rows = _rows(l_and_u, n, k - upper)
+        columns, rows = _rows(n, k - upper)
         band = ab[..., k, columns]
         result[(Ellipsis, rows) + trailing] += band.reshape(band.shape + (1,) * (x.ndim - 1)) \
             * x[columns]
@@ -66,7 +66,7 @@ def banded_outer(l_and_u, v, x):
     n = np.shape(x)[0]
     result = np.zeros((lower + upper + 1, n), dtype=np.result_type(v, x))
     for k in range(lower + upper + 1):
-        columns, rows = _rows(l_and_u, n, k - upper)
+        columns, rows = _rows(n, k - upper)
         product = v[rows] * x[columns]
         result[k, columns] = product if product.ndim == 1 else np.sum(product, axis=-1)
     return result
@@ -79,7 +79,7 @@ def solve_banded_transposed(l_and_u, ab, g):
     flipped = np.zeros_like(ab)
     for k in range(lower + upper + 1):
         shift = k - lower
-        columns, rows = _rows(l_and_u, n, shift)
+        columns, rows = _rows(n, shift)
         flipped[k, columns] = ab[lower + upper - k, rows]
     return solve_banded((upper, lower), flipped, g)
 

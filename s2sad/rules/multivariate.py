@@ -116,20 +116,20 @@ def mvn_tangent(x, mean, cov, dx, dmean, dcov):
     r, s, inverse = _residuals(x, mean, cov)
     shape = np.shape(x)[:-1] if np.ndim(x) > 1 else ()
     d = r.shape[-1]
-    total_ = 0.0
+    result = 0.0
     if dx is not None:
-        total_ = total_ - np.sum(np.reshape(dx, np.shape(dx)[:np.ndim(dx) - np.ndim(x)]
+        result = result - np.sum(np.reshape(dx, np.shape(dx)[:np.ndim(dx) - np.ndim(x)]
                                             + (-1, d)) * s, axis=-1)
     if dmean is not None:
-        total_ = total_ + (dmean @ s.T)
+        result = result + (dmean @ s.T)
     if dcov is not None:
         read = _lower(dcov)
         trace = np.sum(inverse * np.swapaxes(read, -1, -2), axis=(-2, -1))
         quadratic = np.einsum("ni,...ij,nj->...n", s, read, s)
-        total_ = total_ + 0.5 * (quadratic - np.expand_dims(trace, -1))
-    total_ = np.asarray(total_)
-    leading = total_.shape[:-1]
-    return np.reshape(total_, leading + shape)[()]
+        result = result + 0.5 * (quadratic - np.expand_dims(trace, -1))
+    result = np.asarray(result)
+    leading = result.shape[:-1]
+    return np.reshape(result, leading + shape)[()]
 
 
 def entropy_adjoint_cov(g, cov):
