@@ -13,7 +13,7 @@ from . import reshapes, transposes, flips, triangles, constructors, joins  # noq
 from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
-from . import bessel, incomplete, distributions, multivariate  # noqa: F401
+from . import bessel, incomplete, more_distributions, multivariate  # noqa: F401
 from . import signals, matrix_functions, integrators  # noqa: F401
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise

@@ -36,11 +36,6 @@ if special is not None:
          "integer order; " + ORDER + "; defined for x > 0", (("yn", special.yn),), (0,))
     _row(special.yv, (None, "(yv(a - 1, b) - yv(a + 1, b)) / 2"),
          "real order; " + ORDER + "; defined for x > 0", (("yv", special.yv),), (0,))
-    _row(special.iv, (None, "(iv(a - 1, b) + iv(a + 1, b)) / 2"),
-         ORDER + "; x < 0 with a non-integer order gives NaN", (("iv", special.iv),), (0,))
-    _row(special.ive, (None, "(ive(a - 1, b) + ive(a + 1, b)) / 2 - lib.copysign(1.0, b) * out"),
-         "iv(v, x) * exp(-|x|); at x == 0 the side of the zero's sign, like abs; " + ORDER,
-         (("ive", special.ive),), (0,))
     _row(special.rgamma, ("-digamma(a) * out",),
          "1 / gamma(x); at 0, -1, -2, ... (where it is 0) the partial is 0 * inf = NaN")
     register(NonDifferentiable("scipy.special.gammasgn", None,

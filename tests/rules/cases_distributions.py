@@ -1,4 +1,4 @@
-"""Rule-table cases of the scipy.stats family (s2sad/rules/distributions.py and
+"""Rule-table cases of the scipy.stats family (s2sad/rules/more_distributions.py and
 multivariate.py): norm.sf and norm.logsf (one, two and three arguments), chi2 pdf,
 logpdf and cdf, poisson pmf, logpmf and cdf (elementwise rows, by their domains), and
 dirichlet and multivariate_normal (custom rows).

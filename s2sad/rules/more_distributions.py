@@ -1,5 +1,6 @@
-"""Distributions of scipy.stats: norm.sf and norm.logsf, chi2, poisson (elementwise
-rows), dirichlet and multivariate_normal (rules/multivariate.py).
+"""Distributions of scipy.stats beyond the densities and cdfs of distributions.py:
+norm.sf and norm.logsf, chi2, poisson (elementwise rows); dirichlet and
+multivariate_normal are in multivariate.py.
 
 A distribution's method is keyed by the bound method itself (`scipy.stats.norm.sf`): a
 bound method equals another of the same object and function, so `from scipy.stats import
