@@ -2,8 +2,9 @@
 derivative you know in closed form.
 
 `scipy.special.erf` is compiled code, so s2sad has no source to differentiate; one line
-gives it the partial derivative d erf(x)/dx = 2/sqrt(pi) exp(-x^2). A probit model's
-negative log-likelihood then differentiates like any other NumPy code.
+gives it the partial derivative d erf(x)/dx = 2/sqrt(pi) exp(-x^2) (s2sad's own row for
+erf says the same; a rule given here replaces it). A probit model's negative
+log-likelihood then differentiates like any other NumPy code.
 
 `logsumexp` has source, but its derivative, the softmax, is known in closed form and is
 cheaper than differentiating the stable implementation line by line; its rule gives the

@@ -483,7 +483,7 @@ def bad_call_builtin_without_rule(x):
 
 def bad_library_function(x):
     y = x * 2.0
-    return scipy.special.logsumexp(y)  # HERE
+    return scipy.special.multigammaln(y, 2)  # HERE
 
 
 def bad_standard_library_function(x):
@@ -508,7 +508,7 @@ def bad_method_of_argument(x, model):
 
 def bad_ufunc_without_rule(x):
     y = x * 2.0
-    return np.sum(scipy.special.expit(y))  # HERE
+    return np.sum(scipy.special.dawsn(y))  # HERE
 
 
 def bad_partial_call(x):

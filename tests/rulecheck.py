@@ -12,8 +12,11 @@ import itertools
 import math
 import operator
 import sys
+import types
 
 import numpy as np
+import scipy.special
+import scipy.stats
 import s2sad
 from s2sad import ir, runtime
 from s2sad.rules.catalog import scipy_name
@@ -40,9 +43,11 @@ def describe(prim):
         return f"{describe(prim.prim)}[{prim.index}]"
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
+    if isinstance(prim, types.MethodType) and isinstance(prim.__self__, scipy.stats.rv_continuous):
+        return f"scipy.stats.{prim.__self__.name}.{prim.__name__}"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
                            ("math.", math), ("np.linalg.", np.linalg), ("np.", np),
-                           ("runtime.", runtime)):
+                           ("runtime.", runtime), ("scipy.special.", scipy.special)):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
             return prefix + name
@@ -53,7 +58,7 @@ def describe(prim):
 
 def call_text(prim, nargs):
     """Python source calling `prim` on the parameters a, b, ..."""
-    names = "abcd"[:nargs]
+    names = "abcde"[:nargs]
     if prim in OPERATORS:
         return OPERATORS[prim].format(*names)
     key = describe(prim)
@@ -72,9 +77,10 @@ def make_function(tmp_path, params, body):
     """Import `def f(params): return body` from a fresh module file and return `f`."""
     name = f"s2sad_rule_case_{next(_serial)}"
     path = tmp_path / f"{name}.py"
+    scipy_modules = ("import scipy.integrate\nimport scipy.linalg\nimport scipy.signal\n"
+                     "import scipy.special\nimport scipy.stats\n") if "scipy." in body else ""
     path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n"
-                    "import scipy.integrate\nimport scipy.linalg\nimport scipy.signal\n"
-                    "import scipy.special\nimport scipy.stats\nfrom s2sad import runtime\n\n\n"
+                    f"{scipy_modules}from s2sad import runtime\n\n\n"
                     f"def f({params}):\n    return {body}\n")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

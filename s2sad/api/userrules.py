@@ -25,7 +25,7 @@ import numpy as np
 from .. import pipeline, rules
 from ..errors import Error, UnsupportedError, UsageError, shown
 from ..ir import kinds as K
-from ..rules.base import Add, Rule, register, total
+from ..rules.base import Add, Rule, load_optional, register, total
 from ..rules.partials import Elementwise
 from ..syntax.template import name
 from .check import directional_derivative
@@ -150,6 +150,7 @@ def defrule(fn: Callable[..., Any], *,
             raise UsageError("`tangents` and `adjoints` must give a function (or None) for "
                              "the same arguments.")
         rule = UserLinearized(label, tangents, adjoints, "user rule", ndim)
+    load_optional(imported=True)
     register(rule, fn)
     pipeline.forget()
     return fn

@@ -94,6 +94,7 @@ class _Builder:
         self.top = top
         self.mode = mode
         base = front(fn, layouts)
+        self.modules = base.modules
         self.namer = base.namer.copy()
         self.bindings = {}
         self.handles = {}
@@ -125,9 +126,25 @@ class _Builder:
         for word, bound in self.bindings.items():
             if bound is value:
                 return word
+        if isinstance(value, types.ModuleType):
+            spelled = self.module_name(value)
+            if spelled is not None:
+                return spelled
         word = self.namer.fresh(hint)
         self.bindings[word] = value
         return word
+
+    def module_name(self, module):
+        """How the function itself reads `module`: its own name for it (`sp` after `from
+        scipy import special as sp`), or the dotted path from a package it reads
+        (`scipy.special` after `import scipy.special`); None if it reads neither."""
+        if module in self.modules:
+            return self.modules[module]
+        package, _, rest = module.__name__.partition(".")
+        for value, word in self.modules.items():
+            if getattr(value, "__name__", None) == package and rest:
+                return f"{word}.{rest}"
+        return None
 
     def callee(self, op, arguments, positions):
         """The name of the generated derivative (same mode) of the user function `op`

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import ir, rules
 from ..errors import UnsupportedError
+from ..rules.base import REQUIRED
 from . import advice, calls, read, records
 from .callees import Callee
 from .comprehensions import COMPREHENSIONS, is_numpy
@@ -268,7 +269,37 @@ class CallLowering:
         numpy = is_numpy(prim)
         atoms = tuple(leading) + first + tuple(self.argument(arg, numpy) for arg in args)
         kwargs = tuple((kw.arg, self.argument(kw.value, numpy)) for kw in node.keywords)
+        signature = getattr(rules.lookup(prim), "signature", None)
+        if signature and kwargs:
+            atoms, kwargs = self.positional(node, signature, atoms, kwargs), ()
         return atoms, kwargs, packed
+
+    def positional(self, node, signature, atoms, kwargs):
+        """The arguments of a call to a rule with a `signature` (its parameters' names
+        and defaults, in order), keywords moved to their positions and the gaps before
+        them filled with the defaults: `norm.pdf(x, scale=s)` is `norm.pdf(x, 0.0, s)`,
+        whose every argument the rule can differentiate."""
+        names = [parameter for parameter, _ in signature]
+        filled = list(atoms)
+        for key, atom in kwargs:
+            if key not in names:
+                raise self.error(node, f"the keyword argument `{key}=`",
+                                 f"`{advice.written(node.func)}` takes "
+                                 f"{', '.join(names)}.")
+            position = names.index(key)
+            if position < len(atoms) or (position < len(filled) and filled[position]
+                                         is not None):
+                raise self.error(node, f"`{key}` given twice", "pass it once.")
+            filled += [None] * (position + 1 - len(filled))
+            filled[position] = atom
+        for position, atom in enumerate(filled):
+            if atom is None:
+                default = signature[position][1]
+                if default is REQUIRED:
+                    raise self.error(node, f"a call without `{names[position]}`",
+                                     f"pass `{names[position]}`.")
+                filled[position] = ir.Const(default)
+        return tuple(filled)
 
     def pack(self, display, leaves):
         """The `Packed` layout of a list or tuple display, or of a tuple held in a

@@ -13,8 +13,10 @@ from . import reshapes, transposes, flips, triangles, constructors, joins  # noq
 from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401
-from . import bessel, incomplete, more_distributions, multivariate  # noqa: F401
-from . import signals, matrix_functions, integrators  # noqa: F401
+# SciPy's rows (special.py, special_reductions.py, distributions.py, bessel.py,
+# incomplete.py, more_distributions.py, multivariate.py, signals.py,
+# matrix_functions.py, integrators.py) are loaded once the program imports SciPy:
+# base.OPTIONAL
 from .base import TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup
 from .partials import Elementwise
 

@@ -6,6 +6,8 @@ they can: `Elementwise` rules (partials.py) give only their partial derivatives,
 which both the adjoint and the tangent are derived; `NonDifferentiable` rules give no
 derivative at all; `Custom` rules write their own adjoint and tangent.
 """
+import importlib
+import sys
 from dataclasses import dataclass, field
 
 import gast
@@ -16,18 +18,60 @@ from ..syntax.simplify import binop
 from ..syntax.template import const, fill, name
 
 TABLE = {}
+# the default of a parameter a call must pass (in a rule's `signature`)
+REQUIRED = object()
 # rules for every primitive of a type (a generated derivative's stack), outside the table
 # of functions users call
 BY_TYPE = {}
 
 
+# rule modules for an optional library (library -> modules of s2sad.rules), loaded once
+# the program has imported that library: importing SciPy with s2sad would triple the
+# time `import s2sad` takes, and a function can only call what its module imported
+OPTIONAL = {"scipy.special": ("special", "special_reductions", "bessel", "incomplete"),
+            "scipy.stats": ("distributions", "more_distributions", "multivariate"),
+            "scipy.signal": ("signals",), "scipy.linalg": ("matrix_functions",),
+            "scipy.integrate": ("integrators",)}
+
+
 def lookup(prim):
     """The rule registered for `prim`, or None."""
-    try:
-        found = TABLE.get(prim)
-    except TypeError:
-        found = None
+    found = _registered(prim)
+    if found is None and _load(imported=True):
+        found = _registered(prim)
     return found if found is not None else BY_TYPE.get(type(prim))
+
+
+def _registered(prim):
+    try:
+        return TABLE.get(prim)
+    except TypeError:
+        return None
+
+
+def _load(imported):
+    """Register the rules of the optional libraries that are imported (`imported`) or
+    importable; whether any were."""
+    loaded = False
+    for library, modules in list(OPTIONAL.items()):
+        if imported and library not in sys.modules:
+            continue
+        del OPTIONAL[library]
+        try:
+            importlib.import_module(library)
+        except ImportError:
+            continue
+        for module in modules:
+            importlib.import_module(f"{__package__}.{module}")
+        loaded = True
+    return loaded
+
+
+def load_optional(imported=False):
+    """Register the rules of every optional library that can be imported (the catalog
+    and the tests list them all), or with `imported` of those imported by now (before a
+    user's rule replaces one of them, which loading them later would undo)."""
+    _load(imported)
 
 
 def register(rule, *prims):

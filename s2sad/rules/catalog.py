@@ -6,6 +6,7 @@ code uses, so it cannot drift (a test compares it with the file). Regenerate it 
 
     python -m s2sad.rules.catalog > docs/functions.md
 """
+import ast
 import builtins
 import math
 import operator
@@ -14,7 +15,7 @@ import sys
 import numpy as np
 
 from .. import ir, runtime
-from .base import TABLE, NonDifferentiable
+from .base import TABLE, NonDifferentiable, load_optional, lookup
 from .partials import Elementwise
 
 _OPERATORS = {
@@ -27,8 +28,9 @@ _OPERATORS = {
 }
 _MODULES = (("math", math), ("np.linalg", np.linalg), ("np", np), ("builtins", builtins),
             ("s2sad.runtime", runtime))
-# SciPy's modules with rows (each registers them only when SciPy imports), by section
-_SCIPY = {"scipy.special": "SciPy special functions", "scipy.stats": "SciPy statistics",
+# SciPy's modules with rows (loaded once the program imports them: base.OPTIONAL), by
+# section
+_SCIPY = {"scipy.special": "SciPy special functions", "scipy.stats": "SciPy distributions",
           "scipy.signal": "SciPy signal processing", "scipy.linalg": "SciPy linear algebra",
           "scipy.integrate": "SciPy integration"}
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
@@ -52,6 +54,12 @@ freely (shapes, counts, comparisons, rounding): they pass no derivative on and n
 raise. What s2sad does where a function is not differentiable (`abs` at 0, ties in
 `max`, `sqrt` at 0, the norm of a zero vector) is explained in docs/rules.md.
 
+The SciPy sections apply where SciPy is installed (it stays optional): their rows are
+loaded once the program imports the SciPy module they belong to, and a partial that
+needs a special function calls SciPy (`special.i1`, `stats.norm.pdf`). Keyword arguments
+of the elementwise rows (`loc=`, `scale=`, `b=`) are differentiated like positional
+ones; the distributions compute in float64 like SciPy, and so do their derivatives.
+
 The last section lists the helpers s2sad's generated derivatives call
 (s2sad/runtime.py): with rules of their own, a derivative s2sad generates can be
 differentiated again, and a function may call them too.
@@ -61,8 +69,14 @@ differentiated again, and a function may call them too.
 def spelling(prim, rule=None):
     """How the user writes the primitive: `np.sin(a)`, `a + b`, `x.sum(...)`, `x.T`."""
     arguments = "..."
-    if isinstance(rule, Elementwise) and 0 < len(rule.partials) <= 4:
+    if getattr(rule, "parameters", ()):
+        arguments = ", ".join(rule.parameters)
+    elif getattr(rule, "signature", ()):
+        arguments = ", ".join(name for name, _ in rule.signature)
+    elif isinstance(rule, Elementwise) and 0 < len(rule.partials) <= 4:
         arguments = ", ".join("abcd"[:len(rule.partials)])
+    if getattr(rule, "name", "").startswith("scipy."):
+        return f"{rule.name}({arguments})"
     if prim in _OPERATORS:
         return _OPERATORS[prim]
     if isinstance(prim, ir.Attr):
@@ -104,7 +118,7 @@ def section(prim):
         return "Operators"
     if isinstance(prim, (ir.Attr, ir.Method)):
         return "Array methods and attributes"
-    text = spelling(prim) or ""
+    text = spelling(prim, lookup(prim)) or ""
     for label, title in _SCIPY.items():
         if text.startswith(label + "."):
             return title
@@ -124,19 +138,35 @@ def derivative(rule):
     if isinstance(rule, NonDifferentiable):
         return "no derivative"
     if isinstance(rule, Elementwise):
+        names = getattr(rule, "parameters", ()) or "abcd"
         parts = []
         for position, partial in enumerate(rule.partials):
             if partial is None:
                 continue
             text = partial if isinstance(partial, str) else " / ".join(
                 f"({p})" for p in partial)
-            parts.append(f"∂/∂{'abcd'[position]} = `{text.replace('lib.', '')}`")
+            if names != "abcd":
+                text = _renamed(text, names)
+            parts.append(f"∂/∂{names[position]} = `{text.replace('lib.', '')}`")
         return "; ".join(parts) or "no derivative"
     return _cell(rule.doc) or "yes"
 
 
+def _renamed(text, names):
+    """A partial written in a, b, c, d, arg4, ... with the parameters' own names."""
+    letters = dict(zip(["a", "b", "c", "d"] + [f"arg{i}" for i in range(4, len(names))],
+                       names))
+    tree = ast.parse(text, mode="eval")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in letters:
+            node.id = letters[node.id]
+    return ast.unparse(tree)
+
+
 def rows():
-    """(section, spelling, derivative, notes) for every documented primitive, in order."""
+    """(section, spelling, derivative, notes) for every documented primitive, in order;
+    the rows of optional libraries (SciPy) included where they can be imported."""
+    load_optional()
     found = {}
     for prim, rule in TABLE.items():
         text = spelling(prim, rule)

@@ -5,19 +5,16 @@ Each is the solution of a linear equation, so its derivative solves another:
 solve_sylvester(A, B, Q)` has `A dX + dX B = dQ - dA X - X dB`, and `x = solve_banded((l,
 u), ab, b)` has `A dx = db - dA x`. Each adjoint solves the transposed equation once for
 `g` and reuses the solution (`out`). The banded helpers read SciPy's storage, `ab[u + i -
-j, j] = A[i, j]`. SciPy is optional: without it there are no rows.
+j, j] = A[i, j]`. Loaded once the program imports SciPy
+(base.OPTIONAL).
 """
 import numpy as np
+from scipy.linalg import solve_banded, solve_sylvester, sqrtm
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import neg
 from .base import Add, Custom, register, total
-
-try:
-    from scipy.linalg import solve_banded, solve_sylvester, sqrtm
-except ImportError:  # pragma: no cover - SciPy is optional at run time
-    sqrtm = None
 
 
 def sylvester_root(s, q):
@@ -180,22 +177,21 @@ def _banded_tangent(site):
     return site.helper(solver, bands, site.args[1], rhs, fresh=True)
 
 
-if sqrtm is not None:
-    register(Custom("scipy.linalg.sqrtm", _sqrtm_kind, _sqrtm_adjoint, _sqrtm_tangent,
-                    names=("A",),
-                    doc="dS solves S dS + dS S = dA (a Sylvester equation), the adjoint the "
-                        "transposed one; a real square root only (A with no eigenvalue on "
-                        "the closed negative real axis: an error otherwise), not "
-                        "differentiable where two eigenvalues of S sum to 0"), sqrtm)
-    register(Custom("scipy.linalg.solve_sylvester", _sylvester_kind, _sylvester_adjoint,
-                    _sylvester_tangent, (0, 1, 2), names=("a", "b", "q"),
-                    doc="A X + X B = Q: Y = solve_sylvester(A.T, B.T, g) is Q's adjoint, "
-                        "-Y X.T A's, -X.T Y B's; square matrices, where the equation has "
-                        "one solution (no eigenvalue of A is minus one of B)"),
-             solve_sylvester)
-    register(Custom("scipy.linalg.solve_banded", _banded_kind, _banded_adjoint,
-                    _banded_tangent, (1, 2), names=("l_and_u", "ab", "b"), constants=(0,),
-                    doc="(l, u) constant; b's adjoint solves with A.T (its bands mirrored), "
-                        "the bands' is minus the outer product with the solution at the "
-                        "stored entries (the unused corners of `ab` get 0); b a vector or "
-                        "a matrix"), solve_banded)
+register(Custom("scipy.linalg.sqrtm", _sqrtm_kind, _sqrtm_adjoint, _sqrtm_tangent,
+                names=("A",),
+                doc="dS solves S dS + dS S = dA (a Sylvester equation), the adjoint the "
+                    "transposed one; a real square root only (A with no eigenvalue on "
+                    "the closed negative real axis: an error otherwise), not "
+                    "differentiable where two eigenvalues of S sum to 0"), sqrtm)
+register(Custom("scipy.linalg.solve_sylvester", _sylvester_kind, _sylvester_adjoint,
+                _sylvester_tangent, (0, 1, 2), names=("a", "b", "q"),
+                doc="A X + X B = Q: Y = solve_sylvester(A.T, B.T, g) is Q's adjoint, "
+                    "-Y X.T A's, -X.T Y B's; square matrices, where the equation has "
+                    "one solution (no eigenvalue of A is minus one of B)"),
+         solve_sylvester)
+register(Custom("scipy.linalg.solve_banded", _banded_kind, _banded_adjoint,
+                _banded_tangent, (1, 2), names=("l_and_u", "ab", "b"), constants=(0,),
+                doc="(l, u) constant; b's adjoint solves with A.T (its bands mirrored), "
+                    "the bands' is minus the outer product with the solution at the "
+                    "stored entries (the unused corners of `ab` get 0); b a vector or "
+                    "a matrix"), solve_banded)

@@ -7,21 +7,17 @@ derivative in cov follows what the value reads, so it is exact in every directio
 adjoint nonzero in the lower triangle only (twice the symmetric gradient below the
 diagonal), a tangent of the mirrored lower triangle. For a symmetric cov passed through
 `0.5 * (c + c.T)` the chain rule gives the usual symmetric gradient. The densities reuse
-their value (`pdf`'s derivative is `out` times `logpdf`'s). SciPy is optional: without it
-there are no rows.
+their value (`pdf`'s derivative is `out` times `logpdf`'s). Loaded once the program imports
+SciPy (base.OPTIONAL).
 """
 import numpy as np
+import scipy.stats as stats
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import times
 from ..syntax.template import const
 from .base import Add, Custom, known_ranks, register, total
-
-try:
-    import scipy.stats as stats
-except ImportError:  # pragma: no cover - SciPy is optional at run time
-    stats = None
 
 
 # ---------------------------------------------------------------- dirichlet
@@ -200,19 +196,18 @@ def _both(name, kind, adjoint, tangent, positions, doc, method):
                  getattr(method, f"{prefix}pdf"))
 
 
-if stats is not None:
-    _both("dirichlet", _dirichlet_kind, _dirichlet_adjoint, _dirichlet_tangent, (0, 1),
-          "in x (alpha - 1) / x, in alpha log(x) - digamma(alpha) + digamma(sum(alpha)); x "
-          "inside the simplex (SciPy checks that it sums to 1, so differentiate through a "
-          "normalisation, `x / np.sum(x)`), as many entries as alpha, or a matrix of one "
-          "column per point", stats.dirichlet)
-    _both("multivariate_normal", _mvn_kind, _mvn_adjoint, _mvn_tangent, (0, 1, 2),
-          "in x -inv(cov) (x - mean), in mean its negative, in cov (s s.T - inv(cov)) / 2 "
-          "with s = inv(cov) (x - mean), onto the lower triangle SciPy reads (exact for a "
-          "non-symmetric cov too); cov positive definite (allow_singular left False)",
-          stats.multivariate_normal)
-    register(Custom("scipy.stats.multivariate_normal.entropy", _entropy_kind,
-                    _entropy_adjoint, _entropy_tangent, (1,), names=("mean", "cov"),
-                    constants=(0,),
-                    doc="in cov inv(cov) / 2 onto the lower triangle SciPy reads; "
-                        "independent of mean"), stats.multivariate_normal.entropy)
+_both("dirichlet", _dirichlet_kind, _dirichlet_adjoint, _dirichlet_tangent, (0, 1),
+      "in x (alpha - 1) / x, in alpha log(x) - digamma(alpha) + digamma(sum(alpha)); x "
+      "inside the simplex (SciPy checks that it sums to 1, so differentiate through a "
+      "normalisation, `x / np.sum(x)`), as many entries as alpha, or a matrix of one "
+      "column per point", stats.dirichlet)
+_both("multivariate_normal", _mvn_kind, _mvn_adjoint, _mvn_tangent, (0, 1, 2),
+      "in x -inv(cov) (x - mean), in mean its negative, in cov (s s.T - inv(cov)) / 2 "
+      "with s = inv(cov) (x - mean), onto the lower triangle SciPy reads (exact for a "
+      "non-symmetric cov too); cov positive definite (allow_singular left False)",
+      stats.multivariate_normal)
+register(Custom("scipy.stats.multivariate_normal.entropy", _entropy_kind,
+                _entropy_adjoint, _entropy_tangent, (1,), names=("mean", "cov"),
+                constants=(0,),
+                doc="in cov inv(cov) / 2 onto the lower triangle SciPy reads; "
+                    "independent of mean"), stats.multivariate_normal.entropy)

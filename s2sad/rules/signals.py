@@ -6,19 +6,15 @@ adjoint places g in that window of a zero array of the full shape and correlates
 with the other operand (`convolve(full, flip(b), "valid")`): the adjoint of the full
 convolution, restricted to what the mode kept. `method` ("direct", "fft", "auto")
 changes how the value is computed, not the derivative, which uses SciPy's default.
-SciPy is optional: without it there is no row.
+Loaded once the program imports SciPy (base.OPTIONAL).
 """
 import numpy as np
+from scipy.signal import convolve
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
 from .base import Add, Custom, register, total
-
-try:
-    from scipy.signal import convolve
-except ImportError:  # pragma: no cover - SciPy is optional at run time
-    convolve = None
 
 MODES = ("full", "valid", "same")
 
@@ -108,10 +104,9 @@ def _tangent(site):
     return total(term for term in terms if term is not None)
 
 
-if convolve is not None:
-    register(Custom("scipy.signal.convolve", _kind, _adjoint, _tangent, (0, 1),
-                    names=("in1", "in2", "mode", "method"),
-                    doc="bilinear: tangent convolve(a_dot, b) + convolve(a, b_dot), adjoints "
-                        "g correlated with the other operand over the mode's window of the "
-                        "full convolution; n-d arrays of equal rank, modes full, valid and "
-                        "same (a constant); any `method`"), convolve)
+register(Custom("scipy.signal.convolve", _kind, _adjoint, _tangent, (0, 1),
+                names=("in1", "in2", "mode", "method"),
+                doc="bilinear: tangent convolve(a_dot, b) + convolve(a, b_dot), adjoints "
+                    "g correlated with the other operand over the mode's window of the "
+                    "full convolution; n-d arrays of equal rank, modes full, valid and "
+                    "same (a constant); any `method`"), convolve)

@@ -13,6 +13,7 @@ import pytest
 
 import s2sad
 from s2sad import rules
+from s2sad.rules.base import load_optional
 from rulecheck import (call_text, check_forward, check_grad, check_vjp, describe,
                        generic_adjoint, rand, single_precision)
 from util import assert_close, numeric_grad, numeric_vjp
@@ -39,6 +40,7 @@ def _merge(mine, theirs):
     mine.update(theirs)
 
 
+load_optional()  # the rows of SciPy, which the tests import
 (FAMILY_CUSTOM, FAMILY_NONDIFF, FAMILY_DOMAINS, FAMILY_FLOAT64,
  FAMILY_ARITIES) = _family_cases()
 
@@ -142,6 +144,9 @@ SHAPES = {
     2: [[(2, 3), (3,)], [(3, 1), (1, 3)], [None, (2, 3)], [(3,), None]],
     3: [[(2, 3), (3,), (2, 1)], [(3, 1), None, (1, 3)], [None, (2, 3), None],
         [(3,), (3,), (3,)]],
+    4: [[(2, 3), None, (3,), (2, 1)], [None, (2, 3), None, None], [(3,), (3,), (3,), (3,)]],
+    5: [[(2, 3), None, (3,), (2, 1), None], [None, None, None, (2, 3), (3,)],
+        [(3,), (3,), (3,), (3,), (3,)]],
 }
 
 
@@ -154,7 +159,7 @@ def test_elementwise_rule(prim, rule, gen):
     domains = DOMAINS[rule.name]
     rng = np.random.default_rng(sum(map(ord, rule.name)))
     for nargs in (len(domains),) + OTHER_ARITIES.get(rule.name, ()):
-        params = ", ".join("abcd"[:nargs])
+        params = ", ".join("abcde"[:nargs])
         fn = gen(params, call_text(prim, nargs))
         # every float argument, differentiable or not (a None partial must give 0)
         wrt = tuple(i for i, d in enumerate(domains[:nargs])
