@@ -87,6 +87,14 @@ def no_rule(text, value):
                 "does not differentiate through; compute with numbers and NumPy arrays, "
                 "and create objects outside the differentiated function (pass the numbers "
                 "they hold as arguments).")
+    if isinstance(value, types.MethodType) and calls.library(value.__func__) == "SciPy":
+        # a method of a SciPy object (`scipy.stats.norm.sf`): advice as for its functions
+        kind = f"a method of SciPy's `{type(value.__self__).__name__}` object"
+        return (f"s2sad has no derivative rule for `{text}`, {kind} (s2sad differentiates "
+                "your own functions from their source, never a library's). Write the "
+                "computation with functions s2sad knows (docs/functions.md), or give "
+                f"`{text}` a rule: `s2sad.defrule({text}, partials=[df_dx, ...])` for an "
+                "elementwise function (docs/rules.md).")
     if isinstance(value, (types.MethodType, types.BuiltinMethodType)) \
             and not isinstance(getattr(value, "__self__", None), types.ModuleType):
         owner = type(value.__self__).__name__

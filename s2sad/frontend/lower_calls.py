@@ -287,8 +287,7 @@ class CallLowering:
                                  f"`{advice.written(node.func)}` takes "
                                  f"{', '.join(names)}.")
             position = names.index(key)
-            if position < len(atoms) or (position < len(filled) and filled[position]
-                                         is not None):
+            if position < len(filled) and filled[position] is not None:
                 raise self.error(node, f"`{key}` given twice", "pass it once.")
             filled += [None] * (position + 1 - len(filled))
             filled[position] = atom

@@ -10,8 +10,11 @@ Where SciPy computes in float32 the derivatives do too.
 Points where a row is not differentiable are stated in its doc line: `i0e` has a kink at
 0 (exp(-|x|)), taking the side of the zero's sign like `abs`; `erfinv`, `erfcinv`,
 `logit` and `ndtri` have infinite derivatives at the ends of their domains, `xlogy` and
-`xlog1py` are guarded like s2sad's own `xlogy` (0 in y where x is 0).
+`xlog1py` are guarded like s2sad's own `xlogy` (0 in y where x is 0). The derivatives of
+`iv`, `ive` and `zeta` in their order have no closed form: differentiating in it is an
+error naming the parameter (`SciPy.refused`), never a zero.
 """
+import ast
 import importlib
 from dataclasses import dataclass, replace
 
@@ -40,6 +43,17 @@ class SciPy(Checked):
     def constant(self, position, arg_kinds):
         return position not in self.refused and super().constant(position, arg_kinds)
 
+    def partials_at(self, site):
+        """The partials, where arrays meet numbers with each library call that reads
+        numbers only made a Python float: NumPy and SciPy return a float64 NumPy scalar,
+        against which a float32 array would not keep its dtype (as it does against the
+        Python floats the function itself was called with)."""
+        partials = super().partials_at(site)
+        if all(kind.is_scalar for kind in site.kinds):
+            return partials
+        numbers = {_letter(i) for i, kind in enumerate(site.kinds) if kind.is_scalar}
+        return tuple(weak(partial, numbers) for partial in partials)
+
     def adjoint(self, site):
         self.check(site.active)
         return super().adjoint(with_scipy(site, self.partials_at(site)))
@@ -56,6 +70,36 @@ class SciPy(Checked):
                     f"the derivative of `{self.name}` in `{parameter}` is not supported: it "
                     f"has no closed form; compute `{parameter}` from values that do not "
                     "depend on the differentiated input.")
+
+
+def _letter(position):
+    return "abcd"[position] if position < 4 else f"arg{position}"
+
+
+class _Weak(ast.NodeTransformer):
+    """Wraps in `float(...)` each call of `special`, `stats` or `lib` whose arguments
+    read only the placeholders in `numbers` (and no `out`)."""
+
+    def __init__(self, numbers):
+        self.numbers = numbers
+
+    def visit_Call(self, node):
+        read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        called = node.func.value.id if isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Name) else None
+        operands = read - {called, "out"}
+        if called in ("special", "stats", "lib") and "out" not in read and operands and \
+                operands <= self.numbers:
+            return ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[node], keywords=[])
+        return self.generic_visit(node)
+
+
+def weak(partial, numbers):
+    """`partial` (a plain template) with its library calls on the arguments in `numbers`
+    only made Python floats."""
+    if type(partial) is not str or not numbers:
+        return partial
+    return ast.unparse(_Weak(numbers).visit(ast.parse(partial, mode="eval")))
 
 
 def with_scipy(site, partials):

@@ -3,8 +3,8 @@ derivatives reuse their result (the softmax weights are `exp(a - out)`).
 
 - `logsumexp(a, axis, b, keepdims)`: out = log(sum(b * exp(a))); ∂/∂a = b * exp(a -
   out), ∂/∂b = exp(a - out), both spread back over the reduced axes. `return_sign=True`
-  (a pair of results) is refused, and so is a weighted sum that is not positive, where
-  the result is NaN.
+  (a pair of results) is refused; where the weighted sum is not positive the result is
+  NaN (SciPy warns), and so is its derivative.
 - `softmax(x, axis)`: x_bar += s * (g - sum(g * s)), the sums along the axes with
   `keepdims`; `log_softmax(x, axis)`: x_bar += g - exp(out) * sum(g).
 
@@ -19,8 +19,8 @@ import scipy.special
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from .base import REQUIRED, Add, Custom, rank, register, total
-from .literals import literal
 from .axes import shift
+from .literals import literal
 from .reducing import expand, reduction_axis, reduction_kind, summed
 
 LOGSUMEXP = ("a", "axis", "b", "keepdims", "return_sign")
@@ -84,16 +84,16 @@ def _logsumexp_tangent(site):
     weighted = _weighted(site.args, site.consts)
     terms = []
     if site.dots[0] is not None:
-        dot = padded(site, 0, kind)
+        dot = _padded(site, 0, kind)
         terms.append(site.fill("c * d", d=dot) if weighted else dot)
     if weighted and site.dots[2] is not None:
-        terms.append(padded(site, 2, kind))
+        terms.append(_padded(site, 2, kind))
     if not terms:
         return None
     return summed(reduced, site.fill("w * v", w=_weights(site), v=total(terms)))
 
 
-def padded(site, position, kind):
+def _padded(site, position, kind):
     """The tangent of argument `position`; in vector mode with the axes broadcasting to
     `kind` adds to it inserted after the directions."""
     dot = site.dots[position]
@@ -148,6 +148,8 @@ def _softmax_adjoint(site):
 
 def _softmax_tangent(site):
     dot = site.dots[0]
+    if dot is None:
+        return None
     return site.fill("out * (d - s)", d=dot,
                      s=_along(site, site.fill("d * out", d=dot), site.vector))
 
@@ -158,6 +160,8 @@ def _log_softmax_adjoint(site):
 
 def _log_softmax_tangent(site):
     dot = site.dots[0]
+    if dot is None:
+        return None
     return site.fill("d - s", d=dot,
                      s=_along(site, site.fill("np.exp(out) * d", d=dot), site.vector))
 

@@ -140,7 +140,13 @@ def missing_shape(x):
     return np.sum(t.pdf(x, scale=2.0))
 
 
+def survival(x):
+    return np.sum(norm.sf(x))
+
+
 @pytest.mark.parametrize("fn, message", [
+    (survival, r"no derivative rule for `norm\.sf`, a method of SciPy's `norm_gen` object.*"
+               r"s2sad\.defrule\(norm\.sf, partials="),
     (unknown_keyword, r"keyword argument `mean=`.*`norm\.pdf` takes x, loc, scale"),
     (repeated, r"`loc` given twice"),
     (missing_shape, r"a call without `df`.*Pass `df`")])
@@ -223,3 +229,24 @@ def test_hessian(fn, theta):
     columns = [numeric_grad(lambda v: float(gradient(v, DATA[:8]) @ e), (theta,))
                for e in np.eye(theta.size)]
     assert_close(s2sad.hessian(fn)(theta, DATA[:8]), np.array(columns), rtol=1e-5, atol=1e-6)
+
+
+def test_every_access_of_a_method_finds_its_row():
+    """`scipy.stats.norm.pdf` makes a new bound method at each access; they compare and
+    hash equal (same object, same function), so the table keyed by one finds them all,
+    and a method of another distribution does not."""
+    from s2sad import rules
+    assert scipy.stats.norm.pdf is not scipy.stats.norm.pdf
+    assert rules.lookup(scipy.stats.norm.pdf) is rules.lookup(norm.pdf) is not None
+    assert rules.lookup(scipy.stats.t.pdf) is not rules.lookup(norm.pdf)
+    assert rules.lookup(scipy.stats.norm.sf) is None
+
+
+def too_few(x):
+    return np.sum(t.pdf(x))
+
+
+def test_too_few_arguments():
+    with pytest.raises(s2sad.UnsupportedError, match=r"test_stats\.py:\d+: `scipy\.stats\.t\."
+                       r"pdf` takes x, df, loc, scale; pass at least the first 2"):
+        s2sad.grad(too_few)(X)
