@@ -20,6 +20,7 @@ import scipy.special
 import scipy.stats
 import s2sad
 from s2sad import ir, runtime
+from s2sad.rules.catalog import scipy_name
 from util import assert_close, numeric_grad, numeric_jvp, numeric_vjp, random_tangents
 
 OPERATORS = {
@@ -53,6 +54,8 @@ def describe(prim):
         name = getattr(prim, "__name__", None)
         if name and getattr(module, name, None) is prim:
             return prefix + name
+    if scipy_name(prim):
+        return scipy_name(prim)
     return repr(prim)
 
 
@@ -77,8 +80,8 @@ def make_function(tmp_path, params, body):
     """Import `def f(params): return body` from a fresh module file and return `f`."""
     name = f"s2sad_rule_case_{next(_serial)}"
     path = tmp_path / f"{name}.py"
-    scipy_modules = ("import scipy.linalg\nimport scipy.special\nimport scipy.stats\n"
-                     if "scipy." in body else "")
+    scipy_modules = ("import scipy.integrate\nimport scipy.linalg\nimport scipy.signal\n"
+                     "import scipy.special\nimport scipy.stats\n") if "scipy." in body else ""
     path.write_text("import builtins\nimport math\nimport operator\n\nimport numpy as np\n"
                     f"{scipy_modules}from s2sad import runtime\n\n\n"
                     f"def f({params}):\n    return {body}\n")
@@ -90,18 +93,13 @@ def make_function(tmp_path, params, body):
 
 
 def generic_adjoint(fn, wrt):
-    """The derivative generated without example arguments, compiled from its source."""
-    namespace = dict(fn.__globals__)
-    namespace.update(runtime.HELPERS)
-    exec(compile(s2sad.source(fn, wrt=wrt), "<generic>", "exec"), namespace)
-    return namespace[f"{fn.__name__}_adjoint"]
+    """The derivative generated without example arguments, as s2sad compiled it (with
+    the library functions its source reads by names of their own)."""
+    return s2sad.compiled(fn, wrt=wrt)
 
 
 def generic_tangent(fn, wrt):
-    namespace = dict(fn.__globals__)
-    namespace.update(runtime.HELPERS)
-    exec(compile(s2sad.source(fn, wrt=wrt, mode="forward"), "<generic>", "exec"), namespace)
-    return namespace[f"{fn.__name__}_tangent"]
+    return s2sad.compiled(fn, wrt=wrt, mode="forward")
 
 
 def check_forward(fn, args, wrt, generic=False):

@@ -14,8 +14,10 @@ from . import contractions, einsum, norms, inverses, decompositions  # noqa: F40
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import nanreductions, sorting, signals, randoms, powers, averages, quantiles  # noqa: F401
 from . import runtime_helpers, runtime_hessians, complexes, fft  # noqa: F401
-# SciPy's rows (special.py, special_reductions.py, distributions.py, scipy_linalg.py) are
-# loaded once the program imports SciPy: base.OPTIONAL
+# SciPy's rows (scipy_linalg.py, special.py, special_reductions.py, distributions.py,
+# bessel.py, incomplete.py, more_distributions.py, multivariate.py, scipy_signal.py,
+# matrix_functions.py, integrators.py) are loaded once the program imports SciPy:
+# base.OPTIONAL
 from .base import (TABLE, Add, Custom, NonDifferentiable, Rule, Scatter, Site, lookup,
                    result_kind, takes_complex)
 from .partials import Elementwise

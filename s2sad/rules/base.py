@@ -33,8 +33,11 @@ COMPLEX = set()
 # rule modules for an optional library (library -> modules of s2sad.rules), loaded once
 # the program has imported that library: importing SciPy with s2sad would triple the
 # time `import s2sad` takes, and a function can only call what its module imported
-OPTIONAL = {"scipy.special": ("special", "special_reductions"),
-            "scipy.stats": ("distributions",), "scipy.linalg": ("scipy_linalg",)}
+OPTIONAL = {"scipy.special": ("special", "special_reductions", "bessel", "incomplete"),
+            "scipy.stats": ("distributions", "more_distributions", "multivariate"),
+            "scipy.signal": ("scipy_signal",),
+            "scipy.linalg": ("scipy_linalg", "matrix_functions"),
+            "scipy.integrate": ("integrators",)}
 
 
 def lookup(prim):
@@ -184,10 +187,13 @@ class Site:
                                                for key, value in keywords]
         return call
 
-    def helper(self, fn, *args):
+    def helper(self, fn, *args, fresh=False):
         """A call `fn(*args)` of a run-time helper bound only where it is called
-        (`runtime.BOUND_ON_USE`), by its name in the generated code."""
-        return gast.Call(func=name(self.bind(fn, fn.__name__)), args=list(args), keywords=[])
+        (`runtime.BOUND_ON_USE`), by its name in the generated code; `fresh`: it returns
+        a new array, which an adjoint may own without a copy (emit/values.new_array)."""
+        call = gast.Call(func=name(self.bind(fn, fn.__name__)), args=list(args), keywords=[])
+        call.fresh = fresh
+        return call
 
     def aligned(self, position):
         """The tangent of argument `position` ready to combine elementwise with the

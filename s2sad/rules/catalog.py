@@ -29,9 +29,14 @@ _OPERATORS = {
 _MODULES = (("math", math), ("np.linalg", np.linalg), ("np.random", np.random),
             ("np.fft", np.fft), ("np", np), ("builtins", builtins),
             ("s2sad.runtime", runtime))
+# SciPy's modules with rows (loaded once the program imports them: base.OPTIONAL), by
+# section
+_SCIPY = {"scipy.special": "SciPy special functions", "scipy.stats": "SciPy distributions",
+          "scipy.signal": "SciPy signal processing", "scipy.linalg": "SciPy linear algebra",
+          "scipy.integrate": "SciPy integration"}
 SECTIONS = ("Operators", "Builtins", "math", "NumPy", "NumPy linear algebra",
-            "NumPy Fourier transforms", "SciPy linear algebra", "Array methods and attributes",
-            "SciPy special functions", "SciPy distributions", "s2sad's run-time helpers")
+            "NumPy Fourier transforms", "Array methods and attributes") + tuple(_SCIPY.values()) + (
+            "s2sad's run-time helpers",)
 
 HEADER = """\
 # Supported functions
@@ -51,10 +56,10 @@ raise. What s2sad does where a function is not differentiable (`abs` at 0, ties 
 `max`, `sqrt` at 0, the norm of a zero vector) is explained in docs/rules.md.
 
 The SciPy sections apply where SciPy is installed (it stays optional): their rows are
-loaded once the program imports `scipy.special` or `scipy.stats`, and a partial that
+loaded once the program imports the SciPy module they belong to, and a partial that
 needs a special function calls SciPy (`special.i1`, `stats.norm.pdf`). Keyword arguments
-of these rows (`loc=`, `scale=`, `b=`) are differentiated like positional ones; the
-distributions compute in float64 like SciPy, and so do their derivatives.
+of the elementwise rows (`loc=`, `scale=`, `b=`) are differentiated like positional
+ones; the distributions compute in float64 like SciPy, and so do their derivatives.
 
 The last section lists the helpers s2sad's generated derivatives call
 (s2sad/runtime.py): with rules of their own, a derivative s2sad generates can be
@@ -82,12 +87,30 @@ def spelling(prim, rule=None):
     if isinstance(prim, ir.Part):
         return f"{spelling(prim.prim)}[{prim.index}]"
     name = getattr(prim, "__name__", None)
-    # scipy.linalg once the program has imported it (its rows are loaded then)
-    linalg = sys.modules.get("scipy.linalg")
-    for label, module in _MODULES + ((("scipy.linalg", linalg),) if linalg else ()):
+    for label, module in _MODULES:
         if name and getattr(module, name, None) is prim:
             call = f"{name}({arguments})"
             return call if label == "builtins" else f"{label}.{call}"
+    if scipy_name(prim):
+        return f"{scipy_name(prim)}({arguments})"
+    return None
+
+
+def scipy_name(prim):
+    """`scipy.special.j0`, or `scipy.stats.norm.sf` for a method of a distribution object
+    (bound to it: the table keys it so); None for anything else. Only modules already
+    imported are searched, as SciPy is optional."""
+    name = getattr(prim, "__name__", None)
+    owner = getattr(prim, "__self__", None)
+    for label in _SCIPY:
+        module = sys.modules.get(label)
+        if module is None or not name:
+            continue
+        if getattr(module, name, None) is prim:
+            return f"{label}.{name}"
+        for word, value in vars(module).items():
+            if owner is not None and value is owner:
+                return f"{label}.{word}.{name}"
     return None
 
 
@@ -97,16 +120,13 @@ def section(prim):
     if isinstance(prim, (ir.Attr, ir.Method)):
         return "Array methods and attributes"
     text = spelling(prim, lookup(prim)) or ""
-    if text.startswith("scipy.special."):
-        return "SciPy special functions"
-    if text.startswith("scipy.stats."):
-        return "SciPy distributions"
+    for label, title in _SCIPY.items():
+        if text.startswith(label + "."):
+            return title
     if text.startswith("s2sad.runtime."):
         return "s2sad's run-time helpers"
     if text.startswith("np.linalg."):
         return "NumPy linear algebra"
-    if text.startswith("scipy.linalg."):
-        return "SciPy linear algebra"
     if text.startswith("np.fft."):
         return "NumPy Fourier transforms"
     if text.startswith("np."):

@@ -1,7 +1,7 @@
 """The linear algebra of scipy.linalg: cholesky, solve_triangular, cho_factor and
 cho_solve, expm, and inv, solve and det (NumPy's rules: the same functions there).
 
-SciPy is optional: these rows are registered only where `import scipy.linalg` works.
+SciPy is optional: these rows are loaded once the program imports scipy.linalg (base.OPTIONAL).
 The derivatives are the helpers of s2sad/runtime_linalg.py; the matrix exponential's is
 its Fréchet derivative, the top right block of expm([[A, E], [0, A]]), whose adjoint is
 the same with A.T.

@@ -140,13 +140,13 @@ def missing_shape(x):
     return np.sum(t.pdf(x, scale=2.0))
 
 
-def survival(x):
-    return np.sum(norm.sf(x))
+def quantile(x):
+    return np.sum(norm.ppf(x))
 
 
 @pytest.mark.parametrize("fn, message", [
-    (survival, r"no derivative rule for `norm\.sf`, a method of SciPy's `norm_gen` object.*"
-               r"s2sad\.defrule\(norm\.sf, partials="),
+    (quantile, r"no derivative rule for `norm\.ppf`, a method of SciPy's `norm_gen` object.*"
+               r"s2sad\.defrule\(norm\.ppf, partials="),
     (unknown_keyword, r"keyword argument `mean=`.*`norm\.pdf` takes x, loc, scale"),
     (repeated, r"`loc` given twice"),
     (missing_shape, r"a call without `df`.*Pass `df`")])
@@ -239,7 +239,7 @@ def test_every_access_of_a_method_finds_its_row():
     assert scipy.stats.norm.pdf is not scipy.stats.norm.pdf
     assert rules.lookup(scipy.stats.norm.pdf) is rules.lookup(norm.pdf) is not None
     assert rules.lookup(scipy.stats.t.pdf) is not rules.lookup(norm.pdf)
-    assert rules.lookup(scipy.stats.norm.sf) is None
+    assert rules.lookup(scipy.stats.norm.ppf) is None
 
 
 def too_few(x):
