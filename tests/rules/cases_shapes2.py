@@ -56,10 +56,43 @@ def check_rot90(gen):
     check_vjp(gen("x", "np.rot90(x, 1, (0, 2)) ** 2"), (rand(2, 3, 4),), 0)
 
 
+# ---------------------------------------------------------------- repeat, tile
+
+
+def check_repeat(gen, form):
+    for shape in ([()] if form.startswith("np.") else []) + RANKS:
+        x = rand(*shape) if shape else 0.7
+        check_vjp(gen("x", form.format("x", "2") + " ** 2"), (x,), 0)
+        check_vjp(gen("x, r", form.format("x", "r") + " * 2.0"), (x, 3), 0)
+        for axis in axes_of(len(shape)):
+            check_vjp(gen("x", form.format("x", f"3, {axis}") + " ** 2"), (x,), 0)
+            check_vjp(gen("x", form.format("x", f"2, axis={axis}") + " ** 3"), (x,), 0)
+    x = rand(2, 3)
+    # a count per element, zero counts too: the copies are added with np.add.at
+    check_vjp(gen("x, r", form.format("x", "r, 1") + " ** 2"), (x, np.array([2, 0, 3])), 0)
+    check_vjp(gen("x, r", form.format("x", "r, -2") + " ** 2"), (x, np.array([1, 3])), 0)
+    check_vjp(gen("x, r", form.format("x", "r") + " ** 2"), (x, np.array([1, 0, 2, 1, 3, 1])),
+              0)
+    check_vjp(gen("x, r", form.format("x", "r") + " ** 2"), (rand(4), np.array([1, 0, 2, 1])),
+              0)
+    check_vjp(gen("x", form.format("x", "[2, 1, 0]") + " ** 2"), (rand(3),), 0)
+
+
+def check_tile(gen):
+    for shape in [()] + RANKS:
+        x = rand(*shape) if shape else 0.7
+        for reps in ("2", "(2, 3)", "(1, 2)", "(2, 1, 1)", "(3, 1, 2, 1)", "1", "(1, 1)"):
+            check_vjp(gen("x", f"np.tile(x, {reps}) ** 2"), (x,), 0)
+        check_vjp(gen("x", "np.tile(x, reps=2) * 3.0"), (x,), 0)
+
+
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
     "np.rot90": check_rot90,
+    "np.repeat": lambda gen: check_repeat(gen, "np.repeat({}, {})"),
+    ".repeat()": lambda gen: check_repeat(gen, "{}.repeat({})"),
+    "np.tile": check_tile,
 }
 
 NONDIFF = {}
