@@ -86,6 +86,87 @@ def check_tile(gen):
         check_vjp(gen("x", "np.tile(x, reps=2) * 3.0"), (x,), 0)
 
 
+# ---------------------------------------------------------------- diff, gradient
+
+
+def check_diff(gen):
+    for shape in [(5,), (3, 4), (3, 4, 5)]:
+        x = rand(*shape)
+        check_vjp(gen("x", "np.diff(x) ** 2"), (x,), 0)
+        for axis in axes_of(len(shape)):
+            for n in (0, 1, 2, 3):
+                check_vjp(gen("x", f"np.diff(x, {n}, {axis}) ** 2"), (x,), 0)
+            check_vjp(gen("x", f"np.diff(x, axis={axis}) * 2.0"), (x,), 0)
+    check_vjp(gen("x", "np.diff(x, n=2) * x[1:-1]"), (rand(5),), 0)
+
+
+def check_gradient(gen):
+    for order in (1, 2):
+        for shape in [(5,), (3, 4), (4, 3, 5)]:
+            x = rand(*shape)
+            for axis in axes_of(len(shape)):
+                check_vjp(gen("x", f"np.gradient(x, axis={axis}, edge_order={order}) ** 2"),
+                          (x,), 0)
+                check_vjp(gen("x, h", f"np.gradient(x, h, axis={axis}, edge_order={order})"
+                              " * x"), (x, 0.3), (0, 1))
+        check_vjp(gen("x", f"np.gradient(x, 0.5, edge_order={order}) ** 2"), (rand(6),), 0)
+    check_vjp(gen("x", "np.gradient(x) ** 2"), (rand(2),), 0)
+    check_vjp(gen("x, h", "np.gradient(x, h) ** 2"), (rand(4), 0.7), (0, 1))
+    check_vjp(gen("x, h", "np.gradient(x * h, 2.0) * x"), (rand(5), 0.7), (0, 1))
+
+
+def check_gradient_adjoint(gen):
+    """The helper is linear in `g` (its adjoint is np.gradient): a second derivative."""
+    for order in (1, 2):
+        for shape, axis in (((5,), -1), ((3, 4), 0), ((3, 4), -1), ((4, 3, 5), 1)):
+            x = rand(*shape)
+            body = f"runtime.gradient_adjoint(x ** 2, 0.5, {axis}, {order}) * x"
+            check_vjp(gen("x", body), (x,), 0)
+    check_vjp(gen("x", "runtime.gradient_adjoint(x) ** 2"), (rand(5),), 0)
+
+
+# ---------------------------------------------------------------- pad, append
+
+
+def check_pad(gen):
+    for mode in ("constant", "edge", "reflect", "symmetric", "wrap"):
+        for shape in RANKS:
+            x = rand(*shape)
+            for width in ("1", "(1, 2)", "((2, 0),)", "[(1, 2)]"):
+                check_vjp(gen("x", f"np.pad(x, {width}, mode='{mode}') ** 2"), (x,), 0)
+        check_vjp(gen("x", f"np.pad(x, ((0, 1), (2, 3)), '{mode}') * 2.0"), (rand(3, 4),), 0)
+        check_vjp(gen("x", f"np.pad(x, 5, '{mode}') ** 3"), (rand(2, 3),), 0)
+    check_vjp(gen("x", "np.pad(x, 2) ** 2"), (rand(3, 4),), 0)
+    check_vjp(gen("x", "np.pad(x, 1, constant_values=0.5) ** 2"), (rand(3, 4),), 0)
+    check_vjp(gen("x", "np.pad(x, pad_width=(1, 0), constant_values=(1.0, 2.0)) ** 2"),
+              (rand(3, 4),), 0)
+
+
+def check_pad_adjoint(gen):
+    """The helper is linear in `g` (its adjoint is np.pad): a second derivative."""
+    for mode in ("edge", "reflect", "symmetric", "wrap"):
+        check_vjp(gen("x", f"runtime.pad_adjoint(x ** 2, ((1, 2),), '{mode}') * x[1:-2]"),
+                  (rand(7),), 0)
+        check_vjp(gen("x", f"runtime.pad_adjoint(x ** 2, ((0, 0), (2, 1)), '{mode}') ** 2"),
+                  (rand(2, 6),), 0)
+
+
+def check_append(gen):
+    for shape in RANKS:
+        x, y = rand(*shape), rand(*shape) * 2.0
+        check_vjp(gen("x, y", "np.append(x, y) ** 2"), (x, y), (0, 1))
+        check_vjp(gen("x, y", "np.append(x, y * x) ** 2"), (x, y), 0)
+        for axis in axes_of(len(shape)):
+            other = list(shape)
+            other[axis] = 2
+            z = rand(*other)
+            check_vjp(gen("x, z", f"np.append(x, z, axis={axis}) ** 2"), (x, z), (0, 1))
+            check_vjp(gen("x, z", f"np.append(z, x, {axis}) ** 3"), (x, z), 1)
+    check_vjp(gen("x, a", "np.append(x, a) ** 2"), (rand(3), 0.5), (0, 1))
+    check_vjp(gen("x", "np.append(x, [1.0, 2.0]) ** 2"), (rand(2, 2),), 0)
+    check_vjp(gen("x", "np.append(np.ones(2), x) ** 2"), (rand(3),), 0)
+
+
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
@@ -93,6 +174,12 @@ CASES = {
     "np.repeat": lambda gen: check_repeat(gen, "np.repeat({}, {})"),
     ".repeat()": lambda gen: check_repeat(gen, "{}.repeat({})"),
     "np.tile": check_tile,
+    "np.diff": check_diff,
+    "np.gradient": check_gradient,
+    "runtime.gradient_adjoint": check_gradient_adjoint,
+    "np.pad": check_pad,
+    "runtime.pad_adjoint": check_pad_adjoint,
+    "np.append": check_append,
 }
 
 NONDIFF = {}
