@@ -19,7 +19,8 @@ the other elements (`prod_others`, for np.prod), the first extremal element
 `cumprod_adjoint_tangent`, which a derivative differentiated again calls) and the
 cofactor matrix (`cofactor`, for np.linalg.det), the transpose of np.gradient's
 difference quotients (`gradient_adjoint`) and of np.pad's copies into the border
-(`pad_adjoint`); the Hessians of np.prod and det applied
+(`pad_adjoint`), and the positions np.take_along_axis took elements from
+(`take_along_axis_adjoint`); the Hessians of np.prod and det applied
 to a direction (`prod_others_tangent`, `cofactor_tangent`) differentiate those. They work
 for any rank and for tangents with leading axes of directions.
 
@@ -625,6 +626,21 @@ def pad_adjoint(g, pad_width, mode):
     return g
 
 
+def take_along_axis_adjoint(g, indices, axis, shape):
+    """The adjoint of `np.take_along_axis(a, indices, axis)` in `a` (of shape `shape`):
+    each element of `g` added to the element it was taken from, with np.add.at since an
+    index may repeat. Along the other axes an element of `g` comes from the same position,
+    or from position 0 where `a` has length one there and is broadcast."""
+    index = list(np.ogrid[tuple(slice(n) for n in g.shape)])
+    for other, n in enumerate(shape):
+        if n == 1 and g.shape[other] != 1:
+            index[other] = 0
+    index[axis] = indices
+    a_bar = np.zeros(shape, dtype=g.dtype)
+    np.add.at(a_bar, tuple(index), g)
+    return a_bar
+
+
 # Every generated function reserves the names of these, whether it calls them or not.
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
@@ -639,4 +655,5 @@ BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, prod_others_tangent, fir
                                            first_min, cumprod_tangent,
                                            cumprod_adjoint, cumprod_second,
                                            cumprod_adjoint_tangent, cofactor,
-                                           cofactor_tangent, gradient_adjoint, pad_adjoint)}
+                                           cofactor_tangent, gradient_adjoint, pad_adjoint,
+                                           take_along_axis_adjoint)}

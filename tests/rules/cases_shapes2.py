@@ -167,6 +167,75 @@ def check_append(gen):
     check_vjp(gen("x", "np.append(np.ones(2), x) ** 2"), (rand(3),), 0)
 
 
+# ---------------------------------------------------------------- diagonal, take, diagflat
+
+
+def check_diagonal(gen, form):
+    for shape in ((3, 3), (2, 4), (4, 2), (2, 3, 4), (3, 2, 2, 3)):
+        x = rand(*shape)
+        check_vjp(gen("x", form.format("") + " ** 2"), (x,), 0)
+        for offset in (0, 1, -1, 2):
+            check_vjp(gen("x", form.format(f"{offset}") + " ** 2"), (x,), 0)
+        ndim = len(shape)
+        for first in axes_of(ndim):
+            for second in axes_of(ndim):
+                if first % ndim != second % ndim:
+                    check_vjp(gen("x", form.format(f"1, {first}, {second}") + " ** 3"),
+                              (x,), 0)
+        check_vjp(gen("x", form.format("offset=-1, axis1=-1, axis2=0") + " * 2.0"), (x,), 0)
+
+
+def check_take(gen, form):
+    idx = np.array([2, 0, 2, -1])
+    for shape in RANKS:
+        x = rand(*shape)
+        check_vjp(gen("x, i", form.format("x", "i") + " ** 2"), (x, idx), 0)
+        check_vjp(gen("x", form.format("x", "[1, 1, 0]") + " * 2.0"), (x,), 0)
+        check_vjp(gen("x, i", form.format("x", "i") + " * x.ravel()[0]"), (x, 1), 0)
+        for axis in axes_of(len(shape)):
+            check_vjp(gen("x, i", form.format("x", f"i, {axis}") + " ** 2"),
+                      (x, np.array([[1, 0], [1, 1]])), 0)
+            check_vjp(gen("x, i", form.format("x", f"i, axis={axis}") + " ** 3"), (x, 1), 0)
+
+
+def check_take_along_axis(gen):
+    rng = np.random.default_rng(4)
+    for shape in RANKS:
+        x = rand(*shape)
+        for axis in axes_of(len(shape)):
+            picks = list(shape)
+            picks[axis] = 5  # more than the axis holds: some repeat
+            idx = rng.integers(0, shape[axis], picks)
+            check_vjp(gen("x, i", f"np.take_along_axis(x, i, {axis}) ** 2"), (x, idx), 0)
+            check_vjp(gen("x, i", f"np.take_along_axis(x, i, axis={axis}) * 2.0"), (x, idx),
+                      0)
+        flat = rng.integers(0, x.size, 7)
+        check_vjp(gen("x, i", "np.take_along_axis(x, i, None) ** 2"), (x, flat), 0)
+    x = rand(3, 4)
+    check_vjp(gen("x", "np.take_along_axis(x, np.argsort(x, axis=1), axis=1) ** 2"), (x,), 0)
+    # indices of length one along another axis broadcast against the array
+    check_vjp(gen("x, i", "np.take_along_axis(x, i, 1) ** 2"), (x, np.array([[0, 3, 3]])), 0)
+
+
+def check_take_along_axis_adjoint(gen):
+    """The helper is linear in `g` (its adjoint is np.take_along_axis): a second
+    derivative."""
+    idx = np.array([[0, 2, 2], [1, 1, 0]])
+    check_vjp(gen("g, i", "runtime.take_along_axis_adjoint(g ** 2, i, 1, (2, 3)) * g[:, :1]"),
+              (rand(2, 3), idx), 0)
+    check_vjp(gen("g, i", "runtime.take_along_axis_adjoint(g ** 2, i, 0, (3, 3)) ** 2"),
+              (rand(2, 3), idx), 0)
+
+
+def check_diagflat(gen):
+    for shape in [(), (3,), (2, 2)]:
+        x = rand(*shape) if shape else 0.7
+        for k in (0, 1, -2):
+            check_vjp(gen("x", f"np.diagflat(x, {k}) ** 2"), (x,), 0)
+        check_vjp(gen("x", "np.diagflat(x) * 3.0"), (x,), 0)
+        check_vjp(gen("x", "np.diagflat(x, k=1) ** 3"), (x,), 0)
+
+
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
@@ -180,6 +249,13 @@ CASES = {
     "np.pad": check_pad,
     "runtime.pad_adjoint": check_pad_adjoint,
     "np.append": check_append,
+    "np.diagonal": lambda gen: check_diagonal(gen, "np.diagonal(x, {})"),
+    ".diagonal()": lambda gen: check_diagonal(gen, "x.diagonal({})"),
+    "np.take": lambda gen: check_take(gen, "np.take({}, {})"),
+    ".take()": lambda gen: check_take(gen, "{}.take({})"),
+    "np.take_along_axis": check_take_along_axis,
+    "runtime.take_along_axis_adjoint": check_take_along_axis_adjoint,
+    "np.diagflat": check_diagflat,
 }
 
 NONDIFF = {}
