@@ -236,6 +236,31 @@ def check_diagflat(gen):
         check_vjp(gen("x", "np.diagflat(x, k=1) ** 3"), (x,), 0)
 
 
+# ---------------------------------------------------------------- cross, kron
+
+
+def check_cross(gen):
+    for shapes in (((3,), (3,)), ((2, 3), (3,)), ((3,), (4, 3)), ((2, 1, 3), (4, 3))):
+        a, b = rand(*shapes[0]), rand(*shapes[1]) * 2.0 - 0.5
+        check_vjp(gen("a, b", "np.cross(a, b) ** 2"), (a, b), (0, 1))
+        check_vjp(gen("a, b", "np.cross(a, b) * 2.0"), (a, b), 1)
+        check_vjp(gen("a, b", "np.cross(b, a * a)"), (a, b), 0)
+    a, b = rand(3, 2), rand(3, 2) * 2.0 - 0.5
+    check_vjp(gen("a, b", "np.cross(a, b, axis=0) ** 2"), (a, b), (0, 1))
+    check_vjp(gen("a, b", "np.cross(a, b, axisa=0, axisb=-2, axisc=0) ** 2"), (a, b), (0, 1))
+    check_vjp(gen("a, b", "np.cross(a, b, axisa=0) ** 2"), (a, rand(2, 3)), (0, 1))
+
+
+def check_kron(gen):
+    for shapes in (((3,), (2,)), ((2, 3), (2, 2)), ((2,), (3, 2)), ((2, 2), (3,)),
+                   ((), (3,)), ((2, 1, 2), (2, 3))):
+        a = rand(*shapes[0]) if shapes[0] else 0.7
+        b = rand(*shapes[1]) * 2.0 - 0.5
+        check_vjp(gen("a, b", "np.kron(a, b) ** 2"), (a, b), (0, 1))
+        check_vjp(gen("a, b", "np.kron(b, a) * 3.0"), (a, b), 0)
+    check_vjp(gen("a", "np.kron(a, np.ones(2)) ** 2"), (rand(3),), 0)
+
+
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
@@ -256,6 +281,8 @@ CASES = {
     "np.take_along_axis": check_take_along_axis,
     "runtime.take_along_axis_adjoint": check_take_along_axis_adjoint,
     "np.diagflat": check_diagflat,
+    "np.cross": check_cross,
+    "np.kron": check_kron,
 }
 
 NONDIFF = {}
