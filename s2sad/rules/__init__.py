@@ -10,7 +10,7 @@ from .. import ir
 # other reductions; s2sad's own run-time helpers
 from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
-from . import rolls, repeats, differences, padding, picks, vector_products  # noqa: F401
+from . import rolls, repeats, differences, padding, picks, vector_products, splits  # noqa: F401
 from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401

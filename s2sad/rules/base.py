@@ -12,6 +12,7 @@ import gast
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
+from ..ir.nodes import Part
 from ..syntax.simplify import binop
 from ..syntax.template import const, fill, name
 
@@ -22,11 +23,15 @@ BY_TYPE = {}
 
 
 def lookup(prim):
-    """The rule registered for `prim`, or None."""
+    """The rule registered for `prim`, or None. Output `i` of a call returning a list of
+    any length (`np.split`) has the rule registered for `Part(prim, None)`, which reads
+    `i` from `Site.consts["part"]`."""
     try:
         found = TABLE.get(prim)
     except TypeError:
         found = None
+    if found is None and isinstance(prim, Part) and prim.index is not None:
+        found = TABLE.get(Part(prim.prim, None))
     return found if found is not None else BY_TYPE.get(type(prim))
 
 

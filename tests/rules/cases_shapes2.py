@@ -261,6 +261,68 @@ def check_kron(gen):
     check_vjp(gen("a", "np.kron(a, np.ones(2)) ** 2"), (rand(3),), 0)
 
 
+# ---------------------------------------------------------------- split and its family
+
+
+def c_split_unpacked(x):
+    a, b = np.split(x, 2)
+    return a * b[::-1]
+
+
+def c_split_indexed(x):
+    return np.split(x, [1, 3], axis=1)[1] ** 2 + np.split(x, [1, 3], axis=1)[-1][:, :1]
+
+
+def c_split_looped(x):
+    total = np.zeros(x.shape[0])
+    for part in np.array_split(x, 3, axis=-1):
+        total = total + np.sum(part ** 2, axis=1) * part[:, 0]
+    return total
+
+
+def c_split_stacked(x):
+    return np.stack(np.split(x, 3, axis=0)) ** 2
+
+
+def _split_in_helper(x, k):
+    first, rest = np.split(x, [k])
+    return np.sum(first) * rest
+
+
+def c_split_helper(x):
+    return _split_in_helper(x, 2) ** 2
+
+
+def check_split(gen, function):
+    x = rand(6, 6)
+    if function == "split":
+        check_vjp(c_split_unpacked, (x,), 0)
+        check_vjp(c_split_indexed, (x,), 0)
+        check_vjp(c_split_stacked, (x,), 0)
+        check_vjp(c_split_helper, (rand(5),), 0)
+    if function == "array_split":
+        check_vjp(c_split_looped, (rand(4, 7),), 0)
+        check_vjp(c_split_looped, (rand(3, 6),), 0)
+    axes = {"split": (0, 1, -1), "array_split": (0, -2, 2), "hsplit": (None,),
+            "vsplit": (None,), "dsplit": (None,)}[function]
+    shapes = {"vsplit": [(6, 2), (6, 3, 2)], "dsplit": [(2, 3, 6)],
+              "hsplit": [(6,), (2, 6), (3, 6, 2)]}.get(function, [(6,), (6, 6), (6, 6, 6)])
+    for shape in shapes:
+        x = rand(*shape)
+        for axis in axes:
+            if axis is not None and axis >= len(shape) or axis is not None and -axis > len(shape):
+                continue
+            keyword = "" if axis is None else f", axis={axis}"
+            for sections, count in (("2", 2), ("[1, 4]", 3), ("(2, -1)", 3), ("[]", 1),
+                                    ("[5]", 2)):
+                for i in range(count):
+                    body = f"np.{function}(x, {sections}{keyword})[{i}] ** 2"
+                    check_vjp(gen("x", body), (x,), 0)
+    if function == "array_split":
+        for i in range(4):
+            check_vjp(gen("x", f"np.array_split(x, 4)[{i}] ** 2"), (rand(7, 2),), 0)
+
+
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
@@ -283,6 +345,11 @@ CASES = {
     "np.diagflat": check_diagflat,
     "np.cross": check_cross,
     "np.kron": check_kron,
+    "np.split[None]": lambda gen: check_split(gen, "split"),
+    "np.array_split[None]": lambda gen: check_split(gen, "array_split"),
+    "np.hsplit[None]": lambda gen: check_split(gen, "hsplit"),
+    "np.vsplit[None]": lambda gen: check_split(gen, "vsplit"),
+    "np.dsplit[None]": lambda gen: check_split(gen, "dsplit"),
 }
 
 NONDIFF = {}
