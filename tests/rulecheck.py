@@ -39,6 +39,8 @@ def describe(prim):
         return f"{describe(prim.prim)}[{prim.index}]"
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
+    if prim is np.r_ or prim is np.c_:
+        return "np.r_" if prim is np.r_ else "np.c_"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),
                            ("math.", math), ("np.linalg.", np.linalg), ("np.", np),
                            ("runtime.", runtime)):

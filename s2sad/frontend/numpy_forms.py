@@ -6,10 +6,10 @@ A mixin of the lowerer (lower.py). A list of arrays whose length the call fixes 
 constant count of sections, a list of constant split points, the number of arrays) is
 a tuple known while lowering, one operation per array (`ir.Part(np.split, i)`, whose
 rule reads `i`): it is unpacked, indexed with constants and looped over like any tuple.
-np.select is the chain of np.where it stands for (the last condition innermost), and
-the index tricks are the joins they stand for: `np.r_[a, b, 0:3]` is
-`np.concatenate([np.atleast_1d(a), np.atleast_1d(b), np.arange(0, 3)])` and
-`np.c_[a, b]` is `np.column_stack([a, b])`.
+np.select is the chain of np.where it stands for (the last condition innermost).
+`np.r_[a, b, 0:3]` is one operation with the items as its arguments (a slice of constants
+made `np.arange(0, 3)`), written back as indexed (syntax/printer.py); `np.c_[a, b]` is the
+`np.column_stack([a, b])` it stands for.
 """
 import gast
 import numpy as np
@@ -117,15 +117,13 @@ class NumpyFormLowering:
                 raise self.error(node, f"the directive {item.value!r} in `{written}[...]`",
                                  "join with np.concatenate or np.stack and their `axis` "
                                  "instead.")
-            elif trick is np.r_:
-                leaves.append(self.emit(None, np.atleast_1d, (self.argument(item),),
-                                        callee=self.numpy("atleast_1d")))
             else:
                 leaves.append(self.argument(item))
-        join = np.concatenate if trick is np.r_ else np.column_stack
-        name = "concatenate" if trick is np.r_ else "column_stack"
-        return self.emit(None, join, tuple(leaves), callee=self.numpy(name),
-                         packed=ir.Packed(tuple(range(len(leaves)))))
+        packed = ir.Packed(tuple(range(len(leaves))))
+        if trick is np.r_:
+            return self.emit(None, np.r_, tuple(leaves), callee=self.numpy("r_"), packed=packed)
+        return self.emit(None, np.column_stack, tuple(leaves),
+                         callee=self.numpy("column_stack"), packed=packed)
 
     def trick_range(self, node, item):
         """A slice in `np.r_[...]`: `start:stop:step`, constants, as np.arange (or

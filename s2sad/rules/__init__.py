@@ -11,6 +11,7 @@ from .. import ir
 from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
 from . import rolls, repeats, differences, padding, picks, vector_products, splits  # noqa: F401
+from . import joins_r, rewritten  # noqa: F401
 from . import contractions, einsum, norms, inverses  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import runtime_helpers, runtime_hessians  # noqa: F401

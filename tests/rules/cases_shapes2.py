@@ -323,6 +323,66 @@ def check_split(gen, function):
             check_vjp(gen("x", f"np.array_split(x, 4)[{i}] ** 2"), (rand(7, 2),), 0)
 
 
+# ---------------------------------------------------------------- select, np.r_, np.c_
+
+
+def c_select_loop(x):
+    y = x
+    for _ in range(2):
+        y = np.select([y > 0.5, y < -0.5], [y * y, -y], default=np.sin(y))
+    return y
+
+
+def check_select(gen):
+    x = np.array([0.9, -0.8, 0.1, 0.7, -0.2, -0.95])  # clear of the thresholds
+    check_vjp(gen("x", "np.select([x > 0.5, x < 0.0], [x ** 2, np.sin(x)])"), (x,), 0)
+    check_vjp(gen("x", "np.select([x > 0.5, x > 0.0], [x ** 2, 3.0 * x], x ** 3)"), (x,), 0)
+    check_vjp(gen("x, y", "np.select((x > 0.5,), (y * x,), default=y)"), (x, x[::-1] * 2.0),
+              (0, 1))
+    check_vjp(gen("x, y", "np.select(condlist=[x > 0.0], choicelist=[y])"),
+              (x, x[::-1] * 2.0), (0, 1))
+    check_vjp(gen("x, y", "np.select([x > 0.0, x < 0.5], [y, 2.0], default=x)"),
+              (x.reshape(2, 3), rand(3)), (0, 1))
+    check_vjp(c_select_loop, (x,), 0)
+
+
+def check_r(gen):
+    for shapes in (((3,), (2,)), ((), (3,)), ((), ()), ((2, 3), (1, 3))):
+        a = rand(*shapes[0]) if shapes[0] else 0.7
+        b = rand(*shapes[1]) * 2.0 if shapes[1] else -1.3
+        check_vjp(gen("a, b", "np.r_[a, b, a] ** 2"), (a, b), (0, 1))
+        check_vjp(gen("a, b", "np.r_[b, a * 2.0] * 3.0"), (a, b), 0)
+    check_vjp(gen("a", "np.r_[a, 0:3, 1.5, 0.0:1.0:4j] ** 2"), (rand(2),), 0)
+    check_vjp(gen("a", "np.r_[1:4:2, a] * a[0]"), (rand(2),), 0)
+    check_vjp(gen("a", "np.r_[a] ** 2"), (rand(2),), 0)
+
+
+def check_c(gen):
+    for shapes in (((3,), (3,)), ((3,), (3, 2)), ((3, 2), (3, 1))):
+        a, b = rand(*shapes[0]), rand(*shapes[1]) * 2.0
+        check_vjp(gen("a, b", "np.c_[a, b, a] ** 2"), (a, b), (0, 1))
+        check_vjp(gen("a, b", "np.c_[b, a * 2.0] * 3.0"), (a, b), 0)
+    check_vjp(gen("a", "np.c_[a, np.ones(3)] ** 2"), (rand(3),), 0)
+
+
+def c_atleast_pair(x, s):
+    u, v = np.atleast_2d(x, s)
+    return u * v
+
+
+def c_atleast_loop(x, s):
+    total = 0.0
+    for item in np.atleast_1d(x, s, x * s):
+        total = total + np.sum(item ** 2)
+    return total
+
+
+def check_atleast_several(gen=None):
+    check_vjp(c_atleast_pair, (rand(3), 0.7), (0, 1))
+    check_grad(c_atleast_loop, (rand(2, 2), 0.7), (0, 1))
+    check_vjp(gen("x, y", "np.atleast_3d(x, y)[1] * x"), (rand(2), rand(2, 2)), (0, 1))
+
+
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
@@ -345,6 +405,9 @@ CASES = {
     "np.diagflat": check_diagflat,
     "np.cross": check_cross,
     "np.kron": check_kron,
+    "np.select": check_select,
+    "np.r_": check_r,
+    "np.c_": check_c,
     "np.split[None]": lambda gen: check_split(gen, "split"),
     "np.array_split[None]": lambda gen: check_split(gen, "array_split"),
     "np.hsplit[None]": lambda gen: check_split(gen, "hsplit"),
