@@ -365,24 +365,6 @@ def check_c(gen):
     check_vjp(gen("a", "np.c_[a, np.ones(3)] ** 2"), (rand(3),), 0)
 
 
-def c_atleast_pair(x, s):
-    u, v = np.atleast_2d(x, s)
-    return u * v
-
-
-def c_atleast_loop(x, s):
-    total = 0.0
-    for item in np.atleast_1d(x, s, x * s):
-        total = total + np.sum(item ** 2)
-    return total
-
-
-def check_atleast_several(gen=None):
-    check_vjp(c_atleast_pair, (rand(3), 0.7), (0, 1))
-    check_grad(c_atleast_loop, (rand(2, 2), 0.7), (0, 1))
-    check_vjp(gen("x, y", "np.atleast_3d(x, y)[1] * x"), (rand(2), rand(2, 2)), (0, 1))
-
-
 CASES = {
     "np.roll": check_roll,
     "np.rollaxis": check_rollaxis,
