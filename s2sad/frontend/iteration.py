@@ -172,7 +172,10 @@ class IterationLowering:
         elif isinstance(value, Read):
             self.emit(var, self.item_of(value.sequence), (value.sequence, value.index))
             self.env[name] = var
-        elif isinstance(value, ir.Var) and value != var and (copy or value.name in self.mutable):
+        elif isinstance(value, ir.Var) and value != var and (copy or value.name in self.mutable) \
+                or copy and isinstance(value, ir.Const) and name in self.mutable:
+            # (a constant too, where the body updates the name in place: `u *= s` in a
+            # branch reads the name's variable)
             self.fresh_arrays.discard(name)
             self.emit(var, ir.COPY, (value,))
             self.env[name] = var

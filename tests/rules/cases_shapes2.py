@@ -8,7 +8,7 @@ nonlinear factor after the primitive catches an adjoint sent to the wrong elemen
 """
 import numpy as np
 
-from rulecheck import check_grad, check_vjp, rand
+from rulecheck import check_vjp, rand
 
 RANKS = [(4,), (2, 3), (2, 3, 4)]
 
