@@ -26,7 +26,8 @@ place) and called three times after, then by new ones.
 
 An s2sad error of any kind fails the test: the generator writes only what the guide
 says s2sad supports, except in the programs it marks refused (`np.array_split` of
-differentiated values into a run-time number of parts), which every mode must refuse with an
+`np.r_`/`np.c_` of differentiated values into a run-time number of parts), which every
+mode must refuse with an
 s2sad.UnsupportedError naming the program's file and the construct's line; another
 error, or a number, fails. A failure shows the shrunk program's source, its cell and the
 point, in the assertion message and in hypothesis's note, ready to paste into a file.
@@ -485,9 +486,8 @@ CONSTRUCTS = {
     "assert": r"^\s+assert ", "assert with a message": r'^\s+assert .*, "',
     "assert on an array": r"^\s+assert np\.all\(", "assert in a loop or branch": r"^\s{8,}assert ",
     # refused: every mode raises a located error
-    "np.r_": r"np\.r_\[",
-    "np.c_": r"np\.c_\[",
-    "np.array_split of a run-time count": r"np\.array_split\(.*# refused$",
+    "np.r_": r"np\.array_split\(np\.r_\[.*# refused$",
+    "np.c_": r"np\.array_split\(np\.c_\[.*# refused$",
     # second cells
     "helper redefined": r"^# cell 2(.|\n)*^(@d\d+\n)*def h\d+\(p, q, k\)",
     "code swapped": r"^h\d+(\.__wrapped__)*\.__code__ = ", "wrapped code swapped": r"__wrapped__\.__code__ = ",
