@@ -17,7 +17,10 @@ the other elements (`prod_others`, for np.prod), the first extremal element
 (`first_max`, `first_min`), the cumulative product's derivatives (`cumprod_tangent`,
 `cumprod_adjoint`, and its second derivatives `cumprod_second` and
 `cumprod_adjoint_tangent`, which a derivative differentiated again calls) and the
-cofactor matrix (`cofactor`, for np.linalg.det); the Hessians of np.prod and det applied
+cofactor matrix (`cofactor`, for np.linalg.det), the transpose of np.gradient's
+difference quotients (`gradient_adjoint`) and of np.pad's copies into the border
+(`pad_adjoint`), and the positions np.take_along_axis took elements from
+(`take_along_axis_adjoint`); the Hessians of np.prod and det applied
 to a direction (`prod_others_tangent`, `cofactor_tangent`) differentiate those. They work
 for any rank and for tangents with leading axes of directions.
 
@@ -592,6 +595,59 @@ def split_like(g, items, axis, ndmin):
     return [np.reshape(part, shape) for part, shape in zip(parts, shapes)]
 
 
+def gradient_adjoint(g, spacing=1.0, axis=-1, edge_order=1):
+    """The adjoint of `np.gradient(f, spacing, axis=axis, edge_order=edge_order)` in `f`:
+    each difference quotient's weights, taken back to the elements it read (central
+    quotients inside, one-sided ones of first or second order at the two ends)."""
+    g = np.moveaxis(g, axis, -1) / spacing
+    f = np.zeros_like(g)
+    f[..., 2:] += g[..., 1:-1] / 2
+    f[..., :-2] -= g[..., 1:-1] / 2
+    first, last = g[..., 0], g[..., -1]
+    if edge_order == 1:
+        f[..., 0] -= first
+        f[..., 1] += first
+        f[..., -1] += last
+        f[..., -2] -= last
+    else:
+        for step, weight in enumerate((1.5, -2.0, 0.5)):
+            f[..., step] -= weight * first
+            f[..., -1 - step] += weight * last
+    return np.moveaxis(f, -1, axis)
+
+
+def pad_adjoint(g, pad_width, mode):
+    """The adjoint of `np.pad(a, pad_width, mode)` in `a` for the modes that copy elements
+    of `a` into the border (edge, reflect, symmetric, wrap): axis by axis, each element
+    of `g` is added to the element it copies, whose position np.pad itself gives when it
+    pads the positions `np.arange(n)`."""
+    for axis, (before, after) in enumerate(pad_width):
+        if before == after == 0:
+            continue
+        n = g.shape[axis] - before - after
+        source = np.pad(np.arange(n), (before, after), mode=mode)
+        moved = np.moveaxis(g, axis, 0)
+        summed = np.zeros((n,) + moved.shape[1:], dtype=g.dtype)
+        np.add.at(summed, source, moved)
+        g = np.moveaxis(summed, 0, axis)
+    return g
+
+
+def take_along_axis_adjoint(g, indices, axis, shape):
+    """The adjoint of `np.take_along_axis(a, indices, axis)` in `a` (of shape `shape`):
+    each element of `g` added to the element it was taken from, with np.add.at since an
+    index may repeat. Along the other axes an element of `g` comes from the same position,
+    or from position 0 where `a` has length one there and is broadcast."""
+    index = list(np.ogrid[tuple(slice(n) for n in g.shape)])
+    for other, n in enumerate(shape):
+        if n == 1 and g.shape[other] != 1:
+            index[other] = 0
+    index[axis] = indices
+    a_bar = np.zeros(shape, dtype=g.dtype)
+    np.add.at(a_bar, tuple(index), g)
+    return a_bar
+
+
 # Every generated function reserves the names of these, whether it calls them or not.
 HELPERS = {"unbroadcast": unbroadcast, "sigmoid": sigmoid, "matmul_adjoint_a": matmul_adjoint_a,
            "matmul_adjoint_b": matmul_adjoint_b, "tangent_buffer": tangent_buffer,
@@ -606,5 +662,6 @@ BOUND_ON_USE = {fn.__name__: fn for fn in (prod_others, prod_others_tangent, fir
                                            first_min, cumprod_tangent,
                                            cumprod_adjoint, cumprod_second,
                                            cumprod_adjoint_tangent, cofactor,
-                                           cofactor_tangent)}
+                                           cofactor_tangent, gradient_adjoint, pad_adjoint,
+                                           take_along_axis_adjoint)}
 BOUND_ON_USE.update(runtime_linalg.HELPERS)

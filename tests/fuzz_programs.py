@@ -50,9 +50,11 @@ written from
 
 About one program in ten has a construct put in on purpose, mostly refused
 (`Program.refused` says what the error must mention, a `# refused` comment marks its
-line): `np.r_[...]` or `np.c_[...]` of differentiated values; a run-time index into a tuple of
-differentiated values (`t[n % 2]`, `t[i]` in a loop), once refused, is now a valid
-program (the tuple becomes a run-time list). Its value reaches the result.
+line): `np.r_[...]` or `np.c_[...]` of differentiated values (once refused, now joins
+with rules) split by `np.array_split` into a number of parts known only at run time
+(`n + 1`); a run-time index into a tuple of differentiated values (`t[n % 2]`, `t[i]` in
+a loop), once refused, is now a valid program (the tuple becomes a run-time list). Its
+value reaches the result.
 About one valid program in five comes with a second cell (`Program.cell`), run in the
 module's namespace after the derivatives were taken, as a notebook does: it redefines a
 helper with another body, swaps a helper's `__code__` for another function's, or
@@ -137,7 +139,7 @@ LIST_OF_ARRAYS = ("np.sum(np.stack({0}) ** 2)", "np.sum({0}[-1] * {0}[0])",
                   "np.sum(sum({0}))", "np.mean(np.array({0}))",
                   "np.sum(np.stack({0}, axis=1)[0])")
 # the constructs put in on purpose, and what the error must mention ("": none, valid)
-REFUSED = {"index": "", "r_": "np.r_[", "c_": "np.c_["}
+REFUSED = {"index": "", "r_": "np.array_split", "c_": "np.array_split"}
 
 
 @dataclass(frozen=True)
@@ -627,7 +629,9 @@ class Writer(Constructs):
         second = self.array(1) if self.with_arrays and (kind == "c_" or self.chance(0.5)) \
             else self.pick(CONSTANTS) if self.chance(0.5) else self.scalar(1)
         parts = ", ".join(self.draw(st.permutations([first, second])))
-        return [f"{indent}{r} = np.sum(np.{kind}[{parts}] ** 2) * {c}{here}"]
+        # the join split into a number of parts known only at run time
+        return [f"{indent}{r} = np.sum(np.array_split(np.{kind}[{parts}], n + 1)[0] ** 2) "
+                f"* {c}{here}"]
 
     # ------------------------------------------------------------ helpers and the whole
     def levels(self):

@@ -44,6 +44,8 @@ def describe(prim):
         return f"{describe(prim.prim)}[{prim.index}]"
     if isinstance(prim, ir.OnList):
         return f"{describe(prim.prim)}(list)"
+    if prim is np.r_ or prim is np.c_:
+        return "np.r_" if prim is np.r_ else "np.c_"
     if isinstance(prim, types.MethodType) and isinstance(prim.__self__, scipy.stats.rv_continuous):
         return f"scipy.stats.{prim.__self__.name}.{prim.__name__}"
     for prefix, module in (("operator.", operator), ("builtins.", builtins),

@@ -142,6 +142,8 @@ def consts(op, rule, kinds):
             raise UnsupportedError(f"a computed `{names[position]}`; pass a constant")
     if op.packed is not None:
         values["packed"] = op.packed
+    if isinstance(op.prim, ir.Part):
+        values["part"] = op.prim.index
     for name, atom in op.kwargs:
         if names and name not in names:
             known = ", ".join(f"`{known}`" for known in names if known.isidentifier())

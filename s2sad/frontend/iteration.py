@@ -118,15 +118,20 @@ class IterationLowering:
             return copy_
         return atom
 
+    # the names the body of the loop being unrolled assigns
+    updated = frozenset()
+
     def unroll(self, node, elements):
         """`for v in (a, b, c)` (or a tuple held in a variable): the body once per
         element, the elements evaluated first."""
         values = [self.steady(element) for element in elements]
         self.loop_kinds.append("unrolled")
+        outer, self.updated = self.updated, {n.id for n in _assigned(node.body)}
         for value in values:
             self.bind(node.target, value, node, copy=True)
             self.lower_block(node.body)
         self.loop_kinds.pop()
+        self.updated = outer
 
     def steady(self, value):
         """An element of an unrolled sequence, copied if it lives in a variable the loop
@@ -172,7 +177,10 @@ class IterationLowering:
         elif isinstance(value, Read):
             self.emit(var, self.item_of(value.sequence), (value.sequence, value.index))
             self.env[name] = var
-        elif isinstance(value, ir.Var) and value != var and (copy or value.name in self.mutable):
+        elif isinstance(value, ir.Var) and value != var and (copy or value.name in self.mutable) \
+                or copy and isinstance(value, ir.Const) and name in self.updated:
+            # (a constant too, where the unrolled body assigns the name: `u *= s` in a
+            # branch reads the name's variable)
             self.fresh_arrays.discard(name)
             self.emit(var, ir.COPY, (value,))
             self.env[name] = var

@@ -33,6 +33,7 @@ from .lower_statements import StatementLowering
 from .lists import ListLowering
 from .names import (compound_assigned, dynamic_lists, element_assigned, local_names,
                     shared_lists)
+from .numpy_forms import NumpyFormLowering
 from .sequences import SequenceLowering
 from .generated import GeneratedLowering
 
@@ -50,7 +51,8 @@ def lower(parsed, namer, scope, layouts=None):
 
 class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLowering,
                SequenceLowering, ComprehensionLowering, FoldLowering, ExpressionLowering,
-               CallLowering, InlineLowering, FunctionLowering, GeneratedLowering):
+               CallLowering, NumpyFormLowering, InlineLowering, FunctionLowering,
+               GeneratedLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed. The state of the function whose body
     is being lowered (its names, scope and result: inline.FRAME) is set aside while a

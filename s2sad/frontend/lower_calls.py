@@ -65,6 +65,9 @@ class CallLowering:
         folded = self.fold(node, func, target)
         if folded is not None:
             return folded
+        formed = self.numpy_form(node, func, target)
+        if formed is not None:
+            return formed
         if getattr(func.value, "__module__", None) == "s2sad.api.public" and \
                 func.value.__name__ in MAKERS:
             return self.derivative_made(node, func)
@@ -378,8 +381,9 @@ class CallLowering:
         if not isinstance(node, gast.Call):
             return None
         prim = self.resolve(node.func)
-        if prim is None or rules.lookup(ir.Part(prim, 0)) is None:
-            return None
+        if prim is None or rules.lookup(ir.Part(prim, 0)) is None or \
+                rules.lookup(ir.Part(prim, None)) is not None:
+            return None  # (a list of any length: numpy_forms.py)
         if count is not None and rules.lookup(ir.Part(prim, count - 1)) is None:
             return None
         return prim

@@ -166,9 +166,15 @@ class ExpressionLowering:
         return items
 
     def expr_Subscript(self, node, target):
-        if isinstance(node.slice, gast.Constant) and type(node.slice.value) is int \
-                and self.part_call(node.value, node.slice.value + 1):
-            return self.part(node.value, node.slice.value, target)
+        if isinstance(node.slice, gast.Constant) and type(node.slice.value) is int:
+            if self.part_call(node.value, node.slice.value + 1):
+                return self.part(node.value, node.slice.value, target)
+            part = self.split_part(node.value, node.slice.value, target)
+            if part is not None:
+                return part
+        joined = self.index_trick(node)
+        if joined is not None:
+            return joined
         value = self.expr(node.value)
         if isinstance(value, records.Record):
             return self.entry(node, value, self.index(node.slice))

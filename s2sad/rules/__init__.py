@@ -10,6 +10,8 @@ from .. import ir
 # other reductions; s2sad's own run-time helpers
 from . import elementwise, indices, sums, products, indexing  # noqa: F401
 from . import reshapes, transposes, flips, triangles, constructors, joins  # noqa: F401
+from . import rolls, repeats, differences, padding, picks, vector_products, splits  # noqa: F401
+from . import joins_r, rewritten  # noqa: F401
 from . import contractions, einsum, norms, inverses, decompositions  # noqa: F401
 from . import extrema, variance, cumulative, folds, lists, tapes  # noqa: F401
 from . import nanreductions, sorting, signals, randoms, powers, averages, quantiles  # noqa: F401

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
-from ..ir.nodes import Method
+from ..ir.nodes import Method, Part
 from ..syntax.simplify import binop
 from ..syntax.template import const, fill, name
 
@@ -43,13 +43,17 @@ OPTIONAL = {"scipy.special": ("special", "special_reductions", "bessel", "incomp
 def lookup(prim):
     """The rule registered for `prim`, or None. A method of a random generator
     (`rng.normal`, a new object at each read of a module-level `rng`) has the rule of the
-    method (`ir.Method("normal")`)."""
+    method (`ir.Method("normal")`); output `i` of a call returning a list of any length
+    (`np.split`) has the rule registered for `Part(prim, None)`, which reads `i` from
+    `Site.consts["part"]`."""
     found = _registered(prim)
     if found is None and _load(imported=True):
         found = _registered(prim)
     if found is None and isinstance(getattr(prim, "__self__", None),
                                     (np.random.Generator, np.random.RandomState)):
         found = TABLE.get(Method(prim.__name__))
+    if found is None and isinstance(prim, Part) and prim.index is not None:
+        found = _registered(Part(prim.prim, None))
     return found if found is not None else BY_TYPE.get(type(prim))
 
 

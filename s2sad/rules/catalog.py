@@ -26,6 +26,8 @@ _OPERATORS = {
     operator.gt: "a > b", operator.ge: "a >= b", operator.eq: "a == b",
     operator.ne: "a != b", operator.getitem: "x[index]",
 }
+# index tricks, objects with no `__name__`
+_TRICKS = ((np.r_, "np.r_[...]"), (np.c_, "np.c_[...]"))
 _MODULES = (("math", math), ("np.linalg", np.linalg), ("np.random", np.random),
             ("np.fft", np.fft), ("np", np), ("builtins", builtins),
             ("s2sad.runtime", runtime))
@@ -85,7 +87,10 @@ def spelling(prim, rule=None):
     if isinstance(prim, ir.Method):
         return f"x.{prim.name}(...)"
     if isinstance(prim, ir.Part):
-        return f"{spelling(prim.prim)}[{prim.index}]"
+        return f"{spelling(prim.prim)}[{'i' if prim.index is None else prim.index}]"
+    for trick, text in _TRICKS:
+        if prim is trick:
+            return text
     name = getattr(prim, "__name__", None)
     for label, module in _MODULES:
         if name and getattr(module, name, None) is prim:

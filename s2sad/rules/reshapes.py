@@ -212,7 +212,8 @@ for _rank, _where in ((1, "none"), (2, "in front"), (3, "in front and, for a vec
     register(Custom(f"np.atleast_{_rank}d", _atleast_kind(_rank), _atleast_adjoint,
                     _atleast_tangent, names=("arys",),
                     doc=f"a reshape that adds axes of length one ({_where}); the adjoint is "
-                        "reshaped back"), getattr(np, f"atleast_{_rank}d"))
+                        "reshaped back; of several arrays, one such operation per array "
+                        "(unpacked, indexed or looped over)"), getattr(np, f"atleast_{_rank}d"))
 
 
 # ---------------------------------------------------------------- broadcast_to

@@ -8,6 +8,7 @@ import operator
 import warnings
 
 import gast
+import numpy as np
 
 from .. import ir
 from .operators import BINARY, COMPARE, UNARY
@@ -108,6 +109,11 @@ class Printer:
             call = gast.Call(func=func, args=args, keywords=keywords)
             if isinstance(prim, ir.Part):
                 return gast.Subscript(value=call, slice=const(prim.index), ctx=gast.Load())
+            if prim is np.r_:
+                # an index trick, written as indexed: `np.r_[a, b]`
+                items = args[0].elts
+                return gast.Subscript(value=func, ctx=gast.Load(), slice=items[0] if len(
+                    items) == 1 else gast.Tuple(elts=items, ctx=gast.Load()))
             return call
         if prim is ir.COPY:
             return args[0]

@@ -25,8 +25,9 @@ derived functions, made and called three times before it (so their fast path is 
 place) and called three times after, then by new ones.
 
 An s2sad error of any kind fails the test: the generator writes only what the guide
-says s2sad supports, except in the programs it marks refused (`np.r_`/`np.c_` of
-differentiated values), which every mode must refuse with an
+says s2sad supports, except in the programs it marks refused (`np.array_split` of
+`np.r_`/`np.c_` of differentiated values into a run-time number of parts), which every
+mode must refuse with an
 s2sad.UnsupportedError naming the program's file and the construct's line; another
 error, or a number, fails. A failure shows the shrunk program's source, its cell and the
 point, in the assertion message and in hypothesis's note, ready to paste into a file.
@@ -337,15 +338,16 @@ def test_the_checker_wants_the_refusal_at_its_line(tmp_path):
     """A program marked refused whose construct s2sad differentiates, or refuses at
     another line, fails the check; refused at the marked line, it passes."""
     head = fuzz_programs.HEADER + "\n\ndef f(x, y, n):\n    t1 = (x, y * 2.0)\n"
-    r_ = "np.sum(np.r_[x, t1[1]] ** 2)"
+    r_ = "np.sum(np.array_split(np.array([x, t1[1]]), n + 1)[0] ** 2)"
     differentiated = head + "    r2 = t1[1] * 0.5  # refused\n    return x + r2\n"
     elsewhere = head + f"    r2 = {r_}\n    r3 = x * 2.0  # refused\n    return r2 + r3\n"
     refused = head + f"    r2 = {r_}  # refused\n    return x + r2\n"
     for source, words in [(differentiated, "instead of refusing"), (elsewhere, "wanted")]:
-        program = fuzz_programs.Program(source, (0.3, 0.7, 1), refused="np.r_[")
+        program = fuzz_programs.Program(source, (0.3, 0.7, 1), refused="np.array_split")
         with pytest.raises(AssertionError, match=words):
             check(program, tmp_path, _must)
-    check(fuzz_programs.Program(refused, (0.3, 0.7, 1), refused="np.r_["), tmp_path, _must)
+    check(fuzz_programs.Program(refused, (0.3, 0.7, 1), refused="np.array_split"), tmp_path,
+          _must)
 
 
 CELL_PROGRAM = fuzz_programs.HEADER.replace("import math", "import functools\nimport math") + """
@@ -484,8 +486,8 @@ CONSTRUCTS = {
     "assert": r"^\s+assert ", "assert with a message": r'^\s+assert .*, "',
     "assert on an array": r"^\s+assert np\.all\(", "assert in a loop or branch": r"^\s{8,}assert ",
     # refused: every mode raises a located error
-    "np.r_": r"np\.r_\[.*# refused$",
-    "np.c_": r"np\.c_\[.*# refused$",
+    "np.r_": r"np\.array_split\(np\.r_\[.*# refused$",
+    "np.c_": r"np\.array_split\(np\.c_\[.*# refused$",
     # second cells
     "helper redefined": r"^# cell 2(.|\n)*^(@d\d+\n)*def h\d+\(p, q, k\)",
     "code swapped": r"^h\d+(\.__wrapped__)*\.__code__ = ", "wrapped code swapped": r"__wrapped__\.__code__ = ",
