@@ -42,7 +42,8 @@ def _cross_axes(site):
     leading axes (directions, broadcasting) come in front."""
     ra, rb = known_ranks(site, (0, 1), "np.cross")
     common = site.consts.get("axis")
-    axes = [site.consts.get(name, -1 if common is None else common)
+    # NumPy: `axis`, when given, overrides the three others
+    axes = [site.consts.get(name, -1) if common is None else common
             for name in ("axisa", "axisb", "axisc")]
     for value, name in zip(axes, ("axisa", "axisb", "axisc")):
         int_or_tuple(value, name)

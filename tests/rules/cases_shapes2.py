@@ -248,6 +248,9 @@ def check_cross(gen):
     a, b = rand(3, 2), rand(3, 2) * 2.0 - 0.5
     check_vjp(gen("a, b", "np.cross(a, b, axis=0) ** 2"), (a, b), (0, 1))
     check_vjp(gen("a, b", "np.cross(a, b, axisa=0, axisb=-2, axisc=0) ** 2"), (a, b), (0, 1))
+    # `axis` overrides the three others (autograd's test_cross draws every combination)
+    check_vjp(gen("a, b", "np.cross(a, b, axisa=-1, axisb=0, axisc=1, axis=0) ** 2"),
+              (rand(3, 3), rand(3, 3)), (0, 1))
     check_vjp(gen("a, b", "np.cross(a, b, axisa=0) ** 2"), (a, rand(2, 3)), (0, 1))
 
 
