@@ -11,6 +11,7 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import binop
 from ..syntax.template import const
+from . import rows
 from .axes import along, int_or_tuple, shift
 from .base import Add, Sequence, register
 from .constructors import dtype_keyword
@@ -220,6 +221,9 @@ def _stack_plan(site, function):
 
 def _stack_like(function):
     def kind_of(arg_kinds, consts):
+        if consts.get("packed") is None and arg_kinds[0].is_array:
+            _no_dtype(consts, f"np.{function}")
+            return rows.kind(function, arg_kinds[0])
         packed = _packed(consts, f"np.{function}")
         _no_dtype(consts, f"np.{function}")
         ndim = _entry_kind(arg_kinds, packed.size)
@@ -230,10 +234,14 @@ def _stack_like(function):
         return K.array(max(ndim, 2))
 
     def adjoint(site):
+        if site.consts.get("packed") is None:
+            return rows.adjoint(site, function)
         axis, plan = _stack_plan(site, function)
         return _join_adjoint(site, axis, [(length, single) for length, single, _ in plan])
 
     def tangent(site):
+        if site.consts.get("packed") is None:
+            return rows.tangent(site, function)
         dots = [_tangent_or_zero(site, i) for i in _leaves(site)]
         if not site.vector:
             return call(site, function, [_list(dots)])
@@ -254,11 +262,13 @@ def _stack_like(function):
 
 _STACK_DOCS = {
     "hstack": "of a list display of numbers and arrays, joined as NumPy does (vectors along "
-              "their axis, arrays along axis 1); each operand's adjoint is its slice",
+              "their axis, arrays along axis 1); each operand's adjoint is its slice; of one "
+              "array, its rows joined (a transpose and a reshape, undone in the adjoint)",
     "vstack": "of a list display of arrays (a vector is a row); each operand's adjoint is "
-              "its rows of the result's",
+              "its rows of the result's; of one array, its rows joined",
     "column_stack": "of a list display of vectors (each a column) and matrices; each "
-                    "operand's adjoint is its columns of the result's",
+                    "operand's adjoint is its columns of the result's; of one array, its "
+                    "rows joined as columns",
 }
 
 

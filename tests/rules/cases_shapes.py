@@ -224,6 +224,7 @@ def check_stack(gen):
 
 
 def check_hstack(gen):
+    _one_array(gen, "hstack")
     for shapes in (((3,), (2,)), ((2, 3), (2, 2)), ((2, 1, 3), (2, 2, 3)), ((), (3,)),
                    ((), ())):
         x, y = arg(*shapes[0], seed=1), arg(*shapes[1], seed=2)
@@ -233,6 +234,7 @@ def check_hstack(gen):
 
 
 def check_vstack(gen):
+    _one_array(gen, "vstack")
     for shapes in (((3,), (3,)), ((3,), (2, 3)), ((2, 3), (1, 3)), ((2, 3, 2), (1, 3, 2))):
         x, y = rand(*shapes[0]), rand(*shapes[1]) * 2.0
         check_vjp(gen("x, y", "np.vstack([x, y, x]) ** 2"), (x, y), (0, 1))
@@ -241,6 +243,7 @@ def check_vstack(gen):
 
 
 def check_column_stack(gen):
+    _one_array(gen, "column_stack")
     for shapes in (((3,), (3,)), ((3,), (3, 2)), ((3, 2), (3, 1))):
         x, y = rand(*shapes[0]), rand(*shapes[1]) * 2.0
         check_vjp(gen("x, y", "np.column_stack([x, y, x]) ** 2"), (x, y), (0, 1))
@@ -348,6 +351,13 @@ def check_triangle(gen, function):
             body = f"np.{function}(x) * x" if k == 0 else f"np.{function}(x, {k}) * x"
             check_vjp(gen("x", body), (x,), 0)
         check_vjp(gen("x", f"np.{function}(x, k=-2) ** 2"), (x,), 0)
+
+
+def _one_array(gen, function):
+    """`np.vstack(x)` and the like of one array: its rows joined."""
+    fn = gen("a", f"np.sin(np.{function}(a)) * np.{function}(a * a)")
+    for shape in ((3,), (2, 3), (2, 3, 2), (2, 1, 3, 2)):
+        check_vjp(fn, (rand(*shape),), 0)
 
 
 CASES = {

@@ -401,3 +401,4 @@ CASES = {
 }
 
 NONDIFF = {}
+
