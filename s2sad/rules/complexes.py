@@ -187,8 +187,9 @@ register(Complex("complex", _complex_kind, _complex_adjoint, _complex_tangent,
 # the rules exact for complex operands as they are written: holomorphic elementwise
 # functions, products without a conjugate, linear maps, storage
 _NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "positive",
-          "power", "square", "reciprocal", "sqrt", "exp", "expm1", "log", "log1p", "log2",
-          "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arctan", "arcsinh",
+          "power", "float_power", "square", "reciprocal", "sqrt", "exp", "exp2", "expm1",
+          "log", "log1p", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh",
+          "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "sinc",
           "sum", "mean", "cumsum", "reshape", "ravel", "transpose", "swapaxes", "moveaxis",
           "squeeze", "expand_dims", "broadcast_to", "flip", "fliplr", "flipud",
           "concatenate", "stack", "vstack", "hstack", "column_stack", "array", "asarray",

@@ -57,6 +57,11 @@ def holomorphic_functions(z):
     return np.sum(np.imag(w + np.expm1(z) + np.log1p(z) + np.sinh(z) * np.cosh(z) + np.tan(z)))
 
 
+def inverse_functions(z):
+    w = np.arcsin(z) + np.arccos(z) * np.arctanh(z) + np.arccosh(z - 2.0) * np.arcsinh(z)
+    return np.sum(np.real(w + np.exp2(z) * np.sinc(z)) + np.abs(np.arctan(z)) ** 2)
+
+
 def parts(z):
     return np.sum(np.real(z) ** 2 * np.imag(z) + z.real * 3.0 - z.imag + np.angle(z))
 
@@ -152,6 +157,8 @@ PROGRAMS = [
     (holomorphic, (crand(3),), 0),
     (holomorphic_functions, (0.6 + 0.3j,), 0),
     (holomorphic_functions, (0.5 + crand(4) / 4,), 0),
+    (inverse_functions, (0.4 - 0.3j,), 0),
+    (inverse_functions, (crand(4) / 2,), 0),
     (parts, (1.5 - 0.5j,), 0),
     (parts, (crand(3),), 0),
     (conjugates, (crand(4),), 0),
