@@ -186,19 +186,18 @@ register(Complex("complex", _complex_kind, _complex_adjoint, _complex_tangent,
 
 # the rules exact for complex operands as they are written: holomorphic elementwise
 # functions, products without a conjugate, linear maps, storage
-_NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "positive",
-          "power", "float_power", "square", "reciprocal", "sqrt", "exp", "exp2", "expm1",
-          "log", "log1p", "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-          "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "sinc",
-          "sum", "mean", "cumsum", "reshape", "ravel", "transpose", "swapaxes", "moveaxis",
-          "squeeze", "expand_dims", "broadcast_to", "flip", "fliplr", "flipud",
-          "concatenate", "stack", "vstack", "hstack", "column_stack", "array", "asarray",
-          "copy", "matmul", "dot", "inner", "outer", "tensordot", "einsum", "trace",
-          "diag", "where", "zeros", "ones", "empty", "zeros_like", "ones_like",
-          "empty_like", "shape", "ndim", "size", "real", "imag", "conjugate", "absolute",
-          "angle")
-_METHODS = ("sum", "mean", "cumsum", "dot", "copy", "reshape", "ravel", "flatten",
-            "squeeze", "transpose", "swapaxes", "conjugate", "conj")
+_NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "positive", "power",
+          "float_power", "square", "reciprocal", "sqrt", "exp", "exp2", "expm1", "log", "log1p",
+          "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin", "arccos",
+          "arctan", "arcsinh", "arccosh", "arctanh", "sinc", "sum", "mean", "cumsum", "prod",
+          "cumprod", "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze",
+          "expand_dims", "broadcast_to", "flip", "fliplr", "flipud", "concatenate", "stack",
+          "vstack", "hstack", "column_stack", "array", "asarray", "copy", "matmul", "dot", "inner",
+          "outer", "tensordot", "einsum", "trace", "diag", "where", "zeros", "ones", "empty",
+          "zeros_like", "ones_like", "empty_like", "shape", "ndim", "size", "real", "imag",
+          "conjugate", "absolute", "angle")
+_METHODS = ("sum", "mean", "cumsum", "prod", "cumprod", "dot", "copy", "reshape", "ravel",
+            "flatten", "squeeze", "transpose", "swapaxes", "conjugate", "conj")
 COMPLEX.update(
     [getattr(np, each) for each in _NUMPY if hasattr(np, each)]
     + [ir.Method(each) for each in _METHODS]
@@ -206,7 +205,8 @@ COMPLEX.update(
     + [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
        operator.neg, operator.pos, operator.matmul, operator.getitem, builtins.abs,
        builtins.pow, builtins.complex, builtins.len, ir.COPY, ir.LIST, ir.APPEND]
-    + [runtime.safe_divide, runtime.unbroadcast]
+    + [runtime.safe_divide, runtime.unbroadcast, runtime.prod_others,
+       runtime.cumprod_adjoint, runtime.cumprod_tangent]
     + [ir.OnList(each) for each in (operator.getitem, list, operator.add, builtins.sum,
                                     np.array, np.asarray, np.stack, np.vstack, np.hstack,
                                     np.concatenate)])

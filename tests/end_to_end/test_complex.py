@@ -62,6 +62,13 @@ def inverse_functions(z):
     return np.sum(np.real(w + np.exp2(z) * np.sinc(z)) + np.abs(np.arctan(z)) ** 2)
 
 
+def products(z, n):
+    w = np.ones(z.shape[1], complex)
+    for i in range(n):
+        w = w * np.prod(z, axis=0) + z.prod() * np.cumprod(z[i % 2])
+    return np.sum(np.abs(w) ** 2)
+
+
 def parts(z):
     return np.sum(np.real(z) ** 2 * np.imag(z) + z.real * 3.0 - z.imag + np.angle(z))
 
@@ -159,6 +166,7 @@ PROGRAMS = [
     (holomorphic_functions, (0.5 + crand(4) / 4,), 0),
     (inverse_functions, (0.4 - 0.3j,), 0),
     (inverse_functions, (crand(4) / 2,), 0),
+    (products, (crand(2, 3) / 2 + 0.5, 3), 0),
     (parts, (1.5 - 0.5j,), 0),
     (parts, (crand(3),), 0),
     (conjugates, (crand(4),), 0),
@@ -356,6 +364,7 @@ def rational_modulus(z):
     (rational_modulus, np.array([0.3 + 0.5j, -0.7 + 0.2j]), ()),
     (holomorphic, np.array([0.3 + 0.5j, -0.7 + 0.2j]), ()),
     (complex_state, 0.5 + 0.2j, (4,)),
+    (products, crand(2, 3) / 2 + 0.5, (2,)),
 ])
 def test_second_derivatives_of_complex_code(f, z, more):
     """hvp and the jvp of grad: the tangent of the gradient map z -> z_bar, against the
