@@ -190,14 +190,15 @@ _NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "p
           "float_power", "square", "reciprocal", "sqrt", "exp", "exp2", "expm1", "log", "log1p",
           "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin", "arccos",
           "arctan", "arcsinh", "arccosh", "arctanh", "sinc", "sum", "mean", "cumsum", "prod",
-          "cumprod", "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze",
-          "expand_dims", "broadcast_to", "flip", "fliplr", "flipud", "concatenate", "stack",
-          "vstack", "hstack", "column_stack", "array", "asarray", "copy", "matmul", "dot", "inner",
-          "outer", "tensordot", "einsum", "trace", "diag", "where", "zeros", "ones", "empty",
-          "zeros_like", "ones_like", "empty_like", "shape", "ndim", "size", "real", "imag",
-          "conjugate", "absolute", "angle")
-_METHODS = ("sum", "mean", "cumsum", "prod", "cumprod", "dot", "copy", "reshape", "ravel",
-            "flatten", "squeeze", "transpose", "swapaxes", "conjugate", "conj")
+          "cumprod", "max", "amax", "min", "amin", "ptp", "argmax", "argmin", "reshape", "ravel",
+          "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims", "broadcast_to", "flip",
+          "fliplr", "flipud", "concatenate", "stack", "vstack", "hstack", "column_stack", "array",
+          "asarray", "copy", "matmul", "dot", "inner", "outer", "tensordot", "einsum", "trace",
+          "diag", "where", "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like",
+          "shape", "ndim", "size", "real", "imag", "conjugate", "absolute", "angle")
+_METHODS = ("sum", "mean", "cumsum", "prod", "cumprod", "max", "min", "argmax", "argmin", "dot",
+            "copy", "reshape", "ravel", "flatten", "squeeze", "transpose", "swapaxes", "conjugate",
+            "conj")
 COMPLEX.update(
     [getattr(np, each) for each in _NUMPY if hasattr(np, each)]
     + [ir.Method(each) for each in _METHODS]
@@ -206,7 +207,8 @@ COMPLEX.update(
        operator.neg, operator.pos, operator.matmul, operator.getitem, builtins.abs,
        builtins.pow, builtins.complex, builtins.len, ir.COPY, ir.LIST, ir.APPEND]
     + [runtime.safe_divide, runtime.unbroadcast, runtime.prod_others,
-       runtime.cumprod_adjoint, runtime.cumprod_tangent]
+       runtime.cumprod_adjoint, runtime.cumprod_tangent, runtime.first_max,
+       runtime.first_min]
     + [ir.OnList(each) for each in (operator.getitem, list, operator.add, builtins.sum,
                                     np.array, np.asarray, np.stack, np.vstack, np.hstack,
                                     np.concatenate)])
