@@ -190,15 +190,16 @@ _NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "p
           "float_power", "square", "reciprocal", "sqrt", "exp", "exp2", "expm1", "log", "log1p",
           "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin", "arccos",
           "arctan", "arcsinh", "arccosh", "arctanh", "sinc", "sum", "mean", "cumsum", "prod",
-          "cumprod", "max", "amax", "min", "amin", "ptp", "argmax", "argmin", "reshape", "ravel",
-          "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims", "broadcast_to", "flip",
-          "fliplr", "flipud", "concatenate", "stack", "vstack", "hstack", "column_stack", "array",
-          "asarray", "copy", "matmul", "dot", "inner", "outer", "tensordot", "einsum", "trace",
-          "diag", "where", "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like",
-          "shape", "ndim", "size", "real", "imag", "conjugate", "absolute", "angle")
+          "cumprod", "max", "amax", "min", "amin", "ptp", "argmax", "argmin", "var", "std",
+          "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
+          "broadcast_to", "flip", "fliplr", "flipud", "concatenate", "stack", "vstack", "hstack",
+          "column_stack", "array", "asarray", "copy", "matmul", "dot", "inner", "outer",
+          "tensordot", "einsum", "trace", "diag", "where", "zeros", "ones", "empty", "zeros_like",
+          "ones_like", "empty_like", "shape", "ndim", "size", "real", "imag", "conjugate",
+          "absolute", "angle")
 _METHODS = ("sum", "mean", "cumsum", "prod", "cumprod", "max", "min", "argmax", "argmin", "dot",
             "copy", "reshape", "ravel", "flatten", "squeeze", "transpose", "swapaxes", "conjugate",
-            "conj")
+            "conj", "var", "std")
 COMPLEX.update(
     [getattr(np, each) for each in _NUMPY if hasattr(np, each)]
     + [ir.Method(each) for each in _METHODS]
