@@ -207,7 +207,7 @@ COMPLEX.update(
     + [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
        operator.neg, operator.pos, operator.matmul, operator.getitem, builtins.abs,
        builtins.pow, builtins.complex, builtins.len, ir.COPY, ir.LIST, ir.APPEND]
-    + [runtime.safe_divide, runtime.unbroadcast, runtime.prod_others,
+    + [np.linalg.norm, runtime.safe_divide, runtime.unbroadcast, runtime.prod_others,
        runtime.cumprod_adjoint, runtime.cumprod_tangent, runtime.first_max,
        runtime.first_min]
     + [ir.OnList(each) for each in (operator.getitem, list, operator.add, builtins.sum,

@@ -241,6 +241,18 @@ def test_modulus_at_zero_has_gradient_zero():
     assert np.isfinite(s2sad.jvp(modulus)(z, np.ones(2, complex))[1])
 
 
+def norms(z):
+    return np.linalg.norm(z) + np.linalg.norm(z, 1) + np.linalg.norm(z, 3)
+
+
+def test_norms_of_a_zero_complex_vector_have_gradient_zero():
+    z = np.zeros(3, complex)
+    got = s2sad.grad(norms)(z)
+    assert got.dtype == complex and not got.any()
+    assert s2sad.jvp(norms)(z, np.ones(3, complex))[1] == 0
+    check_both_modes(norms, (crand(3),))
+
+
 def test_single_precision_is_kept():
     z = crand(4).astype(np.complex64)
     x = RNG.normal(size=4).astype(np.float32)
@@ -279,8 +291,8 @@ def vdot(z):
     return np.real(np.vdot(z, z))  # HERE
 
 
-def norm(z):
-    return np.linalg.norm(z)  # HERE
+def nuclear(z):
+    return np.linalg.norm(z, "nuc")  # HERE
 
 
 def ordered(z):
@@ -313,9 +325,7 @@ def marked(f):
 
 
 @pytest.mark.parametrize("f, name", [
-    (maximum, "np.maximum"), (sign, "np.sign"),
-    (vdot, "np.vdot"), (norm, "np.linalg.norm"),
-    (ordered, "a > b"),
+    (maximum, "np.maximum"), (sign, "np.sign"), (vdot, "np.vdot"), (ordered, "a > b"),
 ])
 def test_a_rule_not_declared_exact_for_complex_values_is_refused(f, name):
     z = crand(3)
@@ -334,6 +344,7 @@ def test_a_rule_not_declared_exact_for_complex_values_is_refused(f, name):
     (angle_in_degrees, (crand(4),), "with one argument"),
     (computed_length, (crand(4), 6), "a computed `n=`"),
     (computed_norm, (crand(4), "ortho"), "a computed `norm=`"),
+    (nuclear, (crand(3, 3),), "ord='nuc' of a complex matrix has no derivative rule"),
 ])
 def test_what_the_fft_and_angle_rules_refuse(f, args, words):
     with pytest.raises(UnsupportedError, match=words) as caught:

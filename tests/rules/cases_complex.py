@@ -88,6 +88,13 @@ CALLS = {
     "np.var": ("np.var(z) + np.var(z, axis=0, ddof=1) + np.var(z, 1, keepdims=True)", Z),
     "np.std": ("np.std(z, axis=0) * np.std(z, ddof=1) + np.std(z, axis=1, keepdims=True)", Z),
     ".var()": ("z.var(axis=(0, 1)) * z", Z), ".std()": ("z.std(0, ddof=1)", Z),
+    "np.linalg.norm": ("np.linalg.norm(z) + np.linalg.norm(z, axis=0) * np.linalg.norm(z[0]) "
+                       "+ np.linalg.norm(z, 'fro', (0, 1), True) "
+                       "+ np.linalg.norm(z, 2, axis=1, keepdims=True) "
+                       "+ np.linalg.norm(z[0], 1) * np.linalg.norm(z, 3, axis=0) "
+                       "+ np.linalg.norm(z, np.inf, axis=1, keepdims=True) "
+                       "+ np.linalg.norm(z[1], np.inf) + np.linalg.norm(z, 0, axis=0) "
+                       "+ np.linalg.norm(z.ravel(), 2.5)", Z),
     "runtime.cumprod_adjoint": ("runtime.cumprod_adjoint(z[0], z[1] + 1.0)", Z),
     "runtime.cumprod_tangent": ("runtime.cumprod_tangent(z[0] * 1j, z[1], 0)", Z),
     "np.reshape": ("np.reshape(z, (3, 2))", Z), ".reshape()": ("z.reshape(-1)", Z),
