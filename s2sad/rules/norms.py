@@ -11,7 +11,8 @@ The norm of complex values is real and not holomorphic. Each vector norm is a fu
 of the moduli |x|, whose adjoint (complexes.py) is conj(x) / |x|: so the partial of a
 complex x is its real one with `conj(x) / |x|` (0 at 0) for `sign(x)`, `conj(x) / norm`
 for the 2-norm, and the tangent the real part of the sum. The norms through singular
-values are refused for complex matrices.
+values, with d s = real(u^H dA v), have the conjugate of their real partial: conj(U V^H)
+for the nuclear norm.
 """
 import dataclasses
 import math
@@ -146,10 +147,6 @@ class Norm(Custom):
 
 def _norm_kind(arg_kinds, consts):
     plan = _norm_plan(arg_kinds, consts)
-    if arg_kinds[0].complex and plan.how in SINGULAR.values():
-        raise UnsupportedError(f"np.linalg.norm with ord={consts.get('ord')!r} of a complex "
-                               "matrix has no derivative rule; its Frobenius norm and the "
-                               "vector norms along one `axis` have.")
     ndim = plan.out_ndim
     return K.UNKNOWN if ndim is None else K.array(ndim)
 
@@ -190,7 +187,8 @@ def _norm_partial(site, plan):
     if plan.how in SINGULAR.values():
         which = const(plan.how.partition("_")[0])
         args = (site.args[0], which) + (() if plan.axis is None else (literal(plan.axis),))
-        return site.helper(matrix_norm_gradient, *args)
+        gradient = site.helper(matrix_norm_gradient, *args)
+        return site.fill("np.conj(p)", p=gradient) if _complex(site) else gradient
     if plan.how == "p":
         return site.fill("sign * (np.abs(a) / s) ** q", sign=_sign(site),
                          s=_expanded(site, plan, _safe(site, site.out)), q=const(plan.p - 1))
@@ -246,5 +244,5 @@ register(Norm(
         "(smallest) one, where tied singular values give the pair NumPy's SVD returns; "
         "`keepdims`. A zero vector's or matrix's norm has gradient 0, never NaN. The induced "
         "norms (ord 1, -1, inf, -inf of matrices) are an error; of complex values, "
-        "`conj(x) / |x|` for sign(x), the singular-value norms refused"),
+        "`conj(x) / |x|` for sign(x), conj(U V^H) for the nuclear norm"),
     np.linalg.norm)

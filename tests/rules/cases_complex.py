@@ -94,7 +94,8 @@ CALLS = {
                        "+ np.linalg.norm(z[0], 1) * np.linalg.norm(z, 3, axis=0) "
                        "+ np.linalg.norm(z, np.inf, axis=1, keepdims=True) "
                        "+ np.linalg.norm(z[1], np.inf) + np.linalg.norm(z, 0, axis=0) "
-                       "+ np.linalg.norm(z.ravel(), 2.5)", Z),
+                       "+ np.linalg.norm(z.ravel(), 2.5) + np.linalg.norm(z, 'nuc') "
+                       "+ np.linalg.norm(z, 2) + np.linalg.norm(z, -2)", Z),
     "runtime.cumprod_adjoint": ("runtime.cumprod_adjoint(z[0], z[1] + 1.0)", Z),
     "runtime.cumprod_tangent": ("runtime.cumprod_tangent(z[0] * 1j, z[1], 0)", Z),
     "np.reshape": ("np.reshape(z, (3, 2))", Z), ".reshape()": ("z.reshape(-1)", Z),
