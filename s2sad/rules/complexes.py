@@ -5,8 +5,13 @@ convention; JAX's agrees for real-valued functions). With it a holomorphic funct
 w = h(z) has the adjoint rule of the reals, z_bar += w_bar * h'(z), and the tangent
 h'(z) * z_dot: so the rows of elementwise.py, matmul and the linear maps (sums, reshapes,
 indexing, joins) are exact for complex operands as they are written, with no conjugate.
-They are declared so at the end of this module (`COMPLEX`). Any other rule that meets a
-complex value depending on the input is refused (analysis/soundness.py).
+They are declared so at the end of this module (`COMPLEX`), with the rules that hold for
+complex operands for other reasons: the products of np.prod and np.cumprod, the extrema
+(NumPy orders complex values, and the element picked gets the derivative), and the real
+functions that take the conjugate where a complex operand needs it (np.var and np.std in
+variance.py, np.linalg.norm in norms.py); SciPy's holomorphic rows are declared in
+special.py. Any other rule that meets a complex value depending on the input is refused
+(analysis/soundness.py).
 
 The functions that are not holomorphic get rules of their own, which serve real operands
 as before:
