@@ -365,7 +365,10 @@ def first_min(a, axis=None):
 
 
 def _mask(found, a):
+    """`found` in the real precision of `a` (float32 for complex64)."""
     dtype = np.asarray(a).dtype
+    if dtype.kind == "c":
+        dtype = np.finfo(dtype).dtype
     return found.astype(dtype if dtype.kind == "f" else np.float64)
 
 

@@ -5,8 +5,13 @@ convention; JAX's agrees for real-valued functions). With it a holomorphic funct
 w = h(z) has the adjoint rule of the reals, z_bar += w_bar * h'(z), and the tangent
 h'(z) * z_dot: so the rows of elementwise.py, matmul and the linear maps (sums, reshapes,
 indexing, joins) are exact for complex operands as they are written, with no conjugate.
-They are declared so at the end of this module (`COMPLEX`). Any other rule that meets a
-complex value depending on the input is refused (analysis/soundness.py).
+They are declared so at the end of this module (`COMPLEX`), with the rules that hold for
+complex operands for other reasons: the products of np.prod and np.cumprod, the extrema
+(NumPy orders complex values, and the element picked gets the derivative), and the real
+functions that take the conjugate where a complex operand needs it (np.var and np.std in
+variance.py, np.linalg.norm in norms.py); SciPy's holomorphic rows are declared in
+special.py. Any other rule that meets a complex value depending on the input is refused
+(analysis/soundness.py).
 
 The functions that are not holomorphic get rules of their own, which serve real operands
 as before:
@@ -186,18 +191,20 @@ register(Complex("complex", _complex_kind, _complex_adjoint, _complex_tangent,
 
 # the rules exact for complex operands as they are written: holomorphic elementwise
 # functions, products without a conjugate, linear maps, storage
-_NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "positive",
-          "power", "square", "reciprocal", "sqrt", "exp", "expm1", "log", "log1p", "log2",
-          "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arctan", "arcsinh",
-          "sum", "mean", "cumsum", "reshape", "ravel", "transpose", "swapaxes", "moveaxis",
-          "squeeze", "expand_dims", "broadcast_to", "flip", "fliplr", "flipud",
-          "concatenate", "stack", "vstack", "hstack", "column_stack", "array", "asarray",
-          "copy", "matmul", "dot", "inner", "outer", "tensordot", "einsum", "trace",
-          "diag", "where", "zeros", "ones", "empty", "zeros_like", "ones_like",
-          "empty_like", "shape", "ndim", "size", "real", "imag", "conjugate", "absolute",
-          "angle")
-_METHODS = ("sum", "mean", "cumsum", "dot", "copy", "reshape", "ravel", "flatten",
-            "squeeze", "transpose", "swapaxes", "conjugate", "conj")
+_NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "positive", "power",
+          "float_power", "square", "reciprocal", "sqrt", "exp", "exp2", "expm1", "log", "log1p",
+          "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin", "arccos",
+          "arctan", "arcsinh", "arccosh", "arctanh", "sinc", "sum", "mean", "cumsum", "prod",
+          "cumprod", "max", "amax", "min", "amin", "ptp", "argmax", "argmin", "var", "std",
+          "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
+          "broadcast_to", "flip", "fliplr", "flipud", "concatenate", "stack", "vstack", "hstack",
+          "column_stack", "array", "asarray", "copy", "matmul", "dot", "inner", "outer",
+          "tensordot", "einsum", "trace", "diag", "where", "zeros", "ones", "empty", "zeros_like",
+          "ones_like", "empty_like", "shape", "ndim", "size", "real", "imag", "conjugate",
+          "absolute", "angle")
+_METHODS = ("sum", "mean", "cumsum", "prod", "cumprod", "max", "min", "argmax", "argmin", "dot",
+            "copy", "reshape", "ravel", "flatten", "squeeze", "transpose", "swapaxes", "conjugate",
+            "conj", "var", "std")
 COMPLEX.update(
     [getattr(np, each) for each in _NUMPY if hasattr(np, each)]
     + [ir.Method(each) for each in _METHODS]
@@ -205,7 +212,9 @@ COMPLEX.update(
     + [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
        operator.neg, operator.pos, operator.matmul, operator.getitem, builtins.abs,
        builtins.pow, builtins.complex, builtins.len, ir.COPY, ir.LIST, ir.APPEND]
-    + [runtime.safe_divide, runtime.unbroadcast]
+    + [np.linalg.norm, runtime.safe_divide, runtime.unbroadcast, runtime.prod_others,
+       runtime.cumprod_adjoint, runtime.cumprod_tangent, runtime.first_max,
+       runtime.first_min]
     + [ir.OnList(each) for each in (operator.getitem, list, operator.add, builtins.sum,
                                     np.array, np.asarray, np.stack, np.vstack, np.hstack,
                                     np.concatenate)])

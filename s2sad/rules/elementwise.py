@@ -261,7 +261,9 @@ both("sinh", "sinh", "lib.cosh(a)")
 both("cosh", "cosh", "lib.sinh(a)")
 both("tanh", "tanh", "1 - out * out")
 both("asinh", "arcsinh", "1 / lib.sqrt(a * a + 1)")
-both("acosh", "arccosh", ratio("1", "lib.sqrt(a * a - 1)"), doc=guarded("at a = 1"))
+# not sqrt(a * a - 1): for complex a in the left half-plane that has the wrong sign
+both("acosh", "arccosh", ratio("1", "lib.sqrt(a - 1) * lib.sqrt(a + 1)"),
+     doc=guarded("at a = 1"))
 both("atanh", "arctanh", "1 / (1 - a * a)")
 both("exp", "exp", "out")
 both("expm1", "expm1", "out + 1")

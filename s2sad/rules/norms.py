@@ -6,6 +6,13 @@ The policies where a norm is not differentiable are in the doc of its row: a zer
 vector's norm has gradient 0, never NaN; the inf-norms' derivative goes to the first
 element of largest (smallest) magnitude. Other matrix norms are an error saying which
 ones have a rule.
+
+The norm of complex values is real and not holomorphic. Each vector norm is a function
+of the moduli |x|, whose adjoint (complexes.py) is conj(x) / |x|: so the partial of a
+complex x is its real one with `conj(x) / |x|` (0 at 0) for `sign(x)`, `conj(x) / norm`
+for the 2-norm, and the tangent the real part of the sum. The norms through singular
+values, with d s = real(u^H dA v), have the conjugate of their real partial: conj(U V^H)
+for the nuclear norm.
 """
 import dataclasses
 import math
@@ -130,6 +137,14 @@ def _norm_plan(arg_kinds, consts):
 SINGULAR = {"nuc": "nuc", 2: "max_singular", -2: "min_singular"}
 
 
+@dataclasses.dataclass(frozen=True)
+class Norm(Custom):
+    """A norm: real, also of complex values."""
+
+    def complex_result(self, arg_kinds):
+        return False
+
+
 def _norm_kind(arg_kinds, consts):
     plan = _norm_plan(arg_kinds, consts)
     ndim = plan.out_ndim
@@ -149,23 +164,40 @@ def _safe(site, value):
     return site.fill("np.where(n > 0, n, 1.0)", n=value)
 
 
+def _complex(site):
+    return site.kinds[0].complex
+
+
+def _sign(site):
+    """sign(x), the derivative of |x|; for complex x conj(x) / |x| (0 at 0)."""
+    if _complex(site):
+        return site.fill("safe_divide(np.conj(a), np.abs(a))")
+    return site.fill("np.sign(a)")
+
+
+def _real(site, value):
+    return site.fill("np.real(v)", v=value) if _complex(site) else value
+
+
 def _norm_partial(site, plan):
     """The derivative of the norm with respect to x, shaped like x, for the norms other
     than the 2-norm. Zero where x is all zero."""
     if plan.how == "one":
-        return site.fill("np.sign(a)")
+        return _sign(site)
     if plan.how in SINGULAR.values():
         which = const(plan.how.partition("_")[0])
         args = (site.args[0], which) + (() if plan.axis is None else (literal(plan.axis),))
-        return site.helper(matrix_norm_gradient, *args)
+        gradient = site.helper(matrix_norm_gradient, *args)
+        return site.fill("np.conj(p)", p=gradient) if _complex(site) else gradient
     if plan.how == "p":
-        return site.fill("np.sign(a) * (np.abs(a) / s) ** q",
+        return site.fill("sign * (np.abs(a) / s) ** q", sign=_sign(site),
                          s=_expanded(site, plan, _safe(site, site.out)), q=const(plan.p - 1))
     pick = "np.argmax" if plan.how == "max" else "np.argmin"
     if plan.axis is None:
-        return site.fill(f"np.sign(a) * (np.arange(a.size) == {pick}(np.abs(a)))")
-    return site.fill(f"np.sign(a) * (np.indices(a.shape, sparse=True)[k] == "
-                     f"{pick}(np.abs(a), axis=k, keepdims=True))", k=literal(plan.axis))
+        return site.fill(f"sign * (np.arange(a.size) == {pick}(np.abs(a)))", sign=_sign(site))
+    return site.fill(f"sign * (np.indices(a.shape, sparse=True)[k] == "
+                     f"{pick}(np.abs(a), axis=k, keepdims=True))", sign=_sign(site),
+                     k=literal(plan.axis))
 
 
 def _norm_adjoint(site):
@@ -173,10 +205,11 @@ def _norm_adjoint(site):
     if plan.how == "zero":
         return {}
     if plan.how == "two":
+        a = site.fill("np.conj(a)") if _complex(site) else site.args[0]
         if plan.keepdims or plan.axis is None:
-            return {0: Add(times(site.g, site.fill("a / s", s=_safe(site, site.out))))}
+            return {0: Add(times(site.g, site.fill("x / s", x=a, s=_safe(site, site.out))))}
         scaled = site.fill("g / s", s=_safe(site, site.out))
-        return {0: Add(site.fill("a * v", v=_expanded(site, plan, scaled)))}
+        return {0: Add(site.fill("x * v", x=a, v=_expanded(site, plan, scaled)))}
     return {0: Add(times(_expanded(site, plan, site.g), _norm_partial(site, plan)))}
 
 
@@ -193,13 +226,14 @@ def _norm_tangent(site):
     if plan.keepdims:
         keywords.append(("keepdims", const(True)))
     if plan.how == "two":
-        summed = site.fill_call("np.sum(a * d)", keywords, d=site.dots[0])
-        return binop(summed, gast.Div(), _safe(site, site.out))
+        a = site.fill("np.conj(a)") if _complex(site) else site.args[0]
+        summed = site.fill_call("np.sum(x * d)", keywords, x=a, d=site.dots[0])
+        return binop(_real(site, summed), gast.Div(), _safe(site, site.out))
     product = binop(_norm_partial(site, plan), gast.Mult(), site.dots[0])
-    return site.fill_call("np.sum(v)", keywords, v=product)
+    return _real(site, site.fill_call("np.sum(v)", keywords, v=product))
 
 
-register(Custom(
+register(Norm(
     "np.linalg.norm", _norm_kind, _norm_adjoint, _norm_tangent,
     names=("x", "ord", "axis", "keepdims"),
     doc="vector norms along `axis` or of a vector: ord None/2 `x / norm`; 1 `sign(x)` (0 at "
@@ -209,5 +243,6 @@ register(Custom(
         "V^T` over the positive singular values, spectral (2, -2) `u v^T` of the largest "
         "(smallest) one, where tied singular values give the pair NumPy's SVD returns; "
         "`keepdims`. A zero vector's or matrix's norm has gradient 0, never NaN. The induced "
-        "norms (ord 1, -1, inf, -inf of matrices) are an error"),
+        "norms (ord 1, -1, inf, -inf of matrices) are an error; of complex values, "
+        "`conj(x) / |x|` for sign(x), conj(U V^H) for the nuclear norm"),
     np.linalg.norm)

@@ -90,10 +90,13 @@ register(Polygamma("runtime.polygamma", (None, "polygamma(a + 1, b)"),
 
 
 class LikeFirst(NonDifferentiable):
-    """No derivative, and a result of the first argument's kind (its shape)."""
+    """No derivative, and a real result of the first argument's shape."""
 
     def out_kind(self, arg_kinds, consts):
         return arg_kinds[0]
+
+    def complex_result(self, arg_kinds):
+        return False
 
 
 register(LikeFirst("runtime.first_max", doc="a 0/1 mask: no derivative"), runtime.first_max)

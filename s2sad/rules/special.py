@@ -23,7 +23,7 @@ import scipy.special
 from ..errors import UnsupportedError
 from ..syntax.simplify import number
 from ..syntax.template import placeholders
-from .base import register
+from .base import COMPLEX, register
 from .elementwise import KINK, Checked, guarded
 from .partials import Guarded, ratio, xlogy
 
@@ -177,3 +177,8 @@ row("zeta", None, "-a * special.zeta(a + 1, b)", refused=(0,), parameters=("x", 
     doc="the Hurwitz zeta function in q; its derivative in x has no closed form: refused")
 row("expm1", "out + 1")
 row("log1p", "1 / (1 + a)")
+
+# holomorphic, with SciPy's complex loops: their partials hold for complex operands as
+# written (complexes.py)
+COMPLEX.update(getattr(scipy.special, name) for name in
+               ("erf", "erfc", "erfcx", "ndtr", "log_ndtr", "gamma", "expm1", "log1p"))

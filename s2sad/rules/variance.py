@@ -1,7 +1,13 @@
 """np.var and np.std (and their methods): derivatives through each element's deviation
 from its mean, divided by the count less `ddof`. The std's is 0 on a constant slice,
 where the std has a kink, never 0 / 0.
+
+Of a complex array both are real, mean(|a - mean|²) and its square root, and not
+holomorphic: in autograd's convention (complexes.py) the adjoint takes the conjugate of
+the deviation, `g * 2 conj(a - mean) / (n - ddof)`, and the tangent the real part,
+`2 real(sum(conj(a - mean) a_dot)) / (n - ddof)`.
 """
+from dataclasses import dataclass
 import numbers
 
 import gast
@@ -35,12 +41,29 @@ def _variance_kind(arg_kinds, consts):
     return reduction_kind(arg_kinds, consts)
 
 
+@dataclass(frozen=True)
+class Spread(Custom):
+    """A variance or standard deviation: real, also of complex values."""
+
+    def complex_result(self, arg_kinds):
+        return False
+
+
 def _deviation(site):
-    """`a - np.mean(a, axis, keepdims=True)`: each element's deviation from its mean."""
+    """`a - np.mean(a, axis, keepdims=True)`: each element's deviation from its mean;
+    its conjugate for a complex `a`."""
     axis = reduction_axis(site.consts)
     if axis is None:
-        return site.fill("a - np.mean(a)")
-    return site.fill("a - np.mean(a, axis=k, keepdims=True)", k=literal(axis))
+        deviation = site.fill("a - np.mean(a)")
+    else:
+        deviation = site.fill("a - np.mean(a, axis=k, keepdims=True)", k=literal(axis))
+    return site.fill("np.conj(v)", v=deviation) if site.kinds[0].complex else deviation
+
+
+def _summed_product(site):
+    """The tangent's sum of `a_dot` times the deviation: its real part for complex `a`."""
+    total = summed(site, binop(site.dots[0], gast.Mult(), _deviation(site)))
+    return site.fill("np.real(s)", s=total) if site.kinds[0].complex else total
 
 
 def _divisor(site):
@@ -75,7 +98,7 @@ def _var_tangent(site):
     if site.kinds[0].is_scalar:
         return None
     return binop(binop(const(2), gast.Div(), _divisor(site)), gast.Mult(),
-                 summed(site, binop(site.dots[0], gast.Mult(), _deviation(site))))
+                 _summed_product(site))
 
 
 def _std_adjoint(site):
@@ -88,21 +111,21 @@ def _std_adjoint(site):
 def _std_tangent(site):
     if site.kinds[0].is_scalar:
         return None
-    return binop(summed(site, binop(site.dots[0], gast.Mult(), _deviation(site))),
-                 gast.Div(), binop(_divisor(site), gast.Mult(), _safe_out(site)))
+    return binop(_summed_product(site), gast.Div(),
+                 binop(_divisor(site), gast.Mult(), _safe_out(site)))
 
 
 _VARIANCE = ("a", "axis", "dtype", "out", "ddof", "keepdims", "correction")
 
 
-register(Custom("np.var", checked(_variance_kind, _VARIANCE), _var_adjoint, _var_tangent,
+register(Spread("np.var", checked(_variance_kind, _VARIANCE), _var_adjoint, _var_tangent,
                 names=_VARIANCE,
                 doc="`2 * (a - mean) / (n - ddof)` along the reduced axes; `ddof=` or "
                     "`correction=` a constant; over no element (a NaN variance) the gradient "
                     "is empty and the tangent 0"), np.var, ir.Method("var"))
 
 
-register(Custom("np.std", checked(_variance_kind, _VARIANCE), _std_adjoint, _std_tangent,
+register(Spread("np.std", checked(_variance_kind, _VARIANCE), _std_adjoint, _std_tangent,
                 names=_VARIANCE,
                 doc="`(a - mean) / ((n - ddof) * out)`; 0 on a constant slice (where the std "
                     "has a kink: 0 is its smallest subgradient), never NaN; over no element "
