@@ -14,6 +14,7 @@ import builtins
 import copy
 import functools
 import inspect
+import linecache
 import os
 import sys
 import sysconfig
@@ -251,15 +252,19 @@ def parse_lambda(fn, name=None):
     `name`, or the name the lambda is assigned to (`loss = lambda w: ...`), or
     "anonymous", which the derivative's names are made from."""
     code = fn.__code__
+    # the whole file: a lambda may sit inside a statement that spans several lines
+    lines = linecache.getlines(code.co_filename)
     try:
-        lines, first = inspect.getsourcelines(code)
-        tree = gast.parse(textwrap.dedent("".join(lines)).strip())
-    except (OSError, TypeError, SyntaxError):
+        tree = gast.parse("".join(lines))
+    except (SyntaxError, ValueError):
+        tree = None
+    if tree is None or not lines:
         raise SourceError("cannot read the source of this lambda: define the function with "
-                          "`def`.", code.co_filename, code.co_firstlineno) from None
+                          "`def`.", code.co_filename, code.co_firstlineno)
+    first = 1
     params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
     found = [node for node in gast.walk(tree) if isinstance(node, gast.Lambda)
-             and node.lineno == 1 + code.co_firstlineno - first
+             and node.lineno == code.co_firstlineno
              and [a.id for a in node.args.args + node.args.kwonlyargs] == params]
     if len(found) != 1:
         raise SourceError("cannot tell this lambda from the others on its line: define the "

@@ -201,7 +201,8 @@ _NUMPY = ("add", "subtract", "multiply", "divide", "true_divide", "negative", "p
           "column_stack", "array", "asarray", "copy", "matmul", "dot", "inner", "outer",
           "tensordot", "einsum", "trace", "diag", "where", "zeros", "ones", "empty", "zeros_like",
           "ones_like", "empty_like", "shape", "ndim", "size", "real", "imag", "conjugate",
-          "absolute", "angle")
+          "absolute", "angle", "kron", "cross", "roll", "rot90", "repeat", "tile", "diff",
+          "diagonal", "take")
 _METHODS = ("sum", "mean", "cumsum", "prod", "cumprod", "max", "min", "argmax", "argmin", "dot",
             "copy", "reshape", "ravel", "flatten", "squeeze", "transpose", "swapaxes", "conjugate",
             "conj", "var", "std")

@@ -10,6 +10,10 @@ cube_plus = lambda x: x ** 3 + np.sin(x)  # noqa: E731
 loss = lambda w, X: np.sum(np.tanh(X @ w) ** 2)  # noqa: E731
 pair = (lambda x: x + 1.0, lambda x: x * 2.0)
 outer = lambda x: s2sad.grad(cube_plus)(x) * x  # noqa: E731
+TABLE = {
+    "sorted": lambda x: np.sum(np.sort(x) ** 3 * np.arange(3.0)),
+    "scaled": lambda x: np.sum(x * x) / 2.0,
+}
 W = np.array([0.3, -0.2])
 X = np.arange(6.0).reshape(3, 2) / 5
 
@@ -38,3 +42,9 @@ def test_lambda_calling_a_derivative_is_differentiated_again():
 def test_two_lambdas_on_one_line_are_refused_at_that_line():
     with pytest.raises(s2sad.SourceError, match=r"test_lambdas.py:\d+: cannot tell this lambda"):
         s2sad.grad(pair[0])(1.0)
+
+
+def test_lambda_inside_a_statement_of_several_lines():
+    x = np.array([0.3, -0.5, 0.9])
+    assert_close(s2sad.grad(TABLE["scaled"])(x), x)
+    assert_close(s2sad.grad(TABLE["sorted"])(x), numeric_grad(TABLE["sorted"], (x,), 0))
