@@ -127,8 +127,9 @@ def consts(op, rule, kinds):
     """Constant arguments a rule may read (by name), and facts about an index."""
     values = {}
     names = getattr(rule, "names", ())
-    if isinstance(rule, rules.Elementwise) and op.kwargs:
-        raise UnsupportedError(f"keyword arguments to `{op.callee}` (`{op.kwargs[0][0]}=`); "
+    if op.kwargs and (isinstance(rule, rules.Elementwise) or isinstance(rule, rules.Custom)
+                      and not names):
+        raise UnsupportedError(f"keyword arguments to {_called(op)} (`{op.kwargs[0][0]}=`); "
                                "pass the arguments positionally")
     # a packed display counts as the one first argument it was written as
     skip = op.packed.size - 1 if op.packed is not None else 0

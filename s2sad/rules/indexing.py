@@ -231,4 +231,4 @@ def _identity_adjoint(site):
 
 
 register(Custom("copy", _identity_kind, _identity_adjoint, lambda site: site.dots[0],
-                doc="the identity"), ir.COPY, ir.Method("copy"), np.copy)
+                names=("a", "order", "subok"), doc="the identity"), ir.COPY, ir.Method("copy"), np.copy)
