@@ -43,7 +43,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import number
-from .base import NonDifferentiable, register
+from .base import REQUIRED, NonDifferentiable, register
 from .partials import Elementwise, Mask, ratio, xlogy, xpow
 
 
@@ -157,12 +157,15 @@ class Hypot(Checked):
 
 class Clip(Checked):
     """`np.clip(a, lo, hi)`, where either bound may be the literal None. Like NumPy's
-    `minimum(maximum(a, lo), hi)` it gives `hi` everywhere if lo > hi."""
+    `minimum(maximum(a, lo), hi)` it gives `hi` everywhere if lo > hi. Bounds passed by
+    keyword (`a_min=`, NumPy 2's `min=`) are moved to their positions at lowering."""
+    signature = (("a", REQUIRED), ("a_min", None), ("a_max", None))
+    aliases = {"min": "a_min", "max": "a_max"}
 
     def out_kind(self, arg_kinds, consts):
         if len(arg_kinds) != 3:
             raise UnsupportedError("`np.clip` is differentiated as `np.clip(a, lo, hi)`; "
-                                   "pass both bounds positionally (None for no bound).")
+                                   "pass both bounds (None for no bound).")
         return K.broadcast([kind for kind in arg_kinds if kind != K.OTHER])
 
     def partials_at(self, site):

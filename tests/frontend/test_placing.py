@@ -104,3 +104,29 @@ def test_site_refuses_a_template_naming_a_missing_argument():
         site.fill("np.argpartition(a, b)")
     with pytest.raises(s2sad.UnsupportedError, match="argument 3"):
         site.args[2]
+
+
+CLIP_CALLS = ["np.clip(x, a_min=0.1, a_max=0.6)", "np.clip(x, min=-0.3, max=0.6)",
+              "np.clip(x, -0.3, a_max=0.6)", "np.clip(x, max=0.6)", "np.clip(x, min=y, max=None)",
+              "np.clip(a=x, a_max=y, a_min=-0.5)"]
+
+
+@pytest.mark.parametrize("body", CLIP_CALLS)
+def test_clip_bounds_by_keyword(gen, body):
+    """`a_min=`/`a_max=` and NumPy 2's `min=`/`max=`; a bound left out before one given
+    is None."""
+    x, y = rand(6), np.full(6, -0.1)
+    check_vjp(gen("x, y", body), (x, y), (0, 1) if "y" in body else 0)
+
+
+def test_clip_keyword_in_loop(gen):
+    check_grad(gen("x", "sum(np.sum(np.clip(x * k, min=-0.5, max=0.5)) for k in range(3))"),
+               (rand(5),))
+
+
+def test_clip_unknown_keyword_is_located(gen):
+    with pytest.raises(s2sad.UnsupportedError, match=r"\.py:\d+: .*`out=`.*a_min, a_max"):
+        s2sad.grad(gen("x", "np.sum(np.clip(x, 0.1, 0.2, out=None))"))(rand(4))
+    # one bound given and the last left out: both are read, as positionally
+    with pytest.raises(s2sad.UnsupportedError, match=r"\.py:\d+: .*pass both bounds"):
+        s2sad.grad(gen("x", "np.sum(np.clip(x, min=0.1))"))(rand(4))
