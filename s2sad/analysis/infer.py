@@ -195,10 +195,18 @@ def _constant(atom):
         return atom.value  # a dtype: `dtype=int`, `x.astype(np.float32)`
     if isinstance(atom, ir.Global) and isinstance(atom.value, np.ufunc):
         return atom.value  # a function passed to one: `xpow(w, a, e, np.float_power)`
+    if isinstance(atom, ir.Global) and _ints(atom.value):
+        return tuple(atom.value)  # a module-level or closed-over `axes = (0, 1)`
     if isinstance(atom, tuple):
         items = tuple(_constant(item) for item in atom)
         return _COMPUTED if any(item is _COMPUTED for item in items) else items
     return _COMPUTED
+
+
+def _ints(value):
+    """Whether `value` is a tuple or list of ints (lengths, axes), read as a constant."""
+    return isinstance(value, (tuple, list)) and all(
+        isinstance(item, numbers.Integral) and not isinstance(item, bool) for item in value)
 
 
 def _is_int(atom, kinds):
