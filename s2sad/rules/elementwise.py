@@ -197,6 +197,16 @@ class Where(Checked):
         return K.broadcast([condition] + list(arg_kinds[1:]))
 
 
+class IntCast(NonDifferentiable):
+    """`np.int64(x)`: a number becomes an int (an index), an array an array of ints;
+    piecewise constant, so no derivative."""
+
+    def out_kind(self, arg_kinds, consts):
+        if len(arg_kinds) != 1:
+            raise UnsupportedError(f"`{self.name}` casts one value; pass one.")
+        return K.INT if arg_kinds[0].is_scalar or arg_kinds[0] == K.INT else arg_kinds[0]
+
+
 class Refused(NonDifferentiable):
     """A function returning a tuple whose parts are computed together (`math.frexp`):
     any use is an error naming what to write instead, never a silently zero derivative."""
@@ -364,6 +374,8 @@ nondifferentiable("np", ("gcd", "lcm", "bitwise_and", "bitwise_or", "bitwise_xor
 nondifferentiable("np", ("imag",), None, "zero on real input: no derivative")
 register(IntegralDivision("np.floor_divide", None, STEP), np.floor_divide)
 register(NonDifferentiable("int", K.INT, STEP), builtins.int)
+for _cast in (np.int64, np.int32):
+    register(IntCast(f"np.{_cast.__name__}", doc="a cast to ints (an index): " + STEP), _cast)
 register(NonDifferentiable("round", None, STEP), builtins.round)
 for prim in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
              operator.not_):

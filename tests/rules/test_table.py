@@ -102,7 +102,7 @@ _merge(DOMAINS, FAMILY_DOMAINS)
 # other arities to test as well (math.log(x) besides math.log(x, base))
 OTHER_ARITIES = {"math.log": (1,), "math.hypot": (1, 2, 3)}
 # rows that take scalars only (besides every `math.*` row)
-SCALAR_ONLY = {"float", "max", "min"}
+SCALAR_ONLY = {"float", "max", "min", "scipy.special.multigammaln"}  # d: one int
 # rows that compute in float64 whatever their arguments' dtype
 FLOAT64 = {"np.float_power"}
 
