@@ -495,7 +495,7 @@ def bad_call_builtin_without_rule(x):
 
 def bad_library_function(x):
     y = x * 2.0
-    return scipy.special.multigammaln(y, 2)  # HERE
+    return scipy.special.comb(y, 2)  # HERE
 
 
 def bad_standard_library_function(x):

@@ -127,8 +127,9 @@ def consts(op, rule, kinds):
     """Constant arguments a rule may read (by name), and facts about an index."""
     values = {}
     names = getattr(rule, "names", ())
-    if isinstance(rule, rules.Elementwise) and op.kwargs:
-        raise UnsupportedError(f"keyword arguments to `{op.callee}` (`{op.kwargs[0][0]}=`); "
+    if op.kwargs and (isinstance(rule, rules.Elementwise) or isinstance(rule, rules.Custom)
+                      and not names):
+        raise UnsupportedError(f"keyword arguments to {_called(op)} (`{op.kwargs[0][0]}=`); "
                                "pass the arguments positionally")
     # a packed display counts as the one first argument it was written as
     skip = op.packed.size - 1 if op.packed is not None else 0
@@ -196,10 +197,18 @@ def _constant(atom):
         return atom.value  # a dtype: `dtype=int`, `x.astype(np.float32)`
     if isinstance(atom, ir.Global) and isinstance(atom.value, np.ufunc):
         return atom.value  # a function passed to one: `xpow(w, a, e, np.float_power)`
+    if isinstance(atom, ir.Global) and _ints(atom.value):
+        return tuple(atom.value)  # a module-level or closed-over `axes = (0, 1)`
     if isinstance(atom, tuple):
         items = tuple(_constant(item) for item in atom)
         return _COMPUTED if any(item is _COMPUTED for item in items) else items
     return _COMPUTED
+
+
+def _ints(value):
+    """Whether `value` is a tuple or list of ints (lengths, axes), read as a constant."""
+    return isinstance(value, (tuple, list)) and all(
+        isinstance(item, numbers.Integral) and not isinstance(item, bool) for item in value)
 
 
 def _is_int(atom, kinds):

@@ -130,7 +130,7 @@ def cotangent_leaves(derived, cotangent):
     if layout is None:
         return [cotangent]
     found, given = trees.flatten(cotangent)
-    if given != layout:
+    if given != layout and trees.sequence_blind(given) != trees.sequence_blind(layout):
         trees.check_same(trees.construct(layout, [0.0] * layout.size), cotangent,
                          "the result", "the cotangent")
     return [_float(leaf) for leaf in found]

@@ -12,8 +12,7 @@ import numpy as np
 
 from .. import ir, rules
 from ..errors import UnsupportedError
-from ..rules.base import REQUIRED
-from . import advice, calls, read, records
+from . import advice, calls, placing, read, records
 from .callees import Callee
 from .comprehensions import COMPREHENSIONS, is_numpy
 from .lists import list_method_problem
@@ -251,13 +250,13 @@ class CallLowering:
         prim = ir.Method(node.func.attr)
         if rules.lookup(prim) is None:
             raise self.error(node, *_method_problem(node))
-        args, kwargs, _ = self.call_arguments(node, prim)
-        return self.emit(target, prim, (value,) + args, kwargs)
+        args, kwargs, _ = self.call_arguments(node, prim, receiver=(value,))
+        return self.emit(target, prim, args, kwargs)
 
-    def call_arguments(self, node, prim):
-        """Positional and keyword atoms of a call. A rule that takes a sequence
-        (`np.stack`, `np.array`) gets the elements of a list or tuple display as its
-        leading arguments, each differentiable on its own."""
+    def call_arguments(self, node, prim, receiver=()):
+        """Positional and keyword atoms of a call (after a method's `receiver`). A rule
+        that takes a sequence (`np.stack`, `np.array`) gets the elements of a list or
+        tuple display as its leading arguments, each differentiable on its own."""
         args = list(node.args)
         packed, leading = None, []
         first = ()
@@ -274,38 +273,23 @@ class CallLowering:
                 if isinstance(first[0], tuple):
                     packed, first = self.pack(first[0], leading), ()
         numpy = is_numpy(prim)
-        atoms = tuple(leading) + first + tuple(self.argument(arg, numpy) for arg in args)
+        atoms = tuple(receiver) + tuple(leading) + first + \
+            tuple(self.argument(arg, numpy) for arg in args)
         kwargs = tuple((kw.arg, self.argument(kw.value, numpy)) for kw in node.keywords)
-        signature = getattr(rules.lookup(prim), "signature", None)
-        if signature and kwargs:
-            atoms, kwargs = self.positional(node, signature, atoms, kwargs), ()
+        rule = rules.lookup(prim) if prim is not None else None
+        if kwargs and rule is not None and (packed is None or placing.signature(rule)):
+            atoms, kwargs = self.positional(node, rule, atoms, kwargs)
         return atoms, kwargs, packed
 
-    def positional(self, node, signature, atoms, kwargs):
-        """The arguments of a call to a rule with a `signature` (its parameters' names
-        and defaults, in order), keywords moved to their positions and the gaps before
-        them filled with the defaults: `norm.pdf(x, scale=s)` is `norm.pdf(x, 0.0, s)`,
-        whose every argument the rule can differentiate."""
-        names = [parameter for parameter, _ in signature]
-        filled = list(atoms)
-        for key, atom in kwargs:
-            if key not in names:
-                raise self.error(node, f"the keyword argument `{key}=`",
-                                 f"`{advice.written(node.func)}` takes "
-                                 f"{', '.join(names)}.")
-            position = names.index(key)
-            if position < len(filled) and filled[position] is not None:
-                raise self.error(node, f"`{key}` given twice", "pass it once.")
-            filled += [None] * (position + 1 - len(filled))
-            filled[position] = atom
-        for position, atom in enumerate(filled):
-            if atom is None:
-                default = signature[position][1]
-                if default is REQUIRED:
-                    raise self.error(node, f"a call without `{names[position]}`",
-                                     f"pass `{names[position]}`.")
-                filled[position] = ir.Const(default)
-        return tuple(filled)
+    def positional(self, node, rule, atoms, kwargs):
+        """The arguments of a call with the keywords its rule reads by position moved
+        there (placing.py): `np.partition(x, kth=3)` is `np.partition(x, 3)`,
+        `norm.pdf(x, scale=s)` is `norm.pdf(x, 0.0, s)`."""
+        try:
+            return placing.place(rule, atoms, kwargs)
+        except placing.Misplaced as problem:
+            raise self.error(node, problem.construct,
+                             problem.advice.format(advice.written(node.func))) from None
 
     def pack(self, display, leaves):
         """The `Packed` layout of a list or tuple display, or of a tuple held in a

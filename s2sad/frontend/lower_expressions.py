@@ -109,6 +109,11 @@ class ExpressionLowering:
         if any(listed):
             raise self.error(node, f"the operator `{type(node.op).__name__}` on a list",
                              "make it an array first: `np.array(xs)`.")
+        known = [_known_int(side) for side in (left, right)]
+        if type(node.op) in _INT_FOLDS and None not in known and not (
+                isinstance(node.op, gast.FloorDiv) and known[1] == 0) and \
+                any(isinstance(side, ir.Global) for side in (left, right)):
+            return ir.Const(BINARY[type(node.op)](*known))
         return self.emit(target, BINARY[type(node.op)], (left, right))
 
     def no_containers(self, node, atoms):
@@ -266,6 +271,16 @@ class ExpressionLowering:
         if isinstance(node, gast.Tuple):
             return tuple(self.axis_index(elt) for elt in node.elts)
         return self.expr(node)
+
+
+# int arithmetic on a closed-over or module-level int (and another, or a literal), folded
+# so that a length or an axis computed from them is a constant (`np.fft.fft(x, D + n)`)
+_INT_FOLDS = (gast.Add, gast.Sub, gast.Mult, gast.FloorDiv)
+
+
+def _known_int(atom):
+    value = atom.value if isinstance(atom, (ir.Const, ir.Global)) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 _READ = ", ".join(f"`.{name}`" for name in sorted(VALUE_ATTRIBUTES))

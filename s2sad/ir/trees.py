@@ -337,8 +337,9 @@ def check_same(value, other, name, other_name):
     """Raise `ArgumentError` if `other` (a tangent, a cotangent) does not have `value`'s
     structure, saying where and how they differ first: "the cotangent does not have the
     structure of the result: it has keys ['a'] where the result has keys ['a', 'b']".
-    `name`, `other_name`: what the message calls them."""
-    if flatten(value)[1] == flatten(other)[1]:
+    `name`, `other_name`: what the message calls them. A list and a tuple of the same
+    items match (`sequence_blind`)."""
+    if sequence_blind(flatten(value)[1]) == sequence_blind(flatten(other)[1]):
         return
     steps, got, expected = _difference(value, other, [])
     where = f"at {_text(steps)} " if steps else ""
@@ -346,12 +347,26 @@ def check_same(value, other, name, other_name):
                         f"it has {got} where {name} has {expected}.")
 
 
+_SEQUENCES = ("list", "tuple")
+
+
+def sequence_blind(shape):
+    """`shape` with lists and tuples alike. A (co)tangent of a list may be a tuple and the
+    reverse: NumPy gives a list of arrays where s2sad may hold a tuple (the outputs of
+    one call), and autograd's users write either; the items say what is matched."""
+    children = tuple(sequence_blind(child) for child in shape.children)
+    if shape.kind in _SEQUENCES:
+        return Shape("sequence", None, (), children)
+    return shape._replace(children=children) if children else shape
+
+
 def _difference(value, other, steps):
     """`(steps, what other has, what value has)` at the first place they differ."""
     node, other_node = _node(value), _node(other)
     if node is None and other_node is None:
         return None
-    if node is None or other_node is None or type(value) is not type(other):
+    if node is None or other_node is None or type(value) is not type(other) and not (
+            node[0] in _SEQUENCES and other_node[0] in _SEQUENCES):
         return steps, _describe(other, other_node), _describe(value, node)
     kind, keys, children = node
     if keys != other_node[1]:

@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..syntax.simplify import binop
 from ..syntax.template import const
-from .base import TABLE, Add, Custom, rank, register
+from .base import REQUIRED, TABLE, Add, Custom, rank, register
 from .literals import literal
 from .reducing import expand, reduction_axis, reduction_kind, summed
 
@@ -21,9 +21,6 @@ def _average_kind(arg_kinds, consts):
     if consts.get("returned"):
         raise UnsupportedError("np.average with `returned=True` returns a pair; compute the "
                                "sum of the weights apart (`np.sum(w)`).")
-    if "weights" in consts or "weights" in consts.get("computed", ()):
-        raise UnsupportedError("np.average's weights passed by keyword; pass them "
-                               "positionally: `np.average(a, axis, w)`.")
     if "axis" in consts.get("computed", ()) or (len(arg_kinds) > 1 and "axis" not in consts):
         raise UnsupportedError("`axis` of np.average must be a constant written in the call.")
     if len(arg_kinds) > 2:
@@ -108,8 +105,8 @@ class Average(Custom):
 
 
 register(Average("np.average", _average_kind, _average_adjoint, _average_tangent,
-                 names=_AVERAGE,
-                 doc="`w / sum(w)` in `a`, `(a - out) / sum(w)` in the weights (passed "
-                     "positionally: the operand's shape, or a vector along an int `axis`); "
+                 names=_AVERAGE, signature=(("a", REQUIRED), ("axis", None), ("weights", None)),
+                 doc="`w / sum(w)` in `a`, `(a - out) / sum(w)` in the weights (the "
+                     "operand's shape, or a vector along an int `axis`); "
                      "without weights, np.mean's"),
          np.average)

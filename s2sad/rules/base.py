@@ -17,7 +17,7 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..ir.nodes import Method, Part
 from ..syntax.simplify import binop
-from ..syntax.template import const, fill, name
+from ..syntax.template import const, fill, name, placeholders
 
 TABLE = {}
 # the default of a parameter a call must pass (in a rule's `signature`)
@@ -101,6 +101,7 @@ def takes_complex(prim):
 def result_kind(rule, arg_kinds, consts):
     """The kind of a rule's result, with its `complex` flag: a constant `dtype=` (`np.zeros(n,
     complex)`, `x.astype(complex)`) says, else the rule."""
+    arg_kinds = Arguments(arg_kinds)
     try:
         flag = np.dtype(consts["dtype"]).kind == "c" if consts.get("dtype") is not None \
             else rule.complex_result(arg_kinds)
@@ -168,6 +169,12 @@ class Site:
     like: list = None
     lean: bool = False
 
+    def __post_init__(self):
+        for field_name in ("args", "kinds", "like", "dots"):
+            value = getattr(self, field_name)
+            if value is not None and not isinstance(value, Arguments):
+                setattr(self, field_name, Arguments(value))
+
     def template(self, position):
         """An argument-shaped value to build arrays from (`np.full_like(template, g)`):
         the argument itself, or a cheaper value known to have its shape."""
@@ -181,6 +188,12 @@ class Site:
         names.update((f"arg{i}", arg) for i, arg in enumerate(self.args))
         names.update(zip("abcd", self.args), out=self.out, g=self.g, lib=self.lib)
         names.update(subs)
+        for placeholder in placeholders(text) - set(names):
+            if placeholder in "abcd" or placeholder.startswith("arg") and \
+                    placeholder[3:].isdigit():
+                position = "abcd".index(placeholder) if len(placeholder) == 1 \
+                    else int(placeholder[3:])
+                raise missing(position)
         return fill(text, **names)
 
     def fill_call(self, text, keywords=(), **subs):
@@ -212,6 +225,24 @@ class Site:
         parts = [gast.Slice(None, None, None)] + [const(None)] * missing
         return gast.Subscript(value=dot, slice=gast.Tuple(elts=parts, ctx=gast.Load()),
                               ctx=gast.Load())
+
+
+def missing(position):
+    """The error for a call that leaves out argument `position`, which its derivative
+    reads: passed by a keyword the lowering could not place (base.Custom `signature`)."""
+    return UnsupportedError(f"the derivative of this call reads its argument "
+                            f"{position + 1}, which the call does not pass by position; "
+                            "pass it (and the arguments before it) by position.")
+
+
+class Arguments(list):
+    """What a rule reads of a call's arguments, by position: reading one the call left
+    out is the located error `missing`, never an IndexError."""
+
+    def __getitem__(self, index):
+        if isinstance(index, int) and not -len(self) <= index < len(self):
+            raise missing(index)
+        return super().__getitem__(index)
 
 
 def rank(kind):
@@ -316,8 +347,11 @@ class Custom(Rule):
     """A rule with its own result kind and adjoint, for non-elementwise primitives.
 
     `names` names the constant parameters (`axis`, `keepdims`) by position, so the rule
-    reads them from `Site.consts` however they were passed. `tangent_of(site)` gets
-    tangents of the arguments' full shape (with the direction axis first in vector mode)."""
+    reads them from `Site.consts` however they were passed. A keyword naming a position the
+    rule differentiates or holds constant is moved there at lowering (frontend/placing.py);
+    `signature` (positional parameters with their defaults) lets it fill the gaps before
+    (`np.average(x, weights=w)`). `tangent_of(site)` gets tangents of the arguments' full
+    shape (with the direction axis first in vector mode)."""
     name: str
     kind_of: object
     adjoint_of: object
@@ -327,6 +361,7 @@ class Custom(Rule):
     doc: str = ""
     # positions the result is piecewise constant in (`Rule.constant`)
     constants: tuple = ()
+    signature: tuple = ()
 
     def differentiable(self, position):
         return position in self.positions

@@ -43,7 +43,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.simplify import number
-from .base import NonDifferentiable, register
+from .base import REQUIRED, NonDifferentiable, register
 from .partials import Elementwise, Mask, ratio, xlogy, xpow
 
 
@@ -157,12 +157,15 @@ class Hypot(Checked):
 
 class Clip(Checked):
     """`np.clip(a, lo, hi)`, where either bound may be the literal None. Like NumPy's
-    `minimum(maximum(a, lo), hi)` it gives `hi` everywhere if lo > hi."""
+    `minimum(maximum(a, lo), hi)` it gives `hi` everywhere if lo > hi. Bounds passed by
+    keyword (`a_min=`, NumPy 2's `min=`) are moved to their positions at lowering."""
+    signature = (("a", REQUIRED), ("a_min", None), ("a_max", None))
+    aliases = {"min": "a_min", "max": "a_max"}
 
     def out_kind(self, arg_kinds, consts):
         if len(arg_kinds) != 3:
             raise UnsupportedError("`np.clip` is differentiated as `np.clip(a, lo, hi)`; "
-                                   "pass both bounds positionally (None for no bound).")
+                                   "pass both bounds (None for no bound).")
         return K.broadcast([kind for kind in arg_kinds if kind != K.OTHER])
 
     def partials_at(self, site):
@@ -192,6 +195,16 @@ class Where(Checked):
                                    "take the indices with `np.nonzero(c)`.")
         condition = K.SCALAR if arg_kinds[0] == K.OTHER else arg_kinds[0]
         return K.broadcast([condition] + list(arg_kinds[1:]))
+
+
+class IntCast(NonDifferentiable):
+    """`np.int64(x)`: a number becomes an int (an index), an array an array of ints;
+    piecewise constant, so no derivative."""
+
+    def out_kind(self, arg_kinds, consts):
+        if len(arg_kinds) != 1:
+            raise UnsupportedError(f"`{self.name}` casts one value; pass one.")
+        return K.INT if arg_kinds[0].is_scalar or arg_kinds[0] == K.INT else arg_kinds[0]
 
 
 class Refused(NonDifferentiable):
@@ -363,6 +376,8 @@ nondifferentiable("np", ("gcd", "lcm", "bitwise_and", "bitwise_or", "bitwise_xor
 nondifferentiable("np", ("imag",), None, "zero on real input: no derivative")
 register(IntegralDivision("np.floor_divide", None, STEP), np.floor_divide)
 register(NonDifferentiable("int", K.INT, STEP), builtins.int)
+for _cast in (np.int64, np.int32):
+    register(IntCast(f"np.{_cast.__name__}", doc="a cast to ints (an index): " + STEP), _cast)
 register(NonDifferentiable("round", None, STEP), builtins.round)
 for prim in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
              operator.not_):

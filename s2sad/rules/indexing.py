@@ -231,4 +231,10 @@ def _identity_adjoint(site):
 
 
 register(Custom("copy", _identity_kind, _identity_adjoint, lambda site: site.dots[0],
-                doc="the identity"), ir.COPY, ir.Method("copy"), np.copy)
+                names=("a", "order", "subok"), doc="the identity"),
+         ir.COPY, ir.Method("copy"), np.copy)
+# real input is returned as it is (a complex one is refused: not in rules.COMPLEX)
+register(Custom("np.real_if_close", _identity_kind, _identity_adjoint,
+                lambda site: site.dots[0], names=("a", "tol"),
+                doc="the identity (of real input, which it returns unchanged)"),
+         np.real_if_close)

@@ -144,7 +144,7 @@ def _dot_tangent(site):
     return total(terms)
 
 
-register(Custom("np.dot", _dot_kind, _dot_adjoint, _dot_tangent, (0, 1),
+register(Custom("np.dot", _dot_kind, _dot_adjoint, _dot_tangent, (0, 1), ("a", "b", "out"),
                 doc="like `@`; of a matrix (or more) with an array of rank above 2, the sum "
                     "over a's last axis and b's second to last, every other axis kept: its "
                     "adjoints and tangent are einsums"), np.dot)

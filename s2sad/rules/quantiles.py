@@ -13,11 +13,13 @@ from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..runtime_quantiles import quantile_adjoint, quantile_tangent
 from ..syntax.template import const
-from .base import Add, Custom, register
+from .base import REQUIRED, Add, Custom, register
 from .literals import literal
 
 _QUANTILE = ("a", "q", "axis", "out", "overwrite_input", "method", "keepdims")
 _MEDIAN = ("a", "axis", "out", "overwrite_input", "keepdims")
+# `q` is read where it stands (`site.args[1]`): passed by keyword, it is moved there
+_Q = (("a", REQUIRED), ("q", REQUIRED))
 
 
 def _checked(consts, names):
@@ -92,17 +94,17 @@ _DOC = ("to the two elements of each slice around the quantile's place `q * (n -
         "weighted as the blend (method 'linear'); at ties, the order np.argsort(kind="
         "\"stable\") gives; `axis` an int or None")
 register(Custom("np.quantile", _kind(_QUANTILE), *_rule("fraction"), names=_QUANTILE,
-                doc=_DOC), np.quantile)
+                signature=_Q, doc=_DOC), np.quantile)
 register(Custom("np.percentile", _kind(_QUANTILE), *_rule("percent"), names=_QUANTILE,
-                doc=_DOC + "; q in percent"), np.percentile)
+                signature=_Q, doc=_DOC + "; q in percent"), np.percentile)
 register(Custom("np.median", _kind(_MEDIAN), *_rule("median"), names=_MEDIAN,
                 doc="the middle element of each sorted slice, or half to each of the two "
                     "middle ones; at ties, the order np.argsort(kind=\"stable\") gives; "
                     "`axis` an int or None"), np.median)
 _NAN_DOC = "; over the numbers of each slice, 0 at NaNs"
 register(Custom("np.nanquantile", _kind(_QUANTILE), *_rule("fraction", True), names=_QUANTILE,
-                doc=_DOC + _NAN_DOC), np.nanquantile)
+                signature=_Q, doc=_DOC + _NAN_DOC), np.nanquantile)
 register(Custom("np.nanpercentile", _kind(_QUANTILE), *_rule("percent", True),
-                names=_QUANTILE, doc=_DOC + "; q in percent" + _NAN_DOC), np.nanpercentile)
+                names=_QUANTILE, signature=_Q, doc=_DOC + "; q in percent" + _NAN_DOC), np.nanpercentile)
 register(Custom("np.nanmedian", _kind(_MEDIAN), *_rule("median", True), names=_MEDIAN,
                 doc="np.median's" + _NAN_DOC), np.nanmedian)

@@ -151,6 +151,9 @@ row("ndtri", "2.5066282746310002 * lib.exp(0.5 * out * out)", doc="infinite at a
 row("gamma", "out * special.digamma(a)", doc="undefined at the poles 0, -1, -2, ...")
 row("gammaln", "special.digamma(a)", doc="log |gamma(a)|; undefined at the poles")
 row("digamma", "special.zeta(2, a)", doc="the trigamma function; undefined at the poles")
+row("multigammaln", "sum(special.digamma(a - 0.5 * j) for j in range(b))", None,
+    parameters=("a", "d"),
+    doc="the log of the multivariate gamma function; `d` an int, with no derivative")
 row("polygamma", None, "special.polygamma(a + 1, b)", cls=Polygamma, parameters=("n", "x"),
     doc="the order `n` is an integer: no derivative in it; undefined at the poles")
 row("beta", "out * (special.digamma(a) - special.digamma(a + b))",

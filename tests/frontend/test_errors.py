@@ -166,7 +166,7 @@ CONSTRUCTS = [
     (bad.bad_call_without_rule, UnsupportedError, r"np\.linalg\.eig`"),
     (bad.bad_call_builtin_without_rule, UnsupportedError, r"sorted"),
     (bad.bad_library_function, UnsupportedError,
-     r"`scipy\.special\.multigammaln`, a function of SciPy.*docs/functions\.md.*"
+     r"`scipy\.special\.comb`, a function of SciPy.*docs/functions\.md.*"
      r"s2sad\.defrule.*docs/rules\.md"),
     (bad.bad_standard_library_function, UnsupportedError,
      r"`statistics\.fmean`, a function of the standard library"),

@@ -28,6 +28,7 @@ def check_average(gen):
             fn = gen("x, w", f"np.average(x, {axis}, w)")
             check_vjp(fn, (x, w), (0, 1))
             check_vjp(fn, (x, w), 1)
+            check_vjp(gen("x, w", f"np.average(x, weights=w, axis={axis})"), (x, w), (0, 1))
             check_vjp(gen("x, w", f"np.average(x, {axis}, w, keepdims=True)"), (x, w), (0, 1))
         for axis in range(len(shape)):  # a vector of weights along the axis
             fn = gen("x, w", f"np.average(x, {axis}, w)")
@@ -41,7 +42,6 @@ def check_average(gen):
 
 def check_average_refusals(gen):
     for body, message in (
-            ("np.average(x, weights=w)", "weights passed by keyword.*positionally"),
             ("np.average(x, 0, w, True)[0]", "returned=True"),
             ("np.average(x, None, w[0])", "a vector along an int `axis`")):
         with pytest.raises(s2sad.UnsupportedError, match=r"\.py:\d+: .*" + message):

@@ -17,7 +17,7 @@ from scipy import special as sp
 from scipy.special import digamma, erf, expit, gammaln, logsumexp, softmax
 
 import s2sad
-from rulecheck import check_grad
+from rulecheck import check_grad, check_vjp
 from util import assert_close, numeric_grad
 
 X = np.random.default_rng(0).uniform(0.5, 2.5, size=(2, 3))
@@ -175,3 +175,12 @@ def test_a_user_rule_given_before_the_rows_load_is_kept(tmp_path):
 
         print(s2sad.grad(f)(np.zeros(2)))
     """) == "[7.25 7.25]"
+
+
+def test_multigammaln_of_an_array(gen):
+    """`multigammaln(a, d)` takes one int `d` (the table tests it on numbers): of an array
+    `a`, in a loop, against central differences in both modes."""
+    a = np.random.default_rng(2).uniform(1.6, 5.0, (2, 3))
+    check_vjp(gen("a", "scipy.special.multigammaln(a, 3)"), (a,), 0)
+    check_grad(gen("a", "sum(np.sum(scipy.special.multigammaln(a * k, 2)) for k in (1, 2))"),
+               (a,))

@@ -106,7 +106,7 @@ _merge(DOMAINS, FAMILY_DOMAINS)
 # other arities to test as well (math.log(x) besides math.log(x, base))
 OTHER_ARITIES = {"math.log": (1,), "math.hypot": (1, 2, 3), **FAMILY_ARITIES}
 # rows that take scalars only (besides every `math.*` row)
-SCALAR_ONLY = {"float", "max", "min"}
+SCALAR_ONLY = {"float", "max", "min", "scipy.special.multigammaln"}  # d: one int
 # rows whose value or derivative may be float64 for float32 arguments (np.float_power
 # computes in float64; SciPy's functions of an integer order may too)
 FLOAT64 = {"np.float_power"} | FAMILY_FLOAT64
