@@ -53,7 +53,8 @@ def _repeat_adjoint(site):
         return {0: Add(site.g, reduce=True)}
     if _one_count(site):
         if axis is None:
-            return {0: Add(site.fill("np.reshape(np.sum(np.reshape(g, (-1, r)), axis=1), "
+            # (a.size, r), not (-1, r): repeats may be 0
+            return {0: Add(site.fill("np.reshape(np.sum(np.reshape(g, (a.size, r)), axis=1), "
                                      "a.shape)", r=count))}
         ndim = known_rank(kind, "`np.repeat`")
         after = normalized(axis, ndim) + 1

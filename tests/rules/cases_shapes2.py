@@ -68,6 +68,9 @@ def check_repeat(gen, form):
             check_vjp(gen("x", form.format("x", f"3, {axis}") + " ** 2"), (x,), 0)
             check_vjp(gen("x", form.format("x", f"2, axis={axis}") + " ** 3"), (x,), 0)
     x = rand(2, 3)
+    # no copies at all: an empty result, a zero derivative
+    check_vjp(gen("x, r", form.format("x", "r") + " * 2.0"), (x, 0), 0)
+    check_vjp(gen("x, r", form.format("x", "r, 0") + " * 2.0"), (x, 0), 0)
     # a count per element, zero counts too: the copies are added with np.add.at
     check_vjp(gen("x, r", form.format("x", "r, 1") + " ** 2"), (x, np.array([2, 0, 3])), 0)
     check_vjp(gen("x, r", form.format("x", "r, -2") + " ** 2"), (x, np.array([1, 3])), 0)
