@@ -13,10 +13,10 @@ from .. import ir, runtime
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
-from .axes import along, int_or_tuple, normalized, shift
+from .axes import int_or_tuple, normalized, shift
 from .base import Add, Custom, Scatter, register
 from .literals import constant, literal
-from .structural import as_method, check_numeric, known_rank, subscript
+from .structural import as_method, check_numeric, known_rank, scatter_along
 
 
 def _tuple(items):
@@ -145,10 +145,7 @@ def _take_adjoint(site):
             # flat positions, made non-negative, as positions of the array's elements
             indices = site.fill("np.unravel_index(np.mod(i, a.size), a.shape)", i=indices)
         return {0: Scatter(indices, site.g, basic=False)}
-    index = along(axis, indices)
-    if isinstance(index, gast.Tuple):
-        index = subscript(site.fill("np.s_"), index)
-    return {0: Scatter(index, site.g, basic=False)}
+    return scatter_along(site, axis, indices)
 
 
 def _take_tangent(site):

@@ -11,10 +11,10 @@ from .. import ir
 from ..errors import UnsupportedError
 from ..ir import kinds as K
 from ..syntax.template import const
-from .axes import along, int_or_tuple, normalized, shift
+from .axes import int_or_tuple, normalized, shift
 from .base import Add, Custom, Scatter, register
 from .literals import constant, literal
-from .structural import as_method, check_numeric, known_rank, subscript
+from .structural import as_method, check_numeric, known_rank, scatter_along, subscript
 
 
 def _tuple(items):
@@ -68,10 +68,7 @@ def _repeat_adjoint(site):
             sources = site.fill("np.unravel_index(i, a.shape)", i=sources)
         return {0: Scatter(sources, site.g, basic=False)}
     sources = site.fill("np.repeat(np.arange(a.shape[k]), r)", k=literal(axis), r=count)
-    index = along(axis, sources)
-    if isinstance(index, gast.Tuple):
-        index = subscript(site.fill("np.s_"), index)
-    return {0: Scatter(index, site.g, basic=False)}
+    return scatter_along(site, axis, sources)
 
 
 def _repeat_tangent(site):

@@ -11,7 +11,8 @@ import gast
 
 from ..errors import UnsupportedError
 from ..ir import kinds as K
-from .base import Add, Custom
+from .axes import along
+from .base import Add, Custom, Scatter
 
 
 # names for the positional arguments of methods taking varargs (`x.reshape(2, 3)`)
@@ -20,6 +21,15 @@ VARARGS = tuple(f"*{i}" for i in range(1, 33))
 
 def subscript(value, index):
     return gast.Subscript(value=value, slice=index, ctx=gast.Load())
+
+
+def scatter_along(site, axis, indices):
+    """The adjoint that adds `g` at `indices` along axis `axis` of the operand (repeated
+    indices add up: `np.add.at`)."""
+    index = along(axis, indices)
+    if isinstance(index, gast.Tuple):
+        index = subscript(site.fill("np.s_"), index)
+    return {0: Scatter(index, site.g, basic=False)}
 
 
 def call(site, function, args, keywords=()):
