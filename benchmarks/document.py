@@ -118,6 +118,14 @@ NOTE_ELMAN = ("The Elman floor (`by hand`) is back-propagation through time as t
               "differentiates what it is given.")
 
 
+NOTE_UNTARGETED = ("The Gaussian-process likelihood (a Cholesky factor and a solve "
+                   "in its three log-hyperparameters) and the FFT power-spectrum loss "
+                   "are measured beside the peers without a target: their gradients by hand "
+                   "use identities the programs do not state (dNLL/dθ = 1/2 tr((K⁻¹ - α αᵀ) "
+                   "dK/dθ); Parseval's 2 Re(fft(g X̄))), where s2sad differentiates each "
+                   "operation as written.")
+
+
 def document(results, machine_rows, failures, quick=False):
     processes = results[0].processes if results else 1
     method = METHOD.replace("{limit}", f"{measure.PEER_LIMIT[quick]:.0f}").replace(
@@ -133,7 +141,7 @@ def document(results, machine_rows, failures, quick=False):
              report.markdown_table(["target", "measured", ""],
                                    [list(t) for t in report.targets(results, "×")], False),
              "", "## Notes", ""] + ["- " + note for note in (
-                 report.NOTE_TANGENT, NOTE_DISPATCH, NOTE_ROSENBROCK, NOTE_ELMAN)]
+                 report.NOTE_TANGENT, NOTE_DISPATCH, NOTE_ROSENBROCK, NOTE_ELMAN, NOTE_UNTARGETED)]
     for (case, label), why in failures.items():
         parts.append(f"- {label} on {case}: {why}.")
     parts += _load_note(machine_rows)
