@@ -345,7 +345,8 @@ class CallLowering:
         if not isinstance(node, gast.AST):
             return node
         if isinstance(node, gast.List):
-            items = tuple(self.argument(elt) for elt in node.elts)
+            # still a list: a helper that indexes with it picks elements (`x[idx]`)
+            items = Display(self.argument(elt) for elt in node.elts)
             for elt, item in zip(node.elts, items):
                 self.check_plain(item, elt, "stored in a tuple or list")
             return items

@@ -48,6 +48,26 @@ def add_rows(x):
     return np.sum(y ** 2)
 
 
+def _pick(x, rows):
+    return np.sum(np.sin(x[rows]))
+
+
+def pick_in_helper(x):
+    """A list display passed to a helper is still a list there."""
+    return _pick(x, [1, 1, 0])
+
+
+def pick_nested(x):
+    return np.sum(x[[[0, 1], [1, 0]]] ** 2)
+
+
+def write_rows_from_variable(x):
+    y = np.zeros((3, 2))
+    rows = [2, 0]
+    y[rows] = x[:2] * 2.0
+    return np.sum(y * y)
+
+
 def pick_in_loop(x, n):
     s = 0.0
     for i in range(n):
@@ -66,4 +86,7 @@ CASES = [
     (write_repeated, (A([0.3, 0.5, 0.7]),), 0),
     (add_rows, (anyv(3, 2),), 0),
     (pick_in_loop, (anyv(3, 2), 3), 0),
+    (pick_in_helper, (anyv(3, 2),), 0),
+    (pick_nested, (anyv(3, 2),), 0),
+    (write_rows_from_variable, (anyv(3, 2),), 0),
 ]
