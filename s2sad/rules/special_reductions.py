@@ -11,7 +11,8 @@ derivatives reuse their result (the softmax weights are `exp(a - out)`).
 Keyword arguments are moved to their positions when the call is lowered (`signature`),
 so the weights `b=w` are differentiated like a positional argument.
 """
-from dataclasses import dataclass, replace
+
+from dataclasses import replace
 
 import gast
 import scipy.special
@@ -105,14 +106,7 @@ def _padded(site, position, kind):
                           ctx=gast.Load())
 
 
-@dataclass(frozen=True)
-class Called(Custom):
-    """A custom rule whose keyword arguments are moved to their positions when the call
-    is lowered: `signature` holds each parameter's name and default."""
-    signature: tuple = ()
-
-
-register(Called("scipy.special.logsumexp", _logsumexp_kind, _logsumexp_adjoint,
+register(Custom("scipy.special.logsumexp", _logsumexp_kind, _logsumexp_adjoint,
                 _logsumexp_tangent, positions=(0, 2), names=LOGSUMEXP, constants=(1, 3, 4),
                 doc="∂/∂a = b * exp(a - out), ∂/∂b = exp(a - out) along the reduced axes; "
                     "`axis` and `keepdims` constants, `b` differentiable (by keyword too); "
@@ -167,12 +161,12 @@ def _log_softmax_tangent(site):
 
 
 SOFTMAX = (("x", REQUIRED), ("axis", None))
-register(Called("scipy.special.softmax", _softmax_kind, _softmax_adjoint, _softmax_tangent,
+register(Custom("scipy.special.softmax", _softmax_kind, _softmax_adjoint, _softmax_tangent,
                 names=("x", "axis"), constants=(1,), signature=SOFTMAX,
                 doc="x_bar += out * (g - sum(g * out)), the sum along `axis` (a constant; "
                     "None: all axes)"),
          scipy.special.softmax)
-register(Called("scipy.special.log_softmax", _softmax_kind, _log_softmax_adjoint,
+register(Custom("scipy.special.log_softmax", _softmax_kind, _log_softmax_adjoint,
                 _log_softmax_tangent, names=("x", "axis"), constants=(1,), signature=SOFTMAX,
                 doc="x_bar += g - exp(out) * sum(g), the sum along `axis` (a constant; "
                     "None: all axes)"),
