@@ -1,5 +1,11 @@
-"""`s2sad FILE:FUNCTION`: print the generated derivative code of a function in a file."""
+"""`s2sad FILE:FUNCTION`: print the generated derivative code of a function in a file.
+
+`s2sad COMMAND ...` runs one of the other commands in `COMMANDS` instead; each lives in
+its own module with a `main(argv)` and shares the loading of FILE:FUNCTION and of the
+example arguments with this one.
+"""
 import argparse
+import importlib
 import importlib.machinery
 import importlib.util
 import math
@@ -12,6 +18,9 @@ import numpy as np
 from ..version import __version__
 from ..errors import Error
 from .public import MODES, grad, source
+
+# command name -> module (in s2sad) whose main(argv) runs it, and what it does
+COMMANDS = {}
 
 _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther
@@ -28,7 +37,9 @@ not named __main__. FILE need not end in .py.
 
 def parser():
     p = argparse.ArgumentParser(
-        prog="s2sad", description=__doc__.split(":", 1)[1].strip(), epilog=_EPILOG,
+        prog="s2sad", description=__doc__.split(":", 1)[1].split("\n\n")[0].strip(),
+        epilog=_EPILOG + "".join(f"\n`s2sad {name} --help`: {what}"
+                                 for name, (_, what) in COMMANDS.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("target", metavar="FILE:FUNCTION", help="the function to differentiate")
@@ -109,26 +120,46 @@ def example_arguments(text):
     return value if isinstance(value, tuple) else (value,)
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
+def parse_wrt(text):
+    """`--wrt a,b` as `wrt=`: the first parameter when not given, a name, or a tuple."""
+    wrt = 0 if text is None else tuple(text.split(","))
+    if isinstance(wrt, tuple) and len(wrt) == 1:
+        wrt = wrt[0]
+    return wrt
+
+
+def guarded(body):
+    """Run `body()`, which prints what the command shows; an s2sad error becomes one
+    `s2sad: error:` line and exit status 1, and sys.path, which loading FILE extends,
+    is put back."""
     path = list(sys.path)
     try:
-        fn = load(args.target)
-        wrt = 0 if args.wrt is None else tuple(args.wrt.split(","))
-        if isinstance(wrt, tuple) and len(wrt) == 1:
-            wrt = wrt[0]
-        examples = example_arguments(args.args)
-        if args.mode == "hessian":
-            text = source(grad(fn, wrt), *examples, mode="forward", wrt=wrt)
-        else:
-            text = source(fn, *examples, mode=args.mode, wrt=wrt)
-        print(text, end="")
+        body()
     except Error as exc:
         print(f"s2sad: error: {exc}", file=sys.stderr)
         return 1
     finally:
         sys.path[:] = path
     return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in COMMANDS:
+        module = importlib.import_module(COMMANDS[argv[0]][0], __package__)
+        return module.main(argv[1:])
+    args = parser().parse_args(argv)
+
+    def show():
+        fn = load(args.target)
+        wrt = parse_wrt(args.wrt)
+        examples = example_arguments(args.args)
+        if args.mode == "hessian":
+            text = source(grad(fn, wrt), *examples, mode="forward", wrt=wrt)
+        else:
+            text = source(fn, *examples, mode=args.mode, wrt=wrt)
+        print(text, end="")
+    return guarded(show)
 
 
 if __name__ == "__main__":
