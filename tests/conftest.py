@@ -26,7 +26,10 @@ def gen(tmp_path):
 
 @pytest.fixture
 def registered():
-    """Rules added during a test are removed after it, with the derivatives built on them."""
+    """Rules added during a test are removed after it, with the derivatives built on them.
+    The optional libraries' rows are registered first: loaded during the test, they would
+    be dropped with the test's own and never loaded again."""
+    rules.base.load_optional()
     before = dict(rules.TABLE)
     yield
     rules.TABLE.clear()
