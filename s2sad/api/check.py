@@ -60,8 +60,8 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
     `dot_rtol` (with only `"reverse"` in `modes`, the adjoint is compared with divided
     differences instead). `f` may return a number or an array.
 
-    Returns the list of `Check`s made; raises `CheckError` naming the argument and the
-    size of the discrepancy at the first one that fails.
+    Returns the comparisons made, a list of `Check`; raises `CheckError` naming the
+    argument and the size of the discrepancy at the first one that fails.
     """
     if not callable(f):
         raise UsageError(f"check_grads needs a function, not {shown(f)}.")
