@@ -12,6 +12,8 @@ import json
 import numpy as np
 
 _HEADERS = ("name", "trip", "operation", "value", "tangent", "adjoint", "line")
+# the default of `trips=`: as the trace was taken
+AS_TAKEN = object()
 # arrays with more entries than this are shown as their shape and a few entries
 _SMALL = 6
 
@@ -103,8 +105,8 @@ class Gap:
 
 
 def shortened(rows, trips, depth=0):
-    """`rows` with each run of a loop longer than 2 * `trips` trips cut to its first and
-    last `trips` trips and a `Gap` between; loops inside the trips kept are cut in turn.
+    """`rows` with each run of a loop of more than 2 * `trips` + 1 trips cut to its first
+    and last `trips` trips and a `Gap` between (a gap stands for two trips at least); loops inside the trips kept are cut in turn.
     `trips=None` keeps every row."""
     if trips is None:
         return list(rows)
@@ -174,7 +176,8 @@ def _number(value, digits):
         return f"{value:.{digits}g}"
     value = float(value)
     if value == 0 or 1e-3 <= abs(value) < 1e6 or not np.isfinite(value):
-        return f"{value:.{digits}f}"
+        text = f"{value:.{digits}f}"
+        return text[1:] if text.startswith("-") and not text.strip("-0.") else text
     return f"{value:.{digits}e}"
 
 

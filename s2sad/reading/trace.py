@@ -10,6 +10,7 @@ probe after each assignment (probes.py, instrument.py), not from reading variabl
 optimised derivative, which folds the temporaries away. The function's own derivatives
 are computed too, and the trace's result row must agree with them.
 """
+import contextlib
 import inspect
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -52,14 +53,15 @@ class Trace:
     result: str
     trips: int = 3
 
-    def text(self, trips=None, digits=4):
-        """A plain-text table; loops longer than 2 * `trips` trips show their first and
-        last `trips` trips and one row for those left out."""
-        return tables.text(self, self.trips if trips is None else trips, digits)
+    def text(self, trips=tables.AS_TAKEN, digits=4):
+        """A plain-text table; a loop of more than 2 * `trips` + 1 trips shows its first
+        and last `trips` trips and one row for those left out (`trips=None`: every trip;
+        by default the `trips` the trace was taken with)."""
+        return tables.text(self, self.trips if trips is tables.AS_TAKEN else trips, digits)
 
-    def markdown(self, trips=None, digits=4):
+    def markdown(self, trips=tables.AS_TAKEN, digits=4):
         """The table in Markdown (loops shortened as in `text`)."""
-        return tables.markdown(self, self.trips if trips is None else trips, digits)
+        return tables.markdown(self, self.trips if trips is tables.AS_TAKEN else trips, digits)
 
     def csv(self):
         """Every row, with full precision, as CSV (arrays as JSON lists)."""
@@ -111,12 +113,13 @@ def trace(fn, *args, wrt=0, direction=None, cotangent=None, trips=3):
     if front(fn).function.layout is not None:
         raise UsageError(f"`{fn.__name__}` returns a container; a trace follows one returned "
                          "value (a number, or an array with `cotangent=`).", *where)
-    values = _bound(fn, args)
-    positions = wrt_positions(fn, wrt)
-    seeds = _direction(fn, values, positions, direction)
-    result, y_dot = jvp(fn, wrt=_one(positions))(*values, _one(seeds))
-    cotangent = _cotangent(fn, result, cotangent, where)
-    _, gradients = vjp(fn, wrt=_one(positions))(*values, cotangent)
+    with _at(where):
+        values = _bound(fn, args)
+        positions = wrt_positions(fn, wrt)
+        seeds = _direction(fn, values, positions, direction)
+        result, y_dot = jvp(fn, wrt=_one(positions))(*values, _one(seeds))
+        cotangent = _cotangent(fn, result, cotangent, where)
+        _, gradients = vjp(fn, wrt=_one(positions))(*values, cotangent)
     program = instrument.program(fn)
     recorded = _record(fn, program, values, positions, seeds, cotangent)
     params = program.params
@@ -125,6 +128,22 @@ def trace(fn, *args, wrt=0, direction=None, cotangent=None, trips=3):
                  _result_name(fn), trips)
     _agree(made, fn, y_dot, gradients if len(positions) > 1 else (gradients,), where)
     return made
+
+
+@contextlib.contextmanager
+def _at(where):
+    """An s2sad error about the call (a `wrt` naming no parameter, a tangent of the wrong
+    shape) said at the traced function's `def`, where it has no place of its own."""
+    try:
+        yield
+    except Error as exc:
+        if exc.filename is not None:
+            raise
+        try:
+            located = type(exc)(str(exc), *where)
+        except TypeError:
+            located = Error(str(exc), *where)
+        raise located from None
 
 
 def _one(items):
