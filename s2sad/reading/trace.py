@@ -10,8 +10,11 @@ probe after each assignment (probes.py, instrument.py), not from reading variabl
 optimised derivative, which folds the temporaries away. The function's own derivatives
 are computed too, and the trace's result row must agree with them.
 """
+from __future__ import annotations
+
 import contextlib
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -89,7 +92,8 @@ class Trace:
         return [row for row in self.rows if row.name == self.result][-1]
 
 
-def trace(fn, *args, wrt=0, direction=None, cotangent=None, trips=3):
+def trace(fn: Callable[..., Any], *args: Any, wrt: int | str | tuple[int | str, ...] = 0,
+          direction: Any = None, cotangent: Any = None, trips: int | None = 3) -> Trace:
     """Run `fn(*args)` and return its evaluation trace (a `Trace`).
 
     One row per variable of the Wengert list (`s2sad.source(fn, mode="wengert")`) as it
