@@ -65,6 +65,7 @@ class Program:
         function = tree.body[0]
         function.body = self._block(function.body, probed, marks)
         function.args.args.append(ast.arg(arg=self.names["on"]))
+        function.name = self.names["function"]
         return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
     def _block(self, block, probed, marks):
@@ -102,6 +103,8 @@ def program(fn):
     function = tree.body[0]
     taken = set(re.findall(r"[A-Za-z_]\w*", text))
     names = {role: _fresh(f"trace_{role}", taken) for role in ("probe", "on", "loop", "trip")}
+    # a name of its own: the list calls the function itself by its name (recursion)
+    names["function"] = _fresh(f"{function.name}_traced", taken)
     params = tuple(arg.arg for arg in function.args.args)
     made = Program(text, params, names=names, _tree=tree)
     lines = _lines(front(fn).function)

@@ -11,6 +11,8 @@ import json
 
 import numpy as np
 
+from ..errors import shown
+
 _HEADERS = ("name", "trip", "operation", "value", "tangent", "adjoint", "line")
 # the default of `trips=`: as the trace was taken
 AS_TAKEN = object()
@@ -152,7 +154,7 @@ def _short(value, digits):
     if np.ndim(value) == 0 and isinstance(value, (float, complex, np.number)):
         return _number(value, digits)
     if not isinstance(value, np.ndarray):
-        return repr(value)
+        return shown(value, width=60)
     if value.size <= _SMALL:
         if value.dtype.kind not in "fc":
             return " ".join(np.array2string(value, separator=", ").split())

@@ -109,9 +109,13 @@ def trace(fn: Callable[..., Any], *args: Any, wrt: int | str | tuple[int | str, 
     ...     return math.log(x1) + x1 * x2 - math.sin(x2)
     >>> print(trace(f, 2.0, 5.0))  # doctest: +SKIP
     """
-    fn = read.target(fn)
-    if isinstance(fn, read.Derivative) or not inspect.isfunction(fn):
+    if read.bound(fn)[1] is not read.NOTHING:
+        raise UsageError(f"trace() follows a plain function's Wengert list, not a method or "
+                         f"a callable object ({shown(fn)}); trace a function that takes "
+                         "the values it uses as arguments.")
+    if isinstance(fn, read.Derivative) or not inspect.isfunction(read.target(fn)):
         raise UsageError(f"trace() takes a function defined with `def`, not {shown(fn)}.")
+    fn = read.target(fn)
     checked(fn)
     where = (fn.__code__.co_filename, fn.__code__.co_firstlineno)
     if front(fn).function.layout is not None:
@@ -127,7 +131,7 @@ def trace(fn: Callable[..., Any], *args: Any, wrt: int | str | tuple[int | str, 
     program = instrument.program(fn)
     recorded = _record(fn, program, values, positions, seeds, cotangent)
     params = program.params
-    made = Trace(fn.__name__, _rows(program, recorded), params,
+    made = Trace(read.base_name(fn), _rows(program, recorded), params,
                  tuple(params[p] for p in positions), seeds, cotangent,
                  _result_name(fn), trips)
     _agree(made, fn, y_dot, gradients if len(positions) > 1 else (gradients,), where)

@@ -152,6 +152,7 @@ CASES = [
     (tp.layer, (np.array([[1.0, -2.0], [0.5, 0.3]]), np.array([0.1, 0.2])), (0, 1), None),
     (tp.written, (np.array([1.0, 2.0, 3.0]),), 0, None),
     (tp.helper_call, (1.3,), 0, None),
+    (tp.countdown, (0.5, 3), 0, None),
 ]
 
 
@@ -278,3 +279,7 @@ def test_other_refusals():
         s2sad.trace(tp.pair, 0.3)
     with pytest.raises(s2sad.UsageError, match="missing a required argument"):
         s2sad.trace(tp.straight, 0.3)
+    with pytest.raises(s2sad.UsageError, match="not a method"):
+        s2sad.trace(tp.Scaled().loss, 0.3)
+    with pytest.raises(s2sad.UsageError, match="defined with `def`"):
+        s2sad.trace(math.sin, 0.3)

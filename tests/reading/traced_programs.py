@@ -71,3 +71,18 @@ def helper_call(x):
 
 def pair(x):
     return x, 2.0 * x
+
+
+def countdown(x, n):
+    """Recursion: the list calls the function itself, one row for the call."""
+    if n == 0:
+        return x
+    return countdown(x * 1.5, n - 1)
+
+
+class Scaled:
+    def __init__(self):
+        self.w = 2.0
+
+    def loss(self, x):
+        return self.w * x * x
