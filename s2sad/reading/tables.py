@@ -71,8 +71,9 @@ def json_text(trace):
 def _title(trace):
     seeds = ", ".join(f"{name}_dot = {_brief(d)}" for name, d in
                       zip(trace.wrt, trace.direction))
-    return (f"{trace.function}: tangent along {seeds}; adjoint of {trace.result} with "
-            f"{trace.result}_bar = {_brief(trace.cotangent)}")
+    result = trace.result or "the result"
+    return (f"{trace.function}: tangent along {seeds}; adjoint of {result} with "
+            f"{trace.result or 'y'}_bar = {_brief(trace.cotangent)}")
 
 
 def _brief(value):

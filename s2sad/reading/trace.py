@@ -88,8 +88,9 @@ class Trace:
 
     @property
     def output(self):
-        """The row of the returned value (its last assignment)."""
-        return [row for row in self.rows if row.name == self.result][-1]
+        """The row of the returned value (its last assignment); None for a constant."""
+        found = [row for row in self.rows if row.name == self.result]
+        return found[-1] if found else None
 
 
 def trace(fn: Callable[..., Any], *args: Any, wrt: int | str | tuple[int | str, ...] = 0,
@@ -101,8 +102,14 @@ def trace(fn: Callable[..., Any], *args: Any, wrt: int | str | tuple[int | str, 
     trip. Each row has its value, its tangent along the input direction `direction` (one
     tangent per argument `wrt` names; by default a unit seed on the first: 1.0 for a
     number, the first entry's unit vector for an array) and its adjoint for the output
-    seed `cotangent` (1.0 for a number; required for an array). An element write
-    (`y[i] = v`) shows the array's value after it, without derivatives.
+    seed `cotangent` (1.0 for a number; required for an array): v_bar = d(y_bar . y)/dv,
+    for every value, also one that no argument in `wrt` reaches. Rows without derivatives:
+    values that have none (integers, lists), and, in a function that writes into arrays
+    (`y[i] = v`), its array rows. `trips`: how many first and last trips of a long loop the
+    text and Markdown tables show (None: all); `.rows` holds every row.
+
+    Refused with a located `s2sad.Error`: what `jvp` and `vjp` of `fn` refuse, an array
+    result without `cotangent`, a container result, methods and callable objects.
 
     >>> import math
     >>> def f(x1, x2):
@@ -279,12 +286,13 @@ def _nth(found, executions, index, value, statement, forward):
 def _agree(made, fn, y_dot, gradients, where):
     """The result row's tangent is the function's own tangent and the inputs' adjoints
     are its gradient: the probed list computes what the function does."""
-    checks = [(made.output.dot, y_dot)]
+    checks = [(made.output.dot, y_dot)] if made.output is not None else []
     first = {}
     for row in made.rows:
         first.setdefault(row.name, row)
     checks += [(first[name].bar, g) for name, g in zip(made.wrt, gradients)]
     for got, want in checks:
-        if got is not None and not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        if got is not None and not np.allclose(got, want, rtol=1e-9, atol=1e-12,
+                                                   equal_nan=True):
             raise UnsupportedError(f"the evaluation trace of `{fn.__name__}` disagrees with "
                                    "its derivative; please report this.", *where)

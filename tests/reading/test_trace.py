@@ -153,6 +153,7 @@ CASES = [
     (tp.written, (np.array([1.0, 2.0, 3.0]),), 0, None),
     (tp.helper_call, (1.3,), 0, None),
     (tp.countdown, (0.5, 3), 0, None),
+    (tp.until, (1.0,), 0, None),
 ]
 
 
@@ -179,6 +180,14 @@ def test_a_loop_gives_a_row_per_trip_and_a_branch_only_where_it_ran():
     assert rows[1].name == "n" and rows[1].value == 6 and rows[1].dot is None \
         and rows[1].bar is None
     assert trace.output.dot == pytest.approx(s2sad.jvp(tp.recurrence)(-1.5, 6, 1.0)[1])
+
+
+def test_a_loop_left_by_break_and_a_constant_result():
+    rows = s2sad.trace(tp.until, 1.0).rows
+    assert [r.trip for r in rows if r.operation == "y * 1.5"] == [(1,), (2,), (3,), (4,)]
+    constant = s2sad.trace(tp.constant, 1.0)
+    assert constant.output is None and [(r.dot, r.bar) for r in constant.rows] == [(0.0, 0.0)]
+    assert "adjoint of the result" in constant.text()
 
 
 def test_taken_and_not_taken_branches_differ():

@@ -86,3 +86,17 @@ class Scaled:
 
     def loss(self, x):
         return self.w * x * x
+
+
+def until(x):
+    """A loop left by `break`: the rows stop at the trip that breaks."""
+    y = x
+    while True:
+        y = y * 1.5
+        if y > 4.0:
+            break
+    return math.sqrt(y)
+
+
+def constant(x):
+    return 3.0
