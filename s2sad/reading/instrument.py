@@ -15,7 +15,7 @@ by s2sad, with probes only where the values are floating-point numbers (an integ
 or a shape has no derivative to show).
 """
 import ast
-import copy
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -39,16 +39,17 @@ class Statement:
 
 @dataclass
 class Program:
-    """The probed Wengert list of one function."""
+    """The probed Wengert list of one function: its text, parameters, the statement of
+    each key, and the names the probes and marks are called by."""
     text: str
     params: tuple
     statements: dict = field(default_factory=dict)
     names: dict = field(default_factory=dict)
-    _tree: object = None
+    lines: list = field(default_factory=list, repr=False)
 
     def plain(self):
         """The program run as Python: probes everywhere, loops marked."""
-        return self._unparsed(lambda statement: True, marks=True)
+        return self._rewritten(lambda key: True, marks=True)
 
     @property
     def writes_elements(self):
@@ -58,39 +59,55 @@ class Program:
     def differentiated(self, probed):
         """The program s2sad differentiates: probes after the statements whose keys are
         in `probed`."""
-        return self._unparsed(lambda statement: statement.key in probed, marks=False)
+        return self._rewritten(lambda key: key in probed, marks=False)
 
-    def _unparsed(self, probed, marks):
-        tree = copy.deepcopy(self._tree)
+    def _rewritten(self, probed, marks):
+        """The list with probes after the statements `probed(key)` selects (and with
+        `marks`, loops marked), keyed in the order `program` keyed them."""
+        tree = ast.parse(self.text)
         function = tree.body[0]
-        function.body = self._block(function.body, probed, marks)
+        keys = itertools.count(1)
+        inputs = [self._probe(next(keys), param) for param in self.params]
+        body = self._walk(function.body, (), keys, probed, marks)
+        function.body = [probe for key, probe in enumerate(inputs, 1) if probed(key)] + body
         function.args.args.append(ast.arg(arg=self.names["on"]))
         function.name = self.names["function"]
         return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
-    def _block(self, block, probed, marks):
+    def _walk(self, block, loops, keys, probed=None, marks=False):
+        """`block` with its probes (None for `probed`: only key the statements, the first
+        time, into `statements`). Every walk meets the statements in the same order, so
+        a statement has the same key in each."""
         out = []
         for node in block:
-            if isinstance(node, (ast.For, ast.While)) and marks:
-                out.append(self._mark("loop", node._s2sad_key))
-            if not getattr(node, "_s2sad_input", False):
-                out.append(node)
-            for field_name in ("body", "orelse"):
-                inner = getattr(node, field_name, None)
-                if isinstance(inner, list) and not isinstance(node, ast.FunctionDef):
-                    inner = self._block(inner, probed, marks)
-                    if field_name == "body" and marks and isinstance(node, (ast.For, ast.While)):
-                        inner.insert(0, self._mark("trip", node._s2sad_key))
-                    setattr(node, field_name, inner)
-            key = getattr(node, "_s2sad_key", None)
-            if key is not None and key in self.statements and probed(self.statements[key]):
-                out.append(self._probe(self.statements[key]))
+            if isinstance(node, (ast.For, ast.While)):
+                key = next(keys)
+                body = self._walk(node.body, loops + (key,), keys, probed, marks)
+                node.orelse = self._walk(node.orelse, loops, keys, probed, marks)
+                node.body = ([self._mark("trip", key)] if marks else []) + body
+                out += ([self._mark("loop", key)] if marks else []) + [node]
+                continue
+            out.append(node)
+            if isinstance(node, ast.If):
+                node.body = self._walk(node.body, loops, keys, probed, marks)
+                node.orelse = self._walk(node.orelse, loops, keys, probed, marks)
+                continue
+            found = _assigned(node)
+            if found is None:
+                continue
+            key = next(keys)
+            if probed is None:
+                target, operation, in_place = found
+                self.statements[key] = Statement(key, target, operation,
+                                                 _line_of(self.lines, target), loops, in_place)
+            elif probed(key):
+                out.append(self._probe(key, self.statements[key].name))
         return out
 
-    def _probe(self, statement):
+    def _probe(self, key, variable):
         names = self.names
-        return ast.parse(f"{statement.name} = {names['probe']}({statement.name}, "
-                         f"{statement.key}, {names['on']})").body[0]
+        return ast.parse(f"{variable} = {names['probe']}({variable}, {key}, "
+                         f"{names['on']})").body[0]
 
     def _mark(self, what, key):
         return ast.parse(f"{self.names[what]}({key})").body[0]
@@ -99,52 +116,19 @@ class Program:
 def program(fn):
     """The probed Wengert list of `fn` (already accepted by s2sad's front end)."""
     text = wengert_source(fn)
-    tree = ast.parse(text)
-    function = tree.body[0]
+    function = ast.parse(text).body[0]
     taken = set(re.findall(r"[A-Za-z_]\w*", text))
     names = {role: _fresh(f"trace_{role}", taken) for role in ("probe", "on", "loop", "trip")}
     # a name of its own: the list calls the function itself by its name (recursion)
     names["function"] = _fresh(f"{function.name}_traced", taken)
     params = tuple(arg.arg for arg in function.args.args)
-    made = Program(text, params, names=names, _tree=tree)
-    lines = _lines(front(fn).function)
-    counter = iter(range(1, 1 << 30))
+    made = Program(text, params, names=names, lines=_lines(front(fn).function))
+    keys = itertools.count(1)
     for param in params:
-        key = next(counter)
+        key = next(keys)
         made.statements[key] = Statement(key, param, "input", None, ())
-    function.body = [_input(param, key) for key, param in enumerate(params, 1)] + function.body
-    _number(function.body[len(params):], (), made, counter, lines)
+    made._walk(function.body, (), keys)
     return made
-
-
-def _input(param, key):
-    """A placeholder statement at the top that probes parameter `param`."""
-    node = ast.parse("pass").body[0]
-    node._s2sad_key = key
-    node._s2sad_input = True
-    return node
-
-
-def _number(block, loops, made, counter, lines):
-    """Give each assignment in `block` (nested ones too) a key and a `Statement`."""
-    for node in block:
-        if isinstance(node, (ast.For, ast.While)):
-            node._s2sad_key = next(counter)
-            _number(node.body, loops + (node._s2sad_key,), made, counter, lines)
-            _number(node.orelse, loops, made, counter, lines)
-            continue
-        if isinstance(node, ast.If):
-            _number(node.body, loops, made, counter, lines)
-            _number(node.orelse, loops, made, counter, lines)
-            continue
-        found = _assigned(node)
-        if found is None:
-            continue
-        target, operation, in_place = found
-        key = next(counter)
-        node._s2sad_key = key
-        made.statements[key] = Statement(key, target, operation, _line_of(lines, target),
-                                         loops, in_place)
 
 
 def _assigned(node):
