@@ -197,13 +197,9 @@ def _plain(value):
     array = np.asarray(value)
     if array.dtype.kind == "c":
         return _plain(np.stack([array.real, array.imag], axis=-1).tolist())
-    if array.dtype.kind == "b":
+    if array.dtype.kind in "biuf":
         return array.tolist()
-    if array.dtype.kind in "iu":
-        return array.tolist()
-    if array.dtype.kind == "f":
-        return array.tolist()
-    return repr(value)
+    return shown(value, width=60)
 
 
 def _exact(value):
