@@ -56,25 +56,36 @@ class Program:
         """Whether the list writes into an array (`y[i] = v`, `np.add.at`, `append`)."""
         return any(s.in_place for s in self.statements.values())
 
-    def differentiated(self, probed):
+    def differentiated(self, probed, linked=False):
         """The program s2sad differentiates: probes after the statements whose keys are
-        in `probed`."""
-        return self._rewritten(lambda key: key in probed, marks=False)
+        in `probed`; `linked`, each probed value linked to the result (probes.Link), for
+        the tangent program."""
+        return self._rewritten(lambda key: key in probed, marks=False, linked=linked)
 
-    def _rewritten(self, probed, marks):
+    def _rewritten(self, probed, marks, linked=False):
         """The list with probes after the statements `probed(key)` selects (and with
         `marks`, loops marked), keyed in the order `program` keyed them."""
         tree = ast.parse(self.text)
         function = tree.body[0]
         keys = itertools.count(1)
-        inputs = [self._probe(next(keys), param) for param in self.params]
-        body = self._walk(function.body, (), keys, probed, marks)
-        function.body = [probe for key, probe in enumerate(inputs, 1) if probed(key)] + body
+        inputs = [self._probe(next(keys), param, linked) for param in self.params]
+        body = self._walk(function.body, (), keys, probed, marks, linked)
+        top = [probe for key, probe in enumerate(inputs, 1) if probed(key)]
+        function.body = [line for lines in top for line in lines] + body
+        if linked:
+            carry, link = self.names["carry"], self.names["link"]
+            function.body.insert(0, ast.parse(f"{carry} = 0.0").body[0])
+            returned = function.body[-1]
+            if not isinstance(returned, ast.Return):
+                raise AssertionError("the Wengert list ends with its one return")
+            call = ast.parse(f"{link}(None, {carry})").body[0].value
+            call.args[0] = returned.value
+            returned.value = call
         function.args.args.append(ast.arg(arg=self.names["on"]))
         function.name = self.names["function"]
         return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
-    def _walk(self, block, loops, keys, probed=None, marks=False):
+    def _walk(self, block, loops, keys, probed=None, marks=False, linked=False):
         """`block` with its probes (None for `probed`: only key the statements, the first
         time, into `statements`). Every walk meets the statements in the same order, so
         a statement has the same key in each."""
@@ -82,15 +93,15 @@ class Program:
         for node in block:
             if isinstance(node, (ast.For, ast.While)):
                 key = next(keys)
-                body = self._walk(node.body, loops + (key,), keys, probed, marks)
-                node.orelse = self._walk(node.orelse, loops, keys, probed, marks)
+                body = self._walk(node.body, loops + (key,), keys, probed, marks, linked)
+                node.orelse = self._walk(node.orelse, loops, keys, probed, marks, linked)
                 node.body = ([self._mark("trip", key)] if marks else []) + body
                 out += ([self._mark("loop", key)] if marks else []) + [node]
                 continue
             out.append(node)
             if isinstance(node, ast.If):
-                node.body = self._walk(node.body, loops, keys, probed, marks)
-                node.orelse = self._walk(node.orelse, loops, keys, probed, marks)
+                node.body = self._walk(node.body, loops, keys, probed, marks, linked)
+                node.orelse = self._walk(node.orelse, loops, keys, probed, marks, linked)
                 continue
             found = _assigned(node)
             if found is None:
@@ -101,13 +112,16 @@ class Program:
                 self.statements[key] = Statement(key, target, operation,
                                                  _line_of(self.lines, target), loops, in_place)
             elif probed(key):
-                out.append(self._probe(key, self.statements[key].name))
+                out += self._probe(key, self.statements[key].name, linked)
         return out
 
-    def _probe(self, key, variable):
+    def _probe(self, key, variable, linked):
+        """`v = probe(v, key, on)`, and in the tangent program `carry = link(carry, v)`."""
         names = self.names
-        return ast.parse(f"{variable} = {names['probe']}({variable}, {key}, "
-                         f"{names['on']})").body[0]
+        text = f"{variable} = {names['probe']}({variable}, {key}, {names['on']})"
+        if linked:
+            text += f"\n{names['carry']} = {names['link']}({names['carry']}, {variable})"
+        return ast.parse(text).body
 
     def _mark(self, what, key):
         return ast.parse(f"{self.names[what]}({key})").body[0]
@@ -118,7 +132,8 @@ def program(fn):
     text = wengert_source(fn)
     function = ast.parse(text).body[0]
     taken = set(re.findall(r"[A-Za-z_]\w*", text))
-    names = {role: _fresh(f"trace_{role}", taken) for role in ("probe", "on", "loop", "trip")}
+    names = {role: _fresh(f"trace_{role}", taken)
+             for role in ("probe", "on", "loop", "trip", "carry", "link")}
     # a name of its own: the list calls the function itself by its name (recursion)
     names["function"] = _fresh(f"{function.name}_traced", taken)
     params = tuple(arg.arg for arg in function.args.args)

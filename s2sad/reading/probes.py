@@ -127,6 +127,39 @@ def _adjoint(site):
 BY_TYPE[Probe] = Custom("probe (an evaluation trace's)", _kind, _adjoint, _tangent, (0, 2))
 
 
+class Link:
+    """`link(a, b) -> a`: ties `b` to `a` for the activity analysis and nothing else.
+
+    s2sad writes tangents only for values the result depends on, so a value computed and
+    never used (or used only by a branch's test) would have no tangent in the tangent code
+    and no probe would see it. The tangent program threads a number through a link after
+    every probe and links the result to it at the end (instrument.py): every probed value
+    then reaches the result, while the result's value and tangent are `a`'s alone. The
+    adjoint program has no links: a value the result does not depend on has adjoint 0."""
+
+    def __call__(self, a, b):
+        return a
+
+
+def zero_tangent(a):
+    """The tangent of a link whose first argument does not vary."""
+    return np.zeros(np.shape(a)) if np.ndim(a) else 0.0
+
+
+def _link_tangent(site):
+    if site.dots[0] is None:
+        return _call(site, zero_tangent, site.args[0])
+    return site.dots[0]
+
+
+def _link_adjoint(site):
+    return {0: Add(site.g)} if site.active[0] else {}
+
+
+BY_TYPE[Link] = Custom("link (an evaluation trace's)", _kind, _link_adjoint, _link_tangent,
+                       (0, 1))
+
+
 def mark_loop(key):
     """Called by the plain program before loop `key` (instrument.py)."""
     now = _RECORDING.get()

@@ -215,8 +215,9 @@ def _result_name(fn):
 
 def _record(fn, program, values, positions, seeds, cotangent):
     """Values from the plain program run as Python, tangents from s2sad's tangent of the
-    probed program, adjoints from its adjoint (taken with respect to `on` alone: every
-    probed value varies through it)."""
+    probed program with every probed value linked to the result (so that each has a
+    tangent), adjoints from the adjoint of the probed program (taken with respect to `on`
+    alone: every probed value varies through it)."""
     probe = probes.Probe()
     names = program.names
     recorded = probes.Recording()
@@ -227,12 +228,14 @@ def _record(fn, program, values, positions, seeds, cotangent):
         plain(*values, 0.0)
     recorded.floating = {key for key, seen in recorded.values.items()
                          if _derivable(seen[0], program, program.statements[key])}
-    text = program.differentiated(recorded.floating)
-    probed = compile_function(text, fn, {names["probe"]: probe}, "trace")
+    linked = compile_function(program.differentiated(recorded.floating, linked=True), fn,
+                              {names["probe"]: probe, names["link"]: probes.Link()}, "trace")
+    probed = compile_function(program.differentiated(recorded.floating), fn,
+                              {names["probe"]: probe}, "trace")
     on = len(values)
     try:
         with probes.recording(recorded):
-            jvp(probed, wrt=_one(positions))(*values, 0.0, _one(seeds))
+            jvp(linked, wrt=_one(positions))(*values, 0.0, _one(seeds))
             vjp(probed, wrt=on)(*values, 0.0, cotangent)
     except Error as exc:
         raise UnsupportedError(f"the evaluation trace of `{fn.__name__}` could not be "

@@ -154,6 +154,7 @@ CASES = [
     (tp.helper_call, (1.3,), 0, None),
     (tp.countdown, (0.5, 3), 0, None),
     (tp.until, (1.0,), 0, None),
+    (tp.unused, (1.5,), 0, None),
 ]
 
 
@@ -182,11 +183,17 @@ def test_a_loop_gives_a_row_per_trip_and_a_branch_only_where_it_ran():
     assert trace.output.dot == pytest.approx(s2sad.jvp(tp.recurrence)(-1.5, 6, 1.0)[1])
 
 
+def test_values_the_result_does_not_use_have_tangents():
+    rows = {r.name: r for r in s2sad.trace(tp.unused, 1.5).rows}
+    assert (rows["a"].dot, rows["a"].bar) == (2.0, 0.0)
+    assert (rows["c"].dot, rows["c"].bar) == (3.0, 0.0)
+
+
 def test_a_loop_left_by_break_and_a_constant_result():
     rows = s2sad.trace(tp.until, 1.0).rows
     assert [r.trip for r in rows if r.operation == "y * 1.5"] == [(1,), (2,), (3,), (4,)]
     constant = s2sad.trace(tp.constant, 1.0)
-    assert constant.output is None and [(r.dot, r.bar) for r in constant.rows] == [(0.0, 0.0)]
+    assert constant.output is None and [(r.dot, r.bar) for r in constant.rows] == [(1.0, 0.0)]
     assert "adjoint of the result" in constant.text()
 
 

@@ -100,3 +100,13 @@ def until(x):
 
 def constant(x):
     return 3.0
+
+
+def unused(x):
+    """`a` is never used and `c` only by a test: each still has its tangent."""
+    a = 2.0 * x
+    c = x * x
+    y = math.sin(x)
+    if c > 1.0:
+        y = y + 1.0
+    return y
