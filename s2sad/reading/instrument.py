@@ -8,11 +8,12 @@
                                             return v1
 
 The text is `s2sad.source(f, mode="wengert")`, the list the lecture notes tabulate, so the
-rows are its statements and the operations are its right-hand sides. Two programs are
+rows are its statements and the operations are its right-hand sides. Three programs are
 made from it: one run as plain Python, which also marks where each loop starts and each
-trip begins (`loop(k)`, `trip(k)`) so that rows know their trip; and one differentiated
-by s2sad, with probes only where the values are floating-point numbers (an integer, a list
-or a shape has no derivative to show).
+trip begins (`loop(k)`, `trip(k)`) so that rows know their trip; and two differentiated by
+s2sad, with probes only where the values are floating-point numbers (an integer, a list
+or a shape has no derivative to show): the adjoint's, and the tangent's, in which each
+probed value is also linked to the result (`carry = link(carry, v)`, probes.Link).
 """
 import ast
 import itertools

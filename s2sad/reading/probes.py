@@ -40,6 +40,8 @@ class Recording:
     # (key, the trip counters then) of each value taken, in the order they were taken
     order: list = field(default_factory=list)
     counters: dict = field(default_factory=dict)
+    # the keys whose values the derivative programs probe (trace.py decides)
+    floating: set = field(default_factory=set)
 
     def loop(self, key):
         """The plain program's mark before loop `key`: its trips count from zero again."""
