@@ -6,6 +6,7 @@ code (`s2sad.source(f)`), compiled and cached per argument kind.
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
                   hessian, hvp, jacobian, jvp, ravel, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+from .reading.trace import Trace, trace
 from .version import __version__  # noqa: F401
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
            "jvp",
            "ravel",
            "source",
+           "trace",
+           "Trace",
            "value_and_grad",
            "vjp",
 ]

@@ -4,6 +4,7 @@ Print the derivative code of any of them, e.g.
 
     s2sad samples/seeds.py:griewank_walther --wrt x1,x2
     s2sad samples/seeds.py:griewank_walther --mode wengert
+    s2sad trace samples/seeds.py:griewank_walther_steps --args "1.5, 0.5"
 
 or run this file to see the gradients next to their hand-derived values.
 """
@@ -20,6 +21,28 @@ def griewank_walther(x1: float, x2: float):
 def log_sin(x1: float, x2: float):
     """f(x1, x2) = ln(x1) + x1 * x2 - sin(x2): gradient (5.5, 1.716...) at (2, 5)."""
     return math.log(x1) + x1 * x2 - math.sin(x2)
+
+
+def griewank_walther_steps(x1: float, x2: float):
+    """griewank_walther one operation a line, as the notes write its evaluation trace, so
+    that the Wengert list has the notes' rows (docs/traces.md)."""
+    v1 = x1 / x2
+    v2 = math.sin(v1)
+    v3 = math.exp(x2)
+    v4 = v1 - v3
+    v5 = v2 + v4
+    v6 = v5 * v4
+    return v6
+
+
+def log_sin_steps(x1: float, x2: float):
+    """log_sin one operation a line, in the order of the notes' trace."""
+    v1 = math.log(x1)
+    v2 = x1 * x2
+    v3 = math.sin(x2)
+    v4 = v1 + v2
+    v5 = v4 - v3
+    return v5
 
 
 def reused_values(x: float):

@@ -20,7 +20,10 @@ from ..errors import Error
 from .public import MODES, grad, source
 
 # command name -> module (in s2sad) whose main(argv) runs it, and what it does
-COMMANDS = {}
+COMMANDS = {
+    "trace": ("..reading.trace_command", "print a function's evaluation trace (values, "
+              "tangents and adjoints of its Wengert list)"),
+}
 
 _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther

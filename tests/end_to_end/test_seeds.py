@@ -10,7 +10,7 @@ import s2sad
 from util import assert_close, numeric_grad
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "samples"))
-from evaluation_trace import f as gw_trace  # noqa: E402
+from seeds import griewank_walther_steps as gw_trace  # noqa: E402
 
 
 # ---------------------------------------------------------------- seed 002
@@ -147,7 +147,7 @@ def test_sum_of_squares_gradient_is_exact(fn):
 # ---------------------------------------------------------------- forward mode: the seeds' tangent tables
 # Each function is written exactly as the seed's evaluation trace, so the generated tangent
 # names every intermediate's tangent `v<i>_dot`; they are read from the running code.
-# Seed 000's is the one samples/evaluation_trace.py prints.
+# Seed 000's is samples/seeds.py's griewank_walther_steps.
 
 def seed002_trace(x1, x2):
     v1 = math.log(x1)

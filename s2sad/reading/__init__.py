@@ -1,0 +1,1 @@
+"""Tools that show derivatives to people."""
