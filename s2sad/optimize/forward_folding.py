@@ -12,7 +12,7 @@ line comes back:
 import gast
 
 from ..syntax import queries
-from .substitution import reader, substituted
+from .substitution import reader, substituted, substituted_head
 
 
 def fold_forward(statements, numbers, needed, pure=(), arrays=()):
@@ -57,10 +57,14 @@ def _forward_block(statements, looped, anywhere, pure, in_loop):
             continue
         name = statement.targets[0].id
         position = reader(out, index, name, pushes=True,
-                          pure=pure if name in anywhere else None)
-        if position is None or not isinstance(out[position], gast.Assign):
+                          pure=pure if name in anywhere else None, heads=True,
+                          calls=pure or None)
+        if position is None or isinstance(out[position], (gast.AugAssign, gast.Expr)):
             index += 1
             continue
-        out[position] = substituted(out[position], statement.targets[0].id, statement.value)
+        if isinstance(out[position], gast.Assign):
+            out[position] = substituted(out[position], name, statement.value)
+        else:
+            out[position] = substituted_head(out[position], name, statement.value)
         del out[index]
     return out
