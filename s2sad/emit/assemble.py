@@ -277,7 +277,8 @@ class AdjointBuilder(_Builder):
             result = self.printer.atom(leaf)
             if self.top and self.mode == "reverse" and isinstance(leaf, ir.Var) \
                     and leaf.name in queries.written(backward):
-                value = self.namer.fresh(leaf.name if function.layout else function.name)
+                # the value returned, kept before the backward sweep restores `leaf`
+                value = self.namer.fresh(leaf.name if function.layout else "result")
                 copy = "x" if kind.is_scalar else "np.copy(x)"
                 kept.append(gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(),
                                                            annotation=None, type_comment=None)],

@@ -20,7 +20,8 @@ import gast
 from .. import ir, rules
 from ..analysis import tape
 from ..syntax.printer import assign, name, store
-from .control import Control, breaks, range_call
+from ..syntax.simplify import negated
+from .control import Control, breaks, integers, range_call
 from .values import element_is_scalar
 
 
@@ -170,7 +171,7 @@ class PrimalEmitter:
             body = _before_break(body, self.push(gast.Constant(value=True, kind=None)))
             orelse = _before_break(orelse, self.push(gast.Constant(value=False, kind=None)))
         if not body and orelse:
-            test, body, orelse = gast.UnaryOp(op=gast.Not(), operand=test), orelse, []
+            test, body, orelse = negated(test, integers(self.kinds)), orelse, []
         out.append(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
         return out
 
