@@ -43,7 +43,7 @@ def test_no_product_by_one_where_another_factor_is_a_float():
     args = elman_arguments()
     text = s2sad.source(loops.elman, *args, wrt=(1, 2, 3))
     assert "1.0 *" not in text and "* 1.0" not in text
-    assert "t15_bar = t18_bar * t15" in text
+    assert "t15_bar = loss_bar * t15" in text
     for position in (1, 2, 3):
         assert np.allclose(s2sad.grad(loops.elman, wrt=position)(*args),
                            numeric_grad(loops.elman, args, position), rtol=1e-6, atol=1e-8)
