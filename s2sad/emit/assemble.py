@@ -223,6 +223,11 @@ class TangentBuilder(_Builder):
         meet cancel (`negations.outward`)."""
         dot = self.namer.dot
         numbers, arrays = self._numbers() & self.namer.temps, self._array_temps()
+        # a temporary that copies a name (`t2 = r`, of `mean, var = y[0], r`) goes back
+        # into its reader anywhere: `var = r`
+        arrays |= {t.id for s in queries.walk(body) if isinstance(s, gast.Assign)
+                   and isinstance(s.value, gast.Name) for t in s.targets
+                   if isinstance(t, gast.Name) and t.id in self.namer.temps}
         if self.mode != "vector":
             numbers |= {dot(v) for v in numbers}
         body = fold_forward(body, numbers, queries.names(returned), pure=self._pure(),

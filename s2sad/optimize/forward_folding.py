@@ -8,6 +8,10 @@ line comes back:
     t2 = 1 - x                        ->    push(x)
     push(x)                                 x = 3.9 * x * (1 - x)
     x = t1 * t2
+
+A loop's bound goes into its `for` (`for t in range(x.shape[0])`). The tangent is
+written back the same way, its tangent lines with it (emit/assemble.py,
+`TangentBuilder._folded`).
 """
 import gast
 

@@ -124,3 +124,23 @@ def test_a_loop_bound_goes_into_the_for_but_not_into_a_while():
     kept = "t1 = len(y)\nwhile i < t1:\n    i = i + 1"
     folded = fold_forward(gast.parse(kept).body, set(), set(), {"len"}, arrays={"t1"})
     assert "\n".join(source(s).strip() for s in folded).startswith("t1 = len(y)")
+
+
+def filtered(q, r, y):
+    mean, var = y[0], r
+    for t in range(1, len(y)):
+        var = var + q
+        gain = var / (var + r)
+        mean = mean + gain * (y[t] - mean)
+    return mean * var
+
+
+def test_a_temporary_copying_a_name_goes_back_into_its_reader():
+    y = np.array([0.3, 1.2, -0.4])
+    text = s2sad.source(filtered, 0.2, 0.5, y, wrt=(0, 1), mode="forward")
+    assert "var_dot = r_dot\n" in text and "var = r\n" in text
+    for position in (0, 1):
+        _, tangent = s2sad.jvp(filtered, wrt=position)(0.2, 0.5, y, 1.0)
+        assert tangent == pytest.approx(numeric_jvp(filtered, (0.2, 0.5, y), position, (1.0,)),
+                                        rel=1e-6)
+        assert tangent == pytest.approx(s2sad.grad(filtered, wrt=position)(0.2, 0.5, y))
