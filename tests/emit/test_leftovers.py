@@ -137,3 +137,38 @@ def test_a_square_has_one_partial_in_both_modes():
     text = s2sad.source(loop_squares, 0.4, 3)
     assert "2 * " in text
     both_modes(loop_squares, (0.4, 3))
+
+
+def both_branches(x, n):
+    if x > 0:
+        y = x
+    else:
+        y = -x
+    for i in range(n):
+        y = math.sin(y) * 1.5
+    return y
+
+
+def first_in_the_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        y = math.sin(x) * 1.5
+        x = y * x
+        s = s + y * y
+    return s
+
+
+def test_a_variable_assigned_on_every_path_before_its_save_is_not_set_to_none_first():
+    text = s2sad.source(both_branches, 0.7, 3)
+    assert "None" not in text and "push(y)" in text
+    for x in (0.7, -0.4):
+        for n in (0, 3):
+            both_modes(both_branches, (x, n))
+
+
+def test_a_variable_a_save_may_find_unassigned_is_set_to_none_first():
+    """The first trip saves `y` before the loop has assigned it: `y = None` is needed."""
+    text = s2sad.source(loops.elman, *elman_arguments(), wrt=(1, 2, 3))
+    assert "y = None" in text
+    for n in (0, 1, 4):
+        both_modes(first_in_the_loop, (0.6, n))
