@@ -128,10 +128,10 @@ def _negation(statement, counts, pure):
 
 def outward(statements, linear=()):
     """`statements`, nested ones included, each with its signs moved outwards (`_signs`)
-    where that leaves fewer negations of values, or as many further out: a tangent whose negated temporaries
-    were written back into it reads `-(-a * b)` as `a * b`, and `a + -b` as `a - b`, but
-    keeps `-0.5 * x` (a negative literal costs nothing; `-(0.5 * x)` negates an array).
-    Negation is exact, so this changes no number."""
+    where that leaves fewer negations of values, or as many further out: a tangent whose
+    negated temporaries were written back into it reads `-(-a * b)` as `a * b`, and
+    `a + -b` as `a - b`, but keeps `-0.5 * x` (a negative literal costs nothing;
+    `-(0.5 * x)` negates an array). Negation is exact, so this changes no number."""
     for statement in statements:
         for field in ("body", "orelse"):
             if getattr(statement, field, None):
