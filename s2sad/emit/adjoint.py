@@ -26,9 +26,10 @@ from ..analysis.views import written_views
 from ..frontend import calls
 from ..syntax import queries
 from ..syntax.printer import assign, name, store
+from ..syntax.simplify import negated
 from . import composites
 from .accumulator import Accumulator
-from .control import range_call, retrace
+from .control import integers, range_call, retrace
 from .lists import replayed
 from .operations import OperationAdjoints
 from .tapes import TapeAdjoints
@@ -260,7 +261,7 @@ class AdjointEmitter:
         if isinstance(orelse[0], gast.Pass):
             orelse = []
         elif isinstance(body[0], gast.Pass):
-            test, body, orelse = gast.UnaryOp(op=gast.Not(), operand=test), orelse, []
+            test, body, orelse = negated(test, integers(self.kinds)), orelse, []
         adjoints.statements.append(gast.If(test=test, body=body, orelse=orelse))
 
     def loop(self, statement, depth):

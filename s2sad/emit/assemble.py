@@ -17,7 +17,7 @@ from ..analysis import infer, tape
 from ..analysis.specialise import Spec
 from ..frontend import calls, stamps
 from ..frontend.front import front
-from ..optimize import inplace, passes, unread
+from ..optimize import inplace, negations, passes, unread
 from ..optimize.constants import floats
 from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
@@ -165,6 +165,21 @@ class _Builder:
                 self.derived_callees.append(derived)
         return self.callees[key]
 
+    def _numbers(self):
+        """The variables that hold numbers."""
+        return {v for v, k in self.spec.kinds.items() if k.is_scalar}
+
+    def _pure(self):
+        """Calls an expression may make and still be moved to where it is read."""
+        modules = (self.handles["np"], self.handles["math"])
+        return {f"{module}.{f}" for module in modules for f in _PURE} | _PURE_BUILTINS
+
+    def _array_temps(self):
+        """The temporaries that hold arrays, shapes or integers: written back into their
+        reader anywhere, not only in loops (see `fold_forward`)."""
+        return {v for v, k in self.spec.kinds.items()
+                if k.tag in ("array", "shape", "int")} & self.namer.temps
+
     def finish(self, lines):
         """Compile the generated lines into a `Derived`."""
         text = "\n".join(lines) + "\n"
@@ -187,6 +202,7 @@ class TangentBuilder(_Builder):
         body, returned = emitter.emit()
         if emitter.lean:
             body = self._lean(body, returned)
+        body = self._folded(body, returned)
         lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
         statements = indented(body)
         text = "\n".join(statements + [source(returned)])
@@ -197,6 +213,26 @@ class TangentBuilder(_Builder):
         lines.append("    return " + _listing(returned))
         return self.finish(lines)
 
+
+    def _folded(self, body, returned):
+        """The temporaries that only one later line reads written back into it, as in an
+        adjoint's forward sweep (optimize/forward_folding.py): the user's own lines come
+        back, each with its tangent line beside it, and the user's variables keep theirs.
+        A tangent is written back like the value it belongs to, except a number's in
+        several directions, an array that other names may view; then the signs that
+        meet cancel (`negations.outward`)."""
+        dot = self.namer.dot
+        numbers, arrays = self._numbers() & self.namer.temps, self._array_temps()
+        # a temporary that copies a name (`t2 = r`, of `mean, var = y[0], r`) goes back
+        # into its reader anywhere: `var = r`
+        arrays |= {t.id for s in queries.walk(body) if isinstance(s, gast.Assign)
+                   and isinstance(s.value, gast.Name) for t in s.targets
+                   if isinstance(t, gast.Name) and t.id in self.namer.temps}
+        if self.mode != "vector":
+            numbers |= {dot(v) for v in numbers}
+        body = fold_forward(body, numbers, queries.names(returned), pure=self._pure(),
+                            arrays=arrays | {dot(v) for v in arrays})
+        return negations.outward(body, linear={self.handles["np"] + ".sum"})
 
     def _lean(self, body, returned):
         """A tangent returned alone (`hvp`): without the statements only the value needed,
@@ -246,7 +282,8 @@ class AdjointBuilder(_Builder):
             result = self.printer.atom(leaf)
             if self.top and self.mode == "reverse" and isinstance(leaf, ir.Var) \
                     and leaf.name in queries.written(backward):
-                value = self.namer.fresh(leaf.name if function.layout else function.name)
+                # the value returned, kept before the backward sweep restores `leaf`
+                value = self.namer.fresh(leaf.name if function.layout else "result")
                 copy = "x" if kind.is_scalar else "np.copy(x)"
                 kept.append(gast.Assign(targets=[gast.Name(id=value, ctx=gast.Store(),
                                                            annotation=None, type_comment=None)],
@@ -292,19 +329,9 @@ class AdjointBuilder(_Builder):
                                pushed, emitter.controls, emitter.fill, emitter.saves)
         statements = primal.undefined(emitter.adjoints.unbound) + \
             primal.block(self.spec.function.body)
-        temps = {v for v, k in self.spec.kinds.items()
-                 if k.tag in ("array", "shape", "int")} & self.namer.temps
         return fold_forward(statements, self._numbers(), needed,
-                            pure=self._pure() | {self.handles["push"]}, arrays=temps)
-
-    def _numbers(self):
-        """The variables that hold numbers."""
-        return {v for v, k in self.spec.kinds.items() if k.is_scalar}
-
-    def _pure(self):
-        """Calls an expression may make and still be moved to where it is read."""
-        modules = (self.handles["np"], self.handles["math"])
-        return {f"{module}.{f}" for module in modules for f in _PURE}
+                            pure=self._pure() | {self.handles["push"]},
+                            arrays=self._array_temps())
 
     def _context(self, emitter, kept, returned, arrays, numbers, number_bars, fixed_seed):
         """What the optimization passes know of this adjoint (`fixed_seed`: the seed's name
@@ -327,6 +354,10 @@ _PURE = ("exp", "log", "sin", "cos", "tanh", "sqrt", "sum", "outer", "copy", "wh
          "logaddexp", "maximum", "minimum", "abs", "square", "log1p", "expm1", "dot",
          "matmul", "mean", "transpose", "reshape", "zeros", "ones", "zeros_like",
          "ones_like", "full", "full_like", "empty", "empty_like")
+
+
+# builtins the generated code calls that change nothing (`len(y)` goes into `range(...)`)
+_PURE_BUILTINS = {"len", "min", "max"}
 
 
 def _exposed(statements, assigned):

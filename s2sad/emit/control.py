@@ -78,3 +78,9 @@ def _range(printer, bounds):
         if parts[0] == ir.Const(0):
             parts.pop(0)
     return gast.Call(func=name("range"), args=[printer.atom(p) for p in parts], keywords=[])
+
+
+def integers(kinds):
+    """The names that hold integers: a branch's negated test may then reverse an order
+    (syntax/simplify.negated); none are known without kinds (the Wengert listing)."""
+    return {v for v, k in (kinds or {}).items() if k is not None and k.tag == "int"}

@@ -7,6 +7,8 @@ one) also ends the life of its old value: its adjoint restarts from what the ope
 read of itself.
 """
 import copy
+import operator
+from dataclasses import replace
 
 import gast
 import numpy as np
@@ -17,7 +19,7 @@ from ..errors import located
 from ..frontend import calls
 from ..ir import kinds as K
 from ..syntax.printer import assign, name, tuple_of
-from ..syntax.simplify import binop
+from ..syntax.simplify import binop, doubled
 from . import composites
 from .values import element_is_scalar
 
@@ -122,8 +124,8 @@ class OperationAdjoints:
         if narrow:
             contributions = [(p, adjoints.narrowed(c)) for p, c in contributions]
         complex_op = any(kind.complex for kind in arg_kinds + [out_kind])
-        contributions = [(p, adjoints.matched(op.args[p], c, complex_op))
-                         for p, c in contributions]
+        contributions = _squared(op, [(p, adjoints.matched(op.args[p], c, complex_op))
+                                      for p, c in contributions])
         target = op.target.name
         if target not in self.mutable:
             for position, contribution in contributions:
@@ -210,6 +212,22 @@ class OperationAdjoints:
                 adjoints.state[var] = "alias"
             else:
                 adjoints.contribute(ir.Var(var), rules.Add(name(part)), None)
+
+
+def _squared(op, contributions):
+    """A product of a value with itself (`y * y`) contributes once, `2 * g * y`, rather
+    than `g * y` twice to the same adjoint."""
+    if op.prim not in _PRODUCTS or len(contributions) != 2:
+        return contributions
+    (first, a), (second, b) = contributions
+    if op.args[first] != op.args[second] or not (
+            type(a) is type(b) is rules.Add and (a.reduce, a.narrow) == (b.reduce, b.narrow)):
+        return contributions
+    value = doubled(a.value, b.value)
+    return contributions if value is None else [(first, replace(a, value=value))]
+
+
+_PRODUCTS = (operator.mul, np.multiply)
 
 
 def _outside_subscript(index, adjoints):

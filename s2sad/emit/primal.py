@@ -20,7 +20,8 @@ import gast
 from .. import ir, rules
 from ..analysis import tape
 from ..syntax.printer import assign, name, store
-from .control import Control, breaks, range_call
+from ..syntax.simplify import negated
+from .control import Control, breaks, integers, range_call
 from .values import element_is_scalar
 
 
@@ -90,17 +91,40 @@ class PrimalEmitter:
                    if not isinstance(s, ir.Break))
 
     def undefined(self, unbound=()):
-        """Saved variables first assigned inside a branch or loop, and the `unbound` ones
-        whose zero adjoint asks whether they exist yet: the forward sweep sets them to
-        None first, so that saving their value before the first assignment (a value no
-        derivative reads), or asking, cannot fail."""
-        saved = {s.target.name for s in ir.statements(self.function.body)
-                 if isinstance(s, ir.Op) and self.overwrites(s)} | set(unbound)
-        first = set(self.function.params)
-        for statement in self.function.body:
-            if isinstance(statement, ir.Op):
-                first.add(statement.target.name)
-        return [assign(v, gast.Constant(value=None, kind=None)) for v in sorted(saved - first)]
+        """The saved variables a save may find unassigned, and the `unbound` ones whose
+        zero adjoint asks whether they exist yet: the forward sweep sets them to None
+        first, so that saving their value before the first assignment (a value no
+        derivative reads), or asking, cannot fail. `y` first assigned in a loop body
+        whose first trip saves it needs that; `y` assigned in both branches of an `if`
+        before a loop saves it does not."""
+        names = self.saved_unassigned() | set(unbound)
+        return [assign(v, gast.Constant(value=None, kind=None)) for v in sorted(names)]
+
+    def saved_unassigned(self):
+        """The variables some save (of the value an assignment overwrites, or on entering
+        a loop) may read before any path to it has assigned them."""
+        found = set()
+
+        def visit(block, assigned):
+            for statement in block:
+                if isinstance(statement, ir.Op):
+                    if self.overwrites(statement) and statement.target.name not in assigned:
+                        found.add(statement.target.name)
+                    if self.kept(statement):
+                        assigned.add(statement.target.name)
+                elif isinstance(statement, ir.If):
+                    assigned |= visit(statement.body, set(assigned)) & \
+                        visit(statement.orelse, set(assigned))
+                elif isinstance(statement, (ir.For, ir.While)):
+                    found.update(save.name for save in tape.entries(statement, self.pushed)
+                                 if save.name not in assigned)
+                    inner = set(assigned)
+                    if isinstance(statement, ir.For):
+                        inner.add(statement.target.name)
+                    visit(statement.body, inner)
+            return assigned
+        visit(self.function.body, set(self.function.params))
+        return found
 
     def overwrites(self, statement):
         """Whether the forward sweep saves the value `statement` overwrites."""
@@ -170,7 +194,7 @@ class PrimalEmitter:
             body = _before_break(body, self.push(gast.Constant(value=True, kind=None)))
             orelse = _before_break(orelse, self.push(gast.Constant(value=False, kind=None)))
         if not body and orelse:
-            test, body, orelse = gast.UnaryOp(op=gast.Not(), operand=test), orelse, []
+            test, body, orelse = negated(test, integers(self.kinds)), orelse, []
         out.append(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
         return out
 

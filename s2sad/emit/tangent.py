@@ -36,6 +36,7 @@ from ..rules.base import rank
 from ..rules.indexing import directions_first
 from ..syntax import queries
 from ..syntax.printer import assign, name, store, tuple_of
+from ..syntax.simplify import doubled
 from ..syntax.template import const, fill, placeholders
 from .primal import PrimalEmitter, added_at
 from .values import new_array
@@ -207,6 +208,9 @@ class TangentEmitter(PrimalEmitter):
             expr = rule.tangent(site)
         if expr is None:
             return self.zero(op)
+        if op.prim in (operator.mul, np.multiply) and op.args[0] == op.args[1] and \
+                isinstance(expr, gast.BinOp) and isinstance(expr.op, gast.Add):
+            expr = doubled(expr.left, expr.right) or expr   # `y * y`: 2 * y_dot * y
         full = self.elementwise_full(rule, op, dots, arg_kinds) if elementwise else True
         plan = Plan(defines={target, self.namer.dot(target)})
         if _OUT in queries.names(expr):

@@ -92,6 +92,9 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
         self.result_var = None
         self.rebound = False
         self.line = parsed.where.first_line
+        # the returned value is named after the function, unless the function mentions its
+        # own name (it calls itself): then `result`, not `power_1` beside `power(x, n)`
+        self.result_base = "result" if namer.taken(parsed.name) else parsed.name
         self.node = parsed.node
         # the leaf variables of each name that holds a container and is overwritten
         self.components = {}
@@ -102,7 +105,7 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
 
     def run(self):
         if nested_return(self.statements):
-            self.result_var = ir.Var(self.namer.fresh(self.parsed.name))
+            self.result_var = ir.Var(self.namer.fresh(self.result_base))
             self.mutable.add(self.result_var.name)
             self.result = self.result_var
         self.copy_written_arguments()
@@ -129,7 +132,7 @@ class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLoweri
             if not isinstance(leaf, ir.Var) or leaf.name in seen or \
                     leaf.name in self.leaf_params or leaf.name in self.mutable and \
                     leaf.name not in self.reassigned_names:
-                leaf = self.emit(ir.Var(self.namer.fresh(self.parsed.name)), ir.COPY, (leaf,))
+                leaf = self.emit(ir.Var(self.namer.fresh(self.result_base)), ir.COPY, (leaf,))
             seen.add(leaf.name)
             distinct.append(leaf)
         return tuple(distinct), layout

@@ -46,7 +46,7 @@ class StatementLowering:
         if self.result_var is not None:
             self.into(node.value, self.result_var)
         else:
-            self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.parsed.name)))
+            self.result = self.expr(node.value, ir.Var(self.namer.fresh(self.result_base)))
         if self.is_list(self.result):
             raise self.error(node, "returning a list built at run time",
                              "return an array of it (`np.array(xs)`, `np.stack(xs)`).")

@@ -6,8 +6,9 @@ a module, run in the order `passes.py` lists them: constants propagated (constan
 negations folded (negations.py), shared factors taken out (shared_factors.py), products
 written into the slices that receive them (write_into.py), quotients reused
 (quotients.py), incoming adjoints factored out of loop sums (scalar_factors.py), linear
-chains folded (linear.py), outer products of a loop batched (batching.py), and array
-statements computed in place where nothing else holds the array (inplace.py). The forward
+chains folded (linear.py), outer products of a loop batched (batching.py), copies of an
+adjoint read under the name they copy (copies.py), and array statements computed in
+place where nothing else holds the array (inplace.py). The forward
 sweep's temporaries are written back into their readers as it is printed
 (forward_folding.py). What several passes ask of statements is in statements.py and
 substitution.py.

@@ -8,11 +8,15 @@ line comes back:
     t2 = 1 - x                        ->    push(x)
     push(x)                                 x = 3.9 * x * (1 - x)
     x = t1 * t2
+
+A loop's bound goes into its `for` (`for t in range(x.shape[0])`). The tangent is
+written back the same way, its tangent lines with it (emit/assemble.py,
+`TangentBuilder._folded`).
 """
 import gast
 
 from ..syntax import queries
-from .substitution import reader, substituted
+from .substitution import reader, substituted, substituted_head
 
 
 def fold_forward(statements, numbers, needed, pure=(), arrays=()):
@@ -57,10 +61,14 @@ def _forward_block(statements, looped, anywhere, pure, in_loop):
             continue
         name = statement.targets[0].id
         position = reader(out, index, name, pushes=True,
-                          pure=pure if name in anywhere else None)
-        if position is None or not isinstance(out[position], gast.Assign):
+                          pure=pure if name in anywhere else None, heads=True,
+                          calls=pure or None)
+        if position is None or isinstance(out[position], (gast.AugAssign, gast.Expr)):
             index += 1
             continue
-        out[position] = substituted(out[position], statement.targets[0].id, statement.value)
+        if isinstance(out[position], gast.Assign):
+            out[position] = substituted(out[position], name, statement.value)
+        else:
+            out[position] = substituted_head(out[position], name, statement.value)
         del out[index]
     return out

@@ -21,35 +21,37 @@ _SHORT = 8
 
 def run(statements, context):
     """The pass over the backward sweep."""
-    return fold_linear(statements, context.numbers, context.readers)
+    return fold_linear(statements, context.numbers, context.readers, context.floats)
 
 
-def fold_linear(statements, numbers, readers=()):
+def fold_linear(statements, numbers, readers=(), floats=()):
     """`statements` with the loop bodies' linear number expressions collected; `numbers`:
-    the names that hold numbers; `readers`: code that follows and may read the names."""
+    the names that hold numbers; `readers`: code that follows and may read the names;
+    `floats`: names known to hold floating-point values (a coefficient 1.0 beside one
+    goes: `1.0 * g * t15` is `g * t15`)."""
     counts = {}
     for (identifier, _), count in queries.counts(list(statements) + list(readers)).items():
         counts[identifier] = counts.get(identifier, 0) + count
-    return _block(statements, counts, set(numbers), False)
+    return _block(statements, counts, set(numbers), False, set(floats))
 
 
-def _block(statements, counts, numbers, in_loop):
+def _block(statements, counts, numbers, in_loop, floats=frozenset()):
     for statement in statements:
         inner = in_loop or isinstance(statement, (gast.For, gast.While))
         for field in ("body", "orelse"):
             if getattr(statement, field, None):
                 setattr(statement, field, _block(getattr(statement, field), counts, numbers,
-                                                 inner))
+                                                 inner, floats))
     if not in_loop:
         return statements
     out = list(statements)
     index = 0
     while index < len(out):
-        index = _collect_at(out, index, counts, numbers) + 1
+        index = _collect_at(out, index, counts, numbers, floats) + 1
     return out
 
 
-def _collect_at(statements, index, counts, numbers):
+def _collect_at(statements, index, counts, numbers, floats=frozenset()):
     """Collect the expression assigned at `index`; the statement's new index."""
     statement = statements[index]
     if not isinstance(statement, (gast.Assign, gast.AugAssign)):
@@ -60,10 +62,44 @@ def _collect_at(statements, index, counts, numbers):
     before = _cost(statement.value) + sum(_cost(v) for v in values.values())
     if collected is None or _cost(collected) >= before:
         return index
-    statement.value = collected
+    statement.value = _one_dropped(collected, floats)
     for position in sorted(temporaries.values(), reverse=True):
         del statements[position]
     return index - len(temporaries)
+
+
+def _one_dropped(node, floats):
+    """`node` without a factor 1.0 in a product that has a floating-point factor besides
+    (`1.0 * g * t15` with `t15` in `floats`): multiplying by 1.0 is exact, and only made a
+    float of an integer, which the other factor does anyway."""
+    factors, top = [], node
+    while isinstance(top, gast.BinOp) and isinstance(top.op, gast.Mult):
+        factors.append(top.right)
+        top = top.left
+    factors.append(top)
+    if len(factors) < 3 or _number(factors[-1]) != 1.0 or type(factors[-1].value) is not float \
+            or not any(_floating(f, floats) for f in factors[:-1]):
+        return node
+    product = factors[-2]
+    for factor in reversed(factors[:-2]):
+        product = gast.BinOp(left=product, op=gast.Mult(), right=factor)
+    return product
+
+
+def _floating(node, floats):
+    """Whether `node` computes a floating-point value: a name in `floats`, a float
+    literal, a quotient, or arithmetic with such an operand."""
+    if isinstance(node, gast.Name):
+        return node.id in floats
+    if isinstance(node, gast.Constant):
+        return type(node.value) is float
+    if isinstance(node, gast.UnaryOp):
+        return _floating(node.operand, floats)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult,
+                                                             gast.Div)):
+        return isinstance(node.op, gast.Div) or _floating(node.left, floats) or \
+            _floating(node.right, floats)
+    return False
 
 
 def _temporaries(statements, index, counts, numbers):

@@ -8,6 +8,8 @@ statement that reads it can subtract instead, it does:
     t2_bar = -t7_bar                  ->    t2_bar -= t4_bar * 2 * t2
     t2_bar += t3_bar * 2 * t2
 """
+import copy
+
 import gast
 
 from ..syntax import queries
@@ -122,6 +124,36 @@ def _negation(statement, counts, pure):
     target = statement.targets[0].id
     return target if counts.get((target, "store")) == 1 and \
         counts.get((target, "load")) == 1 else None
+
+
+def outward(statements, linear=()):
+    """`statements`, nested ones included, each with its signs moved outwards (`_signs`)
+    where that leaves fewer negations of values, or as many further out: a tangent whose
+    negated temporaries were written back into it reads `-(-a * b)` as `a * b`, and
+    `a + -b` as `a - b`, but keeps `-0.5 * x` (a negative literal costs nothing;
+    `-(0.5 * x)` negates an array). Negation is exact, so this changes no number."""
+    for statement in statements:
+        for field in ("body", "orelse"):
+            if getattr(statement, field, None):
+                outward(getattr(statement, field), linear)
+        if isinstance(statement, (gast.Assign, gast.AugAssign, gast.Expr)):
+            moved = _signs(copy.deepcopy(statement), set(linear))
+            if _negations(moved.value) < _negations(statement.value):
+                statement.value = moved.value
+                if isinstance(statement, gast.AugAssign):
+                    statement.op = moved.op
+    return statements
+
+
+def _negations(node, depth=0):
+    """(how many negations `node` computes, of anything but a literal; how deep they sit
+    in all): a sign moved outwards negates a number (`-np.sum(x)`) rather than an array."""
+    count = int(_negated(node) and not isinstance(node.operand, gast.Constant))
+    total = depth * count
+    for child in gast.iter_child_nodes(node):
+        inner, deep = _negations(child, depth + 1)
+        count, total = count + inner, total + deep
+    return count, total
 
 
 def _signs(statement, linear):

@@ -12,11 +12,11 @@ dtypes of both sweeps.
 """
 from dataclasses import dataclass, replace
 
-from . import (batching, constants, inplace, linear, negations, quotients, scalar_factors,
-               shared_factors, write_into)
+from . import (batching, constants, copies, inplace, linear, negations, quotients,
+               scalar_factors, shared_factors, write_into)
 
 BACKWARD = (constants, negations, shared_factors, write_into, quotients, scalar_factors,
-            linear, batching)
+            linear, batching, copies)
 BOTH_SWEEPS = (inplace,)
 
 

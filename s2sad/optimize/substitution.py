@@ -10,19 +10,29 @@ import gast
 from ..syntax import queries
 
 
-def reader(statements, index, target, pushes=False, pure=None):
+def reader(statements, index, target, pushes=False, pure=None, heads=False,
+           calls=None):
     """The position of the statement after `index` that reads `target`, provided
     nothing the moved expression reads is assigned before it (with `pushes`, calls that
-    assign nothing, `push(x)`, may come between); None otherwise. With `pure` (moving
-    an array, which other names may view), the statements between may only assign
-    names, and they and the reader may only call `pure` functions (the tape's push
-    among them): then nothing can change the array in place before the reader
-    evaluates the expression."""
-    reads = {n for n, ctx in queries.uses(statements[index].value)}
+    assign nothing, `push(x)`, may come between: those to `pure` functions where it is
+    given); None otherwise. With `pure` (moving an array, which other names may view),
+    the statements between may only assign names, and they and the reader may only call
+    `pure` functions (the tape's push among them): then nothing can change the array in
+    place before the reader evaluates the expression. A number read out of an array
+    (`x[t]`) does not move past an element write either: it may write into a view of
+    that array. With `heads`, the reader may also be a loop's `for` or a branch's `if`
+    whose head (evaluated once, first) reads `target`."""
+    value = statements[index].value
+    reads = {n for n, ctx in queries.uses(value)}
+    element = any(isinstance(n, gast.Subscript) for n in gast.walk(value))
     for position in range(index + 1, len(statements)):
         statement = statements[position]
         names = queries.uses(statement)
         stored = {n for n, ctx in names if ctx == "store"}
+        head = _head(statement) if heads else None
+        if head is not None and (target, "load") in queries.uses(head):
+            return position if pure is None or queries.calls_only(head, pure | _BUILTINS) \
+                else None
         if pure is not None and not queries.calls_only(statement, pure):
             return None
         if (target, "load") in names:
@@ -37,7 +47,42 @@ def reader(statements, index, target, pushes=False, pure=None):
                 simple = (gast.Assign,)
         if reads & stored or not isinstance(statement, simple):
             return None
+        if isinstance(statement, gast.Expr) and pushes and calls is not None and \
+                not queries.calls_only(statement, calls):
+            return None
+        if element and _writes_element(statement):
+            return None
     return None
+
+
+# builtins a loop's head calls, which cannot change an array
+_BUILTINS = frozenset({"range", "len", "reversed", "enumerate", "zip"})
+
+
+def _head(statement):
+    """The part of a loop or branch evaluated once, before its body: a `for`'s iterable,
+    an `if`'s test (a `while` test is evaluated again each trip)."""
+    if isinstance(statement, gast.For):
+        return statement.iter
+    if isinstance(statement, gast.If):
+        return statement.test
+    return None
+
+
+def _writes_element(statement):
+    """Whether `statement` may change an array in place: an element write, or an update
+    (`v += w` changes the array `v` holds)."""
+    return isinstance(statement, gast.AugAssign) or \
+        any(isinstance(t, gast.Subscript) for t in queries.targets(statement))
+
+
+def substituted_head(statement, target, value):
+    """A loop or branch with `value` in place of the read of `target` in its head."""
+    if isinstance(statement, gast.For):
+        statement.iter = substituted(statement.iter, target, value)
+    else:
+        statement.test = substituted(statement.test, target, value)
+    return statement
 
 
 def substituted(statement, target, value):

@@ -101,3 +101,49 @@ def times(g, partial):
             and number(partial.left) != 1:
         return binop(times(g, partial.left), partial.op, partial.right)
     return binop(g, gast.Mult(), partial)
+
+
+# comparisons whose negation is another comparison, for any operands
+_OPPOSITE = {gast.Eq: gast.NotEq, gast.NotEq: gast.Eq, gast.Is: gast.IsNot,
+             gast.IsNot: gast.Is, gast.In: gast.NotIn, gast.NotIn: gast.In}
+# and those whose negation is one only for operands that are never NaN
+_ORDERED = {gast.Lt: gast.GtE, gast.GtE: gast.Lt, gast.Gt: gast.LtE, gast.LtE: gast.Gt}
+
+
+def negated(test, ints=()):
+    """`not test` for the test of a branch whose body is empty, written as the comparison
+    it is where that is exact: `n != 0` for `not n == 0`, `n >= 1` for `not n < 1` with
+    `n` an integer (`ints`: the names known to hold integers). An order is reversed only
+    between integers: `not a < b` is True when `a` or `b` is NaN, `a >= b` is False, so
+    for floats the `not` stays."""
+    if isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not):
+        return test.operand
+    if isinstance(test, gast.Compare) and len(test.ops) == 1:
+        kind = type(test.ops[0])
+        operands = (test.left, test.comparators[0])
+        if kind in _OPPOSITE or kind in _ORDERED and all(_integer(o, ints) for o in operands):
+            test.ops = [(_OPPOSITE.get(kind) or _ORDERED[kind])()]
+            return test
+    return gast.UnaryOp(op=gast.Not(), operand=test)
+
+
+def _integer(node, ints):
+    if isinstance(node, gast.Constant):
+        return type(node.value) is int
+    return isinstance(node, gast.Name) and node.id in ints
+
+
+def doubled(first, second):
+    """`2 * a * b` for the sum of two products of the same factors (`a * b` and `a * b`
+    or `b * a`), else None: the two partials of a square `y * y`, where a person writes
+    `2 * g * y`. Equal up to rounding in the subnormal range only (doubling is exact)."""
+    if not all(isinstance(n, gast.BinOp) and isinstance(n.op, gast.Mult)
+               for n in (first, second)):
+        return None
+    same = gast.dump(first) == gast.dump(second)
+    mirrored = gast.dump(first.left) == gast.dump(second.right) and \
+        gast.dump(first.right) == gast.dump(second.left)
+    if not (same or mirrored):
+        return None
+    return gast.BinOp(left=gast.BinOp(left=const(2), op=gast.Mult(), right=first.left),
+                      op=gast.Mult(), right=first.right)

@@ -70,7 +70,7 @@ _REFUSED = {
     'a recursive call of `swing_vjp`': (
         'regression/recursion_with_changing_positions-1',
         'regression/recursion_with_changing_positions-2',),
-    'a part of `w6_bar` taken on line 24': (
+    'a part of `w6_bar` taken on line 23': (
         'copies/copy_taken_in_the_writing_loop-1', 'copies/copy_taken_in_the_writing_loop-2',),
     'a part of `w6` taken on line 10': (
         'copies/element_read_then_written-1', 'copies/element_read_then_written-2',),
