@@ -6,6 +6,7 @@ code (`s2sad.source(f)`), compiled and cached per argument kind.
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
                   hessian, hvp, jacobian, jvp, ravel, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+from .reading.export import export
 from .version import __version__  # noqa: F401
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
            "check_rule",
            "compiled",
            "defrule",
+           "export",
            "grad",
            "hessian",
            "hvp",

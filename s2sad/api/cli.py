@@ -20,7 +20,10 @@ from ..errors import Error
 from .public import MODES, grad, source
 
 # command name -> module (in s2sad) whose main(argv) runs it, and what it does
-COMMANDS = {}
+COMMANDS = {
+    "export": ("..reading.export_command", "write the derivative as a standalone module that "
+               "runs without s2sad"),
+}
 
 _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther
