@@ -73,11 +73,15 @@ class Unit:
         return self.filename, (first + min(found) - 1 if found else self.first_line)
 
 
-def gather(derived):
+def gather(derived=None, functions=()):
     """The units the derivative `derived` needs, derivatives first in the order
-    `s2sad.source` lists them, then each helper and user function as first read."""
-    derivatives = _derivatives(derived)
-    units = {id(d.function): _derivative_unit(d) for d in derivatives}
+    `s2sad.source` lists them, then each helper and user function as first read;
+    `functions`: more functions to start from (s2sad's helpers, in the tests)."""
+    units = {}
+    for made in _derivatives(derived) if derived is not None else ():
+        units[id(made.function)] = _derivative_unit(made)
+    for fn in functions:
+        units.setdefault(id(fn), _function_unit(fn))
     order = list(units.values())
     done = 0
     while done < len(order):
@@ -112,23 +116,28 @@ def _derivative_unit(derived):
                 function.filename, function.first_line, origin=origin)
 
 
-def _function_unit(fn, reader, read):
+def _function_unit(fn, reader=None, read=None):
     """The unit of a function `reader` reads: s2sad's own helper, or a user function."""
+    where = (reader.where(read.line, read.name) if reader is not None else
+             (getattr(fn.__code__, "co_filename", None), None))
+    who = f"`{read.name}` ({shown(fn)}), which `{reader.name}` calls," if reader else \
+        f"{shown(fn)}"
     kind = "helper" if _package(fn) == "s2sad" else "function"
     try:
         lines, first = inspect.getsourcelines(fn)
     except (OSError, TypeError):
-        raise SourceError(
-            f"s2sad.export: the source of `{read.name}` ({shown(fn)}), which "
-            f"`{reader.name}` calls, cannot be read; define it in a file.",
-            *reader.where(read.line, read.name)) from None
+        raise SourceError(f"s2sad.export: the source of {who} cannot be read; define it "
+                          "in a file.", *where) from None
     text = textwrap.dedent("".join(lines))
-    node = ast.parse(text).body[0]
+    try:
+        node = ast.parse(text).body[0]
+    except SyntaxError:     # the lines of a lambda inside a longer statement
+        node = None
     if not isinstance(node, ast.FunctionDef) or node.name != fn.__name__:
         raise UnsupportedError(
-            f"s2sad.export: `{read.name}`, which `{reader.name}` calls, is a lambda or a "
-            "function made at run time, which cannot be copied as source; define it with "
-            "`def` at the top level of a module.", *reader.where(read.line, read.name))
+            f"s2sad.export: {who} is a lambda or a function made at run time, which cannot "
+            "be copied as source; define it with `def` at the top level of a module.",
+            *where)
     if node.decorator_list:     # the function as written: s2sad read it without them
         text = textwrap.dedent("".join(text.splitlines(True)[node.lineno - 1:]))
         first += node.lineno - 1
