@@ -57,6 +57,11 @@ class Unit:
     # for a derivative, the user's function it was derived from
     origin: object = None
 
+    @property
+    def described(self):
+        return f"the derivative `{self.name}`" if self.kind == "derivative" else \
+            f"`{self.name}`"
+
     def where(self, line, name):
         """The file and line where this unit reads `name` (at line `line` of its source),
         for a message: for a generated derivative, the line of the user's function that
@@ -120,7 +125,7 @@ def _function_unit(fn, reader=None, read=None):
     """The unit of a function `reader` reads: s2sad's own helper, or a user function."""
     where = (reader.where(read.line, read.name) if reader is not None else
              (getattr(fn.__code__, "co_filename", None), None))
-    who = f"`{read.name}` ({shown(fn)}), which `{reader.name}` calls," if reader else \
+    who = f"`{read.name}` ({shown(fn)}), which {reader.described} calls," if reader else \
         f"{shown(fn)}"
     kind = "helper" if _package(fn) == "s2sad" else "function"
     try:
@@ -184,14 +189,13 @@ def _read(unit, name, line, units):
         return Read(name, value, "import", line, path)
     if literal(value, "np") is not None:
         return Read(name, value, "constant", line)
-    where = f"the derivative `{unit.name}`" if unit.kind == "derivative" else f"`{unit.name}`"
     size = getattr(value, "size", 0)
     why = (f"an array of {size} elements (more than {LARGEST} are data, not code)"
            if isinstance(size, int) and size > LARGEST else f"{shown(value)}")
     raise UnsupportedError(
-        f"s2sad.export: `{name}`, which {where} reads, is {why}, which cannot be written "
-        "as source; pass it as an argument, or make it a number, a tuple or a small NumPy "
-        "array.", *unit.where(line, name))
+        f"s2sad.export: `{name}`, which {unit.described} reads, is {why}, which cannot be "
+        "written as source; pass it as an argument, or make it a number, a tuple or a small "
+        "NumPy array.", *unit.where(line, name))
 
 
 def _lookup(fn, name):
@@ -215,7 +219,7 @@ def _check_module(unit, name, line, module):
               f"import the functions it uses by name (`from {module.__name__} import ...`), "
               "so that export can copy their source")
     raise UnsupportedError(
-        f"s2sad.export: `{unit.name}` reads the module `{name}` ({module.__name__}), which "
+        f"s2sad.export: {unit.described} reads the module `{name}` ({module.__name__}), which "
         f"the exported module could only import, and it must run with NumPy alone; "
         f"{advice}.", *unit.where(line, name))
 

@@ -241,7 +241,7 @@ def _check_global(unit, mapping):
             if name in mapping and table.get_type() != "module" and \
                     (symbol.is_local() or symbol.is_parameter()):
                 raise UnsupportedError(
-                    f"s2sad.export: `{unit.name}` uses `{name}` both as its own variable "
+                    f"s2sad.export: {unit.described} uses `{name}` both as its own variable "
                     f"and for a value another function names `{name}` too; rename the "
                     "variable.", *unit.where(1, name))
         for child in table.get_children():

@@ -40,7 +40,7 @@ def literal(value, numpy, depth=0, start=0):
     if isinstance(value, np.dtype) and value.kind in "biufc":
         return f"{numpy}.dtype({value.name!r})"
     if type(value) in (tuple, list):
-        return _sequence(value, numpy, depth)
+        return _sequence(value, numpy, depth, start)
     if type(value) is dict:
         return _dict(value, numpy, depth)
     if type(value) is slice:
@@ -84,27 +84,30 @@ def _nested(items, column):
     if not isinstance(items, list):
         return literal(items, "np")
     parts = [_nested(item, column + 1) for item in items]
-    flat = "[" + ", ".join(parts) + "]"
-    if column + len(flat) <= _WIDTH and "\n" not in flat:
-        return flat
-    joint = ",\n" + " " * (column + 1)
-    if isinstance(items[0], list):
-        return "[" + joint.join(parts) + "]"
+    if isinstance(items[0], list) and any("\n" in part for part in parts) or \
+            column + len(", ".join(parts)) + 2 > _WIDTH and isinstance(items[0], list):
+        return "[" + (",\n" + " " * (column + 1)).join(parts) + "]"
+    return _filled(parts, column, "[", "]")
+
+
+def _filled(parts, column, opening, closing):
+    """`parts` between brackets, on one line when it fits, else as many a line as fit."""
     lines = [[]]
     for part in parts:
         if lines[-1] and column + 1 + len(", ".join(lines[-1] + [part])) + 1 > _WIDTH:
             lines.append([])
         lines[-1].append(part)
-    return "[" + joint.join(", ".join(line) for line in lines) + "]"
+    joint = ",\n" + " " * (column + 1)
+    return opening + joint.join(", ".join(line) for line in lines) + closing
 
 
-def _sequence(value, numpy, depth):
+def _sequence(value, numpy, depth, start):
     parts = [literal(item, numpy, depth + 1) for item in value]
     if None in parts:
         return None
     if type(value) is list:
-        return "[" + ", ".join(parts) + "]"
-    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        return _filled(parts, start, "[", "]")
+    return _filled(parts, start, "(", ("," if len(parts) == 1 else "") + ")")
 
 
 def _dict(value, numpy, depth):

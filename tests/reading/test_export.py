@@ -20,7 +20,6 @@ import pytest
 
 import s2sad
 from s2sad import runtime
-from s2sad.api.cli import main
 from s2sad.reading import collect
 from s2sad.reading.export import Module
 from util import assert_close, numeric_grad, numeric_jvp, random_tangents
@@ -29,6 +28,7 @@ import export_programs as programs
 
 PROGRAMS = Path(programs.__file__)
 MODES = ("gradient", "reverse", "forward")
+SUFFIXES = {"gradient": "gradient", "reverse": "adjoint", "forward": "tangent"}
 CASES = [(fn, args, wrt, mode) for fn, args, wrt in programs.CASES for mode in MODES]
 IDS = [f"{fn.__name__}-{'-'.join(map(str, np.atleast_1d(args[0])[:1]))}-{mode}"
        for fn, args, wrt, mode in CASES]
@@ -117,7 +117,7 @@ def shaped(found, like):
 def test_an_exported_module_computes_what_s2sad_computes(exported, number):
     fn, args, wrt, mode = CASES[number]
     names, result = exported[1][number]
-    assert names == [f"{fn.__name__}_{dict(gradient='gradient', reverse='adjoint', forward='tangent')[mode]}"]
+    assert names == [f"{fn.__name__}_{SUFFIXES[mode]}"]
     if mode == "forward":
         direction = tangents_of(args, wrt)
         value, tangent = result
@@ -189,8 +189,8 @@ def test_the_derivatives_are_the_code_source_shows():
         text = s2sad.export(programs.polynomial, 1.3, 0.7, mode=mode)
         assert text.rstrip("\n").endswith(listing.rstrip("\n"))
         # the tangent computes the values itself; the adjoints call the user's function
-        assert (mode != "forward") == ("# the functions the derivatives call\n" + inspect.getsource(programs.power)
-                                       in text)
+        power = "# the functions the derivatives call\n" + inspect.getsource(programs.power)
+        assert (mode != "forward") == (power in text)
 
 
 def test_exporting_again_gives_the_same_text():
