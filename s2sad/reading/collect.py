@@ -239,15 +239,21 @@ def _standard(fn):
 
 def _public_path(value):
     """`(module, attribute)` under which `value` can be imported, without a private
-    module on the way (`scipy.special`, not `scipy.special._logsumexp`), or None."""
+    module on the way (`scipy.special`, not `scipy.special._logsumexp`), or None. A
+    value that does not say its module (SciPy's ufuncs) is looked for in the public
+    modules of the libraries loaded, shortest name first."""
     attribute = getattr(value, "__name__", None)
-    module = getattr(value, "__module__", None)
-    if not isinstance(attribute, str) or not isinstance(module, str):
+    if not isinstance(attribute, str):
         return None
-    parts = module.split(".")
-    for end in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:end])
-        if any(part.startswith("_") for part in parts[:end]):
+    module = getattr(value, "__module__", None)
+    if isinstance(module, str):
+        parts = module.split(".")
+        candidates = [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
+    else:
+        candidates = sorted((name for name in list(sys.modules)
+                             if _package_named(name) in LIBRARIES), key=lambda n: (len(n), n))
+    for candidate in candidates:
+        if any(part.startswith("_") for part in candidate.split(".")):
             continue
         found = sys.modules.get(candidate)
         if found is not None and getattr(found, attribute, None) is value:

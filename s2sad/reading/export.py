@@ -26,7 +26,7 @@ from ..errors import UnsupportedError, UsageError, shown
 from ..frontend import read
 from ..frontend.front import checked
 from ..version import __version__
-from .collect import gather
+from .collect import Read, gather
 from .literals import literal
 
 MODES = ("gradient", "reverse", "forward", "vector")
@@ -73,10 +73,10 @@ class Module:
 
     def __init__(self, units):
         self.units = units
-        self.entries = {}       # module-level name -> (what, value, key)
+        self.entries = {}       # module-level name -> (what, a Read or a Unit, key)
         self.renames = {id(unit): {} for unit in self.units}
         for unit in self.units:
-            unit.final = self.claim(unit.name, "unit", unit.function, ("unit", id(unit.function)))
+            unit.final = self.claim(unit.name, "unit", unit, ("unit", id(unit.function)))
             if unit.final != unit.name:
                 self.renames[id(unit)][unit.name] = unit.final
         units = {id(unit.function): unit for unit in self.units}
@@ -100,16 +100,18 @@ class Module:
         return word
 
     def _numpy_name(self):
-        """The name NumPy is imported under, for constants that are arrays."""
-        for word, (what, value, _) in self.entries.items():
-            if what == "module" and value.value.__name__ == "numpy":
+        """The name NumPy is imported under, for constants that are arrays: the one the
+        code reads it by, else `np`. (A literal spelled with NUL for NumPy's name holds a
+        NUL only where it names NumPy: a string's repr escapes it.)"""
+        for word, (what, item, _) in self.entries.items():
+            if what == "module" and item.value.__name__ == "numpy":
                 return word
-        needed = any(what == "constant" and re.search(r"(?<![\w.])np\.", literal(value.value, "np"))
-                     for what, value, _ in self.entries.values())
-        if not needed:
+        if not any(what == "constant" and "\0" in literal(item.value, "\0")
+                   for what, item, _ in self.entries.values()):
             return None
-        np_module = sys.modules["numpy"]
-        return self.claim("np", "module", _Fake(np_module), ("module", id(np_module)))
+        numpy = sys.modules["numpy"]
+        return self.claim("np", "module", Read("np", numpy, "module", 0),
+                          ("module", id(numpy)))
 
     def text(self, header):
         """The module's source, beginning with the comment `header`."""
@@ -192,13 +194,6 @@ def _header(fn, derived, mode, top):
     lines += textwrap.wrap(f"It runs without s2sad. To change it, change "
                            f"`{fn.__qualname__}` and export it again.", 88)
     return "\n".join("# " + line for line in lines)
-
-
-class _Fake:
-    """A module the constants need that no unit reads (NumPy for an array), as a read."""
-
-    def __init__(self, value):
-        self.value = value
 
 
 def _key(item):

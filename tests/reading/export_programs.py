@@ -5,9 +5,14 @@ with a derivative of its own, a run-time helper of s2sad, SciPy).
 `CASES` rows are (function, example arguments, wrt).
 """
 import math
+from math import exp as e
 
+import numpy
 import numpy as np
+import numpy.linalg as la
 import scipy.special
+from numpy import sin as sine
+from scipy.special import expit
 
 L2 = 0.01
 WEIGHTS = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
@@ -70,6 +75,14 @@ def log_gamma(x):
     return np.sum(scipy.special.gammaln(x) * x)
 
 
+def imported_names(x):
+    """Functions imported by name, under names of the user's, and NumPy by two names."""
+    return e(x[0]) + numpy.sum(sine(x) * expit(x)) * HALF + la.norm(x)
+
+
+HALF = np.float32(0.5)
+
+
 def weighted(c):
     def loss(x):
         return np.sum(c * x ** 2) + np.sum(np.cos(x))
@@ -94,4 +107,5 @@ CASES = [
     (eigen, (_rng.normal(size=(3, 3)),), 0),
     (log_gamma, (_rng.uniform(1.0, 3.0, size=4),), 0),
     (closure, (_rng.normal(size=3),), 0),
+    (imported_names, (_rng.normal(size=3),), 0),
 ]

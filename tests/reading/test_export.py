@@ -144,7 +144,9 @@ def test_the_table_reaches_every_part_of_a_module(exported):
                  "c = np.array([1.0, 2.0, 3.0])", "PICKS = np.array([0, 2, 2, 1, 0], dtype",
                  "def unbroadcast(", "def prod_others(", "def _axes_last(", "def eigh_adjoint(",
                  "def power(x, n):", "def power_vjp(", "def power_jvp(", "push(x)",
-                 "import scipy.special", "np.add.at(", "if x > y:"):
+                 "import scipy.special", "np.add.at(", "if x > y:", "import numpy.linalg as la",
+                 "from math import exp as e", "from numpy import sin as sine",
+                 "from scipy.special import expit", "HALF = numpy.float32(0.5)"):
         assert part in text, part
 
 
