@@ -139,10 +139,14 @@ class Module:
         for word, (what, item, _) in self.entries.items():
             if what == "module":
                 module = item.value.__name__
-                modules.append(f"import {module}" if word == module else
-                               f"import {module} as {word}")
-                if module.partition(".")[0] != "numpy":    # which loads its own
-                    modules += [f"import {sub}" for sub in self._submodules(word, module)]
+                # (numpy loads its submodules itself; `import scipy.special` binds scipy)
+                subs = self._submodules(word, module) if module.partition(".")[0] != "numpy" \
+                    else ()
+                modules += [f"import {sub}" for sub in subs]
+                if word != module:
+                    modules.append(f"import {module} as {word}")
+                elif not subs:
+                    modules.append(f"import {module}")
             elif what == "import" and item.path[0] != "builtins":
                 module, attribute = item.path
                 names.append(f"from {module} import {attribute}" if word == attribute else

@@ -1,6 +1,6 @@
 """Programs exported by test_export.py, written as users write them: each reads something
 the exported module must carry (a module constant, a closure value, a helper function
-with a derivative of its own, a run-time helper of s2sad, SciPy).
+with a derivative of its own, a run-time helper of s2sad, SciPy, a user rule).
 
 `CASES` rows are (function, example arguments, wrt).
 """
@@ -13,6 +13,8 @@ import numpy.linalg as la
 import scipy.special
 from numpy import sin as sine
 from scipy.special import expit
+
+import s2sad
 
 L2 = 0.01
 WEIGHTS = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
@@ -81,6 +83,23 @@ def imported_names(x):
 
 
 HALF = np.float32(0.5)
+
+
+def erf(x):
+    """`math.erf` elementwise, which s2sad differentiates by the rule below."""
+    return np.array([math.erf(v) for v in np.ravel(x)]).reshape(np.shape(x))
+
+
+def erf_partial(x):
+    return 2.0 / math.sqrt(math.pi) * np.exp(-x * x)
+
+
+s2sad.defrule(erf, partials=[erf_partial])
+
+
+def probit_nll(w, x, y):
+    p = 0.5 * (1.0 + erf(x @ w / math.sqrt(2.0)))
+    return -np.sum(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
 
 
 def weighted(c):

@@ -233,3 +233,18 @@ def lgamma_sum(x):
     for i in range(4):
         total = total + math.lgamma(x[i])
     return total
+
+
+def test_a_user_rule_and_its_partial_are_copied(tmp_path):
+    """export_programs.py gives its `erf` a rule with s2sad.defrule: the file imports
+    s2sad, its exported gradient only `erf` and the partial derivative the rule names."""
+    rng = np.random.default_rng(2)
+    args = (rng.normal(size=3), rng.normal(size=(6, 3)), np.array([1.0, 0, 0, 1, 1, 0]))
+    text = s2sad.export(programs.probit_nll, *args)
+    assert "def erf(x):" in text and "def erf_partial(x):" in text
+    assert "import s2sad" not in text and "defrule" not in text
+    (tmp_path / "probit.py").write_text(text)
+    [(names, gradient)] = run_without_s2sad(tmp_path, [("probit", args)])
+    assert names == ["probit_nll_gradient"]
+    assert_close(gradient, s2sad.grad(programs.probit_nll)(*args), 1e-12, 1e-12)
+    assert_close(gradient, numeric_grad(programs.probit_nll, args))
