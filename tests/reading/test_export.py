@@ -248,3 +248,20 @@ def test_a_user_rule_and_its_partial_are_copied(tmp_path):
     assert names == ["probit_nll_gradient"]
     assert_close(gradient, s2sad.grad(programs.probit_nll)(*args), 1e-12, 1e-12)
     assert_close(gradient, numeric_grad(programs.probit_nll, args))
+
+
+def test_a_derivative_of_a_derivative_is_exported_whole(tmp_path):
+    """The tangent of the generated gradient, H v, with the derivatives of the recursive
+    helper it calls in both modes."""
+    x, y, v = 1.3, 0.7, 0.4
+    text = s2sad.export(s2sad.grad(programs.polynomial), x, y, mode="forward")
+    assert "from `grad_polynomial`" in text and "change `polynomial`" in text
+    assert "def power_jvp(" in text and "def power_vjp_jvp(" in text
+    (tmp_path / "hvp.py").write_text(text)
+    [(names, (gradient, hv))] = run_without_s2sad(tmp_path, [("hvp", (x, y, v))])
+    assert names == ["polynomial_gradient_tangent"]
+    assert_close(gradient, s2sad.grad(programs.polynomial)(x, y), 1e-12, 1e-12)
+    assert_close(hv, s2sad.hvp(programs.polynomial)(x, y, v), 1e-12, 1e-12)
+    step = 1e-6
+    assert_close(hv, (s2sad.grad(programs.polynomial)(x + step * v, y)
+                      - s2sad.grad(programs.polynomial)(x - step * v, y)) / (2 * step))
