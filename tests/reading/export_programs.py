@@ -86,7 +86,8 @@ HALF = np.float32(0.5)
 
 
 def erf(x):
-    """`math.erf` elementwise, which s2sad differentiates by the rule below."""
+    """`math.erf` elementwise, which s2sad differentiates by the rule `with_erf_rule`
+    gives it (in a test that removes it after: rules are global)."""
     return np.array([math.erf(v) for v in np.ravel(x)]).reshape(np.shape(x))
 
 
@@ -94,7 +95,8 @@ def erf_partial(x):
     return 2.0 / math.sqrt(math.pi) * np.exp(-x * x)
 
 
-s2sad.defrule(erf, partials=[erf_partial])
+def with_erf_rule():
+    s2sad.defrule(erf, partials=[erf_partial])
 
 
 def probit_nll(w, x, y):

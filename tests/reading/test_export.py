@@ -235,9 +235,10 @@ def lgamma_sum(x):
     return total
 
 
-def test_a_user_rule_and_its_partial_are_copied(tmp_path):
+def test_a_user_rule_and_its_partial_are_copied(tmp_path, registered):
     """export_programs.py gives its `erf` a rule with s2sad.defrule: the file imports
     s2sad, its exported gradient only `erf` and the partial derivative the rule names."""
+    programs.with_erf_rule()
     rng = np.random.default_rng(2)
     args = (rng.normal(size=3), rng.normal(size=(6, 3)), np.array([1.0, 0, 0, 1, 1, 0]))
     text = s2sad.export(programs.probit_nll, *args)
