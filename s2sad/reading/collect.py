@@ -17,8 +17,10 @@ find it (its closure, then its globals, then the builtins) and sorted by what th
 import ast
 import builtins
 import inspect
+import os
 import symtable
 import sys
+import sysconfig
 import textwrap
 import types
 from dataclasses import dataclass, field
@@ -184,8 +186,7 @@ def _read(unit, name, line, units):
     if getattr(builtins, name, _MISSING) is value:
         return Read(name, value, "builtin", line)
     path = _public_path(value)
-    if path is not None and (path[0] == "builtins" or _package_named(path[0]) in LIBRARIES
-                             or _package_named(path[0]) in sys.stdlib_module_names):
+    if path is not None and (path[0] == "builtins" or _importable(sys.modules[path[0]])):
         return Read(name, value, "import", line, path)
     if literal(value, "np") is not None:
         return Read(name, value, "constant", line)
@@ -212,9 +213,9 @@ def _lookup(fn, name):
 
 
 def _check_module(unit, name, line, module):
-    top = _package_named(module.__name__)
-    if top in LIBRARIES or top in sys.stdlib_module_names:
+    if _importable(module):
         return
+    top = _package_named(module.__name__)
     advice = ("s2sad's own modules cannot be exported" if top == "s2sad" else
               f"import the functions it uses by name (`from {module.__name__} import ...`), "
               "so that export can copy their source")
@@ -233,8 +234,30 @@ def _package_named(module):
 
 
 def _standard(fn):
-    return _package(fn) in sys.stdlib_module_names and \
-        not fn.__code__.co_filename.startswith("<")
+    return _importable(sys.modules.get(fn.__module__)) and \
+        _package(fn) not in LIBRARIES and _in_standard_library(fn.__code__.co_filename)
+
+
+def _importable(module):
+    """Whether the exported module may import `module`: NumPy, SciPy or the standard
+    library (a user's file named like a module of it, `test.py`, is not)."""
+    if module is None:
+        return False
+    top = _package_named(module.__name__)
+    if top in LIBRARIES:
+        return True
+    filename = getattr(module, "__file__", None)
+    return top in sys.stdlib_module_names and (filename is None or
+                                               _in_standard_library(filename))
+
+
+def _in_standard_library(filename):
+    paths = sysconfig.get_paths()
+    place = os.path.realpath(filename)
+    inside = [os.path.realpath(paths[key]) + os.sep for key in ("stdlib", "platstdlib")]
+    outside = [os.path.realpath(paths[key]) + os.sep for key in ("purelib", "platlib")]
+    return any(place.startswith(p) for p in inside) and \
+        not any(place.startswith(p) for p in outside)
 
 
 def _public_path(value):

@@ -214,3 +214,32 @@ def test_a_renamed_name_must_not_be_a_variable_of_the_function_renamed():
                          "file.py", 10)
     assert exporting._renamed(plain, {"SCALE": "S2", "g": "g_2"}) == \
         "def g_2(x):\n    return x * S2 + S2\n"
+
+
+def test_a_file_named_like_a_standard_module_is_the_users_own(tmp_path):
+    """A helper in the user's `test.py` is copied, not imported from the standard
+    library's `test` package; the standard library's own modules are imported."""
+    module_from(tmp_path, "test", """
+        def helper(x):
+            return x * x
+    """)
+    module = module_from(tmp_path, "shadowing", """
+        import statistics
+        from test import helper
+
+        def f(x):
+            s = 0.0
+            for _ in range(2):
+                s = s + helper(x) * statistics.fsum([1.0, 2.0])
+            return s
+    """)
+    try:
+        text = s2sad.export(module.f, 0.5, mode="reverse")
+    finally:
+        del sys.modules["test"]
+    assert "import statistics\n" in text and "def helper(x):" in text
+    assert "from test import" not in text
+    shipped = module_from(tmp_path, "shadowing_shipped", text)
+    value, gradient = shipped.f_adjoint(0.5)
+    assert_close((value, gradient), (module.f(0.5), s2sad.grad(module.f)(0.5)), 1e-12, 1e-12)
+    assert_close(gradient, numeric_grad(module.f, (0.5,)))
