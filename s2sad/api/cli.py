@@ -23,6 +23,8 @@ from .public import MODES, grad, source
 COMMANDS = {
     "trace": ("..reading.trace_command", "print a function's evaluation trace (values, "
               "tangents and adjoints of its Wengert list)"),
+    "export": ("..reading.export_command", "write the derivative as a standalone module that "
+               "runs without s2sad"),
 }
 
 _EPILOG = """examples:
