@@ -23,6 +23,7 @@ from .frontend.front import front
 from .frontend.stamps import Stamp
 from .ir import kinds as K
 from .ir import trees
+from .syntax.compile import is_generated
 from .syntax.printer import Printer, source
 
 
@@ -175,7 +176,7 @@ def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layo
 def _at_the_users_code(error, derivative):
     """An error met in generated code, said at the user's function it came from: the
     generated file and its line mean nothing to the user."""
-    if not str(error.filename or "").startswith("<s2sad-generated "):
+    if not is_generated(str(error.filename or "")):
         return error
     message = str(error).split(": ", 1)[1] if error.line is not None else str(error)
     fn = derivative

@@ -32,7 +32,7 @@ missing argument, a new kind) goes to the slow path, with all its checks and mes
 import numpy as np
 
 from ..ir.naming import identifier
-from ..syntax.compile import file_name, keep_source
+from ..syntax.compile import keep_source, source_file
 
 # a dispatcher stops learning after this many kinds: the slow path serves the rest
 LIMIT = 8
@@ -106,7 +106,7 @@ class Dispatcher:
         text.append(f"    return slow(*given(({params}{',' if len(self.params) == 1 else ''}),"
                     " more), **keywords)")
         self.source = "\n".join(text) + "\n"
-        filename = file_name("dispatch", self.name)
+        filename = source_file("dispatch", self.name, self.source)
         namespace = dict(self.namespace)
         exec(compile(self.source, filename, "exec", dont_inherit=True), namespace)
         function = namespace[self.name]

@@ -23,6 +23,7 @@ from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
 from ..syntax import queries
 from ..syntax.compile import compile_function
+from ..syntax.lines import commented, listing
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
 from .primal import PrimalEmitter
@@ -43,6 +44,10 @@ class Derived:
     stamp: stamps.Stamp = None
     # the derivative whose generated code this one differentiates (higher order)
     within: object = None
+    # the user's (file, line) of each generated line (None where none), and the number of
+    # the line that begins the backward sweep (None: no backward sweep)
+    lines: tuple = ()
+    backward_from: int = None
 
     def fresh(self):
         """Whether everything it was built from still holds: no function's code changed
@@ -55,16 +60,26 @@ class Derived:
     @property
     def listing(self):
         """This source followed by each callee's, once each: everything it runs."""
-        seen, parts = set(), []
+        return "\n\n".join(derived.source for derived in self.everything())
+
+    def listed_with_lines(self, name):
+        """`listing` with the user's line of each generated statement as a trailing
+        comment (`# model.py:12`); `name(file)` says how a file is shown."""
+        return "\n\n".join(commented(derived.source, derived.lines, name)
+                           for derived in self.everything())
+
+    def everything(self):
+        """This derivative and each callee's, once each, in the order `listing` shows."""
+        seen, found = set(), []
 
         def visit(derived):
             if id(derived) not in seen:
                 seen.add(id(derived))
-                parts.append(derived.source)
+                found.append(derived)
                 for callee in derived.callees:
                     visit(callee)
         visit(self)
-        return "\n\n".join(parts)
+        return found
 
 
 @dataclass
@@ -76,6 +91,27 @@ class Pending:
 
 def indented(statements):
     return ["    " + line for s in statements for line in source(s).split("\n")]
+
+
+class Lines:
+    """Generated lines with the user's line of each (0 where none)."""
+
+    def __init__(self):
+        self.texts, self.lines = [], []
+
+    def add(self, text, line=0):
+        self.texts.append(text)
+        self.lines.append(line)
+
+    def block(self, statements, line=0):
+        """`statements` indented once, each line with its user's line."""
+        texts, lines = listing(statements, line)
+        self.texts += ["    " + text for text in texts]
+        self.lines += lines
+
+    def last(self):
+        """The user's line of the last line that has one."""
+        return next((line for line in reversed(self.lines) if line), 0)
 
 
 _HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
@@ -165,13 +201,18 @@ class _Builder:
                 self.derived_callees.append(derived)
         return self.callees[key]
 
-    def finish(self, lines):
-        """Compile the generated lines into a `Derived`."""
-        text = "\n".join(lines) + "\n"
+    def finish(self, lines, backward_from=None):
+        """Compile the generated `Lines` into a `Derived`."""
+        text = "\n".join(lines.texts) + "\n"
         used = _identifiers(text)
         bindings = {k: v for k, v in self.bindings.items() if k in used}
-        compiled = compile_function(text, self.fn, bindings, self.def_name)
-        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name)
+        own = self.spec.function.filename
+        where = tuple((getattr(line, "filename", own), int(line)) if line else None
+                      for line in lines.lines)
+        sweeps = self.def_name, backward_from
+        compiled = compile_function(text, self.fn, bindings, self.def_name, where, sweeps)
+        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name,
+                       lines=where, backward_from=backward_from)
 
 
 class TangentBuilder(_Builder):
@@ -187,14 +228,17 @@ class TangentBuilder(_Builder):
         body, returned = emitter.emit()
         if emitter.lean:
             body = self._lean(body, returned)
-        lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
-        statements = indented(body)
-        text = "\n".join(statements + [source(returned)])
+        lines = Lines()
+        lines.add(f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):")
+        statements = Lines()
+        statements.block(body)
+        text = "\n".join(statements.texts + [source(returned)])
         if emitter.directions and re.search(rf"\b{emitter.directions}\b", text):
             first = seeds[0]
-            lines.append(f"    {emitter.directions} = len({first})")
-        lines += statements
-        lines.append("    return " + _listing(returned))
+            lines.add(f"    {emitter.directions} = len({first})")
+        lines.texts += statements.texts
+        lines.lines += statements.lines
+        lines.add("    return " + _listing(returned))
         return self.finish(lines)
 
 
@@ -273,15 +317,22 @@ class AdjointBuilder(_Builder):
         header = f"def {self.def_name}({', '.join(params)}"
         if self.top and self.spec.out_kind.is_scalar and not fixed_seed:
             header += "=1.0"
-        lines = [header + "):"]
-        body = indented(forward)
+        lines = Lines()
+        lines.add(header + "):")
+        body = Lines()
+        body.block(forward)
         if backward:
-            body.append("    # backward sweep")
-            body += indented(backward)
-        lines += _tape(self.handles, "\n".join(body))
-        lines += body
-        lines.append("    return " + _listing(returned))
-        return self.finish(lines)
+            body.add("    # backward sweep")
+            body.block(backward, body.last())
+        for line in _tape(self.handles, "\n".join(body.texts)):
+            lines.add(line)
+        start = len(lines.texts)
+        lines.texts += body.texts
+        lines.lines += body.lines
+        backward_from = start + body.texts.index("    # backward sweep") + 1 \
+            if backward else None
+        lines.add("    return " + _listing(returned))
+        return self.finish(lines, backward_from)
 
     def forward(self, later, emitter, pushed):
         """Primal statements the backward sweep or the result read, in order."""
