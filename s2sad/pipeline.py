@@ -16,7 +16,7 @@ import weakref
 from . import cache, ir
 from .errors import UnsupportedError
 from .analysis.specialise import specialise
-from .emit.assemble import AdjointBuilder, Pending, TangentBuilder, indented
+from .emit.assemble import AdjointBuilder, Lines, Pending, TangentBuilder, users_line
 from .emit.primal import PrimalEmitter
 from .frontend import calls, read
 from .frontend.front import front
@@ -24,6 +24,7 @@ from .frontend.stamps import Stamp
 from .ir import kinds as K
 from .ir import trees
 from .syntax.compile import is_generated
+from .syntax.lines import commented, shown_file
 from .syntax.printer import Printer, source
 
 
@@ -201,11 +202,17 @@ def _variant_name(fn, cache, top, mode):
     return f"{base}_{called}" + (str(count) if count > 1 else "")
 
 
-def wengert_source(fn):
-    """The Wengert list of `fn` as readable Python."""
+def wengert_source(fn, lines=False):
+    """The Wengert list of `fn` as readable Python; with `lines`, each statement with the
+    line of the user's code it comes from as a comment."""
     function = front(fn).function
     printer = Printer()
-    lines = [f"def {function.name}({', '.join(function.params)}):"]
-    lines += indented(PrimalEmitter(function, printer).block(function.body))
-    lines.append("    return " + source(printer.atom(function.result)))
-    return "\n".join(lines) + "\n"
+    out = Lines()
+    out.add(f"def {function.name}({', '.join(function.params)}):")
+    out.block(PrimalEmitter(function, printer).block(function.body))
+    out.add("    return " + source(printer.atom(function.result)))
+    text = "\n".join(out.texts) + "\n"
+    if not lines:
+        return text
+    where = [line and users_line(line, function.filename) for line in out.lines]
+    return commented(text, where, shown_file)

@@ -22,7 +22,7 @@ from ..optimize.constants import floats
 from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
 from ..syntax import queries
-from ..syntax.compile import compile_function
+from ..syntax.compile import compile_function, is_generated, origin
 from ..syntax.lines import commented, listing
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
@@ -48,6 +48,8 @@ class Derived:
     # the line that begins the backward sweep (None: no backward sweep)
     lines: tuple = ()
     backward_from: int = None
+    # whether running it may call NumPy (and so give its floating-point warnings)
+    calls_numpy: bool = True
 
     def fresh(self):
         """Whether everything it was built from still holds: no function's code changed
@@ -87,10 +89,6 @@ class Pending:
     """An adjoint still being generated, called from its own recursion."""
     name: str
     cell: object
-
-
-def indented(statements):
-    return ["    " + line for s in statements for line in source(s).split("\n")]
 
 
 class Lines:
@@ -206,13 +204,25 @@ class _Builder:
         text = "\n".join(lines.texts) + "\n"
         used = _identifiers(text)
         bindings = {k: v for k, v in self.bindings.items() if k in used}
-        own = self.spec.function.filename
-        where = tuple((getattr(line, "filename", own), int(line)) if line else None
+        where = tuple(users_line(line, self.spec.function.filename) if line else None
                       for line in lines.lines)
         sweeps = self.def_name, backward_from
         compiled = compile_function(text, self.fn, bindings, self.def_name, where, sweeps)
         return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name,
-                       lines=where, backward_from=backward_from)
+                       lines=where, backward_from=backward_from,
+                       calls_numpy=self._calls_numpy(used))
+
+    def _calls_numpy(self, used):
+        """Whether the code may call NumPy: it holds a value that is not a number (an
+        array), reads a module of NumPy's or SciPy's (`used`: its words), or calls a
+        derivative that may."""
+        numpy_names = {word for obj, word in self.modules.items()
+                       if getattr(obj, "__name__", "").partition(".")[0] in ("numpy", "scipy")}
+        numpy_names |= {self.handles["np"]}
+        return bool(numpy_names & used) or any(
+            kind is not None and (not kind.is_scalar or kind.complex)
+            for kind in self.spec.kinds.values()) or any(
+            callee.calls_numpy for callee in self.derived_callees)
 
 
 class TangentBuilder(_Builder):
@@ -430,6 +440,17 @@ def _listing(node):
     if isinstance(node, gast.Tuple):
         return ", ".join(source(elt) for elt in node.elts)
     return source(node)
+
+
+def users_line(line, filename):
+    """The user's (file, line) of a statement's `line` in `filename` (unless the line
+    names its own file), read through to the user's code where that is code s2sad
+    generated (a derivative of a derivative); None where that line has none."""
+    filename = getattr(line, "filename", filename)
+    if is_generated(filename):
+        found = origin(filename, int(line))
+        return found and found[:2]
+    return filename, int(line)
 
 
 def _identifiers(text):

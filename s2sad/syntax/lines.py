@@ -12,6 +12,8 @@ lands near where it came from.
     >>> listing([statement])
     (['t3_bar = y_bar * x'], [12])
 """
+import os
+
 import gast
 
 from .printer import source
@@ -99,3 +101,15 @@ def commented(text, lines, name):
             code += f"  # {name(where[0])}:{where[1]}"
         out.append(code)
     return "\n".join(out)
+
+
+def shown_file(path):
+    """How a comment names the user's file: relative to the working directory when it
+    is inside it (`samples/seeds.py`), else by its base name (`seeds.py`)."""
+    if path.startswith("<"):
+        return path
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return os.path.basename(path)
+    return os.path.basename(path) if relative.startswith(os.pardir) else relative
