@@ -47,9 +47,12 @@ def note(exc):
         exc.add_note(text)
         return
     # 3.10 prints no notes: the message says it too, when it is one string
-    exc.__notes__ = list(notes) + [text]
-    if len(exc.args) == 1 and isinstance(exc.args[0], str) and str(exc) == exc.args[0]:
-        exc.args = (exc.args[0] + "\n" + text,)
+    try:
+        exc.__notes__ = list(notes) + [text]
+        if len(exc.args) == 1 and isinstance(exc.args[0], str) and str(exc) == exc.args[0]:
+            exc.args = (exc.args[0] + "\n" + text,)
+    except (AttributeError, TypeError):
+        pass
 
 
 def said(found):
