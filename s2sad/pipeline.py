@@ -16,7 +16,7 @@ import weakref
 from . import cache, ir
 from .errors import UnsupportedError
 from .analysis.specialise import specialise
-from .emit.assemble import AdjointBuilder, Lines, Pending, TangentBuilder, users_line
+from .emit.assemble import AdjointBuilder, Pending, TangentBuilder
 from .emit.primal import PrimalEmitter
 from .frontend import calls, read
 from .frontend.front import front
@@ -24,7 +24,7 @@ from .frontend.stamps import Stamp
 from .ir import kinds as K
 from .ir import trees
 from .syntax.compile import is_generated
-from .syntax.lines import commented, shown_file
+from .syntax.lines import Lines, commented, shown_file, users_line
 from .syntax.printer import Printer, source
 
 

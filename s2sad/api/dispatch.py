@@ -25,9 +25,9 @@ new kind, the derived function compiles a dispatcher such as
 `_last` and `source`; the test of the results is left out where `pyfloats` shows the
 generated code returns Python floats; `r = run(f12, a0, a1)` where the generated code may
 give NumPy warnings, which `run` says at the user's line; `note` says at the user's line
-an exception raised in generated code, located.py). Parameters are positional-only with a default, so
-that keywords, missing and extra arguments all reach `slow`, the binding path, with the
-call unchanged.
+an exception raised in generated code, located.py). Parameters are positional-only with a
+default, so that keywords, missing and extra arguments all reach `slow`, the binding path,
+with the call unchanged.
 
 Each guard tests what decides the kinds `kinds.of_arguments` gives (the exact type; for an
 array its rank, dtype, and which axis lengths are 1 or equal), so a call that passes a guard

@@ -22,8 +22,8 @@ from ..optimize.constants import floats
 from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
 from ..syntax import queries
-from ..syntax.compile import compile_function, is_generated, origin
-from ..syntax.lines import commented, listing
+from ..syntax.compile import compile_function
+from ..syntax.lines import Lines, commented, users_line
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
 from .primal import PrimalEmitter
@@ -89,27 +89,6 @@ class Pending:
     """An adjoint still being generated, called from its own recursion."""
     name: str
     cell: object
-
-
-class Lines:
-    """Generated lines with the user's line of each (0 where none)."""
-
-    def __init__(self):
-        self.texts, self.lines = [], []
-
-    def add(self, text, line=0):
-        self.texts.append(text)
-        self.lines.append(line)
-
-    def block(self, statements, line=0):
-        """`statements` indented once, each line with its user's line."""
-        texts, lines = listing(statements, line)
-        self.texts += ["    " + text for text in texts]
-        self.lines += lines
-
-    def last(self):
-        """The user's line of the last line that has one."""
-        return next((line for line in reversed(self.lines) if line), 0)
 
 
 _HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
@@ -440,17 +419,6 @@ def _listing(node):
     if isinstance(node, gast.Tuple):
         return ", ".join(source(elt) for elt in node.elts)
     return source(node)
-
-
-def users_line(line, filename):
-    """The user's (file, line) of a statement's `line` in `filename` (unless the line
-    names its own file), read through to the user's code where that is code s2sad
-    generated (a derivative of a derivative); None where that line has none."""
-    filename = getattr(line, "filename", filename)
-    if is_generated(filename):
-        found = origin(filename, int(line))
-        return found and found[:2]
-    return filename, int(line)
 
 
 def _identifiers(text):

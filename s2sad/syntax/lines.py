@@ -6,7 +6,9 @@ file (a helper inlined from another module). A pass that replaces a statement ca
 line over (`carry`). Nothing else has to: when the code is printed (`listing`), a
 statement without a line takes the line of the statement that encloses it or, failing
 that, of the one printed before it, so a statement a pass rebuilds without care still
-lands near where it came from.
+lands near where it came from. `Lines` gathers printed lines with theirs, and
+`users_line` reads a line of generated code through to the user's (a derivative of a
+derivative).
 
     >>> statement = stamp([gast.parse("t3_bar = y_bar * x").body[0]], 12)[0]
     >>> listing([statement])
@@ -16,6 +18,7 @@ import os
 
 import gast
 
+from .compile import is_generated, origin
 from .printer import source
 
 _ATTRIBUTE = "s2sad_line"
@@ -40,6 +43,27 @@ def carry(new, old):
     replaces, where it has none of its own."""
     stamp(new if isinstance(new, list) else [new], line_of(old))
     return new
+
+
+class Lines:
+    """Generated lines with the user's line of each (0 where none)."""
+
+    def __init__(self):
+        self.texts, self.lines = [], []
+
+    def add(self, text, line=0):
+        self.texts.append(text)
+        self.lines.append(line)
+
+    def block(self, statements, line=0):
+        """`statements` indented once, each line with its user's line."""
+        texts, lines = listing(statements, line)
+        self.texts += ["    " + text for text in texts]
+        self.lines += lines
+
+    def last(self):
+        """The user's line of the last line that has one."""
+        return next((line for line in reversed(self.lines) if line), 0)
 
 
 def listing(statements, line=0):
@@ -89,6 +113,17 @@ def _orelse(statements, line):
         return []
     first = line_of(statements[0]) or line
     return [first] + _block(statements, first)
+
+
+def users_line(line, filename):
+    """The user's (file, line) of a statement's `line` in `filename` (unless the line
+    names its own file), read through to the user's code where that is code s2sad
+    generated (a derivative of a derivative); None where that line has none."""
+    filename = getattr(line, "filename", filename)
+    if is_generated(filename):
+        found = origin(filename, int(line))
+        return found and found[:2]
+    return filename, int(line)
 
 
 def commented(text, lines, name):
