@@ -14,9 +14,11 @@ A floating-point warning NumPy gives inside generated code ("divide by zero enco
 in log") would name the generated file, which means nothing to the user: `run` calls a
 derivative under a NumPy error state that sends the categories set to "warn" (and only
 those: "ignore", "raise", "print", "log" and "call" stay as the user set them) to a
-handler that warns at the user's file and line instead, with NumPy's words. The state is
-made once for each error state the caller runs under, so a call pays a context-variable
-lookup and set.
+handler that warns at the user's file and line instead. NumPy tells the handler the kind
+of error but not the operation, which the handler reads from the instruction running
+(its columns, Python 3.11+) and the values it reads, so the words are NumPy's ("invalid
+value encountered in scalar divide"). The state is made once for each error state the
+caller runs under, so a call pays a context-variable lookup and set.
 """
 import ast
 import linecache
@@ -108,7 +110,14 @@ def _run_numpy1(function, *args):
         return function(*args)
 
 
-run = _run_numpy1 if _extobj_contextvar is None else _run_numpy2
+def _call(function, *args):
+    return function(*args)
+
+
+# the words of NumPy's warning can be told from the code that runs on Python 3.11+ (it
+# knows the columns of each instruction); before, the warnings stay where NumPy gives them
+run = _call if sys.version_info < (3, 11) else \
+    _run_numpy1 if _extobj_contextvar is None else _run_numpy2
 run.__doc__ = "`function(*args)`, its NumPy floating-point warnings said at the user's line."
 
 
@@ -143,13 +152,13 @@ class _Handler:
             frame = frame.f_back
         found = frame and origin(frame.f_code.co_filename, frame.f_lineno)
         if not found:
-            warnings.warn(f"{kind} encountered", RuntimeWarning, stacklevel=2)
+            operation = _operation(sys._getframe(1))
+            warnings.warn(f"{kind} encountered" + (f" in {operation}" if operation else ""),
+                          RuntimeWarning, stacklevel=2)
             return
-        filename, line, label, sweep = found
-        operation = _operation(frame)
-        where = f"the {sweep} sweep of {label}" if sweep else label
-        message = f"{kind} encountered" + (f" in {operation}" if operation else "") + \
-            f" (in {where})"
+        filename, line = found[:2]
+        operation = _operation(sys._getframe(1))
+        message = f"{kind} encountered" + (f" in {operation}" if operation else "")
         scope = frame.f_globals
         warnings.warn_explicit(message, RuntimeWarning, filename, line,
                                module=scope.get("__name__"),
@@ -163,26 +172,51 @@ _OPERATORS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply",
 
 
 def _operation(frame):
-    """The name of the operation `frame` is running, as NumPy names the ufunc (`log`,
-    `divide`), read from the columns of its current instruction (Python 3.11+); else
-    None."""
-    if not hasattr(frame.f_code, "co_positions"):
-        return None
+    """NumPy's name for the operation `frame` is running (`log`, `divide`, `scalar
+    divide`), read from the columns of its current instruction and the values it reads;
+    None where they do not say."""
     positions = list(frame.f_code.co_positions())
     index = frame.f_lasti // 2
     if index >= len(positions):
         return None
     first, last, start, end = positions[index]
-    if first is None or first != last or start is None:
+    if first is None or last is None or start is None or end is None:
         return None
-    text = linecache.getline(frame.f_code.co_filename, first)[start:end]
+    lines = [linecache.getline(frame.f_code.co_filename, n) for n in range(first, last + 1)]
+    lines[-1] = lines[-1][:end]
+    lines[0] = lines[0][start:]
     try:
-        node = ast.parse(text, mode="eval").body
+        node = ast.parse("(" + "".join(lines) + ")", mode="eval").body
     except SyntaxError:
         return None
     if isinstance(node, ast.Call):
-        func = node.func
-        return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-        return _OPERATORS.get(type(node.op))
+        called = _value(node.func, frame)
+        return called.__name__ if isinstance(called, np.ufunc) else None
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)) and type(node.op) in _OPERATORS:
+        operands = [node.left, node.right] if isinstance(node, ast.BinOp) else [node.operand]
+        values = [_value(operand, frame) for operand in operands]
+        if any(isinstance(v, np.ndarray) for v in values):
+            return _OPERATORS[type(node.op)]
+        if any(isinstance(v, np.generic) for v in values):
+            return "scalar " + _OPERATORS[type(node.op)]
     return None
+
+
+_UNKNOWN = object()
+
+
+def _value(node, frame):
+    """The value of a name or a dotted name (`np.log`) in `frame`, without running
+    anything else; `_UNKNOWN` for any other expression."""
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if node.id in scope:
+                return scope[node.id]
+        return _UNKNOWN
+    if isinstance(node, ast.Attribute):
+        owner = _value(node.value, frame)
+        if isinstance(owner, type(np)) or owner is np:
+            return getattr(owner, node.attr, _UNKNOWN)
+    if isinstance(node, ast.Constant):
+        return node.value
+    return _UNKNOWN

@@ -164,8 +164,11 @@ def test_numpy_warning_is_said_at_the_users_line():
         with pytest.warns(RuntimeWarning, match="^divide by zero encountered") as record:
             grad(x)
         warning = record[0]
-        assert (warning.filename, warning.lineno) == (MODEL, line)
-        assert "logs_gradient" in str(warning.message)
+        if sys.version_info >= (3, 11):
+            assert (warning.filename, warning.lineno) == (MODEL, line)
+        else:  # where NumPy gives it: the generated line, whose origin is the user's
+            assert compiling.origin(warning.filename, warning.lineno)[:2] == (MODEL, line)
+        assert str(warning.message) == "divide by zero encountered in divide"  # NumPy's
     # as the test suite runs it (filterwarnings = error): an exception with a note
     with warnings.catch_warnings():
         warnings.simplefilter("error")
