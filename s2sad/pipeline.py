@@ -16,13 +16,15 @@ import weakref
 from . import cache, ir
 from .errors import UnsupportedError
 from .analysis.specialise import specialise
-from .emit.assemble import AdjointBuilder, Pending, TangentBuilder, indented
+from .emit.assemble import AdjointBuilder, Pending, TangentBuilder
 from .emit.primal import PrimalEmitter
 from .frontend import calls, read
 from .frontend.front import front
 from .frontend.stamps import Stamp
 from .ir import kinds as K
 from .ir import trees
+from .syntax.compile import is_generated
+from .syntax.lines import Lines, commented, shown_file, users_line
 from .syntax.printer import Printer, source
 
 
@@ -175,7 +177,7 @@ def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layo
 def _at_the_users_code(error, derivative):
     """An error met in generated code, said at the user's function it came from: the
     generated file and its line mean nothing to the user."""
-    if not str(error.filename or "").startswith("<s2sad-generated "):
+    if not is_generated(str(error.filename or "")):
         return error
     message = str(error).split(": ", 1)[1] if error.line is not None else str(error)
     fn = derivative
@@ -200,11 +202,17 @@ def _variant_name(fn, cache, top, mode):
     return f"{base}_{called}" + (str(count) if count > 1 else "")
 
 
-def wengert_source(fn):
-    """The Wengert list of `fn` as readable Python."""
+def wengert_source(fn, lines=False):
+    """The Wengert list of `fn` as readable Python; with `lines`, each statement with the
+    line of the user's code it comes from as a comment."""
     function = front(fn).function
     printer = Printer()
-    lines = [f"def {function.name}({', '.join(function.params)}):"]
-    lines += indented(PrimalEmitter(function, printer).block(function.body))
-    lines.append("    return " + source(printer.atom(function.result)))
-    return "\n".join(lines) + "\n"
+    out = Lines()
+    out.add(f"def {function.name}({', '.join(function.params)}):")
+    out.block(PrimalEmitter(function, printer).block(function.body))
+    out.add("    return " + source(printer.atom(function.result)))
+    text = "\n".join(out.texts) + "\n"
+    if not lines:
+        return text
+    where = [line and users_line(line, function.filename) for line in out.lines]
+    return commented(text, where, shown_file)

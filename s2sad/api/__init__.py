@@ -3,7 +3,8 @@
 What comes in is the user's function and, at call time, its arguments; what goes out is
 numbers (gradients, tangents, Jacobians) or the generated source. Each derived function
 binds the call, asks `pipeline.derive` for the derivative of the arguments' kinds (cached)
-and runs it; dispatch.py writes the fast path that skips all of that on a repeated call.
+and runs it; dispatch.py writes the fast path that skips all of that on a repeated call;
+located.py says errors and warnings raised in the generated code at the user's line.
 """
 from .check import Check, CheckError, check_grads
 from .jacobian import jacobian

@@ -59,6 +59,9 @@ def parser():
     p.add_argument("--args", default=None, metavar="EXPR",
                    help="example arguments, a Python expression such as \"1.5, 0.5\" or "
                         "\"np.ones(3)\": the code is specialised for their kinds")
+    p.add_argument("--lines", action="store_true",
+                   help="end each generated statement with a comment naming the line of "
+                        "FILE it comes from (# model.py:12)")
     return p
 
 
@@ -160,9 +163,10 @@ def main(argv=None):
         wrt = parse_wrt(args.wrt)
         examples = example_arguments(args.args)
         if args.mode == "hessian":
-            text = source(grad(fn, wrt), *examples, mode="forward", wrt=wrt)
+            text = source(grad(fn, wrt), *examples, mode="forward", wrt=wrt,
+                          lines=args.lines)
         else:
-            text = source(fn, *examples, mode=args.mode, wrt=wrt)
+            text = source(fn, *examples, mode=args.mode, wrt=wrt, lines=args.lines)
         print(text, end="")
     return guarded(show)
 

@@ -20,6 +20,7 @@ from ..frontend.front import checked
 from ..ir import kinds as K
 from . import binding, structured
 from .fastpath import FastPath
+from .located import note, run
 from .values import all_float64, like, real
 
 # the mode of the derivative each derived function runs, when differentiated again
@@ -67,7 +68,11 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         self.__name__ = f"{what}_{fn.__name__}"
 
     def __call__(self, *args, **kwargs):
-        return self._slow(*args, **kwargs)
+        try:
+            return self._slow(*args, **kwargs)
+        except Exception as exc:
+            note(exc)
+            raise
 
     @property
     def __code__(self):
@@ -200,7 +205,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def _run(self, values, seed):
         derived = self._derive(values)
-        value, grads = derived.function(*values, seed)
+        value, grads = run(derived.function, *values, seed)
         if type(value) is not float and not derived.spec.out_kind.complex:
             real(value, self._fn)
         if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \

@@ -7,21 +7,27 @@ should cost little more than its generated code. So after each call that special
 new kind, the derived function compiles a dispatcher such as
 
     def grad_gw(a0=MISSING, a1=MISSING, /, *more, **keywords):
-        if not more and not keywords:
-            if type(a0) is float and type(a1) is float:
-                now[0] = s11
-                r = f12(a0, a1, 1.0)
-                g0, g1, = r
-                if type(g0) is float and type(g1) is float:
-                    return r
-                return (float(g0), float(g1))
-        return slow(*given((a0, a1), more), **keywords)
+        try:
+            if not more and not keywords:
+                if type(a0) is float and type(a1) is float:
+                    now[0] = s11
+                    r = f12(a0, a1, 1.0)
+                    g0, g1, = r
+                    if type(g0) is float and type(g1) is float:
+                        return r
+                    return (float(g0), float(g1))
+            return slow(*given((a0, a1), more), **keywords)
+        except Exception as exc:
+            note(exc)
+            raise
 
 (`f12` is the generated gradient, `s11` the specialisation it belongs to, recorded for
 `_last` and `source`; the test of the results is left out where `pyfloats` shows the
-generated code returns Python floats). Parameters are positional-only with a default, so
-that keywords, missing and extra arguments all reach `slow`, the binding path, with the
-call unchanged.
+generated code returns Python floats; `r = run(f12, a0, a1)` where the generated code may
+give NumPy warnings, which `run` says at the user's line; `note` says at the user's line
+an exception raised in generated code, located.py). Parameters are positional-only with a
+default, so that keywords, missing and extra arguments all reach `slow`, the binding path,
+with the call unchanged.
 
 Each guard tests what decides the kinds `kinds.of_arguments` gives (the exact type; for an
 array its rank, dtype, and which axis lengths are 1 or equal), so a call that passes a guard
@@ -32,7 +38,8 @@ missing argument, a new kind) goes to the slow path, with all its checks and mes
 import numpy as np
 
 from ..ir.naming import identifier
-from ..syntax.compile import file_name, keep_source
+from ..syntax.compile import keep_source, source_file
+from .located import note, run
 
 # a dispatcher stops learning after this many kinds: the slow path serves the rest
 LIMIT = 8
@@ -67,7 +74,8 @@ class Dispatcher:
         self.params = tuple(f"a{i}" for i in range(arity))
         self.namespace = {"MISSING": MISSING, "given": given, "slow": slow,
                           "ndarray": np.ndarray, "float": float, "type": type, "len": len,
-                          "tuple": tuple, **names}
+                          "tuple": tuple, "note": note, "run": run, "Exception": Exception,
+                          **names}
         self.branches = {}
         self.calls = {}   # slow calls per specialisation (id of derivative._Seen)
         self.fresh = "True"   # what must hold for any branch to be taken
@@ -99,14 +107,18 @@ class Dispatcher:
         params = ", ".join(self.params)
         text = [f"def {self.name}({''.join(p + '=MISSING, ' for p in self.params)}/, "
                 "*more, **keywords):",
-                f"    if not more and not keywords and {self.fresh}:"]
+                "    try:",
+                f"        if not more and not keywords and {self.fresh}:"]
         for key, lines in self.branches.items():
-            text.append(f"        if {key}:")
-            text.extend("            " + line for line in lines)
-        text.append(f"    return slow(*given(({params}{',' if len(self.params) == 1 else ''}),"
-                    " more), **keywords)")
+            text.append(f"            if {key}:")
+            text.extend("                " + line for line in lines)
+        text += [f"        return slow(*given(({params}"
+                 f"{',' if len(self.params) == 1 else ''}), more), **keywords)",
+                 "    except Exception as exc:",
+                 "        note(exc)",
+                 "        raise"]
         self.source = "\n".join(text) + "\n"
-        filename = file_name("dispatch", self.name)
+        filename = source_file("dispatch", self.name, self.source)
         namespace = dict(self.namespace)
         exec(compile(self.source, filename, "exec", dont_inherit=True), namespace)
         function = namespace[self.name]

@@ -90,7 +90,7 @@ class FastPath:
         if not guards:
             return None
         call = ", ".join([f"a{i}" for i in range(len(values))] + ([seed] if seed else []))
-        lines = self._call_lines(dispatcher, derived, call)
+        lines = self._call_lines(dispatcher, derived, call, values)
         types = python_types(values) + ([float if seed == "1.0" else None] if seed else [])
         floats = self._returns_floats(derived, types)
         if value:
@@ -106,8 +106,11 @@ class FastPath:
         math_name = pipeline.front(source).modules.get(math)
         return pyfloats.returns_floats(derived.source, types, math_name)
 
-    def _call_lines(self, dispatcher, derived, call):
-        """The lines that record the call's specialisation (`_last`) and call it."""
+    def _call_lines(self, dispatcher, derived, call, values):
+        """The lines that record the call's specialisation (`_last`) and call it: through
+        `located.run` unless it runs on Python numbers alone (`values`: the arguments)."""
         seen = dispatcher.constant(self._now[0], "s")
         function = dispatcher.constant(derived.function, "f")
+        if derived.calls_numpy or any(type(v) not in (float, int, bool) for v in values):
+            return [f"now[0] = {seen}", f"r = run({function}, {call})"]
         return [f"now[0] = {seen}", f"r = {function}({call})"]

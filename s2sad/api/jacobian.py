@@ -18,6 +18,7 @@ from ..ir import kinds as K
 from ..ir import trees
 from . import structured
 from .derivative import DerivedFunction
+from .located import run
 from .values import result_tangent
 
 MODES = ("auto", "forward", "reverse")
@@ -37,7 +38,7 @@ class _Jacobian(DerivedFunction):
         super().__init__(fn, wrt, what)
         self._mode = mode
 
-    def __call__(self, *args, **kwargs):
+    def _slow(self, *args, **kwargs):
         values = self._bind(args, kwargs)
         names = list(self._signature.parameters)
         for p in self._positions:
@@ -78,7 +79,7 @@ class _Jacobian(DerivedFunction):
         count = sum(sizes)
         try:
             derived = structured.derive(self, flat, "vector")
-            value, tangents = derived.function(*flat.leaves, *seeds)
+            value, tangents = run(derived.function, *flat.leaves, *seeds)
         except UnsupportedError:
             derived = structured.derive(self, flat, "forward")
             value, tangents = self._structured_columns(derived, flat, leaves, seeds)
@@ -110,7 +111,7 @@ class _Jacobian(DerivedFunction):
         columns = []
         for k in range(len(seeds[0])):
             column = [s[k] if np.ndim(x) else float(s[k]) for s, x in zip(seeds, leaves)]
-            value, tangent = derived.function(*flat.leaves, *column)
+            value, tangent = run(derived.function, *flat.leaves, *column)
             pairs = zip(value, tangent) if several else [(value, tangent)]
             columns.append([result_tangent(out, t, column, fn=self._fn) for out, t in pairs])
         stacked = [np.asarray(c) for c in zip(*columns)]
@@ -125,7 +126,7 @@ class _Jacobian(DerivedFunction):
             derived = self._derive(values, "vector")
         except UnsupportedError:
             return self._columns_one_by_one(values, inputs, seeds)
-        value, tangents = derived.function(*values, *seeds)
+        value, tangents = run(derived.function, *values, *seeds)
         tangents = result_tangent(value, tangents, seeds, directions=count, fn=self._fn)
         return _split(np.moveaxis(tangents, 0, -1), np.shape(value), inputs, value)
 
@@ -136,7 +137,7 @@ class _Jacobian(DerivedFunction):
         columns = []
         for k in range(len(seeds[0])):
             column = [s[k] if np.ndim(x) else float(s[k]) for s, x in zip(seeds, inputs)]
-            value, tangent = derived.function(*values, *column)
+            value, tangent = run(derived.function, *values, *column)
             columns.append(result_tangent(value, tangent, column, fn=self._fn))
         stacked = np.moveaxis(np.asarray(columns), 0, -1)
         return _split(stacked, np.shape(value), inputs, value)
@@ -154,7 +155,7 @@ class _Jacobian(DerivedFunction):
                 seed.flat[k] = 1.0
             else:
                 seed = 1.0
-            _, grads = derived.function(*values, seed)
+            _, grads = run(derived.function, *values, seed)
             grads = grads if len(self._positions) > 1 else (grads,)
             rows.append([np.reshape(g, np.shape(x)) for g, x in zip(grads, inputs)])
         blocks = []

@@ -13,6 +13,7 @@ from .. import pipeline
 from ..errors import UsageError, shown
 from ..frontend import read
 from ..frontend.front import checked
+from ..syntax.lines import shown_file
 from .derivative import derivative_for
 from .modes import JVP, VJP, Grad, ValueAndGrad
 
@@ -65,7 +66,8 @@ def jvp(fn: Callable[..., Any] | None = None,
 
 
 def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
-           wrt: int | str | tuple[int | str, ...] = 0, **kwargs: Any) -> str:
+           wrt: int | str | tuple[int | str, ...] = 0, lines: bool = False,
+           **kwargs: Any) -> str:
     """The generated Python source of `fn`'s derivative.
 
     With example arguments, the version specialised for their kinds (float, array rank);
@@ -75,6 +77,10 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     the result is a number: no statement only the value needs), `mode="forward"` the
     tangent, `mode="vector"` the tangent in several directions at
     once (what `jacobian` runs), `mode="wengert"` the Wengert list.
+
+    With `lines=True`, each generated statement ends with a comment naming the line of
+    your code it comes from, `# model.py:12` (a helper's derivative, and a helper
+    inlined, name the helper's file and lines).
     """
     if mode not in MODES:
         raise UsageError(f"mode={shown(mode)} is not one of {', '.join(map(repr, MODES))}.")
@@ -86,8 +92,9 @@ def source(fn: Callable[..., Any], *args: Any, mode: str = "reverse",
     if not isinstance(fn, read.Derivative):
         checked(fn)
     if mode == "wengert":
-        return pipeline.wengert_source(fn)
-    return derivative_for(fn, args, kwargs, mode, wrt, skip).listing
+        return pipeline.wengert_source(fn, lines)
+    derived = derivative_for(fn, args, kwargs, mode, wrt, skip)
+    return derived.listed_with_lines(shown_file) if lines else derived.listing
 
 
 def compiled(fn: Callable[..., Any], *args: Any, mode: str = "reverse",

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import UsageError
 from . import structured
 from .jacobian import jacobian
+from .located import run
 from .modes import JVP, Grad
 
 
@@ -65,7 +66,7 @@ class _HVP(JVP):
             return super()._slow(*args, **kwargs)[1]
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "directional")
-        return self._fn.shaped(values, derived.function(*values, *seeds))
+        return self._fn.shaped(values, run(derived.function, *values, *seeds))
 
     def generated(self, kinds):
         raise UsageError(f"{self.__name__} cannot be differentiated again; differentiate "

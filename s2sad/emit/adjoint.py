@@ -25,6 +25,7 @@ from ..analysis import flow, tape
 from ..analysis.views import written_views
 from ..frontend import calls
 from ..syntax import queries
+from ..syntax.lines import stamp
 from ..syntax.printer import assign, name, store
 from ..syntax.simplify import negated
 from . import composites
@@ -134,12 +135,15 @@ class AdjointEmitter:
 
     def block(self, block, depth):
         for item in reversed(ir.split(block, self.mutable)):
+            start = len(self.adjoints.statements)
             if isinstance(item, list):
                 self.group(item, depth)
             elif isinstance(item, ir.If):
                 self.branch(item, depth)
             elif isinstance(item, (ir.For, ir.While)):
                 self.loop(item, depth)
+            line = getattr(item[-1] if isinstance(item, list) else item, "line", 0)
+            stamp(self.adjoints.statements[start:], line)
 
     def group(self, group, depth):
         """The backward code of one group: the value its last statement overwrote back
@@ -147,8 +151,11 @@ class AdjointEmitter:
         final = group[-1]
         out = None
         fused = composites.fuse(group, self.uses)
+        line = 0
         with self.adjoints.apart() as body:
             for statement in reversed(fused):
+                stamp(body, line)
+                line = getattr(statement, "line", 0)
                 if isinstance(statement, ir.SetItem):
                     self.operations.set_item(statement)
                     continue
@@ -168,6 +175,7 @@ class AdjointEmitter:
                     self.operations.call_adjoint(statement)
                 else:
                     self.operations.rule_adjoint(statement, out if last else None)
+            stamp(body, line)
         save = tape.Overwritten(id(final))
         replay = ir.updates(final) and final.target.name in self.replayed
         if not body and save not in self.pushed and not replay:

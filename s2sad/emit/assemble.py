@@ -23,6 +23,7 @@ from ..optimize.forward_folding import fold_forward
 from ..optimize.inplace import shapes_of
 from ..syntax import queries
 from ..syntax.compile import compile_function
+from ..syntax.lines import Lines, commented, users_line
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
 from .primal import PrimalEmitter
@@ -43,6 +44,12 @@ class Derived:
     stamp: stamps.Stamp = None
     # the derivative whose generated code this one differentiates (higher order)
     within: object = None
+    # the user's (file, line) of each generated line (None where none), and the number of
+    # the line that begins the backward sweep (None: no backward sweep)
+    lines: tuple = ()
+    backward_from: int = None
+    # whether running it may call NumPy (and so give its floating-point warnings)
+    calls_numpy: bool = True
 
     def fresh(self):
         """Whether everything it was built from still holds: no function's code changed
@@ -55,16 +62,26 @@ class Derived:
     @property
     def listing(self):
         """This source followed by each callee's, once each: everything it runs."""
-        seen, parts = set(), []
+        return "\n\n".join(derived.source for derived in self.everything())
+
+    def listed_with_lines(self, name):
+        """`listing` with the user's line of each generated statement as a trailing
+        comment (`# model.py:12`); `name(file)` says how a file is shown."""
+        return "\n\n".join(commented(derived.source, derived.lines, name)
+                           for derived in self.everything())
+
+    def everything(self):
+        """This derivative and each callee's, once each, in the order `listing` shows."""
+        seen, found = set(), []
 
         def visit(derived):
             if id(derived) not in seen:
                 seen.add(id(derived))
-                parts.append(derived.source)
+                found.append(derived)
                 for callee in derived.callees:
                     visit(callee)
         visit(self)
-        return "\n\n".join(parts)
+        return found
 
 
 @dataclass
@@ -72,10 +89,6 @@ class Pending:
     """An adjoint still being generated, called from its own recursion."""
     name: str
     cell: object
-
-
-def indented(statements):
-    return ["    " + line for s in statements for line in source(s).split("\n")]
 
 
 _HELPERS = [("np", np), ("math", math)] + sorted(runtime.HELPERS.items())
@@ -180,13 +193,30 @@ class _Builder:
         return {v for v, k in self.spec.kinds.items()
                 if k.tag in ("array", "shape", "int")} & self.namer.temps
 
-    def finish(self, lines):
-        """Compile the generated lines into a `Derived`."""
-        text = "\n".join(lines) + "\n"
+    def finish(self, lines, backward_from=None):
+        """Compile the generated `Lines` into a `Derived`."""
+        text = "\n".join(lines.texts) + "\n"
         used = _identifiers(text)
         bindings = {k: v for k, v in self.bindings.items() if k in used}
-        compiled = compile_function(text, self.fn, bindings, self.def_name)
-        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name)
+        where = tuple(users_line(line, self.spec.function.filename) if line else None
+                      for line in lines.lines)
+        sweeps = self.def_name, backward_from
+        compiled = compile_function(text, self.fn, bindings, self.def_name, where, sweeps)
+        return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name,
+                       lines=where, backward_from=backward_from,
+                       calls_numpy=self._calls_numpy(used))
+
+    def _calls_numpy(self, used):
+        """Whether the code may call NumPy: it holds a value that is not a number (an
+        array), reads a module of NumPy's or SciPy's (`used`: its words), or calls a
+        derivative that may."""
+        numpy_names = {word for obj, word in self.modules.items()
+                       if getattr(obj, "__name__", "").partition(".")[0] in ("numpy", "scipy")}
+        numpy_names |= {self.handles["np"]}
+        return bool(numpy_names & used) or any(
+            kind is not None and (not kind.is_scalar or kind.complex)
+            for kind in self.spec.kinds.values()) or any(
+            callee.calls_numpy for callee in self.derived_callees)
 
 
 class TangentBuilder(_Builder):
@@ -203,14 +233,17 @@ class TangentBuilder(_Builder):
         if emitter.lean:
             body = self._lean(body, returned)
         body = self._folded(body, returned)
-        lines = [f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):"]
-        statements = indented(body)
-        text = "\n".join(statements + [source(returned)])
+        lines = Lines()
+        lines.add(f"def {self.def_name}({', '.join(function.params + tuple(seeds))}):")
+        statements = Lines()
+        statements.block(body)
+        text = "\n".join(statements.texts + [source(returned)])
         if emitter.directions and re.search(rf"\b{emitter.directions}\b", text):
             first = seeds[0]
-            lines.append(f"    {emitter.directions} = len({first})")
-        lines += statements
-        lines.append("    return " + _listing(returned))
+            lines.add(f"    {emitter.directions} = len({first})")
+        lines.texts += statements.texts
+        lines.lines += statements.lines
+        lines.add("    return " + _listing(returned))
         return self.finish(lines)
 
 
@@ -310,15 +343,22 @@ class AdjointBuilder(_Builder):
         header = f"def {self.def_name}({', '.join(params)}"
         if self.top and self.spec.out_kind.is_scalar and not fixed_seed:
             header += "=1.0"
-        lines = [header + "):"]
-        body = indented(forward)
+        lines = Lines()
+        lines.add(header + "):")
+        body = Lines()
+        body.block(forward)
         if backward:
-            body.append("    # backward sweep")
-            body += indented(backward)
-        lines += _tape(self.handles, "\n".join(body))
-        lines += body
-        lines.append("    return " + _listing(returned))
-        return self.finish(lines)
+            body.add("    # backward sweep")
+            body.block(backward, body.last())
+        for line in _tape(self.handles, "\n".join(body.texts)):
+            lines.add(line)
+        start = len(lines.texts)
+        lines.texts += body.texts
+        lines.lines += body.lines
+        backward_from = start + body.texts.index("    # backward sweep") + 1 \
+            if backward else None
+        lines.add("    return " + _listing(returned))
+        return self.finish(lines, backward_from)
 
     def forward(self, later, emitter, pushed):
         """Primal statements the backward sweep or the result read, in order."""

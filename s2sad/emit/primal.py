@@ -19,6 +19,7 @@ import gast
 
 from .. import ir, rules
 from ..analysis import tape
+from ..syntax.lines import stamp
 from ..syntax.printer import assign, name, store
 from ..syntax.simplify import negated
 from .control import Control, breaks, integers, range_call
@@ -138,7 +139,8 @@ class PrimalEmitter:
         for statement in block:
             if not self.kept(statement):
                 continue
-            out.extend(getattr(self, "print_" + type(statement).__name__)(statement, depth))
+            out.extend(stamp(getattr(self, "print_" + type(statement).__name__)(
+                statement, depth), statement.line))
         return out
 
     def print_Op(self, op, depth):

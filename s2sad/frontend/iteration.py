@@ -178,9 +178,9 @@ class IterationLowering:
             self.emit(var, self.item_of(value.sequence), (value.sequence, value.index))
             self.env[name] = var
         elif isinstance(value, ir.Var) and value != var and (copy or value.name in self.mutable) \
-                or copy and isinstance(value, ir.Const) and name in self.updated:
-            # (a constant too, where the unrolled body assigns the name: `u *= s` in a
-            # branch reads the name's variable)
+                or copy and isinstance(value, (ir.Const, ir.Global)) and name in self.updated:
+            # (a constant or a module-level value too, where the unrolled body assigns the
+            # name: `u *= s` in a branch reads the name's variable)
             self.fresh_arrays.discard(name)
             self.emit(var, ir.COPY, (value,))
             self.env[name] = var

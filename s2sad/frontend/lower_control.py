@@ -29,9 +29,10 @@ class ControlLowering:
         if chosen is not None:
             self.lower_block(node.body if chosen else node.orelse)
             return
+        line = self.line
         body, fresh_body = self.nested(lambda: self.lower_block(node.body))
         orelse, fresh_else = self.nested(lambda: self.lower_block(node.orelse))
-        self.compound(ir.If(test, body, orelse, self.line),
+        self.compound(ir.If(test, body, orelse, line),
                       [(body, fresh_body), (orelse, fresh_else)])
 
     def expr_IfExp(self, node, target):
@@ -41,9 +42,10 @@ class ControlLowering:
             return self.expr(node.body if chosen else node.orelse, target)
         var = target if target is not None else ir.Var(self.namer.temp())
         self.mutable.add(var.name)
+        line = self.line
         body, fresh_body = self.nested(lambda: self.into(node.body, var))
         orelse, fresh_else = self.nested(lambda: self.into(node.orelse, var))
-        self.compound(ir.If(test, body, orelse, self.line),
+        self.compound(ir.If(test, body, orelse, line),
                       [(body, fresh_body), (orelse, fresh_else)])
         return var
 

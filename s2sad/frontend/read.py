@@ -27,6 +27,7 @@ import gast
 from ..errors import Location, SourceError, UsageError, repr_or_none, shown
 from ..ir.naming import identifier
 from ..syntax import queries
+from ..syntax.compile import is_generated
 from . import source_match, stamps
 
 
@@ -90,7 +91,7 @@ def generated(fn):
     """Whether `fn` was compiled from source s2sad generated (syntax/compile.py); a
     nested function inlined has no function object, and is the user's."""
     code = getattr(fn, "__code__", None)
-    return code is not None and code.co_filename.startswith("<s2sad-generated ")
+    return code is not None and is_generated(code.co_filename)
 
 
 def base_name(fn):

@@ -23,6 +23,7 @@ list already holding it.
 import gast
 
 from ..syntax import queries
+from ..syntax.lines import carry
 from ..syntax.printer import assign, name, store
 
 
@@ -42,7 +43,7 @@ def batch_outer_products(statements, vectors, np_name, fresh):
                 setattr(statement, field, batch_outer_products(
                     getattr(statement, field), vectors, np_name, fresh))
         if isinstance(statement, gast.For):
-            out.extend(_batched(statement, vectors, np_name, fresh))
+            out.extend(carry(_batched(statement, vectors, np_name, fresh), statement))
         else:
             out.append(statement)
     return out

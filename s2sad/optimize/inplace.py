@@ -30,6 +30,7 @@ import numpy as np
 
 from ..ir import kinds as K
 from ..syntax import queries
+from ..syntax.lines import carry
 from ..syntax.printer import assign, store
 from ..syntax.template import name
 
@@ -230,7 +231,7 @@ def _block(statements, context):
         for field in ("body", "orelse"):
             if getattr(statement, field, None):
                 setattr(statement, field, _block(getattr(statement, field), context))
-        out.extend(_steps(statement, context) or [statement])
+        out.extend(carry(_steps(statement, context) or [statement], statement))
     index = 0
     while index < len(out):
         index = _without_outer(out, index, context) + 1
@@ -268,9 +269,9 @@ def _without_outer(statements, index, context):
     column = gast.Subscript(value=left, slice=gast.Tuple(elts=[
         gast.Slice(lower=None, upper=None, step=None), gast.Constant(value=None, kind=None)],
         ctx=gast.Load()), ctx=gast.Load())
-    statements[index:index + 1] = [
+    statements[index:index + 1] = carry([
         gast.AugAssign(target=step.target, op=gast.Mult(), value=right),
-        gast.AugAssign(target=store(step.target.id), op=gast.Mult(), value=column)]
+        gast.AugAssign(target=store(step.target.id), op=gast.Mult(), value=column)], step)
     del statements[position]
     return index
 

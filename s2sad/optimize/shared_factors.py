@@ -9,6 +9,7 @@ is passed over once fewer:
 import gast
 
 from ..syntax import queries
+from ..syntax.lines import carry
 from ..syntax.simplify import binop, number
 from .blocks import nested
 
@@ -74,9 +75,9 @@ def _shared_factor(statements, index, arrays, pure):
     for factor in rest[1:]:
         product = gast.BinOp(left=product, op=gast.Mult(), right=factor)
     total = gast.BinOp(left=scaled, op=gast.Add() if same else gast.Sub(), right=product)
-    statements[position] = gast.Assign(targets=first.targets,
-                                       value=binop(first.value.left, gast.Mult(), total),
-                                       type_comment=None)
+    statements[position] = carry(gast.Assign(
+        targets=first.targets, value=binop(first.value.left, gast.Mult(), total),
+        type_comment=None), first)
     del statements[index]
     return True
 

@@ -14,6 +14,7 @@ import copy as copy_module
 import gast
 
 from ..syntax import queries
+from ..syntax.lines import carry
 
 _UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply",
            gast.Div: "divide"}
@@ -82,7 +83,7 @@ def _written_into(statements, index, arrays, numpy, pure, counts):
                            attr=_UFUNCS[type(first.value.op)], ctx=gast.Load())
     call = gast.Call(func=ufunc, args=[first.value.left, first.value.right],
                      keywords=[gast.keyword(arg="out", value=slot)])
-    statements[position] = gast.Expr(value=call)
+    statements[position] = carry(gast.Expr(value=call), first)
     del statements[index]
     return True
 

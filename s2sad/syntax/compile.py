@@ -1,22 +1,34 @@
 """Compile generated source into a live function.
 
-The source is compiled under a filename registered in `linecache`, so tracebacks and
-`inspect.getsource` show the generated lines; the entry goes when the function does. The
+The source is written to a file of its own in a per-user directory of the temporary
+directory, named by its content (`f_gradient_3fa2c41b9d0e.py`: the same code finds the
+same file), and compiled under that path, so that every traceback shows the generated
+lines, the one Python 3.10-3.12 print for an uncaught exception too (it opens the file by
+name). It is also registered in `linecache` while the function lives, and where no such
+file can be written the name is a `linecache` name alone (`<s2sad-generated f #3>`).
+Each file name also keys the user's line of each generated line (`origin`). The
 function runs with the user's own module globals, so module-level constants are read at
 call time as in Python; s2sad's helpers (`np`, `unbroadcast`, callee adjoints) and the
 user's closure variables reach it as closure cells, and so does the function itself when
 it calls itself (recursion).
 """
 import ast
+import hashlib
 import inspect
 import itertools
 import linecache
+import os
+import stat
+import tempfile
 import textwrap
 import types
 import weakref
 
 _serial = itertools.count(1)
 _free = {}
+# file name -> [functions alive, what each generated line came from]
+_origins = {}
+_directory = []
 
 
 def file_name(kind, label):
@@ -29,27 +41,112 @@ def file_name(kind, label):
     return f"<s2sad-{kind} {label} #{number}>"
 
 
-def keep_source(function, filename, source):
-    """Register `source` in `linecache` under `filename` while `function` lives."""
+def source_file(kind, label, source, key=""):
+    """A file holding `source` under a name made from its content (and `key`), written
+    if it is not there yet; else (no directory of our own can be written) a `linecache`
+    name from `file_name`. Content-addressed, the files are as many as the distinct
+    sources, however many functions a long process generates."""
+    directory = _own_directory()
+    if directory is not None:
+        digest = hashlib.sha1((source + "\0" + key).encode()).hexdigest()[:12]
+        path = os.path.join(directory, f"{label}_{digest}.py")
+        try:
+            if not _holds(path, source):
+                fd, temporary = tempfile.mkstemp(".py", dir=directory)
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(source)
+                os.replace(temporary, path)
+            return path
+        except OSError:
+            pass
+    return file_name(kind, label)
+
+
+def _holds(path, source):
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read() == source
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _own_directory():
+    """`<tmp>/s2sad-<user>`, made private to the user, or None where that cannot be
+    made or is not ours alone (another user's directory, or a link)."""
+    if not _directory:
+        _directory.append(_made_directory())
+    return _directory[0]
+
+
+def _made_directory():
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    path = os.path.join(tempfile.gettempdir(), f"s2sad-{user}")
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        found = os.lstat(path)
+        if not stat.S_ISDIR(found.st_mode) or not os.access(path, os.W_OK) or \
+                hasattr(os, "getuid") and (found.st_uid != os.getuid()
+                                           or found.st_mode & 0o077):
+            return None
+    except OSError:
+        return None
+    return path
+
+
+def keep_source(function, filename, source, origins=None):
+    """Register `source` in `linecache` under `filename` while `function` lives, and
+    `origins`: what each of its lines came from (`origin`)."""
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _origins.setdefault(filename, [0, origins])[0] += 1
     weakref.finalize(function, _release, filename)
 
 
 def _release(filename):
+    held = _origins[filename]
+    held[0] -= 1
+    if held[0]:
+        return
+    del _origins[filename]
     linecache.cache.pop(filename, None)
-    head, _, number = filename[1:-1].rpartition(" #")
-    kind, _, label = head.partition(" ")
-    _free.setdefault((kind[len("s2sad-"):], label), []).append(int(number))
+    if filename.startswith("<"):
+        head, _, number = filename[1:-1].rpartition(" #")
+        kind, _, label = head.partition(" ")
+        _free.setdefault((kind[len("s2sad-"):], label), []).append(int(number))
 
 
-def compile_function(source, user_fn, bindings, label):
-    """The function defined by `source` (one top-level `def`), closed over `bindings`."""
-    filename = file_name("generated", label)
+def is_generated(filename):
+    """Whether code compiled under `filename` is a derivative s2sad generated (not a
+    dispatcher) that is still alive."""
+    return _origins.get(filename, (0, None))[1] is not None
+
+
+def origin(filename, lineno):
+    """What line `lineno` of the generated file `filename` came from: `(user's file,
+    user's line, label, sweep)`, sweep "forward" or "backward" for an adjoint and None for
+    a tangent; None for a file s2sad did not generate or a line with no origin."""
+    held = _origins.get(filename)
+    if held is None or held[1] is None:
+        return None
+    lines, (label, backward_from) = held[1]
+    where = lines[lineno - 1] if 0 < lineno <= len(lines) else None
+    if where is None:
+        return None
+    sweep = None if backward_from is None else \
+        "backward" if lineno > backward_from else "forward"
+    return where + (label, sweep)
+
+
+def compile_function(source, user_fn, bindings, label, lines=(), sweeps=(None, None)):
+    """The function defined by `source` (one top-level `def`), closed over `bindings`.
+    `lines`: the user's (file, line) of each line of `source`, or None; `sweeps`: its
+    label and the number of the line that begins its backward sweep (None: none)."""
+    key = repr((tuple(lines), tuple(sweeps)))
+    filename = source_file("generated", label, source, key)
     inner = ast.parse(source, filename).body[0]
     defaults = tuple(ast.literal_eval(d) for d in inner.args.defaults) or None
     function = _closed(inner, filename, user_fn, bindings, defaults)
     function.__qualname__ = inner.name
-    keep_source(function, filename, source)
+    keep_source(function, filename, source, (tuple(lines), tuple(sweeps)))
     return function
 
 

@@ -128,6 +128,20 @@ def it_nested_targets(a, b, c):
     return s
 
 
+SHIFT = 0.5
+
+
+def it_tuple_with_global_assigned(p, q):
+    """A tuple whose first element is a module-level value, the target assigned on one
+    path of the body: that path reads the name's variable, which holds the value."""
+    for u in (SHIFT, p * p):
+        if p > 1.0:
+            u = 1.0 / (1.0 + math.exp(-(q * p + q)))
+        else:
+            q = q * np.cos(u)
+    return np.cos(q) * u
+
+
 def it_enumerate_rows(X):
     s = 0.0
     for i, (a, b, c) in enumerate(X):
@@ -244,4 +258,6 @@ CASES = [
     (it_assert_in_branch, (1.5, 0.5), (0, 1)),
     (it_assert_in_branch, (0.5, 1.5), (0, 1)),
     (it_enumerate_start, (pos(3),), 0),
+    (it_tuple_with_global_assigned, (0.3, 0.2), (0, 1)),
+    (it_tuple_with_global_assigned, (1.3, 0.2), (0, 1)),
 ]
