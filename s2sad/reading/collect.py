@@ -85,7 +85,7 @@ def gather(derived=None, functions=()):
     `s2sad.source` lists them, then each helper and user function as first read;
     `functions`: more functions to start from (s2sad's helpers, in the tests)."""
     units = {}
-    for made in _derivatives(derived) if derived is not None else ():
+    for made in derived.everything() if derived is not None else ():
         units[id(made.function)] = _derivative_unit(made)
     for fn in functions:
         units.setdefault(id(fn), _function_unit(fn))
@@ -101,19 +101,6 @@ def gather(derived=None, functions=()):
                 units[id(read.value)] = _function_unit(read.value, unit, read)
                 order.append(units[id(read.value)])
     return order
-
-
-def _derivatives(derived):
-    seen, found = set(), []
-
-    def visit(made):
-        if id(made) not in seen:
-            seen.add(id(made))
-            found.append(made)
-            for callee in made.callees:
-                visit(callee)
-    visit(derived)
-    return found
 
 
 def _derivative_unit(derived):
