@@ -33,6 +33,13 @@ def simplify(node):
     if isinstance(node, gast.Call):
         return gast.Call(func=node.func, args=[simplify(a) for a in node.args],
                          keywords=node.keywords)
+    if isinstance(node, gast.IfExp):
+        # a guarded partial (`g * 0.5 / out if g else 0.0`) whose seed became a number
+        test = number(node.test)
+        if test is not None:
+            return simplify(node.body if test else node.orelse)
+        return gast.IfExp(test=node.test, body=simplify(node.body),
+                          orelse=simplify(node.orelse))
     return node
 
 

@@ -172,3 +172,21 @@ def test_a_variable_a_save_may_find_unassigned_is_set_to_none_first():
     assert "y = None" in text
     for n in (0, 1, 4):
         both_modes(first_in_the_loop, (0.6, n))
+
+
+def energy(x, k):
+    r = k * x * x
+    s = math.sqrt(r)
+    return s + math.log(1.0 + r)
+
+
+def test_a_guarded_partial_whose_seed_is_one_loses_its_guard():
+    """`g * 0.5 / out if g else 0.0` (a zero seed gives 0, not 0 * inf) with the gradient's
+    seed 1.0 is `0.5 / out`; the adjoint, whose seed is an argument, keeps the guard, and
+    with a zero seed still gives 0 where the square root's partial is infinite."""
+    text = s2sad.source(energy, 0.5, 2.0, mode="gradient")
+    assert "r_bar = t2_bar + 0.5 / s" in text and " if " not in text
+    assert " if energy_bar else 0.0" in s2sad.source(energy, 0.5, 2.0)
+    both_modes(energy, (0.5, 2.0))
+    _, (x_bar, k_bar) = s2sad.compiled(energy, 0.0, 2.0, wrt=(0, 1))(0.0, 2.0, 0.0)
+    assert (x_bar, k_bar) == (0.0, 0.0)
