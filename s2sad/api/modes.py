@@ -8,7 +8,7 @@ its later calls take.
 """
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import ArgumentError, UsageError
 from ..ir import kinds as K
 from . import dispatch, structured
 from ..frontend import read
@@ -98,7 +98,7 @@ class VJP(DerivedFunction):
             cotangent = cotangent[()] if cotangent.ndim == 0 else cotangent
         try:
             value, grads = self._run(values, cotangent)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, ArgumentError):
             self._check_cotangent(np.shape(self._fn(*values)), cotangent)
             raise
         self._check_cotangent(np.shape(value), cotangent)

@@ -9,7 +9,7 @@ derivative that works in place.
 """
 import numpy as np
 
-from ..errors import UnsupportedError, UsageError, shown
+from ..errors import ArgumentError, UnsupportedError, UsageError, shown
 from ..ir import kinds as K
 
 
@@ -44,9 +44,27 @@ def like(value, grad, fn=None):
         if isinstance(grad, np.ndarray) and grad.shape == value.shape:
             return grad if grad.dtype == value.dtype else \
                 real(grad, fn).astype(value.dtype)
+        if isinstance(grad, np.ndarray) and grad.ndim >= value.ndim:
+            _misfit(fn, grad, value)
         return np.broadcast_to(np.asarray(real(grad, fn), dtype=value.dtype),
                                value.shape).copy()
     return float(real(grad, fn))
+
+
+def _misfit(fn, grad, value):
+    """Refuse a gradient of as many axes as its argument but another shape. Generated code
+    gives an argument's adjoint its shape, or fewer axes where it broadcasts; another shape
+    means the arguments do not fit together in `fn`, where `fn` itself would raise at a
+    statement the gradient does not need to run (`np.sum(a @ b)`: the gradient of `a` is
+    `b`). Broadcasting it to the argument's shape would return a gradient of a function
+    that has no value there."""
+    code = getattr(fn, "__code__", None)
+    raise ArgumentError(
+        f"the gradient of `{getattr(fn, '__name__', 'the function')}` came out with shape "
+        f"{grad.shape} for an argument of shape {value.shape}: the arguments' shapes do not "
+        "fit together in the function (call it on them to see where it raises); pass "
+        "arguments of shapes it accepts.",
+        *((code.co_filename, code.co_firstlineno) if code else ()))
 
 
 def real(value, fn):

@@ -854,3 +854,25 @@ def test_a_memmap_is_an_array(tmp_path):
     values = np.memmap(tmp_path / "x.dat", dtype=float, mode="w+", shape=(3,))
     values[:] = [1.0, -2.0, 3.0]
     assert_close(s2sad.grad(sum_of_squares)(values), 2 * np.asarray(values))
+
+
+def dot_sum(a, b):
+    return np.sum(a @ b)
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+@pytest.mark.parametrize("b_shape", [(1,), (4,)])
+def test_arguments_whose_shapes_do_not_fit_get_no_gradient(wrt, b_shape):
+    """The gradient of `np.sum(a @ b)` needs no product (a's is b), so the mismatch the
+    function raises at is not met in the generated code; a gradient of another shape than
+    its argument is refused rather than broadcast (b of shape (1,) would have given a
+    gradient where the function has no value), on the slow path and the fast path."""
+    a, b = np.ones(3), np.ones(b_shape)
+    with pytest.raises(ValueError):
+        dot_sum(a, b)
+    g = s2sad.grad(dot_sum, wrt=wrt)
+    assert g(a, np.full(3, 2.0)) == pytest.approx(np.full(3, 2.0) if wrt == 0 else a)
+    for _ in range(2):
+        exc = raised_by(lambda: g(a, b))
+        assert_s2sad_error(exc, s2sad.ArgumentError)
+        assert "dot_sum" in str(exc) and "(3,)" in str(exc) and str(b_shape) in str(exc)
