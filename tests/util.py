@@ -113,3 +113,15 @@ def run_in(module, tmp_path, label, source):
     path = tmp_path / f"{module.__name__}_{label}.py"
     path.write_text(textwrap.dedent(source))
     exec(compile(path.read_text(), str(path), "exec"), vars(module))
+
+
+def run_cli(capsys, *argv):
+    """The command line's exit status (argparse exits for --help, --version and bad
+    usage), standard output and standard error, run in-process."""
+    from s2sad.api.cli import main
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err

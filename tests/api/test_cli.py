@@ -20,6 +20,7 @@ import pytest
 
 import s2sad
 from s2sad.api.cli import main
+from util import run_cli as run
 
 import bad_functions as bad
 
@@ -34,17 +35,6 @@ def forget_tmp_modules(tmp_path):
     for name, module in list(sys.modules.items()):
         if str(tmp_path) in str(getattr(module, "__file__", None)):
             del sys.modules[name]
-
-
-def run(capsys, *argv):
-    """`main(argv)`'s exit status (argparse exits for --help, --version and bad usage),
-    standard output and standard error."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fails(capsys, *argv):

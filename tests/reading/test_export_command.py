@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.api.cli import main
 from s2sad.errors import UnsupportedError
 from s2sad.reading import collect, export as exporting
-from util import assert_close, module_from, numeric_grad
+from util import assert_close, module_from, numeric_grad, run_cli as run
 
 import export_programs as programs
 
@@ -28,15 +27,6 @@ def forget_tmp_modules(tmp_path):
     for name, module in list(sys.modules.items()):
         if str(tmp_path) in str(getattr(module, "__file__", None)):
             del sys.modules[name]
-
-
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_command_prints_what_export_returns(capsys):

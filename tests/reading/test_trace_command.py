@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from s2sad.api.cli import main
+from util import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = str(ROOT / "samples" / "seeds.py")
 PROGRAMS = str(Path(__file__).resolve().parent / "traced_programs.py")
-
-
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_seed_002_table(capsys):
