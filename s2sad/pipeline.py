@@ -96,13 +96,15 @@ MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
          "vector": ("tangents", "jvps")}
 
 
-def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None):
+def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None,
+           lazy=False):
     """The generated derivative of `fn` for these kinds and positions (cached): the
     adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
     primal statements only the value needed are left out), the tangent ("forward"), the
     tangent that returns the tangent alone ("directional": `hvp`), or the tangent in
     several directions at once ("vector"). `float64`: every floating-point
-    argument is float64 (`inplace` may then compute array statements in place).
+    argument is float64 (`inplace` may then compute array statements in place). `lazy`:
+    the arguments are Dask arrays, which the derivative keeps lazy (runtime_dask.py).
 
     `layouts`: how each parameter is laid out when some are containers (ir/layouts.py);
     `arg_kinds` and `positions` are then those of the leaves, the generated code's own
@@ -111,13 +113,14 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
     While a recursive function's derivative is being built, a call back into it gets a
     `Pending` one: its name and the cell the compiled function will be put in."""
     if isinstance(fn, read.Derivative):
-        return _derive_generated(fn, arg_kinds, positions, mode, top, float64, layouts)
+        return _derive_generated(fn, arg_kinds, positions, mode, top, float64, layouts, lazy)
     if mode == "gradient" and not top:
         mode = "reverse"
     if mode == "directional" and not top:
         mode = "forward"
     float64 = float64 and mode in ("reverse", "gradient", "directional")
-    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts)
+    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts) + \
+        (("lazy",) if lazy else ())
     with _building_once():
         front(fn, layouts)
         derived = cache.entry(fn).derived
@@ -142,6 +145,7 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
                 # in-place statements need float64 arrays, which complex values are not
                 building.float64 = float64 and not any(
                     kind.complex for kind in spec.kinds.values() if kind is not None)
+                building.lazy = lazy
                 made = building.build()
             finally:
                 del _building[(fn, key)]
@@ -156,7 +160,8 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
 _building = {}
 
 
-def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layouts):
+def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layouts,
+                      lazy=False):
     """The derivative of a derivative s2sad made (higher order): of the code it generated
     for these kinds, read and differentiated like the user's own. It holds as long as
     that code does."""
@@ -166,7 +171,7 @@ def _derive_generated(derivative, arg_kinds, positions, mode, top, float64, layo
             "arguments or in its result; pass arrays (s2sad.ravel flattens a structure).")
     inner = derivative.generated(arg_kinds)
     try:
-        made = derive(inner.function, arg_kinds, positions, mode, top, float64)
+        made = derive(inner.function, arg_kinds, positions, mode, top, float64, lazy=lazy)
     except UnsupportedError as error:
         raise _at_the_users_code(error, derivative) from None
     if not isinstance(made, Pending):

@@ -18,7 +18,7 @@ from ..errors import UnsupportedError, UsageError
 from ..frontend import read
 from ..frontend.front import checked
 from ..ir import kinds as K
-from . import binding, structured
+from . import binding, lazy, structured
 from .fastpath import FastPath
 from .located import note, run
 from .values import all_float64, like, real
@@ -139,8 +139,8 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         without recomputing kinds. Keys last until what the derivatives were built from
         changes (stamps.py) or `pipeline.forget()` drops them (a user rule changed); at
         most `_KEYS` of them are kept, the oldest dropped first."""
-        key = (mode,) + tuple([(v.shape, v.dtype) if type(v) is np.ndarray else type(v)
-                               for v in values])
+        key = (mode,) + tuple([(v.shape, v.dtype) if type(v) is np.ndarray else
+                               lazy.key(v) if lazy.is_dask(v) else type(v) for v in values])
         seen = self._by_type.get(key)
         if seen is not None and not seen.derived.fresh():
             self.forgotten()
@@ -149,7 +149,8 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
             names = list(self._signature.parameters)
             kinds = K.of_arguments(values, self._positions, names, self._where)
             derived = pipeline.derive(self._fn, kinds, self._positions, mode,
-                                      float64=all_float64(values))
+                                      float64=all_float64(values),
+                                      lazy=lazy.any_dask(values))
             self._check_result(derived)
             with pipeline.cache.LOCK:
                 # one record per derivative, however many shapes share it
@@ -185,8 +186,12 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         if not structured.has_containers(values):
             if mode == "gradient" or self._derive(values, mode).spec.function.layout is None:
                 return None
+        if lazy.any_dask(values):
+            lazy.refuse_containers(self._fn)
         flat = structured.take_apart(values, self._positions, list(self._signature.parameters),
                                      self._where)
+        if lazy.any_dask(flat.leaves):
+            lazy.refuse_containers(self._fn)
         derived = structured.derive(self, flat, mode)
         self._check_result(derived)
         self._now[0] = _Seen(derived, None, mode)
@@ -203,9 +208,15 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
             self._specialisations.clear()
             self._unlearn()
 
+    def _call(self, derived, values, *seeds):
+        """Run `derived` on the arguments and seeds; with Dask arguments, lazily."""
+        if lazy.any_dask(values):
+            return lazy.run(derived.function, *lazy.prepared(values), *seeds, fn=self._fn)
+        return run(derived.function, *values, *seeds)
+
     def _run(self, values, seed):
         derived = self._derive(values)
-        value, grads = run(derived.function, *values, seed)
+        value, grads = self._call(derived, values, seed)
         if type(value) is not float and not derived.spec.out_kind.complex:
             real(value, self._fn)
         if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \
@@ -226,10 +237,11 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     def _shape_like(self, values, grads):
         """Each gradient as the type of its argument: float for a float, array for an array."""
         positions = self._positions
+        shape = lazy.like if lazy.any_dask(values) else like
         if len(positions) == 1:
-            grads = like(values[positions[0]], grads, self._fn)
+            grads = shape(values[positions[0]], grads, self._fn)
             return (grads,) if isinstance(self._wrt, tuple) else grads
-        return tuple(like(values[p], g, self._fn) for p, g in zip(positions, grads))
+        return tuple(shape(values[p], g, self._fn) for p, g in zip(positions, grads))
 
     @property
     def source(self):
@@ -291,12 +303,11 @@ def derivative_for(fn, args, kwargs, mode, wrt, skip=0):
                                    float64=all_float64(flat.leaves),
                                    layouts=structured.layouts_of(flat))
         kinds = K.of_arguments(values, positions, list(bound.arguments))
-        float64 = all_float64(values)
-    else:
-        kinds = tuple(_declared_kind(p, i in positions)
-                      for i, p in enumerate(signature.parameters.values()))
-        float64 = True
-    return pipeline.derive(fn, kinds, positions, mode, float64=float64)
+        return pipeline.derive(fn, kinds, positions, mode, float64=all_float64(values),
+                               lazy=lazy.any_dask(values))
+    kinds = tuple(_declared_kind(p, i in positions)
+                  for i, p in enumerate(signature.parameters.values()))
+    return pipeline.derive(fn, kinds, positions, mode, float64=True)
 
 
 def _declared_kind(parameter, differentiated):

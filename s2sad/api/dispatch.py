@@ -38,6 +38,7 @@ missing argument, a new kind) goes to the slow path, with all its checks and mes
 import numpy as np
 
 from ..ir.naming import identifier
+from ..runtime_dask import is_dask
 from ..syntax.compile import keep_source, source_file
 from .located import note, run
 
@@ -128,7 +129,8 @@ class Dispatcher:
 
 def argument_guards(values, constant):
     """Conditions on `a0, a1, ...` that hold exactly for arguments of the kinds of
-    `values`, or None when no cheap test decides them (an ndarray subclass)."""
+    `values`, or None when no cheap test decides them (an ndarray subclass, a Dask array:
+    the slow path is cheap beside building a graph)."""
     guards, lengths = [], {}
     for i, value in enumerate(values):
         a = f"a{i}"
@@ -137,7 +139,7 @@ def argument_guards(values, constant):
             guards += [f"type({a}) is ndarray", f"{a}.ndim == {value.ndim}",
                        f"{a}.dtype is {dtype}"]
             guards += _length_guards(a, value.shape, lengths)
-        elif isinstance(value, np.ndarray):
+        elif isinstance(value, np.ndarray) or is_dask(value):
             return None
         else:
             kind = "float" if type(value) is float else constant(type(value), "T")

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..errors import ArgumentError, UsageError
 from ..ir import kinds as K
-from . import dispatch, structured
+from . import dispatch, lazy, structured
 from ..frontend import read
 from .derivative import DerivedFunction, derivative_for
 from .fastpath import python_types
@@ -37,7 +37,7 @@ class Grad(DerivedFunction):
         derived = self._derive(values, "gradient")
         if not derived.spec.out_kind.known:
             return self._run(values, 1.0)[1]
-        grads = self._shape_like(values, run(derived.function, *values))
+        grads = self._shape_like(values, self._call(derived, values))
         self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
         return grads
 
@@ -138,7 +138,9 @@ class JVP(DerivedFunction):
                                                      self._fn))
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
-        value, tangent = run(derived.function, *values, *seeds)
+        value, tangent = self._call(derived, values, *seeds)
+        if lazy.any_dask(values):
+            return lazy.lazy(value), lazy.result_tangent(value, tangent, self._fn)
         result = value, result_tangent(value, tangent, seeds, fn=self._fn,
                                        complex_ok=derived.spec.out_kind.complex)
         if isinstance(self._fn, read.Derivative):
@@ -193,6 +195,9 @@ class JVP(DerivedFunction):
             tangents = tuple(tangent)
         else:
             tangents = (tangent,)
+        if lazy.any_dask(values):
+            return tuple(lazy.seed_like(values[p], t, names[p])
+                         for p, t in zip(self._positions, tangents))
         return tuple(seed_like(values[p], t, names[p], self._where)
                      for p, t in zip(self._positions, tangents))
 

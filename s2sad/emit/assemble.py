@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
-from .. import cache, ir, runtime
+from .. import cache, ir, runtime, runtime_dask
 from ..analysis import infer, tape
 from ..analysis.specialise import Spec
 from ..frontend import calls, stamps
@@ -99,6 +99,7 @@ class _Builder:
     objects the generated code reaches as closure cells, and the derivatives of the user
     functions it calls."""
     float64 = False
+    lazy = False   # for Dask arguments: the helpers' Dask forms (runtime_dask.py)
 
     def __init__(self, fn, spec, top, def_name, mode, derive, layouts=None):
         self.fn = fn
@@ -163,7 +164,7 @@ class _Builder:
         """The name of the generated derivative (same mode) of the user function `op`
         calls, for the kinds of `arguments` and the differentiated `positions`."""
         kinds = tuple(infer.kind_of(a, self.spec.kinds) for a in arguments)
-        derived = self.derive(op.prim, kinds, positions, self.mode, top=False)
+        derived = self.derive(op.prim, kinds, positions, self.mode, top=False, lazy=self.lazy)
         if isinstance(derived, Pending):
             if derived.name == self.def_name:
                 return self.def_name
@@ -195,9 +196,12 @@ class _Builder:
 
     def finish(self, lines, backward_from=None):
         """Compile the generated `Lines` into a `Derived`."""
+        if self.lazy:
+            lines.texts = [self._lazy_calls(text) for text in lines.texts]
         text = "\n".join(lines.texts) + "\n"
         used = _identifiers(text)
-        bindings = {k: v for k, v in self.bindings.items() if k in used}
+        bindings = {k: runtime_dask.FORMS.get(v, v) if self.lazy else v
+                    for k, v in self.bindings.items() if k in used}
         where = tuple(users_line(line, self.spec.function.filename) if line else None
                       for line in lines.lines)
         sweeps = self.def_name, backward_from
@@ -205,6 +209,16 @@ class _Builder:
         return Derived(text, compiled, self.spec, tuple(self.derived_callees), self.def_name,
                        lines=where, backward_from=backward_from,
                        calls_numpy=self._calls_numpy(used))
+
+    def _lazy_calls(self, text):
+        """A line of a derivative for Dask arguments, with the NumPy calls Dask cannot run
+        lazily (`np.add.at`, `np.copy`) written as calls of their Dask forms."""
+        for call, form in runtime_dask.CALLS.items():
+            pattern = rf"(?<![\w.]){re.escape(self.handles['np'] + '.' + call)}\("
+            if re.search(pattern, text):
+                word = self.bind(form, form.__name__)
+                text = re.sub(pattern, word + "(", text)
+        return text
 
     def _calls_numpy(self, used):
         """Whether the code may call NumPy: it holds a value that is not a number (an

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..errors import ArgumentError, repr_or_none, shown
+from ..runtime_dask import is_dask
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,11 @@ def of_value(value):
         return Kind("array", value.ndim, ("value", value.shape), complex=value.dtype.kind == "c")
     if isinstance(value, np.ndarray):
         return Kind("array", value.ndim, ("value", value.shape)) if value.ndim else SCALAR
+    if is_dask(value) and value.dtype.kind in "fiubc":
+        # a Dask array computes as a NumPy array of its shape would
+        flag = value.dtype.kind == "c"
+        return Kind("array", value.ndim, ("value", value.shape), complex=flag) \
+            if value.ndim else complex_if(SCALAR, flag)
     return OTHER
 
 
@@ -176,7 +182,8 @@ def of_arguments(values, differentiated, names, where=(None, None)):
             check_differentiable(value, names[position], where)
         if type(value) is float:
             kinds.append(SCALAR)
-        elif isinstance(value, np.ndarray) and value.ndim and foreign(value) is None:
+        elif (isinstance(value, np.ndarray) and foreign(value) is None
+              or is_dask(value) and value.dtype.kind in "fiubc") and value.ndim:
             token = dims(sizes.setdefault(n, ("d", len(sizes))) for n in value.shape)
             kinds.append(Kind("array", value.ndim, token, complex=value.dtype.kind == "c"))
         else:
@@ -191,7 +198,7 @@ def check_differentiable(value, name, where=(None, None)):
     if type(value) is float:
         return
     check_plain(value, name, where)
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) or is_dask(value):
         if np.issubdtype(value.dtype, np.inexact):
             return
         problem = f"an array of dtype {value.dtype}"
@@ -213,8 +220,13 @@ _ADVICE = {"a `np.matrix`": "its `*` is a matrix product, which s2sad would diff
 
 
 def check_plain(value, name, where=(None, None)):
-    """Refuse, in any position, an array whose arithmetic s2sad does not model: `where`
-    is the (file, line) of the function it is passed to."""
+    """Refuse, in any position, an array whose arithmetic s2sad does not model, and a Dask
+    array of unknown shape: `where` is the (file, line) of the function it is passed to."""
+    if is_dask(value) and any(n != n for n in value.shape):
+        raise ArgumentError(
+            f"argument '{name}' is a Dask array of unknown shape {value.shape}: the "
+            "derivative is generated for known axis lengths; call "
+            "`x.compute_chunk_sizes()` first.", *where)
     alien = foreign(value)
     if alien is None:
         return
