@@ -12,6 +12,7 @@ first chunk, and the peak memory of each worker is reported beside the chunk's s
     python samples/dask_logistic_regression.py            # 10⁷ rows
     python samples/dask_logistic_regression.py 200000     # fewer rows
 """
+import logging
 import resource
 import sys
 import time
@@ -70,7 +71,7 @@ def fit(X, y, steps=STEPS):
 
 def main(rows=10**7, rows_per_chunk=500_000, workers=2, steps=STEPS):
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit="2GiB",
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
         at_start = client.run(peak_rss)
         X, y = dataset(rows, rows_per_chunk)
