@@ -21,6 +21,7 @@ from ..errors import Error, UsageError, shown
 from ..frontend import read
 from ..ir import kinds as K
 from ..ir import trees
+from . import lazy
 from .binding import positions
 from .public import jvp, vjp
 from .ravel import ravel
@@ -68,6 +69,9 @@ def check_grads(f: Callable[..., Any], args: tuple[Any, ...] | list[Any],
     if not isinstance(args, (tuple, list)):
         raise UsageError("check_grads takes the arguments as a tuple: "
                          "check_grads(f, (x,)) or check_grads(f, (x, y), wrt=1).")
+    if lazy.any_dask(args):
+        lazy.refuse("check_grads", "central differences, which compute the function many "
+                    "times in memory")
     given = modes
     try:
         modes = (modes,) if isinstance(modes, str) else tuple(modes)

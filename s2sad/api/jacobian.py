@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import ArgumentError, UnsupportedError, UsageError, shown
 from ..ir import kinds as K
 from ..ir import trees
-from . import structured
+from . import lazy, structured
 from .derivative import DerivedFunction
 from .located import run
 from .values import result_tangent
@@ -41,6 +41,8 @@ class _Jacobian(DerivedFunction):
     def _slow(self, *args, **kwargs):
         values = self._bind(args, kwargs)
         names = list(self._signature.parameters)
+        if lazy.any_dask(values):
+            lazy.refuse(self.__name__, "a Jacobian or Hessian (a matrix held in memory)")
         for p in self._positions:
             if p < len(values) and K.is_complex(values[p]):
                 raise ArgumentError(

@@ -146,3 +146,11 @@ def refuse_containers(fn):
         "arguments of a function returning a number or an array; pass them separately.",
         code.co_filename, code.co_firstlineno)
 
+
+
+def refuse(what, needs):
+    """`what` (jacobian, hessian, check_grads) with Dask arguments: it `needs` more than a
+    lazy derivative gives."""
+    raise UsageError(f"{what} with Dask arrays among the arguments is not supported: it "
+                     f"needs {needs}; use s2sad.grad, value_and_grad, vjp or jvp, whose "
+                     "results stay lazy, or pass NumPy arrays (`x.compute()`).")

@@ -2,6 +2,11 @@
 gradient, tangent and cotangent come back as lazy Dask arrays, nothing is computed until
 asked, and the numbers are those of the NumPy derivative and of central differences; what
 Dask cannot run lazily is a located error."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dask
 import dask.array as da
 import numpy as np
@@ -13,6 +18,7 @@ import s2sad
 from s2sad import runtime, runtime_dask
 
 RNG = np.random.default_rng(7)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def logistic(w, X, y):
@@ -132,6 +138,15 @@ def test_jvp_is_lazy_and_exact(fn, args, wrt, chunks):
     assert_close(out, s2sad.jvp(fn, wrt=p)(*args, tangent)[1], rtol=1e-10, atol=1e-12)
 
 
+def test_jvp_along_a_number_beside_dask_data():
+    x, c = CASES[6][1]
+    with dask.config.set(scheduler=never_computed):
+        value, out = s2sad.jvp(looped, wrt=1)(da.from_array(x, chunks=3), c, 0.5)
+    value, out = computed([value, out])
+    assert_close(out, numeric_jvp(looped, (x, c), 1, (0.5,)))
+    assert_close(value, looped(x, c), rtol=1e-12)
+
+
 @pytest.mark.parametrize("wrt", [0, 1])
 def test_vjp_and_jvp_of_an_array_result(wrt):
     w, X = RNG.normal(size=3), RNG.normal(size=(8, 3))
@@ -218,6 +233,15 @@ def test_a_lazy_index_and_an_unknown_shape_are_refused():
         s2sad.grad(shifted)(unknown)
 
 
+def test_matrices_and_central_differences_are_refused():
+    w, X, y = (da.from_array(a) for a in CASES[0][1])
+    for call in (lambda: s2sad.jacobian(elementwise)(w, X),
+                 lambda: s2sad.hessian(logistic)(w, X, y),
+                 lambda: s2sad.check_grads(logistic, (w, X, y))):
+        with pytest.raises(s2sad.UsageError, match="Dask arrays among the arguments"):
+            call()
+
+
 def pair_loss(pair):
     a, b = pair
     return np.sum(a * b)
@@ -237,3 +261,19 @@ def test_the_gradient_computes_on_a_distributed_client():
         lazy = s2sad.grad(logistic)(w, da.from_array(X, chunks=4), da.from_array(y, chunks=4))
         future = client.compute(lazy)
         assert_close(future.result(), s2sad.grad(logistic)(w, X, y), rtol=1e-12)
+
+
+def test_s2sad_runs_without_dask(tmp_path):
+    """Dask is imported only when a Dask array is passed: with it missing, NumPy
+    derivatives run as before."""
+    code = ("import sys; sys.modules['dask'] = None\n"
+            "import numpy as np, s2sad\n"
+            "def f(x):\n    return np.sum(np.sin(x) * x)\n"
+            "x = np.linspace(0.0, 1.0, 5)\n"
+            "assert np.allclose(s2sad.grad(f)(x), np.sin(x) + x * np.cos(x))\n"
+            "assert 'dask' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n")
+    script = tmp_path / "without_dask.py"
+    script.write_text(code)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
