@@ -51,22 +51,27 @@ def run(function, *args, fn=None):
         warnings.filterwarnings("error", message=_FALLBACK, category=FutureWarning)
         try:
             return located.run(function, *args)
-        except (TypeError, NotImplementedError, ValueError, FutureWarning) as exc:
+        except (TypeError, NotImplementedError, FutureWarning) as exc:
             if not _from_dask(exc):
                 raise
             raise _refused(exc, fn) from None
 
 
 def _from_dask(exc):
-    if isinstance(exc, FutureWarning) or "dask" in str(exc).lower():
-        return True
+    """Whether `exc` says Dask cannot do an operation lazily (its fallback's warning, a
+    ufunc method it does not implement, `NotImplementedError` from Dask, a Dask form's
+    refusal), rather than an error the function itself raises on these arguments."""
+    modules = []
     tb = exc.__traceback__
     while tb is not None:
-        module = tb.tb_frame.f_globals.get("__name__", "")
-        if module.startswith("dask.") or module == "s2sad.runtime_dask":
-            return True
+        modules.append(tb.tb_frame.f_globals.get("__name__", ""))
         tb = tb.tb_next
-    return False
+    if isinstance(exc, FutureWarning) or "s2sad.runtime_dask" in modules:
+        return True
+    if isinstance(exc, NotImplementedError):
+        return any(module.startswith("dask.") for module in modules)
+    return isinstance(exc, TypeError) and "returned NotImplemented" in str(exc) and \
+        "dask" in str(exc)
 
 
 def _refused(exc, fn):
