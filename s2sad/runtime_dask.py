@@ -32,7 +32,7 @@ def _da():
 
 
 def lazy(value):
-    """`value` as a Dask array (an in-memory array in one chunk)."""
+    """`value` as a Dask array (an in-memory one by `da.asarray`)."""
     return value if is_dask(value) else _da().asarray(value)
 
 
@@ -45,12 +45,17 @@ def add_at(a, index, v):
     """`np.add.at(a, index, v)` for a Dask array `a`, changed in place as NumPy's is: each
     position of `index` gets the sum of the values aimed at it, a position named twice
     both. The index must be in memory (the positions decide the graph); `v` may be lazy.
+    The positions are worked out in memory, one integer per element of `a` (the scatter
+    target is an argument's adjoint, such as an embedding table).
 
     Positions named more than once are summed first (a `bincount` over their groups), so
     that Dask's element write, where the last write wins, adds them all."""
     if is_dask(index) or isinstance(index, tuple) and any(map(is_dask, index)):
         raise TypeError("np.add.at with an index that is a Dask array: the positions must "
                         "be known to build the graph")
+    if not is_dask(a) and not is_dask(v):
+        np.add.at(a, index, v)
+        return
     if not is_dask(a):
         raise TypeError("np.add.at into an in-memory array of values computed from a Dask "
                         "array")

@@ -5,11 +5,12 @@ NumPy's dispatch protocols let a Dask array flow through generated NumPy code, s
 derivative is the one generated for NumPy arrays of the same kinds, with the Dask forms
 of a few run-time helpers (runtime_dask.py). What such a call changes is at its ends:
 
-- in: the float arrays passed beside Dask ones become Dask arrays (one chunk), so that an
+- in: the float arrays passed beside Dask ones become Dask arrays (`da.asarray`), so that an
   adjoint made by `np.zeros_like(w)` is lazy too and adding a lazy contribution into it
   stays lazy (an in-memory array cannot hold one);
-- out: every gradient, tangent and value is a lazy Dask array of the argument's (or
-  result's) shape and dtype, nothing is computed; `dask.compute(value, grad)` then runs
+- out: every gradient and tangent is a lazy Dask array of the argument's (or result's)
+  shape and dtype, and the value is the function's own, lazy where it reads a Dask array;
+  nothing is computed: `dask.compute(value, grad)` then runs
   the graph once, chunk by chunk, on a `dask.distributed` cluster when a Client is set;
 - refused: an operation Dask cannot run lazily raises a located `UnsupportedError` at the
   user's line, instead of an error from inside Dask or a silent in-memory copy (Dask's
@@ -39,7 +40,7 @@ def key(value):
 
 def prepared(values):
     """The arguments as the derivative for Dask arguments takes them: float (and complex)
-    arrays in memory as one-chunk Dask arrays; numbers and integer arrays (indices, which
+    arrays in memory as Dask arrays; numbers and integer arrays (indices, which
     must be known to build the graph) as they are."""
     return tuple(lazy(v) if isinstance(v, np.ndarray) and v.ndim and v.dtype.kind in "fc"
                  else v for v in values)

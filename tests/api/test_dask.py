@@ -193,6 +193,14 @@ def test_add_at_sums_repeated_positions(index):
     assert_close(lazy.compute(), expected, rtol=1e-12)
 
 
+def test_add_at_in_memory_stays_in_memory():
+    a, index, v = np.zeros(4), np.array([1, 1, 3]), np.ones(3)
+    runtime_dask.add_at(a, index, v)
+    assert type(a) is np.ndarray and list(a) == [0.0, 2.0, 0.0, 1.0]
+    with pytest.raises(TypeError, match="into an in-memory array"):
+        runtime_dask.add_at(a, index, da.ones(3))
+
+
 def test_helpers_with_dask_forms_agree_with_numpy():
     num, den = np.array([0.0, 1.0, 2.0, 0.0]), np.array([0.0, 0.0, 4.0, 3.0])
     lazy = [da.from_array(a, chunks=2) for a in (num, den)]
