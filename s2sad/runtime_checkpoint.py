@@ -13,7 +13,7 @@ A split of l trips with c snapshots (the first holding the segment's start) adva
 trips, stores the state there, reverses the last l - m trips with c - 1 snapshots and then
 the first m with c. T is piecewise linear and convex in l, so the best m is where the
 marginal costs meet: `split` picks m = max(1, C(c + r - 2, c), l - C(c + r - 1, c - 1)),
-checked against the exhaustive minimum in tests/runtime/test_revolve.py.
+checked against the exhaustive minimum in tests/emit/test_checkpoint_schedule.py.
 
 A `while` loop's trip count is known only at its end. `Checkpoints.run_while` keeps a
 snapshot every d trips and, when k are held, drops every other one and doubles d (so the
@@ -174,8 +174,8 @@ class Checkpoints:
     # the backward sweep
 
     def reverse(self, step_adjoint, *adjoints):
-        """Run every trip's adjoint, last to first; returns the state before the loop
-        and then the adjoints (one tuple)."""
+        """Run every trip's adjoint, last to first; returns the adjoints (a value when
+        there is one). `start` is then the state before the loop (a tuple)."""
         self.step_adjoint = step_adjoint
         if self.stats.trips and self.indices is not None:
             end = self.stats.trips
@@ -190,8 +190,8 @@ class Checkpoints:
                 adjoints = self._reverse(start, end, free, adjoints)
                 if start:
                     self.snaps.pop()
-        start = self.snaps[0][1] if self.snaps else self.initial
-        return start + tuple(adjoints)
+        self.start = self.snaps[0][1] if self.snaps else self.initial
+        return adjoints[0] if len(adjoints) == 1 else tuple(adjoints)
 
     def _reverse(self, start, end, free, adjoints):
         """Reverse trips start..end - 1, the state before `start` being the last snapshot

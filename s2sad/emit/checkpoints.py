@@ -19,13 +19,14 @@ of runtime_checkpoint.py, which keeps at most k snapshots:
                                               x = pop()
                                               x_bar = x_bar * (3.9 - 7.8 * x)
                                               return x_bar
-                                          x, x_bar = checkpoints.reverse(trip_adjoint, x_bar)
+                                          x_bar = checkpoints.reverse(trip_adjoint, x_bar)
 
 `trip` is the forward loop's body without its pushes; `trip_adjoint` is the forward body
 followed by the backward body: one trip taped and reversed, so the stack holds one trip.
 The carried state is what the body writes and reads before writing it (or saves); the
-adjoints carried are what the backward body assigns and reads. `reverse` gives back the
-state before the loop as well, as the backward loop's pops would have.
+adjoints carried are what the backward body assigns and reads. A variable the backward
+loop would have restored by its pops, and that the code after it reads, is set from
+`checkpoints.start`, the state before the loop.
 """
 from dataclasses import dataclass
 
@@ -81,7 +82,7 @@ class Checkpointing:
         exposed = self.exposed(body, set()) | heads
         written = queries.written(plain) - {index}
         state = _ordered(body, written & exposed)
-        after = self.exposed(forward[at + 1:], set()) | self.exposed(backward[back + 1:], set()) \
+        after = self.exposed(forward[at + 1:] + backward[:back] + backward[back + 1:], set()) \
             | queries.loaded(self.returned)
         if not state:
             return forward, backward
@@ -91,7 +92,7 @@ class Checkpointing:
                         "read there and read after it,",
                         f"give `{leaving[0]}` a value before the loop.")
         free = queries.loaded(body) - queries.stored(body)
-        changed = sorted(free & queries.written(forward[at + 1:]))
+        changed = sorted(free & queries.written(forward[at + 1:] + backward[:back]))
         if changed:
             self.refuse(mark, f"`{changed[0]}`, read in a checkpointed loop and assigned "
                         "after it,", f"give the later value of `{changed[0]}` another name.")
@@ -121,8 +122,16 @@ class Checkpointing:
         reverse = gast.Call(func=gast.Attribute(value=name(driver), attr="reverse",
                                                 ctx=gast.Load()),
                             args=[name(trip_adjoint)] + [name(v) for v in adjoints], keywords=[])
-        new_backward = [_define(trip_adjoint, leading + state + adjoints, everything, adjoints),
-                        _assign_all(state + adjoints, reverse)]
+        new_backward = [_define(trip_adjoint, leading + state + adjoints, everything, adjoints)]
+        new_backward.append(_assign_all(adjoints, reverse) if adjoints else gast.Expr(reverse))
+        restored = queries.stored(adjoint_body) & (
+            self.exposed(backward[back + 1:], set()) | queries.loaded(self.returned))
+        for position, variable in enumerate(state):
+            if variable in restored:
+                start = gast.Attribute(value=name(driver), attr="start", ctx=gast.Load())
+                new_backward.append(assign(variable, gast.Subscript(
+                    value=start, slice=gast.Constant(value=position, kind=None),
+                    ctx=gast.Load())))
         backward = backward[:back] + new_backward + backward[back + 1:]
         return forward, backward
 
