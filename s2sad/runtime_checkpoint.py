@@ -26,12 +26,17 @@ run did (`Stats`).
 """
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TypeVar
 from math import comb
 
 import numpy as np
 
 
-def checkpoint(iterable, snapshots):
+Marked = TypeVar("Marked")
+
+
+def checkpoint(iterable: Marked, snapshots: int) -> Marked:
     """Mark a loop for binomial checkpointing: `for i in s2sad.checkpoint(range(n),
     snapshots=k):`, or `while s2sad.checkpoint(condition, snapshots=k):`.
 
@@ -49,6 +54,7 @@ def binomial(c, r):
     return comb(c + r, c) if r >= 0 else 0
 
 
+@lru_cache(maxsize=1024)
 def repetitions(trips, snapshots):
     """The smallest r with C(snapshots + r, snapshots) >= trips."""
     r, reach = 0, 1
@@ -67,6 +73,7 @@ def advances(trips, snapshots):
     return r * trips - comb(snapshots + r, snapshots + 1)
 
 
+@lru_cache(maxsize=1024)
 def split(trips, snapshots):
     """How many trips to advance before storing the next snapshot (see the module)."""
     r = repetitions(trips, snapshots)
@@ -90,18 +97,19 @@ _watchers = []
 
 
 @contextmanager
-def counting():
+def counting(per_trip=True):
     """`with counting() as runs:` collects the `Stats` of every checkpointed loop run
-    inside it, with per-trip counts."""
+    inside it, with per-trip counts unless `per_trip` is false."""
     runs = []
-    _watchers.append(runs)
+    _watchers.append((runs, per_trip))
     try:
         yield runs
     finally:
-        _watchers.remove(runs)
+        _watchers.remove((runs, per_trip))
 
 
 def _copied(state):
+    """`state` with its arrays and lists copied: a snapshot no later trip changes."""
     return tuple(np.copy(v) if isinstance(v, np.ndarray) else
                  list(v) if isinstance(v, list) else v for v in state)
 
@@ -120,14 +128,16 @@ class Checkpoints:
         self.step = step
         self.indices = indices
         self.width = len(state)
+        # numbers need no copying, and most loops carry only numbers
+        self.copies = any(isinstance(v, (np.ndarray, list)) for v in state)
         self.snaps = []
         self.segments = []
         self.working = None
         self.stats = Stats(snapshots=snapshots)
-        if _watchers:
-            self.stats.runs = []
-            for runs in _watchers:
-                runs.append(self.stats)
+        for runs, per_trip in _watchers:
+            runs.append(self.stats)
+            if per_trip:
+                self.stats.runs = []
 
     # the forward sweep
 
@@ -147,7 +157,7 @@ class Checkpoints:
             start, free = middle, free - 1
         self.segments.append((start, free))
         state = self._advance(start, n - 1, state)
-        self.working = _copied(state)
+        self.working = self._copy(state)
         return self._finish(self._advance(n - 1, n, state))
 
     def run_while(self, more, state):
@@ -160,7 +170,7 @@ class Checkpoints:
                 kept = [(p, s) for p, s in kept if p % (2 * every) == 0]
                 every *= 2
             if trip % every == 0:
-                kept.append((trip, _copied(state)))
+                kept.append((trip, self._copy(state)))
                 self.stats.peak = max(self.stats.peak, len(kept))
             state = self._advance(trip, trip + 1, state)
             trip += 1
@@ -200,10 +210,12 @@ class Checkpoints:
             if self.working is not None:
                 state, self.working = self.working, None
             elif end - start == 1 or free == 0:
-                state = self._advance(start, end - 1, _copied(self.snaps[-1][1]))
+                state = self._advance(start, end - 1, self._copy(self.snaps[-1][1]))
+            elif end - start <= free + 1:
+                return self._every_state(start, end, adjoints)
             else:
                 middle = start + split(end - start, free + 1)
-                state = self._advance(start, middle, _copied(self.snaps[-1][1]))
+                state = self._advance(start, middle, self._copy(self.snaps[-1][1]))
                 self._store(middle, state)
                 adjoints = self._reverse(middle, end, free - 1, adjoints)
                 self.snaps.pop()
@@ -211,6 +223,17 @@ class Checkpoints:
                 continue
             adjoints = self._taped(end - 1, state, adjoints)
             end -= 1
+        return adjoints
+
+    def _every_state(self, start, end, adjoints):
+        """Trips start..end - 1 with a snapshot free for each: one advance each, every
+        state kept (what the schedule does when C(c + 1, c) >= l), without recursion."""
+        states = [self._copy(self.snaps[-1][1])]
+        for trip in range(start, end - 1):
+            states.append(self._advance(trip, trip + 1, self._copy(states[-1])))
+        self.stats.peak = max(self.stats.peak, len(self.snaps) + len(states) - 1)
+        for trip in range(end - 1, start - 1, -1):
+            adjoints = self._taped(trip, states.pop(), adjoints)
         return adjoints
 
     # steps and snapshots
@@ -223,16 +246,29 @@ class Checkpoints:
 
     def _finish(self, state):
         if not self.snaps:
-            self.initial = _copied(state)
+            self.initial = self._copy(state)
         self.state = state[0] if self.width == 1 else state
         return self
 
+    def _copy(self, state):
+        return _copied(state) if self.copies else state
+
     def _store(self, position, state):
-        self.snaps.append((position, _copied(state)))
+        self.snaps.append((position, self._copy(state)))
         self.stats.peak = max(self.stats.peak, len(self.snaps))
 
     def _advance(self, start, end, state):
         step, indices, runs = self.step, self.indices, self.stats.runs
+        self.stats.advances += end - start
+        if runs is None and indices is not None:
+            if self.width == 1:
+                value = state[0]
+                for i in indices[start:end]:
+                    value = step(i, value)
+                return (value,)
+            for i in indices[start:end]:
+                state = step(i, *state)
+            return state
         for trip in range(start, end):
             state = step(*state) if indices is None else step(indices[trip], *state)
             if runs is not None:
@@ -241,7 +277,6 @@ class Checkpoints:
                 runs[trip] += 1
             if self.width == 1:
                 state = (state,)
-        self.stats.advances += end - start
         return state
 
     def _taped(self, trip, state, adjoints):
