@@ -77,7 +77,7 @@ class Checkpointing:
         loop, backward_loop = forward[at], backward[back]
         index = loop.target.id if isinstance(loop, gast.For) else None
         body = [s for s in loop.body if not _counts(s, mark.counter)]
-        plain = _without_pushes(body, self.push)
+        plain = _without_counters(_without_pushes(body, self.push), body, self.push)
         heads = queries.loaded(loop.test) if index is None else set()
         exposed = self.exposed(body, set()) | heads
         written = queries.written(plain) - {index}
@@ -176,16 +176,53 @@ def _without_pushes(statements, push):
     return out
 
 
+def _without_counters(plain, body, push):
+    """`plain` without the trip counters of inner `while` loops (`trips = 0`, `trips +=
+    1`) that only the pushes read."""
+    pushed = {n.id for s in queries.walk(body) if _is_push(s, push)
+              for n in queries.walk(s) if isinstance(n, gast.Name) and n.id != push}
+    statements = [s for s in queries.walk(plain) if isinstance(s, gast.stmt)]
+    counters = {c for c in pushed if not any(
+        c in queries.names(_header(s)) and not (_counts(s, c) or _starts(s, c))
+        for s in statements)}
+
+    def kept(statements):
+        out = []
+        for statement in statements:
+            if any(_counts(statement, c) or _starts(statement, c) for c in counters):
+                continue
+            if isinstance(statement, (gast.If, gast.For, gast.While)):
+                statement.body = kept(statement.body) or [gast.Pass()]
+                statement.orelse = kept(statement.orelse)
+            out.append(statement)
+        return out
+    return kept(plain)
+
+
+def _header(statement):
+    """What a statement reads or writes apart from the blocks it holds."""
+    if isinstance(statement, (gast.If, gast.While)):
+        return statement.test
+    if isinstance(statement, gast.For):
+        return [statement.target, statement.iter]
+    return statement
+
+
 def _counts(statement, counter):
     """`trips += 1`: the forward sweep's trip count of a `while` loop, kept by the driver."""
     return counter is not None and isinstance(statement, gast.AugAssign) and \
-        isinstance(statement.target, gast.Name) and statement.target.id == counter
+        isinstance(statement.target, gast.Name) and statement.target.id == counter and \
+        isinstance(statement.op, gast.Add) and _is_constant(statement.value, 1)
 
 
 def _starts(statement, counter):
     return counter is not None and isinstance(statement, gast.Assign) and \
         len(statement.targets) == 1 and isinstance(statement.targets[0], gast.Name) and \
-        statement.targets[0].id == counter
+        statement.targets[0].id == counter and _is_constant(statement.value, 0)
+
+
+def _is_constant(node, value):
+    return isinstance(node, gast.Constant) and type(node.value) is int and node.value == value
 
 
 def _ordered(statements, names):
