@@ -35,6 +35,7 @@ import gast
 from .. import runtime_checkpoint
 from ..errors import UnsupportedError
 from ..syntax import queries
+from ..syntax.lines import stamp
 from ..syntax.printer import assign, name, store, tuple_of
 
 
@@ -117,6 +118,7 @@ class Checkpointing:
         new_forward += [assign(driver, start),
                         _assign_all(state, gast.Attribute(value=name(driver), attr="state",
                                                           ctx=gast.Load()))]
+        stamp(new_forward, mark.line)
         before = [s for s in forward[:at] if not _starts(s, mark.counter)]
         forward = before + new_forward + forward[at + 1:]
         reverse = gast.Call(func=gast.Attribute(value=name(driver), attr="reverse",
@@ -132,6 +134,7 @@ class Checkpointing:
                 new_backward.append(assign(variable, gast.Subscript(
                     value=start, slice=gast.Constant(value=position, kind=None),
                     ctx=gast.Load())))
+        stamp(new_backward, mark.line)
         backward = backward[:back] + new_backward + backward[back + 1:]
         return forward, backward
 

@@ -13,7 +13,7 @@ import copy
 import gast
 
 from .. import ir
-from ..runtime_checkpoint import checkpoint
+from ..runtime_checkpoint import checkpoint, revolve, revolve_while
 
 
 class CheckpointLowering:
@@ -87,6 +87,15 @@ class CheckpointLowering:
                 for field in ("body", "orelse"):
                     visit(getattr(statement, field, []) or [], inner or loop)
         visit(node.body, False)
+
+    def refuse_driver(self, node):
+        """A derivative's own code calling the driver: a second derivative through a
+        checkpointed loop, which would need the schedule's own derivative."""
+        if isinstance(node, gast.Call) and self.resolve(node.func) in (revolve, revolve_while):
+            raise self.error(node, "a second derivative through a loop marked "
+                             "`s2sad.checkpoint`", "remove the marker to take second "
+                             "derivatives (`hessian`, `hvp`, `grad` of `grad`), or take "
+                             "the first derivative only.")
 
     def refuse_marker(self, node):
         """The marker anywhere but a loop header."""

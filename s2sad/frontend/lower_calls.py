@@ -32,6 +32,7 @@ class CallLowering:
     def expr_Call(self, node, target):
         if self.is_checkpoint(node):
             self.refuse_marker(node)
+        self.refuse_driver(node)
         if self.tapes and self.stack_of(node, "pop") is not None:
             return self.popped_value(node)
         if isinstance(node.func, gast.Attribute):

@@ -5,12 +5,19 @@ import numpy as np
 import pytest
 
 import s2sad
+import s2sad as ad
 from s2sad import checkpoint, runtime_checkpoint
 from util import assert_close, numeric_grad, numeric_jvp
 
 
 def logistic(x, n):
     for i in s2sad.checkpoint(range(n), snapshots=3):
+        x = 3.9 * x * (1 - x)
+    return x
+
+
+def logistic_aliased(x, n):
+    for i in ad.checkpoint(range(n), 3):
         x = 3.9 * x * (1 - x)
     return x
 
@@ -100,6 +107,7 @@ CASES = [
     (logistic, logistic_plain, (0.3, 12), 0),
     (logistic, logistic_plain, (0.3, 1), 0),
     (logistic, logistic_plain, (0.3, 0), 0),
+    (logistic_aliased, logistic_plain, (0.3, 5), 0),
     (leapfrog, leapfrog_plain, (VECTOR, np.array([0.5, 0.1, -0.3]), 0.1, 9), (0, 1)),
     (euler_elements, euler_elements_plain, (VECTOR, 1.3, 6), (0, 1)),
     (branches, branches_plain, (0.2, 1.1, 7), (0, 1)),

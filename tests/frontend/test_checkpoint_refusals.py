@@ -106,5 +106,9 @@ def test_second_derivatives_are_refused():
             x = 3.9 * x * (1 - x)
         return x
 
-    with pytest.raises(UnsupportedError, match="revolve"):
-        s2sad.hessian(logistic)(0.3, 4)
+    for second in (s2sad.hessian(logistic), s2sad.grad(s2sad.grad(logistic))):
+        with pytest.raises(UnsupportedError, match="a second derivative through a loop "
+                           "marked `s2sad.checkpoint`") as info:
+            second(0.3, 4)
+        assert f"test_checkpoint_refusals.py:{inspect.getsourcelines(logistic)[1]}:" in \
+            str(info.value)
