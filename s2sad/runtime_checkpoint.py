@@ -24,6 +24,7 @@ snapshots the earlier intervals do not hold.
 Generated code calls `revolve` and `revolve_while`; `counting()` lets tests read what a
 run did (`Stats`).
 """
+import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,8 @@ from typing import TypeVar
 from math import comb
 
 import numpy as np
+
+from .errors import UsageError
 
 
 Marked = TypeVar("Marked")
@@ -120,11 +123,11 @@ class Checkpoints:
     the loop carries several)."""
 
     def __init__(self, snapshots, step, state, indices=None):
-        if not isinstance(snapshots, int) or isinstance(snapshots, bool) or snapshots < 1:
-            from .errors import UsageError
+        if not isinstance(snapshots, numbers.Integral) or isinstance(snapshots, bool) \
+                or snapshots < 1:
             raise UsageError(f"checkpoint(..., snapshots={snapshots!r}): snapshots must be "
                              "an integer of at least 1")
-        self.limit = snapshots
+        self.limit = int(snapshots)
         self.step = step
         self.indices = indices
         self.width = len(state)

@@ -107,9 +107,14 @@ def test_while_schedule(trips, snapshots):
     assert stats.advances == trips + offline
 
 
-def test_snapshots_must_be_positive():
-    with pytest.raises(Exception, match="snapshots must be an integer of at least 1"):
-        rc.revolve(range(3), 0, step, 0.3)
+def test_snapshots_must_be_a_positive_integer():
+    import numpy as np
+    from s2sad import UsageError
+    for wrong in (0, -1, 2.0, True):
+        with pytest.raises(UsageError, match="snapshots must be an integer of at least 1"):
+            rc.revolve(range(3), wrong, step, 0.3)
+    checkpoints = rc.revolve(range(3), np.int64(2), step, 0.3)
+    assert checkpoints.reverse(step_adjoint, 1.0) == pytest.approx(reference(3, 0.3))
 
 
 def test_arrays_are_copied_into_snapshots():
