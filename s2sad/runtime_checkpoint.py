@@ -208,29 +208,43 @@ class Checkpoints:
 
     def _reverse(self, start, end, free, adjoints):
         """Reverse trips start..end - 1, the state before `start` being the last snapshot
-        and `free` more snapshots allowed."""
-        while end > start:
-            if self.working is not None:
-                state, self.working = self.working, None
-            elif end - start == 1 or free == 0:
-                state = self._advance(start, end - 1, self._copy(self.snaps[-1][1]))
+        and `free` more snapshots allowed.
+
+        The schedule is recursive (split, reverse the right part with one snapshot less,
+        then the left part); `parents` holds the left parts still to do, so that a long
+        loop makes no deep Python recursion and a split costs little."""
+        snaps, parents, copy = self.snaps, [], self._copy
+        if self.working is not None:
+            adjoints = self._taped(end - 1, self.working, adjoints)
+            self.working, end = None, end - 1
+        while True:
+            if end == start:
+                if not parents:
+                    return adjoints
+                snaps.pop()
+                end, (start, free) = start, parents.pop()
+                continue
+            if end - start == 1:
+                state = copy(snaps[-1][1])
+            elif free == 0:
+                state = self._advance(start, end - 1, copy(snaps[-1][1]))
             elif end - start <= free + 1:
-                return self._every_state(start, end, adjoints)
+                adjoints = self._every_state(start, end, adjoints)
+                end = start
+                continue
             else:
                 middle = start + split(end - start, free + 1)
-                state = self._advance(start, middle, self._copy(self.snaps[-1][1]))
+                state = self._advance(start, middle, copy(snaps[-1][1]))
                 self._store(middle, state)
-                adjoints = self._reverse(middle, end, free - 1, adjoints)
-                self.snaps.pop()
-                end = middle
+                parents.append((start, free))
+                start, free = middle, free - 1
                 continue
             adjoints = self._taped(end - 1, state, adjoints)
             end -= 1
-        return adjoints
 
     def _every_state(self, start, end, adjoints):
         """Trips start..end - 1 with a snapshot free for each: one advance each, every
-        state kept (what the schedule does when C(c + 1, c) >= l), without recursion."""
+        state kept (what the schedule does when C(c + 1, c) >= l)."""
         states = [self._copy(self.snaps[-1][1])]
         for trip in range(start, end - 1):
             states.append(self._advance(trip, trip + 1, self._copy(states[-1])))
@@ -287,12 +301,13 @@ class Checkpoints:
             result = self.step_adjoint(*state, *adjoints)
         else:
             result = self.step_adjoint(self.indices[trip], *state, *adjoints)
-        self.stats.taped += 1
-        if self.stats.runs is not None:
-            self.stats.runs[trip] += 1
-        if len(adjoints) < 2:
-            return (result,) if adjoints else ()
-        return tuple(result)
+        stats = self.stats
+        stats.taped += 1
+        if stats.runs is not None:
+            stats.runs[trip] += 1
+        if len(adjoints) == 1:
+            return (result,)
+        return tuple(result) if adjoints else ()
 
 
 def revolve(trips, snapshots, step, *state):
