@@ -23,8 +23,9 @@ of runtime_checkpoint.py, which keeps at most k snapshots:
 
 `trip` is the forward loop's body without its pushes; `trip_adjoint` is the forward body
 followed by the backward body: one trip taped and reversed, so the stack holds one trip.
-The carried state is what the body writes and reads before writing it (or saves); the
-adjoints carried are what the backward body assigns and reads. A variable the backward
+The carried state is what the body writes and reads before writing it (or saves), and
+what it writes that the code after the loop reads; the adjoints carried are what the
+backward body assigns and reads. A variable the backward
 loop would have restored by its pops, and that the code after it reads, is set from
 `checkpoints.start`, the state before the loop.
 """
@@ -87,11 +88,11 @@ class Checkpointing:
             | queries.loaded(self.returned)
         if not state:
             return forward, backward
-        leaving = sorted((written - set(state)) & after)
-        if leaving:
-            self.refuse(mark, f"`{leaving[0]}`, assigned in a checkpointed loop before it is "
-                        "read there and read after it,",
-                        f"give `{leaving[0]}` a value before the loop.")
+        # the last trip's value of a variable each trip assigns before reading it: carried
+        # too, from None where nothing before the loop assigns it
+        leaving = _ordered(body, (written - set(state)) & after)
+        unset = [v for v in leaving if v not in queries.stored(forward[:at])]
+        state += leaving
         free = queries.loaded(body) - queries.stored(body)
         changed = sorted(free & queries.written(forward[at + 1:] + backward[:back]))
         if changed:
@@ -104,10 +105,11 @@ class Checkpointing:
         fresh, bind = self.builder.namer.fresh, self.builder.bind
         trip, trip_adjoint, driver = fresh("trip"), fresh("trip_adjoint"), fresh("checkpoints")
         leading = [index] if index is not None else []
-        new_forward = [_define(trip, leading + state, plain, state)]
+        new_forward = [assign(v, gast.Constant(value=None, kind=None)) for v in unset]
+        new_forward.append(_define(trip, leading + state, plain, state))
         if index is None:
             more = fresh("more")
-            new_forward.insert(0, _define(more, state, [], [loop.test]))
+            new_forward.insert(len(unset), _define(more, state, [], [loop.test]))
             start = gast.Call(func=name(bind(runtime_checkpoint.revolve_while, "revolve_while")),
                               args=[name(more), mark.snapshots, name(trip)] +
                               [name(v) for v in state], keywords=[])

@@ -223,7 +223,15 @@ def element_state(a, n):
     return np.sum(y)
 
 
+def leaves_a_temporary(x, n):
+    for i in s2sad.checkpoint(range(n), snapshots=2):
+        y = x * x
+        x = y * 0.5 + x
+    return x * y
+
+
 MORE = [(with_helper, (0.3, 1.2, 7), (0, 1)), (with_list, (0.3, 6), 0),
+        (leaves_a_temporary, (0.3, 6), 0),
         (inner_while, (0.9, 5), 0), (element_state, (0.7, 8), 0)]
 
 
