@@ -29,6 +29,7 @@ backward body assigns and reads. A variable the backward
 loop would have restored by its pops, and that the code after it reads, is set from
 `checkpoints.start`, the state before the loop.
 """
+import copy
 from dataclasses import dataclass
 
 import gast
@@ -38,6 +39,7 @@ from ..errors import UnsupportedError
 from ..syntax import queries
 from ..syntax.lines import stamp
 from ..syntax.printer import assign, name, store, tuple_of
+from ..syntax.simplify import negated
 
 
 @dataclass
@@ -167,15 +169,22 @@ def _is_push(statement, push):
 
 
 def _without_pushes(statements, push):
-    """The statements with every push taken out (a branch left empty holds `pass`)."""
+    """The statements with every push taken out: a branch left with nothing to do goes,
+    and one left with an `else` only tests the opposite condition."""
     out = []
     for statement in statements:
         if _is_push(statement, push):
             continue
         if isinstance(statement, (gast.If, gast.For, gast.While)):
             clone = type(statement)(**{f: getattr(statement, f) for f in statement._fields})
-            clone.body = _without_pushes(statement.body, push) or [gast.Pass()]
+            clone.body = _without_pushes(statement.body, push)
             clone.orelse = _without_pushes(statement.orelse, push)
+            if isinstance(clone, gast.If) and not clone.body:
+                if not clone.orelse:
+                    continue
+                clone.test = negated(copy.deepcopy(clone.test))
+                clone.body, clone.orelse = clone.orelse, []
+            clone.body = clone.body or [gast.Pass()]
             statement = clone
         out.append(statement)
     return out

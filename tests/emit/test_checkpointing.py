@@ -230,7 +230,16 @@ def leaves_a_temporary(x, n):
     return x * y
 
 
+def with_continue(x, n):
+    for i in s2sad.checkpoint(range(n), snapshots=2):
+        if x > 2.0:
+            continue
+        x = x * x + 0.1
+    return x
+
+
 MORE = [(with_helper, (0.3, 1.2, 7), (0, 1)), (with_list, (0.3, 6), 0),
+        (with_continue, (0.9, 5), 0),
         (leaves_a_temporary, (0.3, 6), 0),
         (inner_while, (0.9, 5), 0), (element_state, (0.7, 8), 0)]
 
