@@ -16,4 +16,4 @@ def test_short_run_counts_and_memory():
     # 8,000 floats on the tape against 5 snapshots
     assert result["checkpointed_peak"] * 10 < result["plain_peak"]
     table = checkpointing.markdown(result)
-    assert "| plain adjoint (push/pop) |" in table and "| checkpointed |" in table
+    assert "| plain adjoint (push/pop) |" in table and "| checkpointed, 5 snapshots |" in table
