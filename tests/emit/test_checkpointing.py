@@ -132,8 +132,8 @@ def test_gradient_equals_the_plain_loop_and_differences(f, plain, args, wrt):
         assert_close(got, numeric_grad(f, args, w), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("f, plain, args, wrt", CASES[::2],
-                         ids=[c[0].__name__ for c in CASES[::2]])
+@pytest.mark.parametrize("f, plain, args, wrt", CASES,
+                         ids=[f"{c[0].__name__}-{c[2][-1]}" for c in CASES])
 def test_tangent_is_the_loop(f, plain, args, wrt):
     w = wrt[0] if isinstance(wrt, tuple) else wrt
     tangent = np.ones_like(args[w]) * 0.7 if isinstance(args[w], np.ndarray) else 0.7
@@ -155,6 +155,7 @@ def test_gradient_inside_a_helper_and_snapshots_from_a_variable():
     with runtime_checkpoint.counting() as runs:
         gradient = s2sad.grad(caller)(0.3, 9)
     assert_close(gradient, 2.0 * s2sad.grad(logistic_plain)(0.3, 9), rtol=1e-12)
+    assert_close(s2sad.jvp(caller)(0.3, 9, 1.0)[1], gradient, rtol=1e-12)
     assert runs[0].snapshots == 2 and runs[0].peak == 2
     assert runs[0].advances == runtime_checkpoint.advances(9, 2) + 1
 
