@@ -7,6 +7,7 @@ from .api import (Check, CheckError, RuleError, check_grads, check_rule, compile
                   hessian, hvp, jacobian, jvp, ravel, source, value_and_grad, vjp)
 from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
 from .reading.trace import Trace, trace
+from .runtime_checkpoint import checkpoint
 from .reading.export import export
 from .version import __version__  # noqa: F401
 
@@ -20,6 +21,7 @@ __all__ = [
            "UnsupportedError",
            "UsageError",
            "check_grads",
+           "checkpoint",
            "check_rule",
            "compiled",
            "defrule",

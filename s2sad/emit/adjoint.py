@@ -300,6 +300,8 @@ class AdjointEmitter:
         if body:
             adjoints.statements.append(gast.For(target=store(target), iter=header, body=body,
                                                 orelse=[], type_comment=None))
+            if statement.checkpoint is not None:
+                adjoints.statements[-1].checkpoint_of = id(statement)
         for save in reversed(tape.entries(statement, self.pushed)):
             saved = self.saved(save, depth, save.name)
             value = name(saved) if saved else self.fill("pop()")

@@ -26,6 +26,7 @@ from ..syntax.compile import compile_function
 from ..syntax.lines import Lines, commented, users_line
 from ..syntax.printer import Printer, name, source, tuple_of
 from .adjoint import AdjointEmitter, backward_sweep
+from .checkpoints import Checkpointing
 from .primal import PrimalEmitter
 from .tangent import TangentEmitter
 
@@ -353,6 +354,7 @@ class AdjointBuilder(_Builder):
         def print_forward(statements):
             return self.forward(kept + statements + [returned], emitter, pushed) + kept
         forward, backward = passes.optimize(backward, context, print_forward)
+        forward, backward = Checkpointing(self, _exposed, returned).rewrite(forward, backward)
         params = function.params + (() if fixed_seed else tuple(seeds))
         header = f"def {self.def_name}({', '.join(params)}"
         if self.top and self.spec.out_kind.is_scalar and not fixed_seed:

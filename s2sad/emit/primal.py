@@ -22,6 +22,7 @@ from ..analysis import tape
 from ..syntax.lines import stamp
 from ..syntax.printer import assign, name, store
 from ..syntax.simplify import negated
+from . import checkpoints
 from .control import Control, breaks, integers, range_call
 from .values import element_is_scalar
 
@@ -225,6 +226,10 @@ class PrimalEmitter:
         else:
             out.append(gast.For(target=store(statement.target.name), iter=trips,
                                 body=body or [gast.Pass()], orelse=[], type_comment=None))
+        if statement.checkpoint is not None:
+            out[-1].checkpoint = checkpoints.Mark(id(statement),
+                                                  self.printer.atom(statement.checkpoint),
+                                                  control.counter, statement.line)
         if control.counter and depth:
             out.append(self.push(name(control.counter)))
         return out

@@ -31,6 +31,8 @@ class IterationLowering:
     `reversed`, unrolled or lowered to a counter loop."""
 
     def stmt_For(self, node):
+        if self.checkpointed(node, node.iter, self.stmt_For):
+            return
         rebound = queries.stored(node)
         if isinstance(node.target, gast.Name) and self.is_range(node.iter):
             self.check_counter(node, node.target.id)

@@ -21,6 +21,7 @@ from .. import ir, rules
 from ..errors import UnsupportedError
 from ..ir import trees
 from . import exits, records
+from .checkpoints import CheckpointLowering
 from .comprehensions import ComprehensionLowering
 from .folds import FoldLowering
 from .inline import Callee, InlineLowering, State, nested_return
@@ -52,7 +53,7 @@ def lower(parsed, namer, scope, layouts=None):
 class _Lowerer(ListLowering, StatementLowering, ControlLowering, IterationLowering,
                SequenceLowering, ComprehensionLowering, FoldLowering, ExpressionLowering,
                CallLowering, NumpyFormLowering, InlineLowering, FunctionLowering,
-               GeneratedLowering):
+               GeneratedLowering, CheckpointLowering):
     """One lowering of one function: the state its mixins share, the block being built,
     and the reuse of intermediates already computed. The state of the function whose body
     is being lowered (its names, scope and result: inline.FRAME) is set aside while a

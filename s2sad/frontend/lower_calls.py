@@ -30,6 +30,9 @@ class CallLowering:
     """Calls lowered to one operation each, whose primitive is what the call runs."""
 
     def expr_Call(self, node, target):
+        if self.is_checkpoint(node):
+            self.refuse_marker(node)
+        self.refuse_driver(node)
         if self.tapes and self.stack_of(node, "pop") is not None:
             return self.popped_value(node)
         if isinstance(node.func, gast.Attribute):

@@ -50,6 +50,8 @@ class ControlLowering:
         return var
 
     def stmt_While(self, node):
+        if self.checkpointed(node, node.test, self.stmt_While):
+            return
         self.promote_fields(node)
         test = self.test(node.test)
         line = self.line
@@ -89,6 +91,8 @@ class ControlLowering:
         if self.tapes:
             node = self.popped_flags(node)
         for child in gast.walk(node):
+            if self.is_checkpoint(child):
+                self.refuse_marker(child)
             if isinstance(child, (gast.ListComp, gast.GeneratorExp)):
                 raise self.error(child, "a comprehension in a condition",
                                  "compute its value into a variable before the condition.")

@@ -5,7 +5,8 @@ compiled when the module was imported. They part when the file is edited and the
 is not reloaded: the derivative would then be of the new text and the value of the old
 code. Compiling the text again and comparing instructions tells them apart. The
 comparison leaves out what the text alone cannot know: whether a free name is a closure
-cell or a global, whether a module-level name is an import (Python 3.11 calls its
+cell or a global (and so whether a nested function is made with a closure of them, and
+its qualified name), whether a module-level name is an import (Python 3.11 calls its
 attributes differently), jump offsets that follow from those, and the adaptive
 instructions of code that has run.
 """
@@ -22,6 +23,7 @@ _LEFT_OUT = frozenset({"RESUME", "NOP", "CACHE", "EXTENDED_ARG", "PUSH_NULL",
 _FREE_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_CLASSDEREF",
                          "LOAD_FROM_DICT_OR_DEREF", "LOAD_FROM_DICT_OR_GLOBALS"})
 _JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+_CLOSURE = 0x08  # MAKE_FUNCTION's flag: a tuple of closure cells
 
 
 def runs(code, source):
@@ -43,11 +45,28 @@ def runs(code, source):
 
 def _instructions(code):
     found = []
+    closing = False
     for instruction in dis.get_instructions(code):
         name, value = instruction.opname, instruction.argval
         if name in _LEFT_OUT:
             continue
-        if name in _FREE_LOADS:
+        if name == "LOAD_CLOSURE":
+            closing = True
+            continue
+        if closing and name == "BUILD_TUPLE":
+            closing = False
+            continue
+        if name == "SET_FUNCTION_ATTRIBUTE" and instruction.arg == _CLOSURE:
+            # Python 3.13: the cells loaded and built into a tuple before the function
+            made, body, cells = found.pop(), found.pop(), found.pop()
+            del found[len(found) - int(cells[1]):]
+            found += [body, made]
+            continue
+        if name == "MAKE_FUNCTION":
+            found.append((name, (instruction.arg or 0) & ~_CLOSURE))
+        elif isinstance(value, str) and "<locals>" in value:
+            found.append((name, value.rsplit(".", 1)[-1]))
+        elif name in _FREE_LOADS:
             found.append(("load", value))
         elif name == "LOAD_METHOD":
             found.append(("LOAD_ATTR", repr(value)))

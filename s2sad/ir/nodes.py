@@ -253,6 +253,8 @@ class For:
     body: list
     line: int = 0
     reverse_of: tuple = None
+    # the snapshots (an atom) of a loop marked `s2sad.checkpoint(range(n), snapshots=k)`
+    checkpoint: object = None
 
     def bounds(self):
         """The atoms the loop's header reads."""
@@ -264,6 +266,7 @@ class While:
     test: Test
     body: list
     line: int = 0
+    checkpoint: object = None
 
 
 @dataclass(frozen=True)

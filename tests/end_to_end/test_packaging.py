@@ -11,7 +11,7 @@ from pathlib import Path
 import s2sad
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_FUNCTIONS = ["check_grads", "check_rule", "compiled", "defrule", "export", "grad",
+PUBLIC_FUNCTIONS = ["check_grads", "check_rule", "checkpoint", "compiled", "defrule", "export", "grad",
                     "hessian", "hvp", "jacobian", "jvp", "ravel", "source", "trace",
                     "value_and_grad",
                     "vjp"]
