@@ -40,6 +40,7 @@ from ..syntax import queries
 from ..syntax.lines import stamp
 from ..syntax.printer import assign, name, store, tuple_of
 from ..syntax.simplify import negated
+from .one_trip import untaped
 
 
 @dataclass
@@ -128,7 +129,9 @@ class Checkpointing:
         reverse = gast.Call(func=gast.Attribute(value=name(driver), attr="reverse",
                                                 ctx=gast.Load()),
                             args=[name(trip_adjoint)] + [name(v) for v in adjoints], keywords=[])
-        new_backward = [_define(trip_adjoint, leading + state + adjoints, everything, adjoints)]
+        taped = untaped(copy.deepcopy(body), copy.deepcopy(adjoint_body), self.push,
+                        self.builder.handles["pop"], fresh, self.builder._pure(), adjoints)
+        new_backward = [_define(trip_adjoint, leading + state + adjoints, taped, adjoints)]
         new_backward.append(_assign_all(adjoints, reverse) if adjoints else gast.Expr(reverse))
         restored = queries.stored(adjoint_body) & (
             self.exposed(backward[back + 1:], set()) | queries.loaded(self.returned))
