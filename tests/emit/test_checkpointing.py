@@ -168,6 +168,16 @@ def test_the_generated_code_is_two_local_functions_and_the_driver():
     assert "revolve_while(more, 3, trip, x, n)" in s2sad.source(shrink, 2.0, 1.5)
 
 
+def test_a_trip_adjoint_keeps_its_tape_only_where_a_push_is_in_a_branch_or_loop():
+    logistic_code = s2sad.source(logistic, 0.3, 12)
+    assert "push" not in logistic_code and "3.9 * x * (1 - x)" not in \
+        logistic_code.split("def trip_adjoint")[1]
+    leapfrog_code = s2sad.source(leapfrog, VECTOR, VECTOR, 0.1, 9, wrt=(0, 1))
+    assert "q_saved = q" in leapfrog_code and "q = q_saved" in leapfrog_code
+    assert "push" not in leapfrog_code
+    assert "push(y[j])" in s2sad.source(euler_elements, VECTOR, 1.3, 6, wrt=(0, 1))
+
+
 def test_a_loop_that_saves_nothing_stays_a_loop():
     def sum_of_squares(x):
         s = 0.0
