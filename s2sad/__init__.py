@@ -5,15 +5,18 @@ code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
                   hessian, hvp, jacobian, jvp, ravel, source, value_and_grad, vjp)
-from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+from .errors import (ArgumentError, BackendMissing, CompiledError, Error, SourceError,
+                     UnsupportedError, UsageError)
 from .reading.trace import Trace, trace
 from .reading.export import export
 from .version import __version__  # noqa: F401
 
 __all__ = [
            "ArgumentError",
+           "BackendMissing",
            "Check",
            "CheckError",
+           "CompiledError",
            "Error",
            "RuleError",
            "SourceError",

@@ -14,6 +14,7 @@ import inspect
 import numpy as np
 
 from .. import pipeline
+from ..backend.compile import BACKENDS, function as compiled_function, numba_module
 from ..errors import UnsupportedError, UsageError
 from ..frontend import read
 from ..frontend.front import checked
@@ -42,7 +43,8 @@ _KEYS = 256
 class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     """A function derived from `fn`: binds arguments, specialises, calls generated code."""
 
-    def __init__(self, fn, wrt, what):
+    def __init__(self, fn, wrt, what, backend="python"):
+        self._backend = checked_backend(backend)
         fn, self._self = read.bound(fn)
         if not isinstance(fn, read.Derivative):
             fn = read.target(fn)
@@ -73,6 +75,10 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         except Exception as exc:
             note(exc)
             raise
+
+    def _code(self, derived):
+        """The function that runs `derived` on this derived function's backend."""
+        return compiled_function(derived, self._backend)
 
     @property
     def __code__(self):
@@ -205,7 +211,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def _run(self, values, seed):
         derived = self._derive(values)
-        value, grads = run(derived.function, *values, seed)
+        value, grads = run(self._code(derived), *values, seed)
         if type(value) is not float and not derived.spec.out_kind.complex:
             real(value, self._fn)
         if self._what not in _ANY_OUTPUT and derived.spec.out_kind.tag == "unknown" \
@@ -244,6 +250,16 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
 
     def _declared_mode(self):
         return "reverse"
+
+
+def checked_backend(backend):
+    """`backend` if it is one s2sad has ("numba" only where numba is installed)."""
+    if backend not in BACKENDS:
+        raise UsageError(f"backend={backend!r} is not one of "
+                         f"{', '.join(map(repr, BACKENDS))}.")
+    if backend == "numba":
+        numba_module()
+    return backend
 
 
 def _check_no_lists(derived):

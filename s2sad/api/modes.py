@@ -27,17 +27,17 @@ class Grad(DerivedFunction):
         if shaped is not None:
             flat, derived = shaped
             if derived.spec.out_kind.is_scalar:
-                return self._gradients(flat, run(derived.function, *flat.leaves))
+                return self._gradients(flat, run(self._code(derived), *flat.leaves))
             # the result's kind is known only when it runs: the adjoint that returns it
             derived = structured.derive(self, flat, "reverse")
-            value, grads = run(derived.function, *flat.leaves, 1.0)
+            value, grads = run(self._code(derived), *flat.leaves, 1.0)
             if np.ndim(value):
                 raise self._not_scalar(f"an array of shape {np.shape(value)}")
             return self._gradients(flat, grads)
         derived = self._derive(values, "gradient")
         if not derived.spec.out_kind.known:
             return self._run(values, 1.0)[1]
-        grads = self._shape_like(values, run(derived.function, *values))
+        grads = self._shape_like(values, run(self._code(derived), *values))
         self._learn(args, kwargs, lambda d: self._branch(d, values, derived))
         return grads
 
@@ -60,7 +60,7 @@ class ValueAndGrad(DerivedFunction):
         shaped = self._structured(values, "reverse")
         if shaped is not None:
             flat, derived = shaped
-            value, grads = run(derived.function, *flat.leaves, 1.0)
+            value, grads = run(self._code(derived), *flat.leaves, 1.0)
             if np.ndim(value):
                 raise self._not_scalar(f"an array of shape {np.shape(value)}")
             return value, self._gradients(flat, grads)
@@ -86,7 +86,7 @@ class VJP(DerivedFunction):
         if shaped is not None:
             flat, derived = shaped
             seeds = structured.cotangent_leaves(derived, cotangent)
-            value, grads = run(derived.function, *flat.leaves, *seeds)
+            value, grads = run(self._code(derived), *flat.leaves, *seeds)
             return structured.value_of(derived, value), self._gradients(flat, grads)
         K.check_differentiable(cotangent, "cotangent")
         if isinstance(cotangent, np.ndarray) and cotangent.ndim == 0:
@@ -132,13 +132,13 @@ class JVP(DerivedFunction):
             flat, derived = shaped
             seeds = structured.tangent_leaves(flat, args[-1], self._wrt, self._positions,
                                               self.__name__)
-            value, tangent = run(derived.function, *flat.leaves, *seeds)
+            value, tangent = run(self._code(derived), *flat.leaves, *seeds)
             return self._inner(values, structured.value_of(derived, value),
                                structured.tangent_of(derived, value, tangent, seeds,
                                                      self._fn))
         seeds = self._seeds(values, args[-1])
         derived = self._derive(values, "forward")
-        value, tangent = run(derived.function, *values, *seeds)
+        value, tangent = run(self._code(derived), *values, *seeds)
         result = value, result_tangent(value, tangent, seeds, fn=self._fn,
                                        complex_ok=derived.spec.out_kind.complex)
         if isinstance(self._fn, read.Derivative):
