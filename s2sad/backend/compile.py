@@ -14,6 +14,7 @@ user's line with the construct (`CompiledError`), never as numba's own traceback
 import re
 
 import gast
+import numpy as np
 
 from ..errors import BackendMissing, CompiledError
 from ..runtime import BOUND_ON_USE, HELPERS
@@ -75,7 +76,7 @@ class _Compiled:
         namespace = self._namespace(numba)
         tree = gast.parse(self.dialect.source).body[0]
         _stamp(tree, self.dialect.lines)
-        found = support.refused(tree, namespace, set(self.dialect.helpers.values()))
+        found = support.refused(tree, namespace, self.compiled_words)
         if found:
             statement, construct = found
             raise self.error(construct, getattr(statement, "s2sad_line", None))
@@ -83,7 +84,8 @@ class _Compiled:
         plain = namespace[derived.name]
         keep_source(plain, self.filename, self.dialect.source)
         self.dispatcher = numba.njit(cache=False)(plain)
-        self.errors = (numba.core.errors.NumbaError,)
+        # (numba raises NotImplementedError for some calls it types but cannot lower)
+        self.errors = (numba.core.errors.NumbaError, NotImplementedError)
 
     def _namespace(self, numba):
         """The values of the dialect's free names: those the Python derivative reads
@@ -100,13 +102,18 @@ class _Compiled:
         forms = runtime.forms(numba)
         callees = {id(c.function): c for c in self.derived.callees}
         helpers = set(map(id, HELPERS.values())) | set(map(id, BOUND_ON_USE.values()))
+        self.compiled_words = set()
         for word, value in list(namespace.items()):
             if id(value) in callees:
                 namespace[word] = _compiled(callees[id(value)]).dispatcher
             elif id(value) in helpers and value in runtime.NUMBA_FORMS:
                 namespace[word] = forms[runtime.NUMBA_FORMS[value]]
+            else:
+                continue
+            self.compiled_words.add(word)
         for word, spelled in self.dialect.helpers.items():
-            namespace[spelled] = forms[runtime.OWN[word]]
+            namespace[spelled] = np if word == "np" else forms[runtime.OWN[word]]
+            self.compiled_words.add(spelled)
         return namespace
 
     def caller(self, fallback):

@@ -10,6 +10,7 @@ from) and runs the rewrites of `PASSES` in order:
     a, b = [], []                       ->     a = []; b = []
     if a:                               ->     if len(a) > 0:
     np.array(a)                         ->     stacked(a)         (backend/runtime.py)
+    np.add(a, b, out=c)                 ->     np.add(a, b, c)
 
 What numba cannot compile at all is refused later (support.py), by the calls it makes.
 """
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 import gast
+import numpy as np
 
 from ..syntax.lines import Lines, carry
 from ..syntax.printer import source
@@ -63,11 +65,13 @@ def numba_dialect(derived):
     # the stack's names are gone once it is split: `push` may name the helper
     fresh.used -= set(tapes.handles(tree.body) or ())
     helpers = {word: fresh(word) for word in RUNTIME}
+    helpers["np"] = _numpy_word(derived.function) or fresh("np")
     body = tree.body
     backward = [s for s in body if derived.backward_from and s.lineno > derived.backward_from]
     kinds = derived.spec.kinds
     for rewrite in PASSES:
         body = rewrite(body, kinds, helpers, fresh)
+    returned = body.pop() if body and isinstance(body[-1], gast.Return) else None
     out = Lines()
     out.add(text.split("\n", 1)[0])
     split = body.index(backward[0]) if backward and backward[0] in body else len(body)
@@ -75,13 +79,28 @@ def numba_dialect(derived):
     if split < len(body):
         out.add("    # backward sweep")
         out.block(body[split:], out.last())
+    if returned is not None:
+        out.add("    " + source(returned))
     return Dialect("\n".join(out.texts) + "\n", tuple(out.lines), helpers)
+
+
+def _numpy_word(fn):
+    """The name the Python derivative reads NumPy by (a closure cell or a global), or None."""
+    cells = zip(fn.__code__.co_freevars, fn.__closure__ or ())
+    for word, cell in cells:
+        try:
+            if cell.cell_contents is np:
+                return word
+        except ValueError:
+            pass
+    return next((word for word in fn.__code__.co_names if fn.__globals__.get(word) is np),
+                None)
 
 
 def split_tapes(body, kinds, helpers, fresh):
     if tapes.handles(body) is None:
         return body
-    out = tapes.Split(body, kinds, fresh).run()
+    out = tapes.Split(body, kinds, fresh, helpers["np"]).run()
     for node in gast.walk(gast.Module(body=out, type_ignores=[])):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
                 node.func.id == "push":
@@ -147,7 +166,19 @@ def placeholders(body, kinds, helpers, fresh):
             elif kind.is_array and kind.ndim is not None:
                 shape = "0" if kind.ndim == 1 else "(" + ", ".join(["0"] * kind.ndim) + \
                     ("," if kind.ndim == 1 else "") + ")"
-                node.value = _expression(f"np.empty({shape})")
+                node.value = _expression(f"{helpers['np']}.empty({shape})")
+    return body
+
+
+def ufunc_outputs(body, kinds, helpers, fresh):
+    """`np.add(a, b, out=c)` (an in-place statement of optimize/inplace.py) as
+    `np.add(a, b, c)`: numba takes a ufunc's output as an argument, not a keyword."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and \
+                isinstance(getattr(np, node.func.attr, None), np.ufunc) and \
+                [k.arg for k in node.keywords] == ["out"] and \
+                len(node.args) == getattr(np, node.func.attr).nin:
+            node.args.append(node.keywords.pop().value)
     return body
 
 
@@ -213,4 +244,4 @@ def _expression(text):
     return gast.parse(text).body[0].value
 
 
-PASSES = (split_tapes, counting_loops, placeholders, lists)
+PASSES = (split_tapes, counting_loops, placeholders, lists, ufunc_outputs)

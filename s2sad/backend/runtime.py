@@ -35,16 +35,63 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def unbroadcast(g, x):
+    """runtime.unbroadcast for numba: `g` summed down to the shape of `x`, a number or an
+    array of rank 1 or 2 (`typed_unbroadcast` gives numba its code per argument types)."""
+    return runtime.unbroadcast(g, x)
+
+
+def typed_unbroadcast(g, x):
+    """The numba implementation of `unbroadcast` for these numba types, or None (numba
+    then says no implementation matches, which compile.py reports at the user's line).
+    The leading axes `g` has beyond `x`'s rank are summed first, then the axes where `x`
+    has length one; the result is a new array, as numba's types need one type."""
+    from numba import types
+    if isinstance(x, types.Number):
+        if isinstance(g, types.Array):
+            return lambda g, x: np.sum(g)
+        return lambda g, x: g
+    if not (isinstance(x, types.Array) and isinstance(g, types.Array)) or \
+            not 1 <= x.ndim <= 2 or g.ndim < x.ndim:
+        return None
+    lead = g.ndim - x.ndim
+
+    def summed(g):
+        if lead:
+            return np.ascontiguousarray(g).reshape((-1,) + g.shape[lead:]).sum(axis=0)
+        return g.copy()
+    if x.ndim == 1:
+        def vector(g, x):
+            r = summed(g)
+            if x.shape[0] == 1 and r.shape[0] != 1:
+                return np.full(1, r.sum())
+            return r
+        return vector
+
+    def matrix(g, x):
+        r = summed(g)
+        if x.shape[0] == 1 and r.shape[0] != 1:
+            r = r.sum(axis=0).reshape((1, r.shape[1]))
+        if x.shape[1] == 1 and r.shape[1] != 1:
+            r = r.sum(axis=1).reshape((r.shape[0], 1))
+        return r
+    return matrix
+
+
 # s2sad's own helpers (by the object the generated code reads) -> their numba forms here
-NUMBA_FORMS = {runtime.sigmoid: sigmoid}
+NUMBA_FORMS = {runtime.sigmoid: sigmoid, runtime.unbroadcast: unbroadcast}
 OWN = {"push": push, "stacked": stacked}
 
 _compiled = {}
 
 
 def forms(numba):
-    """{plain function: its njit-compiled form}, made once."""
+    """{plain function: its numba form}, made once: `njit` of each, and `unbroadcast`
+    given to numba as an overload (its code depends on the ranks of its arguments)."""
     if not _compiled:
         for fn in list(OWN.values()) + [sigmoid]:
             _compiled[fn] = numba.njit(cache=False)(fn)
+        from numba.extending import overload
+        overload(unbroadcast)(typed_unbroadcast)
+        _compiled[unbroadcast] = unbroadcast
     return _compiled

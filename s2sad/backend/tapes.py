@@ -74,11 +74,12 @@ class Split:
     """Rewrites the body of one adjoint: `kinds` are its variables' kinds, `fresh(word)`
     a name no one uses."""
 
-    def __init__(self, body, kinds, fresh):
+    def __init__(self, body, kinds, fresh, numpy="np"):
         self.stack, self.push, self.pop = handles(body)
         self.body = body[1 + sum(1 for h in (self.push, self.pop) if h):]
         self.kinds = kinds
         self.fresh = fresh
+        self.numpy = numpy
         self.tapes = {}      # key -> (tape name, top name or None for a list)
 
     def run(self):
@@ -144,10 +145,11 @@ class Split:
                 out.append(assign(tape, gast.List(elts=[], ctx=gast.Load())))
                 continue
             size = _trips(top, key, self) if all(w is top for w in where) else None
-            dtype = "np.bool_" if key == FLAGS else "np.int64" if kind.tag == "int" else \
-                "np.complex128" if kind.complex else "np.float64"
+            dtype = "bool_" if key == FLAGS else "int64" if kind.tag == "int" else \
+                "complex128" if kind.complex else "float64"
             length = source(size) if size is not None else "16"
-            out.append(carry(_parsed(f"{tape} = np.empty({length}, {dtype})"), top))
+            np = self.numpy
+            out.append(carry(_parsed(f"{tape} = {np}.empty({length}, {np}.{dtype})"), top))
             out.append(carry(assign(index, const(0)), top))
             self.tapes[key][3] = size is not None
         return out
