@@ -55,21 +55,18 @@ def typed_unbroadcast(g, x):
             not 1 <= x.ndim <= 2 or g.ndim < x.ndim:
         return None
     lead = g.ndim - x.ndim
-
-    def summed(g):
-        if lead:
-            return np.ascontiguousarray(g).reshape((-1,) + g.shape[lead:]).sum(axis=0)
-        return g.copy()
     if x.ndim == 1:
         def vector(g, x):
-            r = summed(g)
+            r = np.ascontiguousarray(g).reshape((-1,) + g.shape[lead:]).sum(axis=0) \
+                if lead else g.copy()
             if x.shape[0] == 1 and r.shape[0] != 1:
                 return np.full(1, r.sum())
             return r
         return vector
 
     def matrix(g, x):
-        r = summed(g)
+        r = np.ascontiguousarray(g).reshape((-1,) + g.shape[lead:]).sum(axis=0) \
+            if lead else g.copy()
         if x.shape[0] == 1 and r.shape[0] != 1:
             r = r.sum(axis=0).reshape((1, r.shape[1]))
         if x.shape[1] == 1 and r.shape[1] != 1:
