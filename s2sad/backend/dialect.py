@@ -147,8 +147,8 @@ def _operand(node):
 
 
 def _minus(a, b):
-    if a == "0" and b == "1":
-        return "-1"
+    if a.lstrip("-").isdigit() and b.isdigit():
+        return str(int(a) - int(b))
     return f"{a} - {b}"
 
 
