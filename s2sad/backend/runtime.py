@@ -21,13 +21,26 @@ def push(tape, top, value):
 
 
 def stacked(items):
-    """`np.array(items)` of a non-empty list of arrays of one shape: the arrays along a
-    new first axis (numba's np.array takes numbers and tuples, not arrays)."""
-    first = items[0]
-    out = np.empty((len(items),) + first.shape, first.dtype)
-    for k in range(len(items)):
-        out[k] = items[k]
-    return out
+    """`np.array(items)` of a non-empty list of numbers or of arrays of one shape (along a
+    new first axis): numba's np.array takes numbers and tuples, not a list of arrays
+    (`typed_stacked` gives numba its code)."""
+    return np.array(items)
+
+
+def typed_stacked(items):
+    from numba import types
+    if not isinstance(items, types.List):
+        return None
+    if isinstance(items.dtype, types.Number):
+        return lambda items: np.array(items)
+
+    def arrays(items):
+        first = items[0]
+        out = np.empty((len(items),) + first.shape, first.dtype)
+        for k in range(len(items)):
+            out[k] = items[k]
+        return out
+    return arrays if isinstance(items.dtype, types.Array) else None
 
 
 def sigmoid(x):
@@ -78,17 +91,20 @@ def typed_unbroadcast(g, x):
 # s2sad's own helpers (by the object the generated code reads) -> their numba forms here
 NUMBA_FORMS = {runtime.sigmoid: sigmoid, runtime.unbroadcast: unbroadcast}
 OWN = {"push": push, "stacked": stacked}
+_OVERLOADED = {stacked: typed_stacked, unbroadcast: typed_unbroadcast}
 
 _compiled = {}
 
 
 def forms(numba):
-    """{plain function: its numba form}, made once: `njit` of each, and `unbroadcast`
-    given to numba as an overload (its code depends on the ranks of its arguments)."""
+    """{plain function: its numba form}, made once: `njit` of each, and `stacked` and
+    `unbroadcast` given to numba as overloads (their code depends on their arguments'
+    types)."""
     if not _compiled:
-        for fn in list(OWN.values()) + [sigmoid]:
-            _compiled[fn] = numba.njit(cache=False)(fn)
         from numba.extending import overload
-        overload(unbroadcast)(typed_unbroadcast)
-        _compiled[unbroadcast] = unbroadcast
+        for fn in (push, sigmoid):
+            _compiled[fn] = numba.njit(cache=False)(fn)
+        for fn, typed in _OVERLOADED.items():
+            overload(fn)(typed)
+            _compiled[fn] = fn
     return _compiled

@@ -16,7 +16,7 @@ import numpy as np
 from ..syntax.printer import source
 
 BUILTINS = {"range", "len", "min", "max", "abs", "float", "int", "bool", "complex", "round",
-            "enumerate", "zip", "divmod", "pow", "sum"}
+            "enumerate", "zip", "divmod", "pow", "sum", "list"}
 
 NUMPY = {
     # elementwise
