@@ -14,7 +14,8 @@ import inspect
 import numpy as np
 
 from .. import pipeline
-from ..backend.compile import BACKENDS, function as compiled_function, numba_module
+from ..backend.compile import (BACKENDS, dialect_listing, function as compiled_function,
+                               numba_module)
 from ..errors import UnsupportedError, UsageError
 from ..frontend import read
 from ..frontend.front import checked
@@ -240,13 +241,14 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     @property
     def source(self):
         """The generated derivative (adjoint or tangent) the last call ran; before a call,
-        the one a call with arguments of the declared kinds would run (`_declared_mode`)."""
-        if self._last is None:
-            if self._self is not read.NOTHING:
-                return derivative_for(self._fn, (self._self,), {}, self._declared_mode(),
-                                      self._wrt, 1).listing
-            return derivative_for(self._fn, (), {}, self._declared_mode(), self._wrt).listing
-        return self._last.listing
+        the one a call with arguments of the declared kinds would run (`_declared_mode`);
+        its numba dialect on the numba and auto backends."""
+        derived = self._last
+        if derived is None:
+            skip = 1 if self._self is not read.NOTHING else 0
+            derived = derivative_for(self._fn, (self._self,) * skip, {},
+                                     self._declared_mode(), self._wrt, skip)
+        return derived.listing if self._backend == "python" else dialect_listing(derived)
 
     def _declared_mode(self):
         return "reverse"

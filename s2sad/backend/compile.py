@@ -142,6 +142,11 @@ class _Compiled:
         lines = [int(n) for n in re.findall(re.escape(self.filename) + r'", line (\d+)',
                                             message)]
         lines += [int(n) for n in re.findall(re.escape(self.filename) + r" \((\d+)\)", message)]
+        missing = re.search(r"name '(\w+)' is not defined", message)
+        if not lines and missing:   # numba names no line: the first that reads the name
+            texts = self.dialect.source.split("\n")
+            lines = [k + 1 for k, text in enumerate(texts[1:], 1)
+                     if re.search(rf"\b{missing[1]}\b", text)][:1]
         where, construct = None, "a statement"
         if lines:
             number = lines[0]

@@ -48,6 +48,8 @@ def handles(body):
         if isinstance(statement, gast.Assign) and isinstance(value, gast.Attribute) and \
                 isinstance(value.value, gast.Name) and value.value.id == stack:
             found[value.attr] = statement.targets[0].id
+    if not any(found.values()):
+        return None     # a list of the user's, not the stack
     return stack, found["append"], found["pop"]
 
 

@@ -65,3 +65,11 @@ def test_the_command_line_prints_the_dialect_with_lines(capsys):
     lines = {line.split("  # ")[0].strip(): line.split("  # ")[-1] for line in out.split("\n")}
     assert lines["x_tape[x_top] = x"].endswith("numba_programs.py:11")
     assert lines["for _ in range(n - 1, -1, -1):"].endswith("numba_programs.py:10")
+
+
+def test_a_derived_functions_source_is_the_dialect_it_runs():
+    grad = s2sad.grad(logistic_map, backend="numba")
+    grad(3.7, 0.3, 20)
+    assert grad.source == s2sad.source(logistic_map, 3.7, 0.3, 20, mode="gradient",
+                                       backend="numba")
+    assert "x_tape[x_top] = x" in grad.source
