@@ -70,7 +70,8 @@ class _Compiled:
     def __init__(self, derived, numba):
         self.derived = derived
         self.dialect = numba_dialect(derived)
-        self.failed = None
+        # the argument types numba could not compile for -> the CompiledError it gave
+        self.failed = {}
         self.callers = {}
         self.filename = source_file("numba", derived.name, self.dialect.source)
         namespace = self._namespace(numba)
@@ -124,14 +125,19 @@ class _Compiled:
         dispatcher, errors, python = self.dispatcher, self.errors, self.derived.function
 
         def call(*args):
-            if self.failed is None:
-                try:
-                    return dispatcher(*args)
-                except errors as exc:
-                    self.failed = self.translated(exc)
+            if self.failed:
+                error = self.failed.get(_types(args))
+                if error is not None:
+                    if fallback:
+                        return python(*args)
+                    raise error.with_traceback(None)
+            try:
+                return dispatcher(*args)
+            except errors as exc:
+                error = self.failed[_types(args)] = self.translated(exc)
             if fallback:
                 return python(*args)
-            raise self.failed.with_traceback(None)
+            raise error
         call.__name__ = self.derived.name
         self.callers[fallback] = call
         return call
@@ -181,6 +187,13 @@ def _compiled(derived):
                                 f"{exc}; use backend=\"python\".") from None
         derived.backends["numba"] = found
     return found
+
+
+def _types(args):
+    """What numba compiles a version per (roughly: a float32 array and a float64 array
+    of one kind share a derivative but not a compiled version)."""
+    return tuple((type(a), getattr(a, "dtype", None), getattr(a, "ndim", None),
+                  getattr(getattr(a, "flags", None), "c_contiguous", None)) for a in args)
 
 
 def _stamp(tree, lines):
