@@ -131,12 +131,12 @@ def _downward(forward):
         last = f"{count} - 1" if start == "0" else f"{start} + {count} - 1"
         if step == "1":
             return _expression(f"range({last}, {_minus(start, '1')}, -1)")
-        return _expression(f"range({start} + ({count} - 1) * {step}, {start} - {step}, "
-                           f"-{step})")
+        return _expression(f"range({start} + ({count} - 1) * {step}, "
+                           f"{_minus(start, step)}, -{step})")
     if step == "1":
         return _expression(f"range({_minus(stop, '1')}, {_minus(start, '1')}, -1)")
     return _expression(f"range({start} + (len(range({start}, {stop}, {step})) - 1) * "
-                       f"{step}, {start} - {step}, -{step})")
+                       f"{step}, {_minus(start, step)}, -{step})")
 
 
 def _operand(node):

@@ -82,7 +82,7 @@ class Split:
         self.kinds = kinds
         self.fresh = fresh
         self.numpy = numpy
-        self.tapes = {}      # key -> (tape name, top name or None for a list)
+        self.tapes = {}  # key -> [tape, its top (None: a list), kind, allocated whole]
 
     def run(self):
         pushes = {}
