@@ -43,7 +43,8 @@ class Case:
 def cases(small=False):
     rng = np.random.default_rng(0)
     sizes = dict(trips=20, n=10, rosenbrock=20, rows=30, features=5, units=4, steps=5,
-                 inputs=3, hidden=4, wide=6, outputs=2, points=8, signals=3, samples=16) if small else \
+                 inputs=3, hidden=4, wide=6, outputs=2, points=8, signals=3,
+                 samples=16) if small else \
         dict(trips=1000, n=1000, rosenbrock=10_000, rows=10_000, features=100, units=64,
              steps=50, inputs=8, hidden=32, wide=64, outputs=4, points=200, signals=64,
              samples=1024)
