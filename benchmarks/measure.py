@@ -12,7 +12,8 @@ from typing import Optional
 from benchmarks import check, ours, timing
 
 COLUMNS = ("s2sad grad()", "s2sad adjoint", "s2sad numba", "s2sad jvp()", "s2sad tangent",
-           "by hand", "by hand tangent", "by hand, restructured", "autograd", "torch", "jax", "jax jit")
+           "by hand", "by hand tangent", "by hand, restructured", "autograd", "torch", "jax",
+           "jax jit")
 PEER_LIMIT = {False: 60.0, True: 15.0}
 
 
