@@ -213,8 +213,18 @@ def _trips(top, key, split):
     if nested or not direct:
         return None
     args = top.iter.args
-    trips = args[0] if len(args) == 1 else _parsed(f"len({source(top.iter)})").value
-    return trips if direct == 1 else _parsed(f"{direct} * ({source(trips)})").value
+    if len(args) > 1:
+        trips = f"len({source(top.iter)})"
+    elif isinstance(args[0], gast.Constant) or _is_len(args[0]):
+        trips = source(args[0])
+    else:
+        trips = f"max({source(args[0])}, 0)"   # range(n) of a negative n makes no trip
+    return _parsed(trips if direct == 1 else f"{direct} * {trips}").value
+
+
+def _is_len(node):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and \
+        node.func.id == "len"
 
 
 def _parsed(text):

@@ -13,7 +13,7 @@ def test_the_logistic_maps_tape_is_an_array_of_the_trip_count():
     text = s2sad.source(logistic_map, 3.7, 0.3, 20, mode="gradient", backend="numba")
     assert text == '''\
 def logistic_map_gradient(r, x, n):
-    x_tape = np.empty(n, np.float64)
+    x_tape = np.empty(max(n, 0), np.float64)
     x_top = 0
     for _ in range(n):
         x_tape[x_top] = x
@@ -73,3 +73,4 @@ def test_a_derived_functions_source_is_the_dialect_it_runs():
     assert grad.source == s2sad.source(logistic_map, 3.7, 0.3, 20, mode="gradient",
                                        backend="numba")
     assert "x_tape[x_top] = x" in grad.source
+    assert grad(3.7, 0.3, -2) == 0.0    # range(-2) makes no trip: an empty tape
