@@ -11,7 +11,11 @@ numba types the code when it is first called. What it refuses then is said at th
 user's line with the construct (`CompiledError`), never as numba's own traceback;
 `backend="auto"` runs the Python derivative instead.
 """
+import linecache
+import os
 import re
+import sys
+import types
 
 import gast
 import numpy as np
@@ -109,6 +113,10 @@ class _Compiled:
                 namespace[word] = _compiled(callees[id(value)]).dispatcher
             elif id(value) in helpers and value in runtime.NUMBA_FORMS:
                 namespace[word] = forms[runtime.NUMBA_FORMS[value]]
+            elif _users_own(value):
+                # a function of the user's the derivative calls as it is (the primal of
+                # a helper): compiled too, and refused at its own line if numba cannot
+                namespace[word] = numba.njit(cache=False)(value)
             else:
                 continue
             self.compiled_words.add(word)
@@ -143,24 +151,28 @@ class _Compiled:
         return call
 
     def translated(self, exc):
-        """numba's error as a `CompiledError` at the user's line of the statement it names."""
-        message = str(exc)
-        lines = [int(n) for n in re.findall(re.escape(self.filename) + r'", line (\d+)',
-                                            message)]
-        lines += [int(n) for n in re.findall(re.escape(self.filename) + r" \((\d+)\)", message)]
+        """numba's error as a `CompiledError` at the user's line of the statement it names:
+        a line of the dialect, else of a function of the user's numba compiled with it."""
+        message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+        places = re.findall(r'File "([^"]+)", line (\d+)', message) + \
+            re.findall(r"at (\S+\.py) \((\d+)\)", message)
+        ours = os.path.basename(self.filename)
+        lines = [int(n) for f, n in places if os.path.basename(f) == ours]
+        theirs = [(f, int(n)) for f, n in places if os.path.basename(f) != ours
+                  and os.path.sep + "numba" + os.path.sep not in f and os.path.exists(f)]
         missing = re.search(r"name '(\w+)' is not defined", message)
         if not lines and missing:   # numba names no line: the first that reads the name
             texts = self.dialect.source.split("\n")
             lines = [k + 1 for k, text in enumerate(texts[1:], 1)
                      if re.search(rf"\b{missing[1]}\b", text)][:1]
         where, construct = None, "a statement"
-        if lines:
-            number = lines[0]
-            where = self.dialect.lines[number - 1] if number <= len(self.dialect.lines) \
-                else None
-            construct = "`" + self.dialect.source.split("\n")[number - 1].strip() + "`"
-        plain = re.sub(r"\x1b\[[0-9;]*m", "", message)
-        reason = next((line.strip() for line in plain.split("\n") if line.strip()
+        if lines and lines[0] <= len(self.dialect.lines):
+            where = self.dialect.lines[lines[0] - 1]
+            construct = "`" + self.dialect.source.split("\n")[lines[0] - 1].strip() + "`"
+        elif theirs:
+            where = theirs[0]
+            construct = "`" + linecache.getline(*where).strip() + "`"
+        reason = next((line.strip() for line in message.split("\n") if line.strip()
                        and not line.startswith("Failed in")), "")
         return self.error(f"{construct} ({reason[:200]})", where)
 
@@ -187,6 +199,15 @@ def _compiled(derived):
                                 f"{exc}; use backend=\"python\".") from None
         derived.backends["numba"] = found
     return found
+
+
+def _users_own(value):
+    """Whether `value` is a plain function of the user's (not s2sad's, NumPy's, SciPy's or
+    the standard library's), which numba may compile from its source."""
+    module = getattr(value, "__module__", None) or ""
+    return isinstance(value, types.FunctionType) and not value.__code__.co_freevars and \
+        module.partition(".")[0] not in ("s2sad", "numpy", "scipy", "math") and \
+        module not in sys.stdlib_module_names
 
 
 def _types(args):

@@ -69,6 +69,19 @@ def with_helper(x, a):
     return s
 
 
+def _clipped(x):
+    if x > 1.0:
+        return 1.0
+    return x * x
+
+
+def uses_clipped(x):
+    s = 0.0
+    for i in range(3):
+        s = s + _clipped(x * i) * x
+    return s
+
+
 def special_call(x):
     s = 0.0
     for i in range(3):

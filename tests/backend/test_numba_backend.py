@@ -1,7 +1,8 @@
 """backend="numba": the compiled derivatives equal the Python backend's and central
 differences, in reverse mode (grad, value_and_grad, vjp) and forward mode (jvp), on scalar
-loops, a while loop, branches with a break, element writes, an Elman network and a helper
-with a derivative of its own.
+loops, a while loop, branches with a break, element writes, an Elman network, a helper
+with a derivative of its own, and a helper the derivative calls as it is (`_clipped`,
+compiled by numba too).
 
 numba compiles each derivative once per argument kinds; the programs are few and small so
 that the compilations stay few."""
@@ -10,13 +11,15 @@ import pytest
 
 import s2sad
 from numba_programs import (branches_and_break, element_writes, elman, elman_args,
-                            grow_until, logistic_map, sum_of_squares, with_helper)
+                            grow_until, logistic_map, sum_of_squares, uses_clipped,
+                            with_helper)
 from util import assert_close, numeric_grad, numeric_jvp
 
 RNG = np.random.default_rng(25)
 
 SCALAR = [(logistic_map, (3.7, 0.3, 20), 0), (grow_until, (0.7,), 0),
-          (branches_and_break, (0.8, 9), 0), (with_helper, (1.3, 0.4), (0, 1))]
+          (branches_and_break, (0.8, 9), 0), (with_helper, (1.3, 0.4), (0, 1)),
+          (uses_clipped, (0.7,), 0)]
 ARRAYS = [(sum_of_squares, (RNG.uniform(0.5, 1.5, 6),), 0),
           (element_writes, (RNG.uniform(0.5, 1.5, 5),), 0),
           (elman, elman_args(RNG), (0, 1, 2, 3))]
