@@ -53,6 +53,9 @@ def refused(tree, namespace, compiled_names):
     """The first (statement, construct) the dialect `tree` (a FunctionDef) cannot have, or
     None. `namespace` holds the values its free names read; `compiled_names` the names
     of numba functions it may call (helpers, callees' derivatives)."""
+    local = {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)
+             and isinstance(n.ctx, (gast.Store, gast.Param))}
+    namespace = {word: value for word, value in namespace.items() if word not in local}
     for statement in _statements(tree.body):
         for node in gast.walk(_own(statement)):
             found = _construct(node, namespace, compiled_names)
