@@ -43,9 +43,10 @@ class Case:
 def cases(small=False):
     rng = np.random.default_rng(0)
     sizes = dict(trips=20, n=10, rosenbrock=20, rows=30, features=5, units=4, steps=5,
-                 inputs=3, hidden=4, outputs=2, points=8, signals=3, samples=16) if small else \
+                 inputs=3, hidden=4, wide=6, outputs=2, points=8, signals=3,
+                 samples=16) if small else \
         dict(trips=1000, n=1000, rosenbrock=10_000, rows=10_000, features=100, units=64,
-             steps=50, inputs=8, hidden=32, outputs=4, points=200, signals=64,
+             steps=50, inputs=8, hidden=32, wide=64, outputs=4, points=200, signals=64,
              samples=1024)
     s = sizes
     mlp_rows, mlp_inputs = (30, 3) if small else (1000, 10)
@@ -69,6 +70,11 @@ def cases(small=False):
              (0, 1, 2, 3), by_hand.mlp_nll_gradient),
         Case(f"Elman RNN, {s['steps']} steps, hidden {s['hidden']}", functions.elman,
              _elman_data(rng, s["steps"], s["inputs"], s["hidden"], s["outputs"]),
+             (0, 1, 2, 3), by_hand.elman_gradient,
+             hand_restructured=by_hand.elman_restructured_gradient),
+        Case(f"Elman RNN, {s['steps']} steps, hidden {s['wide']}", functions.elman,
+             _elman_data(np.random.default_rng(1), s["steps"], s["inputs"], s["wide"],
+                         s["outputs"]),
              (0, 1, 2, 3), by_hand.elman_gradient,
              hand_restructured=by_hand.elman_restructured_gradient),
         Case(f"GP likelihood, {s['points']} points", functions.gp_nll,

@@ -39,6 +39,10 @@ so a column's ratio also compares it with the others on that row. The columns:
 - `s2sad adjoint`: the generated function `grad` runs, called directly:
   `s2sad.compiled(f, *args, mode="gradient")` (the adjoint that returns the gradients
   alone).
+- `s2sad numba`: `s2sad.grad(f, wrt=..., backend="numba")(*args)`, the derivative
+  compiled by numba (docs/compiled.md), where numba is installed and compiles it ("refused"
+  where it does not); the first-calls table gives its first call, the numba compilation
+  of a derivative s2sad has already generated.
 - `s2sad jvp()`, `s2sad tangent`: one directional derivative by forward mode, through
   `s2sad.jvp` and through the compiled tangent, `s2sad.compiled(f, *args,
   mode="forward")`; measured for the scalar benchmarks only.

@@ -11,8 +11,9 @@ from typing import Optional
 
 from benchmarks import check, ours, timing
 
-COLUMNS = ("s2sad grad()", "s2sad adjoint", "s2sad jvp()", "s2sad tangent", "by hand",
-           "by hand tangent", "by hand, restructured", "autograd", "torch", "jax", "jax jit")
+COLUMNS = ("s2sad grad()", "s2sad adjoint", "s2sad numba", "s2sad jvp()", "s2sad tangent",
+           "by hand", "by hand tangent", "by hand, restructured", "autograd", "torch", "jax",
+           "jax jit")
 PEER_LIMIT = {False: 60.0, True: 15.0}
 
 
@@ -24,6 +25,7 @@ class Measured:
     cells: dict
     first_call: tuple
     jit_first_call: object = None
+    numba_first_call: object = None  # seconds, or why it has none ("refused", "no numba")
     pushed: Optional[tuple] = None  # (values pushed, trips) for the tape target
     failures: dict = field(default_factory=dict)
     processes: int = 1  # the processes whose median the `OWN` ratios are
@@ -38,7 +40,7 @@ OWN = ("s2sad grad()", "s2sad adjoint", "s2sad jvp()", "s2sad tangent", "by hand
 def ratios(case, quick=False):
     """The ratios of the columns in `OWN` and the function's own time ("f"), measured in
     this process without peers, checked like `measure` checks them."""
-    found = measure(case, {}, quick, first=False)
+    found = measure(case, {}, quick, first=False, numba=False)
     return {"f": found.f_seconds, **{c: v for c, v in found.cells.items() if c in OWN}}
 
 
@@ -59,7 +61,7 @@ def take_medians(results, others):
                     [result.cells[column]] + [r[column] for r in runs])
 
 
-def measure(case, peers, quick=False, tape=False, first=True):
+def measure(case, peers, quick=False, tape=False, first=True, numba=True):
     first = ours.first_call(case) if first else None
     ours_ = ours.Derivatives(case)
     hand = case.hand_gradient(case.args)
@@ -76,6 +78,15 @@ def measure(case, peers, quick=False, tape=False, first=True):
     if len(case.wrt) == 1:
         results["s2sad adjoint"] = (results["s2sad adjoint"],)
     cells, failures, jit_first, first_seconds = {}, {}, None, {}
+    compiled = ours.numba_gradient(case) if numba else "not measured"
+    if isinstance(compiled, str):
+        numba_first = compiled.split(":")[0]
+        if numba:
+            cells["s2sad numba"] = numba_first
+    else:
+        derived, result, numba_first = compiled
+        calls["s2sad numba"] = (derived, case.args)
+        results["s2sad numba"] = result
     for label, entry in peers.items():
         if entry is None:
             cells[label] = "not installed"
@@ -103,8 +114,8 @@ def measure(case, peers, quick=False, tape=False, first=True):
     f_seconds = times.pop("f")
     cells.update({column: seconds / f_seconds for column, seconds in times.items()})
     pushed = (ours.pushes(case), case.args[1]) if tape else None
-    return Measured(case.label, case.scalar, f_seconds, cells, first, jit_first, pushed,
-                    failures, targeted=case.targeted)
+    return Measured(case.label, case.scalar, f_seconds, cells, first, jit_first, numba_first,
+                    pushed, failures, targeted=case.targeted)
 
 
 def _run_peer(prepare, case, limit):

@@ -1,5 +1,6 @@
 """s2sad's side of the benchmark: its derived functions, the generated code alone, the
 cost of a first call, and what the logistic map's adjoint pushes on its stack."""
+import importlib.util
 import statistics
 import time
 
@@ -33,6 +34,21 @@ class Derivatives:
             found["s2sad jvp()"] = (self.jvp, args + (seeds,))
             found["s2sad tangent"] = (self.tangent, args + seeds)
         return found
+
+
+def numba_gradient(case):
+    """`s2sad.grad(f, backend="numba")` of the case, its first result and the seconds of
+    its first call (transform, numba compilation, run); or a word when it cannot run:
+    "no numba", or "refused" with the reason."""
+    if importlib.util.find_spec("numba") is None:
+        return "no numba"
+    derived = s2sad.grad(case.fn, wrt=case.wrt, backend="numba")
+    start = time.perf_counter()
+    try:
+        result = derived(*case.args)
+    except s2sad.CompiledError as exc:
+        return f"refused: {exc}"
+    return derived, result, time.perf_counter() - start
 
 
 def first_call(case, fresh=5):

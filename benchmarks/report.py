@@ -39,14 +39,17 @@ def ratio_table(results, times="x"):
 
 def first_call_table(results, times="x"):
     jit = any("jax jit" in r.cells for r in results)
+    compiled = any("s2sad numba" in r.cells for r in results)
     header = ["function", "s2sad first call", "same, median of 5 fresh"] + \
-        ["jax jit first call"] * jit + ["s2sad grad() / by hand"]
+        ["s2sad numba first call"] * compiled + ["jax jit first call"] * jit + \
+        ["s2sad grad() / by hand"]
     rows = []
     for r in results:
         versus = "" if r.scalar else ratio(r.cells["s2sad grad()"] / r.cells["by hand"], times)
         first = r.jit_first_call if r.jit_first_call is not None else r.cells.get("jax jit")
         rows.append([r.label, duration(r.first_call[0]), duration(r.first_call[1])] +
-                    [duration(first)] * jit + [versus])
+                    [duration(r.numba_first_call)] * compiled + [duration(first)] * jit +
+                    [versus])
     return header, rows
 
 
@@ -74,6 +77,7 @@ def targets(results, times="x"):
             lambda r: r.cells["s2sad tangent"], 2.5,
             lambda r: f"{ratio(r.cells['s2sad tangent'], times)} (jvp() "
                       f"{ratio(r.cells['s2sad jvp()'], times)})"))
+    rows += compiled_targets(results, times)
     rows.append(_target(
         "first call (transform + compile + run) < 50 ms", results,
         lambda r: r.first_call[0], 0.050, lambda r: duration(r.first_call[0])))
@@ -85,6 +89,34 @@ def targets(results, times="x"):
             rows.append(("logistic map: the tape holds one float per trip",
                          f"{len(pushed):,} values pushed for {trips:,} trips, "
                          f"{floats:,} of them floats", "met" if met else "not met"))
+    return rows
+
+
+def compiled_targets(results, times="x"):
+    """The compiled backend's goals: on the two scalar loops, at most 0.25× the function
+    and below jax jit's gradient; on the Elman network with 64 hidden units, below jax
+    jit's. Judged where the column was measured (numba installed)."""
+    def numbers(r, *columns):
+        return all(not isinstance(r.cells.get(c, ""), str) for c in columns)
+    loops = [r for r in results if r.label.startswith(("logistic map", "loop sum"))
+             and numbers(r, "s2sad numba")]
+    elman = [r for r in results if "hidden 64" in r.label and numbers(r, "s2sad numba")]
+    rows = []
+    if loops:
+        jit = all(numbers(r, "jax jit") for r in loops)
+        rows.append(_target(
+            "compiled backend (numba) on the scalar loops: gradient ≤ 0.25× the function"
+            + (" and below jax jit's" if jit else ""), loops,
+            lambda r: max(r.cells["s2sad numba"] / 0.25,
+                          r.cells["s2sad numba"] / r.cells["jax jit"] if jit else 0.0), 1.0,
+            lambda r: f"{ratio(r.cells['s2sad numba'], times)}" +
+                      (f" (jax jit {ratio(r.cells['jax jit'], times)})" if jit else "")))
+    if elman and all(numbers(r, "jax jit") for r in elman):
+        rows.append(_target(
+            "compiled backend (numba) on the Elman network, 64 hidden units: gradient below "
+            "jax jit's", elman, lambda r: r.cells["s2sad numba"] / r.cells["jax jit"], 1.0,
+            lambda r: f"{ratio(r.cells['s2sad numba'], times)} (jax jit "
+                      f"{ratio(r.cells['jax jit'], times)})"))
     return rows
 
 

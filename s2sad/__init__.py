@@ -5,7 +5,8 @@ code (`s2sad.source(f)`), compiled and cached per argument kind.
 """
 from .api import (Check, CheckError, RuleError, check_grads, check_rule, compiled, defrule, grad,
                   hessian, hvp, jacobian, jvp, ravel, source, value_and_grad, vjp)
-from .errors import ArgumentError, Error, SourceError, UnsupportedError, UsageError
+from .errors import (ArgumentError, BackendMissing, CompiledError, Error, SourceError,
+                     UnsupportedError, UsageError)
 from .reading.trace import Trace, trace
 from .runtime_checkpoint import checkpoint
 from .reading.export import export
@@ -13,8 +14,10 @@ from .version import __version__  # noqa: F401
 
 __all__ = [
            "ArgumentError",
+           "BackendMissing",
            "Check",
            "CheckError",
+           "CompiledError",
            "Error",
            "RuleError",
            "SourceError",

@@ -45,6 +45,15 @@ class UnsupportedError(Error):
     """A construct, call or value that s2sad cannot differentiate (yet)."""
 
 
+class CompiledError(UnsupportedError):
+    """A derivative the compiled backend (`backend="numba"`) cannot compile: a call or
+    value numba does not support, said at the user's line it comes from."""
+
+
+class BackendMissing(Error):
+    """The compiled backend was asked for, but its package (numba) is not installed."""
+
+
 class UsageError(Error):
     """The API was called in a way that has no meaning, e.g. a `wrt` that names no parameter."""
 

@@ -33,6 +33,7 @@ _EPILOG = """examples:
   s2sad samples/seeds.py:griewank_walther --mode forward --wrt x1,x2
   s2sad samples/seeds.py:griewank_walther --mode hessian
   s2sad samples/networks.py:mlp_loss --args "np.ones(3), np.ones((3, 4))" --wrt x,w
+  s2sad samples/seeds.py:griewank_walther --mode gradient --backend numba
 
 FILE is imported: its top-level code runs, as under `python FILE` (with FILE's folder
 first on sys.path), except its `if __name__ == "__main__":` block, since the module is
@@ -62,6 +63,9 @@ def parser():
     p.add_argument("--lines", action="store_true",
                    help="end each generated statement with a comment naming the line of "
                         "FILE it comes from (# model.py:12)")
+    p.add_argument("--backend", choices=("python", "numba"), default="python",
+                   help="numba: the numba dialect of the derivative, what backend=\"numba\" "
+                        "compiles (docs/compiled.md)")
     return p
 
 
@@ -164,9 +168,10 @@ def main(argv=None):
         examples = example_arguments(args.args)
         if args.mode == "hessian":
             text = source(grad(fn, wrt), *examples, mode="forward", wrt=wrt,
-                          lines=args.lines)
+                          lines=args.lines, backend=args.backend)
         else:
-            text = source(fn, *examples, mode=args.mode, wrt=wrt, lines=args.lines)
+            text = source(fn, *examples, mode=args.mode, wrt=wrt, lines=args.lines,
+                          backend=args.backend)
         print(text, end="")
     return guarded(show)
 

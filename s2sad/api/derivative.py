@@ -14,6 +14,8 @@ import inspect
 import numpy as np
 
 from .. import pipeline
+from ..backend.compile import (BACKENDS, dialect_listing, function as compiled_function,
+                               numba_module)
 from ..errors import UnsupportedError, UsageError
 from ..frontend import read
 from ..frontend.front import checked
@@ -42,7 +44,8 @@ _KEYS = 256
 class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     """A function derived from `fn`: binds arguments, specialises, calls generated code."""
 
-    def __init__(self, fn, wrt, what):
+    def __init__(self, fn, wrt, what, backend="python"):
+        self._backend = checked_backend(backend)
         fn, self._self = read.bound(fn)
         if not isinstance(fn, read.Derivative):
             fn = read.target(fn)
@@ -73,6 +76,10 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
         except Exception as exc:
             note(exc)
             raise
+
+    def _code(self, derived):
+        """The function that runs `derived` on this derived function's backend."""
+        return compiled_function(derived, self._backend)
 
     @property
     def __code__(self):
@@ -211,8 +218,12 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     def _call(self, derived, values, *seeds):
         """Run `derived` on the arguments and seeds; with Dask arguments, lazily."""
         if lazy.any_dask(values):
+            if self._backend == "numba":
+                raise UsageError(f"{self._fn.__name__}: numba compiles no Dask array; "
+                                 "differentiate with Dask arguments on backend='python' "
+                                 "(or 'auto', which runs them in Python).")
             return lazy.run(derived.function, *lazy.prepared(values), *seeds, fn=self._fn)
-        return run(derived.function, *values, *seeds)
+        return run(self._code(derived), *values, *seeds)
 
     def _run(self, values, seed):
         derived = self._derive(values)
@@ -246,16 +257,27 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
     @property
     def source(self):
         """The generated derivative (adjoint or tangent) the last call ran; before a call,
-        the one a call with arguments of the declared kinds would run (`_declared_mode`)."""
-        if self._last is None:
-            if self._self is not read.NOTHING:
-                return derivative_for(self._fn, (self._self,), {}, self._declared_mode(),
-                                      self._wrt, 1).listing
-            return derivative_for(self._fn, (), {}, self._declared_mode(), self._wrt).listing
-        return self._last.listing
+        the one a call with arguments of the declared kinds would run (`_declared_mode`);
+        its numba dialect on the numba and auto backends."""
+        derived = self._last
+        if derived is None:
+            skip = 1 if self._self is not read.NOTHING else 0
+            derived = derivative_for(self._fn, (self._self,) * skip, {},
+                                     self._declared_mode(), self._wrt, skip)
+        return derived.listing if self._backend == "python" else dialect_listing(derived)
 
     def _declared_mode(self):
         return "reverse"
+
+
+def checked_backend(backend):
+    """`backend` if it is one s2sad has ("numba" only where numba is installed)."""
+    if backend not in BACKENDS:
+        raise UsageError(f"backend={backend!r} is not one of "
+                         f"{', '.join(map(repr, BACKENDS))}.")
+    if backend == "numba":
+        numba_module()
+    return backend
 
 
 def _check_no_lists(derived):

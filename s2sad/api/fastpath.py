@@ -110,7 +110,7 @@ class FastPath:
         """The lines that record the call's specialisation (`_last`) and call it: through
         `located.run` unless it runs on Python numbers alone (`values`: the arguments)."""
         seen = dispatcher.constant(self._now[0], "s")
-        function = dispatcher.constant(derived.function, "f")
+        function = dispatcher.constant(self._code(derived), "f")
         if derived.calls_numpy or any(type(v) not in (float, int, bool) for v in values):
             return [f"now[0] = {seen}", f"r = run({function}, {call})"]
         return [f"now[0] = {seen}", f"r = {function}({call})"]

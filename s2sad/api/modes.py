@@ -27,10 +27,10 @@ class Grad(DerivedFunction):
         if shaped is not None:
             flat, derived = shaped
             if derived.spec.out_kind.is_scalar:
-                return self._gradients(flat, run(derived.function, *flat.leaves))
+                return self._gradients(flat, run(self._code(derived), *flat.leaves))
             # the result's kind is known only when it runs: the adjoint that returns it
             derived = structured.derive(self, flat, "reverse")
-            value, grads = run(derived.function, *flat.leaves, 1.0)
+            value, grads = run(self._code(derived), *flat.leaves, 1.0)
             if np.ndim(value):
                 raise self._not_scalar(f"an array of shape {np.shape(value)}")
             return self._gradients(flat, grads)
@@ -60,7 +60,7 @@ class ValueAndGrad(DerivedFunction):
         shaped = self._structured(values, "reverse")
         if shaped is not None:
             flat, derived = shaped
-            value, grads = run(derived.function, *flat.leaves, 1.0)
+            value, grads = run(self._code(derived), *flat.leaves, 1.0)
             if np.ndim(value):
                 raise self._not_scalar(f"an array of shape {np.shape(value)}")
             return value, self._gradients(flat, grads)
@@ -86,7 +86,7 @@ class VJP(DerivedFunction):
         if shaped is not None:
             flat, derived = shaped
             seeds = structured.cotangent_leaves(derived, cotangent)
-            value, grads = run(derived.function, *flat.leaves, *seeds)
+            value, grads = run(self._code(derived), *flat.leaves, *seeds)
             return structured.value_of(derived, value), self._gradients(flat, grads)
         K.check_differentiable(cotangent, "cotangent")
         if isinstance(cotangent, np.ndarray) and cotangent.ndim == 0:
@@ -132,7 +132,7 @@ class JVP(DerivedFunction):
             flat, derived = shaped
             seeds = structured.tangent_leaves(flat, args[-1], self._wrt, self._positions,
                                               self.__name__)
-            value, tangent = run(derived.function, *flat.leaves, *seeds)
+            value, tangent = run(self._code(derived), *flat.leaves, *seeds)
             return self._inner(values, structured.value_of(derived, value),
                                structured.tangent_of(derived, value, tangent, seeds,
                                                      self._fn))

@@ -7,7 +7,7 @@ compiled function with the derivatives of the user functions it calls.
 import math
 import re
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gast
 import numpy as np
@@ -51,6 +51,8 @@ class Derived:
     backward_from: int = None
     # whether running it may call NumPy (and so give its floating-point warnings)
     calls_numpy: bool = True
+    # its compiled forms by backend ("numba": backend/compile.py), made on first use
+    backends: dict = field(default_factory=dict)
 
     def fresh(self):
         """Whether everything it was built from still holds: no function's code changed

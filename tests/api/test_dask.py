@@ -285,3 +285,12 @@ def test_s2sad_runs_without_dask(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
+
+
+def test_numba_backend_refuses_dask_arguments_and_auto_runs_them_lazily():
+    w, X = np.array([0.5, -1.0]), np.arange(8.0).reshape(4, 2) / 8
+    with pytest.raises(s2sad.UsageError, match="numba compiles no Dask array"):
+        s2sad.grad(row_bias, backend="numba")(w, da.from_array(X, chunks=2))
+    gradient = s2sad.grad(row_bias, backend="auto")(w, da.from_array(X, chunks=2))
+    assert isinstance(gradient, da.Array)
+    assert_close(gradient.compute(), s2sad.grad(row_bias)(w, X))

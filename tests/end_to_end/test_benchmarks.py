@@ -76,6 +76,26 @@ def test_ratios_are_medians_over_processes():
     assert first.f_seconds == 2.0 and first.processes == 3
 
 
+def test_the_compiled_backends_targets():
+    """The numba column's goals: on the two scalar loops at most 0.25× the function and
+    below jax jit's gradient, on the Elman network with 64 hidden units below jax jit's;
+    judged only where the column holds a number."""
+    from benchmarks import measure, report
+
+    def row(label, numba, jit):
+        return measure.Measured(label, True, 1.0, {"s2sad numba": numba, "jax jit": jit},
+                                (0.01, 0.01))
+    met = [row("logistic map, 20 trips", 0.1, 0.8), row("loop sum x[i]*x[i], n = 10", 0.02, 19.0),
+           row("Elman RNN, 5 steps, hidden 64", 0.4, 0.6)]
+    assert [verdict for _, _, verdict in report.compiled_targets(met)] == ["met", "met"]
+    slow = [row("logistic map, 20 trips", 0.3, 0.8), row("Elman RNN, 5 steps, hidden 64",
+                                                         0.7, 0.6)]
+    assert [verdict for _, _, verdict in report.compiled_targets(slow)] == ["not met",
+                                                                            "not met"]
+    refused = [row("logistic map, 20 trips", "refused", 0.8)]
+    assert report.compiled_targets(refused) == []
+
+
 def test_a_worker_process_reports_the_ratios_it_measured():
     """What `run.py --processes N` reads from each further process it starts."""
     import json
