@@ -117,7 +117,7 @@ def markdown(results):
             f"{r['checkpointed_time']:.3g} | {r['checkpointed_time'] / r['function_time']:.1f}"
             f" | {r['checkpointed_peak'] / 1e6:.3g} |"]
         notes.append(
-            f"{loop}: r = {r['repetitions']}, {r['advances']:,} untaped trips (the optimum "
+            f"- {loop}: r = {r['repetitions']}, {r['advances']:,} untaped trips (the optimum "
             f"{r['optimum']:,}) and {r['taped']:,} taped, {r['held']} snapshots held at "
             f"most; checkpointed / plain: time "
             f"{r['checkpointed_time'] / r['plain_time']:.2f}×, peak memory "

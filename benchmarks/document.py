@@ -1,7 +1,7 @@
 """docs/performance.md: the machine, the method, the tables and the targets."""
 import textwrap
 
-from benchmarks import measure, report
+from benchmarks import checkpointing, measure, report
 
 TITLE = "# Performance"
 INTRO = """\
@@ -82,6 +82,13 @@ def _processes(count):
         "peers' ratios come from the first process alone.", 88)
 
 
+def _checkpointing(checkpoints):
+    """The section on checkpointed loops (benchmarks/checkpointing.py), when measured."""
+    if not checkpoints:
+        return []
+    return ["## Checkpointing", "", CHECKPOINTING, "", checkpointing.markdown(checkpoints), ""]
+
+
 def _load_note(machine_rows):
     """A warning when other processes were busy during the run, or nothing."""
     for what, value in machine_rows:
@@ -92,6 +99,15 @@ def _load_note(machine_rows):
                     "more than the repeats within one run suggest."]
     return []
 
+
+CHECKPOINTING = textwrap.fill(
+    "The gradient of a loop marked `s2sad.checkpoint(range(n), snapshots=30)` "
+    "(docs/checkpointing.md) beside the plain adjoint's, which saves every trip: "
+    "benchmarks/checkpointing.py, in the same run. Each time is of one call, after a call "
+    "on a short loop has compiled both gradients; `× function` divides it by one call of "
+    "the plain function. The peak memory is tracemalloc's, in a call of its own (tracing "
+    "slows Python down). The untaped trips are the forward sweep and the recomputations, "
+    "the taped ones the trips' adjoints.", 90)
 
 NOTE_ROSENBROCK = ("The Rosenbrock floor (`by hand`) differentiates each term of the sum as "
                    "written, the formula of SciPy's `rosen_der`: g_i = 200 d_(i-1) - 400 x_i "
@@ -130,7 +146,7 @@ NOTE_UNTARGETED = ("The Gaussian-process likelihood (a Cholesky factor and a sol
                    "operation as written.")
 
 
-def document(results, machine_rows, failures, quick=False):
+def document(results, machine_rows, failures, quick=False, checkpoints=()):
     processes = results[0].processes if results else 1
     method = METHOD.replace("{limit}", f"{measure.PEER_LIMIT[quick]:.0f}").replace(
         "{processes}", _processes(processes))
@@ -144,7 +160,7 @@ def document(results, machine_rows, failures, quick=False):
              "(the NumPy target).", "", "## Targets", "",
              report.markdown_table(["target", "measured", ""],
                                    [list(t) for t in report.targets(results, "×")], False),
-             "", "## Notes", ""] + ["- " + note for note in (
+             ""] + _checkpointing(checkpoints) + ["## Notes", ""] + ["- " + note for note in (
                  report.NOTE_TANGENT, NOTE_DISPATCH, NOTE_ROSENBROCK, NOTE_ELMAN, NOTE_UNTARGETED)]
     for (case, label), why in failures.items():
         parts.append(f"- {label} on {case}: {why}.")

@@ -25,7 +25,8 @@ from benchmarks.threads import one_thread  # noqa: E402
 
 one_thread()
 
-from benchmarks import cases, document, machine, measure, peers, report  # noqa: E402
+from benchmarks import (cases, checkpointing, document, machine, measure, peers,  # noqa: E402
+                        report)
 
 
 def parse(argv):
@@ -62,12 +63,25 @@ def main(argv=None):
         failures.update({(case.label, k): v for k, v in result.failures.items()})
     others = [_worker(options, k) for k in range(2, options.processes + 1)]
     measure.take_medians(results, others)
+    checkpoints = _checkpointing(options)
     if options.markdown:
         rows = machine.describe(peers.versions(found), load.cores())
-        print(document.document(results, rows, failures, options.quick), end="")
+        print(document.document(results, rows, failures, options.quick, checkpoints), end="")
     else:
         print(report.text(results, failures))
+        if checkpoints:
+            print("\n" + checkpointing.markdown(checkpoints))
         print(f"\nother processes kept {load.cores() or 0:.2f} cores busy on average")
+
+
+def _checkpointing(options):
+    """The checkpointed loops of benchmarks/checkpointing.py (10**6 and 10**4 trips, 30
+    snapshots), in a full run or when `--only` names them."""
+    if options.only and not any("checkpoint" in w.lower() for w in options.only):
+        return []
+    print("measuring checkpointed loops ...", file=sys.stderr, flush=True)
+    trips = 10**5 if options.quick else 10**6
+    return [checkpointing.measure(trips, 30), checkpointing.measure(trips // 100, 30, 1000)]
 
 
 def _worker(options, number):
