@@ -8,11 +8,14 @@ parameters and the active variables, after the views and soundness checks.
 import contextlib
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import ir
 from ..errors import UnsupportedError
 from ..frontend import calls
 from ..frontend.front import front
 from ..ir import kinds as K
+from ..transform.distribute import distribute
 from . import activity, infer, soundness
 from .views import check_views
 
@@ -27,6 +30,8 @@ class Spec:
     active: set
     # the kinds of the returned leaves when the function returns a container
     out_kinds: tuple = None
+    # the names the function uses, when loop distribution added some (else the front's)
+    namer: object = None
 
 
 _in_progress = []
@@ -130,6 +135,9 @@ def specialise(fn, arg_kinds, positions, layouts=None):
     those of the leaves)."""
     fn = calls.resolved(fn, arg_kinds)
     function, kinds = infer_kinds(fn, arg_kinds, layouts)
+    base = front(fn, layouts)
+    function, kinds, namer = distribute(function, kinds, base.namer,
+                                        base.modules.get(np))
     check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)
 
@@ -144,9 +152,9 @@ def specialise(fn, arg_kinds, positions, layouts=None):
     soundness.check(function, kinds, varied)
     if function.layout is not None:
         out_kinds = tuple(infer.kind_of(leaf, kinds) for leaf in function.result)
-        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds)
+        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds, namer)
     out_kind = infer.kind_of(function.result, kinds)
-    return Spec(function, kinds, out_kind, wrt, active)
+    return Spec(function, kinds, out_kind, wrt, active, namer=namer)
 
 
 def _call_kinds(op, kinds):

@@ -108,7 +108,7 @@ class _Builder:
         self.mode = mode
         base = front(fn, layouts)
         self.modules = base.modules
-        self.namer = base.namer.copy()
+        self.namer = (spec.namer or base.namer).copy()
         self.bindings = {}
         self.handles = {}
         for key, obj in _HELPERS:
