@@ -31,6 +31,7 @@ from ..analysis import carried
 from ..analysis.carried import AFTER, BEFORE, KEPT, SUM
 from ..ir import kinds as K
 from . import batched as B
+from .regroup import regroup
 
 
 def distribute(function, kinds, namer, np_name):
@@ -80,7 +81,15 @@ class _Rewrite:
         if trips is None or not all(isinstance(s, ir.Op) and not ir.updates(s) and
                                     not ir.on_tape(s) for s in loop.body):
             return [loop]
-        found = carried.split(loop, self.kinds, trips, self.read_outside(loop))
+        outside = self.read_outside(loop)
+        found = carried.split(loop, self.kinds, trips, outside)
+        while found is not None:
+            body = regroup(loop.body, found.places, self.kinds, self.namer.temps,
+                           loop.target.name)
+            if body is None:
+                break
+            loop = dataclasses.replace(loop, body=body)
+            found = carried.split(loop, self.kinds, trips, outside)
         if found is None:
             return [loop]
         self.changed = True
