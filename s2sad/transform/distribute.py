@@ -149,16 +149,16 @@ class _Distributed:
 
     def statements(self):
         loop, found, rewrite = self.loop, self.found, self.rewrite
-        before, body, after, lists = [], [], [], []
+        before, body, stacks, after, lists = [], [], [], [], []
         for name in found.stacked:
             kind = rewrite.kinds[name]
             lists.append(rewrite.namer.fresh(name + "_trips"))
             rewrite.kinds[lists[-1]] = K.list_of(kind)
             self.names[name] = rewrite.fresh(name, B.batched_kind(kind, self.trips))
             before.append(ir.Op(ir.Var(lists[-1]), ir.LIST, (), line=loop.line))
-            after.append(ir.Op(ir.Var(self.names[name]), ir.OnList(np.array),
-                               (ir.Var(lists[-1]),), callee=f"{rewrite.np_name}.array",
-                               line=loop.line))
+            stacks.append(ir.Op(ir.Var(self.names[name]), ir.OnList(np.array),
+                                (ir.Var(lists[-1]),), callee=f"{rewrite.np_name}.array",
+                                line=loop.line))
         for op, place in zip(loop.body, found.places):
             if place == KEPT:
                 body.append(op)
@@ -178,7 +178,7 @@ class _Distributed:
         loop = dataclasses.replace(loop, body=body)
         if not after:
             return before + [loop]
-        return before + [loop, ir.If(self.ran(lists), after, [], loop.line)]
+        return before + [loop] + stacks + [ir.If(self.ran(lists), after, [], loop.line)]
 
     def batched(self, op):
         name = op.target.name
