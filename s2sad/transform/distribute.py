@@ -178,7 +178,19 @@ class _Distributed:
         loop = dataclasses.replace(loop, body=body)
         if not after:
             return before + [loop]
+        if not self.guarded(lists):
+            return before + [loop] + after
         return before + [loop] + stacks + [ir.If(self.ran(lists), after, [], loop.line)]
+
+    def guarded(self, lists):
+        """Whether what runs after the loop must not run when it ran no trip: it reads
+        kept values (an empty list makes an array of another rank), or operands whose shapes
+        may not fit, or it adds a sum over the trips to an array (whose shape zero trips
+        would not change)."""
+        places = self.found.places
+        return bool(lists) or AFTER in places or any(
+            place == SUM and not self.rewrite.kinds[op.target.name].is_scalar
+            for op, place in zip(self.loop.body, places))
 
     def batched(self, op):
         name = op.target.name
