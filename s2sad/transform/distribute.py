@@ -186,11 +186,19 @@ class _Distributed:
         """Whether what runs after the loop must not run when it ran no trip: it reads
         kept values (an empty list makes an array of another rank), or operands whose shapes
         may not fit, or it adds a sum over the trips to an array (whose shape zero trips
-        would not change)."""
+        would not change), or to a number that may not be a float."""
         places = self.found.places
         return bool(lists) or AFTER in places or any(
-            place == SUM and not self.rewrite.kinds[op.target.name].is_scalar
+            place == SUM and not self._float_start(op.target.name)
             for op, place in zip(self.loop.body, places))
+
+    def _float_start(self, name):
+        """Whether `name` starts as a float constant (`loss = 0.0`) and no other value:
+        adding an empty sum, 0.0, leaves it as it is (an integer 0 would become 0.0)."""
+        inside = {id(op) for op in self.loop.body}
+        return all(id(op) in inside or op.prim is ir.COPY and len(op.args) == 1 and
+                   isinstance(op.args[0], ir.Const) and type(op.args[0].value) is float
+                   for op in self.rewrite.defs.get(name, []))
 
     def batched(self, op):
         name = op.target.name

@@ -176,3 +176,20 @@ def test_a_trip_count_not_known_to_be_the_rows_is_not_batched():
     args = (rng.normal(size=(3, 4)), rng.normal(size=(4, 3)), 3)
     _check(unknown_rows, args, (0, 1))
     assert "x @ W" not in s2sad.source(unknown_rows, *args)
+
+
+def over_rows(W, x):
+    s = 0
+    for row in x:
+        s += np.sum(np.tanh(row @ W))
+    return s
+
+
+def test_a_loop_over_rows_is_one_product_and_zero_trips_keep_the_start():
+    rng = np.random.default_rng(6)
+    W = rng.normal(size=(3, 4))
+    for steps in (0, 1, 4):
+        _check(over_rows, (W, rng.normal(size=(steps, 3))), (0, 1))
+    assert type(s2sad.value_and_grad(over_rows)(W, np.ones((0, 3)))[0]) is int
+    text = s2sad.source(over_rows, W, rng.normal(size=(4, 3)))
+    assert "np.tanh(x @ W)" in text and "for " not in text, text
