@@ -9,6 +9,7 @@
 kinds of the arguments, the differentiated positions and the mode, cached per key.
 """
 import contextlib
+import functools
 import gc
 import types
 import weakref
@@ -96,7 +97,8 @@ MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
          "vector": ("tangents", "jvps")}
 
 
-def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None):
+def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None,
+           batched=True):
     """The generated derivative of `fn` for these kinds and positions (cached): the
     adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
     primal statements only the value needed are left out), the tangent ("forward"), the
@@ -109,7 +111,10 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
     parameters.
 
     While a recursive function's derivative is being built, a call back into it gets a
-    `Pending` one: its name and the cell the compiled function will be put in."""
+    `Pending` one: its name and the cell the compiled function will be put in.
+
+    `batched` False: loops are differentiated as written, not distributed (the code is to
+    be differentiated again, which the lists distribution keeps do not allow yet)."""
     if isinstance(fn, read.Derivative):
         return _derive_generated(fn, arg_kinds, positions, mode, top, float64, layouts)
     if mode == "gradient" and not top:
@@ -117,7 +122,8 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
     if mode == "directional" and not top:
         mode = "forward"
     float64 = float64 and mode in ("reverse", "gradient", "directional")
-    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts)
+    key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts) + \
+        (() if batched else ("unbatched",))
     with _building_once():
         front(fn, layouts)
         derived = cache.entry(fn).derived
@@ -126,7 +132,7 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
         if key not in derived:
             if (fn, key) in _building:
                 return _building[(fn, key)]
-            spec = specialise(fn, arg_kinds, positions, layouts)
+            spec = specialise(fn, arg_kinds, positions, layouts, batched)
             if not top and spec.function.layout is not None:
                 raise UnsupportedError(
                     f"`{fn.__name__}` returns a container and is called from another "
@@ -138,7 +144,8 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
             _building[(fn, key)] = pending
             builder = AdjointBuilder if mode in ("reverse", "gradient") else TangentBuilder
             try:
-                building = builder(fn, spec, top, pending.name, mode, derive, layouts)
+                building = builder(fn, spec, top, pending.name, mode, derive if batched else
+                                   functools.partial(derive, batched=False), layouts)
                 # in-place statements need float64 arrays, which complex values are not
                 building.float64 = float64 and not any(
                     kind.complex for kind in spec.kinds.values() if kind is not None)

@@ -129,15 +129,15 @@ def _in_caller(kind, arg_kinds):
     return K.complex_if(K.array(kind.ndim), kind.complex)
 
 
-def specialise(fn, arg_kinds, positions, layouts=None):
+def specialise(fn, arg_kinds, positions, layouts=None, batched=True):
     """The `Spec` of `fn` for argument kinds and differentiated parameter positions
     (`layouts`: of the parameters, when some are containers; kinds and positions are then
-    those of the leaves)."""
+    those of the leaves), its loops distributed where NumPy can batch them (`batched`)."""
     fn = calls.resolved(fn, arg_kinds)
     function, kinds = infer_kinds(fn, arg_kinds, layouts)
     base = front(fn, layouts)
     function, kinds, namer = distribute(function, kinds, base.namer,
-                                        base.modules.get(np))
+                                        base.modules.get(np) if batched else None)
     check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)
 

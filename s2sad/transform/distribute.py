@@ -21,6 +21,7 @@ Runs after kind inference (the batched forms depend on ranks and shape symbols) 
 activity analysis, on a copy: the front's function is shared by every specialisation.
 """
 import dataclasses
+import keyword
 import operator
 
 import gast
@@ -135,7 +136,8 @@ class _Rewrite:
 
     def fresh(self, name, kind):
         """A new variable for the trips of `name` (a temporary for a temporary)."""
-        new = self.namer.temp() if name in self.namer.temps else self.namer.fresh(name + "s")
+        plural = name + "s" if not keyword.iskeyword(name + "s") else name + "s_"
+        new = self.namer.temp() if name in self.namer.temps else self.namer.fresh(plural)
         self.kinds[new] = kind
         return new
 
