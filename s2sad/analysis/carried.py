@@ -67,7 +67,6 @@ def split(loop, kinds, trips, read_outside):
             if name in defined and defined[name] >= i and places[defined[name]] != SUM:
                 places[defined[name]] = KEPT  # the next trip reads it
     _settle(body, reads, places, defined, read_outside)
-    moved = [op for op, place in zip(body, places) if place != KEPT]
     if all(place == KEPT or row_picked(op, loop.target.name) for op, place in zip(body, places)):
         return None
     stacked = list(dict.fromkeys(
@@ -75,7 +74,8 @@ def split(loop, kinds, trips, read_outside):
         for name in names if name in defined and places[defined[name]] == KEPT))
     indexed = {name for names, place in zip(reads, places) if place == KEPT
                for name in names if name in defined and places[defined[name]] == BEFORE}
-    indexed |= {op.target.name for op in moved if op.target.name in read_outside}
+    indexed |= {op.target.name for op, place in zip(body, places)
+                if place == BEFORE and op.target.name in read_outside}
     return Split(places, stacked, indexed)
 
 

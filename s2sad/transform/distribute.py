@@ -146,7 +146,11 @@ class _Distributed:
     """One loop's rewrite: the batched operations before it, the loop, those after."""
 
     def __init__(self, rewrite, loop, found, trips):
-        self.rewrite, self.loop, self.found, self.trips = rewrite, loop, found, trips
+        self.rewrite, self.loop, self.found = rewrite, loop, found
+        # the length of the trip axis: the rows' when the loop visits every row, else a
+        # length of its own (`range(1, len(x), 2)` runs fewer trips than `x` has rows)
+        every = (loop.start.value, loop.step.value) == (0, 1)
+        self.trips = trips if every else ("trips", loop.line, id(loop))
         self.names = {}
 
     def statements(self):
