@@ -140,7 +140,7 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
                     "unpack its result where you call it (`a, b = "
                     f"{fn.__name__}(...)`).", spec.function.filename,
                     spec.function.first_line)
-            pending = Pending(_variant_name(fn, derived, top, mode), types.CellType())
+            pending = Pending(_variant_name(fn, derived, top, mode, batched), types.CellType())
             _building[(fn, key)] = pending
             builder = AdjointBuilder if mode in ("reverse", "gradient") else TangentBuilder
             try:
@@ -196,7 +196,7 @@ def _at_the_users_code(error, derivative):
         fn.__code__.co_firstlineno)
 
 
-def _variant_name(fn, cache, top, mode):
+def _variant_name(fn, cache, top, mode, batched=True):
     """`f_adjoint` (`f_tangent`, `f_tangents`) for the top-level derivative; `f_vjp`,
     `f_vjp2`, ... (`f_jvp`, `f_jvps`) for the variants called from other generated code,
     one per kinds and differentiated positions."""
@@ -204,9 +204,15 @@ def _variant_name(fn, cache, top, mode):
     base = read.base_name(fn)
     if top:
         return f"{base}_{whole}"
-    count = 1 + sum(1 for key in cache if not key[3] and key[2] == mode) + sum(
-        1 for (other, key) in _building if other is fn and not key[3] and key[2] == mode)
+    count = 1 + sum(1 for key in cache if _sibling(key, mode, batched)) + sum(
+        1 for (other, key) in _building if other is fn and _sibling(key, mode, batched))
     return f"{base}_{called}" + (str(count) if count > 1 else "")
+
+
+def _sibling(key, mode, batched):
+    """Whether the derivative cached under `key` is another variant of the same mode,
+    batched or not alike (the two never call each other, so they may share names)."""
+    return not key[3] and key[2] == mode and (key[-1] != "unbatched") == batched
 
 
 def wengert_source(fn, lines=False):
