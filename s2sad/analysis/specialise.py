@@ -32,6 +32,8 @@ class Spec:
     out_kinds: tuple = None
     # the names the function uses, when loop distribution added some (else the front's)
     namer: object = None
+    # modules the function now reads by a name of its own (NumPy, for loop distribution)
+    modules: dict = None
 
 
 _in_progress = []
@@ -136,8 +138,13 @@ def specialise(fn, arg_kinds, positions, layouts=None, batched=True):
     fn = calls.resolved(fn, arg_kinds)
     function, kinds = infer_kinds(fn, arg_kinds, layouts)
     base = front(fn, layouts)
+    np_name = base.modules.get(np) or (None if base.namer.taken("np") else "np")
     function, kinds, namer = distribute(function, kinds, base.namer,
-                                        base.modules.get(np) if batched else None)
+                                        np_name if batched else None)
+    modules = None
+    if namer is not base.namer and np not in base.modules:
+        namer.reserve(np_name)
+        modules = {np: np_name}
     check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)
 
@@ -152,9 +159,9 @@ def specialise(fn, arg_kinds, positions, layouts=None, batched=True):
     soundness.check(function, kinds, varied)
     if function.layout is not None:
         out_kinds = tuple(infer.kind_of(leaf, kinds) for leaf in function.result)
-        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds, namer)
+        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds, namer, modules)
     out_kind = infer.kind_of(function.result, kinds)
-    return Spec(function, kinds, out_kind, wrt, active, namer=namer)
+    return Spec(function, kinds, out_kind, wrt, active, namer=namer, modules=modules)
 
 
 def _call_kinds(op, kinds):

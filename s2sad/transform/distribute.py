@@ -170,10 +170,14 @@ class _Distributed:
                 body.append(op)
             elif place == BEFORE:
                 before.extend(self.batched(op))
-                if op.target.name in found.indexed:
-                    body.append(ir.Op(op.target, operator.getitem,
-                                      (ir.Var(self.names[op.target.name]), loop.target),
-                                      line=op.line))
+                if op.target.name in found.indexed and \
+                        carried.row_picked(op, loop.target.name):
+                    body.append(op)
+                elif op.target.name in found.indexed:
+                    number, ops = self.trip_number(op.line)
+                    body += ops + [ir.Op(op.target, operator.getitem,
+                                         (ir.Var(self.names[op.target.name]), number),
+                                         line=op.line)]
             elif place == AFTER:
                 after.extend(self.batched(op))
             elif place == SUM:
@@ -205,6 +209,21 @@ class _Distributed:
         return all(id(op) in inside or op.prim is ir.COPY and len(op.args) == 1 and
                    isinstance(op.args[0], ir.Const) and type(op.args[0].value) is float
                    for op in self.rewrite.defs.get(name, []))
+
+    def trip_number(self, line):
+        """The number of the trip, 0, 1, ... (`(t - start) // step`), the row of a batched
+        value, and the operations that compute it: the index itself when it numbers the
+        trips already. Computed again for each read, since a temporary is read only in the
+        statement it belongs to (`ir.split`)."""
+        loop, kinds, namer = self.loop, self.rewrite.kinds, self.rewrite.namer
+        trip, ops = loop.target, []
+        for prim, const in ((operator.sub, loop.start), (operator.floordiv, loop.step)):
+            if const.value != (0 if prim is operator.sub else 1):
+                number = ir.Var(namer.temp())
+                kinds[number.name] = K.INT
+                ops.append(ir.Op(number, prim, (trip, const), line=line))
+                trip = number
+        return trip, ops
 
     def batched(self, op):
         name = op.target.name

@@ -193,3 +193,22 @@ def test_a_loop_over_rows_is_one_product_and_zero_trips_keep_the_start():
     assert type(s2sad.value_and_grad(over_rows)(W, np.ones((0, 3)))[0]) is int
     text = s2sad.source(over_rows, W, rng.normal(size=(4, 3)))
     assert "np.tanh(x @ W)" in text and "for " not in text, text
+
+
+def smoothed(alpha, x, W):
+    level = 0.0
+    sse = 0.0
+    for t in range(1, x.shape[0], 2):
+        error = np.sum(np.sin(x[t] @ W)) - level
+        sse = sse + error * error
+        level = alpha * np.sum(x[t]) + (1 - alpha) * level
+    return sse
+
+
+def test_a_hoisted_value_is_read_by_trip_number_when_rows_are_skipped():
+    rng = np.random.default_rng(7)
+    W = rng.normal(size=(3, 4))
+    for steps in (0, 1, 2, 3, 6):
+        _check(smoothed, (0.3, rng.normal(size=(steps, 3)), W), (0, 1, 2))
+    text = s2sad.source(smoothed, 0.3, rng.normal(size=(6, 3)), W)
+    assert "x[1::2] @ W" in text and "(t - 1) // 2]" in text, text
