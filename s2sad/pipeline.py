@@ -9,6 +9,7 @@
 kinds of the arguments, the differentiated positions and the mode, cached per key.
 """
 import contextlib
+import functools
 import gc
 import types
 import weakref
@@ -97,7 +98,7 @@ MODES = {"reverse": ("adjoint", "vjp"), "gradient": ("gradient", "vjp"),
 
 
 def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, layouts=None,
-           lazy=False):
+           lazy=False, batched=True):
     """The generated derivative of `fn` for these kinds and positions (cached): the
     adjoint ("reverse"), the adjoint that returns the gradients alone ("gradient": the
     primal statements only the value needed are left out), the tangent ("forward"), the
@@ -111,16 +112,21 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
     parameters.
 
     While a recursive function's derivative is being built, a call back into it gets a
-    `Pending` one: its name and the cell the compiled function will be put in."""
+    `Pending` one: its name and the cell the compiled function will be put in.
+
+    `batched` False: loops are differentiated as written, not distributed (the code is to
+    be differentiated again, which the lists distribution keeps do not allow yet; or the
+    arguments are Dask arrays, which stacking the trips' values would compute)."""
     if isinstance(fn, read.Derivative):
         return _derive_generated(fn, arg_kinds, positions, mode, top, float64, layouts, lazy)
+    batched = batched and not lazy
     if mode == "gradient" and not top:
         mode = "reverse"
     if mode == "directional" and not top:
         mode = "forward"
     float64 = float64 and mode in ("reverse", "gradient", "directional")
     key = (K.canonical(arg_kinds), tuple(positions), mode, top, float64, layouts) + \
-        (("lazy",) if lazy else ())
+        (("lazy",) if lazy else ()) + (() if batched else ("unbatched",))
     with _building_once():
         front(fn, layouts)
         derived = cache.entry(fn).derived
@@ -129,7 +135,7 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
         if key not in derived:
             if (fn, key) in _building:
                 return _building[(fn, key)]
-            spec = specialise(fn, arg_kinds, positions, layouts)
+            spec = specialise(fn, arg_kinds, positions, layouts, batched)
             if not top and spec.function.layout is not None:
                 raise UnsupportedError(
                     f"`{fn.__name__}` returns a container and is called from another "
@@ -137,11 +143,12 @@ def derive(fn, arg_kinds, positions, mode="reverse", top=True, float64=False, la
                     "unpack its result where you call it (`a, b = "
                     f"{fn.__name__}(...)`).", spec.function.filename,
                     spec.function.first_line)
-            pending = Pending(_variant_name(fn, derived, top, mode), types.CellType())
+            pending = Pending(_variant_name(fn, derived, top, mode, batched), types.CellType())
             _building[(fn, key)] = pending
             builder = AdjointBuilder if mode in ("reverse", "gradient") else TangentBuilder
             try:
-                building = builder(fn, spec, top, pending.name, mode, derive, layouts)
+                building = builder(fn, spec, top, pending.name, mode, derive if batched else
+                                   functools.partial(derive, batched=False), layouts)
                 # in-place statements need float64 arrays, which complex values are not
                 building.float64 = float64 and not any(
                     kind.complex for kind in spec.kinds.values() if kind is not None)
@@ -194,7 +201,7 @@ def _at_the_users_code(error, derivative):
         fn.__code__.co_firstlineno)
 
 
-def _variant_name(fn, cache, top, mode):
+def _variant_name(fn, cache, top, mode, batched=True):
     """`f_adjoint` (`f_tangent`, `f_tangents`) for the top-level derivative; `f_vjp`,
     `f_vjp2`, ... (`f_jvp`, `f_jvps`) for the variants called from other generated code,
     one per kinds and differentiated positions."""
@@ -202,9 +209,15 @@ def _variant_name(fn, cache, top, mode):
     base = read.base_name(fn)
     if top:
         return f"{base}_{whole}"
-    count = 1 + sum(1 for key in cache if not key[3] and key[2] == mode) + sum(
-        1 for (other, key) in _building if other is fn and not key[3] and key[2] == mode)
+    count = 1 + sum(1 for key in cache if _sibling(key, mode, batched)) + sum(
+        1 for (other, key) in _building if other is fn and _sibling(key, mode, batched))
     return f"{base}_{called}" + (str(count) if count > 1 else "")
+
+
+def _sibling(key, mode, batched):
+    """Whether the derivative cached under `key` is another variant of the same mode,
+    batched or not alike (the two never call each other, so they may share names)."""
+    return not key[3] and key[2] == mode and (key[-1] != "unbatched") == batched
 
 
 def wengert_source(fn, lines=False):

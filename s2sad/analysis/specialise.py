@@ -8,11 +8,14 @@ parameters and the active variables, after the views and soundness checks.
 import contextlib
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import ir
 from ..errors import UnsupportedError
 from ..frontend import calls
 from ..frontend.front import front
 from ..ir import kinds as K
+from ..transform.distribute import distribute
 from . import activity, infer, soundness
 from .views import check_views
 
@@ -27,6 +30,10 @@ class Spec:
     active: set
     # the kinds of the returned leaves when the function returns a container
     out_kinds: tuple = None
+    # the names the function uses, when loop distribution added some (else the front's)
+    namer: object = None
+    # modules the function now reads by a name of its own (NumPy, for loop distribution)
+    modules: dict = None
 
 
 _in_progress = []
@@ -124,12 +131,20 @@ def _in_caller(kind, arg_kinds):
     return K.complex_if(K.array(kind.ndim), kind.complex)
 
 
-def specialise(fn, arg_kinds, positions, layouts=None):
+def specialise(fn, arg_kinds, positions, layouts=None, batched=True):
     """The `Spec` of `fn` for argument kinds and differentiated parameter positions
     (`layouts`: of the parameters, when some are containers; kinds and positions are then
-    those of the leaves)."""
+    those of the leaves), its loops distributed where NumPy can batch them (`batched`)."""
     fn = calls.resolved(fn, arg_kinds)
     function, kinds = infer_kinds(fn, arg_kinds, layouts)
+    base = front(fn, layouts)
+    np_name = base.modules.get(np) or (None if base.namer.taken("np") else "np")
+    function, kinds, namer = distribute(function, kinds, base.namer,
+                                        np_name if batched else None)
+    modules = None
+    if namer is not base.namer and np not in base.modules:
+        namer.reserve(np_name)
+        modules = {np: np_name}
     check_views(function, kinds)
     wrt = tuple(function.params[i] for i in positions)
 
@@ -144,9 +159,9 @@ def specialise(fn, arg_kinds, positions, layouts=None):
     soundness.check(function, kinds, varied)
     if function.layout is not None:
         out_kinds = tuple(infer.kind_of(leaf, kinds) for leaf in function.result)
-        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds)
+        return Spec(function, kinds, K.OTHER, wrt, active, out_kinds, namer, modules)
     out_kind = infer.kind_of(function.result, kinds)
-    return Spec(function, kinds, out_kind, wrt, active)
+    return Spec(function, kinds, out_kind, wrt, active, namer=namer, modules=modules)
 
 
 def _call_kinds(op, kinds):

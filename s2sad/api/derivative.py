@@ -124,7 +124,7 @@ class DerivedFunction(binding.Binding, FastPath, read.Derivative):
                 "grad, value_and_grad, vjp or jvp (one argument) of a plain function.")
         own = tuple(K.SCALAR if i in self._positions and k == K.INT else k
                     for i, k in enumerate(kinds))
-        derived = pipeline.derive(self._fn, own, self._positions, mode)
+        derived = pipeline.derive(self._fn, own, self._positions, mode, batched=False)
         self._check_result(derived)
         if mode == "gradient" and not derived.spec.out_kind.is_scalar:
             # its adjoint would take the seed `grad` passes only once the value is known

@@ -111,12 +111,12 @@ class _Builder:
         self.top = top
         self.mode = mode
         base = front(fn, layouts)
-        self.modules = base.modules
-        self.namer = base.namer.copy()
+        self.modules = {**base.modules, **(spec.modules or {})}
+        self.namer = (spec.namer or base.namer).copy()
         self.bindings = {}
         self.handles = {}
         for key, obj in _HELPERS:
-            identifier = base.modules.get(obj) or self.namer.fresh(key)
+            identifier = self.modules.get(obj) or self.namer.fresh(key)
             self.handles[key] = identifier
             if identifier not in base.modules.values():
                 self.bindings[identifier] = obj

@@ -18,7 +18,11 @@ loop (`+=`, element writes), so each trip's are new arrays. A vector that severa
 products read (`t9_bar`, the adjoint of the layer's input, for both `U` and `W`) is kept
 in one list, made an array once after the loop; one also added to another adjoint
 (`b_bar += t9_bar`, the bias of the same layer) is summed once after the loop, from the
-list already holding it.
+list already holding it. A kept vector also added to a row of a matrix adjoint
+(`t20_bar[t] += t9_bar`, the adjoint of a row read `t20[t]` of a matrix loop distribution
+made, in a loop `for t in reversed(range(n))`) is added once after the loop, the list
+reversed into the first rows: `t20_bar[:n] += U_bar_right[::-1]`; the forward sweep read
+those rows, so they exist.
 """
 import gast
 
@@ -29,27 +33,33 @@ from ..syntax.printer import assign, name, store
 
 def run(statements, context):
     """The pass over the backward sweep."""
+    matrices = {n for n, lengths in {**context.shapes, **context.bounds}.items()
+                if len(lengths) == 2}
     return batch_outer_products(statements, context.vectors, context.handles["np"],
-                                context.fresh)
+                                context.fresh, frozenset(matrices))
 
 
-def batch_outer_products(statements, vectors, np_name, fresh):
+def batch_outer_products(statements, vectors, np_name, fresh, matrices=frozenset()):
     """`statements` with the loops rewritten; `vectors`: names that hold 1-D arrays,
-    `np_name`: NumPy's name in the generated code, `fresh(hint)`: a new name."""
+    `np_name`: NumPy's name in the generated code, `fresh(hint)`: a new name,
+    `matrices`: names that hold 2-D arrays."""
     out = []
     for statement in statements:
         for field in ("body", "orelse"):
             if hasattr(statement, field) and getattr(statement, field):
                 setattr(statement, field, batch_outer_products(
-                    getattr(statement, field), vectors, np_name, fresh))
-        if isinstance(statement, gast.For):
-            out.extend(carry(_batched(statement, vectors, np_name, fresh), statement))
+                    getattr(statement, field), vectors, np_name, fresh, matrices))
+        # a checkpointed loop's trips are replayed from snapshots: keeping a value per trip
+        # for one product after the loop would hold what the snapshots save
+        if isinstance(statement, gast.For) and getattr(statement, "checkpoint_of", None) is None:
+            out.extend(carry(_batched(statement, vectors, np_name, fresh, matrices),
+                             statement))
         else:
             out.append(statement)
     return out
 
 
-def _batched(loop, vectors, np_name, fresh):
+def _batched(loop, vectors, np_name, fresh, matrices):
     updated = queries.updated_in_place([loop])
     if any(isinstance(n, (gast.Break, gast.Continue)) for n in gast.walk(loop)):
         return [loop]
@@ -76,11 +86,12 @@ def _batched(loop, vectors, np_name, fresh):
     if not products:
         return [loop]
     sums = _kept_sums(loop, kept, vectors, updated)
+    rows = _kept_rows(loop, kept, vectors, updated, matrices)
     loop.body = _flat(loop.body)
     before = assign(gast.Tuple(elts=[store(n) for n in lists], ctx=gast.Store()),
                     gast.Tuple(elts=[gast.List(elts=[], ctx=gast.Load()) for _ in lists],
                                ctx=gast.Load()))
-    return [before, loop, _after(lists[0], products, sums, np_name)]
+    return [before, loop, _after(lists[0], products, sums, rows, np_name)]
 
 
 def _kept_list(loop, kept, vector, index):
@@ -92,11 +103,11 @@ def _kept_list(loop, kept, vector, index):
     return None
 
 
-def _after(first, products, sums, np_name):
+def _after(first, products, sums, rows, np_name):
     """The statements after the loop, under one test that it ran (every list holds one
     vector per trip): a list read more than once becomes an array once."""
     reads = [list_ for _, left, right in products for list_ in (left, right)] + \
-        [list_ for _, list_ in sums]
+        [list_ for _, list_ in sums] + [list_ for _, _, list_ in rows]
     shared = [list_ for list_ in dict.fromkeys(reads) if reads.count(list_) > 1]
     body = [assign(store(list_), _array(np_name, list_)) for list_ in shared]
 
@@ -114,6 +125,15 @@ def _after(first, products, sums, np_name):
                           keywords=[gast.keyword(arg="axis", value=gast.Constant(
                               value=0, kind=None))])
         body.append(gast.AugAssign(target=store(target), op=gast.Add(), value=total))
+    for target, count, list_ in rows:
+        first_rows = gast.Slice(lower=None, upper=count, step=None)
+        backwards = gast.Slice(lower=None, upper=None,
+                               step=gast.UnaryOp(op=gast.USub(),
+                                                 operand=gast.Constant(value=1, kind=None)))
+        body.append(gast.AugAssign(
+            target=gast.Subscript(value=name(target), slice=first_rows, ctx=gast.Store()),
+            op=gast.Add(), value=gast.Subscript(value=operand(list_), slice=backwards,
+                                                ctx=gast.Load())))
     return gast.If(test=name(first), body=body, orelse=[])
 
 
@@ -136,6 +156,47 @@ def _kept_sums(loop, kept, vectors, updated):
             loop.body[index] = []
             sums.append((target, list_))
     return sums
+
+
+def _kept_rows(loop, kept, vectors, updated, matrices):
+    """A kept vector added to row `t` of a matrix adjoint in `for t in reversed(range(n))`
+    (`A[t] += v`, `A` read nowhere else in the loop) is added after the loop, from the
+    list already holding it. Returns the (matrix, n, list) triples."""
+    count = _reversed_count(loop)
+    if count is None:
+        return []
+    rows = []
+    for index, statement in enumerate(loop.body):
+        if not (isinstance(statement, gast.AugAssign) and isinstance(statement.op, gast.Add)
+                and isinstance(statement.target, gast.Subscript)
+                and isinstance(statement.target.value, gast.Name)
+                and isinstance(statement.target.slice, gast.Name)
+                and statement.target.slice.id == loop.target.id
+                and isinstance(statement.value, gast.Name)):
+            continue
+        target, vector = statement.target.value.id, statement.value.id
+        if target not in matrices or vector not in vectors or vector in updated or \
+                queries.mentions(loop, target) != 1:
+            continue
+        list_ = _kept_list(loop, kept, vector, index)
+        if list_ is not None:
+            loop.body[index] = []
+            rows.append((target, count, list_))
+    return rows
+
+
+def _reversed_count(loop):
+    """`n` of `for t in reversed(range(n))` when the loop never assigns `t` or `n`."""
+    call = loop.iter
+    if not (isinstance(loop.target, gast.Name) and isinstance(call, gast.Call)
+            and isinstance(call.func, gast.Name) and call.func.id == "reversed"
+            and len(call.args) == 1 and isinstance(call.args[0], gast.Call)
+            and isinstance(call.args[0].func, gast.Name) and call.args[0].func.id == "range"
+            and len(call.args[0].args) == 1 and not call.keywords):
+        return None
+    count = call.args[0].args[0]
+    names = {n.id for n in gast.walk(count) if isinstance(n, gast.Name)} | {loop.target.id}
+    return None if queries.assigns(_flat(loop.body), names) else count
 
 
 def _flat(items):

@@ -254,7 +254,7 @@ def _without_outer(statements, index, context):
             break
     else:
         return index
-    call = earlier.value
+    call = getattr(earlier, "value", None)
     if not (isinstance(earlier, gast.Assign) and len(earlier.targets) == 1
             and isinstance(earlier.targets[0], gast.Name)
             and isinstance(call, gast.Call) and not call.keywords and len(call.args) == 2

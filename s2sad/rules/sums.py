@@ -20,10 +20,19 @@ from .reducing import (checked, expand, nonempty_count, reduction_axis, reductio
                        reduction_kind, summed, with_axis)
 
 
+def _whole(site):
+    """Whether the reduction leaves one number: no axis, or the only axis of a vector."""
+    axis = reduction_axis(site.consts)
+    kind = site.kinds[0]
+    return not site.consts.get("keepdims") and (
+        axis is None or kind.is_array and kind.ndim == 1 and type(axis) is int and
+        axis in (0, -1))
+
+
 def _spread(site, value):
     """`value` (shaped like the reduced result) broadcast back to the operand's shape."""
     axis = reduction_axis(site.consts)
-    if axis is None and not site.consts.get("keepdims"):
+    if _whole(site):
         return site.fill("np.full_like(t, v)", v=value, t=site.template(0))
     if not site.consts.get("keepdims"):
         value = site.fill("np.expand_dims(v, axis)", v=value, axis=const(axis))
@@ -40,7 +49,7 @@ def _spread_add(site, value):
     """The contribution of a reduction's adjoint: for a reduction to one number, that
     number, left narrow (the emitter widens it to the operand's shape only where an
     operation needs the array)."""
-    if reduction_axis(site.consts) is None and not site.consts.get("keepdims"):
+    if _whole(site):
         return Add(value, narrow=True)
     return Add(_spread(site, value))
 

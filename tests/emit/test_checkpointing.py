@@ -278,3 +278,36 @@ def test_a_user_counter_is_kept():
     assert_close(s2sad.grad(counted_inner)(*args), numeric_grad(counted_inner, args, 0),
                  rtol=1e-5, atol=1e-7)
     assert "while k < 3" in s2sad.source(counted_inner, *args)
+
+
+def elman(W, U, x):
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in s2sad.checkpoint(range(x.shape[0]), snapshots=3):
+        h = np.tanh(x[t] @ W + h @ U)
+        loss += np.sum(h ** 2)
+    return loss
+
+
+def elman_plain(W, U, x):
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U)
+        loss += np.sum(h ** 2)
+    return loss
+
+
+def test_a_checkpointed_loop_is_neither_distributed_nor_batched_after_it():
+    """Loop distribution and the batched weight gradients keep a value per trip, which
+    is what the snapshots are there not to hold."""
+    rng = np.random.default_rng(3)
+    args = rng.normal(size=(2, 4)), 0.3 * rng.normal(size=(4, 4)), rng.normal(size=(11, 2))
+    code = s2sad.source(elman, *args, wrt=(0, 1))
+    assert "append" not in code and "x @ W" not in code and "np.outer(h, " in code
+    with runtime_checkpoint.counting() as runs:
+        gradients = s2sad.grad(elman, wrt=(0, 1))(*args)
+    assert runs[0].peak <= 3
+    for got, want, w in zip(gradients, s2sad.grad(elman_plain, wrt=(0, 1))(*args), (0, 1)):
+        assert_close(got, want, rtol=1e-12, atol=1e-14)
+        assert_close(got, numeric_grad(elman, args, w), rtol=1e-5, atol=1e-6)

@@ -1,6 +1,8 @@
 """Array statements computed in place (s2sad/inplace.py): what is split, what must stay
 an expression (shapes that would broadcast, other dtypes, a statement that reads its own
 target), and that gradients computed in place equal the ones computed without."""
+import re
+
 import gast
 import numpy as np
 import pytest
@@ -158,7 +160,7 @@ def test_a_loop_that_reads_the_state_it_assigns_keeps_its_line():
     rng = np.random.default_rng(5)
     W, U, x = rng.normal(size=(3, 4)), rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(6, 3))
     code = s2sad.source(rnn, W, U, x, mode="gradient", wrt=(0, 1))
-    assert "h = np.tanh(x[t] @ W + h @ U)" in code
+    assert re.search(r"h = np\.tanh\(t\d+\[t\] \+ h @ U\)", code), code
     U_bar = s2sad.grad(rnn, wrt=1)(W, U, x)
     h = 1e-6
     up, down = U.copy(), U.copy()
