@@ -5,8 +5,8 @@ methods. Printing the dialect compiles nothing."""
 import numpy as np
 
 import s2sad
-from numba_programs import branches_and_break, elman, elman_args, logistic_map
-from util import run_cli
+from numba_programs import branches_and_break, elman, elman_args, elman_stopping, logistic_map
+from util import assert_close, run_cli
 
 
 def test_the_logistic_maps_tape_is_an_array_of_the_trip_count():
@@ -50,11 +50,22 @@ def test_a_loop_that_may_break_grows_its_tapes():
 
 
 def test_arrays_saved_go_on_lists_and_undefined_values_get_their_kind():
-    text = s2sad.source(elman, *elman_args(np.random.default_rng(0)), wrt=(0, 1, 2, 3),
-                        mode="gradient", backend="numba")
+    args = elman_args(np.random.default_rng(0))
+    text = s2sad.source(elman_stopping, *args, wrt=(0, 1, 2, 3), mode="gradient",
+                        backend="numba")
     assert "y = np.empty(0)" in text and "y = None" not in text
     assert "h_stack.append(h)" in text and "h = h_stack.pop()" in text
     assert "stacked(V_bar_left)" in text and "np.array(" not in text
+    gradients = s2sad.grad(elman_stopping, wrt=(0, 1, 2, 3), backend="numba")(*args)
+    for got, want in zip(gradients, s2sad.grad(elman_stopping, wrt=(0, 1, 2, 3))(*args)):
+        assert_close(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_a_distributed_loop_stacks_its_trips_with_the_numba_helper():
+    text = s2sad.source(elman, *elman_args(np.random.default_rng(0)), wrt=(0, 1, 2, 3),
+                        mode="gradient", backend="numba")
+    assert "hs = stacked(h_trips)" in text and "np.array(" not in text
+    assert "if len(h_trips) > 0:" in text
 
 
 def test_the_command_line_prints_the_dialect_with_lines(capsys):
