@@ -11,10 +11,9 @@ from pathlib import Path
 import s2sad
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_FUNCTIONS = ["check_grads", "check_rule", "checkpoint", "compiled", "defrule", "export", "grad",
-                    "hessian", "hvp", "jacobian", "jvp", "ravel", "source", "trace",
-                    "value_and_grad",
-                    "vjp"]
+PUBLIC_FUNCTIONS = ["check_grads", "check_rule", "checkpoint", "compiled", "defrule", "export",
+                    "grad", "hessian", "hvp", "jacobian", "jvp", "ravel", "source", "trace",
+                    "value_and_grad", "vjp"]
 
 
 def test_public_functions_are_annotated():
@@ -49,7 +48,9 @@ def test_wheel_ships_py_typed_license_and_metadata(tmp_path):
         metadata = email.message_from_bytes(archive.read(f"{info}/METADATA"))
         license_text = archive.read(f"{info}/licenses/LICENSE").decode()
     assert "s2sad/py.typed" in names
-    assert "s2sad/rules/__init__.py" in names
+    packages = sorted(p.parent.relative_to(ROOT).as_posix()
+                      for p in (ROOT / "s2sad").glob("*/__init__.py"))
+    assert packages and [p for p in packages if f"{p}/__init__.py" not in names] == []
     assert license_text == (ROOT / "LICENSE").read_text()
     assert license_text.startswith("MIT License\n\nCopyright (c) 2026 The s2sad authors\n")
     assert metadata["Version"] == s2sad.__version__
