@@ -134,9 +134,9 @@ NOTE_ELMAN = ("The Elman floor (`by hand`) is back-propagation through time as t
               "the loop and the output layer after it, so its loops do 3 NumPy operations "
               "per step where the function does 12. s2sad distributes the loop the same "
               "way before differentiating it (docs/loops.md): the input and output layers "
-              "run for all steps at once in both sweeps, the recurrence step by step; its "
-              "backward loop still computes tanh's derivative, 1 - h², step by step (5 "
-              "NumPy operations per step where the restructured one does 3).")
+              "run for all steps at once in both sweeps, the recurrence step by step, and its "
+              "backward loop reads tanh's derivative, 1 - h², computed for all steps at "
+              "once, as the restructured one does.")
 
 
 NOTE_UNTARGETED = ("The Gaussian-process likelihood (a Cholesky factor and a solve "

@@ -21,8 +21,9 @@ def push(tape, top, value):
 
 
 def stacked(items):
-    """`np.array(items)` of a non-empty list of numbers or of arrays of one shape (along a
-    new first axis): numba's np.array takes numbers and tuples, not a list of arrays
+    """`np.array(items)` of a list of numbers or of arrays of one shape (along a new first
+    axis; an empty list of arrays gives an empty array of their rank plus one, every axis
+    of length 0): numba's np.array takes numbers and tuples, not a list of arrays
     (`typed_stacked` gives numba its code)."""
     return np.array(items)
 
@@ -34,7 +35,12 @@ def typed_stacked(items):
     if isinstance(items.dtype, types.Number):
         return lambda items: np.array(items)
 
+    empty = (0,) * (items.dtype.ndim + 1)   # no trip: no row to take the shape of
+    dtype = items.dtype.dtype
+
     def arrays(items):
+        if len(items) == 0:
+            return np.empty(empty, dtype)
         first = items[0]
         out = np.empty((len(items),) + first.shape, first.dtype)
         for k in range(len(items)):

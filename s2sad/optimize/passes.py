@@ -5,19 +5,20 @@ Each pass is a module whose `run(statements, context)` returns the statements re
 and decides from `context` whether it applies (constants only when `grad` fixes the
 seed, in place only when every floating-point argument is float64). The order is part of
 what the generated code is, each pass seeing what the ones before left: constants first,
-so that the passes after see `t15_bar = t15` rather than a product with the seed; in place
-last, since it breaks statements into updates the others do not match, and after the
+so that the passes after see `t15_bar = t15` rather than a product with the seed;
+trip_rows once the forward sweep is printed, since it reads the rows that sweep stacks; in
+place last, since it breaks statements into updates the others do not match, and after the
 forward sweep is printed (for what the backward sweep then reads), since it must see the
 dtypes of both sweeps.
 """
 from dataclasses import dataclass, replace
 
 from . import (batching, constants, copies, inplace, linear, negations, quotients,
-               scalar_factors, shared_factors, write_into)
+               scalar_factors, shared_factors, trip_rows, write_into)
 
 BACKWARD = (constants, negations, shared_factors, write_into, quotients, scalar_factors,
             linear, batching, copies)
-BOTH_SWEEPS = (inplace,)
+BOTH_SWEEPS = (trip_rows, inplace)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""trip_rows.py: a backward loop's elementwise partial of a value the forward loop stacked
+(tanh's `1 - h*h` in the distributed Elman network) is computed for all trips before the
+loop and read by row; partials that read anything else stay in the loop. Gradients are
+checked against the same network in a `while` loop (never distributed) and central
+differences, for zero, one and several trips."""
+import numpy as np
+import pytest
+
+import s2sad
+from util import assert_close, numeric_grad
+
+
+def elman(W, U, b, V, x, z):
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U + b)
+        y = 1.0 / (1.0 + np.exp(-(h @ V)))
+        loss += 0.5 * np.sum((y - z[t]) ** 2)
+    return loss
+
+
+def elman_unbatched(W, U, b, V, x, z):
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    t = 0
+    while t < x.shape[0]:
+        h = np.tanh(x[t] @ W + h @ U + b)
+        y = 1.0 / (1.0 + np.exp(-(h @ V)))
+        loss += 0.5 * np.sum((y - z[t]) ** 2)
+        t += 1
+    return loss
+
+
+def scaled(W, U, x, c):
+    """tanh's partial times a number the loop reads: `c` joins the partial's operands, so
+    the partial reads more than the stacked value and stays in the loop."""
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = c * np.tanh(x[t] @ W + h @ U)
+        loss += np.sum(h ** 2)
+    return loss
+
+
+def twice(W, U, x):
+    """`h` assigned twice a trip: the value the backward trip restores first is not the
+    row the forward trip stacked."""
+    h = np.zeros(U.shape[0])
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U)
+        h = np.sin(h)
+        loss += np.sum(h ** 2)
+    return loss
+
+
+def network(rng, steps, inputs=3, hidden=4, outputs=2):
+    return (rng.normal(size=(inputs, hidden)), 0.4 * rng.normal(size=(hidden, hidden)),
+            rng.normal(size=hidden), rng.normal(size=(hidden, outputs)),
+            rng.normal(size=(steps, inputs)), rng.normal(size=(steps, outputs)))
+
+
+def test_tanh_partial_is_computed_for_all_trips_before_the_backward_loop():
+    code = s2sad.source(elman, *network(np.random.default_rng(0), 6), wrt=(0, 1, 2, 3),
+                        mode="gradient")
+    backward = code.split("# backward sweep")[1]
+    rows, loop = backward.split("for t in reversed(range(")
+    assert "hs_term = 1 - hs * hs" in rows
+    assert "t9_bar = h_bar * hs_term[t]" in loop and "h_new" not in loop
+
+
+@pytest.mark.parametrize("steps", [0, 1, 6])
+def test_gradient_equals_the_loop_as_written_and_differences(steps):
+    args = network(np.random.default_rng(steps), steps)
+    wrt = (0, 1, 2, 3)
+    got = s2sad.grad(elman, wrt=wrt)(*args)
+    for g, want, w in zip(got, s2sad.grad(elman_unbatched, wrt=wrt)(*args), wrt):
+        assert_close(g, want, rtol=1e-12, atol=1e-14)
+        assert_close(g, numeric_grad(elman, args, w), rtol=1e-5, atol=1e-7)
+    assert_close(s2sad.grad(elman, wrt=wrt, backend="numba")(*args), got, rtol=1e-12,
+                 atol=1e-14)
+
+
+@pytest.mark.parametrize("fn, extra", [(scaled, (0.7,)), (twice, ())])
+def test_partials_of_other_values_stay_in_the_loop(fn, extra):
+    rng = np.random.default_rng(4)
+    W, U, _, _, x, _ = network(rng, 5)
+    args = (W, U, x) + extra
+    code = s2sad.source(fn, *args, wrt=(0, 1), mode="gradient")
+    assert "_term" not in code
+    for g, w in zip(s2sad.grad(fn, wrt=(0, 1))(*args), (0, 1)):
+        assert_close(g, numeric_grad(fn, args, w), rtol=1e-5, atol=1e-7)
