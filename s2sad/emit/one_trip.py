@@ -17,7 +17,7 @@ A trip whose pushes or pops sit in a branch or a loop keeps its tape as it is.
 import gast
 
 from ..syntax import queries
-from ..syntax.printer import name, source
+from ..syntax.printer import assign, name, source
 
 
 def untaped(forward, backward, push, pop, fresh, pure, live):
@@ -35,8 +35,7 @@ def untaped(forward, backward, push, pop, fresh, pure, live):
     for pushed, popped in zip(pushes, reversed(pops)):
         value = pushed.value.args[0]
         variable = fresh(f"{value.id}_saved" if isinstance(value, gast.Name) else "saved")
-        saved[id(pushed)] = gast.Assign(targets=[_store(variable)], value=value,
-                                        type_comment=None)
+        saved[id(pushed)] = assign(variable, value)
         popped.value = name(variable)
     statements = [saved.get(id(s), s) for s in forward] + backward
     statements = _unread(statements, set(live), pure)
@@ -57,10 +56,6 @@ def _is_pop(statement, pop):
     return isinstance(statement, gast.Assign) and isinstance(statement.value, gast.Call) and \
         isinstance(statement.value.func, gast.Name) and statement.value.func.id == pop and \
         not statement.value.args
-
-
-def _store(variable):
-    return gast.Name(id=variable, ctx=gast.Store(), annotation=None, type_comment=None)
 
 
 def _unread(statements, live, pure):

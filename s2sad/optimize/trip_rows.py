@@ -30,7 +30,7 @@ import copy
 import gast
 
 from ..syntax import queries
-from ..syntax.printer import name, source
+from ..syntax.printer import assign, name, source
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 
@@ -157,9 +157,7 @@ def _hoisted(loop, stacked, pop, fresh, after):
                 copy = _partial_of(value, copies)
                 if copy is not None:
                     rows = fresh(f"{copies[copy]}_term")
-                    before.append(gast.Assign(targets=[_store(rows)],
-                                              value=_over_rows(value, copies),
-                                              type_comment=None))
+                    before.append(assign(rows, _over_rows(value, copies)))
                     setattr(node, field, gast.Subscript(value=name(rows),
                                                         slice=name(index), ctx=gast.Load()))
                 else:
@@ -203,7 +201,3 @@ def _over_rows(node, copies):
         if isinstance(n, gast.Name) and n.id in copies:
             n.id = copies[n.id]
     return clone
-
-
-def _store(variable):
-    return gast.Name(id=variable, ctx=gast.Store(), annotation=None, type_comment=None)
