@@ -16,7 +16,9 @@ Each operation of the loop's body gets a place:
 
 A value read before its assignment in the body is carried; so is any value the body
 assigns twice. An operation that stays and reads an `AFTER` value pulls it back into the
-loop (and so on, to a fixed point); an `AFTER` value read after the loop stays too.
+loop (and so on, to a fixed point); an `AFTER` value read after the loop stays too. So does
+an operation that reads a kept value whose shape may change from trip to trip: its trips
+would not stack into one array.
 
 The trip index must pick rows of arrays whose first axis has the loop's trip count, as
 shape symbols prove it (`for t in range(x.shape[0])` over `x` and `z` of equal length),
@@ -30,8 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import ir
+from .. import ir, rules
+from ..frontend import calls
 from ..ir import kinds as K
+from . import infer
 from ..transform import batched as B
 
 BEFORE, AFTER, SUM, KEPT = "before", "after", "sum", "kept"
@@ -66,12 +70,20 @@ def split(loop, kinds, trips, read_outside):
         for name in names:
             if name in defined and defined[name] >= i and places[defined[name]] != SUM:
                 places[defined[name]] = KEPT  # the next trip reads it
-    _settle(body, reads, places, defined, read_outside)
+    while True:
+        _settle(body, reads, places, defined, read_outside)
+        stacked = list(dict.fromkeys(
+            name for names, place in zip(reads, places) if place in (AFTER, SUM)
+            for name in names if name in defined and places[defined[name]] == KEPT))
+        ragged = {name for name in stacked
+                  if not _same_shape(_trip_kind(body[defined[name]], kinds))}
+        if not ragged:
+            break
+        for i, names in enumerate(reads):
+            if places[i] in (AFTER, SUM) and ragged.intersection(names):
+                places[i] = KEPT
     if all(place == KEPT or row_picked(op, loop.target.name) for op, place in zip(body, places)):
         return None
-    stacked = list(dict.fromkeys(
-        name for names, place in zip(reads, places) if place in (AFTER, SUM)
-        for name in names if name in defined and places[defined[name]] == KEPT))
     indexed = {name for names, place in zip(reads, places) if place == KEPT
                for name in names if name in defined and places[defined[name]] == BEFORE}
     indexed |= {op.target.name for op, place in zip(body, places)
@@ -135,6 +147,26 @@ def _settle(body, reads, places, defined, read_outside):
             if places[i] == BEFORE and any(places[j] in (KEPT, AFTER) for j in sources):
                 places[i] = AFTER
                 changed = True
+
+
+def _same_shape(kind):
+    """Whether every trip's value of a variable of `kind` has the same shape, so the trips
+    stack into one array: a number, or an array whose lengths are symbols (an argument's
+    lengths, constant cuts of them), which no trip changes. `x[:t + 1]` has a fresh token
+    and would stack into a ragged list."""
+    return kind.is_scalar or kind.tag == "int" or kind.is_array and K.lengths(kind) is not None
+
+
+def _trip_kind(op, kinds):
+    """The kind of the value `op` gives on every trip. The variable's own kind also covers
+    what it holds before the loop (`h = np.zeros(n)`, whose shape token is not the
+    recurrence's), so it is computed again from the operands' kinds."""
+    rule = None if calls.is_called(op.prim) or isinstance(op.prim, (ir.Tape, ir.Pop)) \
+        else rules.lookup(op.prim)
+    if rule is None:
+        return kinds[op.target.name]
+    return rules.result_kind(rule, [infer.kind_of(a, kinds) for a in op.args],
+                             infer.consts(op, rule, kinds))
 
 
 def summand(op):

@@ -15,7 +15,7 @@ from util import numeric_grad
 
 
 def net(w, x):
-    h = np.zeros(3)
+    h = np.zeros_like(w)
     loss = 0.0
     for t in range(x.shape[0]):
         y = 1.0 / (1.0 + np.exp(-(x[t] * w + h)))

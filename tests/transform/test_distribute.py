@@ -212,3 +212,48 @@ def test_a_hoisted_value_is_read_by_trip_number_when_rows_are_skipped():
         _check(smoothed, (0.3, rng.normal(size=(steps, 3)), W), (0, 1, 2))
     text = s2sad.source(smoothed, 0.3, rng.normal(size=(6, 3)), W)
     assert "x[1::2] @ W" in text and "(t - 1) // 2]" in text, text
+
+
+def prefix_sums(x, c):
+    loss = 0.0
+    for t in range(x.shape[0]):
+        v = np.sin(x[: t + 1] * c)
+        loss += np.sum(v)
+    return loss
+
+
+def growing(x, w):
+    h = w
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h = np.concatenate([h, x[t]])
+        loss += np.sum(h * h)
+    return loss
+
+
+def fixed_window(x, c):
+    loss = 0.0
+    for t in range(x.shape[0]):
+        v = np.sin(x[t] * c)
+        loss += np.sum(v)
+    return loss
+
+
+@pytest.mark.parametrize("fn", [prefix_sums, growing])
+def test_values_whose_shape_changes_from_trip_to_trip_are_not_stacked(fn):
+    """A kept value whose length grows with the trip would stack into a ragged list, which
+    `np.array` refuses where the loop runs: what reads it stays in the loop."""
+    rng = np.random.default_rng(8)
+    for steps in (0, 1, 5):
+        x = rng.normal(size=(steps, 2))
+        _check(fn, (x, rng.normal(size=2)), (0, 1))
+    text = s2sad.source(fn, rng.normal(size=(5, 2)), rng.normal(size=2))
+    assert "np.array(" not in text, text
+
+
+def test_a_value_of_the_same_shape_on_every_trip_is_still_batched():
+    rng = np.random.default_rng(9)
+    for steps in (0, 1, 5):
+        _check(fixed_window, (rng.normal(size=(steps, 2)), 0.7), (0, 1))
+    text = s2sad.source(fixed_window, rng.normal(size=(5, 2)), 0.7)
+    assert "for t" not in text and "x * c" in text and "np.sin(" in text, text
