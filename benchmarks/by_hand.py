@@ -227,6 +227,42 @@ def elman_restructured_gradient(args):
     return gradient
 
 
+def elman_loops_alone(args):
+    """What no plain NumPy gradient of the network can batch: the recurrence's two loops,
+    step by step, with everything else (the input and output layers, tanh's derivative
+    1 - h², the weight products) computed beforehand from the function's own states.
+    Forward a product, a sum and tanh a step; backward a sum, a multiply and a product.
+    Not a gradient: its time is a lower bound on any gradient in NumPy that runs the
+    recurrence step by step. It returns the input layer's adjoints, `x.T @` which is W's
+    gradient, so a test can check it is the real computation."""
+    W, U, b, V, x, z = args
+    steps, units = x.shape[0], U.shape[0]
+    inputs = x @ W + b
+    states = np.zeros((steps + 1, units))
+    for t in range(steps):
+        states[t + 1] = np.tanh(inputs[t] + states[t] @ U)
+    y = 1.0 / (1.0 + np.exp(-(states[1:] @ V)))
+    outer = ((y - z) * y * (1.0 - y)) @ V.T
+    slope = 1.0 - states[1:] * states[1:]
+    delta = np.empty((steps, units))
+    carry = np.empty(units)
+
+    def loops(W, U, b, V, x, z):
+        for t in range(steps):
+            row = states[t + 1]
+            np.matmul(states[t], U, out=row)
+            row += inputs[t]
+            np.tanh(row, out=row)
+        carry[:] = 0.0
+        for t in range(steps - 1, -1, -1):
+            row = delta[t]
+            np.add(outer[t], carry, out=row)
+            row *= slope[t]
+            np.matmul(U, row, out=carry)
+        return delta
+    return loops
+
+
 def gp_nll_gradient(args):
     """dNLL/dθ = 1/2 tr((K⁻¹ - α αᵀ) dK/dθ) with α = K⁻¹ y, K⁻¹ from the Cholesky factor;
     dK/dθ of each log-parameter is a multiple of the kernel's parts."""

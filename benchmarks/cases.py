@@ -22,6 +22,8 @@ class Case:
     hand_tangent: Optional[Callable] = None
     # the same gradient by hand from a restructured computation, shown beside the floor
     hand_restructured: Optional[Callable] = None
+    # the loops no plain NumPy gradient can batch, alone (not a gradient): a lower bound
+    loops_alone: Optional[Callable] = None
     # whether the targets of report.py apply; the linear-algebra and FFT cases are
     # measured beside the peers without one (their hand gradients use identities the
     # program does not state: Parseval, tr(K⁻¹ dK))
@@ -71,12 +73,14 @@ def cases(small=False):
         Case(f"Elman RNN, {s['steps']} steps, hidden {s['hidden']}", functions.elman,
              _elman_data(rng, s["steps"], s["inputs"], s["hidden"], s["outputs"]),
              (0, 1, 2, 3), by_hand.elman_gradient,
-             hand_restructured=by_hand.elman_restructured_gradient),
+             hand_restructured=by_hand.elman_restructured_gradient,
+             loops_alone=by_hand.elman_loops_alone),
         Case(f"Elman RNN, {s['steps']} steps, hidden {s['wide']}", functions.elman,
              _elman_data(np.random.default_rng(1), s["steps"], s["inputs"], s["wide"],
                          s["outputs"]),
              (0, 1, 2, 3), by_hand.elman_gradient,
-             hand_restructured=by_hand.elman_restructured_gradient),
+             hand_restructured=by_hand.elman_restructured_gradient,
+             loops_alone=by_hand.elman_loops_alone),
         Case(f"GP likelihood, {s['points']} points", functions.gp_nll,
              _gp_data(rng, s["points"]), (0,), by_hand.gp_nll_gradient, targeted=False),
         Case(f"FFT power spectrum, {s['signals']} x {s['samples']:,}",

@@ -12,8 +12,8 @@ from typing import Optional
 from benchmarks import check, ours, timing
 
 COLUMNS = ("s2sad grad()", "s2sad adjoint", "s2sad numba", "s2sad jvp()", "s2sad tangent",
-           "by hand", "by hand tangent", "by hand, restructured", "autograd", "torch", "jax",
-           "jax jit")
+           "by hand", "by hand tangent", "by hand, restructured", "loops alone", "autograd",
+           "torch", "jax", "jax jit")
 PEER_LIMIT = {False: 60.0, True: 15.0}
 
 
@@ -34,7 +34,7 @@ class Measured:
 
 # the columns another process measures again (see `ratios` and `take_medians`)
 OWN = ("s2sad grad()", "s2sad adjoint", "s2sad jvp()", "s2sad tangent", "by hand",
-       "by hand tangent", "by hand, restructured")
+       "by hand tangent", "by hand, restructured", "loops alone")
 
 
 def ratios(case, quick=False):
@@ -75,6 +75,8 @@ def measure(case, peers, quick=False, tape=False, first=True, numba=True):
         restructured = case.hand_restructured(case.args)
         calls["by hand, restructured"] = (restructured, case.args)
         results["by hand, restructured"] = restructured(*case.args)
+    if case.loops_alone is not None:  # timed, not checked: it is not a gradient
+        calls["loops alone"] = (case.loops_alone(case.args), case.args)
     if len(case.wrt) == 1:
         results["s2sad adjoint"] = (results["s2sad adjoint"],)
     cells, failures, jit_first, first_seconds = {}, {}, None, {}

@@ -78,6 +78,7 @@ def targets(results, times="x"):
             lambda r: f"{ratio(r.cells['s2sad tangent'], times)} (jvp() "
                       f"{ratio(r.cells['s2sad jvp()'], times)})"))
     rows += compiled_targets(results, times)
+    rows += batched_targets(results, times)
     rows.append(_target(
         "first call (transform + compile + run) < 50 ms", results,
         lambda r: r.first_call[0], 0.050, lambda r: duration(r.first_call[0])))
@@ -117,6 +118,33 @@ def compiled_targets(results, times="x"):
             "jax jit's", elman, lambda r: r.cells["s2sad numba"] / r.cells["jax jit"], 1.0,
             lambda r: f"{ratio(r.cells['s2sad numba'], times)} (jax jit "
                       f"{ratio(r.cells['jax jit'], times)})"))
+    return rows
+
+
+def batched_targets(results, times="x"):
+    """Loop distribution's goals on the Elman network, in plain NumPy: the gradient at the
+    restructured hand gradient's time or below (within 5%, the spread of a ratio from one
+    process to the next), and below jax jit's; the second beside the loops alone, which
+    no NumPy gradient can batch."""
+    elman = [r for r in results if r.label.startswith("Elman") and
+             isinstance(r.cells.get("by hand, restructured"), float)]
+    rows = []
+    if elman:
+        rows.append(_target(
+            "loop distribution: Elman gradient at or below the restructured hand gradient's "
+            "(within 5%)", elman,
+            lambda r: r.cells["s2sad grad()"] / r.cells["by hand, restructured"], 1.05,
+            lambda r: f"{ratio(r.cells['s2sad grad()'], times)} (restructured "
+                      f"{ratio(r.cells['by hand, restructured'], times)})"))
+    jit = [r for r in elman if isinstance(r.cells.get("jax jit"), float)]
+    if jit:
+        rows.append(_target(
+            "loop distribution: Elman gradient below jax jit's, in plain NumPy", jit,
+            lambda r: r.cells["s2sad grad()"] / r.cells["jax jit"], 1.0,
+            lambda r: f"{ratio(r.cells['s2sad grad()'], times)} (jax jit "
+                      f"{ratio(r.cells['jax jit'], times)}" +
+                      (f"; the loops alone {ratio(r.cells['loops alone'], times)}"
+                       if isinstance(r.cells.get("loops alone"), float) else "") + ")"))
     return rows
 
 
