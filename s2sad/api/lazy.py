@@ -16,7 +16,13 @@ of a few run-time helpers (runtime_dask.py). What such a call changes is at its 
   user's line, instead of an error from inside Dask or a silent in-memory copy (Dask's
   fallback for NumPy functions it lacks computes the array, with a FutureWarning, which is
   made an error while a derivative runs).
+
+The warning filters are one list for the whole process, and `catch_warnings` restores the
+list it found: two calls in two threads that overlap would leave the first's filter in
+place for good. Such calls therefore build their graphs one at a time (`_FILTERS`); this
+costs little, since nothing is computed while they run.
 """
+import threading
 import warnings
 
 import numpy as np
@@ -27,6 +33,7 @@ from ..syntax.compile import origin
 from . import located
 
 _FALLBACK = r"(?s).*is not implemented by Dask array"
+_FILTERS = threading.RLock()
 
 
 def any_dask(values):
@@ -48,7 +55,7 @@ def prepared(values):
 
 def run(function, *args, fn=None):
     """`function(*args)`, with what Dask cannot do lazily refused at the user's line."""
-    with warnings.catch_warnings():
+    with _FILTERS, warnings.catch_warnings():
         warnings.filterwarnings("error", message=_FALLBACK, category=FutureWarning)
         try:
             return located.run(function, *args)

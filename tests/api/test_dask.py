@@ -294,3 +294,34 @@ def test_numba_backend_refuses_dask_arguments_and_auto_runs_them_lazily():
     gradient = s2sad.grad(row_bias, backend="auto")(w, da.from_array(X, chunks=2))
     assert isinstance(gradient, da.Array)
     assert_close(gradient.compute(), s2sad.grad(row_bias)(w, X))
+
+
+def test_threads_leave_the_warning_filters_as_they_were():
+    """Each derivative call with Dask arguments turns Dask's fallback warning into an error
+    while it runs; calls from several threads at once must not leave that filter behind
+    (catch_warnings saves and restores the process's one list of filters), and each must
+    still refuse what Dask lacks."""
+    import threading
+    import warnings
+    before = list(warnings.filters)
+    w, X, y = CASES[0][1]
+    args = lazy_args((w, X, y), (None, 4, 4))
+    grad = s2sad.grad(logistic)
+    expected = computed(as_tuple(grad(*args)))[0]
+    failures = []
+
+    def work():
+        try:
+            for _ in range(40):
+                assert_close(computed(as_tuple(grad(*args)))[0], expected)
+                with pytest.raises(s2sad.UnsupportedError, match="not implemented by Dask"):
+                    s2sad.grad(sorted_weights)(da.from_array(w, chunks=3))
+        except BaseException as exc:  # reported below, from the main thread
+            failures.append(exc)
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[0]
+    assert warnings.filters == before
