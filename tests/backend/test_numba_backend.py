@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import s2sad
-from numba_programs import (branches_and_break, element_writes, elman, elman_args,
-                            grow_until, logistic_map, sum_of_squares, uses_clipped,
-                            with_helper)
+from numba_programs import (branches_and_break, element_writes, elman_args, grow_until,
+                            logistic_map, sum_of_squares, uses_clipped, with_helper)
+from programs.elman import elman
 from util import assert_close, numeric_grad, numeric_jvp
 
 RNG = np.random.default_rng(25)

@@ -5,7 +5,8 @@ methods. Printing the dialect compiles nothing."""
 import numpy as np
 
 import s2sad
-from numba_programs import branches_and_break, elman, elman_args, elman_stopping, logistic_map
+from numba_programs import branches_and_break, elman_args, logistic_map
+from programs.elman import elman, elman_stopping
 from util import assert_close, run_cli
 
 
@@ -74,8 +75,9 @@ def test_the_command_line_prints_the_dialect_with_lines(capsys):
                              "--backend", "numba", "--lines")
     assert code == 0 and not err
     lines = {line.split("  # ")[0].strip(): line.split("  # ")[-1] for line in out.split("\n")}
-    assert lines["x_tape[x_top] = x"].endswith("numba_programs.py:11")
-    assert lines["for _ in range(n - 1, -1, -1):"].endswith("numba_programs.py:10")
+    first = logistic_map.__code__.co_firstlineno
+    assert lines["x_tape[x_top] = x"].endswith(f"numba_programs.py:{first + 2}")
+    assert lines["for _ in range(n - 1, -1, -1):"].endswith(f"numba_programs.py:{first + 1}")
 
 
 def test_a_derived_functions_source_is_the_dialect_it_runs():

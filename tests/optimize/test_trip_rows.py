@@ -8,28 +8,7 @@ import pytest
 
 import s2sad
 from util import assert_close, numeric_grad
-
-
-def elman(W, U, b, V, x, z):
-    h = np.zeros(U.shape[0])
-    loss = 0.0
-    for t in range(x.shape[0]):
-        h = np.tanh(x[t] @ W + h @ U + b)
-        y = 1.0 / (1.0 + np.exp(-(h @ V)))
-        loss += 0.5 * np.sum((y - z[t]) ** 2)
-    return loss
-
-
-def elman_unbatched(W, U, b, V, x, z):
-    h = np.zeros(U.shape[0])
-    loss = 0.0
-    t = 0
-    while t < x.shape[0]:
-        h = np.tanh(x[t] @ W + h @ U + b)
-        y = 1.0 / (1.0 + np.exp(-(h @ V)))
-        loss += 0.5 * np.sum((y - z[t]) ** 2)
-        t += 1
-    return loss
+from programs.elman import elman, elman_unbatched
 
 
 def scaled(W, U, x, c):
