@@ -166,17 +166,12 @@ def _pushes(statements, push):
                for n in queries.walk(statements))
 
 
-def _is_push(statement, push):
-    return isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Call) and \
-        isinstance(statement.value.func, gast.Name) and statement.value.func.id == push
-
-
 def _without_pushes(statements, push):
     """The statements with every push taken out: a branch left with nothing to do goes,
     and one left with an `else` only tests the opposite condition."""
     out = []
     for statement in statements:
-        if _is_push(statement, push):
+        if queries.is_call_of(statement, push):
             continue
         if isinstance(statement, (gast.If, gast.For, gast.While)):
             clone = type(statement)(**{f: getattr(statement, f) for f in statement._fields})
@@ -196,7 +191,7 @@ def _without_pushes(statements, push):
 def _without_counters(plain, body, push):
     """`plain` without the trip counters of inner `while` loops (`trips = 0`, `trips +=
     1`) that only the pushes read."""
-    pushed = {n.id for s in queries.walk(body) if _is_push(s, push)
+    pushed = {n.id for s in queries.walk(body) if queries.is_call_of(s, push)
               for n in queries.walk(s) if isinstance(n, gast.Name) and n.id != push}
     statements = [s for s in queries.walk(plain) if isinstance(s, gast.stmt)]
     counters = {c for c in pushed if not any(

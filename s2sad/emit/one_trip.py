@@ -47,9 +47,8 @@ def _calls(statement, handle):
 
 
 def _is_push(statement, push):
-    return isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Call) and \
-        isinstance(statement.value.func, gast.Name) and statement.value.func.id == push and \
-        len(statement.value.args) == 1 and not statement.value.keywords
+    return queries.is_call_of(statement, push) and len(statement.value.args) == 1 and \
+        not statement.value.keywords
 
 
 def _is_pop(statement, pop):

@@ -117,10 +117,8 @@ def _appended(statement):
 
 
 def _pushes(statement, push, variable):
-    return isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Call) and \
-        isinstance(statement.value.func, gast.Name) and statement.value.func.id == push and \
-        len(statement.value.args) == 1 and isinstance(statement.value.args[0], gast.Name) and \
-        statement.value.args[0].id == variable
+    return queries.is_call_of(statement, push) and len(statement.value.args) == 1 and \
+        isinstance(statement.value.args[0], gast.Name) and statement.value.args[0].id == variable
 
 
 def _single(statement):

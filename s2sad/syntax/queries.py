@@ -89,6 +89,12 @@ def called(call):
     return ".".join([func.id] + parts[::-1])
 
 
+def is_call_of(statement, handle):
+    """Whether `statement` is a call of the name `handle` on its own line (`push(x)`)."""
+    return isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Call) and \
+        isinstance(statement.value.func, gast.Name) and statement.value.func.id == handle
+
+
 def calls_only(code, pure):
     """Whether `code` calls nothing but the `pure` functions (dotted names)."""
     return all(called(n) in pure for n in walk(code) if isinstance(n, gast.Call))
