@@ -6,7 +6,9 @@ and decides from `context` whether it applies (constants only when `grad` fixes 
 seed, in place only when every floating-point argument is float64). The order is part of
 what the generated code is, each pass seeing what the ones before left: constants first,
 so that the passes after see `t15_bar = t15` rather than a product with the seed;
-trip_rows once the forward sweep is printed, since it reads the rows that sweep stacks; in
+trip_rows, shifted_rows and row_pops once the forward sweep is printed, since they read the
+rows that sweep stacks (shifted_rows also takes pushes out of it, and runs after
+trip_rows, which drops the copies of popped values that would keep them read); in
 place last, since it breaks statements into updates the others do not match, and after the
 forward sweep is printed (for what the backward sweep then reads), since it must see the
 dtypes of both sweeps.
@@ -14,11 +16,12 @@ dtypes of both sweeps.
 from dataclasses import dataclass, replace
 
 from . import (batching, constants, copies, inplace, linear, negations, quotients,
-               scalar_factors, shared_factors, trip_rows, write_into)
+               row_pops, scalar_factors, shared_factors, shifted_rows, trip_rows,
+               write_into)
 
 BACKWARD = (constants, negations, shared_factors, write_into, quotients, scalar_factors,
             linear, batching, copies)
-BOTH_SWEEPS = (trip_rows, inplace)
+BOTH_SWEEPS = (trip_rows, shifted_rows, row_pops, inplace)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ import copy
 import gast
 
 from ..syntax import queries
-from ..syntax.printer import assign, name, source
+from ..syntax.printer import assign, name
+from .stacked import popped, reversed_count, single, stacked
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 
@@ -40,110 +41,33 @@ def run(statements, context):
     push, pop, np_name = (context.handles[r] for r in ("push", "pop", "np"))
     out = []
     for at, statement in enumerate(statements):
-        if _reversed_loop(statement) is not None:
-            stacked = _stacked_rows(context.forward, statement, push, np_name)
+        if reversed_count(statement) is not None:
+            found = stacked(context.forward, statement, push, np_name)
             changed = queries.written(out)
-            stacked = {v: rows for v, rows in stacked.items()
-                       if v not in changed and rows not in changed}
-            if stacked:
-                out.extend(_hoisted(statement, stacked, pop, context.fresh,
+            rows = {v: each.rows for v, each in found.items()
+                    if v not in changed and each.rows not in changed}
+            if rows:
+                out.extend(_hoisted(statement, rows, pop, context.fresh,
                                     statements[at + 1:] + context.readers))
                 continue
         out.append(statement)
     return out
 
 
-def _reversed_loop(statement):
-    """The trip count `n` of `for t in reversed(range(n))`, else None."""
-    if not isinstance(statement, gast.For) or not isinstance(statement.target, gast.Name):
-        return None
-    it = statement.iter
-    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and \
-            it.func.id == "reversed" and len(it.args) == 1:
-        inner = it.args[0]
-        if isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) and \
-                inner.func.id == "range" and len(inner.args) == 1 and \
-                isinstance(inner.args[0], gast.Name):
-            return inner.args[0].id
-    return None
-
-
-def _stacked_rows(forward, backward_loop, push, np_name):
-    """{variable: rows} for the variables the matching forward loop pushes once, assigns
-    once and appends last to a list that `rows = np.array(list)` stacks after it."""
-    count, index = _reversed_loop(backward_loop), backward_loop.target.id
-    found = {}
-    for at, loop in enumerate(forward):
-        if not (isinstance(loop, gast.For) and source(loop.iter).strip() == f"range({count})"
-                and isinstance(loop.target, gast.Name) and loop.target.id == index):
-            continue
-        stacks = {}
-        for s in forward[at + 1:]:
-            if isinstance(s, gast.Assign) and len(s.targets) == 1 and \
-                    isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call) and \
-                    source(s.value.func).strip() == f"{np_name}.array" and \
-                    len(s.value.args) == 1 and isinstance(s.value.args[0], gast.Name):
-                stacks[s.value.args[0].id] = s.targets[0].id
-        body = loop.body
-        for position, s in enumerate(body):
-            appended = _appended(s)
-            if appended is None or appended[0] not in stacks:
-                continue
-            list_name, variable = appended
-            writes = [j for j, x in enumerate(body) if variable in queries.written(x)]
-            pushes = [j for j, x in enumerate(body) if _pushes(x, push, variable)]
-            later = forward[at + 1:]
-            if len(writes) == 1 and writes[0] < position and len(pushes) == 1 and \
-                    pushes[0] < writes[0] and \
-                    sum(1 for x in queries.walk(body) if isinstance(x, gast.Call) and
-                        _appended(x) and _appended(x)[0] == list_name) == 1 and \
-                    variable not in queries.written(later) and \
-                    stacks[list_name] not in queries.written(
-                        [x for x in later if _single(x) != stacks[list_name]]) and \
-                    count not in queries.written(later) and index not in queries.written(later):
-                found[variable] = stacks[list_name]
-        return found
-    return found
-
-
-def _appended(statement):
-    """(list, variable) for `list.append(variable)`."""
-    value = statement.value if isinstance(statement, gast.Expr) else statement
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
-            value.func.attr == "append" and isinstance(value.func.value, gast.Name) and \
-            len(value.args) == 1 and isinstance(value.args[0], gast.Name):
-        return value.func.value.id, value.args[0].id
-    return None
-
-
-def _pushes(statement, push, variable):
-    return queries.is_call_of(statement, push) and len(statement.value.args) == 1 and \
-        isinstance(statement.value.args[0], gast.Name) and statement.value.args[0].id == variable
-
-
-def _single(statement):
-    if isinstance(statement, gast.Assign) and len(statement.targets) == 1 and \
-            isinstance(statement.targets[0], gast.Name):
-        return statement.targets[0].id
-    return None
-
-
-def _hoisted(loop, stacked, pop, fresh, after):
-    """[rows = partial over the stacked rows, ..., loop] with the partials read by row, and
-    without the copies nothing reads then (`after`: what runs after the loop)."""
+def _hoisted(loop, rows, pop, fresh, after):
+    """[term = partial over the stacked rows, ..., loop] with the partials read by row, and
+    without the copies nothing reads then (`rows`: {variable: its rows}, `after`: what
+    runs after the loop)."""
     body = loop.body
     # `copy = variable` just before `variable = pop()`: copy holds trip t's value
     copies = {}
     for j, s in enumerate(body[:-1]):
-        variable = _single(s)
+        variable = single(s)
         if variable is not None and isinstance(s.value, gast.Name) and \
-                s.value.id in stacked and _single(body[j + 1]) == s.value.id and \
-                isinstance(body[j + 1].value, gast.Call) and \
-                isinstance(body[j + 1].value.func, gast.Name) and \
-                body[j + 1].value.func.id == pop and \
+                s.value.id in rows and popped(body[j + 1], pop) == s.value.id and \
                 [x for x in body if s.value.id in queries.written(x)] == [body[j + 1]] and \
                 [x for x in body if variable in queries.written(x)] == [s]:
-            copies[variable] = stacked[s.value.id]
+            copies[variable] = rows[s.value.id]
     if not copies:
         return [loop]
     before = []
@@ -154,9 +78,9 @@ def _hoisted(loop, stacked, pop, fresh, after):
             if isinstance(value, gast.AST):
                 copy = _partial_of(value, copies)
                 if copy is not None:
-                    rows = fresh(f"{copies[copy]}_term")
-                    before.append(assign(rows, _over_rows(value, copies)))
-                    setattr(node, field, gast.Subscript(value=name(rows),
+                    term = fresh(f"{copies[copy]}_term")
+                    before.append(assign(term, _over_rows(value, copies)))
+                    setattr(node, field, gast.Subscript(value=name(term),
                                                         slice=name(index), ctx=gast.Load()))
                 else:
                     replace(value)
@@ -166,10 +90,10 @@ def _hoisted(loop, stacked, pop, fresh, after):
                         replace(item)
 
     for statement in body:
-        if isinstance(statement, gast.Assign) and _single(statement) not in copies:
+        if isinstance(statement, gast.Assign) and single(statement) not in copies:
             replace(statement)
     unread = {c for c in copies if c not in queries.loaded(body + after)}
-    loop.body = [s for s in body if _single(s) not in unread]
+    loop.body = [s for s in body if single(s) not in unread]
     return before + [loop]
 
 

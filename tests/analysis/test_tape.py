@@ -10,7 +10,7 @@ import numpy as np
 
 import s2sad
 from s2sad import runtime
-from util import assert_close
+from util import assert_close, numeric_grad
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "samples"))
 import loops  # noqa: E402
@@ -79,17 +79,21 @@ def test_in_place_prefix_sum_saves_nothing():
     assert "stack" not in text and "_saved" not in text
 
 
-def test_elman_network_saves_the_hidden_state_per_step():
-    """The output layer runs for all steps after the loop (transform/distribute.py): only
-    the recurrence's state is saved."""
+def test_elman_network_tapes_nothing():
+    """The output layer runs for all steps after the loop (transform/distribute.py), which
+    keeps the recurrence's states as the rows of one array; the state each step started
+    from, which the tape would hold, is read from those rows (optimize/shifted_rows.py):
+    no stack is made at all."""
     rng = np.random.default_rng(3)
     steps, inputs, hidden = 5, 2, 4
     args = (rng.normal(size=(steps, inputs)), rng.normal(size=(inputs, hidden)),
             0.5 * rng.normal(size=(hidden, hidden)), rng.normal(size=hidden),
             rng.normal(size=(hidden, 1)), rng.normal(size=(steps, 1)))
     value, grads, stack = recorded(loops.elman, *args, wrt=(1, 2))
-    assert [np.shape(v) for v in stack.pushed] == [(hidden,)] * steps
+    assert stack is None
     assert_close(value, loops.elman(*args), rtol=1e-13, atol=0)
+    for grad, position in zip(grads, (1, 2)):
+        assert_close(grad, numeric_grad(loops.elman, args, position), rtol=1e-6, atol=1e-8)
 
 
 def test_nonlinear_overwrite_in_straight_line_code_is_kept_in_a_variable():

@@ -53,8 +53,11 @@ def test_recurrent_weight_gradients_are_batched_and_exact():
     text = s2sad.source(recurrence, *args, wrt=(0, 1))
     # the input product runs for all trips at once (transform/distribute.py): its weight
     # gradient is one product too
-    assert "np.outer" not in text and "U_bar += np.array(U_bar_left).T @ U_bar_right" in text \
-        and "W_bar = x.T @ " in text, text
+    # and the left vectors, the `h` before each trip, are the stacked rows shifted by one
+    # (shifted_rows.py), not values kept from the tape
+    assert "np.outer" not in text and \
+        "U_bar += np.concatenate((hs[-2::-1], h_first[None])).T @ U_bar_right" in text \
+        and "W_bar = x.T @ " in text and "push(" not in text and "= pop()" not in text, text
     for steps in (6, 1, 0):
         part = args[:2] + (args[2][:steps],)
         grads = s2sad.grad(recurrence, wrt=(0, 1))(*part)

@@ -8,7 +8,7 @@ import pytest
 
 import s2sad
 from util import assert_close, numeric_grad
-from programs.elman import elman, elman_unbatched
+from programs.elman import elman, elman_unbatched, network
 
 
 def scaled(W, U, x, c):
@@ -32,12 +32,6 @@ def twice(W, U, x):
         h = np.sin(h)
         loss += np.sum(h ** 2)
     return loss
-
-
-def network(rng, steps, inputs=3, hidden=4, outputs=2):
-    return (rng.normal(size=(inputs, hidden)), 0.4 * rng.normal(size=(hidden, hidden)),
-            rng.normal(size=hidden), rng.normal(size=(hidden, outputs)),
-            rng.normal(size=(steps, inputs)), rng.normal(size=(steps, outputs)))
 
 
 def test_tanh_partial_is_computed_for_all_trips_before_the_backward_loop():

@@ -5,6 +5,13 @@ the reference for the batched derivatives), and with a `break` (kept as written)
 import numpy as np
 
 
+def network(rng, steps, inputs=3, hidden=4, outputs=2):
+    """Weights W, U, b, V and a sequence x, z of `steps` rows."""
+    return (rng.normal(size=(inputs, hidden)), 0.4 * rng.normal(size=(hidden, hidden)),
+            rng.normal(size=hidden), rng.normal(size=(hidden, outputs)),
+            rng.normal(size=(steps, inputs)), rng.normal(size=(steps, outputs)))
+
+
 def elman(W, U, b, V, x, z):
     h = np.zeros(U.shape[0])
     loss = 0.0
