@@ -199,7 +199,7 @@ class ListLowering:
             return None
         if not isinstance(first, gast.ListComp) and not self.holds_list(first):
             return None
-        if calls.is_user_function(fn):
+        if calls.is_called(fn):   # its own arguments (lower_calls.py)
             return None
         value = self.expr(first)
         if isinstance(value, tuple):

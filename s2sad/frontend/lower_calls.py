@@ -279,10 +279,26 @@ class CallLowering:
         atoms = tuple(receiver) + tuple(leading) + first + \
             tuple(self.argument(arg, numpy) for arg in args)
         kwargs = tuple((kw.arg, self.argument(kw.value, numpy)) for kw in node.keywords)
+        if calls.is_derivative(prim):
+            self.check_no_container(node, atoms + tuple(value for _, value in kwargs))
         rule = rules.lookup(prim) if prim is not None else None
         if kwargs and rule is not None and (packed is None or placing.signature(rule)):
             atoms, kwargs = self.positional(node, rule, atoms, kwargs)
         return atoms, kwargs, packed
+
+    def check_no_container(self, node, atoms):
+        """A derivative called inside a function s2sad differentiates (higher order) is
+        differentiated from the code it generates for arrays and numbers; a list or tuple
+        argument, whose gradient is a list or tuple of its items' (and whose items may
+        differ in shape), is refused rather than made an array."""
+        for atom in atoms:
+            if isinstance(atom, tuple) or self.is_list(atom):
+                raise self.error(node, f"a list or tuple given to the derivative "
+                                 f"`{advice.written(node.func)}` inside a function s2sad "
+                                 "differentiates",
+                                 "pass the items as separate arguments, or an array "
+                                 "(`np.stack(xs)`) when they have one shape: a derivative "
+                                 "differentiated again takes arrays and numbers.")
 
     def positional(self, node, rule, atoms, kwargs):
         """The arguments of a call with the keywords its rule reads by position moved

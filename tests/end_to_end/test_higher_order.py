@@ -213,6 +213,70 @@ def test_source_shows_the_second_order_code_and_the_cli_prints_it(capsys):
     assert printed.startswith("def log_sin_gradient_tangent(x1, x2, x1_dot):")
 
 
+def first_two(xs):
+    return np.sum(np.sin(xs[0])) + np.sum(np.cos(xs[1]))
+
+
+def scaled_first(c, xs):
+    return np.sum(np.sin(xs[0]) * c)
+
+
+gradient_of_first_two = s2sad.grad(first_two)
+gradient_of_scaled_first = s2sad.grad(scaled_first, wrt=1)
+
+
+def through_a_list(xs):
+    g = gradient_of_first_two(xs)  # CONTAINER
+    return np.sum(np.sin(g[0])) + np.sum(g[1])
+
+
+def through_a_later_list(c, xs):
+    g = gradient_of_scaled_first(c, xs)  # CONTAINER
+    return np.sum(g[0])
+
+
+def through_a_keyword(c, xs):
+    g = gradient_of_scaled_first(c, xs=xs)  # CONTAINER
+    return np.sum(g[0])
+
+
+def through_a_tuple(a, b):
+    g = gradient_of_first_two((a, b))  # CONTAINER
+    return np.sum(g[0])
+
+
+def through_an_array(c, x):
+    g = gradient_of_scaled_first(c, x)
+    return np.sum(g[0] * g[1])
+
+
+@pytest.mark.parametrize("f, args", [
+    (through_a_list, ([np.ones((5, 6)), np.ones((4, 3)), np.ones((2, 4))],)),
+    (through_a_list, ([np.ones(3), np.ones(3)],)),
+    (through_a_later_list, (1.5, [np.ones((2, 3)), np.ones(4)])),
+    (through_a_keyword, (1.5, [np.ones((2, 3)), np.ones(4)])),
+    (through_a_tuple, (np.ones(3), np.ones(2))),
+])
+def test_a_container_given_to_a_derivative_inside_is_refused_at_the_call(f, args):
+    """Its gradient is a list or tuple of its items' gradients, which may differ in shape:
+    it was made an array (a crash for items of different shapes, and an array's `+` where
+    the function adds lists)."""
+    with open(__file__) as source:
+        lines = [i for i, text in enumerate(source, 1) if text.endswith("# CONTAINER\n")]
+    with pytest.raises(s2sad.UnsupportedError, match="a list or tuple given to the "
+                       "derivative") as caught:
+        s2sad.grad(f)(*args)
+    assert any(str(caught.value).startswith(f"{__file__}:{line}:") for line in lines)
+
+
+def test_an_array_given_to_a_derivative_inside_is_differentiated():
+    rng = np.random.default_rng(5)
+    args = (0.7, rng.normal(size=(2, 3)))
+    for position in (0, 1):
+        assert_close(s2sad.grad(through_an_array, wrt=position)(*args),
+                     numeric_grad(through_an_array, args, position), rtol=1e-6)
+
+
 def grows_a_list(x):
     values = []  # LIST
     for i in range(3):
