@@ -2,6 +2,8 @@
 read by row instead (`h_bar += hs_bar[t]`), where the forward loop appended once a trip;
 what must be left alone is checked on hand-written sweeps, and gradients of the programs
 it rewrites against the loop as written and central differences."""
+import os
+import sys
 from types import SimpleNamespace
 
 import gast
@@ -13,6 +15,9 @@ from programs.elman import elman, elman_unbatched, network
 from s2sad.optimize import row_pops
 from s2sad.syntax.printer import source
 from util import assert_close, numeric_grad
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "samples"))
+from elman import elman_loss  # noqa: E402  samples/elman.py: one number out a step
 
 FORWARD = """
 h_trips = []
@@ -75,18 +80,6 @@ def test_the_elman_adjoint_reads_the_rows():
     assert "h_bar += hs_bar[t]" in code and "list(" not in code, code
 
 
-def scalar_outputs(W, U, b, V, x, z):
-    """samples/elman.py's network: one number out a step, whose adjoint the backward loop
-    takes as `y_bar = ys_bar[t]`."""
-    h = np.zeros(U.shape[0])
-    loss = 0.0
-    for t in range(len(x)):
-        h = np.tanh(W * x[t] + U @ h + b)
-        y = V @ h
-        loss += 0.5 * (y - z[t]) ** 2
-    return loss
-
-
 @pytest.mark.parametrize("steps", [0, 1, 5])
 def test_gradients_equal_the_loop_and_differences(steps):
     rng = np.random.default_rng(20 + steps)
@@ -98,13 +91,13 @@ def test_gradients_equal_the_loop_and_differences(steps):
         assert_close(g, numeric_grad(elman, args, w), rtol=1e-5, atol=1e-7)
     hidden = (rng.normal(size=4), 0.4 * rng.normal(size=(4, 4)), rng.normal(size=4),
               rng.normal(size=4), rng.normal(size=steps), rng.normal(size=steps))
-    for g, w in zip(s2sad.grad(scalar_outputs, wrt=wrt)(*hidden), wrt):
-        assert_close(g, numeric_grad(scalar_outputs, hidden, w), rtol=1e-5, atol=1e-7)
+    for g, w in zip(s2sad.grad(elman_loss, wrt=wrt)(*hidden), wrt):
+        assert_close(g, numeric_grad(elman_loss, hidden, w), rtol=1e-5, atol=1e-7)
 
 
 def test_a_popped_number_is_read_by_row():
     rng = np.random.default_rng(2)
     args = (rng.normal(size=4), rng.normal(size=(4, 4)), rng.normal(size=4),
             rng.normal(size=4), rng.normal(size=5), rng.normal(size=5))
-    code = s2sad.source(scalar_outputs, *args, wrt=(0, 1, 2, 3), mode="gradient")
+    code = s2sad.source(elman_loss, *args, wrt=(0, 1, 2, 3), mode="gradient")
     assert "y_bar = ys_bar[t]" in code and "list(" not in code, code

@@ -1,14 +1,15 @@
 """shifted_rows.py: the `h` before each trip, which the backward loop popped only to keep
 it for the recurrent weight's product after the loop, is read from the rows the
-distributed forward loop stacked, shifted by one trip; the tape goes. Gradients are
-checked against the network in a `while` loop (never distributed), central differences
-and the numba backend, for zero, one, two and several trips; programs where the popped
-value is read for anything else keep their tape."""
+distributed forward loop stacked, shifted by one trip; the tape goes. The Elman gradients, which this code computes,
+are checked in test_trip_rows.py against the network in a `while` loop (never
+distributed), central differences and the numba backend, for zero, one, two and several
+trips; programs where the popped value is read for anything else keep their tape, and
+their gradients are checked here."""
 import numpy as np
 import pytest
 
 import s2sad
-from programs.elman import elman, elman_unbatched, network
+from programs.elman import elman, network
 from util import assert_close, numeric_grad
 
 
@@ -41,18 +42,6 @@ def test_the_elman_adjoint_keeps_no_tape():
     assert "h_first = h\n    for t in range(" in forward, code
     assert "U_bar += np.concatenate((hs[-2::-1], h_first[None])).T @ U_bar_right" in \
         backward and "U_bar_left" not in code and "if h_trips:" in backward, code
-
-
-@pytest.mark.parametrize("steps", [0, 1, 2, 6])
-def test_gradient_equals_the_loop_as_written_differences_and_numba(steps):
-    args = network(np.random.default_rng(10 + steps), steps)
-    wrt = (0, 1, 2, 3)
-    got = s2sad.grad(elman, wrt=wrt)(*args)
-    for g, want, w in zip(got, s2sad.grad(elman_unbatched, wrt=wrt)(*args), wrt):
-        assert_close(g, want, rtol=1e-12, atol=1e-14)
-        assert_close(g, numeric_grad(elman, args, w), rtol=1e-5, atol=1e-7)
-    assert_close(s2sad.grad(elman, wrt=wrt, backend="numba")(*args), got, rtol=1e-12,
-                 atol=1e-14)
 
 
 @pytest.mark.parametrize("fn", [squared_state, read_before])

@@ -43,8 +43,10 @@ def test_tanh_partial_is_computed_for_all_trips_before_the_backward_loop():
     assert "t9_bar = h_bar * hs_term[t]" in loop and "h_new" not in loop
 
 
-@pytest.mark.parametrize("steps", [0, 1, 6])
+@pytest.mark.parametrize("steps", [0, 1, 2, 6])
 def test_gradient_equals_the_loop_as_written_and_differences(steps):
+    """The Elman adjoint with tanh's partial hoisted, and with no tape (shifted_rows.py,
+    row_pops.py), equals the loop's and central differences, and numba's."""
     args = network(np.random.default_rng(steps), steps)
     wrt = (0, 1, 2, 3)
     got = s2sad.grad(elman, wrt=wrt)(*args)
