@@ -29,6 +29,7 @@ import gast
 from ..syntax import queries
 from ..syntax.lines import carry
 from ..syntax.printer import assign, name, store
+from .stacked import reversed_count
 
 
 def run(statements, context):
@@ -187,14 +188,9 @@ def _kept_rows(loop, kept, vectors, updated, matrices):
 
 def _reversed_count(loop):
     """`n` of `for t in reversed(range(n))` when the loop never assigns `t` or `n`."""
-    call = loop.iter
-    if not (isinstance(loop.target, gast.Name) and isinstance(call, gast.Call)
-            and isinstance(call.func, gast.Name) and call.func.id == "reversed"
-            and len(call.args) == 1 and isinstance(call.args[0], gast.Call)
-            and isinstance(call.args[0].func, gast.Name) and call.args[0].func.id == "range"
-            and len(call.args[0].args) == 1 and not call.keywords):
+    count = reversed_count(loop)
+    if count is None:
         return None
-    count = call.args[0].args[0]
     names = {n.id for n in gast.walk(count) if isinstance(n, gast.Name)} | {loop.target.id}
     return None if queries.assigns(_flat(loop.body), names) else count
 

@@ -18,7 +18,7 @@ import gast
 
 from ..syntax import queries
 from ..syntax.printer import name, source
-from .stacked import reversed_count, single
+from .stacked import filled, rebinds, reversed_count, single
 
 
 def run(statements, context):
@@ -26,7 +26,7 @@ def run(statements, context):
     np_name = context.handles["np"]
     out = list(statements)
     for loop in [s for s in statements if reversed_count(s) is not None]:
-        rows = _stacked_once(context.forward, reversed_count(loop), np_name)
+        rows = set(filled(context.forward, loop, np_name)[1].values())
         for made in [s for s in out[:out.index(loop)] if _listed(s) is not None]:
             list_name, array = single(made), _listed(made)
             if _shape_of(out, made, array) not in rows:
@@ -34,49 +34,16 @@ def run(statements, context):
             at, start = out.index(loop), out.index(made)
             between = out[start + 1:at + 1]
             pops = [s for s in loop.body if _pops(s, list_name)]
-            count, index = reversed_count(loop), loop.target.id
+            count, index = source(reversed_count(loop)).strip(), loop.target.id
             if len(pops) != 1 or queries.mentions(out[start + 1:] + list(context.readers),
                                                   list_name) != 1 or \
-                    any(_rebinds(s, array) or _rebinds(s, count) for s in between) or \
+                    any(rebinds(s, array) or rebinds(s, count) for s in between) or \
                     {count, index} & queries.written(loop.body):
                 continue
             pops[0].value = gast.Subscript(value=name(array), slice=name(index),
                                            ctx=gast.Load())
             out.remove(made)
     return out
-
-
-def _stacked_once(forward, count, np_name):
-    """The rows `R = np.array(L)` stacked after a forward loop `for t in range(count)`
-    whose own body appends to `L` once (so `R` has a row a trip), and that nothing else
-    in the forward sweep assigns."""
-    found = set()
-    for at, loop in enumerate(forward):
-        if not (isinstance(loop, gast.For) and
-                source(loop.iter).strip() == f"range({count})"):
-            continue
-        calls = [n for n in queries.walk(loop.body) if _appends(n) is not None]
-        once = {_appends(s.value) for s in loop.body if isinstance(s, gast.Expr) and
-                _appends(s.value) is not None and
-                [_appends(n) for n in calls].count(_appends(s.value)) == 1}
-        for s in forward[at + 1:]:
-            value = getattr(s, "value", None)
-            rows = single(s)
-            if rows is not None and isinstance(value, gast.Call) and \
-                    source(value.func).strip() == f"{np_name}.array" and \
-                    len(value.args) == 1 and isinstance(value.args[0], gast.Name) and \
-                    value.args[0].id in once and \
-                    [x for x in forward if _rebinds(x, rows)] == [s]:
-                found.add(rows)
-    return found
-
-
-def _appends(node):
-    """`L` of a call `L.append(...)`, else None."""
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and \
-            node.func.attr == "append" and isinstance(node.func.value, gast.Name):
-        return node.func.value.id
-    return None
 
 
 def _listed(statement):
@@ -94,27 +61,16 @@ def _shape_of(statements, made, array):
     """`R` when `array` is made `np.zeros_like(R)` before `made`, after which neither is
     bound again (an in-place `+=` keeps the array's shape), else None."""
     before = statements[:statements.index(made)]
-    binds = [s for s in before if _rebinds(s, array)]
+    binds = [s for s in before if rebinds(s, array)]
     if len(binds) != 1:
         return None
-    value = binds[0].value
+    value = getattr(binds[0], "value", None)
     if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and
             value.func.attr == "zeros_like" and len(value.args) == 1 and
             isinstance(value.args[0], gast.Name)):
         return None
     rows = value.args[0].id
-    return None if any(_rebinds(s, rows) for s in before) else rows
-
-
-def _rebinds(statement, variable):
-    """Whether `statement` binds `variable` to a new value (`variable = ...`, also as a
-    loop's target); `variable += ...` on an array does not."""
-    for node in queries.walk(statement):
-        targets = node.targets if isinstance(node, gast.Assign) else \
-            [node.target] if isinstance(node, (gast.For, gast.AnnAssign)) else []
-        if any(n.id == variable for t in targets for n in queries.bound_names(t)):
-            return True
-    return False
+    return None if any(rebinds(s, rows) for s in before) else rows
 
 
 def _pops(statement, list_name):

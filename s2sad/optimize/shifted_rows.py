@@ -35,6 +35,7 @@ import gast
 
 from ..syntax import queries
 from ..syntax.printer import assign, name, store
+from ..syntax.template import fill
 from .stacked import appended_to, popped, reversed_count, stacked
 
 
@@ -132,23 +133,11 @@ def _untaped(forward, each, variable, first):
 
 
 def _shifted(np_name, first, rows):
-    """`np.concatenate((rows[-2::-1], first[None]))`: the values before each trip, last
-    trip first, in a new array (a reversed view would reach numba's `@` not contiguous,
-    and it does not compile `np.vstack` of a vector and a matrix)."""
-    head = gast.Subscript(value=name(rows),
-                          slice=gast.Slice(lower=_number(-2), upper=None, step=_number(-1)),
-                          ctx=gast.Load())
-    row = gast.Subscript(value=name(first), slice=gast.Constant(value=None, kind=None),
-                         ctx=gast.Load())
-    return gast.Call(
-        func=gast.Attribute(value=name(np_name), attr="concatenate", ctx=gast.Load()),
-        args=[gast.Tuple(elts=[head, row], ctx=gast.Load())], keywords=[])
-
-
-def _number(value):
-    if value < 0:
-        return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-value, kind=None))
-    return gast.Constant(value=value, kind=None)
+    """The values before each trip, last trip first, in a new array (a reversed view would
+    reach numba's `@` not contiguous, and numba compiles no `np.vstack` of a vector and a
+    matrix)."""
+    return fill("np.concatenate((rows[-2::-1], first[None]))", np=np_name, rows=rows,
+                first=first)
 
 
 def _without(statement, lists):

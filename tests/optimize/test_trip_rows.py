@@ -66,3 +66,53 @@ def test_partials_of_other_values_stay_in_the_loop(fn, extra):
     assert "_term" not in code
     for g, w in zip(s2sad.grad(fn, wrt=(0, 1))(*args), (0, 1)):
         assert_close(g, numeric_grad(fn, args, w), rtol=1e-5, atol=1e-7)
+
+
+def states_kept(W, U, x):
+    """The user's own list of states, one a trip: the rows the passes read by trip."""
+    h = np.zeros(U.shape[0])
+    states = []
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U)
+        states.append(h)
+    H = np.array(states)
+    return np.sum(H ** 2) + np.sum(np.sin(H))
+
+
+def states_from_the_start(W, U, x):
+    """The list starts with the state before the loop: row t is trip t - 1's state."""
+    h = np.zeros(U.shape[0])
+    states = [h]
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U)
+        states.append(h)
+    H = np.array(states)
+    return np.sum(H ** 2) + np.sum(np.sin(H))
+
+
+def states_and_one_more(W, U, x):
+    """A row appended after the loop: the rows are not the trips' alone."""
+    h = np.zeros(U.shape[0])
+    states = []
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ W + h @ U)
+        states.append(h)
+    states.append(2.0 * h)
+    H = np.array(states)
+    return np.sum(H ** 2) + np.sum(np.sin(H))
+
+
+@pytest.mark.parametrize("fn, by_row", [(states_kept, True), (states_from_the_start, False),
+                                        (states_and_one_more, False)])
+def test_rows_are_read_by_trip_only_when_the_list_holds_one_row_a_trip(fn, by_row):
+    """A list that starts with a value, or gets one after the loop, has rows that are not
+    the trips': reading row t as trip t's value gave a wrong gradient (4.8 off for the
+    first) where the partial was hoisted."""
+    rng = np.random.default_rng(6)
+    W, U = rng.normal(size=(3, 4)), 0.5 * rng.normal(size=(4, 4))
+    code = s2sad.source(fn, W, U, rng.normal(size=(5, 3)), wrt=(0, 1), mode="gradient")
+    assert ("H_term" in code) == by_row and ("h_first" in code) == by_row, code
+    for steps in (0, 1, 2, 5):
+        args = (W, U, rng.normal(size=(steps, 3)))
+        for g, w in zip(s2sad.grad(fn, wrt=(0, 1))(*args), (0, 1)):
+            assert_close(g, numeric_grad(fn, args, w), rtol=1e-5, atol=1e-7)
